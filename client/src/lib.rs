@@ -1,0 +1,7 @@
+//! typed-imap: an IMAP client typed end to end.
+//!
+//! The command set is generated at build time from the TOML protocol
+//! description in `spec/`; this crate is the runtime the generated code
+//! calls. See `docs/architecture.md`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]

@@ -5,3 +5,7 @@
 //! calls. See `docs/architecture.md`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod codec;
+pub mod imaplib;
+pub mod types;

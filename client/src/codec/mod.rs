@@ -1,0 +1,2 @@
+//! The wire codec.
+pub mod encode;

@@ -5,3 +5,8 @@
 //! calls. See `docs/architecture.md`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod codec;
+pub mod quirks;
+pub mod response;
+pub mod types;

@@ -5,3 +5,5 @@
 //! calls. See `docs/architecture.md`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod auth;

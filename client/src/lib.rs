@@ -10,3 +10,4 @@ pub mod codec;
 pub mod quirks;
 pub mod response;
 pub mod types;
+pub mod auth;

@@ -6,8 +6,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod codec;
 pub mod quirks;
 pub mod response;
 pub mod types;
-pub mod auth;

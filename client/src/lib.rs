@@ -6,6 +6,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod codec;
 pub mod imaplib;
+pub mod quirks;
+pub mod response;
 pub mod types;

@@ -7,3 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod error;
+pub mod transport;
+
+pub use error::Error;

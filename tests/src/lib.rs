@@ -10,6 +10,8 @@
 //!   APPEND.
 //! - [`raw::RawSession`] speaks IMAP as plain lines, to check the servers
 //!   without the client under test.
+//! - [`scripted::Script`] plays a fixed script on a socket (plain, STARTTLS
+//!   or implicit TLS), for the hostile-server tests.
 //! - [`cert::Certificate`] makes the self-signed certificates and the rustls
 //!   configurations that trust them.
 //!
@@ -27,6 +29,7 @@ pub mod messages;
 pub mod preauth;
 mod process;
 pub mod raw;
+pub mod scripted;
 
 pub use error::HarnessError;
 

@@ -372,3 +372,266 @@ fn a_certificate_for_another_name_is_not_valid_for_localhost() {
     let localhost = Certificate::localhost().unwrap();
     assert_ne!(other.cert_pem(), localhost.cert_pem());
 }
+
+// ---- The scripted server, driven by a raw session ----
+
+mod scripted {
+    use std::io::Read;
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+
+    use typed_imap_tests::cert::Certificate;
+    use typed_imap_tests::raw::RawSession;
+    use typed_imap_tests::scripted::Script;
+
+    const GREETING: &str = "* OK [CAPABILITY IMAP4rev1 STARTTLS] scripted\r\n";
+
+    #[test]
+    fn replies_carry_the_tag_of_the_expected_command() {
+        let server = Script::new()
+            .send(GREETING)
+            .expect_command("NOOP")
+            .send("* 3 EXISTS\r\n")
+            .reply("OK done")
+            .serve()
+            .unwrap();
+        let (mut session, greeting) = RawSession::connect(server.addr()).unwrap();
+        assert_eq!(greeting, GREETING.trim_end());
+        let reply = session.command("NOOP").unwrap();
+        assert_eq!(reply.text(), ["* 3 EXISTS"]);
+        assert_eq!(reply.completion, "OK done");
+        let transcript = server.finish().unwrap();
+        assert_eq!(transcript.lines, [b"R0001 NOOP".to_vec()]);
+    }
+
+    #[test]
+    fn an_unexpected_command_fails_the_script_naming_the_step_and_the_line() {
+        let server = Script::new()
+            .send(GREETING)
+            .expect_command("STARTTLS")
+            .serve()
+            .unwrap();
+        let (mut session, _) = RawSession::connect(server.addr()).unwrap();
+        session.send(b"a1 LOGIN alice secret\r\n").unwrap();
+        let error = server.finish().unwrap_err();
+        assert_eq!(error.step, 1);
+        assert!(error.reason.contains("a1 LOGIN alice secret"), "{error}");
+    }
+
+    #[test]
+    fn a_command_name_must_be_followed_by_a_space_or_the_line_end() {
+        let server = Script::new()
+            .send(GREETING)
+            .expect_command("UID FETCH")
+            .reply("OK")
+            .expect_command("LIST")
+            .serve()
+            .unwrap();
+        let (mut session, _) = RawSession::connect(server.addr()).unwrap();
+        assert!(session.command("uid fetch 1:* FLAGS").unwrap().is_ok());
+        session.send(b"a2 LISTX\r\n").unwrap();
+        let error = server.finish().unwrap_err();
+        assert_eq!(error.step, 3, "{error}");
+    }
+
+    #[test]
+    fn starttls_switches_to_tls_that_the_generated_root_verifies() {
+        let server = Script::new()
+            .send(GREETING)
+            .expect_command("STARTTLS")
+            .reply("OK begin TLS")
+            .start_tls()
+            .expect_command("CAPABILITY")
+            .send("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n")
+            .reply("OK")
+            .serve()
+            .unwrap();
+        let config = Certificate::localhost().unwrap().client_config().unwrap();
+        let (session, _) = RawSession::connect(server.addr()).unwrap();
+        let mut session = session.starttls(config, "localhost").unwrap();
+        let reply = session.command("CAPABILITY").unwrap();
+        assert_eq!(reply.text(), ["* CAPABILITY IMAP4rev1 AUTH=PLAIN"]);
+        let transcript = server.finish().unwrap();
+        assert!(transcript.tls);
+    }
+
+    #[test]
+    fn implicit_tls_starts_with_the_handshake() {
+        let server = Script::new()
+            .start_tls()
+            .send("* OK ready\r\n")
+            .serve()
+            .unwrap();
+        let config = Certificate::localhost().unwrap().client_config().unwrap();
+        let (_session, greeting) =
+            RawSession::connect_tls(server.addr(), config, "127.0.0.1").unwrap();
+        assert_eq!(greeting, "* OK ready");
+        assert!(server.finish().unwrap().tls);
+    }
+
+    #[test]
+    fn bytes_after_the_starttls_ok_arrive_in_the_same_write() {
+        let server = Script::new()
+            .send(GREETING)
+            .expect_command("STARTTLS")
+            .send("{tag} OK begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n")
+            .start_tls()
+            .serve()
+            .unwrap();
+        let config = Certificate::localhost().unwrap().client_config().unwrap();
+        let (session, _) = RawSession::connect(server.addr()).unwrap();
+        let error = session.starttls(config, "localhost").unwrap_err();
+        assert!(
+            error.to_string().contains("nothing after the STARTTLS OK"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_certificate_for_another_name_fails_the_client_handshake() {
+        let wrong = Certificate::self_signed(&["DNS:wrong.example"]).unwrap();
+        let client_trusts = wrong.client_config().unwrap();
+        let server = Script::new()
+            .certificate(wrong)
+            .start_tls()
+            .send("* OK ready\r\n")
+            .serve()
+            .unwrap();
+        let error = RawSession::connect_tls(server.addr(), client_trusts, "localhost").unwrap_err();
+        assert!(error.to_string().contains("not valid for name"), "{error}");
+        let script_error = server.finish().unwrap_err();
+        assert!(
+            script_error.reason.contains("handshake failed"),
+            "{script_error}"
+        );
+    }
+
+    #[test]
+    fn a_synchronising_literal_is_read_after_the_continuation() {
+        let server = Script::new()
+            .send(GREETING)
+            .expect_command("LOGIN")
+            .send("+ go on\r\n")
+            .read_literal()
+            .reply("OK logged in")
+            .serve()
+            .unwrap();
+        let (mut session, _) = RawSession::connect(server.addr()).unwrap();
+        session.send(b"a1 LOGIN alice {6}\r\n").unwrap();
+        assert_eq!(session.read_response().unwrap(), b"+ go on");
+        session.send(b"p\"a\\ss\r\n").unwrap();
+        assert_eq!(session.read_until("a1").unwrap().completion, "OK logged in");
+        let transcript = server.finish().unwrap();
+        assert_eq!(transcript.literals, [b"p\"a\\ss".to_vec()]);
+        assert_eq!(
+            transcript.lines,
+            [b"a1 LOGIN alice {6}".to_vec(), Vec::new()]
+        );
+    }
+
+    #[test]
+    fn expect_closed_passes_when_the_client_closes() {
+        let server = Script::new()
+            .send(GREETING)
+            .expect_closed()
+            .serve()
+            .unwrap();
+        let (session, _) = RawSession::connect(server.addr()).unwrap();
+        drop(session);
+        assert!(server.finish().is_ok());
+    }
+
+    #[test]
+    fn expect_closed_fails_when_the_client_sends_instead() {
+        let server = Script::new()
+            .send(GREETING)
+            .expect_closed()
+            .serve()
+            .unwrap();
+        let (mut session, _) = RawSession::connect(server.addr()).unwrap();
+        session.send(b"a1 LOGIN alice secret\r\n").unwrap();
+        let error = server.finish().unwrap_err();
+        assert!(error.reason.contains("LOGIN alice secret"), "{error}");
+    }
+
+    #[test]
+    fn expect_silence_fails_when_the_client_speaks() {
+        let server = Script::new()
+            .send(GREETING)
+            .expect_silence(Duration::from_secs(2))
+            .serve()
+            .unwrap();
+        let (mut session, _) = RawSession::connect(server.addr()).unwrap();
+        session.send(b"a1 NOOP\r\n").unwrap();
+        assert!(server.finish().is_err());
+    }
+
+    #[test]
+    fn expect_silence_passes_when_the_client_says_nothing() {
+        let server = Script::new()
+            .send(GREETING)
+            .expect_silence(Duration::from_millis(100))
+            .serve()
+            .unwrap();
+        let (_session, _) = RawSession::connect(server.addr()).unwrap();
+        assert!(server.finish().is_ok());
+    }
+
+    #[test]
+    fn drip_sends_one_byte_per_interval() {
+        let server = Script::new()
+            .drip("* OK\r\n", Duration::from_millis(30))
+            .serve()
+            .unwrap();
+        let started = Instant::now();
+        let (_session, greeting) = RawSession::connect(server.addr()).unwrap();
+        assert_eq!(greeting, "* OK");
+        assert!(
+            started.elapsed() >= Duration::from_millis(180),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn close_ends_the_connection_mid_literal() {
+        let server = Script::new()
+            .send("* OK\r\n* 1 FETCH (BODY[] {100}\r\nonly part")
+            .close()
+            .serve()
+            .unwrap();
+        let mut stream = TcpStream::connect(server.addr()).unwrap();
+        let mut received = Vec::new();
+        stream.read_to_end(&mut received).unwrap();
+        assert!(received.ends_with(b"only part"));
+        assert!(server.finish().is_ok());
+    }
+
+    #[test]
+    fn dropping_the_server_stops_a_stalled_script_at_once() {
+        let server = Script::new()
+            .stall(Duration::from_secs(60))
+            .serve()
+            .unwrap();
+        let _stream = TcpStream::connect(server.addr()).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        let started = Instant::now();
+        drop(server);
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn no_client_within_the_step_timeout_fails_the_script() {
+        let server = Script::new()
+            .step_timeout(Duration::from_millis(50))
+            .send(GREETING)
+            .serve()
+            .unwrap();
+        let error = server.finish().unwrap_err();
+        assert!(error.reason.contains("no client connected"), "{error}");
+    }
+}

@@ -112,15 +112,15 @@ impl Error {
         )
     }
 
-    /// A protocol error with `reason`.
-    pub(crate) fn protocol(reason: impl Into<String>) -> Self {
+    /// A protocol error: `reason` says what was expected and what came.
+    pub fn protocol(reason: impl Into<String>) -> Self {
         Error::Protocol {
             reason: reason.into(),
         }
     }
 
-    /// A TLS error with `reason`.
-    pub(crate) fn tls(reason: impl std::fmt::Display) -> Self {
+    /// A TLS error: `reason` says what failed.
+    pub fn tls(reason: impl std::fmt::Display) -> Self {
         Error::Tls {
             reason: reason.to_string(),
         }

@@ -6,4 +6,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod codec;
+pub mod quirks;
+pub mod response;
+pub mod types;
 pub mod auth;

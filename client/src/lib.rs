@@ -6,8 +6,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod codec;
 pub mod quirks;
 pub mod response;
 pub mod types;
-pub mod auth;
+pub mod error;
+pub mod transport;
+
+pub use error::Error;

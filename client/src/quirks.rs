@@ -104,3 +104,141 @@ pub const EIGHT_BIT_STRINGS: Quirk = Quirk {
     trigger: b"* 1 FETCH (BODYSTRUCTURE (\"APPLICATION\" \"PDF\" (\"NAME\" \"r\xe9sum\xe9.pdf\") NIL NIL \"BASE64\" 4000))\r\n",
     tolerance: "quoted strings accept 8-bit bytes, kept as bytes",
 };
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::codec::parse::{self, Limits, Parser};
+    use crate::response::{parse_response, RawCode, Response};
+    use crate::types::body_structure::BodyStructure;
+
+    fn response(quirk: &Quirk) -> Response {
+        parse_response(&Bytes::from_static(quirk.trigger), &Limits::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", quirk.name))
+    }
+
+    /// Parses the trigger's FETCH attribute value with `f`, after `prefix`.
+    fn fetch_value<T>(quirk: &Quirk, prefix: &str, f: impl FnOnce(&mut Parser<'_>) -> T) -> T {
+        let frame = Bytes::from_static(quirk.trigger);
+        let limits = Limits::default();
+        let mut p = Parser::new(&frame, &limits);
+        p.expect(prefix).unwrap();
+        f(&mut p)
+    }
+
+    fn single_part(body: BodyStructure) -> Box<crate::types::body_structure::SinglePart> {
+        match body {
+            BodyStructure::Single(part) => part,
+            BodyStructure::Multipart(_) => panic!("expected a single part"),
+        }
+    }
+
+    #[test]
+    fn every_trigger_parses_as_a_response() {
+        for quirk in QUIRKS {
+            response(quirk);
+        }
+    }
+
+    #[test]
+    fn missing_status_text_reads_as_empty_text() {
+        let Response::Status(status) = response(&MISSING_STATUS_TEXT) else {
+            panic!("expected a status response");
+        };
+        let code = status.code.unwrap();
+        assert_eq!(
+            (code.name.as_str(), code.arguments),
+            ("HIGHESTMODSEQ", Some(Bytes::from_static(b"8912")))
+        );
+        assert!(status.text.is_empty());
+    }
+
+    #[test]
+    fn trailing_space_after_search_numbers_is_skipped() {
+        let numbers = fetch_value(&TRAILING_SPACE, "* SEARCH", parse::number_list).unwrap();
+        assert_eq!(numbers, vec![2, 84, 882]);
+    }
+
+    #[test]
+    fn bracket_in_flag_stays_inside_a_raw_code() {
+        let Response::Status(status) = response(&BRACKET_IN_FLAG) else {
+            panic!("expected a status response");
+        };
+        assert_eq!(
+            status.code,
+            Some(RawCode {
+                name: "PERMANENTFLAGS".into(),
+                arguments: Some(Bytes::from_static(b"(\\Answered [test] \\*)")),
+            })
+        );
+        assert_eq!(&status.text[..], b"Flags permitted.");
+    }
+
+    #[test]
+    fn negative_body_size_reads_as_zero() {
+        let body = fetch_value(
+            &NEGATIVE_BODY_SIZE,
+            "* 1 FETCH (BODYSTRUCTURE ",
+            parse::body_structure,
+        );
+        assert_eq!(single_part(body.unwrap()).fields.octets, 0);
+    }
+
+    #[test]
+    fn other_negative_body_sizes_are_refused() {
+        let frame = Bytes::from_static(b"(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" -12 0)");
+        let limits = Limits::default();
+        assert!(parse::body_structure(&mut Parser::new(&frame, &limits)).is_err());
+    }
+
+    #[test]
+    fn nil_body_encoding_reads_as_none() {
+        let body = fetch_value(
+            &NIL_BODY_ENCODING,
+            "* 1 FETCH (BODYSTRUCTURE ",
+            parse::body_structure,
+        );
+        let part = single_part(body.unwrap());
+        assert_eq!((part.fields.encoding, part.fields.octets), (None, 120));
+    }
+
+    #[test]
+    fn bare_continuation_has_empty_text() {
+        let Response::Continuation(c) = response(&BARE_CONTINUATION) else {
+            panic!("expected a continuation");
+        };
+        assert!(c.text.is_empty() && c.code.is_none());
+    }
+
+    #[test]
+    fn spaces_between_addresses_are_skipped() {
+        let envelope = fetch_value(
+            &SPACES_BETWEEN_ADDRESSES,
+            "* 1 FETCH (ENVELOPE ",
+            parse::envelope,
+        )
+        .unwrap();
+        let mailboxes: Vec<_> = envelope
+            .from
+            .iter()
+            .map(|a| a.mailbox.clone().unwrap())
+            .collect();
+        assert_eq!(
+            mailboxes,
+            [Bytes::from_static(b"a"), Bytes::from_static(b"b")]
+        );
+    }
+
+    #[test]
+    fn eight_bit_strings_are_kept_as_bytes() {
+        let body = fetch_value(
+            &EIGHT_BIT_STRINGS,
+            "* 1 FETCH (BODYSTRUCTURE ",
+            parse::body_structure,
+        );
+        let part = single_part(body.unwrap());
+        assert_eq!(&part.fields.params[0].1[..], b"r\xe9sum\xe9.pdf");
+    }
+}

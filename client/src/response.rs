@@ -230,6 +230,9 @@ fn untagged<D: ParseData, C: ParseCode>(p: &mut Parser<'_>) -> Result<Response<D
         let keyword = p.atom()?;
         return D::parse(keyword, Some(number), p).map(Response::Data);
     }
+    if !p.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+        return Err(p.error("number or response keyword after `* `"));
+    }
     let keyword = p.atom()?;
     match Status::from_keyword(keyword) {
         Some(status) => status_response(status, p).map(Response::Status),

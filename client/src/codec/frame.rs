@@ -178,6 +178,12 @@ impl Framer {
         result
     }
 
+    /// The memory the buffer holds now (its capacity), for accounting:
+    /// it follows the bytes received, never an announced literal size.
+    pub fn buffer_capacity(&self) -> usize {
+        self.buf.capacity() + self.scan.pending.capacity()
+    }
+
     /// Bytes received and not yet handed out.
     pub fn buffered(&self) -> usize {
         self.buf.len() + self.scan.pending.len()
@@ -318,7 +324,7 @@ impl Framer {
         }
         let digits = inner.strip_suffix(b"+").unwrap_or(inner);
         let bad = || FrameError::BadLiteral {
-            announcement: error_escape(line.get(open..).unwrap_or_default()),
+            announcement: error_escape(line.get(open..line.len() - 2).unwrap_or_default()),
         };
         if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
             return Err(bad());
@@ -395,5 +401,267 @@ impl Framer {
             return Some(Event::LiteralEnd);
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn framer() -> Framer {
+        Framer::new(Limits::default())
+    }
+
+    fn frames(framer: &mut Framer) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        while let Some(frame) = framer.next_frame().unwrap() {
+            out.push(frame.to_vec());
+        }
+        out
+    }
+
+    #[test]
+    fn one_line_is_one_frame() {
+        let mut f = framer();
+        f.push(b"* 3 EXISTS\r\n");
+        assert_eq!(frames(&mut f), vec![b"* 3 EXISTS\r\n".to_vec()]);
+        assert!(!f.is_mid_response());
+    }
+
+    #[test]
+    fn partial_line_waits_for_more() {
+        let mut f = framer();
+        f.push(b"* 3 EXI");
+        assert_eq!(f.next_frame().unwrap(), None);
+        assert!(f.is_mid_response());
+        f.push(b"STS\r\n");
+        assert_eq!(frames(&mut f), vec![b"* 3 EXISTS\r\n".to_vec()]);
+    }
+
+    #[test]
+    fn literal_is_inside_its_frame() {
+        let mut f = framer();
+        f.push(b"* 1 FETCH (BODY[] {4}\r\na\r\nb)\r\n* 2 EXISTS\r\n");
+        assert_eq!(
+            frames(&mut f),
+            vec![
+                b"* 1 FETCH (BODY[] {4}\r\na\r\nb)\r\n".to_vec(),
+                b"* 2 EXISTS\r\n".to_vec()
+            ]
+        );
+    }
+
+    #[test]
+    fn literal8_and_non_synchronising_forms_are_literals() {
+        let mut f = framer();
+        f.push(b"* 1 FETCH (BINARY[] ~{3}\r\n\0\n\0)\r\n");
+        f.push(b"* 2 FETCH (BODY[] {2+}\r\n\r\n)\r\n");
+        assert_eq!(frames(&mut f).len(), 2);
+    }
+
+    #[test]
+    fn zero_length_literal_is_exact() {
+        let mut f = framer();
+        f.push(b"* 1 FETCH (BODY[] {0}\r\n)\r\n");
+        assert_eq!(
+            frames(&mut f),
+            vec![b"* 1 FETCH (BODY[] {0}\r\n)\r\n".to_vec()]
+        );
+    }
+
+    #[test]
+    fn braces_holding_text_are_not_a_literal() {
+        let mut f = framer();
+        f.push(b"* OK see {docs}\r\n");
+        assert_eq!(frames(&mut f), vec![b"* OK see {docs}\r\n".to_vec()]);
+    }
+
+    #[test]
+    fn bad_announcements_are_refused() {
+        for bad in [
+            &b"{}"[..],
+            b"{-1}",
+            b"{1-2}",
+            b"{+}",
+            b"{99999999999999999999999}",
+        ] {
+            let mut f = framer();
+            f.push(b"* 1 FETCH (BODY[] ");
+            f.push(bad);
+            f.push(b"\r\n");
+            let err = f.next_frame().unwrap_err();
+            assert!(
+                matches!(err, FrameError::BadLiteral { .. }),
+                "{bad:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn sizes_beyond_32_bits_are_refused() {
+        for bad in [&b"{18446744073709551615}"[..], b"{9999999999}"] {
+            let mut f = framer();
+            f.push(b"* 1 FETCH (BODY[] ");
+            f.push(bad);
+            f.push(b"\r\n");
+            assert!(matches!(
+                f.next_frame(),
+                Err(FrameError::LiteralTooLarge { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn literal_over_the_limit_is_refused_before_its_data() {
+        let limits = Limits {
+            max_literal: 10,
+            ..Limits::default()
+        };
+        let mut f = Framer::new(limits);
+        f.push(b"* 1 FETCH (BODY[] {11}\r\n");
+        assert_eq!(
+            f.next_frame(),
+            Err(FrameError::LiteralTooLarge {
+                size: 11,
+                limit: 10
+            })
+        );
+    }
+
+    #[test]
+    fn error_is_sticky() {
+        let mut f = framer();
+        f.push(b"{-1}\r\n");
+        let first = f.next_frame().unwrap_err();
+        f.push(b"* 1 EXISTS\r\n");
+        assert_eq!(f.next_frame().unwrap_err(), first);
+    }
+
+    #[test]
+    fn long_line_is_refused_at_the_limit() {
+        let limits = Limits {
+            max_line: 100,
+            ..Limits::default()
+        };
+        let mut f = Framer::new(limits);
+        f.push(&[b'a'; 100]);
+        assert_eq!(f.next_frame(), Ok(None));
+        f.push(b"a");
+        assert_eq!(f.next_frame(), Err(FrameError::LineTooLong { limit: 100 }));
+    }
+
+    #[test]
+    fn literal_data_does_not_count_as_line() {
+        let limits = Limits {
+            max_line: 30,
+            ..Limits::default()
+        };
+        let mut f = Framer::new(limits);
+        f.push(b"* 1 FETCH (BODY[] {100}\r\n");
+        f.push(&[b'x'; 100]);
+        f.push(b")\r\n");
+        assert_eq!(frames(&mut f).len(), 1);
+    }
+
+    #[test]
+    fn too_many_literals_are_refused() {
+        let limits = Limits {
+            max_literals: 2,
+            ..Limits::default()
+        };
+        let mut f = Framer::new(limits);
+        f.push(b"* X {1}\r\na {1}\r\nb {1}\r\nc\r\n");
+        assert_eq!(
+            f.next_frame(),
+            Err(FrameError::TooManyLiterals { limit: 2 })
+        );
+    }
+
+    #[test]
+    fn response_over_the_limit_is_refused() {
+        let limits = Limits {
+            max_response: 50,
+            ..Limits::default()
+        };
+        let mut f = Framer::new(limits);
+        f.push(b"* X {40}\r\n");
+        f.push(&[b'x'; 40]);
+        f.push(b" more\r\n");
+        assert_eq!(
+            f.next_frame(),
+            Err(FrameError::ResponseTooLarge { limit: 50 })
+        );
+    }
+
+    #[test]
+    fn streamed_literal_arrives_in_chunks_and_leaves_an_empty_literal() {
+        let mut f = framer();
+        f.stream_literals_above(Some(4));
+        f.push(b"* 1 FETCH (UID 7 BODY[] {10}\r\n0123");
+        assert_eq!(
+            f.next_event(),
+            Ok(Some(Event::LiteralStart {
+                size: 10,
+                literal8: false
+            }))
+        );
+        assert_eq!(
+            f.next_event(),
+            Ok(Some(Event::LiteralChunk(Bytes::from_static(b"0123"))))
+        );
+        assert_eq!(f.next_event(), Ok(None));
+        f.push(b"456789 FLAGS ())\r\n");
+        assert_eq!(
+            f.next_event(),
+            Ok(Some(Event::LiteralChunk(Bytes::from_static(b"456789"))))
+        );
+        assert_eq!(f.next_event(), Ok(Some(Event::LiteralEnd)));
+        assert_eq!(
+            f.next_event(),
+            Ok(Some(Event::Response(Bytes::from_static(
+                b"* 1 FETCH (UID 7 BODY[] {0}\r\n FLAGS ())\r\n"
+            ))))
+        );
+        assert!(!f.is_mid_response());
+    }
+
+    #[test]
+    fn small_literals_are_not_streamed() {
+        let mut f = framer();
+        f.stream_literals_above(Some(4));
+        f.push(b"* 1 FETCH (BODY[] {4}\r\nabcd)\r\n");
+        assert_eq!(
+            f.next_event(),
+            Ok(Some(Event::Response(Bytes::from_static(
+                b"* 1 FETCH (BODY[] {4}\r\nabcd)\r\n"
+            ))))
+        );
+    }
+
+    #[test]
+    fn streamed_literal_ignores_the_in_memory_limit() {
+        let limits = Limits {
+            max_literal: 8,
+            ..Limits::default()
+        };
+        let mut f = Framer::new(limits);
+        f.stream_literals_above(Some(8));
+        f.push(b"* 1 FETCH (BODY[] {4294967295}\r\n");
+        assert!(matches!(
+            f.next_event(),
+            Ok(Some(Event::LiteralStart {
+                size: 4_294_967_295,
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn read_from_appends_what_the_reader_gives() {
+        let mut f = framer();
+        let mut reader: &[u8] = b"* 1 EXISTS\r\n";
+        assert_eq!(f.read_from(&mut reader).unwrap(), 12);
+        assert_eq!(f.read_from(&mut reader).unwrap(), 0);
+        assert_eq!(frames(&mut f), vec![b"* 1 EXISTS\r\n".to_vec()]);
     }
 }

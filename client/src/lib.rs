@@ -5,3 +5,9 @@
 //! calls. See `docs/architecture.md`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod auth;
+pub mod codec;
+pub mod quirks;
+pub mod response;
+pub mod types;

@@ -1,1 +1,37 @@
-//! Test support: private IMAP servers on 127.0.0.1 and scripted hostile servers.
+//! Test support for typed-imap: private IMAP servers on 127.0.0.1 and
+//! scripted hostile servers.
+//!
+//! - [`dovecot::Dovecot`] starts a throw-away Dovecot (STARTTLS and implicit
+//!   TLS listeners on free ports, a self-signed certificate, users chosen by
+//!   the test) inside one temporary directory, and stops it on drop.
+//! - [`preauth::PreauthStream`] gives the command line and environment of
+//!   Dovecot's PREAUTH stream (IMAP over a child's stdin/stdout).
+//! - [`maildir`] writes messages straight into a Maildir, much faster than
+//!   APPEND.
+//! - [`raw::RawSession`] speaks IMAP as plain lines, to check the servers
+//!   without the client under test.
+//! - [`scripted::Script`] plays a fixed script on a socket (plain, STARTTLS
+//!   or implicit TLS), for the hostile-server tests.
+//! - [`cert::Certificate`] makes the self-signed certificates and the rustls
+//!   configurations that trust them.
+//!
+//! Everything binds to 127.0.0.1 only and keeps its files in one temporary
+//! directory that is removed on drop.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cert;
+pub mod dovecot;
+mod error;
+pub mod install;
+pub mod maildir;
+pub mod messages;
+pub mod preauth;
+mod process;
+pub mod raw;
+pub mod scripted;
+
+pub use error::HarnessError;
+
+/// The result type of every fallible harness function.
+pub type Result<T, E = HarnessError> = std::result::Result<T, E>;

@@ -1,0 +1,130 @@
+//! Parsing responses: the [`Parser`] cursor, its [`Limits`] and
+//! [`ParseError`], and one parse function per grammar type of
+//! `spec/types.toml` (the vocabulary table of `docs/architecture.md`).
+//!
+//! Every parse function has the signature
+//! `fn(&mut Parser<'_>) -> Result<T, ParseError>` and parses exactly its
+//! production: no leading or trailing SP, unless its documentation says so.
+//! Two list-valued ones, [`number_list`] and [`capabilities`], take their own
+//! leading SPs because the list may be empty (`* SEARCH` CRLF).
+//!
+//! Text that is not UTF-8 never makes a parser fail or panic: strings are
+//! [`Bytes`], kept as the server sent them.
+
+use bytes::Bytes;
+
+mod body_structure;
+mod datetime;
+mod envelope;
+mod error;
+mod limits;
+mod parser;
+mod section;
+
+pub use body_structure::body_structure;
+pub use datetime::date_time;
+pub use envelope::{address, address_list, envelope};
+pub(crate) use error::escape as error_escape;
+pub use error::ParseError;
+pub use limits::Limits;
+pub use parser::Parser;
+pub use section::{body_section, section};
+
+use crate::types::capability::Capability;
+
+/// `atom`, owned.
+pub fn atom(p: &mut Parser<'_>) -> Result<String, ParseError> {
+    p.atom().map(str::to_owned)
+}
+
+/// `astring`: 1*ASTRING-CHAR / string.
+pub fn astring(p: &mut Parser<'_>) -> Result<Bytes, ParseError> {
+    p.astring()
+}
+
+/// `string`: quoted / literal.
+pub fn string(p: &mut Parser<'_>) -> Result<Bytes, ParseError> {
+    p.string()
+}
+
+/// `nstring`: string / NIL.
+pub fn nstring(p: &mut Parser<'_>) -> Result<Option<Bytes>, ParseError> {
+    p.nstring()
+}
+
+/// `number`: an unsigned 32-bit number.
+pub fn number(p: &mut Parser<'_>) -> Result<u32, ParseError> {
+    p.number()
+}
+
+/// `number64`: an unsigned 63-bit number (RFC 9051, for MODSEQ and sizes).
+pub fn number64(p: &mut Parser<'_>) -> Result<u64, ParseError> {
+    p.number64()
+}
+
+/// `nz-number`: a non-zero 32-bit number.
+pub fn nz_number(p: &mut Parser<'_>) -> Result<u32, ParseError> {
+    p.nz_number()
+}
+
+/// `text`: the rest of the line, possibly empty, as bytes.
+pub fn text(p: &mut Parser<'_>) -> Result<Bytes, ParseError> {
+    Ok(p.text())
+}
+
+/// The LIST/LSUB hierarchy delimiter: `DQUOTE QUOTED-CHAR DQUOTE / nil`.
+pub fn delimiter(p: &mut Parser<'_>) -> Result<Option<char>, ParseError> {
+    if p.nil() {
+        return Ok(None);
+    }
+    let start = p.position();
+    let quoted = p.quoted()?;
+    match quoted.as_ref() {
+        [c] if c.is_ascii() => Ok(Some(char::from(*c))),
+        _ => Err(p.error_at("one ASCII character in quotes, or NIL", start)),
+    }
+}
+
+/// `*(SP nz-number)`: the numbers of a SEARCH response, possibly none.
+///
+/// Takes its own leading SPs. Leniency (quirk `trailing_space`): a space
+/// before the CRLF is skipped.
+pub fn number_list(p: &mut Parser<'_>) -> Result<Vec<u32>, ParseError> {
+    let mut numbers = Vec::new();
+    while p.peek() == Some(b' ') {
+        match p.peek_at(1) {
+            Some(b'0'..=b'9') => {
+                p.advance();
+                numbers.push(p.nz_number()?);
+            }
+            None | Some(b'\r' | b'\n') => p.advance(),
+            // Not ours: the caller parses what follows (`(MODSEQ 5)`).
+            Some(_) => break,
+        }
+    }
+    Ok(numbers)
+}
+
+/// `capability`: one capability name (an atom).
+pub fn capability(p: &mut Parser<'_>) -> Result<Capability, ParseError> {
+    p.atom().map(Capability::new)
+}
+
+/// `*(SP capability)`: the capabilities of a CAPABILITY response or
+/// response code.
+///
+/// Takes its own leading SPs. Leniency (quirk `trailing_space`): a space
+/// before the CRLF or `]` is skipped.
+pub fn capabilities(p: &mut Parser<'_>) -> Result<Vec<Capability>, ParseError> {
+    let mut list = Vec::new();
+    while p.peek() == Some(b' ') {
+        match p.peek_at(1) {
+            None | Some(b'\r' | b'\n' | b']') => p.advance(),
+            Some(_) => {
+                p.advance();
+                list.push(capability(p)?);
+            }
+        }
+    }
+    Ok(list)
+}

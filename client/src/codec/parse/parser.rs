@@ -1,0 +1,459 @@
+//! [`Parser`]: a cursor over one response frame and the grammar's basic
+//! productions (RFC 3501 section 9).
+
+use bytes::Bytes;
+
+use super::{Limits, ParseError};
+
+/// A cursor over one complete response (a frame from
+/// [`Framer`](crate::codec::frame::Framer)), with the basic productions of
+/// the RFC 3501 grammar as methods.
+///
+/// Strings and literals come back as [`Bytes`] views of the frame: nothing is
+/// copied unless a quoted string holds escapes. Every method either consumes
+/// what it parsed or fails with a [`ParseError`] naming what it expected
+/// and where; none panics, whatever the input.
+///
+/// Conventions: a method parses exactly its production, without a leading
+/// or trailing SP, unless its documentation says otherwise.
+#[derive(Debug)]
+pub struct Parser<'a> {
+    frame: &'a Bytes,
+    input: &'a [u8],
+    pos: usize,
+    depth: usize,
+    limits: &'a Limits,
+}
+
+/// `ATOM-CHAR`: any CHAR except atom-specials (`(`, `)`, `{`, SP, CTL, `%`,
+/// `*`, `"`, `\`, `]`).
+pub(crate) fn is_atom_char(b: u8) -> bool {
+    !matches!(b, b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']' | 0..=0x1f | 0x7f..)
+}
+
+/// `ASTRING-CHAR`: `ATOM-CHAR` or `]`.
+pub(crate) fn is_astring_char(b: u8) -> bool {
+    is_atom_char(b) || b == b']'
+}
+
+impl<'a> Parser<'a> {
+    /// A parser at the start of `frame`, within `limits`.
+    pub fn new(frame: &'a Bytes, limits: &'a Limits) -> Self {
+        Self {
+            frame,
+            input: frame.as_ref(),
+            pos: 0,
+            depth: 0,
+            limits,
+        }
+    }
+
+    /// The limits this parser checks.
+    pub fn limits(&self) -> &'a Limits {
+        self.limits
+    }
+
+    /// The byte offset of the cursor in the frame.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// The bytes from the cursor to the end of the frame.
+    pub fn remaining(&self) -> &'a [u8] {
+        self.input.get(self.pos..).unwrap_or_default()
+    }
+
+    /// An error at the cursor: `expected` names what the grammar asks for.
+    pub fn error(&self, expected: &str) -> ParseError {
+        ParseError::new(expected, self.input, self.pos)
+    }
+
+    /// An error at an earlier offset (where a production started).
+    pub fn error_at(&self, expected: &str, offset: usize) -> ParseError {
+        ParseError::new(expected, self.input, offset)
+    }
+
+    /// The byte at the cursor, if any.
+    pub fn peek(&self) -> Option<u8> {
+        self.input.get(self.pos).copied()
+    }
+
+    /// The byte `n` places after the cursor, if any.
+    pub fn peek_at(&self, n: usize) -> Option<u8> {
+        self.input.get(self.pos.checked_add(n)?).copied()
+    }
+
+    /// Moves the cursor one byte on (no-op at the end).
+    pub fn advance(&mut self) {
+        if self.pos < self.input.len() {
+            self.pos += 1;
+        }
+    }
+
+    /// Whether the cursor is at the CRLF that ends the response.
+    pub fn at_end(&self) -> bool {
+        self.remaining() == b"\r\n"
+    }
+
+    /// Whether the cursor is at CR or LF or past the end (the end of the
+    /// current line).
+    pub fn at_line_end(&self) -> bool {
+        matches!(self.peek(), None | Some(b'\r') | Some(b'\n'))
+    }
+
+    /// Consumes the CRLF that ends the response; fails if anything else
+    /// is left, including a bare LF (RFC 3501 requires CRLF).
+    pub fn finish(&mut self) -> Result<(), ParseError> {
+        if self.at_end() {
+            self.pos = self.input.len();
+            Ok(())
+        } else {
+            Err(self.error("CRLF ending the response"))
+        }
+    }
+
+    /// One SP.
+    pub fn sp(&mut self) -> Result<(), ParseError> {
+        self.byte(b' ', "SP")
+    }
+
+    /// Consumes one SP if it is there; tells whether it was.
+    pub fn opt_sp(&mut self) -> bool {
+        self.eat(b' ')
+    }
+
+    /// Skips any number of SP (for quirks only: the grammar never allows two).
+    pub fn skip_spaces(&mut self) {
+        while self.peek() == Some(b' ') {
+            self.pos += 1;
+        }
+    }
+
+    /// Exactly the byte `b`; `expected` names it in the error.
+    pub fn byte(&mut self, b: u8, expected: &str) -> Result<(), ParseError> {
+        if self.eat(b) {
+            Ok(())
+        } else {
+            Err(self.error(expected))
+        }
+    }
+
+    /// Consumes `b` if it is at the cursor; tells whether it was.
+    pub fn eat(&mut self, b: u8) -> bool {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The protocol token `token`, ASCII case-insensitive (`"FETCH"`,
+    /// `"BODY["`).
+    pub fn expect(&mut self, token: &str) -> Result<(), ParseError> {
+        if self.try_expect(token) {
+            Ok(())
+        } else {
+            Err(self.error(&format!("\"{token}\"")))
+        }
+    }
+
+    /// Consumes `token` (ASCII case-insensitive) if it is at the cursor;
+    /// tells whether it was.
+    pub fn try_expect(&mut self, token: &str) -> bool {
+        let len = token.len();
+        let matched = self
+            .input
+            .get(self.pos..self.pos.saturating_add(len))
+            .is_some_and(|s| s.eq_ignore_ascii_case(token.as_bytes()));
+        if matched {
+            self.pos += len;
+        }
+        matched
+    }
+
+    /// `NIL`, if it is at the cursor and not the start of a longer atom;
+    /// tells whether it was consumed.
+    pub fn nil(&mut self) -> bool {
+        let is_nil = self
+            .input
+            .get(self.pos..self.pos.saturating_add(3))
+            .is_some_and(|s| s.eq_ignore_ascii_case(b"NIL"))
+            && !self.peek_at(3).is_some_and(is_atom_char);
+        if is_nil {
+            self.pos += 3;
+        }
+        is_nil
+    }
+
+    /// `number`: 1*DIGIT fitting in 32 bits (RFC 3501 section 9).
+    pub fn number(&mut self) -> Result<u32, ParseError> {
+        let start = self.pos;
+        let n = self.number64()?;
+        u32::try_from(n).map_err(|_| self.error_at("number below 2^32", start))
+    }
+
+    /// `nz-number`: a number that is not zero.
+    pub fn nz_number(&mut self) -> Result<u32, ParseError> {
+        let start = self.pos;
+        match self.number()? {
+            0 => Err(self.error_at("non-zero number", start)),
+            n => Ok(n),
+        }
+    }
+
+    /// `number64` (RFC 9051): 1*DIGIT fitting in 63 bits.
+    pub fn number64(&mut self) -> Result<u64, ParseError> {
+        let start = self.pos;
+        let mut n: u64 = 0;
+        while let Some(d @ b'0'..=b'9') = self.peek() {
+            n = n
+                .checked_mul(10)
+                .and_then(|n| n.checked_add(u64::from(d - b'0')))
+                .filter(|n| *n <= i64::MAX as u64)
+                .ok_or_else(|| self.error_at("number below 2^63", start))?;
+            self.pos += 1;
+        }
+        if self.pos == start {
+            return Err(self.error("number"));
+        }
+        Ok(n)
+    }
+
+    /// `atom`: 1*ATOM-CHAR. Always ASCII, so a `&str`.
+    pub fn atom(&mut self) -> Result<&'a str, ParseError> {
+        self.take_str(is_atom_char, "atom")
+    }
+
+    /// The name of a fetch attribute or response code: ATOM-CHARs up to a
+    /// `[`, so that `BODY[1]<0>` reads as `BODY` with the cursor on `[`.
+    pub fn att_name(&mut self) -> Result<&'a str, ParseError> {
+        self.take_str(|b| is_atom_char(b) && b != b'[', "attribute name")
+    }
+
+    /// A run of `ASTRING-CHAR` (atom characters and `]`) as a str.
+    pub fn astring_atom(&mut self) -> Result<&'a str, ParseError> {
+        self.take_str(is_astring_char, "astring")
+    }
+
+    fn take_str(
+        &mut self,
+        accept: impl Fn(u8) -> bool,
+        expected: &str,
+    ) -> Result<&'a str, ParseError> {
+        let start = self.pos;
+        let len = self.remaining().iter().take_while(|b| accept(**b)).count();
+        if len == 0 {
+            return Err(self.error(expected));
+        }
+        self.pos += len;
+        let bytes = self.input.get(start..self.pos).unwrap_or_default();
+        // Atom characters are ASCII, hence UTF-8.
+        std::str::from_utf8(bytes).map_err(|_| self.error_at(expected, start))
+    }
+
+    /// Takes bytes while `accept` holds, as a view of the frame (possibly
+    /// empty).
+    pub fn take_while(&mut self, accept: impl Fn(u8) -> bool) -> Bytes {
+        let start = self.pos;
+        let len = self.remaining().iter().take_while(|b| accept(**b)).count();
+        self.pos += len;
+        self.frame.slice(start..self.pos)
+    }
+
+    /// `astring`: 1*ASTRING-CHAR / string.
+    pub fn astring(&mut self) -> Result<Bytes, ParseError> {
+        match self.peek() {
+            Some(b'"' | b'{') => self.string(),
+            _ => {
+                let start = self.pos;
+                self.astring_atom()?;
+                Ok(self.frame.slice(start..self.pos))
+            }
+        }
+    }
+
+    /// `string`: quoted / literal. NUL is refused in both (RFC 3501 allows
+    /// it only in `literal8`, see [`string8`](Self::string8)).
+    pub fn string(&mut self) -> Result<Bytes, ParseError> {
+        match self.peek() {
+            Some(b'"') => self.quoted(),
+            Some(b'{') => self.literal(false),
+            _ => Err(self.error("string (quoted or literal)")),
+        }
+    }
+
+    /// `string` or `literal8` (`~{n}`, RFC 3516), which may hold NUL.
+    pub fn string8(&mut self) -> Result<Bytes, ParseError> {
+        if self.peek() == Some(b'~') {
+            self.pos += 1;
+            return self.literal(true);
+        }
+        self.string()
+    }
+
+    /// `nstring`: string / NIL.
+    pub fn nstring(&mut self) -> Result<Option<Bytes>, ParseError> {
+        if self.nil() {
+            Ok(None)
+        } else {
+            self.string().map(Some)
+        }
+    }
+
+    /// `quoted`: DQUOTE *QUOTED-CHAR DQUOTE, with `\"` and `\\` escapes.
+    ///
+    /// Leniency: 8-bit bytes are accepted (servers put Latin-1 and UTF-8 in
+    /// quoted strings; RFC 6855 allows UTF-8). CR, LF and NUL are refused, and
+    /// so is a backslash before anything but `"` or `\`.
+    pub fn quoted(&mut self) -> Result<Bytes, ParseError> {
+        let open = self.pos;
+        self.byte(b'"', "DQUOTE opening a quoted string")?;
+        let start = self.pos;
+        let rest = self.remaining();
+        let Some(end) = memchr::memchr2(b'"', b'\\', rest) else {
+            return Err(self.error_at("DQUOTE closing the quoted string", open));
+        };
+        let plain = rest.get(..end).unwrap_or_default();
+        if let Some(bad) = memchr::memchr3(b'\r', b'\n', 0, plain) {
+            return Err(self.error_at("quoted string without CR, LF or NUL", start + bad));
+        }
+        if rest.get(end) == Some(&b'"') {
+            self.pos = start + end + 1;
+            return Ok(self.frame.slice(start..start + end));
+        }
+        self.pos = start + end;
+        self.quoted_escaped(plain.to_vec(), open)
+    }
+
+    /// The slow path of [`quoted`](Self::quoted): the string holds escapes,
+    /// so it is unescaped into a new buffer. The cursor is on the first `\`.
+    fn quoted_escaped(&mut self, mut out: Vec<u8>, open: usize) -> Result<Bytes, ParseError> {
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Bytes::from(out));
+                }
+                Some(b'\\') => match self.peek_at(1) {
+                    Some(c @ (b'"' | b'\\')) => {
+                        out.push(c);
+                        self.pos += 2;
+                    }
+                    _ => {
+                        self.pos += 1;
+                        return Err(self.error("`\"` or `\\` after a backslash in a quoted string"));
+                    }
+                },
+                Some(b'\r' | b'\n' | 0) => {
+                    return Err(self.error("quoted string without CR, LF or NUL"));
+                }
+                Some(c) => {
+                    out.push(c);
+                    self.pos += 1;
+                }
+                None => return Err(self.error_at("DQUOTE closing the quoted string", open)),
+            }
+        }
+    }
+
+    /// `literal`: `{n}` CRLF and n bytes (the cursor on `{`); `literal8`
+    /// when `eight` (the `~` already consumed). The framer has already
+    /// checked the size against the limits; here it is checked against the
+    /// frame.
+    fn literal(&mut self, eight: bool) -> Result<Bytes, ParseError> {
+        let open = self.pos;
+        self.byte(b'{', "`{` opening a literal")?;
+        let len = self.number64()?;
+        // A client-style non-synchronising marker is tolerated.
+        self.eat(b'+');
+        self.byte(b'}', "`}` closing a literal announcement")?;
+        if !self.try_expect("\r\n") {
+            return Err(self.error("CRLF after a literal announcement"));
+        }
+        let start = self.pos;
+        let end = usize::try_from(len)
+            .ok()
+            .and_then(|len| start.checked_add(len))
+            .filter(|end| *end <= self.input.len())
+            .ok_or_else(|| self.error_at("literal no longer than the response", open))?;
+        let data = self.input.get(start..end).unwrap_or_default();
+        if !eight {
+            if let Some(nul) = memchr::memchr(0, data) {
+                return Err(self.error_at("literal without NUL (NUL needs literal8)", start + nul));
+            }
+        }
+        self.pos = end;
+        Ok(self.frame.slice(start..end))
+    }
+
+    /// `"(" [item *(SP item)] ")"`, counting towards the nesting limit.
+    pub fn list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T, ParseError>,
+    ) -> Result<Vec<T>, ParseError> {
+        self.byte(b'(', "`(` opening a list")?;
+        self.enter()?;
+        let mut items = Vec::new();
+        if !self.eat(b')') {
+            loop {
+                items.push(item(self)?);
+                if self.eat(b')') {
+                    break;
+                }
+                self.sp()
+                    .map_err(|_| self.error("SP or `)` after a list item"))?;
+            }
+        }
+        self.leave();
+        Ok(items)
+    }
+
+    /// Enters one level of nesting; fails beyond `Limits::max_depth`.
+    /// Recursive productions call this (and [`leave`](Self::leave)) so that a
+    /// million `(` is an error, not a stack overflow.
+    pub fn enter(&mut self) -> Result<(), ParseError> {
+        if self.depth >= self.limits.max_depth {
+            return Err(self.error(&format!(
+                "nesting no deeper than {} levels",
+                self.limits.max_depth
+            )));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Leaves one level of nesting.
+    pub fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// `text`: the rest of the line up to CRLF, possibly empty, as bytes
+    /// (non-UTF-8 text is kept as it came; decode it lossily if needed).
+    pub fn text(&mut self) -> Bytes {
+        let start = self.pos;
+        let len = memchr::memchr2(b'\r', b'\n', self.remaining()).unwrap_or(self.remaining().len());
+        self.pos += len;
+        self.frame.slice(start..self.pos)
+    }
+
+    /// Everything up to the CRLF that ends the response (literals included),
+    /// as one view; the cursor moves there.
+    pub fn rest(&mut self) -> Bytes {
+        let start = self.pos;
+        let end = self
+            .input
+            .strip_suffix(b"\r\n")
+            .map_or(self.input.len(), <[u8]>::len)
+            .max(start);
+        self.pos = end;
+        self.frame.slice(start..end)
+    }
+
+    /// A view of the frame between two offsets previously read from
+    /// [`position`](Self::position) (empty if they are out of order).
+    pub fn slice(&self, start: usize, end: usize) -> Bytes {
+        let end = end.min(self.input.len());
+        self.frame.slice(start.min(end)..end)
+    }
+}

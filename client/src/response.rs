@@ -1,0 +1,311 @@
+//! The response framework of RFC 3501 section 7.1: tagged and untagged
+//! status responses, untagged data and continuation requests.
+//!
+//! ```text
+//! response-data   = "*" SP (resp-cond-state / resp-cond-bye /
+//!                   mailbox-data / message-data / capability-data) CRLF
+//! response-tagged = tag SP resp-cond-state CRLF
+//! continue-req    = "+" SP (resp-text / base64) CRLF
+//! resp-cond-state = ("OK" / "NO" / "BAD") SP resp-text
+//! resp-cond-auth  = ("OK" / "PREAUTH") SP resp-text
+//! resp-cond-bye   = "BYE" SP resp-text
+//! resp-text       = ["[" resp-text-code "]" SP] text
+//! ```
+//!
+//! What follows `*` (untagged data such as `FETCH`) and what is inside the
+//! brackets (response codes such as `UIDNEXT`) is declared in the spec and
+//! parsed by generated code, through the [`ParseData`] and [`ParseCode`]
+//! traits. [`RawData`] and [`RawCode`] implement them by keeping the bytes:
+//! that is what a response the spec does not declare becomes.
+
+use bytes::Bytes;
+
+use crate::codec::parse::{Limits, ParseError, Parser};
+
+/// The status of a status response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// `OK`: success (or information, untagged).
+    Ok,
+    /// `NO`: the command failed.
+    No,
+    /// `BAD`: the command (or the client) broke the protocol.
+    Bad,
+    /// `PREAUTH`: the greeting of a connection already authenticated.
+    PreAuth,
+    /// `BYE`: the server is closing the connection.
+    Bye,
+}
+
+impl Status {
+    /// The status named by `keyword` (case-insensitive).
+    pub fn from_keyword(keyword: &str) -> Option<Status> {
+        [
+            ("OK", Status::Ok),
+            ("NO", Status::No),
+            ("BAD", Status::Bad),
+            ("PREAUTH", Status::PreAuth),
+            ("BYE", Status::Bye),
+        ]
+        .into_iter()
+        .find(|(name, _)| keyword.eq_ignore_ascii_case(name))
+        .map(|(_, status)| status)
+    }
+}
+
+/// A status response: its status, optional response code and text.
+///
+/// The text is the server's, kept as bytes and never interpreted (an
+/// `[ALERT]` is to be shown to the user as it came).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusResponse<C = RawCode> {
+    /// OK, NO, BAD, PREAUTH or BYE.
+    pub status: Status,
+    /// The response code in brackets, if any.
+    pub code: Option<C>,
+    /// The human-readable text (possibly empty).
+    pub text: Bytes,
+}
+
+/// One response from the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Response<D = RawData, C = RawCode> {
+    /// The completion of a command: `A001 OK done`.
+    Tagged {
+        /// The command's tag.
+        tag: String,
+        /// OK, NO or BAD, with code and text.
+        status: StatusResponse<C>,
+    },
+    /// An untagged status response (`* OK [UNSEEN 3] ...`, `* BYE ...`,
+    /// and the greeting).
+    Status(StatusResponse<C>),
+    /// Untagged data (`* 3 EXISTS`, `* FETCH ...`).
+    Data(D),
+    /// A continuation request: `+ text` (or base64 during AUTHENTICATE).
+    Continuation(Continuation<C>),
+}
+
+/// A continuation request: the server waits for more from the client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Continuation<C = RawCode> {
+    /// A response code, if the text began with one.
+    pub code: Option<C>,
+    /// The text after `+ ` (base64 during AUTHENTICATE), possibly empty.
+    pub text: Bytes,
+}
+
+/// Untagged data that knows how to parse itself: implemented by the
+/// generated `Data` enum and by [`RawData`].
+pub trait ParseData: Sized {
+    /// Parses untagged data whose keyword is `keyword` (`FETCH`), preceded
+    /// by `number` for message data (`* 12 FETCH`). The cursor is right
+    /// after the keyword; the arguments, if any, start with SP. It must
+    /// stop before the final CRLF.
+    fn parse(keyword: &str, number: Option<u32>, p: &mut Parser<'_>) -> Result<Self, ParseError>;
+}
+
+/// A response code that knows how to parse itself: implemented by the
+/// generated `Code` enum and by [`RawCode`].
+pub trait ParseCode: Sized {
+    /// Parses the code named `name` (`UIDNEXT`); the cursor is right after
+    /// the name, its arguments (if any) start with SP, and it must stop
+    /// before the closing `]`.
+    fn parse(name: &str, p: &mut Parser<'_>) -> Result<Self, ParseError>;
+}
+
+/// Untagged data kept as it came: its keyword, its number and the rest of
+/// the line (literals included).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawData {
+    /// The keyword, as sent (`FETCH`).
+    pub keyword: String,
+    /// The number before the keyword, for message data (`* 12 FETCH`).
+    pub number: Option<u32>,
+    /// The bytes after the keyword (and its SP), up to the CRLF.
+    pub arguments: Bytes,
+}
+
+impl ParseData for RawData {
+    fn parse(keyword: &str, number: Option<u32>, p: &mut Parser<'_>) -> Result<Self, ParseError> {
+        p.opt_sp();
+        Ok(RawData {
+            keyword: keyword.to_owned(),
+            number,
+            arguments: p.rest(),
+        })
+    }
+}
+
+/// A response code kept as it came: its name and the bytes up to `]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawCode {
+    /// The name, as sent (`UIDNEXT`).
+    pub name: String,
+    /// The bytes after the name and its SP, up to `]`; `None` without
+    /// arguments.
+    pub arguments: Option<Bytes>,
+}
+
+impl ParseCode for RawCode {
+    fn parse(name: &str, p: &mut Parser<'_>) -> Result<Self, ParseError> {
+        let arguments = if p.opt_sp() {
+            Some(raw_code_arguments(p)?)
+        } else {
+            None
+        };
+        Ok(RawCode {
+            name: name.to_owned(),
+            arguments,
+        })
+    }
+}
+
+/// The bytes of a code's arguments up to the `]` that closes the code:
+/// quoted strings and literals are skipped whole, and brackets inside
+/// balance (`[PERMANENTFLAGS (\Seen [x])]`, quirk `bracket_in_flag`).
+fn raw_code_arguments(p: &mut Parser<'_>) -> Result<Bytes, ParseError> {
+    let start = p.position();
+    let mut depth = 0usize;
+    loop {
+        match p.peek() {
+            Some(b']') if depth == 0 => break,
+            Some(b']') => {
+                depth -= 1;
+                p.advance();
+            }
+            Some(b'[') => {
+                depth += 1;
+                p.advance();
+            }
+            Some(b'"' | b'{') => {
+                p.string()?;
+            }
+            None | Some(b'\r' | b'\n') => return Err(p.error("`]` closing the response code")),
+            Some(_) => p.advance(),
+        }
+    }
+    Ok(p.slice(start, p.position()))
+}
+
+/// Parses one frame (from [`Framer`](crate::codec::frame::Framer)) as a
+/// response, with untagged data and codes kept raw.
+///
+/// Once the generated `Data` and `Code` exist, `parse_response` returns
+/// them; this form stays for callers (and downstream crates) that want the
+/// raw view or their own types.
+pub fn parse_response(frame: &Bytes, limits: &Limits) -> Result<Response, ParseError> {
+    parse_response_as(frame, limits)
+}
+
+/// Parses one frame as a response, untagged data as `D` and codes as `C`.
+pub fn parse_response_as<D: ParseData, C: ParseCode>(
+    frame: &Bytes,
+    limits: &Limits,
+) -> Result<Response<D, C>, ParseError> {
+    let mut p = Parser::new(frame, limits);
+    let response = match p.peek() {
+        Some(b'*') => {
+            p.advance();
+            p.sp()?;
+            untagged(&mut p)?
+        }
+        Some(b'+') => {
+            p.advance();
+            Response::Continuation(continuation(&mut p)?)
+        }
+        _ => tagged(&mut p)?,
+    };
+    // Quirk `trailing_space`: Exchange ends some responses with a space.
+    p.skip_spaces();
+    p.finish()?;
+    Ok(response)
+}
+
+/// After `* `: a status response or untagged data.
+fn untagged<D: ParseData, C: ParseCode>(p: &mut Parser<'_>) -> Result<Response<D, C>, ParseError> {
+    if p.peek().is_some_and(|b| b.is_ascii_digit()) {
+        let number = p.number()?;
+        p.sp()?;
+        let keyword = p.atom()?;
+        return D::parse(keyword, Some(number), p).map(Response::Data);
+    }
+    if !p.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+        return Err(p.error("number or response keyword after `* `"));
+    }
+    let keyword = p.atom()?;
+    match Status::from_keyword(keyword) {
+        Some(status) => status_response(status, p).map(Response::Status),
+        None => D::parse(keyword, None, p).map(Response::Data),
+    }
+}
+
+/// `tag SP resp-cond-state`.
+fn tagged<D, C: ParseCode>(p: &mut Parser<'_>) -> Result<Response<D, C>, ParseError> {
+    let start = p.position();
+    let tag = p
+        .astring_atom()
+        .map_err(|_| p.error("tag, `*` or `+` starting a response"))?;
+    if tag.contains('+') {
+        return Err(p.error_at("tag (ASTRING-CHARs without `+`)", start));
+    }
+    p.sp()?;
+    let at = p.position();
+    let keyword = p.atom()?;
+    let status = match Status::from_keyword(keyword) {
+        Some(status @ (Status::Ok | Status::No | Status::Bad)) => status,
+        _ => return Err(p.error_at("OK, NO or BAD after a tag", at)),
+    };
+    Ok(Response::Tagged {
+        tag: tag.to_owned(),
+        status: status_response(status, p)?,
+    })
+}
+
+/// After the status keyword: `SP resp-text`.
+///
+/// Leniency (quirk `missing_status_text`): the text, and the SP before it,
+/// may be missing (`* OK [HIGHESTMODSEQ 5]` CRLF, `A1 OK` CRLF).
+fn status_response<C: ParseCode>(
+    status: Status,
+    p: &mut Parser<'_>,
+) -> Result<StatusResponse<C>, ParseError> {
+    if !p.opt_sp() {
+        return Ok(StatusResponse {
+            status,
+            code: None,
+            text: Bytes::new(),
+        });
+    }
+    let (code, text) = resp_text(p)?;
+    Ok(StatusResponse { status, code, text })
+}
+
+/// `resp-text = ["[" resp-text-code "]" SP] text`
+fn resp_text<C: ParseCode>(p: &mut Parser<'_>) -> Result<(Option<C>, Bytes), ParseError> {
+    let code = if p.eat(b'[') {
+        let name = p.atom()?;
+        let code = C::parse(name, p)?;
+        p.byte(b']', "`]` closing the response code")?;
+        // Quirk `missing_status_text`: nothing after the code.
+        p.opt_sp();
+        Some(code)
+    } else {
+        None
+    };
+    Ok((code, p.text()))
+}
+
+/// After `+`: `SP (resp-text / base64)`.
+///
+/// Leniency (quirk `bare_continuation`): `+` CRLF without SP or text.
+fn continuation<C: ParseCode>(p: &mut Parser<'_>) -> Result<Continuation<C>, ParseError> {
+    if !p.opt_sp() {
+        return Ok(Continuation {
+            code: None,
+            text: Bytes::new(),
+        });
+    }
+    let (code, text) = resp_text(p)?;
+    Ok(Continuation { code, text })
+}

@@ -1,0 +1,64 @@
+//! A capability a server advertises (RFC 3501 section 7.2.1).
+
+use std::fmt;
+
+/// One capability name from a `CAPABILITY` response or response code, such
+/// as `IMAP4rev1`, `STARTTLS`, `AUTH=PLAIN` or `LITERAL+`.
+///
+/// Capability names are case-insensitive; [`is`](Self::is) compares them
+/// that way. The name is kept as the server spelled it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Capability(String);
+
+impl Capability {
+    /// A capability named `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self(name.into())
+    }
+
+    /// The name as the server spelled it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this is the capability `name`, ignoring ASCII case.
+    pub fn is(&self, name: &str) -> bool {
+        self.0.eq_ignore_ascii_case(name)
+    }
+
+    /// For `AUTH=<mechanism>`, the SASL mechanism name (`PLAIN`).
+    pub fn auth_mechanism(&self) -> Option<&str> {
+        let prefix = self.0.get(..5)?;
+        prefix
+            .eq_ignore_ascii_case("AUTH=")
+            .then(|| self.0.get(5..))
+            .flatten()
+    }
+}
+
+impl fmt::Display for Capability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_compare_case_insensitively() {
+        assert!(Capability::new("imap4REV1").is("IMAP4rev1"));
+        assert!(!Capability::new("IMAP4").is("IMAP4rev1"));
+    }
+
+    #[test]
+    fn auth_names_its_mechanism() {
+        assert_eq!(
+            Capability::new("auth=PLAIN").auth_mechanism(),
+            Some("PLAIN")
+        );
+        assert_eq!(Capability::new("STARTTLS").auth_mechanism(), None);
+        assert_eq!(Capability::new("AUTH").auth_mechanism(), None);
+    }
+}

@@ -1,0 +1,369 @@
+//! The framing and parsing items of `shared/adversarial.md` (12-19 and
+//! 25-29): what a hostile or broken server sends must end in a clean error
+//! (or a documented leniency), never a panic, a hang or a large allocation.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use typed_imap::codec::frame::{FrameError, Framer};
+use typed_imap::codec::parse::{self, Limits, ParseError, Parser};
+use typed_imap::response::{parse_response, RawData, Response, Status};
+
+fn frame_one(input: &[u8], limits: Limits) -> Result<Option<Bytes>, FrameError> {
+    let mut framer = Framer::new(limits);
+    framer.push(input);
+    framer.next_frame()
+}
+
+fn response(input: &'static [u8]) -> Result<Response, ParseError> {
+    parse_response(&Bytes::from_static(input), &Limits::default())
+}
+
+fn with_parser<T>(input: &'static [u8], f: impl FnOnce(&mut Parser<'_>) -> T) -> T {
+    let frame = Bytes::from_static(input);
+    let limits = Limits::default();
+    f(&mut Parser::new(&frame, &limits))
+}
+
+// 12. Bad literal announcements.
+
+#[test]
+fn item12_max_u64_announcement_is_refused_without_allocating() {
+    let mut framer = Framer::new(Limits::default());
+    framer.push(b"* 1 FETCH (BODY[] {18446744073709551615}\r\n");
+    assert!(matches!(
+        framer.next_frame(),
+        Err(FrameError::LiteralTooLarge { .. })
+    ));
+    assert!(framer.buffer_capacity() < 4096);
+}
+
+#[test]
+fn item12_negative_announcement_is_refused() {
+    let err = frame_one(b"* 1 FETCH (BODY[] {-1}\r\n", Limits::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid literal announcement `{-1}`: expected `{` number `}`"
+    );
+}
+
+#[test]
+fn item12_empty_announcement_is_refused() {
+    let err = frame_one(b"* 1 FETCH (BODY[] {}\r\n", Limits::default()).unwrap_err();
+    assert!(matches!(err, FrameError::BadLiteral { .. }));
+}
+
+#[test]
+fn item12_announcement_beyond_32_bits_is_refused() {
+    let err = frame_one(b"* 1 FETCH (BODY[] {9999999999}\r\n", Limits::default()).unwrap_err();
+    assert!(matches!(
+        err,
+        FrameError::LiteralTooLarge {
+            size: 9_999_999_999,
+            ..
+        }
+    ));
+}
+
+// 13. A huge announcement, then silence.
+
+#[test]
+fn item13_huge_literal_then_silence_holds_only_what_came() {
+    let limits = Limits {
+        max_literal: u64::from(u32::MAX),
+        max_response: usize::MAX,
+        ..Limits::default()
+    };
+    let mut framer = Framer::new(limits);
+    framer.push(b"* 1 FETCH (BODY[] {4294967295}\r\n");
+    let chunk = [b'x'; 64 * 1024];
+    for _ in 0..16 {
+        framer.push(&chunk);
+        assert_eq!(framer.next_frame(), Ok(None));
+    }
+    // 1 MiB received: the buffer is within a small factor of it.
+    assert!(
+        framer.buffer_capacity() < 4 << 20,
+        "{}",
+        framer.buffer_capacity()
+    );
+    assert!(framer.is_mid_response());
+}
+
+#[test]
+fn item13_default_maximum_literal_refuses_4gib() {
+    let err = frame_one(b"* 1 FETCH (BODY[] {4294967295}\r\n", Limits::default()).unwrap_err();
+    assert_eq!(
+        err,
+        FrameError::LiteralTooLarge {
+            size: 4_294_967_295,
+            limit: Limits::default().max_literal
+        }
+    );
+}
+
+// 14. A zero-length literal.
+
+#[test]
+fn item14_zero_length_literal_is_an_empty_string() {
+    let frame = frame_one(b"* 1 FETCH (BODY[] {0}\r\n)\r\n", Limits::default())
+        .unwrap()
+        .unwrap();
+    let limits = Limits::default();
+    let mut p = Parser::new(&frame, &limits);
+    p.expect("* 1 FETCH (BODY[] ").unwrap();
+    assert_eq!(p.string().unwrap(), Bytes::new());
+    p.byte(b')', ")").unwrap();
+    p.finish().unwrap();
+}
+
+// 15. A 10 MB line without CRLF.
+
+#[test]
+fn item15_ten_megabyte_line_fails_at_the_maximum_line_length() {
+    let mut framer = Framer::new(Limits::default());
+    let chunk = vec![b'a'; 1 << 20];
+    let mut failed_at = None;
+    for i in 1..=10 {
+        framer.push(&chunk);
+        if let Err(err) = framer.next_frame() {
+            failed_at = Some((i, err));
+            break;
+        }
+    }
+    let (megabytes, err) = failed_at.expect("the line must be refused");
+    assert_eq!(
+        err,
+        FrameError::LineTooLong {
+            limit: Limits::default().max_line
+        }
+    );
+    assert_eq!(megabytes, 9, "refused as soon as the 8 MiB limit is passed");
+}
+
+// 16. 100k small literals in one response.
+
+fn many_literals(count: usize) -> Vec<u8> {
+    let mut input = b"* 1 XLIST (".to_vec();
+    for _ in 0..count {
+        input.extend_from_slice(b"{3}\r\nabc ");
+    }
+    input.extend_from_slice(b"x)\r\n");
+    input
+}
+
+fn frame_and_parse_literals(input: &[u8]) -> usize {
+    let mut framer = Framer::new(Limits::default());
+    let mut frame = None;
+    for piece in input.chunks(1024) {
+        framer.push(piece);
+        if let Some(f) = framer.next_frame().unwrap() {
+            frame = Some(f);
+        }
+    }
+    let frame = frame.expect("one complete response");
+    let limits = Limits::default();
+    let mut p = Parser::new(&frame, &limits);
+    p.expect("* 1 XLIST (").unwrap();
+    let mut count = 0;
+    while p.peek() == Some(b'{') {
+        assert_eq!(&p.string().unwrap()[..], b"abc");
+        p.sp().unwrap();
+        count += 1;
+    }
+    count
+}
+
+#[test]
+fn item16_hundred_thousand_literals_frame_and_parse_in_linear_time() {
+    let small = many_literals(10_000);
+    let large = many_literals(100_000);
+    let start = Instant::now();
+    assert_eq!(frame_and_parse_literals(&small), 10_000);
+    let small_time = start.elapsed();
+    let start = Instant::now();
+    assert_eq!(frame_and_parse_literals(&large), 100_000);
+    let large_time = start.elapsed();
+    // Ten times the input; quadratic behaviour would take a hundred times.
+    assert!(
+        large_time < small_time * 40 + Duration::from_millis(200),
+        "10k: {small_time:?}, 100k: {large_time:?}"
+    );
+}
+
+// 17. Deep nesting.
+
+#[test]
+fn item17_body_structure_nested_ten_thousand_deep_is_refused() {
+    let mut input = "(".repeat(10_000);
+    input.push_str("\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1");
+    input.push_str(&")".repeat(10_000));
+    let frame = Bytes::from(input);
+    let limits = Limits::default();
+    let err = parse::body_structure(&mut Parser::new(&frame, &limits)).unwrap_err();
+    assert!(
+        err.expected().contains("nesting no deeper than 32"),
+        "{err}"
+    );
+}
+
+#[test]
+fn item17_a_million_open_parentheses_are_refused() {
+    let mut input = b"* 1 FETCH (BODYSTRUCTURE ".to_vec();
+    input.extend(std::iter::repeat(b'(').take(1_000_000));
+    input.extend_from_slice(b"\r\n");
+    let frame = Bytes::from(input);
+    let limits = Limits::default();
+    let mut p = Parser::new(&frame, &limits);
+    p.expect("* 1 FETCH (BODYSTRUCTURE ").unwrap();
+    assert!(parse::body_structure(&mut p).is_err());
+}
+
+#[test]
+fn item17_nested_body_extensions_are_refused() {
+    let mut input = b"(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1 NIL NIL NIL NIL ".to_vec();
+    input.extend(std::iter::repeat(b'(').take(100_000));
+    let frame = Bytes::from(input);
+    let limits = Limits::default();
+    assert!(parse::body_structure(&mut Parser::new(&frame, &limits)).is_err());
+}
+
+// 18. NUL.
+
+#[test]
+fn item18_nul_in_a_quoted_string_is_refused() {
+    let err = with_parser(b"\"a\0b\"", |p| p.string()).unwrap_err();
+    assert_eq!(err.offset(), 2);
+}
+
+#[test]
+fn item18_nul_in_a_literal_is_refused() {
+    let err = with_parser(b"{3}\r\na\0b", |p| p.string()).unwrap_err();
+    assert_eq!(err.offset(), 6);
+}
+
+#[test]
+fn item18_nul_in_a_literal8_is_data() {
+    let data = with_parser(b"~{3}\r\na\0b", |p| p.string8()).unwrap();
+    assert_eq!(&data[..], b"a\0b");
+}
+
+// 19. Bare LF, CR in a quoted string, missing SP.
+
+#[test]
+fn item19_bare_lf_ending_a_response_is_refused() {
+    let frame = frame_one(b"* 3 EXISTS\n", Limits::default())
+        .unwrap()
+        .unwrap();
+    let err = parse_response(&frame, &Limits::default()).unwrap_err();
+    assert_eq!(err.expected(), "CRLF ending the response");
+}
+
+#[test]
+fn item19_cr_inside_a_quoted_string_is_refused() {
+    let err = with_parser(b"\"a\rb\"", |p| p.string()).unwrap_err();
+    assert_eq!(err.offset(), 2);
+}
+
+#[test]
+fn item19_missing_sp_is_refused() {
+    let err = response(b"*OK ready\r\n").unwrap_err();
+    assert_eq!((err.expected(), err.offset()), ("SP", 1));
+}
+
+// 25. Malformed untagged responses.
+
+#[test]
+fn item25_status_data_without_arguments_fails_in_its_parser() {
+    // `* STATUS` CRLF: the mailbox the STATUS grammar asks for is missing.
+    let err = with_parser(b"\r\n", |p| p.astring()).unwrap_err();
+    assert_eq!(err.expected(), "astring");
+}
+
+#[test]
+fn item25_truncated_envelope_is_an_error() {
+    let err = with_parser(b"(NIL \"subject\" ((NIL NIL \"a\" \"b\"", parse::envelope).unwrap_err();
+    assert!(err.offset() > 0);
+}
+
+// 27. Negative or overflowing numbers.
+
+#[test]
+fn item27_negative_message_number_is_refused() {
+    let err = response(b"* -1 EXISTS\r\n").unwrap_err();
+    assert_eq!(err.offset(), 2);
+}
+
+#[test]
+fn item27_message_number_beyond_32_bits_is_refused() {
+    let err = response(b"* 4294967296 EXISTS\r\n").unwrap_err();
+    assert_eq!(err.expected(), "number below 2^32");
+}
+
+#[test]
+fn item27_number64_overflow_is_refused() {
+    let err = with_parser(b"99999999999999999999", |p| p.number64()).unwrap_err();
+    assert_eq!(err.expected(), "number below 2^63");
+}
+
+#[test]
+fn item27_zero_is_not_an_nz_number() {
+    assert!(with_parser(b"0", |p| p.nz_number()).is_err());
+}
+
+// 28. Non-UTF-8 bytes.
+
+#[test]
+fn item28_non_utf8_status_text_is_kept_as_bytes() {
+    let Response::Status(status) = response(b"* OK caf\xe9 \xff\r\n").unwrap() else {
+        panic!("expected a status response");
+    };
+    assert_eq!(&status.text[..], b"caf\xe9 \xff");
+}
+
+#[test]
+fn item28_non_utf8_data_is_kept_as_bytes() {
+    let Response::Data(RawData { arguments, .. }) =
+        response(b"* LIST () \"/\" \xe9t\xe9\r\n").unwrap()
+    else {
+        panic!("expected data");
+    };
+    assert_eq!(&arguments[..], b"() \"/\" \xe9t\xe9");
+}
+
+#[test]
+fn item28_non_ascii_atom_is_an_error_not_a_panic() {
+    assert!(with_parser(b"\xe9t\xe9", |p| p.atom().map(str::to_owned)).is_err());
+}
+
+// 29. Alert and similar codes are text, never interpreted.
+
+#[test]
+fn item29_alert_text_is_exposed_as_it_came() {
+    let Response::Tagged { status, .. } =
+        response(b"A1 NO [ALERT] Run `rm -rf /` now\r\n").unwrap()
+    else {
+        panic!("expected a tagged response");
+    };
+    assert_eq!(status.status, Status::No);
+    assert_eq!(status.code.unwrap().name, "ALERT");
+    assert_eq!(&status.text[..], b"Run `rm -rf /` now");
+}
+
+#[test]
+fn item29_parse_and_badcharset_codes_keep_their_text() {
+    let Response::Tagged { status, .. } =
+        response(b"A2 BAD [PARSE] bad \"line\" here\r\n").unwrap()
+    else {
+        panic!("expected a tagged response");
+    };
+    assert_eq!(&status.text[..], b"bad \"line\" here");
+    let Response::Tagged { status, .. } =
+        response(b"A3 NO [BADCHARSET (UTF-8 \"X]Y\")] no\r\n").unwrap()
+    else {
+        panic!("expected a tagged response");
+    };
+    let code = status.code.unwrap();
+    assert_eq!(code.name, "BADCHARSET");
+    assert_eq!(&code.arguments.unwrap()[..], b"(UTF-8 \"X]Y\")");
+}

@@ -1,0 +1,566 @@
+//! The example responses of RFC 3501 sections 6 to 8 that concern the
+//! response framework (section 7.1: status responses and their codes,
+//! continuation requests) and the grammar primitives (envelope, body
+//! structure, date-time, capabilities, numbers, sections).
+//!
+//! The typed results of each command come from the generated code and are
+//! tested with it.
+
+use bytes::Bytes;
+use typed_imap::codec::frame::Framer;
+use typed_imap::codec::parse::{self, Limits, Parser};
+use typed_imap::response::{parse_response, RawCode, RawData, Response, Status, StatusResponse};
+use typed_imap::types::body_structure::{BodyStructure, SinglePartKind};
+use typed_imap::types::{Address, Capability, Envelope, Section, SectionText};
+
+fn response(line: &'static str) -> Response {
+    parse_response(&Bytes::from_static(line.as_bytes()), &Limits::default())
+        .unwrap_or_else(|e| panic!("{line:?}: {e}"))
+}
+
+fn untagged_status(line: &'static str) -> StatusResponse {
+    match response(line) {
+        Response::Status(status) => status,
+        other => panic!("expected an untagged status, got {other:?}"),
+    }
+}
+
+fn tagged(line: &'static str) -> (String, StatusResponse) {
+    match response(line) {
+        Response::Tagged { tag, status } => (tag, status),
+        other => panic!("expected a tagged status, got {other:?}"),
+    }
+}
+
+fn code(name: &str, arguments: Option<&'static str>) -> Option<RawCode> {
+    Some(RawCode {
+        name: name.to_owned(),
+        arguments: arguments.map(|a| Bytes::from_static(a.as_bytes())),
+    })
+}
+
+fn with_parser<T>(input: &'static str, f: impl FnOnce(&mut Parser<'_>) -> T) -> T {
+    let frame = Bytes::from_static(input.as_bytes());
+    let limits = Limits::default();
+    f(&mut Parser::new(&frame, &limits))
+}
+
+fn b(s: &'static str) -> Bytes {
+    Bytes::from_static(s.as_bytes())
+}
+
+// Section 7.1: status responses.
+
+#[test]
+fn s7_1_1_untagged_ok_greeting() {
+    let status = untagged_status("* OK IMAP4rev1 server ready\r\n");
+    assert_eq!(status.status, Status::Ok);
+    assert_eq!(status.code, None);
+    assert_eq!(status.text, b("IMAP4rev1 server ready"));
+}
+
+#[test]
+fn s7_1_1_tagged_ok() {
+    let (tag, status) = tagged("A001 OK LOGIN Completed\r\n");
+    assert_eq!(tag, "A001");
+    assert_eq!(
+        (status.status, status.text),
+        (Status::Ok, b("LOGIN Completed"))
+    );
+}
+
+#[test]
+fn s7_1_2_untagged_and_tagged_no() {
+    let status = untagged_status("* NO Disk is 98% full, please delete unnecessary data\r\n");
+    assert_eq!(status.status, Status::No);
+    let (tag, status) = tagged("A222 NO COPY failed: disk is full\r\n");
+    assert_eq!((tag.as_str(), status.status), ("A222", Status::No));
+    assert_eq!(status.text, b("COPY failed: disk is full"));
+}
+
+#[test]
+fn s7_1_3_untagged_and_tagged_bad() {
+    assert_eq!(
+        untagged_status("* BAD Command line too long\r\n").status,
+        Status::Bad
+    );
+    let (tag, status) = tagged("A443 BAD Empty command line\r\n");
+    assert_eq!((tag.as_str(), status.status), ("A443", Status::Bad));
+}
+
+#[test]
+fn s7_1_4_preauth_greeting() {
+    let status = untagged_status("* PREAUTH IMAP4rev1 server logged in as Smith\r\n");
+    assert_eq!(status.status, Status::PreAuth);
+    assert_eq!(status.text, b("IMAP4rev1 server logged in as Smith"));
+}
+
+#[test]
+fn s7_1_5_bye() {
+    let status = untagged_status("* BYE Autologout; idle for too long\r\n");
+    assert_eq!(status.status, Status::Bye);
+}
+
+#[test]
+fn tagged_bye_is_refused() {
+    let err = parse_response(&b("A1 BYE no\r\n"), &Limits::default()).unwrap_err();
+    assert_eq!(err.expected(), "OK, NO or BAD after a tag");
+}
+
+#[test]
+fn tag_with_plus_is_refused() {
+    assert!(parse_response(&b("A+1 OK done\r\n"), &Limits::default()).is_err());
+}
+
+// Section 6.3.1 (SELECT): response codes on status responses.
+
+#[test]
+fn s6_3_1_unseen_code() {
+    let status = untagged_status("* OK [UNSEEN 12] Message 12 is first unseen\r\n");
+    assert_eq!(status.code, code("UNSEEN", Some("12")));
+    assert_eq!(status.text, b("Message 12 is first unseen"));
+}
+
+#[test]
+fn s6_3_1_uid_validity_and_uid_next_codes() {
+    let status = untagged_status("* OK [UIDVALIDITY 3857529045] UIDs valid\r\n");
+    assert_eq!(status.code, code("UIDVALIDITY", Some("3857529045")));
+    let status = untagged_status("* OK [UIDNEXT 4392] Predicted next UID\r\n");
+    assert_eq!(status.code, code("UIDNEXT", Some("4392")));
+}
+
+#[test]
+fn s6_3_1_permanent_flags_code() {
+    let status = untagged_status("* OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited\r\n");
+    assert_eq!(
+        status.code,
+        code("PERMANENTFLAGS", Some("(\\Deleted \\Seen \\*)"))
+    );
+    assert_eq!(status.text, b("Limited"));
+}
+
+#[test]
+fn s6_3_1_read_write_code_on_tagged_ok() {
+    let (_, status) = tagged("A142 OK [READ-WRITE] SELECT completed\r\n");
+    assert_eq!(status.code, code("READ-WRITE", None));
+    assert_eq!(status.text, b("SELECT completed"));
+}
+
+#[test]
+fn s6_3_2_read_only_code_on_tagged_ok() {
+    let (_, status) = tagged("A932 OK [READ-ONLY] EXAMINE completed\r\n");
+    assert_eq!(status.code, code("READ-ONLY", None));
+}
+
+#[test]
+fn s6_3_3_trycreate_code_on_tagged_no() {
+    let (_, status) = tagged("A003 NO [TRYCREATE] Mailbox doesn't exist: owatagusiam\r\n");
+    assert_eq!(status.code, code("TRYCREATE", None));
+}
+
+#[test]
+fn s7_1_capability_code_keeps_its_list() {
+    let status = untagged_status("* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready\r\n");
+    assert_eq!(
+        status.code,
+        code("CAPABILITY", Some("IMAP4rev1 STARTTLS AUTH=PLAIN"))
+    );
+}
+
+// Section 7.5: continuation requests.
+
+#[test]
+fn s7_5_continuation_with_text() {
+    let Response::Continuation(c) = response("+ Ready for additional command text\r\n") else {
+        panic!("expected a continuation");
+    };
+    assert_eq!(
+        (c.code, c.text),
+        (None, b("Ready for additional command text"))
+    );
+}
+
+#[test]
+fn s6_2_2_authenticate_challenge_is_kept_as_text() {
+    let Response::Continuation(c) =
+        response("+ YGgGCSqGSIb3EgECAgIBAAD/////6jcyG4GE3KkTzBeBiVHeceP2CWY0SR0fAQAgAAQEBAQ=\r\n")
+    else {
+        panic!("expected a continuation");
+    };
+    assert_eq!(
+        c.text,
+        b("YGgGCSqGSIb3EgECAgIBAAD/////6jcyG4GE3KkTzBeBiVHeceP2CWY0SR0fAQAgAAQEBAQ=")
+    );
+}
+
+#[test]
+fn s6_2_2_empty_challenge() {
+    let Response::Continuation(c) = response("+ \r\n") else {
+        panic!("expected a continuation");
+    };
+    assert_eq!(c.text, Bytes::new());
+}
+
+// Untagged data reaches the data parser with its keyword and number.
+
+#[test]
+fn s7_4_1_message_data_carries_its_number() {
+    let Response::Data(data) = response("* 22 EXPUNGE\r\n") else {
+        panic!("expected data");
+    };
+    assert_eq!(
+        data,
+        RawData {
+            keyword: "EXPUNGE".into(),
+            number: Some(22),
+            arguments: Bytes::new()
+        }
+    );
+}
+
+#[test]
+fn s7_2_2_list_data_keeps_its_arguments() {
+    let Response::Data(data) = response("* LIST (\\Noselect) \"/\" ~/Mail/foo\r\n") else {
+        panic!("expected data");
+    };
+    assert_eq!((data.keyword.as_str(), data.number), ("LIST", None));
+    assert_eq!(data.arguments, b("(\\Noselect) \"/\" ~/Mail/foo"));
+}
+
+// Primitives on the RFC's examples.
+
+#[test]
+fn s7_2_1_capability_list() {
+    let caps = with_parser(
+        " IMAP4rev1 STARTTLS AUTH=GSSAPI LOGINDISABLED\r\n",
+        parse::capabilities,
+    )
+    .unwrap();
+    let names: Vec<&str> = caps.iter().map(Capability::as_str).collect();
+    assert_eq!(
+        names,
+        ["IMAP4rev1", "STARTTLS", "AUTH=GSSAPI", "LOGINDISABLED"]
+    );
+    assert_eq!(caps[2].auth_mechanism(), Some("GSSAPI"));
+}
+
+#[test]
+fn s7_2_5_search_numbers() {
+    assert_eq!(
+        with_parser(" 2 3 6\r\n", parse::number_list).unwrap(),
+        vec![2, 3, 6]
+    );
+}
+
+#[test]
+fn s7_2_5_empty_search() {
+    assert_eq!(
+        with_parser("\r\n", parse::number_list).unwrap(),
+        Vec::<u32>::new()
+    );
+}
+
+#[test]
+fn s7_2_2_list_delimiter() {
+    assert_eq!(with_parser("\"/\"", parse::delimiter).unwrap(), Some('/'));
+    assert_eq!(with_parser("NIL", parse::delimiter).unwrap(), None);
+    assert_eq!(
+        with_parser("\"\\\\\"", parse::delimiter).unwrap(),
+        Some('\\')
+    );
+}
+
+#[test]
+fn s7_2_2_list_mailbox_as_astring() {
+    assert_eq!(
+        with_parser("~/Mail/foo", |p| p.astring()).unwrap(),
+        b("~/Mail/foo")
+    );
+}
+
+#[test]
+fn s7_4_2_internaldate() {
+    let date = with_parser("\"17-Jul-1996 02:44:25 -0700\"", parse::date_time).unwrap();
+    assert_eq!(date.to_rfc3339(), "1996-07-17T02:44:25-07:00");
+}
+
+fn terry() -> Address {
+    Address {
+        name: Some(b("Terry Gray")),
+        adl: None,
+        mailbox: Some(b("gray")),
+        host: Some(b("cac.washington.edu")),
+    }
+}
+
+const SECTION8_ENVELOPE: &str = "(\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \
+\"IMAP4rev1 WG mtg summary and minutes\" \
+((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) \
+((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) \
+((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) \
+((NIL NIL \"imap\" \"cac.washington.edu\")) \
+((NIL NIL \"minutes\" \"CNRI.Reston.VA.US\")\
+(\"John Klensin\" NIL \"KLENSIN\" \"MIT.EDU\")) NIL NIL \
+\"<B27397-0100000@cac.washington.edu>\")";
+
+fn section8_envelope() -> Envelope {
+    let address = |name: Option<&'static str>, mailbox, host| Address {
+        name: name.map(b),
+        adl: None,
+        mailbox: Some(b(mailbox)),
+        host: Some(b(host)),
+    };
+    Envelope {
+        date: Some(b("Wed, 17 Jul 1996 02:23:25 -0700 (PDT)")),
+        subject: Some(b("IMAP4rev1 WG mtg summary and minutes")),
+        from: vec![terry()],
+        sender: vec![terry()],
+        reply_to: vec![terry()],
+        to: vec![address(None, "imap", "cac.washington.edu")],
+        cc: vec![
+            address(None, "minutes", "CNRI.Reston.VA.US"),
+            address(Some("John Klensin"), "KLENSIN", "MIT.EDU"),
+        ],
+        bcc: vec![],
+        in_reply_to: None,
+        message_id: Some(b("<B27397-0100000@cac.washington.edu>")),
+    }
+}
+
+#[test]
+fn s8_envelope() {
+    assert_eq!(
+        with_parser(SECTION8_ENVELOPE, parse::envelope).unwrap(),
+        section8_envelope()
+    );
+}
+
+#[test]
+fn s7_4_2_text_plain_body() {
+    let body = with_parser(
+        "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92)",
+        parse::body_structure,
+    )
+    .unwrap();
+    let BodyStructure::Single(part) = body else {
+        panic!("expected a single part");
+    };
+    assert_eq!(
+        (&part.media_type[..], &part.media_subtype[..]),
+        (&b"TEXT"[..], &b"PLAIN"[..])
+    );
+    assert_eq!(part.fields.params, vec![(b("CHARSET"), b("US-ASCII"))]);
+    assert_eq!(part.fields.encoding, Some(b("7BIT")));
+    assert_eq!(part.fields.octets, 3028);
+    assert_eq!(part.kind, SinglePartKind::Text { lines: 92 });
+    assert_eq!(part.extension, None);
+}
+
+#[test]
+fn s7_4_2_multipart_mixed_bodystructure() {
+    let body = with_parser(
+        "((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 1152 23)\
+(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\" \"NAME\" \"cc.diff\") \
+\"<960723163407.20117h@cac.washington.edu>\" \"Compiler diff\" \"BASE64\" 4554 73) \"MIXED\")",
+        parse::body_structure,
+    )
+    .unwrap();
+    let BodyStructure::Multipart(multi) = body else {
+        panic!("expected a multipart");
+    };
+    assert_eq!(multi.media_subtype, b("MIXED"));
+    assert_eq!(multi.parts.len(), 2);
+    let BodyStructure::Single(second) = &multi.parts[1] else {
+        panic!("expected a single part");
+    };
+    assert_eq!(second.fields.params[1], (b("NAME"), b("cc.diff")));
+    assert_eq!(
+        second.fields.id,
+        Some(b("<960723163407.20117h@cac.washington.edu>"))
+    );
+    assert_eq!(second.fields.description, Some(b("Compiler diff")));
+    assert_eq!(second.kind, SinglePartKind::Text { lines: 73 });
+}
+
+#[test]
+fn bodystructure_with_extension_data_and_message_rfc822() {
+    let body = with_parser(
+        "((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"UTF-8\") NIL NIL \"QUOTED-PRINTABLE\" 20 1 NIL NIL NIL NIL)\
+(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 300 (NIL \"inner\" NIL NIL NIL NIL NIL NIL NIL NIL) \
+(\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 10 1) 12 \"d41d8cd98f00b204e9800998ecf8427e\" \
+(\"ATTACHMENT\" (\"FILENAME\" \"m.eml\")) (\"EN\" \"FR\") \"loc\" 7 (\"x\" (1 2))) \
+\"MIXED\" (\"BOUNDARY\" \"b1\") NIL \"EN\")",
+        parse::body_structure,
+    )
+    .unwrap();
+    let BodyStructure::Multipart(multi) = body else {
+        panic!("expected a multipart");
+    };
+    let ext = multi.extension.as_ref().unwrap();
+    assert_eq!(ext.params, vec![(b("BOUNDARY"), b("b1"))]);
+    assert_eq!(ext.common.language, vec![b("EN")]);
+    let BodyStructure::Single(message) = &multi.parts[1] else {
+        panic!("expected message/rfc822");
+    };
+    let SinglePartKind::Message {
+        envelope,
+        body,
+        lines,
+    } = &message.kind
+    else {
+        panic!("expected message/rfc822 kind");
+    };
+    assert_eq!(envelope.subject, Some(b("inner")));
+    assert_eq!(body.media_type(), (&b"TEXT"[..], &b"HTML"[..]));
+    assert_eq!(*lines, 12);
+    let ext = message.extension.as_ref().unwrap();
+    assert_eq!(ext.md5, Some(b("d41d8cd98f00b204e9800998ecf8427e")));
+    let disposition = ext.common.disposition.as_ref().unwrap();
+    assert_eq!(disposition.kind, b("ATTACHMENT"));
+    assert_eq!(ext.common.language, vec![b("EN"), b("FR")]);
+    assert_eq!(ext.common.location, Some(b("loc")));
+    assert_eq!(ext.common.extensions.len(), 2);
+}
+
+#[test]
+fn s6_4_5_body_sections() {
+    let s = with_parser("[1.2.HEADER.FIELDS (DATE FROM)]<0>", parse::body_section).unwrap();
+    assert_eq!(s.section.part, vec![1, 2]);
+    assert_eq!(
+        s.section.text,
+        Some(SectionText::HeaderFields(vec![b("DATE"), b("FROM")]))
+    );
+    assert_eq!(s.origin, Some(0));
+    let s = with_parser("[]", parse::section).unwrap();
+    assert_eq!(s, Section::default());
+    let s = with_parser("[HEADER.FIELDS.NOT (X-SPAM)]", parse::section).unwrap();
+    assert_eq!(
+        s.text,
+        Some(SectionText::HeaderFieldsNot(vec![b("X-SPAM")]))
+    );
+    let s = with_parser("[3.MIME]", parse::section).unwrap();
+    assert_eq!((s.part, s.text), (vec![3], Some(SectionText::Mime)));
+}
+
+#[test]
+fn mime_without_a_part_is_refused() {
+    assert!(with_parser("[MIME]", parse::section).is_err());
+}
+
+// Section 8: the whole sample session, server side, through the framer.
+
+const SECTION8_SERVER: &[&str] = &[
+    "* OK IMAP4rev1 Service Ready\r\n",
+    "a001 OK LOGIN completed\r\n",
+    "* 18 EXISTS\r\n",
+    "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n",
+    "* 2 RECENT\r\n",
+    "* OK [UNSEEN 17] Message 17 is the first unseen message\r\n",
+    "* OK [UIDVALIDITY 3857529045] UIDs valid\r\n",
+    "a002 OK [READ-WRITE] SELECT completed\r\n",
+    // The FETCH FULL response, see s8_fetch_full below.
+    "a003 OK FETCH completed\r\n",
+    "* 12 FETCH (BODY[HEADER] {342}\r\n\
+Date: Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\r\n\
+From: Terry Gray <gray@cac.washington.edu>\r\n\
+Subject: IMAP4rev1 WG mtg summary and minutes\r\n\
+To: imap@cac.washington.edu\r\n\
+cc: minutes@CNRI.Reston.VA.US, John Klensin <KLENSIN@MIT.EDU>\r\n\
+Message-Id: <B27397-0100000@cac.washington.edu>\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\n\
+\r\n\
+)\r\n",
+    "a004 OK FETCH completed\r\n",
+    "* 12 FETCH (FLAGS (\\Seen \\Deleted))\r\n",
+    "a005 OK +FLAGS completed\r\n",
+    "* BYE IMAP4rev1 server terminating connection\r\n",
+    "a006 OK LOGOUT completed\r\n",
+];
+
+#[test]
+fn s8_sample_session_frames_one_response_each() {
+    let stream: String = SECTION8_SERVER.concat();
+    let mut framer = Framer::new(Limits::default());
+    framer.push(stream.as_bytes());
+    let mut frames = Vec::new();
+    while let Some(frame) = framer.next_frame().unwrap() {
+        frames.push(frame);
+    }
+    let expected: Vec<&[u8]> = SECTION8_SERVER.iter().map(|s| s.as_bytes()).collect();
+    assert_eq!(frames, expected);
+    for frame in &frames {
+        parse_response(frame, &Limits::default()).unwrap();
+    }
+}
+
+#[test]
+fn s8_sample_session_statuses() {
+    let statuses: Vec<(Option<String>, Status)> = SECTION8_SERVER
+        .iter()
+        .filter_map(|line| match response(line) {
+            Response::Tagged { tag, status } => Some((Some(tag), status.status)),
+            Response::Status(status) => Some((None, status.status)),
+            _ => None,
+        })
+        .collect();
+    let tag = |t: &str| Some(t.to_owned());
+    assert_eq!(
+        statuses,
+        vec![
+            (None, Status::Ok),
+            (tag("a001"), Status::Ok),
+            (None, Status::Ok),
+            (None, Status::Ok),
+            (tag("a002"), Status::Ok),
+            (tag("a003"), Status::Ok),
+            (tag("a004"), Status::Ok),
+            (tag("a005"), Status::Ok),
+            (None, Status::Bye),
+            (tag("a006"), Status::Ok),
+        ]
+    );
+}
+
+#[test]
+fn s8_body_header_literal_is_the_header() {
+    let frame = Bytes::from_static(SECTION8_SERVER[9].as_bytes());
+    let limits = Limits::default();
+    let mut p = Parser::new(&frame, &limits);
+    p.expect("* 12 FETCH (BODY").unwrap();
+    let section = parse::body_section(&mut p).unwrap();
+    assert_eq!(section.section.text, Some(SectionText::Header));
+    p.sp().unwrap();
+    let header = p.nstring().unwrap().unwrap();
+    assert_eq!(header.len(), 342);
+    assert!(header.starts_with(b"Date: Wed, 17 Jul 1996"));
+    p.byte(b')', ")").unwrap();
+    p.finish().unwrap();
+}
+
+#[test]
+fn s8_fetch_full() {
+    let line = format!(
+        "* 12 FETCH (FLAGS (\\Seen) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" \
+RFC822.SIZE 4286 ENVELOPE {SECTION8_ENVELOPE} \
+BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r\n"
+    );
+    let frame = Bytes::from(line);
+    let limits = Limits::default();
+    let mut p = Parser::new(&frame, &limits);
+    p.expect("* 12 FETCH (FLAGS (\\Seen) INTERNALDATE ")
+        .unwrap();
+    let date = parse::date_time(&mut p).unwrap();
+    assert_eq!(date.to_rfc3339(), "1996-07-17T02:44:25-07:00");
+    p.expect(" RFC822.SIZE ").unwrap();
+    assert_eq!(p.number().unwrap(), 4286);
+    p.sp().unwrap();
+    assert_eq!(p.att_name().unwrap(), "ENVELOPE");
+    p.sp().unwrap();
+    assert_eq!(parse::envelope(&mut p).unwrap(), section8_envelope());
+    p.expect(" BODY ").unwrap();
+    let body = parse::body_structure(&mut p).unwrap();
+    assert_eq!(body.media_type(), (&b"TEXT"[..], &b"PLAIN"[..]));
+    p.byte(b')', ")").unwrap();
+    p.finish().unwrap();
+}

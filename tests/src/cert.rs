@@ -1,0 +1,188 @@
+//! Self-signed certificates made with the `openssl` command, and rustls
+//! configurations that trust them or serve them.
+//!
+//! A test trusts [`Certificate::localhost`] as a custom root: the certificate
+//! is its own issuer, so the root store holds exactly the server's
+//! certificate.
+
+use std::fs;
+use std::process::Command;
+use std::sync::{Arc, OnceLock};
+
+use rustls::{ClientConfig, RootCertStore, ServerConfig};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+use crate::install::ensure_openssl;
+use crate::process::run;
+use crate::{HarnessError, Result};
+
+/// The subject alternative names of [`Certificate::localhost`].
+pub const LOCALHOST_NAMES: &[&str] = &["IP:127.0.0.1", "DNS:localhost"];
+
+/// A self-signed EC (P-256) certificate and its private key, both PEM.
+#[derive(Clone)]
+pub struct Certificate {
+    cert_pem: String,
+    key_pem: String,
+}
+
+impl std::fmt::Debug for Certificate {
+    // The key stays out of test output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Certificate")
+            .field("cert_pem", &self.cert_pem)
+            .finish_non_exhaustive()
+    }
+}
+
+static LOCALHOST: OnceLock<Certificate> = OnceLock::new();
+
+impl Certificate {
+    /// The certificate for `IP:127.0.0.1` and `DNS:localhost`, made once per
+    /// process (a few milliseconds of openssl) and shared by every server.
+    pub fn localhost() -> Result<&'static Certificate> {
+        if let Some(cert) = LOCALHOST.get() {
+            return Ok(cert);
+        }
+        let made = Certificate::self_signed(LOCALHOST_NAMES)?;
+        // Another thread may have won the race; either certificate is fine.
+        Ok(LOCALHOST.get_or_init(|| made))
+    }
+
+    /// Makes a new self-signed server certificate for these subject
+    /// alternative names, written as openssl does (`DNS:host`, `IP:addr`).
+    ///
+    /// A certificate for another name than the one a client connects to is
+    /// how the wrong-host-name tests are built.
+    pub fn self_signed(names: &[&str]) -> Result<Certificate> {
+        for name in names {
+            let valid = (name.starts_with("DNS:") || name.starts_with("IP:"))
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:*".contains(&b));
+            if !valid {
+                return Err(HarnessError::Invalid {
+                    what: "subject alternative name",
+                    value: (*name).to_owned(),
+                    reason: "expected DNS:name or IP:address",
+                });
+            }
+        }
+        let first = names.first().ok_or(HarnessError::Invalid {
+            what: "subject alternative names",
+            value: String::new(),
+            reason: "at least one name is needed",
+        })?;
+        ensure_openssl()?;
+        let dir = tempfile::Builder::new()
+            .prefix("typed-imap-cert-")
+            .tempdir()
+            .map_err(|e| HarnessError::io("create a temporary directory", e))?;
+        let config = dir.path().join("openssl.cnf");
+        let common_name = first.split_once(':').map_or(*first, |(_, value)| value);
+        fs::write(&config, openssl_config(common_name, names))
+            .map_err(|e| HarnessError::io(format!("write {}", config.display()), e))?;
+        let cert_path = dir.path().join("cert.pem");
+        let key_path = dir.path().join("key.pem");
+        run(Command::new("openssl")
+            .args(["req", "-x509", "-nodes", "-days", "30"])
+            .args(["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+            .arg("-config")
+            .arg(&config)
+            .arg("-keyout")
+            .arg(&key_path)
+            .arg("-out")
+            .arg(&cert_path))?;
+        let read = |path: &std::path::Path| {
+            fs::read_to_string(path)
+                .map_err(|e| HarnessError::io(format!("read {}", path.display()), e))
+        };
+        Ok(Certificate {
+            cert_pem: read(&cert_path)?,
+            key_pem: read(&key_path)?,
+        })
+    }
+
+    /// The certificate, PEM: what a test gives the client as a custom root.
+    pub fn cert_pem(&self) -> &str {
+        &self.cert_pem
+    }
+
+    /// The private key, PEM (PKCS#8).
+    pub fn key_pem(&self) -> &str {
+        &self.key_pem
+    }
+
+    /// The certificate, DER.
+    pub fn cert_der(&self) -> Result<CertificateDer<'static>> {
+        let mut reader = self.cert_pem.as_bytes();
+        let first = rustls_pemfile::certs(&mut reader).next();
+        first
+            .ok_or_else(|| HarnessError::Tls("no CERTIFICATE block in the PEM".into()))?
+            .map_err(|e| HarnessError::Tls(format!("bad certificate PEM: {e}")))
+    }
+
+    /// The private key, DER.
+    pub fn key_der(&self) -> Result<PrivateKeyDer<'static>> {
+        let mut reader = self.key_pem.as_bytes();
+        rustls_pemfile::private_key(&mut reader)
+            .map_err(|e| HarnessError::Tls(format!("bad key PEM: {e}")))?
+            .ok_or_else(|| HarnessError::Tls("no PRIVATE KEY block in the PEM".into()))
+    }
+
+    /// A root store holding only this certificate.
+    pub fn root_store(&self) -> Result<RootCertStore> {
+        let mut roots = RootCertStore::empty();
+        roots
+            .add(self.cert_der()?)
+            .map_err(|e| HarnessError::Tls(format!("certificate refused as a root: {e}")))?;
+        Ok(roots)
+    }
+
+    /// A rustls client configuration that trusts only this certificate.
+    pub fn client_config(&self) -> Result<Arc<ClientConfig>> {
+        let config = ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| HarnessError::Tls(e.to_string()))?
+            .with_root_certificates(self.root_store()?)
+            .with_no_client_auth();
+        Ok(Arc::new(config))
+    }
+
+    /// A rustls server configuration that presents this certificate.
+    pub fn server_config(&self) -> Result<Arc<ServerConfig>> {
+        let config = ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| HarnessError::Tls(e.to_string()))?
+            .with_no_client_auth()
+            .with_single_cert(vec![self.cert_der()?], self.key_der()?)
+            .map_err(|e| HarnessError::Tls(format!("certificate and key refused: {e}")))?;
+        Ok(Arc::new(config))
+    }
+}
+
+/// The crypto provider, named explicitly so that the configuration never
+/// depends on which provider features other crates enabled.
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// An openssl configuration for a server (not CA) certificate: webpki refuses
+/// a CA certificate presented as the end entity.
+fn openssl_config(common_name: &str, names: &[&str]) -> String {
+    format!(
+        "[req]\n\
+         distinguished_name = dn\n\
+         x509_extensions = v3\n\
+         prompt = no\n\
+         [dn]\n\
+         CN = {common_name}\n\
+         [v3]\n\
+         subjectAltName = {}\n\
+         basicConstraints = critical,CA:FALSE\n\
+         keyUsage = critical,digitalSignature\n\
+         extendedKeyUsage = serverAuth\n\
+         subjectKeyIdentifier = hash\n",
+        names.join(",")
+    )
+}

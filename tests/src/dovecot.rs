@@ -1,0 +1,665 @@
+//! A private, throw-away Dovecot on 127.0.0.1.
+//!
+//! ```no_run
+//! use typed_imap_tests::dovecot::{Dovecot, Options, User};
+//!
+//! let server = Dovecot::start_with(Options {
+//!     users: vec![User::new("alice", "p\"a\\ss wörd")],
+//!     ..Options::default()
+//! })?;
+//! server.fill("alice", "INBOX", [&b"Subject: hi\r\n\r\nhello\r\n"[..]])?;
+//! let plain = server.plain_addr(); // STARTTLS offered here
+//! let tls = server.tls_addr(); // implicit TLS
+//! let root = server.certificate().cert_pem(); // trust this as a custom root
+//! # let _ = (plain, tls, root);
+//! # Ok::<(), typed_imap_tests::HarnessError>(())
+//! ```
+//!
+//! Everything lives in one temporary directory: the configuration, the
+//! certificate, the users file, the mail, the sockets and the log. The
+//! server is stopped by PID on drop and the directory removed; when the
+//! test is panicking, the log is printed first.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::fs::{chown, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+use crate::cert::Certificate;
+use crate::install::{ensure_dovecot, DOVECOT};
+use crate::maildir::{Maildir, MaildirMessage};
+use crate::process::{alive, descendants, is_root, nobody_ids, signal, user_and_group_names};
+use crate::{HarnessError, Result};
+
+/// How long the server may take to accept connections (it usually takes 30 ms).
+const READY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long processes get to exit on a signal before a stronger one.
+const TERM_GRACE: Duration = Duration::from_millis(100);
+/// How long killed processes may take to disappear.
+const STOP_TIMEOUT: Duration = Duration::from_secs(5);
+/// Attempts with fresh ports, should another process take a port first.
+const START_ATTEMPTS: usize = 3;
+
+/// A mail user and the password the test logs in with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    /// The login name.
+    pub name: String,
+    /// The password, any UTF-8 except `:` and line breaks (the users file's
+    /// separators).
+    pub password: String,
+}
+
+impl User {
+    /// A user with this name and password.
+    pub fn new(name: impl Into<String>, password: impl Into<String>) -> Self {
+        User {
+            name: name.into(),
+            password: password.into(),
+        }
+    }
+}
+
+/// Dovecot plugins that are off by default; each turns on IMAP extensions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Plugins {
+    /// `acl` + `imap_acl`: ACL, RIGHTS=texk.
+    pub acl: bool,
+    /// `quota` + `imap_quota`: QUOTA (1 GB storage rule for every user).
+    pub quota: bool,
+    /// `imap_zlib`: COMPRESS=DEFLATE.
+    pub imap_zlib: bool,
+    /// `imap_metadata` with a file dictionary: METADATA.
+    pub metadata: bool,
+}
+
+impl Plugins {
+    /// Every plugin on.
+    pub fn all() -> Self {
+        Plugins {
+            acl: true,
+            quota: true,
+            imap_zlib: true,
+            metadata: true,
+        }
+    }
+}
+
+/// How to configure the server.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The users and their passwords.
+    pub users: Vec<User>,
+    /// Extension plugins to turn on.
+    pub plugins: Plugins,
+    /// SASL mechanisms offered (`auth_mechanisms`).
+    pub auth_mechanisms: Vec<String>,
+    /// Create and subscribe the SPECIAL-USE mailboxes (Drafts, Sent, Trash,
+    /// Junk, Archive) at first login.
+    pub special_use: bool,
+    /// Extra configuration appended as is, for settings not covered here.
+    pub extra_config: String,
+}
+
+impl Default for Options {
+    /// Users `alice` (password `alice-secret`) and `bob` (`bob-secret`),
+    /// mechanisms PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1 and SCRAM-SHA-256,
+    /// SPECIAL-USE mailboxes, no extra plugins.
+    fn default() -> Self {
+        Options {
+            users: vec![
+                User::new("alice", "alice-secret"),
+                User::new("bob", "bob-secret"),
+            ],
+            plugins: Plugins::default(),
+            auth_mechanisms: ["plain", "login", "cram-md5", "scram-sha-1", "scram-sha-256"]
+                .map(String::from)
+                .to_vec(),
+            special_use: true,
+            extra_config: String::new(),
+        }
+    }
+}
+
+/// The SPECIAL-USE mailboxes created when [`Options::special_use`] is on.
+pub const SPECIAL_USE_MAILBOXES: &[(&str, &str)] = &[
+    ("Drafts", "\\Drafts"),
+    ("Sent", "\\Sent"),
+    ("Trash", "\\Trash"),
+    ("Junk", "\\Junk"),
+    ("Archive", "\\Archive"),
+];
+
+/// Who the server's processes run as.
+#[derive(Clone, Debug)]
+struct Identity {
+    /// `default_internal_user`.
+    internal_user: String,
+    /// `default_login_user`.
+    login_user: String,
+    /// The mail user and group (names, for the configuration).
+    mail_user: String,
+    mail_group: String,
+    /// The mail owner's ids, for files the harness writes (root only).
+    mail_owner: Option<(u32, u32)>,
+    /// Not root: chroot is impossible, turn it off.
+    no_chroot: bool,
+}
+
+impl Identity {
+    /// Root: Dovecot refuses mail access as uid 0, so mail is `nobody`'s and
+    /// the package's `dovecot` and `dovenull` users run the other processes.
+    /// Anyone else: that user runs everything.
+    fn detect() -> Result<Self> {
+        if is_root() {
+            Ok(Identity {
+                internal_user: "dovecot".into(),
+                login_user: "dovenull".into(),
+                mail_user: "nobody".into(),
+                mail_group: "nogroup".into(),
+                mail_owner: Some(nobody_ids()?),
+                no_chroot: false,
+            })
+        } else {
+            let (user, group) = user_and_group_names()?;
+            Ok(Identity {
+                internal_user: user.clone(),
+                login_user: user.clone(),
+                mail_user: user,
+                mail_group: group,
+                mail_owner: None,
+                no_chroot: true,
+            })
+        }
+    }
+}
+
+/// A running private Dovecot. Stopped by PID, and its directory removed, on drop.
+pub struct Dovecot {
+    child: Child,
+    plain_port: u16,
+    tls_port: u16,
+    users: Vec<User>,
+    certificate: &'static Certificate,
+    identity: Identity,
+    // Declared last: removed after the server has stopped.
+    dir: TempDir,
+}
+
+impl std::fmt::Debug for Dovecot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dovecot")
+            .field("pid", &self.child.id())
+            .field("plain_port", &self.plain_port)
+            .field("tls_port", &self.tls_port)
+            .field("dir", &self.dir.path())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Dovecot {
+    /// Starts a server with [`Options::default`].
+    pub fn start() -> Result<Dovecot> {
+        Dovecot::start_with(Options::default())
+    }
+
+    /// Starts a server with these options and waits until both ports accept.
+    pub fn start_with(options: Options) -> Result<Dovecot> {
+        ensure_dovecot()?;
+        validate_users(&options.users)?;
+        let certificate = Certificate::localhost()?;
+        let identity = Identity::detect()?;
+        let mut last_error = None;
+        for _ in 0..START_ATTEMPTS {
+            match Dovecot::try_start(&options, certificate, &identity) {
+                Ok(server) => return Ok(server),
+                // A port taken between our probe and Dovecot's bind: retry.
+                Err(HarnessError::NotReady { reason, log })
+                    if log.contains("Address already in use") =>
+                {
+                    last_error = Some(HarnessError::NotReady { reason, log });
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| HarnessError::NotReady {
+            reason: "no attempt was made".into(),
+            log: String::new(),
+        }))
+    }
+
+    fn try_start(
+        options: &Options,
+        certificate: &'static Certificate,
+        identity: &Identity,
+    ) -> Result<Dovecot> {
+        let dir = tempfile::Builder::new()
+            .prefix("typed-imap-dovecot-")
+            .tempdir()
+            .map_err(|e| HarnessError::io("create a temporary directory", e))?;
+        let (plain_port, tls_port) = free_ports()?;
+        let layout = Layout::new(dir.path())?;
+        layout.write(options, certificate, identity, plain_port, tls_port)?;
+        let child = Command::new(DOVECOT)
+            .arg("-F")
+            .arg("-c")
+            .arg(&layout.config)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| HarnessError::io(format!("start {DOVECOT}"), e))?;
+        let mut server = Dovecot {
+            child,
+            plain_port,
+            tls_port,
+            users: options.users.clone(),
+            certificate,
+            identity: identity.clone(),
+            dir,
+        };
+        server.wait_ready()?;
+        Ok(server)
+    }
+
+    /// Waits until the plain port greets with Dovecot's real greeting (the
+    /// first connections may get "Waiting for authentication process") and
+    /// the TLS port accepts.
+    fn wait_ready(&mut self) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(HarnessError::NotReady {
+                    reason: format!("dovecot exited at start with {status}"),
+                    log: self.log(),
+                });
+            }
+            let greeting = read_greeting(self.plain_addr());
+            if matches!(&greeting, Ok(line) if line.starts_with("* OK [CAPABILITY"))
+                && TcpStream::connect(self.tls_addr()).is_ok()
+            {
+                return Ok(());
+            }
+            if started.elapsed() > READY_TIMEOUT {
+                return Err(HarnessError::NotReady {
+                    reason: format!(
+                        "no greeting within {READY_TIMEOUT:?} (last attempt: {greeting:?})"
+                    ),
+                    log: self.log(),
+                });
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// The plain-text listener (STARTTLS offered), on 127.0.0.1.
+    pub fn plain_addr(&self) -> SocketAddr {
+        SocketAddr::from((Ipv4Addr::LOCALHOST, self.plain_port))
+    }
+
+    /// The implicit-TLS listener, on 127.0.0.1.
+    pub fn tls_addr(&self) -> SocketAddr {
+        SocketAddr::from((Ipv4Addr::LOCALHOST, self.tls_port))
+    }
+
+    /// The server's self-signed certificate, valid for `127.0.0.1` and
+    /// `localhost`: a client trusts it as a custom root.
+    pub fn certificate(&self) -> &'static Certificate {
+        self.certificate
+    }
+
+    /// The configured users.
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+
+    /// The user with this name.
+    pub fn user(&self, name: &str) -> Option<&User> {
+        self.users.iter().find(|user| user.name == name)
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The temporary directory holding everything of this server.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A user's Maildir, for direct fills.
+    pub fn maildir(&self, user: &str) -> Result<Maildir> {
+        if self.user(user).is_none() {
+            return Err(HarnessError::Invalid {
+                what: "user",
+                value: user.to_owned(),
+                reason: "not one of the server's users",
+            });
+        }
+        let root = Layout::new(self.dir.path())?
+            .mail
+            .join(user)
+            .join("Maildir");
+        Ok(Maildir::new(root, self.identity.mail_owner))
+    }
+
+    /// Writes messages straight into a user's mailbox; they appear at the
+    /// next SELECT of that mailbox. Returns how many were written.
+    pub fn fill<M: Into<MaildirMessage>>(
+        &self,
+        user: &str,
+        mailbox: &str,
+        messages: impl IntoIterator<Item = M>,
+    ) -> Result<usize> {
+        self.maildir(user)?.fill(mailbox, messages)
+    }
+
+    /// The server's log so far.
+    pub fn log(&self) -> String {
+        let path = self.dir.path().join("dovecot.log");
+        fs::read_to_string(&path).unwrap_or_else(|e| format!("(no log at {}: {e})", path.display()))
+    }
+
+    /// Stops the server and every process it started, by PID: SIGTERM to
+    /// the master and all its descendants; after a short grace, SIGKILL to
+    /// the descendants still running (a login process that is just
+    /// starting can ignore SIGTERM, and the master waits for it); SIGKILL to
+    /// the master last. The master stays alive until its children are gone
+    /// so that it reaps them: orphans would be left to PID 1 as zombies.
+    pub fn stop(mut self) -> Result<()> {
+        self.terminate()
+    }
+
+    fn terminate(&mut self) -> Result<()> {
+        let master = self.child.id();
+        let mut pids = self.processes();
+        signal(&pids, "TERM")?;
+        if self.wait_gone(&mut pids, TERM_GRACE) {
+            return Ok(());
+        }
+        let children: Vec<u32> = self
+            .processes()
+            .into_iter()
+            .filter(|&p| p != master)
+            .collect();
+        signal(&children, "KILL")?;
+        if self.wait_gone(&mut pids, TERM_GRACE) {
+            return Ok(());
+        }
+        let mut rest = self.processes();
+        signal(&rest, "KILL")?;
+        if self.wait_gone(&mut rest, STOP_TIMEOUT) {
+            Ok(())
+        } else {
+            Err(HarnessError::NotReady {
+                reason: format!("processes {rest:?} of dovecot {master} survived SIGKILL"),
+                log: self.log(),
+            })
+        }
+    }
+
+    /// The master (while it runs) and its living descendants.
+    fn processes(&mut self) -> Vec<u32> {
+        let master = self.child.id();
+        let mut pids = descendants(master);
+        if matches!(self.child.try_wait(), Ok(None)) {
+            pids.push(master);
+        }
+        pids
+    }
+
+    /// Waits until the master is reaped and none of `pids` lives any more.
+    fn wait_gone(&mut self, pids: &mut Vec<u32>, timeout: Duration) -> bool {
+        let master = self.child.id();
+        let deadline = Instant::now() + timeout;
+        loop {
+            // Reaps the master; its orphaned children are reaped by init.
+            let master_done = !matches!(self.child.try_wait(), Ok(None));
+            pids.retain(|&pid| pid != master && alive(pid));
+            if master_done && pids.is_empty() {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            eprintln!(
+                "--- dovecot log ({}) ---\n{}--- end of dovecot log ---",
+                self.dir.path().display(),
+                self.log()
+            );
+        }
+        if let Err(error) = self.terminate() {
+            eprintln!("typed-imap-tests: could not stop dovecot: {error}");
+        }
+    }
+}
+
+/// Reads the first line a server sends, with a short timeout.
+fn read_greeting(addr: SocketAddr) -> std::io::Result<String> {
+    let stream = TcpStream::connect_timeout(&addr, Duration::from_millis(200))?;
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line)?;
+    Ok(line)
+}
+
+/// Two ports free right now on 127.0.0.1 (both probed at once so they differ).
+fn free_ports() -> Result<(u16, u16)> {
+    let bind = || {
+        TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .and_then(|l| l.local_addr().map(|a| (l, a.port())))
+            .map_err(|e| HarnessError::io("bind a free port on 127.0.0.1", e))
+    };
+    let (_first, plain) = bind()?;
+    let (_second, tls) = bind()?;
+    Ok((plain, tls))
+}
+
+fn validate_users(users: &[User]) -> Result<()> {
+    for user in users {
+        let name_ok = !user.name.is_empty()
+            && user
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.@".contains(&b));
+        if !name_ok {
+            return Err(HarnessError::Invalid {
+                what: "user name",
+                value: user.name.clone(),
+                reason: "use ASCII letters, digits and - _ . @ (it is also a directory name)",
+            });
+        }
+        if user.password.contains([':', '\r', '\n', '\0']) {
+            return Err(HarnessError::Invalid {
+                what: "password",
+                value: format!("(for user {})", user.name),
+                reason: "the users file cannot hold ':', CR, LF or NUL",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The files of one server inside its directory.
+struct Layout {
+    dir: PathBuf,
+    config: PathBuf,
+    users: PathBuf,
+    mail: PathBuf,
+}
+
+impl Layout {
+    fn new(dir: &Path) -> Result<Self> {
+        // Dovecot's configuration has no quoting we want to depend on.
+        let printable = dir.to_str().is_some_and(|s| {
+            s.bytes()
+                .all(|b| b.is_ascii_graphic() && !b"\"'#{}<$\\".contains(&b))
+        });
+        if !printable {
+            return Err(HarnessError::Invalid {
+                what: "temporary directory",
+                value: dir.display().to_string(),
+                reason: "Dovecot paths must be plain ASCII without spaces; set TMPDIR",
+            });
+        }
+        Ok(Layout {
+            dir: dir.to_owned(),
+            config: dir.join("dovecot.conf"),
+            users: dir.join("users"),
+            mail: dir.join("mail"),
+        })
+    }
+
+    fn write(
+        &self,
+        options: &Options,
+        certificate: &Certificate,
+        identity: &Identity,
+        plain_port: u16,
+        tls_port: u16,
+    ) -> Result<()> {
+        let write = |path: &Path, text: &str| {
+            fs::write(path, text)
+                .map_err(|e| HarnessError::io(format!("write {}", path.display()), e))
+        };
+        // The mail user (nobody, as root) must traverse the directory.
+        fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o755))
+            .map_err(|e| HarnessError::io(format!("chmod {}", self.dir.display()), e))?;
+        write(&self.dir.join("cert.pem"), certificate.cert_pem())?;
+        write(&self.dir.join("key.pem"), certificate.key_pem())?;
+        let users: String = options
+            .users
+            .iter()
+            .map(|user| format!("{}:{{PLAIN}}{}\n", user.name, user.password))
+            .collect();
+        write(&self.users, &users)?;
+        fs::create_dir_all(&self.mail)
+            .map_err(|e| HarnessError::io(format!("create {}", self.mail.display()), e))?;
+        if let Some((uid, gid)) = identity.mail_owner {
+            chown(&self.mail, Some(uid), Some(gid))
+                .map_err(|e| HarnessError::io(format!("chown {}", self.mail.display()), e))?;
+        }
+        write(
+            &self.config,
+            &self.config_text(options, identity, plain_port, tls_port),
+        )
+    }
+
+    fn config_text(&self, options: &Options, identity: &Identity, plain: u16, tls: u16) -> String {
+        let dir = self.dir.display();
+        let mut c = format!(
+            "# Private test server written by typed-imap-tests.\n\
+             base_dir = {dir}/run\n\
+             state_dir = {dir}/state\n\
+             log_path = {dir}/dovecot.log\n\
+             listen = 127.0.0.1\n\
+             protocols = imap\n\
+             ssl = yes\n\
+             ssl_cert = <{dir}/cert.pem\n\
+             ssl_key = <{dir}/key.pem\n\
+             disable_plaintext_auth = no\n\
+             auth_mechanisms = {mechanisms}\n\
+             default_internal_user = {internal}\n\
+             default_login_user = {login}\n\
+             first_valid_uid = 1\n\
+             first_valid_gid = 1\n\
+             mail_location = maildir:~/Maildir\n\
+             mail_fsync = never\n\
+             mail_max_userip_connections = 1000\n\
+             auth_failure_delay = 0\n\
+             passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {users}\n}}\n\
+             userdb {{\n  driver = static\n  args = uid={mail_user} gid={mail_group} home={mail}/%u\n}}\n\
+             service imap-login {{\n\
+             \x20 inet_listener imap {{\n    address = 127.0.0.1\n    port = {plain}\n  }}\n\
+             \x20 inet_listener imaps {{\n    address = 127.0.0.1\n    port = {tls}\n    ssl = yes\n  }}\n",
+            mechanisms = options.auth_mechanisms.join(" "),
+            internal = identity.internal_user,
+            login = identity.login_user,
+            users = self.users.display(),
+            mail_user = identity.mail_user,
+            mail_group = identity.mail_group,
+            mail = self.mail.display(),
+        );
+        if identity.no_chroot {
+            c.push_str("  chroot =\n}\nservice anvil {\n  chroot =\n}\n");
+        } else {
+            c.push_str("}\n");
+        }
+        c.push_str("namespace inbox {\n  inbox = yes\n  separator = /\n");
+        if options.special_use {
+            for (name, flag) in SPECIAL_USE_MAILBOXES {
+                let _ = write!(
+                    c,
+                    "  mailbox {name} {{\n    special_use = {flag}\n    auto = subscribe\n  }}\n"
+                );
+            }
+        }
+        c.push_str("}\n");
+        c.push_str(&plugin_config(options.plugins));
+        c.push_str(&options.extra_config);
+        c.push('\n');
+        c
+    }
+}
+
+/// The settings that turn the optional plugins on.
+fn plugin_config(plugins: Plugins) -> String {
+    let mut mail = Vec::new();
+    let mut imap = Vec::new();
+    let mut plugin = Vec::new();
+    if plugins.acl {
+        mail.push("acl");
+        imap.push("imap_acl");
+        plugin.push("acl = vfile");
+    }
+    if plugins.quota {
+        mail.push("quota");
+        imap.push("imap_quota");
+        plugin.extend([
+            "quota = count:User quota",
+            "quota_vsizes = yes",
+            "quota_rule = *:storage=1G",
+        ]);
+    }
+    if plugins.imap_zlib {
+        imap.push("imap_zlib");
+    }
+    let mut c = String::new();
+    if !mail.is_empty() {
+        let _ = writeln!(c, "mail_plugins = $mail_plugins {}", mail.join(" "));
+    }
+    if plugins.metadata {
+        c.push_str("mail_attribute_dict = file:~/dovecot-attributes\n");
+    }
+    if !imap.is_empty() || plugins.metadata {
+        let _ = writeln!(
+            c,
+            "protocol imap {{\n  mail_plugins = $mail_plugins {}",
+            imap.join(" ")
+        );
+        if plugins.metadata {
+            c.push_str("  imap_metadata = yes\n");
+        }
+        c.push_str("}\n");
+    }
+    if !plugin.is_empty() {
+        let _ = writeln!(c, "plugin {{\n  {}\n}}", plugin.join("\n  "));
+    }
+    c
+}

@@ -1,0 +1,137 @@
+//! Small helpers around processes, users and signals (no `unsafe`, no libc).
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::process::{Command, Output};
+
+use crate::{HarnessError, Result};
+
+/// Runs a command to completion and fails with its stderr when it fails.
+pub(crate) fn run(command: &mut Command) -> Result<Output> {
+    let line = format!("{command:?}");
+    let output = command
+        .output()
+        .map_err(|e| HarnessError::io(format!("run {line}"), e))?;
+    if output.status.success() {
+        Ok(output)
+    } else {
+        Err(HarnessError::Command {
+            command: line,
+            status: output.status.to_string(),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        })
+    }
+}
+
+/// The effective user and group ids of this process.
+///
+/// Read from the owner of `/proc/self`, which is the effective uid/gid: this
+/// avoids an `unsafe` call to `geteuid`.
+pub(crate) fn effective_ids() -> Result<(u32, u32)> {
+    let meta = fs::metadata("/proc/self").map_err(|e| HarnessError::io("stat /proc/self", e))?;
+    Ok((meta.uid(), meta.gid()))
+}
+
+/// Whether this process runs as root.
+pub(crate) fn is_root() -> bool {
+    matches!(effective_ids(), Ok((0, _)))
+}
+
+/// The name of the effective user and of its group, as `id` prints them.
+pub(crate) fn user_and_group_names() -> Result<(String, String)> {
+    let user = run(Command::new("id").arg("-un"))?;
+    let group = run(Command::new("id").arg("-gn"))?;
+    Ok((
+        String::from_utf8_lossy(&user.stdout).trim().to_owned(),
+        String::from_utf8_lossy(&group.stdout).trim().to_owned(),
+    ))
+}
+
+/// Sends a signal (`TERM`, `KILL`) to processes by their ids.
+pub(crate) fn signal(pids: &[u32], name: &str) -> Result<()> {
+    if pids.is_empty() {
+        return Ok(());
+    }
+    run(Command::new("kill")
+        .arg(format!("-{name}"))
+        .args(pids.iter().map(u32::to_string)))
+    .map(|_| ())
+}
+
+/// Whether a process exists and is not a zombie.
+pub(crate) fn alive(pid: u32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| !matches!(stat_fields(&stat).first(), Some(&"Z") | Some(&"X")))
+        .unwrap_or(false)
+}
+
+/// The fields of `/proc/PID/stat` after the command name: state, ppid, ...
+/// (the name is in parentheses and may itself hold spaces or parentheses).
+fn stat_fields(stat: &str) -> Vec<&str> {
+    stat.rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default()
+}
+
+/// Every living descendant of a process (children, their children, ...).
+pub(crate) fn descendants(root: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    if let Ok(entries) = fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            if let Some(parent) = stat_fields(&stat).get(1).and_then(|p| p.parse().ok()) {
+                parents.push((pid, parent));
+            }
+        }
+    }
+    let mut found = vec![root];
+    let mut index = 0;
+    while let Some(&parent) = found.get(index) {
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(pid, _)| *pid),
+        );
+        index += 1;
+    }
+    found.retain(|&pid| pid != root && alive(pid));
+    found
+}
+
+/// Whether a program exists at this path.
+pub(crate) fn exists(path: &str) -> bool {
+    fs::metadata(path).map(|m| m.is_file()).unwrap_or(false)
+}
+
+/// Whether a program of this name is on `PATH`.
+pub(crate) fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+        .unwrap_or(false)
+}
+
+/// The uid and gid of `nobody`, who owns the mail when the harness is root.
+pub(crate) fn nobody_ids() -> Result<(u32, u32)> {
+    let output = run(Command::new("id").arg("nobody"))?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let id_of = |key: &str| {
+        text.split_whitespace()
+            .find_map(|field| field.strip_prefix(key))
+            .and_then(|rest| rest.split('(').next())
+            .and_then(|n| n.parse().ok())
+    };
+    match (id_of("uid="), id_of("gid=")) {
+        (Some(uid), Some(gid)) => Ok((uid, gid)),
+        _ => Err(HarnessError::Invalid {
+            what: "output of `id nobody`",
+            value: text.into_owned(),
+            reason: "expected uid=N(..) gid=N(..)",
+        }),
+    }
+}

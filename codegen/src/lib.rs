@@ -9,17 +9,15 @@
 //! A downstream crate generates its own extension from its build script:
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     if let Err(error) = typed_imap_codegen::Generator::new()
-//!         .runtime_path("::typed_imap")
-//!         .types("../../spec/types.toml")
-//!         .spec("spec/xfoo.toml")
-//!         .generate()
-//!     {
-//!         eprintln!("{error}");
-//!         std::process::exit(1);
-//!     }
+//! // build.rs: print the error and fail the build, never panic.
+//! if let Err(error) = typed_imap_codegen::Generator::new()
+//!     .runtime_path("::typed_imap")
+//!     .types("../../spec/types.toml")
+//!     .spec("spec/xfoo.toml")
+//!     .generate()
+//! {
+//!     eprintln!("{error}");
+//!     std::process::exit(1);
 //! }
 //! ```
 #![forbid(unsafe_code)]

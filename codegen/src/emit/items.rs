@@ -57,7 +57,7 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
                     } = c;
                     quote!(#docs pub #signature { #body })
                 });
-                quote!(impl #target { #(#functions)* })
+                quote!(#[allow(clippy::useless_conversion)] impl #target { #(#functions)* })
             } else {
                 let spec = model
                     .specs
@@ -83,6 +83,7 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
                 quote! {
                     #trait_doc
                     pub trait #trait_name: Sized { #(#declarations)* }
+                    #[allow(clippy::useless_conversion)]
                     impl #trait_name for #target { #(#definitions)* }
                 }
             }
@@ -111,10 +112,13 @@ fn search_keys(model: &Model) -> Vec<Constructor> {
             let ident = tok(&k.ident);
             let name = &k.name;
             let (signature_params, _) = params(&k.args);
+            // The builder type (String for an astring) may differ from what
+            // the search argument holds (bytes): convert through it.
             let values = k.args.iter().map(|p| {
                 let ident = tok(&p.ident);
+                let ty = tok(&p.ty.rust);
                 let convert = tok(p.search_arg.as_deref().unwrap_or("compile_error"));
-                quote!(#convert(#ident.into()))
+                quote!(#convert(Into::<#ty>::into(#ident).into()))
             });
             Constructor {
                 docs: doc(&format!("`{name}`: {}", k.doc)),
@@ -156,18 +160,19 @@ fn fetch_items(model: &Model) -> Vec<Constructor> {
 }
 
 fn fetch_macros(model: &Model) -> Vec<Constructor> {
-    let new = tok(&model.runtime.fetch_macro);
+    let macros = tok(&model.runtime.fetch_macro);
     model
         .fetch_atts
         .iter()
         .filter(|a| a.is_macro)
         .map(|a| {
             let ident = tok(&a.ident);
+            let variant = format_ident!("{}", crate::rust::camel(&a.name));
             let name = &a.name;
             Constructor {
                 docs: doc(&format!("`{name}`: {}", a.doc)),
                 signature: quote!(fn #ident() -> Self),
-                body: quote!(#new(#name)),
+                body: quote!(#macros::#variant.into()),
             }
         })
         .collect()

@@ -11,3 +11,7 @@ pub mod codec;
 pub mod quirks;
 pub mod response;
 pub mod types;
+pub mod error;
+pub mod transport;
+
+pub use error::Error;

@@ -635,3 +635,17 @@ mod scripted {
         assert!(error.reason.contains("no client connected"), "{error}");
     }
 }
+
+#[test]
+fn an_expired_certificate_fails_the_client_handshake() {
+    let expired = Certificate::expired(typed_imap_tests::cert::LOCALHOST_NAMES).unwrap();
+    let client_trusts = expired.client_config().unwrap();
+    let server = typed_imap_tests::scripted::Script::new()
+        .certificate(expired)
+        .start_tls()
+        .send("* OK ready\r\n")
+        .serve()
+        .unwrap();
+    let error = RawSession::connect_tls(server.addr(), client_trusts, "localhost").unwrap_err();
+    assert!(error.to_string().contains("expired"), "{error}");
+}

@@ -12,3 +12,7 @@ pub mod imaplib;
 pub mod quirks;
 pub mod response;
 pub mod types;
+pub mod error;
+pub mod transport;
+
+pub use error::Error;

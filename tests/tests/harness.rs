@@ -2,7 +2,6 @@
 //! (no typed-imap code involved).
 
 use std::fs;
-use std::path::Path;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};

@@ -37,7 +37,12 @@ fn starttls_client(server: &ScriptedServer) -> Result<Client, Error> {
 }
 
 fn plain_client(server: &ScriptedServer) -> Client {
-    Client::connect_with("127.0.0.1", server.addr().port(), options(Duration::from_secs(5))).unwrap()
+    Client::connect_with(
+        "127.0.0.1",
+        server.addr().port(),
+        options(Duration::from_secs(5)),
+    )
+    .unwrap()
 }
 
 /// The text the client sent, however the script ended.
@@ -119,7 +124,8 @@ fn item03_preauth_greeting_when_tls_is_required_is_an_error() {
 
 #[test]
 fn item04_bytes_after_the_starttls_ok_are_an_error() {
-    let (error, _) = starttls_answered("{tag} OK begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n");
+    let (error, _) =
+        starttls_answered("{tag} OK begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n");
     assert!(error.to_string().contains("before TLS started"), "{error}");
 }
 
@@ -140,7 +146,9 @@ fn upgraded_server(before_ok: &str) -> ScriptedServer {
 
 #[test]
 fn item05_untagged_data_before_the_starttls_ok_has_no_effect() {
-    let server = upgraded_server("* CAPABILITY IMAP4rev1 X-INJECTED\r\n* 7 EXISTS\r\n* OK [UIDVALIDITY 5] x\r\n");
+    let server = upgraded_server(
+        "* CAPABILITY IMAP4rev1 X-INJECTED\r\n* 7 EXISTS\r\n* OK [UIDVALIDITY 5] x\r\n",
+    );
     let mut client = starttls_client(&server).unwrap();
     client.run(Noop::new()).unwrap();
     assert!(!client.has_capability("X-INJECTED").unwrap());
@@ -183,13 +191,21 @@ fn item07_tagged_ok_before_the_literal_was_sent_is_a_protocol_error() {
         .serve()
         .unwrap();
     let mut client = plain_client(&server);
-    let error = client.run(Append::new("INBOX", b"Subject: x\r\n\r\nbody\r\n".to_vec())).unwrap_err();
-    assert!(error.to_string().contains("before the command was fully sent"), "{error}");
+    let error = client
+        .run(Append::new("INBOX", b"Subject: x\r\n\r\nbody\r\n".to_vec()))
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("before the command was fully sent"),
+        "{error}"
+    );
 }
 
 #[test]
 fn item08_bye_next_to_the_starttls_reply_is_not_surfaced() {
-    let (error, _) = starttls_answered("* BYE [ALERT] visit evil.example now\r\n{tag} OK begin\r\n");
+    let (error, _) =
+        starttls_answered("* BYE [ALERT] visit evil.example now\r\n{tag} OK begin\r\n");
     assert!(matches!(error, Error::Closed { .. }), "{error}");
     assert!(!error.to_string().contains("evil.example"), "{error}");
 }
@@ -230,8 +246,13 @@ fn starttls_with_certificate(certificate: Certificate, trust: &Certificate) -> E
         .serve()
         .unwrap();
     let config = TlsConfig::custom_roots_pem(trust.cert_pem().as_bytes()).unwrap();
-    Client::connect_starttls("localhost", server.addr().port(), &config, options(Duration::from_secs(5)))
-        .unwrap_err()
+    Client::connect_starttls(
+        "localhost",
+        server.addr().port(),
+        &config,
+        options(Duration::from_secs(5)),
+    )
+    .unwrap_err()
 }
 
 #[test]
@@ -253,7 +274,10 @@ fn item10_expired_certificate_is_refused() {
     let expired = Certificate::expired(&["DNS:localhost"]).unwrap();
     let error = starttls_with_certificate(expired.clone(), &expired);
     assert!(matches!(error, Error::Tls { .. }), "{error}");
-    assert!(error.to_string().to_lowercase().contains("expired"), "{error}");
+    assert!(
+        error.to_string().to_lowercase().contains("expired"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -271,7 +295,10 @@ fn item11_failed_handshake_never_continues_in_plaintext() {
     let error = starttls_client(&server).unwrap_err();
     assert!(matches!(error, Error::Tls { .. } | Error::Io(_)), "{error}");
     let sent = sent(server);
-    assert!(!sent.contains("LOGIN") && !sent.contains("CAPABILITY"), "{sent:?}");
+    assert!(
+        !sent.contains("LOGIN") && !sent.contains("CAPABILITY"),
+        "{sent:?}"
+    );
 }
 
 #[test]
@@ -285,7 +312,10 @@ fn item20_connection_closed_mid_literal_is_an_error() {
         .unwrap();
     let mut client = plain_client(&server);
     let error = client.run(Noop::new()).unwrap_err();
-    assert!(error.to_string().contains("middle of a response"), "{error}");
+    assert!(
+        error.to_string().contains("middle of a response"),
+        "{error}"
+    );
     assert_eq!(client.unsolicited().count(), 0);
 }
 
@@ -297,8 +327,12 @@ fn item21_silence_trips_the_read_timeout() {
         .stall(Duration::from_secs(3))
         .serve()
         .unwrap();
-    let mut client =
-        Client::connect_with("127.0.0.1", server.addr().port(), options(Duration::from_millis(300))).unwrap();
+    let mut client = Client::connect_with(
+        "127.0.0.1",
+        server.addr().port(),
+        options(Duration::from_millis(300)),
+    )
+    .unwrap();
     let started = Instant::now();
     let error = client.run(Noop::new()).unwrap_err();
     assert!(matches!(error, Error::Io(_)), "{error}");
@@ -310,7 +344,10 @@ fn item21_a_byte_at_a_time_trips_the_command_timeout() {
     let server = Script::new()
         .send(GREETING)
         .expect_command("NOOP")
-        .drip("* OK still here, still here, still here\r\n", Duration::from_millis(50))
+        .drip(
+            "* OK still here, still here, still here\r\n",
+            Duration::from_millis(50),
+        )
         .serve()
         .unwrap();
     let options = ClientOptions {
@@ -332,22 +369,42 @@ fn item21_a_byte_at_a_time_trips_the_command_timeout() {
 fn item22_no_greeting_times_out() {
     let server = Script::new().stall(Duration::from_secs(3)).serve().unwrap();
     let started = Instant::now();
-    let result = Client::connect_with("127.0.0.1", server.addr().port(), options(Duration::from_millis(300)));
+    let result = Client::connect_with(
+        "127.0.0.1",
+        server.addr().port(),
+        options(Duration::from_millis(300)),
+    );
     assert!(matches!(result, Err(Error::Io(_))), "{result:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
 #[test]
 fn item22_garbage_greeting_is_a_protocol_error() {
-    let server = Script::new().send("SSH-2.0-OpenSSH_9.2\r\n").stall(Duration::from_millis(300)).serve().unwrap();
-    let result = Client::connect_with("127.0.0.1", server.addr().port(), options(Duration::from_secs(2)));
+    let server = Script::new()
+        .send("SSH-2.0-OpenSSH_9.2\r\n")
+        .stall(Duration::from_millis(300))
+        .serve()
+        .unwrap();
+    let result = Client::connect_with(
+        "127.0.0.1",
+        server.addr().port(),
+        options(Duration::from_secs(2)),
+    );
     assert!(matches!(result, Err(Error::Protocol { .. })), "{result:?}");
 }
 
 #[test]
 fn item22_tagged_greeting_is_a_protocol_error() {
-    let server = Script::new().send("A1 OK hello\r\n").stall(Duration::from_millis(300)).serve().unwrap();
-    let result = Client::connect_with("127.0.0.1", server.addr().port(), options(Duration::from_secs(2)));
+    let server = Script::new()
+        .send("A1 OK hello\r\n")
+        .stall(Duration::from_millis(300))
+        .serve()
+        .unwrap();
+    let result = Client::connect_with(
+        "127.0.0.1",
+        server.addr().port(),
+        options(Duration::from_secs(2)),
+    );
     assert!(matches!(result, Err(Error::Protocol { .. })), "{result:?}");
 }
 

@@ -77,11 +77,21 @@ impl Client {
     /// Connects with implicit TLS on port 993, trusting the webpki roots
     /// (imaplib's `IMAP4_SSL`, but with the certificate verified).
     pub fn connect_tls(host: &str) -> Result<Self, Error> {
-        Client::connect_tls_with(host, IMAPS_PORT, &TlsConfig::default(), ClientOptions::default())
+        Client::connect_tls_with(
+            host,
+            IMAPS_PORT,
+            &TlsConfig::default(),
+            ClientOptions::default(),
+        )
     }
 
     /// Connects with implicit TLS to `host:port` with `tls` settings.
-    pub fn connect_tls_with(host: &str, port: u16, tls: &TlsConfig, options: ClientOptions) -> Result<Self, Error> {
+    pub fn connect_tls_with(
+        host: &str,
+        port: u16,
+        tls: &TlsConfig,
+        options: ClientOptions,
+    ) -> Result<Self, Error> {
         let connection = Connection::tls(host, port, tls, &options.timeouts)?;
         let mut client = Client::from_connection(connection, host, options)?;
         client.session.set_tls(true);
@@ -91,7 +101,12 @@ impl Client {
     /// Connects over TCP and requires STARTTLS before anything else: a
     /// server that does not offer it, refuses it, or greets with PREAUTH is
     /// an error, never a fallback to plaintext.
-    pub fn connect_starttls(host: &str, port: u16, tls: &TlsConfig, options: ClientOptions) -> Result<Self, Error> {
+    pub fn connect_starttls(
+        host: &str,
+        port: u16,
+        tls: &TlsConfig,
+        options: ClientOptions,
+    ) -> Result<Self, Error> {
         let connection = Connection::tcp(host, port, &options.timeouts)?;
         let mut client = Client::from_connection(connection, host, options)?;
         if client.session.state() != State::NotAuthenticated {
@@ -100,7 +115,9 @@ impl Client {
                 "server greeted with PREAUTH: STARTTLS is impossible, refusing to continue in plaintext",
             ));
         }
-        client.starttls_with(tls).inspect_err(|_| client.disconnect())?;
+        client
+            .starttls_with(tls)
+            .inspect_err(|_| client.disconnect())?;
         Ok(client)
     }
 
@@ -112,7 +129,11 @@ impl Client {
     }
 
     /// A client over an open `connection` to `host`: reads the greeting.
-    pub fn from_connection(connection: Connection, host: &str, options: ClientOptions) -> Result<Self, Error> {
+    pub fn from_connection(
+        connection: Connection,
+        host: &str,
+        options: ClientOptions,
+    ) -> Result<Self, Error> {
         options.timeouts.validate()?;
         let mut client = Client {
             connection: Some(connection),
@@ -171,9 +192,9 @@ impl Client {
         let mut kept = Vec::with_capacity(recorded.len());
         for unsolicited in recorded.into_iter().rev() {
             match unsolicited {
-                Unsolicited::Status(StatusResponse { code: Some(code), .. })
-                    if found.is_none() && matches(&code) =>
-                {
+                Unsolicited::Status(StatusResponse {
+                    code: Some(code), ..
+                }) if found.is_none() && matches(&code) => {
                     found = Some(code);
                 }
                 other => kept.push(other),
@@ -194,7 +215,10 @@ impl Client {
 
     /// Whether the server advertises `name` (asking it if not known).
     pub fn has_capability(&mut self, name: &str) -> Result<bool, Error> {
-        Ok(self.capabilities()?.iter().any(|capability| capability.is(name)))
+        Ok(self
+            .capabilities()?
+            .iter()
+            .any(|capability| capability.is(name)))
     }
 
     /// Sends `command` and waits for its result.
@@ -216,7 +240,10 @@ impl Client {
         if let Some(done) = self.finished.remove(tag) {
             return Ok(done);
         }
-        let deadline = self.timeouts.command.map(|timeout| Instant::now() + timeout);
+        let deadline = self
+            .timeouts
+            .command
+            .map(|timeout| Instant::now() + timeout);
         loop {
             while let Some(event) = self.session.poll()? {
                 if let Some(done) = self.handle(event)? {
@@ -252,14 +279,21 @@ impl Client {
     /// AUTHENTICATE with `authenticator` (imaplib's `authenticate`); the
     /// initial response goes on the command line when the server has
     /// SASL-IR.
-    pub fn authenticate(&mut self, authenticator: impl Authenticator + Send + 'static) -> Result<(), Error> {
+    pub fn authenticate(
+        &mut self,
+        authenticator: impl Authenticator + Send + 'static,
+    ) -> Result<(), Error> {
         if self.session.capabilities().is_none() {
             self.capabilities()?;
         }
         let command = crate::Authenticate::new(authenticator.mechanism().to_owned());
-        let tag = self.session.authenticate(&command, Box::new(authenticator))?;
+        let tag = self
+            .session
+            .authenticate(&command, Box::new(authenticator))?;
         self.flush()?;
-        self.wait(&tag)?.into_result::<crate::Authenticate>().map(drop)
+        self.wait(&tag)?
+            .into_result::<crate::Authenticate>()
+            .map(drop)
     }
 
     /// STARTTLS with the webpki roots; see [`starttls_with`](Self::starttls_with).
@@ -306,7 +340,10 @@ impl Client {
     }
 
     fn read_greeting(&mut self) -> Result<(), Error> {
-        let deadline = self.timeouts.command.map(|timeout| Instant::now() + timeout);
+        let deadline = self
+            .timeouts
+            .command
+            .map(|timeout| Instant::now() + timeout);
         loop {
             if let Some(event) = self.session.poll()? {
                 return match event {
@@ -328,7 +365,9 @@ impl Client {
             }
             Event::Compress(_) => {
                 self.disconnect();
-                Err(Error::protocol("COMPRESS is not supported by the blocking client yet"))
+                Err(Error::protocol(
+                    "COMPRESS is not supported by the blocking client yet",
+                ))
             }
             Event::Greeting(_) => Err(Error::protocol("a second greeting")),
             Event::IdleStarted => Ok(None),
@@ -349,7 +388,8 @@ impl Client {
                 Ok(())
             }
             Err(error) => {
-                self.session.set_broken(format!("TLS handshake after STARTTLS failed: {error}"));
+                self.session
+                    .set_broken(format!("TLS handshake after STARTTLS failed: {error}"));
                 Err(error)
             }
         }
@@ -361,7 +401,9 @@ impl Client {
             return Ok(());
         }
         let connection = self.connection_mut()?;
-        let result = connection.write_all(&output).and_then(|()| connection.flush());
+        let result = connection
+            .write_all(&output)
+            .and_then(|()| connection.flush());
         result.map_err(|error| self.io_failed(error))
     }
 
@@ -390,7 +432,9 @@ impl Client {
                     "connection closed by the server"
                 };
                 self.session.set_broken(reason);
-                Err(Error::Closed { reason: reason.into() })
+                Err(Error::Closed {
+                    reason: reason.into(),
+                })
             }
             Ok(n) => {
                 let received = self.buffer.get(..n).unwrap_or_default();

@@ -37,7 +37,11 @@ impl Raw {
 impl Command for Raw {
     type Output = Completed;
     const NAME: &'static str = "raw command";
-    const STATES: &'static [State] = &[State::NotAuthenticated, State::Authenticated, State::Selected];
+    const STATES: &'static [State] = &[
+        State::NotAuthenticated,
+        State::Authenticated,
+        State::Selected,
+    ];
     const ON_OK: Option<State> = None;
     const ON_NO: Option<State> = None;
     const BEHAVIOUR: Behaviour = Behaviour::Plain;

@@ -141,6 +141,8 @@ impl std::fmt::Debug for Pending {
 }
 
 /// An untagged response no running command claimed.
+// Not boxed: callers match on the data inside (`Unsolicited::Data(Data::Exists(n))`).
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Unsolicited {
     /// Untagged data (`* 3 EXPUNGE`).
@@ -369,7 +371,9 @@ impl Session {
     /// more bytes are needed. An error makes the session broken.
     pub fn poll(&mut self) -> Result<Option<Event>, Error> {
         if let Some(reason) = &self.broken {
-            return Err(Error::Closed { reason: reason.clone() });
+            return Err(Error::Closed {
+                reason: reason.clone(),
+            });
         }
         loop {
             if self.tls_pending {
@@ -402,16 +406,25 @@ impl Session {
     /// The checks made before anything is sent, then the encoding.
     fn prepare<C: Command>(&self, command: &C) -> Result<Vec<Fragment>, Error> {
         if let Some(reason) = &self.broken {
-            return Err(Error::Closed { reason: reason.clone() });
+            return Err(Error::Closed {
+                reason: reason.clone(),
+            });
         }
         if !self.greeted {
-            return Err(Error::protocol(format!("{} sent before the server's greeting", C::NAME)));
+            return Err(Error::protocol(format!(
+                "{} sent before the server's greeting",
+                C::NAME
+            )));
         }
         if !C::STATES.contains(&self.state) {
             return Err(Error::State {
                 command: C::NAME.to_owned(),
                 state: state_name(self.state).to_owned(),
-                allowed: C::STATES.iter().map(|state| state_name(*state)).collect::<Vec<_>>().join(", "),
+                allowed: C::STATES
+                    .iter()
+                    .map(|state| state_name(*state))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
         if let Some(capability) = C::CAPABILITY {
@@ -422,7 +435,11 @@ impl Session {
                 });
             }
         }
-        if let Some(exclusive) = self.in_flight.iter().find(|pending| is_exclusive(pending.behaviour)) {
+        if let Some(exclusive) = self
+            .in_flight
+            .iter()
+            .find(|pending| is_exclusive(pending.behaviour))
+        {
             return Err(Error::InvalidArgument {
                 reason: format!("{} cannot be sent while {} runs", C::NAME, exclusive.name),
             });
@@ -433,9 +450,11 @@ impl Session {
             });
         }
         let mut encoder = Encoder::new(self.encode_options());
-        command.encode(&mut encoder).map_err(|error| Error::InvalidArgument {
-            reason: format!("{}: {error}", C::NAME),
-        })?;
+        command
+            .encode(&mut encoder)
+            .map_err(|error| Error::InvalidArgument {
+                reason: format!("{}: {error}", C::NAME),
+            })?;
         Ok(encoder.finish())
     }
 
@@ -543,7 +562,10 @@ impl Session {
         if let Some(effect) = data.effect() {
             self.apply(effect);
         }
-        let claimant = self.in_flight.iter_mut().find(|pending| (pending.wants)(&data));
+        let claimant = self
+            .in_flight
+            .iter_mut()
+            .find(|pending| (pending.wants)(&data));
         match claimant {
             Some(pending) => pending.data.push(data),
             None => self.record(Unsolicited::Data(data)),
@@ -595,7 +617,9 @@ impl Session {
             return Ok(None);
         }
         let Some(pending) = self.in_flight.front_mut() else {
-            return Err(Error::protocol("continuation request `+` while no command runs"));
+            return Err(Error::protocol(
+                "continuation request `+` while no command runs",
+            ));
         };
         match pending.behaviour {
             Behaviour::Authenticate if !self.outbound.has_unsent(&pending.tag) => {
@@ -614,7 +638,11 @@ impl Session {
         }
     }
 
-    fn tagged(&mut self, tag: String, status: StatusResponse<Code>) -> Result<Option<Event>, Error> {
+    fn tagged(
+        &mut self,
+        tag: String,
+        status: StatusResponse<Code>,
+    ) -> Result<Option<Event>, Error> {
         let Some(index) = self.in_flight.iter().position(|pending| pending.tag == tag) else {
             return Err(Error::protocol(format!(
                 "tagged response for {tag:?}, a tag not in flight (in flight: {})",
@@ -656,7 +684,11 @@ impl Session {
 
     /// State changes and behaviours on completion. Returns the transport
     /// change the driver must make, if any (STARTTLS, COMPRESS).
-    fn complete(&mut self, pending: &mut Pending, status: &StatusResponse<Code>) -> Result<Option<Upgrade>, Error> {
+    fn complete(
+        &mut self,
+        pending: &mut Pending,
+        status: &StatusResponse<Code>,
+    ) -> Result<Option<Upgrade>, Error> {
         let next = match status.status {
             Status::Ok => pending.on_ok,
             Status::No => pending.on_no,

@@ -29,10 +29,11 @@ pub(super) struct Outbound {
 impl Outbound {
     /// Queues a command's fragments (the first line already tagged).
     pub(super) fn push(&mut self, tag: &str, fragments: Vec<Fragment>) {
-        self.queue.extend(fragments.into_iter().map(|fragment| Queued {
-            tag: tag.to_owned(),
-            fragment,
-        }));
+        self.queue
+            .extend(fragments.into_iter().map(|fragment| Queued {
+                tag: tag.to_owned(),
+                fragment,
+            }));
         self.pump();
     }
 
@@ -93,7 +94,9 @@ impl Outbound {
     /// Moves fragments to `ready` up to the next synchronising literal.
     fn pump(&mut self) {
         while self.waiting.is_none() {
-            let Some(front) = self.queue.front() else { break };
+            let Some(front) = self.queue.front() else {
+                break;
+            };
             if let Fragment::Literal { sync: true, .. } = front.fragment {
                 self.waiting = Some(front.tag.clone());
                 break;

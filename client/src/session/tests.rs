@@ -120,7 +120,10 @@ fn tagged_ok_completes_the_command() {
 fn tagged_no_is_an_error_with_code_and_text() {
     let mut session = ready();
     session.send(&Login::new("alice", "wrong")).unwrap();
-    let done = completed(feed(&mut session, "A1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"));
+    let done = completed(feed(
+        &mut session,
+        "A1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n",
+    ));
     let error = done.into_result::<Login>().unwrap_err();
     assert!(
         matches!(&error, Error::No { code: Some(Code::Other(raw)), .. } if raw.name == "AUTHENTICATIONFAILED"),
@@ -133,8 +136,15 @@ fn tagged_no_is_an_error_with_code_and_text() {
 fn login_ok_enters_authenticated_and_reads_capabilities_from_its_code() {
     let mut session = ready();
     session.send(&Login::new("alice", "pw")).unwrap();
-    assert_eq!(session.capabilities(), None, "capabilities are re-read after login");
-    completed(feed(&mut session, "A1 OK [CAPABILITY IMAP4rev1 MOVE] Logged in\r\n"));
+    assert_eq!(
+        session.capabilities(),
+        None,
+        "capabilities are re-read after login"
+    );
+    completed(feed(
+        &mut session,
+        "A1 OK [CAPABILITY IMAP4rev1 MOVE] Logged in\r\n",
+    ));
     assert_eq!(session.state(), State::Authenticated);
     assert!(session.has_capability("MOVE"));
 }
@@ -144,7 +154,10 @@ fn pipelined_commands_get_their_own_untagged_data() {
     let mut session = logged_in();
     let list = session.send(&List::new("", "*")).unwrap();
     let examine = session.send(&Examine::new("INBOX")).unwrap();
-    assert_eq!(output(&mut session), "A1 LIST \"\" *\r\nA2 EXAMINE INBOX\r\n");
+    assert_eq!(
+        output(&mut session),
+        "A1 LIST \"\" *\r\nA2 EXAMINE INBOX\r\n"
+    );
     session.receive(
         b"* LIST () \"/\" INBOX\r\n* LIST () \"/\" Sent\r\nA1 OK listed\r\n\
           * 4 EXISTS\r\n* 0 RECENT\r\n* FLAGS (\\Seen)\r\n* OK [UIDVALIDITY 9] ok\r\n\
@@ -159,16 +172,25 @@ fn pipelined_commands_get_their_own_untagged_data() {
     assert_eq!(selected.exists, 4);
     assert_eq!(session.state(), State::Selected);
     let mailbox = session.mailbox().unwrap();
-    assert_eq!((mailbox.exists, mailbox.uid_validity, mailbox.read_only), (4, Some(9), true));
+    assert_eq!(
+        (mailbox.exists, mailbox.uid_validity, mailbox.read_only),
+        (4, Some(9), true)
+    );
 }
 
 #[test]
 fn unsolicited_expunge_and_exists_are_recorded_and_applied() {
     let mut session = logged_in();
     session.send(&Select::new("INBOX")).unwrap();
-    completed(feed(&mut session, "* 3 EXISTS\r\n* 0 RECENT\r\n* FLAGS ()\r\nA1 OK [READ-WRITE] ok\r\n"));
+    completed(feed(
+        &mut session,
+        "* 3 EXISTS\r\n* 0 RECENT\r\n* FLAGS ()\r\nA1 OK [READ-WRITE] ok\r\n",
+    ));
     session.send(&Noop::new()).unwrap();
-    completed(feed(&mut session, "* 2 EXPUNGE\r\n* 5 EXISTS\r\nA2 OK done\r\n"));
+    completed(feed(
+        &mut session,
+        "* 2 EXPUNGE\r\n* 5 EXISTS\r\nA2 OK done\r\n",
+    ));
     assert_eq!(session.mailbox().unwrap().exists, 5);
     let kinds: Vec<_> = session
         .unsolicited()
@@ -190,10 +212,16 @@ fn unsolicited_record_is_bounded_oldest_dropped() {
     });
     feed(&mut session, "* PREAUTH hi\r\n").unwrap();
     session.send(&Noop::new()).unwrap();
-    completed(feed(&mut session, "* 1 EXISTS\r\n* 2 EXISTS\r\n* 3 EXISTS\r\nA1 OK\r\n"));
+    completed(feed(
+        &mut session,
+        "* 1 EXISTS\r\n* 2 EXISTS\r\n* 3 EXISTS\r\nA1 OK\r\n",
+    ));
     assert_eq!(session.unsolicited().count(), 2);
     assert_eq!(session.dropped_unsolicited(), 1);
-    assert!(matches!(session.unsolicited().next(), Some(Unsolicited::Data(Data::Exists(2)))));
+    assert!(matches!(
+        session.unsolicited().next(),
+        Some(Unsolicited::Data(Data::Exists(2)))
+    ));
 }
 
 #[test]
@@ -225,7 +253,9 @@ fn continuation_nobody_waits_for_is_a_protocol_error() {
 #[test]
 fn synchronising_literal_waits_for_continuation() {
     let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
-    session.send(&Append::new("INBOX", b"Hi\r\n".to_vec())).unwrap();
+    session
+        .send(&Append::new("INBOX", b"Hi\r\n".to_vec()))
+        .unwrap();
     assert_eq!(output(&mut session), "A1 APPEND INBOX {4}\r\n");
     assert!(feed(&mut session, "+ Ready\r\n").unwrap().is_none());
     assert_eq!(output(&mut session), "Hi\r\n\r\n");
@@ -235,7 +265,9 @@ fn synchronising_literal_waits_for_continuation() {
 #[test]
 fn tagged_no_instead_of_continuation_sends_nothing_more() {
     let mut session = logged_in();
-    session.send(&Append::new("INBOX", b"Hi\r\n".to_vec())).unwrap();
+    session
+        .send(&Append::new("INBOX", b"Hi\r\n".to_vec()))
+        .unwrap();
     output(&mut session);
     let done = completed(feed(&mut session, "A1 NO [TRYCREATE] no mailbox\r\n"));
     assert!(done.into_result::<Append>().is_err());
@@ -245,17 +277,26 @@ fn tagged_no_instead_of_continuation_sends_nothing_more() {
 #[test]
 fn literal_plus_sends_at_once() {
     let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+] hi\r\n");
-    session.send(&Append::new("INBOX", b"Hi\r\n".to_vec())).unwrap();
+    session
+        .send(&Append::new("INBOX", b"Hi\r\n".to_vec()))
+        .unwrap();
     assert_eq!(output(&mut session), "A1 APPEND INBOX {4+}\r\nHi\r\n\r\n");
 }
 
 #[test]
 fn tagged_ok_before_the_command_was_sent_is_a_protocol_error() {
     let mut session = logged_in();
-    session.send(&Append::new("INBOX", b"Hi\r\n".to_vec())).unwrap();
+    session
+        .send(&Append::new("INBOX", b"Hi\r\n".to_vec()))
+        .unwrap();
     output(&mut session);
     let error = feed(&mut session, "A1 OK appended without data\r\n").unwrap_err();
-    assert!(error.to_string().contains("before the command was fully sent"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("before the command was fully sent"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -263,7 +304,10 @@ fn bye_outside_logout_closes_the_session() {
     let mut session = ready();
     session.send(&Noop::new()).unwrap();
     let error = feed(&mut session, "* BYE shutting down\r\n").unwrap_err();
-    assert!(matches!(&error, Error::Closed { reason } if reason.contains("shutting down")), "{error}");
+    assert!(
+        matches!(&error, Error::Closed { reason } if reason.contains("shutting down")),
+        "{error}"
+    );
 }
 
 #[test]
@@ -299,7 +343,11 @@ fn starttls_ok_asks_for_the_upgrade_and_forgets_capabilities() {
 fn bytes_after_starttls_ok_are_an_error() {
     let mut session = ready();
     session.send(&Starttls::new()).unwrap();
-    let error = feed(&mut session, "A1 OK begin\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n").unwrap_err();
+    let error = feed(
+        &mut session,
+        "A1 OK begin\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n",
+    )
+    .unwrap_err();
     assert!(error.to_string().contains("before TLS started"), "{error}");
 }
 
@@ -343,10 +391,19 @@ fn starttls_cannot_be_pipelined() {
 fn authenticate_sends_initial_response_on_the_line_with_sasl_ir() {
     let mut session = ready();
     let tag = session
-        .authenticate(&Authenticate::new("PLAIN"), Box::new(Plain::new("tim", "tanstaaftanstaaf")))
+        .authenticate(
+            &Authenticate::new("PLAIN"),
+            Box::new(Plain::new("tim", "tanstaaftanstaaf")),
+        )
         .unwrap();
-    assert_eq!(output(&mut session), "A1 AUTHENTICATE PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm\r\n");
-    let done = completed(feed(&mut session, "A1 OK [CAPABILITY IMAP4rev1] welcome\r\n"));
+    assert_eq!(
+        output(&mut session),
+        "A1 AUTHENTICATE PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm\r\n"
+    );
+    let done = completed(feed(
+        &mut session,
+        "A1 OK [CAPABILITY IMAP4rev1] welcome\r\n",
+    ));
     assert_eq!(done.tag, tag);
     assert_eq!(session.state(), State::Authenticated);
 }
@@ -355,7 +412,10 @@ fn authenticate_sends_initial_response_on_the_line_with_sasl_ir() {
 fn authenticate_answers_the_first_challenge_without_sasl_ir() {
     let mut session = greeted("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n");
     session
-        .authenticate(&Authenticate::new("PLAIN"), Box::new(Plain::new("tim", "pw")))
+        .authenticate(
+            &Authenticate::new("PLAIN"),
+            Box::new(Plain::new("tim", "pw")),
+        )
         .unwrap();
     assert_eq!(output(&mut session), "A1 AUTHENTICATE PLAIN\r\n");
     assert!(feed(&mut session, "+ \r\n").unwrap().is_none());
@@ -366,19 +426,28 @@ fn authenticate_answers_the_first_challenge_without_sasl_ir() {
 fn authenticator_returning_none_sends_a_star() {
     let mut session = greeted("* OK [CAPABILITY IMAP4rev1] hi\r\n");
     let cancel = FnAuthenticator::new("X-TEST", |_challenge: &[u8]| None);
-    session.authenticate(&Authenticate::new("X-TEST"), Box::new(cancel)).unwrap();
+    session
+        .authenticate(&Authenticate::new("X-TEST"), Box::new(cancel))
+        .unwrap();
     output(&mut session);
     feed(&mut session, "+ Y2hhbGxlbmdl\r\n").unwrap();
     assert_eq!(output(&mut session), "*\r\n");
     let done = completed(feed(&mut session, "A1 BAD cancelled\r\n"));
-    assert!(matches!(done.into_result::<Authenticate>(), Err(Error::Bad { .. })));
+    assert!(matches!(
+        done.into_result::<Authenticate>(),
+        Err(Error::Bad { .. })
+    ));
 }
 
 #[test]
 fn authenticator_sees_decoded_challenges() {
     let mut session = greeted("* OK [CAPABILITY IMAP4rev1] hi\r\n");
-    let echo = FnAuthenticator::new("X-ECHO", |challenge: &[u8]| Some(challenge.to_ascii_uppercase()));
-    session.authenticate(&Authenticate::new("X-ECHO"), Box::new(echo)).unwrap();
+    let echo = FnAuthenticator::new("X-ECHO", |challenge: &[u8]| {
+        Some(challenge.to_ascii_uppercase())
+    });
+    session
+        .authenticate(&Authenticate::new("X-ECHO"), Box::new(echo))
+        .unwrap();
     output(&mut session);
     feed(&mut session, "+ aGVsbG8=\r\n").unwrap();
     assert_eq!(output(&mut session), "SEVMTE8=\r\n");

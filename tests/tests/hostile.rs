@@ -463,3 +463,56 @@ fn item36_password_is_absent_from_debug_output() {
     let builder = typed_imap::Login::new("alice", "Tr0ub4dor&3-secret");
     assert!(!format!("{builder:?}").contains("Tr0ub4dor"));
 }
+
+/// A log sink shared with the test.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn item36_passwords_and_sasl_payloads_are_absent_from_logs() {
+    let server = Script::new()
+        .send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] hi\r\n")
+        .expect_command("LOGIN")
+        .send("{tag} NO try again\r\n")
+        .expect_command("AUTHENTICATE")
+        .send("{tag} OK [CAPABILITY IMAP4rev1] in\r\n")
+        .stall(Duration::from_millis(200))
+        .serve()
+        .unwrap();
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || sink.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        let mut client = plain_client(&server);
+        assert!(client.login("alice", "hunter2-login").is_err());
+        client
+            .authenticate(typed_imap::auth::Plain::new("alice", "hunter2-sasl"))
+            .unwrap();
+    });
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("LOGIN"),
+        "the client logs its commands: {logs}"
+    );
+    // The PLAIN payload in base64 ("\0alice\0hunter2-sasl").
+    let payload = "AGFsaWNlAGh1bnRlcjItc2FzbA==";
+    for secret in ["hunter2", payload] {
+        assert!(
+            !logs.contains(secret),
+            "{secret} leaked into the logs: {logs}"
+        );
+    }
+}

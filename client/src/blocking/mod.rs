@@ -184,9 +184,9 @@ impl Client {
         self.session.take_unsolicited()
     }
 
-    /// Removes and returns the most recent unsolicited status response
-    /// whose code `matches` (imaplib's `response(code)`).
-    pub fn response(&mut self, matches: impl Fn(&Code) -> bool) -> Option<Code> {
+    /// Removes and returns the most recent unsolicited response code named
+    /// `name` (imaplib's `response(code)`): `client.response("ALERT")`.
+    pub fn response(&mut self, name: &str) -> Option<Code> {
         let recorded = self.session.take_unsolicited();
         let mut found = None;
         let mut kept = Vec::with_capacity(recorded.len());
@@ -194,7 +194,7 @@ impl Client {
             match unsolicited {
                 Unsolicited::Status(StatusResponse {
                     code: Some(code), ..
-                }) if found.is_none() && matches(&code) => {
+                }) if found.is_none() && code.name().eq_ignore_ascii_case(name) => {
                     found = Some(code);
                 }
                 other => kept.push(other),
@@ -442,6 +442,19 @@ impl Client {
                 Ok(())
             }
             Err(error) if error.kind() == io::ErrorKind::Interrupted => Ok(()),
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                // Sockets report an elapsed timeout as WouldBlock on Unix.
+                let which = match deadline {
+                    Some(deadline) if Instant::now() >= deadline => "command timeout elapsed",
+                    _ => "read timeout elapsed: the server sent nothing",
+                };
+                Err(self.io_failed(io::Error::new(io::ErrorKind::TimedOut, which)))
+            }
             Err(error) => Err(self.io_failed(error)),
         }
     }

@@ -127,6 +127,8 @@ struct Pending {
     initial_response: Option<Vec<u8>>,
     /// IDLE only: the server's `+` came.
     idling: bool,
+    /// The session's count of capability updates when this was sent.
+    capabilities_seen: u64,
 }
 
 impl std::fmt::Debug for Pending {
@@ -163,6 +165,8 @@ pub struct Session {
     outbound: Outbound,
     in_flight: VecDeque<Pending>,
     capabilities: Option<Vec<Capability>>,
+    /// How many times capabilities were received.
+    capabilities_seen: u64,
     mailbox: Option<MailboxState>,
     unsolicited: VecDeque<Unsolicited>,
     dropped_unsolicited: u64,
@@ -196,6 +200,7 @@ impl Session {
             outbound: Outbound::default(),
             in_flight: VecDeque::new(),
             capabilities: None,
+            capabilities_seen: 0,
             mailbox: None,
             unsolicited: VecDeque::new(),
             dropped_unsolicited: 0,
@@ -480,11 +485,6 @@ impl Session {
             // The untagged data of SELECT/EXAMINE describes the new mailbox.
             self.mailbox = Some(MailboxState::default());
         }
-        if self.state == State::NotAuthenticated && C::ON_OK == Some(State::Authenticated) {
-            // Servers change their capabilities on login; what was known
-            // before is re-read (from this command's responses, or asked).
-            self.capabilities = None;
-        }
         self.outbound.push(&tag, fragments);
         self.in_flight.push_back(Pending {
             tag: tag.clone(),
@@ -498,6 +498,7 @@ impl Session {
             authenticator,
             initial_response: None,
             idling: false,
+            capabilities_seen: self.capabilities_seen,
         });
         tag
     }
@@ -694,6 +695,15 @@ impl Session {
             Status::No => pending.on_no,
             _ => None,
         };
+        if status.status == Status::Ok
+            && self.state == State::NotAuthenticated
+            && next == Some(State::Authenticated)
+            && pending.capabilities_seen == self.capabilities_seen
+        {
+            // Servers change their capabilities on login; when the command
+            // brought none, what was known before must be asked again.
+            self.capabilities = None;
+        }
         if let Some(next) = next {
             self.state = next;
             if next != State::Selected {
@@ -755,6 +765,7 @@ impl Session {
     fn apply(&mut self, effect: Effect) {
         if let Effect::Capabilities(capabilities) = effect {
             self.capabilities = Some(capabilities);
+            self.capabilities_seen += 1;
             return;
         }
         if let Some(mailbox) = self.mailbox.as_mut() {

@@ -136,17 +136,28 @@ fn tagged_no_is_an_error_with_code_and_text() {
 fn login_ok_enters_authenticated_and_reads_capabilities_from_its_code() {
     let mut session = ready();
     session.send(&Login::new("alice", "pw")).unwrap();
-    assert_eq!(
-        session.capabilities(),
-        None,
-        "capabilities are re-read after login"
-    );
     completed(feed(
         &mut session,
         "A1 OK [CAPABILITY IMAP4rev1 MOVE] Logged in\r\n",
     ));
     assert_eq!(session.state(), State::Authenticated);
     assert!(session.has_capability("MOVE"));
+}
+
+#[test]
+fn login_ok_without_capabilities_forgets_the_old_ones() {
+    let mut session = ready();
+    session.send(&Login::new("alice", "pw")).unwrap();
+    completed(feed(&mut session, "A1 OK Logged in\r\n"));
+    assert_eq!(session.capabilities(), None);
+}
+
+#[test]
+fn failed_login_keeps_the_capabilities() {
+    let mut session = ready();
+    session.send(&Login::new("alice", "pw")).unwrap();
+    completed(feed(&mut session, "A1 NO wrong\r\n"));
+    assert!(session.has_capability("AUTH=PLAIN"));
 }
 
 #[test]

@@ -87,6 +87,9 @@ pub struct Done {
     pub completed: Completed,
     /// The tagged response (status, code and text).
     pub response: StatusResponse<Code>,
+    /// The selected mailbox went from read-write to read-only while the
+    /// command ran (imaplib's `readonly`).
+    pub became_read_only: bool,
 }
 
 impl Done {
@@ -96,6 +99,9 @@ impl Done {
         let text = String::from_utf8_lossy(&self.response.text).into_owned();
         let code = self.response.code;
         match self.response.status {
+            Status::Ok if self.became_read_only => Err(Error::ReadOnly {
+                text: format!("the mailbox became read-only during {}", self.command),
+            }),
             Status::Ok => C::output(self.completed),
             Status::No => Err(Error::No {
                 command: self.command.to_owned(),
@@ -129,6 +135,8 @@ struct Pending {
     idling: bool,
     /// The session's count of capability updates when this was sent.
     capabilities_seen: u64,
+    /// The selected mailbox turned read-only while this ran.
+    became_read_only: bool,
 }
 
 impl std::fmt::Debug for Pending {
@@ -499,6 +507,7 @@ impl Session {
             initial_response: None,
             idling: false,
             capabilities_seen: self.capabilities_seen,
+            became_read_only: false,
         });
         tag
     }
@@ -675,6 +684,7 @@ impl Session {
                 codes: pending.codes,
             },
             response: status,
+            became_read_only: pending.became_read_only,
         };
         Ok(Some(match upgrade {
             Some(Upgrade::Tls) => Event::StartTls(done),
@@ -769,6 +779,17 @@ impl Session {
             return;
         }
         if let Some(mailbox) = self.mailbox.as_mut() {
+            // Not news while SELECT/EXAMINE runs: that is how they report
+            // the mode.
+            let selecting = self
+                .in_flight
+                .iter()
+                .any(|pending| pending.on_ok == Some(State::Selected));
+            if effect == Effect::ReadOnly && !mailbox.read_only && !selecting {
+                if let Some(pending) = self.in_flight.front_mut() {
+                    pending.became_read_only = true;
+                }
+            }
             mailbox::apply(mailbox, effect);
         }
     }

@@ -463,3 +463,31 @@ fn authenticator_sees_decoded_challenges() {
     feed(&mut session, "+ aGVsbG8=\r\n").unwrap();
     assert_eq!(output(&mut session), "SEVMTE8=\r\n");
 }
+
+#[test]
+fn mailbox_turning_read_only_during_a_command_is_a_read_only_error() {
+    let mut session = logged_in();
+    session.send(&Select::new("INBOX")).unwrap();
+    completed(feed(
+        &mut session,
+        "* 1 EXISTS\r\nA1 OK [READ-WRITE] selected\r\n",
+    ));
+    session.send(&Noop::new()).unwrap();
+    let done = completed(feed(
+        &mut session,
+        "* OK [READ-ONLY] someone else took it\r\nA2 OK done\r\n",
+    ));
+    assert!(matches!(
+        done.into_result::<Noop>(),
+        Err(Error::ReadOnly { .. })
+    ));
+    assert!(session.mailbox().unwrap().read_only);
+}
+
+#[test]
+fn examine_reporting_read_only_is_no_error() {
+    let mut session = logged_in();
+    session.send(&Examine::new("INBOX")).unwrap();
+    let done = completed(feed(&mut session, "* 1 EXISTS\r\n* 0 RECENT\r\n* FLAGS ()\r\n* OK [READ-ONLY] x\r\nA1 OK [READ-ONLY] examined\r\n"));
+    assert!(done.into_result::<Examine>().unwrap().read_only);
+}

@@ -1,0 +1,266 @@
+//! TLS with rustls (ring provider): which certificates to trust, an
+//! optional client certificate, and the eager handshake used by both
+//! implicit TLS and STARTTLS.
+
+use std::net::TcpStream;
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{ring, CryptoProvider};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::{
+    ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme,
+    StreamOwned,
+};
+
+use crate::error::Error;
+
+/// Which servers to trust, and how to present the client.
+///
+/// By default the server's certificate must chain to a webpki (Mozilla)
+/// root and name the host connected to. Verification can only be turned off
+/// through [`TlsConfig::danger_accept_invalid_certs`].
+#[derive(Clone)]
+pub struct TlsConfig {
+    roots: RootCertStore,
+    client_auth: Option<(Vec<CertificateDer<'static>>, Arc<PrivateKeyDer<'static>>)>,
+    accept_invalid_certs: bool,
+    server_name: Option<String>,
+}
+
+impl std::fmt::Debug for TlsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsConfig")
+            .field("roots", &self.roots.len())
+            .field("client_certificate", &self.client_auth.is_some())
+            .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("server_name", &self.server_name)
+            .finish()
+    }
+}
+
+impl Default for TlsConfig {
+    fn default() -> Self {
+        TlsConfig::webpki_roots()
+    }
+}
+
+impl TlsConfig {
+    /// Trusts the webpki (Mozilla) roots compiled into the binary.
+    pub fn webpki_roots() -> Self {
+        let mut roots = RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        TlsConfig::with_roots(roots)
+    }
+
+    /// Trusts the operating system's roots. Certificates the system store
+    /// holds but that cannot be parsed are skipped.
+    pub fn native_roots() -> Result<Self, Error> {
+        let found = rustls_native_certs::load_native_certs();
+        let mut roots = RootCertStore::empty();
+        let (added, _ignored) = roots.add_parsable_certificates(found.certs);
+        if added == 0 {
+            return Err(Error::tls(format!(
+                "no usable root certificate in the system store ({} errors)",
+                found.errors.len()
+            )));
+        }
+        Ok(TlsConfig::with_roots(roots))
+    }
+
+    /// Trusts only the certificates in `pem` (one or more PEM blocks), for
+    /// a private CA or a self-signed server.
+    pub fn custom_roots_pem(pem: &[u8]) -> Result<Self, Error> {
+        TlsConfig::with_roots(RootCertStore::empty()).add_roots_pem(pem)
+    }
+
+    /// Trusts `roots` exactly.
+    pub fn with_roots(roots: RootCertStore) -> Self {
+        TlsConfig {
+            roots,
+            client_auth: None,
+            accept_invalid_certs: false,
+            server_name: None,
+        }
+    }
+
+    /// Also trusts the certificates in `pem`.
+    pub fn add_roots_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
+        let certificates = parse_certificates(pem)?;
+        for certificate in certificates {
+            self.roots
+                .add(certificate)
+                .map_err(|error| Error::tls(format!("root certificate refused: {error}")))?;
+        }
+        Ok(self)
+    }
+
+    /// Presents a client certificate chain (`cert_pem`) with its private
+    /// key (`key_pem`: PKCS#8, PKCS#1 or SEC1).
+    pub fn client_certificate_pem(
+        mut self,
+        cert_pem: &[u8],
+        key_pem: &[u8],
+    ) -> Result<Self, Error> {
+        let chain = parse_certificates(cert_pem)?;
+        let key = rustls_pemfile::private_key(&mut &key_pem[..])
+            .map_err(|error| Error::tls(format!("client key PEM unreadable: {error}")))?
+            .ok_or_else(|| Error::tls("no private key in the client key PEM"))?;
+        self.client_auth = Some((chain, Arc::new(key)));
+        Ok(self)
+    }
+
+    /// Checks the certificate against `name` instead of the host connected
+    /// to (and sends it as SNI): for connecting by IP address to a server
+    /// whose certificate names it by DNS name.
+    pub fn server_name(mut self, name: impl Into<String>) -> Self {
+        self.server_name = Some(name.into());
+        self
+    }
+
+    /// **Insecure.** Accepts any certificate for any name: anyone on the
+    /// path can read and change the session, passwords included. For tests
+    /// against throw-away servers only.
+    pub fn danger_accept_invalid_certs(mut self) -> Self {
+        tracing::warn!("TLS certificate verification is turned off (danger_accept_invalid_certs)");
+        self.accept_invalid_certs = true;
+        self
+    }
+
+    fn client_config(&self) -> Result<Arc<ClientConfig>, Error> {
+        let provider = Arc::new(ring::default_provider());
+        let builder = ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(Error::tls)?;
+        let builder = if self.accept_invalid_certs {
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
+        } else {
+            builder.with_root_certificates(self.roots.clone())
+        };
+        let config = match &self.client_auth {
+            Some((chain, key)) => builder
+                .with_client_auth_cert(chain.clone(), key.clone_key())
+                .map_err(|error| Error::tls(format!("client certificate refused: {error}")))?,
+            None => builder.with_no_client_auth(),
+        };
+        Ok(Arc::new(config))
+    }
+}
+
+fn parse_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error> {
+    let certificates = rustls_pemfile::certs(&mut &pem[..])
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| Error::tls(format!("certificate PEM unreadable: {error}")))?;
+    if certificates.is_empty() {
+        return Err(Error::tls("no CERTIFICATE block in the PEM data"));
+    }
+    Ok(certificates)
+}
+
+/// Runs the TLS handshake on `tcp` to completion, checking the certificate
+/// against `host` (or the configured server name).
+pub(super) fn handshake(
+    mut tcp: TcpStream,
+    host: &str,
+    config: &TlsConfig,
+) -> Result<StreamOwned<ClientConnection, TcpStream>, Error> {
+    let name = config.server_name.as_deref().unwrap_or(host);
+    let server_name = ServerName::try_from(name.to_owned())
+        .map_err(|_| Error::tls(format!("{name:?} is neither a DNS name nor an IP address")))?;
+    let mut connection =
+        ClientConnection::new(config.client_config()?, server_name).map_err(Error::tls)?;
+    while connection.is_handshaking() {
+        connection
+            .complete_io(&mut tcp)
+            .map_err(Error::from_tls_io)?;
+    }
+    Ok(StreamOwned::new(connection, tcp))
+}
+
+/// The verifier behind [`TlsConfig::danger_accept_invalid_certs`]: any
+/// certificate, any name; handshake signatures are still checked so that
+/// the session keys are sound.
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_trusts_webpki_roots() {
+        assert!(!TlsConfig::default().roots.is_empty());
+        assert!(!TlsConfig::default().accept_invalid_certs);
+    }
+
+    #[test]
+    fn pem_without_certificate_is_an_error() {
+        let error = TlsConfig::custom_roots_pem(b"not a pem").unwrap_err();
+        assert!(
+            error.to_string().contains("no CERTIFICATE block"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn client_config_builds_for_both_verifiers() {
+        assert!(TlsConfig::default().client_config().is_ok());
+        assert!(TlsConfig::default()
+            .danger_accept_invalid_certs()
+            .client_config()
+            .is_ok());
+    }
+
+    #[test]
+    fn debug_does_not_show_key_material() {
+        let shown = format!("{:?}", TlsConfig::default());
+        assert!(shown.contains("client_certificate: false"));
+    }
+}

@@ -1,0 +1,478 @@
+//! Request builders, their `Command` impls and the output structs.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc, tok};
+use crate::model::{Arg, ArgKind, Command, Model, Output, OutputField, ResponseRef};
+
+/// Every command's builder and `Command` impl, and each output struct once.
+pub(crate) fn emit(model: &Model) -> TokenStream {
+    let mut structs_seen = BTreeSet::new();
+    let items = model.commands.iter().map(|command| {
+        let output_struct = match &command.output {
+            Output::Struct { ident, doc, fields } if structs_seen.insert(ident.clone()) => {
+                output_struct(ident, doc, fields)
+            }
+            _ => TokenStream::new(),
+        };
+        let builder = builder(command);
+        let command_impl = command_impl(model, command);
+        quote!(#output_struct #builder #command_impl)
+    });
+    quote!(#(#items)*)
+}
+
+/// `SELECT <mailbox>`: the wire form, for the builder's documentation.
+fn synopsis(command: &Command) -> String {
+    let mut out = command.name.clone();
+    for arg in &command.args {
+        let mut part = arg.prefix.join(" ");
+        if !part.is_empty() {
+            part.push(' ');
+        }
+        part.push_str(&format!("<{}>", arg.name));
+        if arg.kind == ArgKind::Optional {
+            part = format!("[{part}]");
+        }
+        out.push(' ');
+        out.push_str(&part);
+    }
+    out
+}
+
+fn builder(command: &Command) -> TokenStream {
+    let name = tok(&command.ident);
+    let docs = doc(&format!(
+        "{}\n\n```text\n{}\n```\n\nSent with `run`; returns `{}`.",
+        command.doc,
+        synopsis(command),
+        output_type_text(command)
+    ));
+    let fields = command.args.iter().map(|arg| {
+        let ident = tok(&arg.ident);
+        let ty = tok(&arg.ty.rust);
+        let docs = doc(&arg.doc);
+        match arg.kind {
+            ArgKind::Required => quote!(#docs #ident: #ty,),
+            _ => quote!(#docs #ident: Option<#ty>,),
+        }
+    });
+    let required: Vec<&Arg> = command
+        .args
+        .iter()
+        .filter(|a| a.kind == ArgKind::Required)
+        .collect();
+    let params = required.iter().map(|arg| {
+        let ident = tok(&arg.ident);
+        let ty = tok(&arg.ty.rust);
+        quote!(#ident: impl Into<#ty>)
+    });
+    let inits = command.args.iter().map(|arg| {
+        let ident = tok(&arg.ident);
+        match arg.kind {
+            ArgKind::Required => quote!(#ident: #ident.into(),),
+            _ => quote!(#ident: None,),
+        }
+    });
+    let derive_default = if required.is_empty() {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let new_doc = doc(&format!("`{}` with its required arguments.", command.name));
+    let setters = command
+        .args
+        .iter()
+        .filter(|a| a.kind != ArgKind::Required)
+        .map(setter);
+    let named = command
+        .args
+        .iter()
+        .flat_map(|arg| arg.setters.iter().map(move |s| (arg, s)))
+        .map(|(arg, s)| {
+            let field = tok(&arg.ident);
+            let ident = tok(&s.ident);
+            let call = tok(&s.call);
+            let docs = doc(&s.doc);
+            let params = s.params.iter().map(|p| {
+                let ident = tok(&p.ident);
+                let ty = tok(&p.ty.rust);
+                quote!(#ident: impl Into<#ty>)
+            });
+            let values = s.params.iter().map(|p| {
+                let ident = tok(&p.ident);
+                quote!(#ident.into())
+            });
+            quote! {
+                #docs
+                pub fn #ident(mut self, #(#params),*) -> Self {
+                    self.#field = Some(#call(#(#values),*));
+                    self
+                }
+            }
+        });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, #derive_default)]
+        #[must_use]
+        pub struct #name { #(#fields)* }
+
+        impl #name {
+            #new_doc
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* }
+            }
+            #(#setters)*
+            #(#named)*
+        }
+    }
+}
+
+fn setter(arg: &Arg) -> TokenStream {
+    let ident = tok(&arg.ident);
+    let ty = tok(&arg.ty.rust);
+    let docs = doc(&arg.doc);
+    quote! {
+        #docs
+        pub fn #ident(mut self, #ident: impl Into<#ty>) -> Self {
+            self.#ident = Some(#ident.into());
+            self
+        }
+    }
+}
+
+fn command_impl(model: &Model, command: &Command) -> TokenStream {
+    let rt = &model.runtime;
+    let name = tok(&command.ident);
+    let wire = &command.name;
+    let command_trait = tok(&rt.command);
+    let state = tok(&rt.state);
+    let behaviour = tok(&rt.behaviour);
+    let encoder = tok(&rt.encoder);
+    let encode_error = tok(&rt.encode_error);
+    let data = tok(&rt.data);
+    let completed = tok(&rt.completed);
+    let error = tok(&rt.error);
+    let states = command.states.iter().map(|s| {
+        let s = format_ident!("{}", s);
+        quote!(#state::#s)
+    });
+    let option_state = |s: &Option<String>| match s {
+        Some(s) => {
+            let s = format_ident!("{}", s);
+            quote!(Some(#state::#s))
+        }
+        None => quote!(None),
+    };
+    let on_ok = option_state(&command.on_ok);
+    let on_no = option_state(&command.on_no);
+    let behaviour_variant = format_ident!("{}", command.behaviour);
+    let capability = match &command.capability {
+        Some(c) => quote!(Some(#c)),
+        None => quote!(None),
+    };
+    let output_type = output_type(command);
+    let args = command.args.iter().map(|arg| encode_arg(model, arg));
+    let wants = wants(model, &command.collects);
+    let output = output_body(model, command);
+    quote! {
+        impl #command_trait for #name {
+            type Output = #output_type;
+            const NAME: &'static str = #wire;
+            const STATES: &'static [#state] = &[#(#states),*];
+            const ON_OK: Option<#state> = #on_ok;
+            const ON_NO: Option<#state> = #on_no;
+            const BEHAVIOUR: #behaviour = #behaviour::#behaviour_variant;
+            const CAPABILITY: Option<&'static str> = #capability;
+
+            fn encode(&self, enc: &mut #encoder) -> Result<(), #encode_error> {
+                enc.token(Self::NAME);
+                #(#args)*
+                Ok(())
+            }
+
+            fn wants(data: &#data) -> bool {
+                #wants
+            }
+
+            #[allow(clippy::single_match)]
+            fn output(done: #completed) -> Result<Self::Output, #error> {
+                #output
+            }
+        }
+    }
+}
+
+fn encode_arg(model: &Model, arg: &Arg) -> TokenStream {
+    let ident = tok(&arg.ident);
+    let encode = tok(&arg.ty.encode);
+    let prefix = arg.prefix.iter().map(|p| quote!(enc.token(#p); enc.sp();));
+    let write = quote! {
+        enc.sp();
+        #(#prefix)*
+        #encode(enc, value)?;
+    };
+    match arg.kind {
+        ArgKind::Required => quote! {
+            {
+                let value = &self.#ident;
+                #write
+            }
+        },
+        ArgKind::Optional => quote! {
+            if let Some(value) = &self.#ident {
+                #write
+            }
+        },
+        ArgKind::Setter => {
+            let missing = tok(&model.runtime.missing_argument);
+            let name = &arg.name;
+            quote! {
+                let Some(value) = &self.#ident else {
+                    return Err(#missing(Self::NAME, #name));
+                };
+                #write
+            }
+        }
+    }
+}
+
+/// The pattern matching a response in `Data` (or in `Code`).
+fn pattern(model: &Model, r: &ResponseRef, bind: bool) -> TokenStream {
+    let enum_path = tok(if r.is_code {
+        &model.runtime.code
+    } else {
+        &model.runtime.data
+    });
+    if model.core {
+        let variant = format_ident!("{}", r.variant);
+        match (&r.value, bind) {
+            (None, _) => quote!(#enum_path::#variant),
+            (Some(_), true) => quote!(#enum_path::#variant(value)),
+            (Some(_), false) => quote!(#enum_path::#variant(_)),
+        }
+    } else {
+        let name = &r.name;
+        let field = if r.is_code {
+            quote!(name)
+        } else {
+            quote!(keyword)
+        };
+        quote!(#enum_path::Other(raw) if raw.#field.eq_ignore_ascii_case(#name))
+    }
+}
+
+/// In downstream code, turns `raw` into the response's value.
+fn bind_value(model: &Model, r: &ResponseRef) -> TokenStream {
+    if model.core || r.value.is_none() {
+        return quote!();
+    }
+    let from_raw = format_ident!("{}", raw_parser_name(r));
+    quote!(let value = #from_raw(&raw)?;)
+}
+
+/// The generated function that parses a downstream response out of raw data.
+pub(crate) fn raw_parser_name(r: &ResponseRef) -> String {
+    let kind = if r.is_code { "code" } else { "data" };
+    format!(
+        "{}_{kind}_from_raw",
+        heck::ToSnakeCase::to_snake_case(r.variant.as_str())
+    )
+}
+
+fn wants(model: &Model, collects: &[ResponseRef]) -> TokenStream {
+    if collects.is_empty() {
+        return quote!({
+            let _ = data;
+            false
+        });
+    }
+    let patterns = collects.iter().map(|r| pattern(model, r, false));
+    quote!(matches!(data, #(#patterns)|*))
+}
+
+fn output_type_text(command: &Command) -> String {
+    output_type(command).to_string().replace(' ', "")
+}
+
+/// The Rust type a command returns.
+pub(crate) fn output_type(command: &Command) -> TokenStream {
+    match &command.output {
+        Output::Unit => quote!(()),
+        Output::Struct { ident, .. } => tok(ident),
+        Output::All { from, flatten } => {
+            let value = tok(from.value.as_deref().unwrap_or("()"));
+            if *flatten {
+                value
+            } else {
+                quote!(Vec<#value>)
+            }
+        }
+        Output::One { from } => tok(from.value.as_deref().unwrap_or("()")),
+    }
+}
+
+fn output_struct(ident: &str, docs: &str, fields: &[OutputField]) -> TokenStream {
+    let name = tok(ident);
+    let docs = doc(docs);
+    let fields = fields.iter().map(|f| {
+        let ident = tok(&f.ident);
+        let docs = doc(&format!("{}\n\nFrom `{}`.", f.doc, source_name(&f.from)));
+        let ty = field_type(f);
+        quote!(#docs pub #ident: #ty,)
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug)]
+        pub struct #name { #(#fields)* }
+    }
+}
+
+fn source_name(r: &ResponseRef) -> String {
+    if r.is_code {
+        format!("[{}]", r.name)
+    } else {
+        format!("* {}", r.name)
+    }
+}
+
+fn field_type(f: &OutputField) -> TokenStream {
+    match &f.from.value {
+        None => quote!(bool),
+        Some(v) if f.required => tok(v),
+        Some(v) => {
+            let v = tok(v);
+            quote!(Option<#v>)
+        }
+    }
+}
+
+fn output_body(model: &Model, command: &Command) -> TokenStream {
+    let missing = tok(&model.runtime.missing_response);
+    match &command.output {
+        Output::Unit => quote! {
+            let _ = done;
+            Ok(())
+        },
+        Output::All { from, flatten } => {
+            let pattern = pattern(model, from, true);
+            let bind = bind_value(model, from);
+            let push = if *flatten {
+                quote!(values.extend(value))
+            } else {
+                quote!(values.push(value))
+            };
+            quote! {
+                let mut values = Vec::new();
+                for item in done.data {
+                    match item {
+                        #pattern => {
+                            #bind
+                            #push;
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(values)
+            }
+        }
+        Output::One { from } => {
+            let pattern = pattern(model, from, true);
+            let bind = bind_value(model, from);
+            let name = source_name(from);
+            quote! {
+                let mut found = None;
+                for item in done.data {
+                    match item {
+                        #pattern => {
+                            #bind
+                            found = Some(value);
+                        }
+                        _ => {}
+                    }
+                }
+                found.ok_or_else(|| #missing(Self::NAME, #name))
+            }
+        }
+        Output::Struct { ident, fields, .. } => struct_body(model, ident, fields),
+    }
+}
+
+/// The match arms that store each source's value into the fields it feeds.
+fn source_arms(model: &Model, fields: &[OutputField], codes: bool) -> Vec<TokenStream> {
+    let mut sources: Vec<&ResponseRef> = Vec::new();
+    for f in fields.iter().filter(|f| f.from.is_code == codes) {
+        if !sources.iter().any(|s| s.name == f.from.name) {
+            sources.push(&f.from);
+        }
+    }
+    sources
+        .into_iter()
+        .map(|source| {
+            let pattern = pattern(model, source, true);
+            let bind = bind_value(model, source);
+            let targets: Vec<&OutputField> = fields
+                .iter()
+                .filter(|f| f.from.name == source.name && f.from.is_code == codes)
+                .collect();
+            let assigns = targets.iter().enumerate().map(|(i, f)| {
+                let ident = tok(&f.ident);
+                match (&f.from.value, i + 1 == targets.len()) {
+                    (None, _) => quote!(#ident = true;),
+                    (Some(_), true) => quote!(#ident = Some(value);),
+                    (Some(_), false) => quote!(#ident = Some(value.clone());),
+                }
+            });
+            quote!(#pattern => { #bind #(#assigns)* })
+        })
+        .collect()
+}
+
+/// Walks the collected data and codes once each, keeping the last value of
+/// each field's source.
+fn struct_body(model: &Model, ident: &str, fields: &[OutputField]) -> TokenStream {
+    let missing = tok(&model.runtime.missing_response);
+    let name = tok(ident);
+    let lets = fields.iter().map(|f| {
+        let ident = tok(&f.ident);
+        if f.from.value.is_none() {
+            quote!(let mut #ident = false;)
+        } else {
+            quote!(let mut #ident = None;)
+        }
+    });
+    let walk = |arms: Vec<TokenStream>, list: TokenStream| {
+        if arms.is_empty() {
+            quote!()
+        } else {
+            quote! {
+                for item in done.#list {
+                    match item {
+                        #(#arms)*
+                        _ => {}
+                    }
+                }
+            }
+        }
+    };
+    let data_loop = walk(source_arms(model, fields, false), quote!(data));
+    let code_loop = walk(source_arms(model, fields, true), quote!(codes));
+    let inits = fields.iter().map(|f| {
+        let ident = tok(&f.ident);
+        let wire = source_name(&f.from);
+        if f.required {
+            quote!(#ident: #ident.ok_or_else(|| #missing(Self::NAME, #wire))?,)
+        } else {
+            quote!(#ident,)
+        }
+    });
+    quote! {
+        #(#lets)*
+        #data_loop
+        #code_loop
+        Ok(#name { #(#inits)* })
+    }
+}

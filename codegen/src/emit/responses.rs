@@ -1,0 +1,517 @@
+//! Untagged responses and response codes: their structs and parsers, and,
+//! inside the runtime, the `Data` and `Code` enums, `Message` (FETCH
+//! attributes) and `StatusAttributes` (STATUS attributes).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::commands::raw_parser_name;
+use super::{doc, tok};
+use crate::model::{Field, Model, Parse, ParsedType, Response, ResponseRef};
+
+/// The response side of the model.
+pub(crate) fn emit(model: &Model) -> TokenStream {
+    // Responses of the same shape may share a struct (LIST and LSUB).
+    let mut seen = std::collections::BTreeSet::new();
+    let structs: Vec<TokenStream> = model
+        .responses
+        .iter()
+        .chain(&model.codes)
+        .filter(|r| {
+            r.struct_ident
+                .as_ref()
+                .is_some_and(|s| seen.insert(s.clone()))
+        })
+        .map(|r| value_struct(model, r))
+        .collect();
+    let rest = if model.core {
+        let data = data_enum(model);
+        let code = code_enum(model);
+        let message = message(model);
+        let status = status_attributes(model);
+        quote!(#data #code #message #status)
+    } else {
+        let responses = model.responses.iter().map(|r| from_raw(model, r, false));
+        let codes = model.codes.iter().map(|r| from_raw(model, r, true));
+        quote!(#(#responses)* #(#codes)*)
+    };
+    quote!(#(#structs)* #rest)
+}
+
+/// Reads one field, with the SP before it.
+fn field_value(model: &Model, field: &Field) -> TokenStream {
+    let item = parse_call(model, &field.ty);
+    let own_sp = matches!(field.ty.parse, Parse::Function { own_sp: true, .. });
+    let value = if field.list {
+        let function = parse_fn(model, &field.ty);
+        quote!({
+            p.sp()?;
+            p.list(#function)?
+        })
+    } else if own_sp {
+        item
+    } else {
+        quote!({
+            p.sp()?;
+            #item
+        })
+    };
+    if field.optional && !own_sp {
+        let value = if field.list {
+            let function = parse_fn(model, &field.ty);
+            quote!(p.list(#function)?)
+        } else {
+            parse_call(model, &field.ty)
+        };
+        quote!(if p.peek() == Some(b' ') {
+            p.sp()?;
+            Some(#value)
+        } else {
+            None
+        })
+    } else if field.optional {
+        quote!(Some(#value))
+    } else {
+        value
+    }
+}
+
+/// `f(p)?` for a parsed type.
+fn parse_call(model: &Model, ty: &ParsedType) -> TokenStream {
+    let function = parse_fn(model, ty);
+    quote!(#function(p)?)
+}
+
+/// The path of the function that parses a type.
+fn parse_fn(_model: &Model, ty: &ParsedType) -> TokenStream {
+    match &ty.parse {
+        Parse::Function { path, .. } => tok(path),
+        Parse::FetchAttributes | Parse::StatusAttributes => {
+            let ty = tok(&ty.rust);
+            quote!(#ty::parse)
+        }
+    }
+}
+
+fn value_struct(model: &Model, r: &Response) -> TokenStream {
+    let name = tok(r.struct_ident.as_deref().unwrap_or("Unnamed"));
+    let parser = tok(&model.runtime.parser);
+    let parse_error = tok(&model.runtime.parse_error);
+    let docs = doc(&r.doc);
+    let number_field = r.number.as_ref().map(|n| {
+        let n = tok(n);
+        let d = doc(&format!("The number before `{}`.", r.name));
+        quote!(#d pub #n: u32,)
+    });
+    let number_param = r.number.as_ref().map(|n| {
+        let n = tok(n);
+        quote!(#n: u32,)
+    });
+    let number_init = r.number.as_ref().map(|n| {
+        let n = tok(n);
+        quote!(#n,)
+    });
+    let fields = r.fields.iter().map(|f| {
+        let ident = tok(&f.ident);
+        let ty = tok(&f.rust);
+        let docs = doc(&f.doc);
+        quote!(#docs pub #ident: #ty,)
+    });
+    let reads = r.fields.iter().map(|f| {
+        let ident = tok(&f.ident);
+        let value = field_value(model, f);
+        quote!(let #ident = #value;)
+    });
+    let inits = r.fields.iter().map(|f| tok(&f.ident));
+    let parse_doc = doc(&format!(
+        "Parses the arguments of `{}`, the cursor right after the name.",
+        r.name
+    ));
+    quote! {
+        #docs
+        #[derive(Clone, Debug)]
+        pub struct #name {
+            #number_field
+            #(#fields)*
+        }
+
+        impl #name {
+            #parse_doc
+            pub fn parse(#number_param p: &mut #parser<'_>) -> Result<Self, #parse_error> {
+                #(#reads)*
+                Ok(Self { #number_init #(#inits,)* })
+            }
+        }
+    }
+}
+
+/// The expression reading a response's value (cursor after the name).
+fn value_expr(model: &Model, r: &Response) -> TokenStream {
+    match (&r.struct_ident, &r.number, r.fields.as_slice()) {
+        (Some(s), Some(_), _) => {
+            let s = tok(s);
+            quote!(#s::parse(number, p)?)
+        }
+        (Some(s), None, _) => {
+            let s = tok(s);
+            quote!(#s::parse(p)?)
+        }
+        (None, Some(_), _) => quote!(number),
+        (None, None, [field]) => field_value(model, field),
+        (None, None, _) => quote!(()),
+    }
+}
+
+fn variant_def(r: &Response) -> TokenStream {
+    let variant = format_ident!("{}", r.variant);
+    let docs = doc(&r.doc);
+    match &r.value {
+        Some(v) => {
+            let v = tok(v);
+            quote!(#docs #variant(#v),)
+        }
+        None => quote!(#docs #variant,),
+    }
+}
+
+fn construct(enum_name: &TokenStream, r: &Response, value: TokenStream) -> TokenStream {
+    let variant = format_ident!("{}", r.variant);
+    match &r.value {
+        Some(_) => quote!(#enum_name::#variant(#value)),
+        None => quote!(#enum_name::#variant),
+    }
+}
+
+fn effect_arm(model: &Model, enum_name: &TokenStream, r: &Response) -> Option<TokenStream> {
+    let (effect, carries) = r.effect.as_ref()?;
+    let effect_enum = tok(&model.runtime.effect);
+    let variant = format_ident!("{}", r.variant);
+    let effect = format_ident!("{}", effect);
+    let pattern = match (&r.value, carries) {
+        (None, _) => quote!(#enum_name::#variant),
+        (Some(_), true) => quote!(#enum_name::#variant(value)),
+        (Some(_), false) => quote!(#enum_name::#variant(_)),
+    };
+    let result = if *carries {
+        quote!(#effect_enum::#effect(value.clone()))
+    } else {
+        quote!(#effect_enum::#effect)
+    };
+    Some(quote!(#pattern => Some(#result),))
+}
+
+fn data_enum(model: &Model) -> TokenStream {
+    let rt = &model.runtime;
+    let data = quote!(Data);
+    let (raw, parser, parse_error, parse_trait, effect) = (
+        tok(&rt.raw_data),
+        tok(&rt.parser),
+        tok(&rt.parse_error),
+        tok(&rt.parse_data),
+        tok(&rt.effect),
+    );
+    let variants = model.responses.iter().map(variant_def);
+    let dispatch = model.responses.iter().map(|r| {
+        let name = &r.name;
+        let value = construct(&data, r, value_expr(model, r));
+        if r.number.is_some() {
+            quote!(if let Some(number) = number {
+                if keyword.eq_ignore_ascii_case(#name) {
+                    return Ok(#value);
+                }
+            })
+        } else {
+            quote!(if number.is_none() && keyword.eq_ignore_ascii_case(#name) {
+                return Ok(#value);
+            })
+        }
+    });
+    let effects = model
+        .responses
+        .iter()
+        .filter_map(|r| effect_arm(model, &data, r));
+    quote! {
+        /// Untagged data (`* ...`): one variant per response the specs declare.
+        #[derive(Clone, Debug)]
+        pub enum Data {
+            #(#variants)*
+            /// Untagged data no spec of this crate declares, kept as it came
+            /// (an extension's responses arrive here).
+            Other(#raw),
+        }
+
+        impl #parse_trait for Data {
+            fn parse(keyword: &str, number: Option<u32>, p: &mut #parser<'_>) -> Result<Self, #parse_error> {
+                #(#dispatch)*
+                <#raw as #parse_trait>::parse(keyword, number, p).map(Data::Other)
+            }
+        }
+
+        impl Data {
+            /// What the session does when it sees this data, if anything.
+            #[allow(clippy::clone_on_copy)]
+            pub fn effect(&self) -> Option<#effect> {
+                match self {
+                    #(#effects)*
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+fn code_enum(model: &Model) -> TokenStream {
+    let rt = &model.runtime;
+    let code = quote!(Code);
+    let (raw, parser, parse_error, parse_trait, effect) = (
+        tok(&rt.raw_code),
+        tok(&rt.parser),
+        tok(&rt.parse_error),
+        tok(&rt.parse_code),
+        tok(&rt.effect),
+    );
+    let variants = model.codes.iter().map(variant_def);
+    let dispatch = model.codes.iter().map(|r| {
+        let name = &r.name;
+        let value = construct(&code, r, value_expr(model, r));
+        quote!(if name.eq_ignore_ascii_case(#name) {
+            return Ok(#value);
+        })
+    });
+    let effects = model
+        .codes
+        .iter()
+        .filter_map(|r| effect_arm(model, &code, r));
+    quote! {
+        /// A response code (`[...]` in a status response): one variant per
+        /// code the specs declare.
+        #[derive(Clone, Debug)]
+        pub enum Code {
+            #(#variants)*
+            /// A code no spec of this crate declares, kept as it came.
+            Other(#raw),
+        }
+
+        impl #parse_trait for Code {
+            fn parse(name: &str, p: &mut #parser<'_>) -> Result<Self, #parse_error> {
+                #(#dispatch)*
+                <#raw as #parse_trait>::parse(name, p).map(Code::Other)
+            }
+        }
+
+        impl Code {
+            /// What the session does when it sees this code, if anything.
+            #[allow(clippy::clone_on_copy)]
+            pub fn effect(&self) -> Option<#effect> {
+                match self {
+                    #(#effects)*
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// `Message`: the attributes of one FETCH response.
+fn message(model: &Model) -> TokenStream {
+    let rt = &model.runtime;
+    let (parser, parse_error, raw_value, bytes) = (
+        tok(&rt.parser),
+        tok(&rt.parse_error),
+        tok(&rt.raw_value),
+        tok(&rt.bytes),
+    );
+    let atts: Vec<_> = model
+        .fetch_atts
+        .iter()
+        .filter(|a| a.field.is_some())
+        .collect();
+    let fields = atts.iter().map(|a| {
+        let field = tok(a.field.as_deref().unwrap_or_default());
+        let docs = doc(&format!("`{}`: {}", a.name, a.doc));
+        let value = tok(a.value.as_ref().map_or("()", |v| v.rust.as_str()));
+        match &a.section {
+            Some((_, section)) => {
+                let section = tok(&section.rust);
+                quote!(#docs pub #field: Vec<(#section, #value)>,)
+            }
+            None => quote!(#docs pub #field: Option<#value>,),
+        }
+    });
+    let plain = atts.iter().filter(|a| a.section.is_none()).map(|a| {
+        let name = &a.name;
+        let field = tok(a.field.as_deref().unwrap_or_default());
+        let value = a.value.as_ref().map(|v| parse_call(model, v));
+        quote!(if name.eq_ignore_ascii_case(#name) {
+            p.sp()?;
+            self.#field = Some(#value);
+            return Ok(());
+        })
+    });
+    let sectioned = atts
+        .iter()
+        .filter_map(|a| Some((a, a.section.as_ref()?)))
+        .map(|(a, (_, section))| {
+            let name = &a.name;
+            let field = tok(a.field.as_deref().unwrap_or_default());
+            let section = parse_call(model, section);
+            let value = a.value.as_ref().map(|v| parse_call(model, v));
+            quote!(if name.eq_ignore_ascii_case(#name) {
+                let section = #section;
+                p.sp()?;
+                let value = #value;
+                self.#field.push((section, value));
+                return Ok(());
+            })
+        });
+    quote! {
+        /// The attributes of one message in a FETCH response: one field per
+        /// attribute the specs declare, set when the server sent it.
+        #[derive(Clone, Debug, Default)]
+        pub struct Message {
+            #(#fields)*
+            /// Attributes no spec of this crate declares: name and raw value.
+            pub extra: Vec<(String, #bytes)>,
+        }
+
+        impl Message {
+            /// Parses `"(" msg-att *(SP msg-att) ")"`.
+            pub fn parse(p: &mut #parser<'_>) -> Result<Self, #parse_error> {
+                let mut message = Message::default();
+                p.list(|p| message.attribute(p))?;
+                Ok(message)
+            }
+
+            /// One `name SP value` (or `name[section]<origin> SP value`).
+            fn attribute(&mut self, p: &mut #parser<'_>) -> Result<(), #parse_error> {
+                let name = p.att_name()?;
+                if p.peek() == Some(b'[') {
+                    #(#sectioned)*
+                    return Err(p.error("a fetch attribute with a section that a spec declares"));
+                }
+                #(#plain)*
+                p.sp()?;
+                let value = #raw_value(p)?;
+                self.extra.push((name.to_owned(), value));
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `StatusAttributes`: the values of a STATUS response.
+fn status_attributes(model: &Model) -> TokenStream {
+    let rt = &model.runtime;
+    let (parser, parse_error, raw_value, bytes) = (
+        tok(&rt.parser),
+        tok(&rt.parse_error),
+        tok(&rt.raw_value),
+        tok(&rt.bytes),
+    );
+    let fields = model.status_atts.iter().map(|a| {
+        let ident = tok(&a.ident);
+        let ty = tok(&a.value.rust);
+        let docs = doc(&format!("`{}`: {}", a.name, a.doc));
+        quote!(#docs pub #ident: Option<#ty>,)
+    });
+    let reads = model.status_atts.iter().map(|a| {
+        let name = &a.name;
+        let ident = tok(&a.ident);
+        let value = parse_call(model, &a.value);
+        quote!(if name.eq_ignore_ascii_case(#name) {
+            self.#ident = Some(#value);
+            return Ok(());
+        })
+    });
+    quote! {
+        /// The values of a STATUS response: one field per status attribute
+        /// the specs declare, set when the server sent it.
+        #[derive(Clone, Debug, Default)]
+        pub struct StatusAttributes {
+            #(#fields)*
+            /// Attributes no spec of this crate declares: name and raw value.
+            pub extra: Vec<(String, #bytes)>,
+        }
+
+        impl StatusAttributes {
+            /// Parses `"(" [status-att SP value *(SP status-att SP value)] ")"`.
+            pub fn parse(p: &mut #parser<'_>) -> Result<Self, #parse_error> {
+                let mut attributes = StatusAttributes::default();
+                p.list(|p| attributes.attribute(p))?;
+                Ok(attributes)
+            }
+
+            /// One `name SP value`.
+            fn attribute(&mut self, p: &mut #parser<'_>) -> Result<(), #parse_error> {
+                let name = p.atom()?;
+                p.sp()?;
+                #(#reads)*
+                let value = #raw_value(p)?;
+                self.extra.push((name.to_owned(), value));
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Downstream: a function parsing a response of this crate's spec out of
+/// the runtime's raw data (`Data::Other`, `Code::Other`).
+fn from_raw(model: &Model, r: &Response, is_code: bool) -> TokenStream {
+    let Some(value_type) = &r.value else {
+        return quote!();
+    };
+    let rt = &model.runtime;
+    let (parser, parse_error, limits, bytes) = (
+        tok(&rt.parser),
+        tok(&rt.parse_error),
+        tok(&rt.limits),
+        tok(&rt.bytes),
+    );
+    let raw_type = tok(if is_code { &rt.raw_code } else { &rt.raw_data });
+    let reference = ResponseRef {
+        name: r.name.clone(),
+        is_code,
+        variant: r.variant.clone(),
+        value: r.value.clone(),
+    };
+    let function = format_ident!("{}", raw_parser_name(&reference));
+    let value_type = tok(value_type);
+    let arguments = if is_code {
+        quote!(raw.arguments.as_deref().unwrap_or_default())
+    } else {
+        quote!(raw.arguments.as_ref())
+    };
+    let name = &r.name;
+    let number = if r.number.is_some() {
+        quote!(let number = raw.number.ok_or_else(|| p.error(concat!("a number before ", #name)))?;)
+    } else {
+        quote!()
+    };
+    let value = value_expr(model, r);
+    let docs = doc(&format!(
+        "Parses `{name}` out of the runtime's raw form: {}",
+        r.doc
+    ));
+    quote! {
+        #docs
+        pub fn #function(raw: &#raw_type) -> Result<#value_type, #parse_error> {
+            // The raw arguments start after the SP that follows the name;
+            // the parsers expect that SP, and a CRLF at the end.
+            let arguments: &[u8] = #arguments;
+            let mut frame = Vec::with_capacity(arguments.len() + 3);
+            if !arguments.is_empty() {
+                frame.push(b' ');
+            }
+            frame.extend_from_slice(arguments);
+            frame.extend_from_slice(b"\r\n");
+            let frame = #bytes::from(frame);
+            let limits = #limits::default();
+            let mut p = #parser::new(&frame, &limits);
+            let p = &mut p;
+            #number
+            let value = #value;
+            p.finish()?;
+            Ok(value)
+        }
+    }
+}

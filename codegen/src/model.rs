@@ -1,0 +1,374 @@
+//! The validated model: every name resolved, every Rust identifier and path
+//! computed. Emitters read only this.
+//!
+//! Rust paths and types are kept as strings already rooted at the runtime
+//! path (`crate::codec::encode::astring`), so that the model's `Debug` form
+//! is a readable snapshot.
+
+/// Everything the emitters need, from the types file and every spec file.
+#[derive(Debug)]
+pub struct Model {
+    /// Whether the code is generated inside the runtime crate (root `crate`):
+    /// then it defines `Data`, `Code` and `Message` and inherent impls;
+    /// elsewhere it parses its responses out of the runtime's raw data and
+    /// adds extension traits.
+    pub core: bool,
+    /// Paths of the runtime items the generated code names.
+    pub runtime: Runtime,
+    /// The spec files, in the order given.
+    pub specs: Vec<SpecInfo>,
+    /// Connection states known to the runtime.
+    pub states: Vec<Kind>,
+    /// Command behaviours known to the runtime.
+    pub behaviours: Vec<Kind>,
+    /// Session effects known to the runtime.
+    pub effects: Vec<EffectKind>,
+    /// Commands (UID variants included), in spec order.
+    pub commands: Vec<Command>,
+    /// Untagged responses.
+    pub responses: Vec<Response>,
+    /// Response codes.
+    pub codes: Vec<Response>,
+    /// Search keys.
+    pub search_keys: Vec<SearchKey>,
+    /// Fetch attributes.
+    pub fetch_atts: Vec<FetchAtt>,
+    /// Status attributes.
+    pub status_atts: Vec<StatusAtt>,
+}
+
+/// Rooted paths of the runtime items.
+#[derive(Debug)]
+#[allow(missing_docs)]
+pub struct Runtime {
+    pub encoder: String,
+    pub encode_error: String,
+    pub parser: String,
+    pub parse_error: String,
+    pub limits: String,
+    pub command: String,
+    pub state: String,
+    pub behaviour: String,
+    pub effect: String,
+    pub completed: String,
+    pub error: String,
+    pub data: String,
+    pub code: String,
+    pub raw_data: String,
+    pub raw_code: String,
+    pub parse_data: String,
+    pub parse_code: String,
+    pub raw_value: String,
+    pub bytes: String,
+    pub client: String,
+    pub search_key: String,
+    pub search_key_new: String,
+    pub fetch_item: String,
+    pub fetch_item_new: String,
+    pub fetch_item_section: String,
+    pub fetch_items: String,
+    pub fetch_macro: String,
+    pub status_item: String,
+    pub status_item_new: String,
+    pub missing_argument: String,
+    pub missing_response: String,
+}
+
+/// One spec file.
+#[derive(Debug)]
+pub struct SpecInfo {
+    /// Short name (`imap4rev1`).
+    pub name: String,
+    /// UpperCamelCase of the name, for trait names.
+    pub ident: String,
+    /// What the file describes.
+    pub doc: String,
+    /// The RFC(s) it follows.
+    pub rfc: String,
+}
+
+/// A state or behaviour: spec name and Rust variant.
+#[derive(Debug)]
+pub struct Kind {
+    /// As written in specs (`not-authenticated`).
+    pub name: String,
+    /// The runtime enum's variant (`NotAuthenticated`).
+    pub variant: String,
+    /// What it is.
+    pub doc: String,
+}
+
+/// A session effect.
+#[derive(Debug)]
+pub struct EffectKind {
+    /// As written in specs.
+    pub name: String,
+    /// The `Effect` variant.
+    pub variant: String,
+    /// Whether it carries the value.
+    pub value: bool,
+}
+
+/// A grammar type resolved for arguments.
+#[derive(Debug, Clone)]
+pub struct ArgType {
+    /// Grammar name.
+    pub name: String,
+    /// Rust type stored by builders.
+    pub rust: String,
+    /// Encode function.
+    pub encode: String,
+}
+
+/// A grammar type resolved for parsing.
+#[derive(Debug, Clone)]
+pub struct ParsedType {
+    /// Grammar name.
+    pub name: String,
+    /// Rust type of the value.
+    pub rust: String,
+    /// How it is parsed.
+    pub parse: Parse,
+}
+
+/// How a parsed type is read.
+#[derive(Debug, Clone)]
+pub enum Parse {
+    /// A runtime function; `own_sp`: it takes its own leading SPs.
+    Function {
+        /// Path of the function.
+        path: String,
+        /// Whether it reads its own leading SPs.
+        own_sp: bool,
+    },
+    /// The generated FETCH attribute parser (`Message::parse`).
+    FetchAttributes,
+    /// The generated STATUS attribute parser (`StatusAttributes::parse`).
+    StatusAttributes,
+}
+
+/// A command.
+#[derive(Debug)]
+pub struct Command {
+    /// Wire name (`UID FETCH`).
+    pub name: String,
+    /// Struct name (`UidFetch`).
+    pub ident: String,
+    /// Client method name (`uid_fetch`), if one is generated.
+    pub method: Option<String>,
+    /// Documentation.
+    pub doc: String,
+    /// Spec file index.
+    pub spec: usize,
+    /// Allowed states (variants).
+    pub states: Vec<String>,
+    /// State entered on tagged OK.
+    pub on_ok: Option<String>,
+    /// State entered on tagged NO.
+    pub on_no: Option<String>,
+    /// Behaviour variant.
+    pub behaviour: String,
+    /// Required capability.
+    pub capability: Option<String>,
+    /// Arguments in wire order.
+    pub args: Vec<Arg>,
+    /// Untagged responses it collects.
+    pub collects: Vec<ResponseRef>,
+    /// What it returns.
+    pub output: Output,
+}
+
+/// How an argument is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgKind {
+    /// A parameter of `new`.
+    Required,
+    /// Required, given with a setter; missing is an encode error.
+    Setter,
+    /// May be left out.
+    Optional,
+}
+
+/// A command argument.
+#[derive(Debug)]
+pub struct Arg {
+    /// Spec name.
+    pub name: String,
+    /// Field and parameter name.
+    pub ident: String,
+    /// Documentation.
+    pub doc: String,
+    /// Its type.
+    pub ty: ArgType,
+    /// How it is given.
+    pub kind: ArgKind,
+    /// Tokens written before it.
+    pub prefix: Vec<String>,
+    /// Named setters building it.
+    pub setters: Vec<Setter>,
+}
+
+/// A named setter.
+#[derive(Debug)]
+pub struct Setter {
+    /// Method name.
+    pub ident: String,
+    /// Documentation.
+    pub doc: String,
+    /// Function building the argument.
+    pub call: String,
+    /// Its parameters.
+    pub params: Vec<Param>,
+}
+
+/// A parameter (of a setter, a search key).
+#[derive(Debug)]
+pub struct Param {
+    /// Parameter name.
+    pub ident: String,
+    /// Its type.
+    pub ty: ArgType,
+    /// For search keys: the function making a search argument of it.
+    pub search_arg: Option<String>,
+}
+
+/// A reference to a response or code.
+#[derive(Debug, Clone)]
+pub struct ResponseRef {
+    /// Wire name.
+    pub name: String,
+    /// Whether it is a response code.
+    pub is_code: bool,
+    /// Variant ident in `Data`/`Code`, and struct prefix.
+    pub variant: String,
+    /// Rust type of its value, `None` for a code without value.
+    pub value: Option<String>,
+}
+
+/// What a command returns.
+#[derive(Debug)]
+pub enum Output {
+    /// Nothing but success.
+    Unit,
+    /// A struct assembled from fields.
+    Struct {
+        /// Struct name.
+        ident: String,
+        /// Documentation.
+        doc: String,
+        /// Fields.
+        fields: Vec<OutputField>,
+    },
+    /// Every value of a response.
+    All {
+        /// The response.
+        from: ResponseRef,
+        /// Concatenate list values.
+        flatten: bool,
+    },
+    /// The last value of a response, required.
+    One {
+        /// The response.
+        from: ResponseRef,
+    },
+}
+
+/// A field of an output struct.
+#[derive(Debug)]
+pub struct OutputField {
+    /// Field name.
+    pub ident: String,
+    /// Documentation.
+    pub doc: String,
+    /// Where its value comes from.
+    pub from: ResponseRef,
+    /// Missing is an error.
+    pub required: bool,
+}
+
+/// An untagged response or a response code.
+#[derive(Debug)]
+pub struct Response {
+    /// Wire name.
+    pub name: String,
+    /// Variant ident.
+    pub variant: String,
+    /// Documentation.
+    pub doc: String,
+    /// Spec file index.
+    pub spec: usize,
+    /// `* n NAME`: field receiving the number.
+    pub number: Option<String>,
+    /// Struct holding the fields, when there are several.
+    pub struct_ident: Option<String>,
+    /// Fields, each after an SP.
+    pub fields: Vec<Field>,
+    /// The Rust type of the value (`None`: a code without value).
+    pub value: Option<String>,
+    /// Session effect variant, and whether it carries the value.
+    pub effect: Option<(String, bool)>,
+}
+
+/// A field of a response or code.
+#[derive(Debug)]
+pub struct Field {
+    /// Field name.
+    pub ident: String,
+    /// Documentation.
+    pub doc: String,
+    /// The type of one item.
+    pub ty: ParsedType,
+    /// A parenthesised list of items.
+    pub list: bool,
+    /// May be absent.
+    pub optional: bool,
+    /// The field's Rust type (with `Vec`/`Option`).
+    pub rust: String,
+}
+
+/// A search key.
+#[derive(Debug)]
+pub struct SearchKey {
+    /// Wire name.
+    pub name: String,
+    /// Constructor name.
+    pub ident: String,
+    /// Documentation.
+    pub doc: String,
+    /// Arguments.
+    pub args: Vec<Param>,
+    /// Built by the runtime's nesting: no constructor.
+    pub composite: bool,
+}
+
+/// A fetch attribute.
+#[derive(Debug)]
+pub struct FetchAtt {
+    /// Wire name.
+    pub name: String,
+    /// Constructor name.
+    pub ident: String,
+    /// `Message` field name, for attributes a response carries.
+    pub field: Option<String>,
+    /// Documentation.
+    pub doc: String,
+    /// A macro (ALL, FAST, FULL).
+    pub is_macro: bool,
+    /// `NAME[section]`: the section's type.
+    pub section: Option<(ArgType, ParsedType)>,
+    /// Value in a FETCH response.
+    pub value: Option<ParsedType>,
+}
+
+/// A status attribute.
+#[derive(Debug)]
+pub struct StatusAtt {
+    /// Wire name.
+    pub name: String,
+    /// Constructor and field name.
+    pub ident: String,
+    /// Documentation.
+    pub doc: String,
+    /// Value type.
+    pub value: ParsedType,
+}

@@ -1,0 +1,325 @@
+//! The spec files as they are written: serde structs mirroring the TOML,
+//! unknown keys refused, positions kept where an error may point.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A string with its byte range in the file.
+pub(crate) type Str = Spanned<String>;
+
+/// `types.toml`: the grammar vocabulary and what the runtime knows by kind.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TypesFile {
+    /// Paths of the runtime items every generated file refers to.
+    pub runtime: Runtime,
+    #[serde(default, rename = "state")]
+    pub states: Vec<Kind>,
+    #[serde(default, rename = "behaviour")]
+    pub behaviours: Vec<Kind>,
+    #[serde(default, rename = "effect")]
+    pub effects: Vec<EffectKind>,
+    #[serde(default, rename = "type")]
+    pub types: Vec<GrammarType>,
+}
+
+/// `[runtime]`: paths relative to the runtime root.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Runtime {
+    pub encoder: Str,
+    pub encode_error: Str,
+    pub parser: Str,
+    pub parse_error: Str,
+    pub limits: Str,
+    pub command: Str,
+    pub state: Str,
+    pub behaviour: Str,
+    pub effect: Str,
+    pub completed: Str,
+    pub error: Str,
+    pub data: Str,
+    pub code: Str,
+    pub raw_data: Str,
+    pub raw_code: Str,
+    pub parse_data: Str,
+    pub parse_code: Str,
+    pub raw_value: Str,
+    pub bytes: Str,
+    pub client: Str,
+    pub search_key: Str,
+    pub search_key_new: Str,
+    pub fetch_item: Str,
+    pub fetch_item_new: Str,
+    pub fetch_item_section: Str,
+    pub fetch_items: Str,
+    pub fetch_macro: Str,
+    pub status_item: Str,
+    pub status_item_new: Str,
+    pub missing_argument: Str,
+    pub missing_response: Str,
+}
+
+/// `[[state]]` or `[[behaviour]]`: a kind the runtime knows.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Kind {
+    pub name: Str,
+    pub doc: String,
+}
+
+/// `[[effect]]`: something the session does with a response or code.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EffectKind {
+    pub name: Str,
+    /// For readers of types.toml only.
+    #[serde(rename = "doc")]
+    pub _doc: String,
+    /// Whether the effect carries the response's value.
+    #[serde(default)]
+    pub value: bool,
+}
+
+/// `[[type]]`: one grammar type.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GrammarType {
+    pub name: Str,
+    /// For readers of types.toml only.
+    #[serde(rename = "doc")]
+    pub _doc: String,
+    /// Rust type a builder stores for an argument of this type.
+    pub arg: Option<Str>,
+    /// Function that encodes it: `fn(&mut Encoder, &Arg) -> Result<(), EncodeError>`.
+    pub encode: Option<Str>,
+    /// Function turning the argument into a search-key argument.
+    pub search_arg: Option<Str>,
+    /// Rust type of the parsed value.
+    pub parsed: Option<Str>,
+    /// Function that parses it: `fn(&mut Parser<'_>) -> Result<Parsed, ParseError>`.
+    pub parse: Option<Str>,
+    /// The parse function takes its own leading SP (lists that may be empty).
+    #[serde(default)]
+    pub own_sp: bool,
+    /// Parsed by generated code: `fetch-attributes` or `status-attributes`.
+    pub generated: Option<Str>,
+}
+
+/// A protocol spec file (`imap4rev1.toml`, an extension).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SpecFile {
+    pub spec: SpecHeader,
+    #[serde(default, rename = "command")]
+    pub commands: Vec<Command>,
+    #[serde(default, rename = "response")]
+    pub responses: Vec<Response>,
+    #[serde(default, rename = "code")]
+    pub codes: Vec<Code>,
+    #[serde(default, rename = "search_key")]
+    pub search_keys: Vec<SearchKey>,
+    #[serde(default, rename = "fetch_att")]
+    pub fetch_atts: Vec<FetchAtt>,
+    #[serde(default, rename = "status_att")]
+    pub status_atts: Vec<StatusAtt>,
+}
+
+/// `[spec]`: what the file describes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SpecHeader {
+    /// Short name, used for generated extension trait names (`imap4rev1`).
+    pub name: Str,
+    pub doc: String,
+    /// The RFC(s) the file follows.
+    pub rfc: String,
+}
+
+/// `[[command]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Command {
+    pub name: Str,
+    pub doc: String,
+    pub states: Spanned<Vec<Str>>,
+    pub on_ok: Option<Str>,
+    pub on_no: Option<Str>,
+    pub behaviour: Option<Str>,
+    pub capability: Option<String>,
+    #[serde(default)]
+    pub uid_variant: bool,
+    /// Whether a client method is generated (false where the runtime has its own).
+    pub method: Option<bool>,
+    #[serde(default)]
+    pub args: Vec<Arg>,
+    #[serde(default)]
+    pub collects: Vec<Str>,
+    pub output: Option<Output>,
+}
+
+/// One argument of a command.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Arg {
+    pub name: Str,
+    #[serde(rename = "type")]
+    pub ty: Str,
+    pub doc: String,
+    /// May be left out on the wire; set with a setter.
+    #[serde(default)]
+    pub optional: bool,
+    /// Required, but given with a setter rather than to `new`.
+    #[serde(default)]
+    pub setter: bool,
+    /// Tokens written before the value (`CHARSET`).
+    pub prefix: Option<String>,
+    /// Further setters that build this argument from other values.
+    #[serde(default)]
+    pub setters: Vec<Setter>,
+}
+
+/// A named setter: `add_flags(flags)` sets `action` to `StoreAction::add_flags(flags)`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Setter {
+    pub name: Str,
+    pub doc: String,
+    /// Runtime function building the argument from the parameters.
+    pub call: Str,
+    #[serde(default)]
+    pub params: Vec<Param>,
+}
+
+/// A parameter of a setter or search key.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Param {
+    pub name: Str,
+    #[serde(rename = "type")]
+    pub ty: Str,
+}
+
+/// What a command returns, assembled from what it collected.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Output {
+    /// A struct of that name with `fields`.
+    #[serde(rename = "struct")]
+    pub name: Option<Str>,
+    pub doc: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<OutputField>,
+    /// Every value of that response, as a `Vec`.
+    pub all: Option<Str>,
+    /// Exactly one value of that response (the last one received).
+    pub one: Option<Str>,
+    /// With `all`: concatenate the values (each one is a list).
+    #[serde(default)]
+    pub flatten: bool,
+}
+
+/// A field of an output struct.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OutputField {
+    pub name: Str,
+    pub doc: String,
+    /// A response name, or `code:NAME` for a response code.
+    pub from: Str,
+    /// Missing is an error (else the field is an `Option`).
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// `[[response]]`: untagged data.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Response {
+    pub name: Str,
+    pub doc: String,
+    /// Rust variant name, when the wire name makes a poor one.
+    pub rust_name: Option<Str>,
+    /// `* n NAME`: the field that receives the number.
+    pub number: Option<Str>,
+    /// The struct holding the fields, when there are several.
+    #[serde(rename = "struct")]
+    pub struct_name: Option<Str>,
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    pub effect: Option<Str>,
+}
+
+/// `[[code]]`: a response code.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Code {
+    pub name: Str,
+    pub doc: String,
+    /// Rust variant name, when the wire name makes a poor one.
+    pub rust_name: Option<Str>,
+    #[serde(rename = "struct")]
+    pub struct_name: Option<Str>,
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    pub effect: Option<Str>,
+}
+
+/// A field of a response or code, parsed after an SP.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Field {
+    pub name: Str,
+    #[serde(rename = "type")]
+    pub ty: Str,
+    pub doc: String,
+    /// A parenthesised list of the type.
+    #[serde(default)]
+    pub list: bool,
+    /// May be absent (nothing follows).
+    #[serde(default)]
+    pub optional: bool,
+}
+
+/// `[[search_key]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SearchKey {
+    pub name: Str,
+    pub doc: String,
+    /// Rust name of the constructor, when the wire name makes a poor one.
+    pub rust_name: Option<Str>,
+    #[serde(default)]
+    pub args: Vec<Param>,
+    /// Built by the runtime's nesting (AND, OR, NOT): no constructor.
+    #[serde(default)]
+    pub composite: bool,
+}
+
+/// `[[fetch_att]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FetchAtt {
+    pub name: Str,
+    pub doc: String,
+    pub rust_name: Option<Str>,
+    /// A macro (ALL, FAST, FULL): request only.
+    #[serde(default, rename = "macro")]
+    pub is_macro: bool,
+    /// `NAME[section]<partial>`: the grammar type of the section read after the name.
+    pub section: Option<Str>,
+    /// Grammar type of the value in a FETCH response; none for request-only items.
+    #[serde(rename = "type")]
+    pub ty: Option<Str>,
+}
+
+/// `[[status_att]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StatusAtt {
+    pub name: Str,
+    pub doc: String,
+    pub rust_name: Option<Str>,
+    #[serde(rename = "type")]
+    pub ty: Str,
+}

@@ -286,6 +286,18 @@ fn item25_truncated_envelope_is_an_error() {
     assert!(err.offset() > 0);
 }
 
+#[test]
+fn item25_flags_without_a_list_is_an_error() {
+    // `* FLAGS` CRLF: the flag list is missing.
+    let err = with_parser(b"\r\n", parse::flag_list).unwrap_err();
+    assert_eq!(err.expected(), "`(` opening a list");
+}
+
+#[test]
+fn item25_unclosed_flag_list_is_an_error() {
+    assert!(with_parser(b"(\\Seen \\Draft\r\n", parse::flag_list).is_err());
+}
+
 // 27. Negative or overflowing numbers.
 
 #[test]
@@ -334,6 +346,19 @@ fn item28_non_utf8_data_is_kept_as_bytes() {
 #[test]
 fn item28_non_ascii_atom_is_an_error_not_a_panic() {
     assert!(with_parser(b"\xe9t\xe9", |p| p.atom().map(str::to_owned)).is_err());
+}
+
+#[test]
+fn item28_non_utf8_mailbox_name_decodes_lossily_and_keeps_its_bytes() {
+    let mailbox = with_parser(b"\"caf\xe9\"", parse::mailbox).unwrap();
+    assert_eq!(mailbox.as_str(), "caf\u{fffd}");
+    assert_eq!(mailbox.raw_wire(), Some(&b"caf\xe9"[..]));
+}
+
+#[test]
+fn item28_non_utf8_flag_is_an_error_not_a_panic() {
+    let err = with_parser(b"(\\Seen caf\xe9)", parse::flag_list).unwrap_err();
+    assert_eq!(err.offset(), 10);
 }
 
 // 29. Alert and similar codes are text, never interpreted.

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use chrono::{DateTime, FixedOffset};
 use typed_imap::codec::parse::{self, Limits, ParseError, Parser};
-use typed_imap::types::{BodySection, BodyStructure, Envelope};
+use typed_imap::types::{BodySection, BodyStructure, Envelope, Flag};
 
 /// The attributes the benchmark's responses carry (only handed to
 /// `black_box`, hence never read).
@@ -14,7 +14,7 @@ pub struct Fetch {
     pub number: u32,
     pub uid: Option<u32>,
     pub size: Option<u32>,
-    pub flags: Vec<Bytes>,
+    pub flags: Vec<Flag>,
     pub internal_date: Option<DateTime<FixedOffset>>,
     pub envelope: Option<Envelope>,
     pub body_structure: Option<BodyStructure>,
@@ -53,20 +53,11 @@ fn attribute(p: &mut Parser<'_>, fetch: &mut Fetch) -> Result<(), ParseError> {
     match name.to_ascii_uppercase().as_str() {
         "UID" => fetch.uid = Some(p.nz_number()?),
         "RFC822.SIZE" => fetch.size = Some(p.number()?),
-        "FLAGS" => fetch.flags = p.list(flag)?,
+        "FLAGS" => fetch.flags = parse::flag_list(p)?,
         "INTERNALDATE" => fetch.internal_date = Some(parse::date_time(p)?),
         "ENVELOPE" => fetch.envelope = Some(parse::envelope(p)?),
         "BODYSTRUCTURE" | "BODY" => fetch.body_structure = Some(parse::body_structure(p)?),
         _ => return Err(p.error("a known fetch attribute")),
     }
     Ok(())
-}
-
-fn flag(p: &mut Parser<'_>) -> Result<Bytes, ParseError> {
-    let start = p.position();
-    p.eat(b'\\');
-    if !p.eat(b'*') {
-        p.atom()?;
-    }
-    Ok(p.slice(start, p.position()))
 }

@@ -52,6 +52,12 @@ pub struct EncodeOptions {
 /// Largest literal LITERAL- lets a client send without waiting (RFC 7888).
 const LITERAL_MINUS_MAX: usize = 4096;
 
+/// Longest string sent as an atom or quoted string; a longer one goes as a
+/// literal. RFC 7162 section 4 asks clients to keep command lines to about
+/// 8192 octets, and servers cap lines (Dovecot at 64 KiB), while a literal's
+/// length is not part of the line.
+pub const INLINE_MAX: usize = 1024;
+
 /// How a string goes on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Form {
@@ -114,7 +120,7 @@ impl Encoder {
     }
 
     /// An astring: an atom when the bytes allow, else a quoted string, else
-    /// a literal. NUL is refused.
+    /// a literal (also when longer than [`INLINE_MAX`]). NUL is refused.
     pub fn astring(&mut self, s: &[u8]) -> Result<(), EncodeError> {
         self.astring_as("astring", s, is_astring_char)
     }
@@ -128,7 +134,7 @@ impl Encoder {
         chars: fn(u8) -> bool,
     ) -> Result<(), EncodeError> {
         check_nul(what, s, false)?;
-        if !s.is_empty() && s.iter().all(|&b| chars(b)) {
+        if !s.is_empty() && s.len() <= INLINE_MAX && s.iter().all(|&b| chars(b)) {
             self.line.extend_from_slice(s);
             return Ok(());
         }
@@ -136,7 +142,8 @@ impl Encoder {
         Ok(())
     }
 
-    /// A string: quoted when the bytes allow, else a literal. NUL is refused.
+    /// A string: quoted when the bytes allow, else a literal (also when
+    /// longer than [`INLINE_MAX`]). NUL is refused.
     pub fn string(&mut self, s: &[u8]) -> Result<(), EncodeError> {
         self.string_as("string", s, false)
     }
@@ -192,6 +199,9 @@ impl Encoder {
 
     /// The form a non-atom string needs.
     fn form(&self, s: &[u8]) -> Form {
+        if s.len() > INLINE_MAX {
+            return Form::Literal;
+        }
         let plain = s
             .iter()
             .all(|&b| matches!(b, 0x01..=0x7f) && b != b'\r' && b != b'\n');
@@ -441,6 +451,20 @@ mod tests {
                 "{bad:?} was accepted"
             );
         }
+    }
+
+    #[test]
+    fn long_strings_go_as_literals() {
+        let atom = [b'a'; INLINE_MAX];
+        assert_eq!(astring(EncodeOptions::default(), &atom).len(), 1);
+        let longer = [b'a'; INLINE_MAX + 1];
+        assert_eq!(
+            astring(EncodeOptions::default(), &longer).first(),
+            Some(&line("{1025}\r\n"))
+        );
+        let mut enc = Encoder::new(EncodeOptions::default());
+        enc.string(&[b' '; INLINE_MAX + 1]).unwrap();
+        assert_eq!(enc.finish().first(), Some(&line("{1025}\r\n")));
     }
 
     #[test]

@@ -1,10 +1,15 @@
 //! The encoder: the string forms of RFC 3501 and the fragments they yield.
 
+use std::fmt;
+
 use super::error::{show, EncodeError, HIDDEN};
 use crate::types::flag::is_atom_char;
 
 /// A piece of a command as it goes to the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its `Debug` shows the bytes escaped (`Line("A1 LOGIN {3}\r\n")`), so
+/// do not log fragments of commands that carry secrets.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Fragment {
     /// Bytes to write as they are. A line that announces a synchronising
     /// literal ends with `{n}\r\n`; the next fragment is that literal.
@@ -24,6 +29,21 @@ impl Fragment {
         match self {
             Fragment::Line(bytes) => bytes,
             Fragment::Literal { data, .. } => data,
+        }
+    }
+}
+
+impl fmt::Debug for Fragment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fragment::Line(bytes) => write!(f, "Line(\"{}\")", bytes.escape_ascii()),
+            Fragment::Literal { data, sync } => {
+                write!(
+                    f,
+                    "Literal {{ data: \"{}\", sync: {sync} }}",
+                    data.escape_ascii()
+                )
+            }
         }
     }
 }
@@ -67,7 +87,10 @@ enum Form {
 
 /// Builds one command as fragments. Writes nothing anywhere: the session
 /// sends the fragments, waiting for `+` before each synchronising literal.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` shows only sizes, never the bytes (a password may be among
+/// them).
+#[derive(Clone)]
 pub struct Encoder {
     options: EncodeOptions,
     fragments: Vec<Fragment>,
@@ -251,6 +274,16 @@ impl Encoder {
             data: data.to_vec(),
             sync,
         });
+    }
+}
+
+impl fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Encoder")
+            .field("options", &self.options)
+            .field("fragments", &self.fragments.len())
+            .field("line_bytes", &self.line.len())
+            .finish()
     }
 }
 
@@ -480,6 +513,22 @@ mod tests {
         enc.list(&["a", "b c"], |e, s| e.astring(s.as_bytes()))
             .unwrap();
         assert_eq!(enc.finish(), vec![line("(a \"b c\")\r\n")]);
+    }
+
+    #[test]
+    fn encoder_debug_hides_the_bytes() {
+        let mut enc = Encoder::new(EncodeOptions::default());
+        enc.string(b"hunter2").unwrap();
+        assert!(!format!("{enc:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn fragment_debug_is_escaped_text() {
+        let out = astring(EncodeOptions::default(), b"a\nb");
+        assert_eq!(
+            format!("{out:?}"),
+            r#"[Line("{3}\r\n"), Literal { data: "a\nb", sync: true }, Line("\r\n")]"#
+        );
     }
 
     #[test]

@@ -275,7 +275,10 @@ mod tests {
     fn time_to_internal_date_passes_a_valid_quoted_string_through() {
         let text = "\"17-Jul-1996 02:44:25 -0700\"";
         assert_eq!(time_to_internal_date(text).unwrap(), text);
-        assert_eq!(time_to_internal_date("17-Jul-1996 02:44:25 -0700").unwrap(), text);
+        assert_eq!(
+            time_to_internal_date("17-Jul-1996 02:44:25 -0700").unwrap(),
+            text
+        );
         assert!(time_to_internal_date("\"17-July-1996 02:44:25 -0700\"").is_err());
     }
 

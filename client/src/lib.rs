@@ -8,11 +8,11 @@
 
 pub mod auth;
 pub mod codec;
+pub mod error;
 pub mod imaplib;
 pub mod quirks;
 pub mod response;
-pub mod types;
-pub mod error;
 pub mod transport;
+pub mod types;
 
 pub use error::Error;

@@ -199,3 +199,182 @@ fn logout_ends_in_logout_state_and_closes() {
     assert_eq!(imap.state(), State::Logout);
     assert!(imap.run(Noop::new()).is_err());
 }
+
+// ---------------------------------------------------------------------
+// RFC 3501 commands end to end, typed results checked.
+
+use typed_imap::types::{FetchItem, Flag, SearchKey, Section, StatusItem};
+use typed_imap::{
+    Copy as CopyMessages, Create, Delete, Expunge, Fetch, Rename, Search, Status, Store,
+};
+
+/// A message with 8-bit UTF-8 text and an attachment of `attachment` bytes.
+fn message_with_attachment(attachment: usize) -> Vec<u8> {
+    let mut message = b"From: Alice <alice@example.org>\r\nTo: bob@example.org\r\n\
+Subject: Gr\xc3\xbc\xc3\x9fe\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
+Sch\xc3\xb6ne Gr\xc3\xbc\xc3\x9fe, \xe2\x82\xac 5\r\n\
+--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        .to_vec();
+    let line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAx\r\n";
+    while message.len() < attachment {
+        message.extend_from_slice(line);
+    }
+    message.extend_from_slice(b"--b1--\r\n");
+    message
+}
+
+fn selected(server: &Dovecot, messages: usize) -> Client {
+    server
+        .fill(
+            "alice",
+            "INBOX",
+            (0..messages).map(|n| sample_message(n, 400)),
+        )
+        .unwrap();
+    let mut imap = logged_in(server, "alice");
+    imap.run(Select::new("INBOX")).unwrap();
+    imap
+}
+
+#[test]
+fn append_then_fetch_returns_identical_bytes_8bit_and_5_mb() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    let message = message_with_attachment(5 << 20);
+    imap.run(Append::new("INBOX", message.clone()).flags(vec![Flag::Seen]))
+        .unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap
+        .run(Fetch::new(1).items(
+            FetchItem::body_peek(Section::default())
+                | FetchItem::rfc822_size()
+                | FetchItem::flags(),
+        ))
+        .unwrap();
+    let [one] = fetched.as_slice() else {
+        panic!("expected one message, got {}", fetched.len())
+    };
+    assert_eq!(one.message.rfc822_size, Some(message.len() as u32));
+    assert!(one.message.flags.as_ref().unwrap().contains(&Flag::Seen));
+    let body = one
+        .message
+        .body_sections
+        .first()
+        .and_then(|(_, body)| body.as_ref())
+        .unwrap();
+    assert!(
+        body[..] == message[..],
+        "fetched body differs from the appended one"
+    );
+}
+
+#[test]
+fn search_with_several_criteria_and_a_crlf_string() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = selected(&server, 3);
+    imap.run(Store::new(2).add_flags(vec![Flag::Flagged]))
+        .unwrap();
+    let flagged = imap
+        .run(Search::new(SearchKey::flagged() & SearchKey::all()))
+        .unwrap();
+    assert_eq!(flagged, [2]);
+    let not_flagged = imap.run(Search::new(!SearchKey::flagged())).unwrap();
+    assert_eq!(not_flagged, [1, 3]);
+    // CR LF in a search string must travel as a literal: the server sees
+    // one command, finds nothing, and the connection goes on.
+    let nothing = imap
+        .run(Search::new(SearchKey::subject(
+            "x\"\r\nX1 STORE 1:* +FLAGS (\\Deleted)",
+        )))
+        .unwrap();
+    assert!(nothing.is_empty());
+    imap.run(Noop::new()).unwrap();
+    let deleted = imap.run(Search::new(SearchKey::deleted())).unwrap();
+    assert!(deleted.is_empty(), "the injected STORE must not have run");
+}
+
+#[test]
+fn store_returns_the_new_flags() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = selected(&server, 1);
+    let stored = imap
+        .run(Store::new(1).add_flags(vec![Flag::Flagged, Flag::keyword("$Work").unwrap()]))
+        .unwrap();
+    let flags = stored
+        .first()
+        .and_then(|fetched| fetched.message.flags.clone())
+        .unwrap();
+    assert!(flags.contains(&Flag::Flagged));
+    assert!(flags.contains(&Flag::Keyword("$Work".into())));
+}
+
+#[test]
+fn copy_then_status_counts_the_copy() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = selected(&server, 2);
+    imap.run(CopyMessages::new(1..=2, "Archive")).unwrap();
+    let status = imap
+        .run(Status::new(
+            "Archive",
+            vec![StatusItem::messages(), StatusItem::uid_next()],
+        ))
+        .unwrap();
+    assert_eq!(status.attributes.messages, Some(2));
+    assert_eq!(status.attributes.uid_next, Some(3));
+}
+
+#[test]
+fn expunge_reports_sequence_numbers_and_renumbers() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = selected(&server, 4);
+    imap.run(Store::new(vec![2, 3]).add_flags(vec![Flag::Deleted]))
+        .unwrap();
+    let expunged = imap.run(Expunge::new()).unwrap();
+    // Each number is as of its own moment: replaying them on the messages
+    // 1..=4 must leave the first and the fourth, whatever the order.
+    let mut messages = vec![1, 2, 3, 4];
+    for seq in &expunged {
+        messages.remove(*seq as usize - 1);
+    }
+    assert_eq!(messages, [1, 4], "EXPUNGE responses {expunged:?}");
+    assert_eq!(imap.mailbox().unwrap().exists, 2);
+}
+
+#[test]
+fn create_rename_delete_names_with_spaces_quotes_and_non_ascii() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    let name = "Spaced \"Quoted\" \\ Ünïcödé";
+    let renamed = "Umbenannt Ü";
+    imap.run(Create::new(name)).unwrap();
+    let listed = imap.run(List::new("", "*")).unwrap();
+    assert!(
+        listed.iter().any(|item| item.mailbox.as_str() == name),
+        "{listed:?}"
+    );
+    imap.run(Rename::new(name, renamed)).unwrap();
+    let listed = imap.run(List::new("", "*")).unwrap();
+    assert!(listed.iter().any(|item| item.mailbox.as_str() == renamed));
+    assert!(!listed.iter().any(|item| item.mailbox.as_str() == name));
+    imap.run(Delete::new(renamed)).unwrap();
+    let listed = imap.run(List::new("", "*")).unwrap();
+    assert!(!listed.iter().any(|item| item.mailbox.as_str() == renamed));
+}
+
+#[test]
+fn list_shows_special_use_attributes() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    let listed = imap.run(List::new("", "*")).unwrap();
+    let sent = listed
+        .iter()
+        .find(|item| item.mailbox.as_str() == "Sent")
+        .unwrap();
+    assert!(
+        sent.attributes.contains(&Flag::Extension("Sent".into())),
+        "{sent:?}"
+    );
+    assert_eq!(sent.delimiter, Some('/'));
+}

@@ -72,6 +72,7 @@ pub struct Runtime {
     pub status_item_new: String,
     pub missing_argument: String,
     pub missing_response: String,
+    pub bad_response: String,
 }
 
 /// One spec file.

@@ -58,6 +58,7 @@ pub(crate) struct Runtime {
     pub status_item_new: Str,
     pub missing_argument: Str,
     pub missing_response: Str,
+    pub bad_response: Str,
 }
 
 /// `[[state]]` or `[[behaviour]]`: a kind the runtime knows.

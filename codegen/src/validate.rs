@@ -270,6 +270,7 @@ fn runtime(root: &str, source: &Source, raw: &raw::Runtime) -> Result<model::Run
         status_item_new: p(&raw.status_item_new)?,
         missing_argument: p(&raw.missing_argument)?,
         missing_response: p(&raw.missing_response)?,
+        bad_response: p(&raw.bad_response)?,
     })
 }
 

@@ -200,6 +200,28 @@ fn effect_arm(model: &Model, enum_name: &TokenStream, r: &Response) -> Option<To
     Some(quote!(#pattern => Some(#result),))
 }
 
+/// `fn name(&self) -> &str`: the wire name of the variant, or of the raw value.
+fn name_fn(enum_name: &TokenStream, items: &[Response], raw_field: TokenStream) -> TokenStream {
+    let arms = items.iter().map(|r| {
+        let variant = format_ident!("{}", r.variant);
+        let name = &r.name;
+        match &r.value {
+            Some(_) => quote!(#enum_name::#variant(_) => #name,),
+            None => quote!(#enum_name::#variant => #name,),
+        }
+    });
+    quote! {
+        /// The name as the spec writes it (`EXISTS`), or as the server
+        /// sent it for one no spec declares.
+        pub fn name(&self) -> &str {
+            match self {
+                #(#arms)*
+                #enum_name::Other(raw) => &raw.#raw_field,
+            }
+        }
+    }
+}
+
 fn data_enum(model: &Model) -> TokenStream {
     let rt = &model.runtime;
     let data = quote!(Data);
@@ -230,6 +252,7 @@ fn data_enum(model: &Model) -> TokenStream {
         .responses
         .iter()
         .filter_map(|r| effect_arm(model, &data, r));
+    let name_fn = name_fn(&data, &model.responses, quote!(keyword));
     quote! {
         /// Untagged data (`* ...`): one variant per response the specs declare.
         #[derive(Clone, Debug)]
@@ -248,6 +271,8 @@ fn data_enum(model: &Model) -> TokenStream {
         }
 
         impl Data {
+            #name_fn
+
             /// What the session does when it sees this data, if anything.
             #[allow(clippy::clone_on_copy)]
             pub fn effect(&self) -> Option<#effect> {
@@ -282,6 +307,7 @@ fn code_enum(model: &Model) -> TokenStream {
         .codes
         .iter()
         .filter_map(|r| effect_arm(model, &code, r));
+    let name_fn = name_fn(&code, &model.codes, quote!(name));
     quote! {
         /// A response code (`[...]` in a status response): one variant per
         /// code the specs declare.
@@ -300,6 +326,8 @@ fn code_enum(model: &Model) -> TokenStream {
         }
 
         impl Code {
+            #name_fn
+
             /// What the session does when it sees this code, if anything.
             #[allow(clippy::clone_on_copy)]
             pub fn effect(&self) -> Option<#effect> {

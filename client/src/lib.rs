@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod codec;
+pub mod imaplib;
 pub mod quirks;
 pub mod response;
 pub mod types;

@@ -50,56 +50,84 @@ impl Certificate {
     }
 
     /// Makes a new self-signed server certificate for these subject
-    /// alternative names, written as openssl does (`DNS:host`, `IP:addr`).
+    /// alternative names, written as openssl does (`DNS:host`, `IP:addr`),
+    /// valid for 30 days from now.
     ///
     /// A certificate for another name than the one a client connects to is
     /// how the wrong-host-name tests are built.
     pub fn self_signed(names: &[&str]) -> Result<Certificate> {
-        for name in names {
-            let valid = (name.starts_with("DNS:") || name.starts_with("IP:"))
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b".-:*".contains(&b));
-            if !valid {
-                return Err(HarnessError::Invalid {
-                    what: "subject alternative name",
-                    value: (*name).to_owned(),
-                    reason: "expected DNS:name or IP:address",
-                });
-            }
-        }
-        let first = names.first().ok_or(HarnessError::Invalid {
-            what: "subject alternative names",
-            value: String::new(),
-            reason: "at least one name is needed",
-        })?;
+        Certificate::make(names, Validity::Current)
+    }
+
+    /// Like [`Certificate::self_signed`], but valid only in January 2020:
+    /// for the expired-certificate tests.
+    pub fn expired(names: &[&str]) -> Result<Certificate> {
+        Certificate::make(names, Validity::Expired)
+    }
+
+    fn make(names: &[&str], validity: Validity) -> Result<Certificate> {
+        let first = check_names(names)?;
         ensure_openssl()?;
         let dir = tempfile::Builder::new()
             .prefix("typed-imap-cert-")
             .tempdir()
             .map_err(|e| HarnessError::io("create a temporary directory", e))?;
-        let config = dir.path().join("openssl.cnf");
-        let common_name = first.split_once(':').map_or(*first, |(_, value)| value);
-        fs::write(&config, openssl_config(common_name, names))
-            .map_err(|e| HarnessError::io(format!("write {}", config.display()), e))?;
-        let cert_path = dir.path().join("cert.pem");
-        let key_path = dir.path().join("key.pem");
-        run(Command::new("openssl")
-            .args(["req", "-x509", "-nodes", "-days", "30"])
+        let path = dir.path();
+        let write = |name: &str, text: &str| {
+            let file = path.join(name);
+            fs::write(&file, text)
+                .map_err(|e| HarnessError::io(format!("write {}", file.display()), e))
+        };
+        let common_name = first.split_once(':').map_or(first, |(_, value)| value);
+        write("openssl.cnf", &openssl_config(common_name, names))?;
+        let mut key = Command::new("openssl");
+        key.current_dir(path)
+            .args(["req", "-nodes", "-config", "openssl.cnf"])
             .args(["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
-            .arg("-config")
-            .arg(&config)
-            .arg("-keyout")
-            .arg(&key_path)
-            .arg("-out")
-            .arg(&cert_path))?;
-        let read = |path: &std::path::Path| {
-            fs::read_to_string(path)
-                .map_err(|e| HarnessError::io(format!("read {}", path.display()), e))
+            .args(["-keyout", "key.pem"]);
+        match validity {
+            Validity::Current => {
+                run(key.args(["-x509", "-days", "30", "-out", "cert.pem"]))?;
+            }
+            Validity::Expired => {
+                // Only `openssl ca` sets arbitrary dates in OpenSSL 3.0.
+                write("index.txt", "")?;
+                write("serial", "01\n")?;
+                run(key.args(["-new", "-out", "request.pem"]))?;
+                run(Command::new("openssl")
+                    .current_dir(path)
+                    .args([
+                        "ca",
+                        "-batch",
+                        "-selfsign",
+                        "-notext",
+                        "-config",
+                        "openssl.cnf",
+                    ])
+                    .args([
+                        "-keyfile",
+                        "key.pem",
+                        "-in",
+                        "request.pem",
+                        "-out",
+                        "cert.pem",
+                    ])
+                    .args([
+                        "-startdate",
+                        "20200101000000Z",
+                        "-enddate",
+                        "20200201000000Z",
+                    ]))?;
+            }
+        }
+        let read = |name: &str| {
+            let file = path.join(name);
+            fs::read_to_string(&file)
+                .map_err(|e| HarnessError::io(format!("read {}", file.display()), e))
         };
         Ok(Certificate {
-            cert_pem: read(&cert_path)?,
-            key_pem: read(&key_path)?,
+            cert_pem: read("cert.pem")?,
+            key_pem: read("key.pem")?,
         })
     }
 
@@ -161,6 +189,36 @@ impl Certificate {
     }
 }
 
+/// When a certificate is valid.
+enum Validity {
+    /// From now for 30 days.
+    Current,
+    /// January 2020 only.
+    Expired,
+}
+
+/// Checks the subject alternative names and returns the first.
+fn check_names<'a>(names: &[&'a str]) -> Result<&'a str> {
+    for name in names {
+        let valid = (name.starts_with("DNS:") || name.starts_with("IP:"))
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:*".contains(&b));
+        if !valid {
+            return Err(HarnessError::Invalid {
+                what: "subject alternative name",
+                value: (*name).to_owned(),
+                reason: "expected DNS:name or IP:address",
+            });
+        }
+    }
+    names.first().copied().ok_or(HarnessError::Invalid {
+        what: "subject alternative names",
+        value: String::new(),
+        reason: "at least one name is needed",
+    })
+}
+
 /// The crypto provider, named explicitly so that the configuration never
 /// depends on which provider features other crates enabled.
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
@@ -168,10 +226,22 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 }
 
 /// An openssl configuration for a server (not CA) certificate: webpki refuses
-/// a CA certificate presented as the end entity.
+/// a CA certificate presented as the end entity. The `[ca]` part serves
+/// `openssl ca`, used for the expired certificate.
 fn openssl_config(common_name: &str, names: &[&str]) -> String {
     format!(
-        "[req]\n\
+        "[ca]\n\
+         default_ca = own\n\
+         [own]\n\
+         database = index.txt\n\
+         new_certs_dir = .\n\
+         serial = serial\n\
+         default_md = sha256\n\
+         policy = anything\n\
+         x509_extensions = v3\n\
+         [anything]\n\
+         commonName = supplied\n\
+         [req]\n\
          distinguished_name = dn\n\
          x509_extensions = v3\n\
          prompt = no\n\

@@ -598,6 +598,8 @@ impl Layout {
         );
         if identity.no_chroot {
             c.push_str("  chroot =\n}\nservice anvil {\n  chroot =\n}\n");
+            // Internal sockets are given to this group: it must be ours.
+            let _ = writeln!(c, "default_internal_group = {}", identity.mail_group);
         } else {
             c.push_str("}\n");
         }

@@ -2,7 +2,6 @@
 //! (no typed-imap code involved).
 
 use std::fs;
-use std::path::Path;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -319,12 +318,17 @@ fn stop_ends_every_server_process_and_removes_the_directory() {
         "expected Dovecot's children, got {children:?}"
     );
     server.stop().unwrap();
-    let alive: Vec<u32> = children
+    // A zombie has exited already; it only waits for PID 1 to reap it.
+    let running: Vec<String> = children
         .into_iter()
         .chain([pid])
-        .filter(|p| Path::new(&format!("/proc/{p}")).exists())
+        .filter_map(|p| fs::read_to_string(format!("/proc/{p}/stat")).ok())
+        .filter(|stat| {
+            let state = stat.rsplit_once(')').map(|(_, rest)| rest.trim_start());
+            !state.is_some_and(|s| s.starts_with('Z'))
+        })
         .collect();
-    assert!(alive.is_empty(), "still running: {alive:?}");
+    assert!(running.is_empty(), "still running: {running:?}");
     assert!(!dir.exists(), "{} left behind", dir.display());
 }
 
@@ -634,4 +638,18 @@ mod scripted {
         let error = server.finish().unwrap_err();
         assert!(error.reason.contains("no client connected"), "{error}");
     }
+}
+
+#[test]
+fn an_expired_certificate_fails_the_client_handshake() {
+    let expired = Certificate::expired(typed_imap_tests::cert::LOCALHOST_NAMES).unwrap();
+    let client_trusts = expired.client_config().unwrap();
+    let server = typed_imap_tests::scripted::Script::new()
+        .certificate(expired)
+        .start_tls()
+        .send("* OK ready\r\n")
+        .serve()
+        .unwrap();
+    let error = RawSession::connect_tls(server.addr(), client_trusts, "localhost").unwrap_err();
+    assert!(error.to_string().contains("expired"), "{error}");
 }

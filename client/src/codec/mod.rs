@@ -1,3 +1,5 @@
-//! The wire codec: framing and parsing of what the server sends.
+//! The wire codec: encoding what the client sends, framing and parsing
+//! what the server sends.
+pub mod encode;
 pub mod frame;
 pub mod parse;

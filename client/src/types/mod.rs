@@ -1,10 +1,30 @@
 //! The protocol's data types.
 pub mod body_structure;
 pub mod capability;
+pub mod datetime;
 pub mod envelope;
+pub mod fetch_items;
+pub mod flag;
+pub mod mailbox;
+pub mod search;
+pub mod secret;
 pub mod section;
+pub mod sequence;
+pub mod status_items;
+pub mod store;
+pub mod utf7;
 
 pub use body_structure::BodyStructure;
 pub use capability::Capability;
+pub use datetime::InternalDate;
 pub use envelope::{Address, Envelope};
+pub use fetch_items::{FetchItem, FetchItems, FetchMacro};
+pub use flag::{Flag, FlagError};
+pub use mailbox::Mailbox;
+pub use search::{SearchArg, SearchKey};
+pub use secret::Secret;
 pub use section::{BodySection, Section, SectionText};
+pub use sequence::{SeqNumber, Sequence, SequenceSet, SequenceSetError};
+pub use status_items::StatusItem;
+pub use store::{StoreAction, StoreMode};
+pub use utf7::Utf7Error;

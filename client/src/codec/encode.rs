@@ -1,0 +1,27 @@
+//! The request side of the codec: arguments to bytes, as a sequence of
+//! [`Fragment`]s.
+//!
+//! [`Encoder`] knows the string forms of RFC 3501 (atom, quoted, literal)
+//! and picks the one a value needs; the functions of this module encode
+//! each grammar type of the vocabulary (`spec/types.toml`) with the
+//! signature `fn(&mut Encoder, &T) -> Result<(), EncodeError>`, which the
+//! generated command builders call.
+//!
+//! ```
+//! use typed_imap::codec::encode::{self, EncodeOptions, Encoder, Fragment};
+//! use typed_imap::types::Mailbox;
+//!
+//! let mut enc = Encoder::new(EncodeOptions::default());
+//! enc.token("SELECT");
+//! enc.sp();
+//! encode::mailbox(&mut enc, &Mailbox::new("Sent Items")).unwrap();
+//! assert_eq!(enc.finish(), vec![Fragment::Line(b"SELECT \"Sent Items\"\r\n".to_vec())]);
+//! ```
+
+mod encoder;
+mod error;
+mod grammar;
+
+pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment};
+pub use error::EncodeError;
+pub use grammar::*;

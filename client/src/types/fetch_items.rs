@@ -1,0 +1,186 @@
+//! FETCH data items (RFC 3501 section 6.4.5), generic over the attributes.
+//!
+//! The attributes themselves (`ENVELOPE`, `FLAGS`, `UID`, ...) are declared
+//! in the spec (`[[fetch_att]]`) and generated as constants over
+//! [`FetchItem::Attribute`]; this module holds the macros, the list and
+//! their composition with `|`.
+//!
+//! ```text
+//! fetch           = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" /
+//!                   fetch-att / "(" fetch-att *(SP fetch-att) ")")
+//! ```
+
+use std::ops::BitOr;
+
+/// The macros of FETCH, each standing for a list of attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FetchMacro {
+    /// `ALL`: `(FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)`.
+    All,
+    /// `FAST`: `(FLAGS INTERNALDATE RFC822.SIZE)`.
+    Fast,
+    /// `FULL`: `(FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODY)`.
+    Full,
+}
+
+impl FetchMacro {
+    /// The macro's wire name.
+    pub fn name(self) -> &'static str {
+        match self {
+            FetchMacro::All => "ALL",
+            FetchMacro::Fast => "FAST",
+            FetchMacro::Full => "FULL",
+        }
+    }
+
+    /// The attributes the macro stands for (RFC 3501 section 6.4.5).
+    pub fn items(self) -> Vec<FetchItem> {
+        let fast = ["FLAGS", "INTERNALDATE", "RFC822.SIZE"];
+        let extra: &[&'static str] = match self {
+            FetchMacro::Fast => &[],
+            FetchMacro::All => &["ENVELOPE"],
+            FetchMacro::Full => &["ENVELOPE", "BODY"],
+        };
+        fast.iter()
+            .chain(extra)
+            .map(|name| FetchItem::Attribute(name))
+            .collect()
+    }
+}
+
+/// One FETCH attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FetchItem {
+    /// A named attribute without arguments (`ENVELOPE`, `UID`, `X-GM-LABELS`).
+    /// The name is written as is; the encoder checks it is an atom.
+    Attribute(&'static str),
+}
+
+impl FetchItem {
+    /// A named attribute.
+    pub const fn attribute(name: &'static str) -> Self {
+        FetchItem::Attribute(name)
+    }
+}
+
+/// What a FETCH asks for: a macro or a list of attributes.
+///
+/// Compose with `|`: `ENVELOPE | FLAGS | UID`. A macro combined with
+/// anything else is expanded into its attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FetchItems {
+    /// `ALL`, `FAST` or `FULL`.
+    Macro(FetchMacro),
+    /// One attribute (sent bare) or several (sent in parentheses).
+    Items(Vec<FetchItem>),
+}
+
+impl FetchItems {
+    /// The attributes, macros expanded.
+    pub fn into_items(self) -> Vec<FetchItem> {
+        match self {
+            FetchItems::Macro(m) => m.items(),
+            FetchItems::Items(items) => items,
+        }
+    }
+
+    /// Adds an attribute (expanding a macro first); a duplicate is not added.
+    #[must_use]
+    pub fn with(self, item: impl Into<FetchItem>) -> Self {
+        let mut items = self.into_items();
+        let item = item.into();
+        if !items.contains(&item) {
+            items.push(item);
+        }
+        FetchItems::Items(items)
+    }
+}
+
+impl From<FetchItem> for FetchItems {
+    fn from(item: FetchItem) -> Self {
+        FetchItems::Items(vec![item])
+    }
+}
+
+impl From<FetchMacro> for FetchItems {
+    fn from(m: FetchMacro) -> Self {
+        FetchItems::Macro(m)
+    }
+}
+
+impl From<Vec<FetchItem>> for FetchItems {
+    fn from(items: Vec<FetchItem>) -> Self {
+        FetchItems::Items(items)
+    }
+}
+
+impl<const N: usize> From<[FetchItem; N]> for FetchItems {
+    fn from(items: [FetchItem; N]) -> Self {
+        FetchItems::Items(items.to_vec())
+    }
+}
+
+impl From<&FetchItems> for FetchItems {
+    fn from(items: &FetchItems) -> Self {
+        items.clone()
+    }
+}
+
+impl<T: Into<FetchItem>> BitOr<T> for FetchItem {
+    type Output = FetchItems;
+
+    fn bitor(self, other: T) -> FetchItems {
+        FetchItems::from(self).with(other)
+    }
+}
+
+impl<T: Into<FetchItem>> BitOr<T> for FetchItems {
+    type Output = FetchItems;
+
+    fn bitor(self, other: T) -> FetchItems {
+        self.with(other)
+    }
+}
+
+impl BitOr<FetchItem> for FetchMacro {
+    type Output = FetchItems;
+
+    fn bitor(self, other: FetchItem) -> FetchItems {
+        FetchItems::from(self).with(other)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENVELOPE: FetchItem = FetchItem::attribute("ENVELOPE");
+    const FLAGS: FetchItem = FetchItem::attribute("FLAGS");
+    const UID: FetchItem = FetchItem::attribute("UID");
+
+    #[test]
+    fn bitor_builds_a_list_in_order() {
+        assert_eq!(
+            ENVELOPE | FLAGS | UID,
+            FetchItems::Items(vec![ENVELOPE, FLAGS, UID])
+        );
+    }
+
+    #[test]
+    fn bitor_skips_duplicates() {
+        assert_eq!(FLAGS | FLAGS, FetchItems::Items(vec![FLAGS]));
+    }
+
+    #[test]
+    fn macro_with_an_item_expands() {
+        assert_eq!(
+            FetchMacro::Fast | UID,
+            FetchItems::Items(vec![
+                FetchItem::attribute("FLAGS"),
+                FetchItem::attribute("INTERNALDATE"),
+                FetchItem::attribute("RFC822.SIZE"),
+                UID
+            ])
+        );
+    }
+}

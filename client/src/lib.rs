@@ -16,3 +16,8 @@ pub mod error;
 pub mod transport;
 
 pub use error::Error;
+pub mod command;
+mod generated;
+pub use bytes::Bytes;
+pub use chrono;
+pub use generated::*;

@@ -8,12 +8,12 @@
 
 pub mod auth;
 pub mod codec;
+pub mod error;
 pub mod imaplib;
 pub mod quirks;
 pub mod response;
-pub mod types;
-pub mod error;
 pub mod transport;
+pub mod types;
 
 pub use error::Error;
 pub mod command;

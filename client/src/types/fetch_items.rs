@@ -8,9 +8,13 @@
 //! ```text
 //! fetch           = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" /
 //!                   fetch-att / "(" fetch-att *(SP fetch-att) ")")
+//! fetch-att       =/ "BODY" section ["<" number "." nz-number ">"] /
+//!                   "BODY.PEEK" section ["<" number "." nz-number ">"]
 //! ```
 
 use std::ops::BitOr;
+
+use super::section::Section;
 
 /// The macros of FETCH, each standing for a list of attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,12 +58,87 @@ pub enum FetchItem {
     /// A named attribute without arguments (`ENVELOPE`, `UID`, `X-GM-LABELS`).
     /// The name is written as is; the encoder checks it is an atom.
     Attribute(&'static str),
+    /// An attribute with a section: `BODY[1.TEXT]<0.100>`, `BODY.PEEK[HEADER]`,
+    /// `BINARY[2]` (RFC 3516).
+    Section(FetchSection),
 }
 
 impl FetchItem {
     /// A named attribute.
     pub const fn attribute(name: &'static str) -> Self {
         FetchItem::Attribute(name)
+    }
+
+    /// A sectioned attribute such as `BODY[section]`; see [`FetchSection`].
+    pub fn section(name: &'static str, section: Section) -> FetchSection {
+        FetchSection::new(name, section)
+    }
+}
+
+/// `name[section]<partial>`: part of a message, as `BODY[...]` and
+/// `BINARY[...]` ask for it.
+///
+/// ```
+/// use typed_imap::types::{FetchItem, Section, SectionText};
+/// let header = Section { part: vec![], text: Some(SectionText::Header) };
+/// let item = FetchItem::section("BODY", header).peek().partial(0, 512);
+/// assert!(item.peek && item.partial == Some((0, 512)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FetchSection {
+    /// The attribute name, `BODY` or `BINARY`; written as is.
+    pub name: &'static str,
+    /// Which part of the message.
+    pub section: Section,
+    /// `.PEEK`: do not set `\Seen`.
+    pub peek: bool,
+    /// `<start.length>`: only these octets.
+    pub partial: Option<(u32, u32)>,
+}
+
+impl FetchSection {
+    /// `name[section]`, without `.PEEK` or a partial range.
+    pub fn new(name: &'static str, section: Section) -> Self {
+        FetchSection {
+            name,
+            section,
+            peek: false,
+            partial: None,
+        }
+    }
+
+    /// The same with `.PEEK`: reading it does not set `\Seen`.
+    #[must_use]
+    pub fn peek(mut self) -> Self {
+        self.peek = true;
+        self
+    }
+
+    /// The same limited to `length` octets from `start` (`<start.length>`).
+    #[must_use]
+    pub fn partial(mut self, start: u32, length: u32) -> Self {
+        self.partial = Some((start, length));
+        self
+    }
+}
+
+impl From<FetchSection> for FetchItem {
+    fn from(section: FetchSection) -> Self {
+        FetchItem::Section(section)
+    }
+}
+
+impl From<FetchSection> for FetchItems {
+    fn from(section: FetchSection) -> Self {
+        FetchItems::Items(vec![FetchItem::Section(section)])
+    }
+}
+
+impl<T: Into<FetchItem>> BitOr<T> for FetchSection {
+    type Output = FetchItems;
+
+    fn bitor(self, other: T) -> FetchItems {
+        FetchItems::from(self).with(other)
     }
 }
 

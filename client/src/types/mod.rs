@@ -18,7 +18,7 @@ pub use body_structure::BodyStructure;
 pub use capability::Capability;
 pub use datetime::InternalDate;
 pub use envelope::{Address, Envelope};
-pub use fetch_items::{FetchItem, FetchItems, FetchMacro};
+pub use fetch_items::{FetchItem, FetchItems, FetchMacro, FetchSection};
 pub use flag::{Flag, FlagError};
 pub use mailbox::Mailbox;
 pub use search::{SearchArg, SearchKey};

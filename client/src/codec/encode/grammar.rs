@@ -12,8 +12,8 @@ use super::error::{show, EncodeError};
 use crate::types::datetime::{format_date, format_date_time};
 use crate::types::flag::check_atom;
 use crate::types::{
-    utf7, FetchItem, FetchItems, Flag, Mailbox, SearchArg, SearchKey, Secret, SequenceSet,
-    StatusItem, StoreAction,
+    utf7, FetchItem, FetchItems, FetchSection, Flag, Mailbox, SearchArg, SearchKey, Secret,
+    Section, SectionText, SequenceSet, StatusItem, StoreAction,
 };
 
 /// `atom`: refuses an empty value and atom-specials.
@@ -66,7 +66,17 @@ pub fn nz_number(enc: &mut Encoder, value: &u32) -> Result<(), EncodeError> {
 /// `mailbox`: the name in modified UTF-7 (UTF-8 once `UTF8=ACCEPT` is
 /// enabled), then as an astring. CR and LF never appear bare: modified
 /// UTF-7 encodes them in BASE64, and in UTF-8 mode they force a literal.
+/// A NUL in the name is refused even though modified UTF-7 could carry it
+/// (`&AAA-`): no server has such a mailbox, so it can only be a caller's
+/// mistake or an attack.
 pub fn mailbox(enc: &mut Encoder, value: &Mailbox) -> Result<(), EncodeError> {
+    if let Some(offset) = value.as_str().bytes().position(|b| b == 0) {
+        return Err(EncodeError::Nul {
+            what: "mailbox",
+            value: show(value.as_str().as_bytes()),
+            offset,
+        });
+    }
     let wire = if enc.options().utf8 {
         value.to_utf8_wire()
     } else {
@@ -238,7 +248,78 @@ pub fn fetch_items(enc: &mut Encoder, value: &FetchItems) -> Result<(), EncodeEr
 fn fetch_item(enc: &mut Encoder, item: &FetchItem) -> Result<(), EncodeError> {
     match item {
         FetchItem::Attribute(name) => enc.atom_as("fetch attribute", name),
+        FetchItem::Section(section) => fetch_section(enc, section),
     }
+}
+
+/// `BODY.PEEK[1.HEADER.FIELDS (From To)]<0.100>`.
+fn fetch_section(enc: &mut Encoder, item: &FetchSection) -> Result<(), EncodeError> {
+    enc.atom_as("fetch attribute", item.name)?;
+    if item.peek {
+        enc.token(".PEEK");
+    }
+    section(enc, &item.section)?;
+    if let Some((start, length)) = item.partial {
+        if length == 0 {
+            return Err(EncodeError::Invalid {
+                what: "partial",
+                value: format!("<{start}.{length}>"),
+                reason: "the length of a partial fetch must not be 0 (nz-number)".into(),
+            });
+        }
+        enc.token(&format!("<{start}.{length}>"));
+    }
+    Ok(())
+}
+
+/// `section`: `[` part numbers and section text `]`.
+///
+/// ```text
+/// section-spec    = section-msgtext / (section-part ["." section-text])
+/// section-part    = nz-number *("." nz-number)
+/// section-text    = section-msgtext / "MIME"
+/// ```
+pub fn section(enc: &mut Encoder, value: &Section) -> Result<(), EncodeError> {
+    let refuse = |reason: &str| EncodeError::Invalid {
+        what: "section",
+        value: show(value.to_string().as_bytes()),
+        reason: reason.into(),
+    };
+    if value.part.contains(&0) {
+        return Err(refuse("part numbers start at 1 (nz-number)"));
+    }
+    enc.token("[");
+    let parts: Vec<String> = value.part.iter().map(u32::to_string).collect();
+    enc.token(&parts.join("."));
+    if let Some(text) = &value.text {
+        if !value.part.is_empty() {
+            enc.token(".");
+        }
+        match text {
+            SectionText::Header => enc.token("HEADER"),
+            SectionText::Text => enc.token("TEXT"),
+            SectionText::Mime if value.part.is_empty() => {
+                return Err(refuse("MIME needs a part number before it"))
+            }
+            SectionText::Mime => enc.token("MIME"),
+            SectionText::HeaderFields(names) | SectionText::HeaderFieldsNot(names) => {
+                if names.is_empty() {
+                    return Err(refuse("a header list needs at least one field name"));
+                }
+                let not = matches!(text, SectionText::HeaderFieldsNot(_));
+                enc.token(if not {
+                    "HEADER.FIELDS.NOT "
+                } else {
+                    "HEADER.FIELDS "
+                });
+                enc.list(names, |enc, name| {
+                    enc.astring_as("header field name", name, is_astring_char)
+                })?;
+            }
+        }
+    }
+    enc.token("]");
+    Ok(())
 }
 
 /// `status-items`: `(MESSAGES UIDNEXT)`; at least one.

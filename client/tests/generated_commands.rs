@@ -6,9 +6,9 @@ use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder, Fragment};
 use typed_imap::command::{Behaviour, Command, State};
 use typed_imap::types::{FetchItem, FetchItems, Flag, SearchKey, Section, SectionText, StatusItem};
 use typed_imap::{
-    Append, Authenticate, Capability, Check, Close, Copy, Create, Delete, Examine, Expunge, Fetch, List, Login,
-    Logout, Lsub, Noop, Rename, Search, Select, Starttls, Status, Store, Subscribe, UidCopy, UidFetch, UidSearch,
-    UidStore, Unsubscribe,
+    Append, Authenticate, Capability, Check, Close, Copy, Create, Delete, Examine, Expunge, Fetch,
+    List, Login, Logout, Lsub, Noop, Rename, Search, Select, Starttls, Status, Store, Subscribe,
+    UidCopy, UidFetch, UidSearch, UidStore, Unsubscribe,
 };
 
 fn fragments(command: &impl Command) -> Vec<Fragment> {
@@ -39,19 +39,31 @@ fn authenticate_names_its_mechanism() {
 
 #[test]
 fn login_quotes_a_password_even_when_it_could_be_an_atom() {
-    assert_eq!(wire(&Login::new("alice", "secret")), "LOGIN alice \"secret\"\r\n");
+    assert_eq!(
+        wire(&Login::new("alice", "secret")),
+        "LOGIN alice \"secret\"\r\n"
+    );
 }
 
 #[test]
 fn login_escapes_quotes_and_backslashes_in_the_password() {
-    assert_eq!(wire(&Login::new("alice", "a\"b\\c")), "LOGIN alice \"a\\\"b\\\\c\"\r\n");
+    assert_eq!(
+        wire(&Login::new("alice", "a\"b\\c")),
+        "LOGIN alice \"a\\\"b\\\\c\"\r\n"
+    );
 }
 
 #[test]
 fn mailbox_commands_write_the_name_as_an_astring() {
     assert_eq!(wire(&Select::new("INBOX")), "SELECT INBOX\r\n");
-    assert_eq!(wire(&Examine::new("Sent Items")), "EXAMINE \"Sent Items\"\r\n");
-    assert_eq!(wire(&Create::new("Archive/2024")), "CREATE Archive/2024\r\n");
+    assert_eq!(
+        wire(&Examine::new("Sent Items")),
+        "EXAMINE \"Sent Items\"\r\n"
+    );
+    assert_eq!(
+        wire(&Create::new("Archive/2024")),
+        "CREATE Archive/2024\r\n"
+    );
     assert_eq!(wire(&Delete::new("Old")), "DELETE Old\r\n");
     assert_eq!(wire(&Rename::new("Old", "New")), "RENAME Old New\r\n");
     assert_eq!(wire(&Subscribe::new("News")), "SUBSCRIBE News\r\n");
@@ -69,20 +81,35 @@ fn a_mailbox_with_crlf_never_splits_the_command() {
     // name cannot end the line early.
     let parts = fragments(&Select::new("INBOX\r\nA2 DELETE x"));
     let bytes = to_bytes(&parts);
-    assert_eq!(bytes.iter().filter(|b| **b == b'\n').count(), 1, "{:?}", String::from_utf8_lossy(&bytes));
+    assert_eq!(
+        bytes.iter().filter(|b| **b == b'\n').count(),
+        1,
+        "{:?}",
+        String::from_utf8_lossy(&bytes)
+    );
     assert!(bytes.ends_with(b"\r\n"));
 }
 
 #[test]
 fn list_and_lsub_write_reference_and_pattern() {
     assert_eq!(wire(&List::new("", "*")), "LIST \"\" *\r\n");
-    assert_eq!(wire(&Lsub::new("#news.", "comp.mail.%")), "LSUB #news. comp.mail.%\r\n");
+    assert_eq!(
+        wire(&Lsub::new("#news.", "comp.mail.%")),
+        "LSUB #news. comp.mail.%\r\n"
+    );
 }
 
 #[test]
 fn status_lists_its_items() {
-    let items = vec![StatusItem::messages(), StatusItem::uid_next(), StatusItem::unseen()];
-    assert_eq!(wire(&Status::new("INBOX", items)), "STATUS INBOX (MESSAGES UIDNEXT UNSEEN)\r\n");
+    let items = vec![
+        StatusItem::messages(),
+        StatusItem::uid_next(),
+        StatusItem::unseen(),
+    ];
+    assert_eq!(
+        wire(&Status::new("INBOX", items)),
+        "STATUS INBOX (MESSAGES UIDNEXT UNSEEN)\r\n"
+    );
 }
 
 #[test]
@@ -96,7 +123,9 @@ fn append_sends_the_message_as_a_literal_after_its_optional_flags_and_date() {
     assert_eq!(
         fragments(&command),
         vec![
-            Fragment::Line(b"APPEND saved-messages (\\Seen) \"07-Feb-1994 21:52:25 -0700\" {21}\r\n".to_vec()),
+            Fragment::Line(
+                b"APPEND saved-messages (\\Seen) \"07-Feb-1994 21:52:25 -0700\" {21}\r\n".to_vec()
+            ),
             Fragment::Literal {
                 data: b"Subject: hi\r\n\r\nbody\r\n".to_vec(),
                 sync: true
@@ -108,15 +137,23 @@ fn append_sends_the_message_as_a_literal_after_its_optional_flags_and_date() {
 
 #[test]
 fn append_without_options_writes_only_mailbox_and_literal() {
-    assert_eq!(wire(&Append::new("INBOX", b"x".to_vec())), "APPEND INBOX {1}\r\nx\r\n");
+    assert_eq!(
+        wire(&Append::new("INBOX", b"x".to_vec())),
+        "APPEND INBOX {1}\r\nx\r\n"
+    );
 }
 
 #[test]
 fn search_writes_its_keys_and_an_optional_charset() {
     let key = SearchKey::flagged()
-        .and(SearchKey::since(NaiveDate::from_ymd_opt(1994, 2, 1).expect("a date")))
+        .and(SearchKey::since(
+            NaiveDate::from_ymd_opt(1994, 2, 1).expect("a date"),
+        ))
         .and(SearchKey::from("Smith").not());
-    assert_eq!(wire(&Search::new(key.clone())), "SEARCH FLAGGED SINCE 01-Feb-1994 NOT FROM Smith\r\n");
+    assert_eq!(
+        wire(&Search::new(key.clone())),
+        "SEARCH FLAGGED SINCE 01-Feb-1994 NOT FROM Smith\r\n"
+    );
     assert_eq!(
         wire(&UidSearch::new(SearchKey::text("x")).charset("UTF-8")),
         "UID SEARCH CHARSET UTF-8 TEXT x\r\n"
@@ -125,19 +162,30 @@ fn search_writes_its_keys_and_an_optional_charset() {
 
 #[test]
 fn a_hostile_search_value_cannot_split_the_command() {
-    let parts = fragments(&Search::new(SearchKey::subject("x\"\r\nX1 STORE 1:* +FLAGS (\\Deleted)")));
+    let parts = fragments(&Search::new(SearchKey::subject(
+        "x\"\r\nX1 STORE 1:* +FLAGS (\\Deleted)",
+    )));
     let Some(Fragment::Line(first)) = parts.first() else {
         panic!("a line first");
     };
     assert_eq!(first, b"SEARCH SUBJECT {34}\r\n");
-    assert!(matches!(parts.get(1), Some(Fragment::Literal { sync: true, .. })));
+    assert!(matches!(
+        parts.get(1),
+        Some(Fragment::Literal { sync: true, .. })
+    ));
 }
 
 #[test]
 fn fetch_writes_the_set_and_the_items() {
     let items = FetchItems::from(FetchItem::flags()).with(FetchItem::uid());
-    assert_eq!(wire(&Fetch::new(2..=4).items(items)), "FETCH 2:4 (FLAGS UID)\r\n");
-    assert_eq!(wire(&UidFetch::new(vec![1, 2, 3, 7]).items(FetchItems::fast())), "UID FETCH 1:3,7 FAST\r\n");
+    assert_eq!(
+        wire(&Fetch::new(2..=4).items(items)),
+        "FETCH 2:4 (FLAGS UID)\r\n"
+    );
+    assert_eq!(
+        wire(&UidFetch::new(vec![1, 2, 3, 7]).items(FetchItems::fast())),
+        "UID FETCH 1:3,7 FAST\r\n"
+    );
 }
 
 #[test]
@@ -147,14 +195,24 @@ fn fetch_of_a_section_with_a_partial_range() {
         text: Some(SectionText::Header),
     };
     let item = FetchItem::body_section(header).peek().partial(0, 512);
-    assert_eq!(wire(&Fetch::new(1).items(item)), "FETCH 1 BODY.PEEK[HEADER]<0.512>\r\n");
+    assert_eq!(
+        wire(&Fetch::new(1).items(item)),
+        "FETCH 1 BODY.PEEK[HEADER]<0.512>\r\n"
+    );
 }
 
 #[test]
 fn fetch_without_items_is_refused_before_anything_is_sent() {
     let mut enc = Encoder::new(EncodeOptions::default());
-    let error = Fetch::new(1).encode(&mut enc).expect_err("items are required");
-    assert!(error.to_string().contains("FETCH needs its `items` argument"), "{error}");
+    let error = Fetch::new(1)
+        .encode(&mut enc)
+        .expect_err("items are required");
+    assert!(
+        error
+            .to_string()
+            .contains("FETCH needs its `items` argument"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -163,7 +221,10 @@ fn store_setters_choose_the_action() {
         wire(&Store::new(1).add_flags(vec![Flag::Deleted])),
         "STORE 1 +FLAGS (\\Deleted)\r\n"
     );
-    assert_eq!(wire(&Store::new(1).remove_flags([Flag::Seen])), "STORE 1 -FLAGS (\\Seen)\r\n");
+    assert_eq!(
+        wire(&Store::new(1).remove_flags([Flag::Seen])),
+        "STORE 1 -FLAGS (\\Seen)\r\n"
+    );
     assert_eq!(
         wire(&UidStore::new(5..).replace_flags(vec![Flag::Answered])),
         "UID STORE 5:* FLAGS (\\Answered)\r\n"

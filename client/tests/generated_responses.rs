@@ -70,12 +70,17 @@ fn select_output_is_assembled_from_data_and_codes() {
 fn examine_output_sees_read_only() {
     let (data, mut codes) = select_responses();
     codes.push(code(b"A932 OK [READ-ONLY] EXAMINE completed\r\n"));
-    assert!(Examine::output(done(data, codes)).expect("output").read_only);
+    assert!(
+        Examine::output(done(data, codes))
+            .expect("output")
+            .read_only
+    );
 }
 
 #[test]
 fn select_without_exists_is_an_error_naming_the_missing_response() {
-    let error = Select::output(done(vec![data(b"* 1 RECENT\r\n")], vec![])).expect_err("EXISTS is required");
+    let error = Select::output(done(vec![data(b"* 1 RECENT\r\n")], vec![]))
+        .expect_err("EXISTS is required");
     assert!(error.to_string().contains("* EXISTS"), "{error}");
 }
 
@@ -94,8 +99,15 @@ fn list_output_collects_every_list_response() {
 
 #[test]
 fn search_output_concatenates_the_numbers() {
-    let lines = vec![data(b"* SEARCH 2 84 882\r\n"), data(b"* SEARCH\r\n"), data(b"* SEARCH 7\r\n")];
-    assert_eq!(Search::output(done(lines, vec![])).expect("output"), vec![2, 84, 882, 7]);
+    let lines = vec![
+        data(b"* SEARCH 2 84 882\r\n"),
+        data(b"* SEARCH\r\n"),
+        data(b"* SEARCH 7\r\n"),
+    ];
+    assert_eq!(
+        Search::output(done(lines, vec![])).expect("output"),
+        vec![2, 84, 882, 7]
+    );
 }
 
 #[test]
@@ -116,7 +128,8 @@ fn fetch_attributes_land_in_their_message_fields() {
 
 #[test]
 fn status_attributes_are_typed() {
-    let Data::Status(status) = data(b"* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)\r\n") else {
+    let Data::Status(status) = data(b"* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)\r\n")
+    else {
         panic!("a STATUS response");
     };
     assert_eq!(status.mailbox.as_str(), "blurdybloop");
@@ -127,17 +140,36 @@ fn status_attributes_are_typed() {
 
 #[test]
 fn expunge_output_keeps_the_order_of_the_responses() {
-    let lines = vec![data(b"* 3 EXPUNGE\r\n"), data(b"* 3 EXPUNGE\r\n"), data(b"* 5 EXPUNGE\r\n")];
-    assert_eq!(Expunge::output(done(lines, vec![])).expect("output"), vec![3, 3, 5]);
+    let lines = vec![
+        data(b"* 3 EXPUNGE\r\n"),
+        data(b"* 3 EXPUNGE\r\n"),
+        data(b"* 5 EXPUNGE\r\n"),
+    ];
+    assert_eq!(
+        Expunge::output(done(lines, vec![])).expect("output"),
+        vec![3, 3, 5]
+    );
 }
 
 #[test]
 fn responses_and_codes_carry_their_effects() {
     assert_eq!(data(b"* 23 EXISTS\r\n").effect(), Some(Effect::Exists(23)));
-    assert_eq!(data(b"* 44 EXPUNGE\r\n").effect(), Some(Effect::Expunge(44)));
-    assert_eq!(code(b"* OK [UIDVALIDITY 7] ok\r\n").effect(), Some(Effect::UidValidity(7)));
-    assert_eq!(code(b"* OK [READ-ONLY] ok\r\n").effect(), Some(Effect::ReadOnly));
-    assert_eq!(code(b"* OK [ALERT] disk full\r\n").effect(), Some(Effect::Alert));
+    assert_eq!(
+        data(b"* 44 EXPUNGE\r\n").effect(),
+        Some(Effect::Expunge(44))
+    );
+    assert_eq!(
+        code(b"* OK [UIDVALIDITY 7] ok\r\n").effect(),
+        Some(Effect::UidValidity(7))
+    );
+    assert_eq!(
+        code(b"* OK [READ-ONLY] ok\r\n").effect(),
+        Some(Effect::ReadOnly)
+    );
+    assert_eq!(
+        code(b"* OK [ALERT] disk full\r\n").effect(),
+        Some(Effect::Alert)
+    );
     assert_eq!(data(b"* SEARCH 1\r\n").effect(), None);
 }
 

@@ -30,7 +30,10 @@ fn the_invented_command_has_its_wire_form() {
 
 #[test]
 fn an_optional_argument_is_written_after_its_prefix() {
-    assert_eq!(wire(&Xfoo::new("Work/Projects").depth(2u32)), b"XFOO Work/Projects DEPTH 2\r\n");
+    assert_eq!(
+        wire(&Xfoo::new("Work/Projects").depth(2u32)),
+        b"XFOO Work/Projects DEPTH 2\r\n"
+    );
 }
 
 #[test]
@@ -58,7 +61,8 @@ fn the_response_reaches_the_runtime_as_raw_data_and_parses_here() {
 #[test]
 fn a_response_code_of_the_extension_parses_from_the_raw_code() {
     let frame = Bytes::from_static(b"A1 OK [XFOOLIMIT 50] done\r\n");
-    let Response::Tagged { status, .. } = parse_response_as::<Data, Code>(&frame, &Limits::default()).expect("parses")
+    let Response::Tagged { status, .. } =
+        parse_response_as::<Data, Code>(&frame, &Limits::default()).expect("parses")
     else {
         panic!("a tagged response");
     };
@@ -100,5 +104,8 @@ fn a_search_key_of_the_extension_is_a_trait_constructor() {
     let mut enc = Encoder::new(EncodeOptions::default());
     typed_imap::codec::encode::search_key(&mut enc, &key).expect("encodes");
     let fragments = enc.finish();
-    assert_eq!(fragments, vec![Fragment::Line(b"XCOLOUR blue\r\n".to_vec())]);
+    assert_eq!(
+        fragments,
+        vec![Fragment::Line(b"XCOLOUR blue\r\n".to_vec())]
+    );
 }

@@ -113,7 +113,8 @@ fn parse_date_time_text(text: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 /// What [`time_to_internal_date`] accepts: epoch seconds (taken in the
-/// local time zone, as imaplib does) or a time-zone-aware chrono date-time.
+/// local time zone, as imaplib does), a time-zone-aware chrono date-time,
+/// or a string already in INTERNALDATE form.
 /// A naive date-time has no zone and is refused by the type: it does not
 /// implement this trait.
 pub trait IntoInternalDate {
@@ -126,6 +127,30 @@ impl IntoInternalDate for i64 {
     fn into_internal_date(self) -> Option<DateTime<FixedOffset>> {
         let local = Local.timestamp_opt(self, 0).single()?;
         Some(local.fixed_offset())
+    }
+}
+
+impl IntoInternalDate for f64 {
+    /// Fractional epoch seconds (Python's `time.time()`), written in the
+    /// local time zone; the fraction is dropped, as imaplib's format does.
+    fn into_internal_date(self) -> Option<DateTime<FixedOffset>> {
+        if !self.is_finite() || self < i64::MIN as f64 || self >= i64::MAX as f64 {
+            return None;
+        }
+        // In range and finite: the cast cannot saturate.
+        (self.floor() as i64).into_internal_date()
+    }
+}
+
+impl IntoInternalDate for &str {
+    /// An INTERNALDATE already in IMAP form, with or without its quotes
+    /// (imaplib passes a pre-quoted string through); it is checked.
+    fn into_internal_date(self) -> Option<DateTime<FixedOffset>> {
+        let inner = self
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or(self);
+        parse_date_time_text(inner)
     }
 }
 
@@ -144,8 +169,9 @@ impl<Tz: TimeZone> IntoInternalDate for &DateTime<Tz> {
 /// Why a time cannot be written as an INTERNALDATE.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InternalDateError {
-    /// Epoch seconds outside what chrono can represent.
-    #[error("time out of range")]
+    /// Epoch seconds outside what chrono can represent, or a string that
+    /// is not an INTERNALDATE.
+    #[error("not a time that can be written as an INTERNALDATE (out of range or malformed)")]
     OutOfRange,
     /// A date that has no IMAP form (a five-digit year, a zone with seconds).
     #[error(transparent)]
@@ -233,6 +259,27 @@ mod tests {
         let text = time_to_internal_date(1_000_000_000_i64).unwrap();
         let back = internal_date_to_datetime(format!("INTERNALDATE {text}").as_bytes()).unwrap();
         assert_eq!(back.timestamp(), 1_000_000_000);
+    }
+
+    #[test]
+    fn time_to_internal_date_of_fractional_seconds_drops_the_fraction() {
+        assert_eq!(
+            time_to_internal_date(1_000_000_000.9_f64).unwrap(),
+            time_to_internal_date(1_000_000_000_i64).unwrap()
+        );
+        assert!(time_to_internal_date(f64::NAN).is_err());
+        assert!(time_to_internal_date(f64::INFINITY).is_err());
+    }
+
+    #[test]
+    fn time_to_internal_date_passes_a_valid_quoted_string_through() {
+        let text = "\"17-Jul-1996 02:44:25 -0700\"";
+        assert_eq!(time_to_internal_date(text).unwrap(), text);
+        assert_eq!(
+            time_to_internal_date("17-Jul-1996 02:44:25 -0700").unwrap(),
+            text
+        );
+        assert!(time_to_internal_date("\"17-July-1996 02:44:25 -0700\"").is_err());
     }
 
     #[test]

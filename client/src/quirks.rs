@@ -113,6 +113,7 @@ mod tests {
     use crate::codec::parse::{self, Limits, Parser};
     use crate::response::{parse_response, RawCode, Response};
     use crate::types::body_structure::BodyStructure;
+    use crate::types::Flag;
 
     fn response(quirk: &Quirk) -> Response {
         parse_response(&Bytes::from_static(quirk.trigger), &Limits::default())
@@ -174,6 +175,27 @@ mod tests {
             })
         );
         assert_eq!(&status.text[..], b"Flags permitted.");
+    }
+
+    #[test]
+    fn star_in_flags_reads_as_may_create() {
+        let flags = fetch_value(&STAR_IN_FLAGS, "* FLAGS ", parse::flag_list).unwrap();
+        assert_eq!(flags.last(), Some(&Flag::MayCreate));
+        assert_eq!(flags.len(), 6);
+    }
+
+    #[test]
+    fn bracket_in_flag_is_part_of_the_keyword() {
+        let flags =
+            fetch_value(&BRACKET_IN_FLAG, "* OK [PERMANENTFLAGS ", parse::flag_list).unwrap();
+        assert_eq!(
+            flags,
+            vec![
+                Flag::Answered,
+                Flag::Keyword("[test]".into()),
+                Flag::MayCreate
+            ]
+        );
     }
 
     #[test]

@@ -286,6 +286,18 @@ fn item25_truncated_envelope_is_an_error() {
     assert!(err.offset() > 0);
 }
 
+#[test]
+fn item25_flags_without_a_list_is_an_error() {
+    // `* FLAGS` CRLF: the flag list is missing.
+    let err = with_parser(b"\r\n", parse::flag_list).unwrap_err();
+    assert_eq!(err.expected(), "`(` opening a list");
+}
+
+#[test]
+fn item25_unclosed_flag_list_is_an_error() {
+    assert!(with_parser(b"(\\Seen \\Draft\r\n", parse::flag_list).is_err());
+}
+
 // 27. Negative or overflowing numbers.
 
 #[test]
@@ -336,6 +348,19 @@ fn item28_non_ascii_atom_is_an_error_not_a_panic() {
     assert!(with_parser(b"\xe9t\xe9", |p| p.atom().map(str::to_owned)).is_err());
 }
 
+#[test]
+fn item28_non_utf8_mailbox_name_decodes_lossily_and_keeps_its_bytes() {
+    let mailbox = with_parser(b"\"caf\xe9\"", parse::mailbox).unwrap();
+    assert_eq!(mailbox.as_str(), "caf\u{fffd}");
+    assert_eq!(mailbox.raw_wire(), Some(&b"caf\xe9"[..]));
+}
+
+#[test]
+fn item28_non_utf8_flag_is_an_error_not_a_panic() {
+    let err = with_parser(b"(\\Seen caf\xe9)", parse::flag_list).unwrap_err();
+    assert_eq!(err.offset(), 10);
+}
+
 // 29. Alert and similar codes are text, never interpreted.
 
 #[test]
@@ -366,4 +391,148 @@ fn item29_parse_and_badcharset_codes_keep_their_text() {
     let code = status.code.unwrap();
     assert_eq!(code.name, "BADCHARSET");
     assert_eq!(&code.arguments.unwrap()[..], b"(UTF-8 \"X]Y\")");
+}
+
+// Properties over arbitrary input.
+
+mod properties {
+    use bytes::Bytes;
+    use proptest::prelude::*;
+    use typed_imap::codec::frame::Framer;
+    use typed_imap::codec::parse::{self, Limits, Parser};
+    use typed_imap::response::parse_response;
+
+    /// Bytes drawn mostly from IMAP's syntax, so that the parsers get deep.
+    fn imap_ish() -> impl Strategy<Value = Vec<u8>> {
+        let token = prop_oneof![
+            Just(b"* ".to_vec()),
+            Just(b"+ ".to_vec()),
+            Just(b"A1 ".to_vec()),
+            Just(b"OK ".to_vec()),
+            Just(b"FETCH ".to_vec()),
+            Just(b"(".to_vec()),
+            Just(b")".to_vec()),
+            Just(b"[".to_vec()),
+            Just(b"]".to_vec()),
+            Just(b"\"".to_vec()),
+            Just(b"\\".to_vec()),
+            Just(b"NIL".to_vec()),
+            Just(b" ".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"{3}\r\n".to_vec()),
+            Just(b"~{2}\r\n".to_vec()),
+            Just(b"{-1}".to_vec()),
+            Just(b"12".to_vec()),
+            Just(b"4294967296".to_vec()),
+            any::<u8>().prop_map(|b| vec![b]),
+        ];
+        prop::collection::vec(token, 0..200).prop_map(|parts| parts.concat())
+    }
+
+    fn small_limits() -> Limits {
+        Limits {
+            max_line: 300,
+            max_literal: 100,
+            max_depth: 6,
+            max_literals: 20,
+            max_response: 1000,
+        }
+    }
+
+    /// Frames `input` pushed in pieces of `step` bytes; parses each frame.
+    fn frame_in_pieces(input: &[u8], step: usize, limits: &Limits) -> Result<Vec<Bytes>, ()> {
+        let mut framer = Framer::new(limits.clone());
+        let mut frames = Vec::new();
+        for piece in input.chunks(step.max(1)) {
+            framer.push(piece);
+            while let Some(frame) = framer.next_frame().map_err(|_| ())? {
+                let _ = parse_response(&frame, limits);
+                frames.push(frame);
+            }
+        }
+        Ok(frames)
+    }
+
+    /// A valid response: a status line, a SEARCH, or a FETCH with literals.
+    fn valid_response() -> impl Strategy<Value = Vec<u8>> {
+        let text = "[a-zA-Z0-9 .,:;!?-]{0,40}";
+        prop_oneof![
+            (1u32..1000, text).prop_map(|(n, t)| format!("A{n} OK {t}\r\n").into_bytes()),
+            (text).prop_map(|t| format!("* NO [ALERT] {t}\r\n").into_bytes()),
+            prop::collection::vec(1u32..u32::MAX, 0..20).prop_map(|ns| {
+                let mut line = b"* SEARCH".to_vec();
+                for n in ns {
+                    line.extend_from_slice(format!(" {n}").as_bytes());
+                }
+                line.extend_from_slice(b"\r\n");
+                line
+            }),
+            (
+                1u32..1000,
+                prop::collection::vec(prop::collection::vec(1u8..=255, 0..300), 1..4)
+            )
+                .prop_map(|(n, bodies)| {
+                    let mut line = format!("* {n} FETCH (").into_bytes();
+                    for (i, body) in bodies.iter().enumerate() {
+                        line.extend_from_slice(
+                            format!("BODY[{}] {{{}}}\r\n", i + 1, body.len()).as_bytes(),
+                        );
+                        line.extend_from_slice(body);
+                        line.push(b' ');
+                    }
+                    line.extend_from_slice(b"UID 1)\r\n");
+                    line
+                }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic_the_framer_or_parser(input in imap_ish(), step in 1usize..64) {
+            let _ = frame_in_pieces(&input, step, &small_limits());
+            let _ = frame_in_pieces(&input, step, &Limits::default());
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic_the_primitives(input in imap_ish()) {
+            let frame = Bytes::from(input);
+            let limits = small_limits();
+            let _ = parse_response(&frame, &limits);
+            let _ = parse::body_structure(&mut Parser::new(&frame, &limits));
+            let _ = parse::envelope(&mut Parser::new(&frame, &limits));
+            let _ = parse::date_time(&mut Parser::new(&frame, &limits));
+            let _ = parse::body_section(&mut Parser::new(&frame, &limits));
+            let _ = parse::capabilities(&mut Parser::new(&frame, &limits));
+            let _ = Parser::new(&frame, &limits).string8();
+        }
+
+        #[test]
+        fn any_split_of_a_valid_stream_gives_the_same_frames(
+            responses in prop::collection::vec(valid_response(), 1..12),
+            cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..20),
+        ) {
+            let stream = responses.concat();
+            let limits = Limits::default();
+            let whole = frame_in_pieces(&stream, stream.len(), &limits).unwrap();
+            prop_assert_eq!(&whole, &responses);
+            let mut points: Vec<usize> = cuts.iter().map(|c| c.index(stream.len() + 1)).collect();
+            points.sort_unstable();
+            let mut framer = Framer::new(limits.clone());
+            let mut frames = Vec::new();
+            let mut last = 0;
+            for point in points.into_iter().chain([stream.len()]) {
+                framer.push(&stream[last..point]);
+                last = point;
+                while let Some(frame) = framer.next_frame().unwrap() {
+                    frames.push(frame);
+                }
+            }
+            prop_assert_eq!(frames, whole);
+            for frame in &responses {
+                prop_assert!(parse_response(&Bytes::from(frame.clone()), &limits).is_ok());
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@ use typed_imap::codec::frame::Framer;
 use typed_imap::codec::parse::{self, Limits, Parser};
 use typed_imap::response::{parse_response, RawCode, RawData, Response, Status, StatusResponse};
 use typed_imap::types::body_structure::{BodyStructure, SinglePartKind};
-use typed_imap::types::{Address, Capability, Envelope, Section, SectionText};
+use typed_imap::types::{Address, Capability, Envelope, Flag, Mailbox, Section, SectionText};
 
 fn response(line: &'static str) -> Response {
     parse_response(&Bytes::from_static(line.as_bytes()), &Limits::default())
@@ -257,6 +257,75 @@ fn s7_2_5_empty_search() {
     assert_eq!(
         with_parser("\r\n", parse::number_list).unwrap(),
         Vec::<u32>::new()
+    );
+}
+
+#[test]
+fn s7_2_6_flags_list() {
+    let flags = with_parser(
+        "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
+        parse::flag_list,
+    )
+    .unwrap();
+    assert_eq!(
+        flags,
+        [
+            Flag::Answered,
+            Flag::Flagged,
+            Flag::Deleted,
+            Flag::Seen,
+            Flag::Draft
+        ]
+    );
+}
+
+#[test]
+fn s7_2_2_list_attributes_are_extension_flags() {
+    let flags = with_parser("(\\Noselect)", parse::flag_list).unwrap();
+    assert_eq!(flags, [Flag::Extension("Noselect".into())]);
+}
+
+#[test]
+fn s6_3_1_permanent_flags_with_keywords_and_star() {
+    let flags = with_parser("(\\Deleted \\Seen $Forwarded \\*)", parse::flag_list).unwrap();
+    assert_eq!(
+        flags,
+        [
+            Flag::Deleted,
+            Flag::Seen,
+            Flag::Keyword("$Forwarded".into()),
+            Flag::MayCreate
+        ]
+    );
+}
+
+#[test]
+fn empty_flag_list() {
+    assert_eq!(with_parser("()", parse::flag_list).unwrap(), []);
+}
+
+#[test]
+fn s5_1_3_mailbox_names_decode_modified_utf7() {
+    let mailbox = with_parser("~peter/mail/&U,BTFw-/&ZeVnLIqe-", parse::mailbox).unwrap();
+    assert_eq!(
+        mailbox.as_str(),
+        "~peter/mail/\u{53f0}\u{5317}/\u{65e5}\u{672c}\u{8a9e}"
+    );
+}
+
+#[test]
+fn inbox_is_case_insensitive() {
+    assert_eq!(
+        with_parser("inbox", parse::mailbox).unwrap(),
+        Mailbox::inbox()
+    );
+}
+
+#[test]
+fn quoted_mailbox_with_space() {
+    assert_eq!(
+        with_parser("\"Sent Items\"", parse::mailbox).unwrap(),
+        Mailbox::new("Sent Items")
     );
 }
 

@@ -922,3 +922,28 @@ proptest! {
         }
     }
 }
+
+// ---- error messages ----
+
+#[test]
+fn error_names_the_grammar_type_the_argument_and_the_reason() {
+    let flag = Flag::Keyword("a) (b".into());
+    let err = command(PLAIN, "STORE 1 +FLAGS", |e| encode::flag(e, &flag)).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("flag \"a) (b\" refused: not an atom"),
+        "{text}"
+    );
+    assert!(text.contains("offset 1"), "{text}");
+}
+
+#[test]
+fn error_shows_control_bytes_escaped_and_long_arguments_shortened() {
+    let long = format!("{}\r\n", "x".repeat(200));
+    let err = command(PLAIN, "XATOM", |e| encode::raw(e, &long)).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("\"..."), "{text}");
+    assert!(text.contains("offset 200"), "{text}");
+    let err = command(PLAIN, "XATOM", |e| encode::raw(e, &"a\r\nb".to_owned())).unwrap_err();
+    assert!(err.to_string().contains("\"a\\r\\nb\""), "{err}");
+}

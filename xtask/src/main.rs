@@ -7,8 +7,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod bench;
 mod ci;
 mod demo;
+mod fuzz;
 mod shell;
 
 use std::process::ExitCode;
@@ -25,6 +27,12 @@ tasks:
                  workspace tests, then each fuzz target for N seconds
                  (default 10) when fuzz/ and cargo-fuzz are present
   demo           start a private Dovecot, fill a mailbox, show a session
+  fuzz [--seconds N] [--target framer|response]
+                 run each cargo-fuzz target for N seconds (default 30)
+                 and report its execution count
+  bench [criterion args]
+                 the parsing benchmark against imap-proto and imap-codec,
+                 with MB/s and ratios
   help           this text";
 
 fn main() -> ExitCode {
@@ -36,6 +44,8 @@ fn main() -> ExitCode {
     let result = match task {
         "ci" => ci::run(rest),
         "demo" => demo::run(rest),
+        "fuzz" => fuzz::run(rest),
+        "bench" => bench::run(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())

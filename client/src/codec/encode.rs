@@ -22,6 +22,6 @@ mod encoder;
 mod error;
 mod grammar;
 
-pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment};
+pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;
 pub use grammar::*;

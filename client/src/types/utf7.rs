@@ -130,8 +130,9 @@ pub fn decode(bytes: &[u8]) -> Result<String, Utf7Error> {
     Ok(decoded)
 }
 
-/// Decodes modified UTF-7, replacing what cannot be decoded with U+FFFD
-/// and keeping stray bytes that are printable ASCII as they are.
+/// Decodes modified UTF-7 as well as it can: stray ASCII controls are kept,
+/// raw UTF-8 is decoded, BASE64 of printable ASCII is taken at its word,
+/// and what cannot be decoded becomes U+FFFD.
 ///
 /// ```
 /// use typed_imap::types::utf7;
@@ -176,16 +177,53 @@ fn decode_with(bytes: &[u8], mode: Mode) -> Result<String, Utf7Error> {
                 decode_run(run, run_start, mode, &mut out)?;
             }
             i = run_end + 1;
-        } else {
-            if (0x20..=0x7e).contains(&byte) {
-                out.push(char::from(byte));
-            } else {
-                fail(mode, i, "byte outside printable US-ASCII", &mut out)?;
-            }
+        } else if (0x20..=0x7e).contains(&byte) {
+            out.push(char::from(byte));
             i += 1;
+        } else if mode == Mode::Lossy {
+            i += push_stray(bytes.get(i..).unwrap_or_default(), &mut out);
+        } else {
+            return Err(Utf7Error {
+                offset: i,
+                reason: "byte outside printable US-ASCII",
+            });
         }
     }
     Ok(out)
+}
+
+/// Lossy mode, a byte that modified UTF-7 does not allow: an ASCII control
+/// (a TAB a server sent as is) is kept; raw UTF-8 (a server that ignored
+/// modified UTF-7) is decoded; anything else becomes U+FFFD. Returns how
+/// many bytes were used (at least 1).
+fn push_stray(rest: &[u8], out: &mut String) -> usize {
+    let Some(&first) = rest.first() else {
+        return 1;
+    };
+    if first.is_ascii() {
+        out.push(char::from(first));
+        return 1;
+    }
+    let width = match first {
+        0xc2..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf4 => 4,
+        _ => 0,
+    };
+    let decoded = rest
+        .get(..width)
+        .and_then(|bytes| std::str::from_utf8(bytes).ok())
+        .and_then(|s| s.chars().next());
+    match decoded {
+        Some(c) => {
+            out.push(c);
+            width
+        }
+        None => {
+            out.push(char::REPLACEMENT_CHARACTER);
+            1
+        }
+    }
 }
 
 /// In strict mode an error; in lossy mode a U+FFFD in the output.
@@ -308,6 +346,18 @@ mod tests {
     fn raw_eight_bit_is_refused_strictly_and_replaced_lossily() {
         assert!(decode("é".as_bytes()).is_err());
         assert_eq!(decode_lossy(b"a\xffb"), "a\u{FFFD}b");
+        assert_eq!(decode_lossy(b"a\xc3b"), "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn raw_utf8_is_decoded_lossily() {
+        assert_eq!(decode_lossy("Entwürfe".as_bytes()), "Entwürfe");
+    }
+
+    #[test]
+    fn raw_ascii_control_is_kept_lossily() {
+        assert!(decode(b"a\tb").is_err());
+        assert_eq!(decode_lossy(b"a\tb"), "a\tb");
     }
 
     #[test]

@@ -1,10 +1,15 @@
 //! The encoder: the string forms of RFC 3501 and the fragments they yield.
 
+use std::fmt;
+
 use super::error::{show, EncodeError, HIDDEN};
 use crate::types::flag::is_atom_char;
 
 /// A piece of a command as it goes to the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its `Debug` shows the bytes escaped (`Line("A1 LOGIN {3}\r\n")`), so
+/// do not log fragments of commands that carry secrets.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Fragment {
     /// Bytes to write as they are. A line that announces a synchronising
     /// literal ends with `{n}\r\n`; the next fragment is that literal.
@@ -24,6 +29,21 @@ impl Fragment {
         match self {
             Fragment::Line(bytes) => bytes,
             Fragment::Literal { data, .. } => data,
+        }
+    }
+}
+
+impl fmt::Debug for Fragment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fragment::Line(bytes) => write!(f, "Line(\"{}\")", bytes.escape_ascii()),
+            Fragment::Literal { data, sync } => {
+                write!(
+                    f,
+                    "Literal {{ data: \"{}\", sync: {sync} }}",
+                    data.escape_ascii()
+                )
+            }
         }
     }
 }
@@ -52,6 +72,12 @@ pub struct EncodeOptions {
 /// Largest literal LITERAL- lets a client send without waiting (RFC 7888).
 const LITERAL_MINUS_MAX: usize = 4096;
 
+/// Longest string sent as an atom or quoted string; a longer one goes as a
+/// literal. RFC 7162 section 4 asks clients to keep command lines to about
+/// 8192 octets, and servers cap lines (Dovecot at 64 KiB), while a literal's
+/// length is not part of the line.
+pub const INLINE_MAX: usize = 1024;
+
 /// How a string goes on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Form {
@@ -61,7 +87,10 @@ enum Form {
 
 /// Builds one command as fragments. Writes nothing anywhere: the session
 /// sends the fragments, waiting for `+` before each synchronising literal.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` shows only sizes, never the bytes (a password may be among
+/// them).
+#[derive(Clone)]
 pub struct Encoder {
     options: EncodeOptions,
     fragments: Vec<Fragment>,
@@ -114,7 +143,7 @@ impl Encoder {
     }
 
     /// An astring: an atom when the bytes allow, else a quoted string, else
-    /// a literal. NUL is refused.
+    /// a literal (also when longer than [`INLINE_MAX`]). NUL is refused.
     pub fn astring(&mut self, s: &[u8]) -> Result<(), EncodeError> {
         self.astring_as("astring", s, is_astring_char)
     }
@@ -128,7 +157,7 @@ impl Encoder {
         chars: fn(u8) -> bool,
     ) -> Result<(), EncodeError> {
         check_nul(what, s, false)?;
-        if !s.is_empty() && s.iter().all(|&b| chars(b)) {
+        if !s.is_empty() && s.len() <= INLINE_MAX && s.iter().all(|&b| chars(b)) {
             self.line.extend_from_slice(s);
             return Ok(());
         }
@@ -136,7 +165,8 @@ impl Encoder {
         Ok(())
     }
 
-    /// A string: quoted when the bytes allow, else a literal. NUL is refused.
+    /// A string: quoted when the bytes allow, else a literal (also when
+    /// longer than [`INLINE_MAX`]). NUL is refused.
     pub fn string(&mut self, s: &[u8]) -> Result<(), EncodeError> {
         self.string_as("string", s, false)
     }
@@ -192,6 +222,9 @@ impl Encoder {
 
     /// The form a non-atom string needs.
     fn form(&self, s: &[u8]) -> Form {
+        if s.len() > INLINE_MAX {
+            return Form::Literal;
+        }
         let plain = s
             .iter()
             .all(|&b| matches!(b, 0x01..=0x7f) && b != b'\r' && b != b'\n');
@@ -241,6 +274,16 @@ impl Encoder {
             data: data.to_vec(),
             sync,
         });
+    }
+}
+
+impl fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Encoder")
+            .field("options", &self.options)
+            .field("fragments", &self.fragments.len())
+            .field("line_bytes", &self.line.len())
+            .finish()
     }
 }
 
@@ -444,6 +487,20 @@ mod tests {
     }
 
     #[test]
+    fn long_strings_go_as_literals() {
+        let atom = [b'a'; INLINE_MAX];
+        assert_eq!(astring(EncodeOptions::default(), &atom).len(), 1);
+        let longer = [b'a'; INLINE_MAX + 1];
+        assert_eq!(
+            astring(EncodeOptions::default(), &longer).first(),
+            Some(&line("{1025}\r\n"))
+        );
+        let mut enc = Encoder::new(EncodeOptions::default());
+        enc.string(&[b' '; INLINE_MAX + 1]).unwrap();
+        assert_eq!(enc.finish().first(), Some(&line("{1025}\r\n")));
+    }
+
+    #[test]
     fn string_is_never_an_atom() {
         let mut enc = Encoder::new(EncodeOptions::default());
         enc.string(b"abc").unwrap();
@@ -456,6 +513,22 @@ mod tests {
         enc.list(&["a", "b c"], |e, s| e.astring(s.as_bytes()))
             .unwrap();
         assert_eq!(enc.finish(), vec![line("(a \"b c\")\r\n")]);
+    }
+
+    #[test]
+    fn encoder_debug_hides_the_bytes() {
+        let mut enc = Encoder::new(EncodeOptions::default());
+        enc.string(b"hunter2").unwrap();
+        assert!(!format!("{enc:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn fragment_debug_is_escaped_text() {
+        let out = astring(EncodeOptions::default(), b"a\nb");
+        assert_eq!(
+            format!("{out:?}"),
+            r#"[Line("{3}\r\n"), Literal { data: "a\nb", sync: true }, Line("\r\n")]"#
+        );
     }
 
     #[test]

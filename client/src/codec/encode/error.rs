@@ -1,6 +1,7 @@
 //! What the encoder refuses, and why.
 
-/// An argument the encoder refused. Nothing was written for the command.
+/// An argument the encoder refused. The command is incomplete and must
+/// not be sent: the encoder is dropped and nothing reaches the wire.
 ///
 /// Each variant names the grammar type (`what`), shows the argument
 /// (escaped and shortened; hidden for passwords) and says why.

@@ -31,6 +31,7 @@ pub use parser::Parser;
 pub use section::{body_section, section};
 
 use crate::types::capability::Capability;
+use crate::types::{Flag, Mailbox};
 
 /// `atom`, owned.
 pub fn atom(p: &mut Parser<'_>) -> Result<String, ParseError> {
@@ -127,4 +128,36 @@ pub fn capabilities(p: &mut Parser<'_>) -> Result<Vec<Capability>, ParseError> {
         }
     }
     Ok(list)
+}
+
+/// `flag` (and `flag-fetch`, `flag-perm`): `\Name`, a keyword atom, or `\*`.
+///
+/// Leniency (quirk `bracket_in_flag`): a flag may contain `]`, as some
+/// servers' keywords do; inside a flag list the flag still ends at SP or
+/// `)`. Quirk `star_in_flags`: `\*` is accepted in every flag list.
+/// A flag with 8-bit bytes is refused (a flag is an atom).
+pub fn flag(p: &mut Parser<'_>) -> Result<Flag, ParseError> {
+    let start = p.position();
+    if p.eat(b'\\') && p.eat(b'*') {
+        return Ok(Flag::MayCreate);
+    }
+    p.astring_atom()
+        .map_err(|_| p.error("flag (`\\` atom, atom or `\\*`)"))?;
+    let text = p.slice(start, p.position());
+    // Only ASCII was accepted, so this is UTF-8.
+    let text = std::str::from_utf8(&text).map_err(|_| p.error_at("flag", start))?;
+    Ok(Flag::from_server(text))
+}
+
+/// `flag-list = "(" [flag *(SP flag)] ")"`, also `mbx-list-flags` of LIST.
+pub fn flag_list(p: &mut Parser<'_>) -> Result<Vec<Flag>, ParseError> {
+    p.list(flag)
+}
+
+/// `mailbox = "INBOX" / astring`, decoded from modified UTF-7
+/// (`types::Mailbox::from_wire`: a name that is not valid modified UTF-7
+/// is decoded lossily and its exact bytes kept for sending back).
+pub fn mailbox(p: &mut Parser<'_>) -> Result<Mailbox, ParseError> {
+    let name = p.astring()?;
+    Ok(Mailbox::from_wire(&name))
 }

@@ -25,10 +25,37 @@ pub struct Parser<'a> {
     limits: &'a Limits,
 }
 
+/// A 256-entry table of a byte class, built at compile time.
+macro_rules! byte_table {
+    ($accept:ident) => {{
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            table[i] = $accept(i as u8);
+            i += 1;
+        }
+        table
+    }};
+}
+
+const fn atom_char(b: u8) -> bool {
+    !matches!(b, b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']' | 0..=0x1f | 0x7f..)
+}
+
+/// Bytes that end the plain run of a quoted string: DQUOTE, backslash, and
+/// the refused CR, LF and NUL.
+const fn quoted_stop(b: u8) -> bool {
+    matches!(b, b'"' | b'\\' | b'\r' | b'\n' | 0)
+}
+
+static ATOM_CHAR: [bool; 256] = byte_table!(atom_char);
+static QUOTED_STOP: [bool; 256] = byte_table!(quoted_stop);
+
 /// `ATOM-CHAR`: any CHAR except atom-specials (`(`, `)`, `{`, SP, CTL, `%`,
 /// `*`, `"`, `\`, `]`).
 pub(crate) fn is_atom_char(b: u8) -> bool {
-    !matches!(b, b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']' | 0..=0x1f | 0x7f..)
+    // A u8 always indexes a 256-entry table.
+    ATOM_CHAR[usize::from(b)]
 }
 
 /// `ASTRING-CHAR`: `ATOM-CHAR` or `]`.
@@ -175,6 +202,9 @@ impl<'a> Parser<'a> {
     /// `NIL`, if it is at the cursor and not the start of a longer atom;
     /// tells whether it was consumed.
     pub fn nil(&mut self) -> bool {
+        if !matches!(self.peek(), Some(b'N' | b'n')) {
+            return false;
+        }
         let is_nil = self
             .input
             .get(self.pos..self.pos.saturating_add(3))
@@ -311,19 +341,23 @@ impl<'a> Parser<'a> {
         self.byte(b'"', "DQUOTE opening a quoted string")?;
         let start = self.pos;
         let rest = self.remaining();
-        let Some(end) = memchr::memchr2(b'"', b'\\', rest) else {
+        // Quoted strings are short: a table lookup per byte beats a
+        // vectorised search that has to be set up for each string.
+        let Some(end) = rest.iter().position(|b| QUOTED_STOP[usize::from(*b)]) else {
             return Err(self.error_at("DQUOTE closing the quoted string", open));
         };
-        let plain = rest.get(..end).unwrap_or_default();
-        if let Some(bad) = memchr::memchr3(b'\r', b'\n', 0, plain) {
-            return Err(self.error_at("quoted string without CR, LF or NUL", start + bad));
+        match rest.get(end) {
+            Some(b'"') => {
+                self.pos = start + end + 1;
+                Ok(self.frame.slice(start..start + end))
+            }
+            Some(b'\\') => {
+                self.pos = start + end;
+                let plain = rest.get(..end).unwrap_or_default().to_vec();
+                self.quoted_escaped(plain, open)
+            }
+            _ => Err(self.error_at("quoted string without CR, LF or NUL", start + end)),
         }
-        if rest.get(end) == Some(&b'"') {
-            self.pos = start + end + 1;
-            return Ok(self.frame.slice(start..start + end));
-        }
-        self.pos = start + end;
-        self.quoted_escaped(plain.to_vec(), open)
     }
 
     /// The slow path of [`quoted`](Self::quoted): the string holds escapes,

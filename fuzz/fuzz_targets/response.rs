@@ -1,0 +1,21 @@
+//! The response parser and the structured primitives on arbitrary bytes:
+//! errors are fine, panics and stack overflows are not.
+#![no_main]
+
+use bytes::Bytes;
+use libfuzzer_sys::fuzz_target;
+use typed_imap::codec::parse::{self, Limits, Parser};
+use typed_imap::response::parse_response;
+
+fuzz_target!(|data: &[u8]| {
+    let frame = Bytes::copy_from_slice(data);
+    let limits = Limits::default();
+    let _ = parse_response(&frame, &limits);
+    let _ = parse::body_structure(&mut Parser::new(&frame, &limits));
+    let _ = parse::envelope(&mut Parser::new(&frame, &limits));
+    let _ = parse::date_time(&mut Parser::new(&frame, &limits));
+    let _ = parse::body_section(&mut Parser::new(&frame, &limits));
+    let _ = parse::number_list(&mut Parser::new(&frame, &limits));
+    let _ = parse::capabilities(&mut Parser::new(&frame, &limits));
+    let _ = parse::delimiter(&mut Parser::new(&frame, &limits));
+});

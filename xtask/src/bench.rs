@@ -1,0 +1,121 @@
+//! `cargo xtask bench [criterion arguments]`: runs the parsing benchmark
+//! (`client/benches/parse.rs`) and prints each measurement's throughput in
+//! MB/s with typed-imap's ratio to every other contender of its group.
+
+use std::collections::BTreeMap;
+
+use crate::shell::{cargo, run_streaming};
+use crate::TaskResult;
+
+/// The contender whose ratios are reported.
+const OURS: &str = "typed-imap";
+
+/// The middle estimate of a criterion `thrpt:` line, in MB/s (10^6 bytes).
+fn throughput_mb(line: &str) -> Option<f64> {
+    let inside = line.split_once("thrpt:")?.1.trim().trim_start_matches('[');
+    let fields: Vec<&str> = inside.split_whitespace().collect();
+    // [low unit mid unit high unit]
+    let (value, unit) = (fields.get(2)?, fields.get(3)?);
+    let value: f64 = value.parse().ok()?;
+    let scale = match *unit {
+        "B/s" => 1e-6,
+        "KiB/s" => 1024.0 / 1e6,
+        "MiB/s" => 1_048_576.0 / 1e6,
+        "GiB/s" => 1_073_741_824.0 / 1e6,
+        _ => return None,
+    };
+    Some(value * scale)
+}
+
+/// The benchmark id a criterion output line starts with, if any.
+fn benchmark_name(line: &str) -> Option<&str> {
+    if line.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let name = line.split_whitespace().next()?;
+    name.contains('/').then_some(name)
+}
+
+/// The other ids of `name`'s group: `name` with another contender in it.
+fn peers<'a>(name: &str, results: &'a BTreeMap<String, f64>) -> Vec<(&'a str, f64)> {
+    let Some((before, after)) = name.split_once(OURS) else {
+        return Vec::new();
+    };
+    results
+        .iter()
+        .filter(|(other, _)| {
+            other.as_str() != name && other.starts_with(before) && other.ends_with(after)
+        })
+        .map(|(other, mb)| (other.as_str(), *mb))
+        .collect()
+}
+
+/// Runs the benchmark and prints the summary table.
+pub fn run(args: &[String]) -> TaskResult {
+    let mut command = cargo();
+    command.args(["bench", "-p", "typed-imap", "--bench", "parse", "--"]);
+    command.args(args);
+    let mut results = BTreeMap::new();
+    let mut current: Option<String> = None;
+    run_streaming(command, |line| {
+        if let Some(name) = benchmark_name(line) {
+            current = Some(name.to_owned());
+        }
+        if let (Some(name), Some(mb)) = (&current, throughput_mb(line)) {
+            results.insert(name.clone(), mb);
+        }
+    })?;
+    println!("\nxtask bench: throughput (MB/s) and typed-imap's ratio to each");
+    for (name, mb) in &results {
+        println!("  {name:<45} {mb:>10.1} MB/s");
+        if name.contains(OURS) {
+            for (peer, peer_mb) in peers(name, &results) {
+                println!("      x{:.2} vs {peer}", mb / peer_mb);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throughput_line_reads_the_middle_estimate() {
+        let line = "                        thrpt:  [149.27 MiB/s 163.03 MiB/s 188.22 MiB/s]";
+        let mb = throughput_mb(line).unwrap();
+        assert!((mb - 163.03 * 1.048576).abs() < 1e-6);
+        assert!(throughput_mb("time: [1 ms 2 ms 3 ms]").is_none());
+    }
+
+    #[test]
+    fn names_start_unindented_lines_with_a_slash() {
+        assert_eq!(
+            benchmark_name("c_search/typed-imap/100000"),
+            Some("c_search/typed-imap/100000")
+        );
+        assert_eq!(
+            benchmark_name("status_10k/imap-proto   time: [1 ms]"),
+            Some("status_10k/imap-proto")
+        );
+        assert_eq!(benchmark_name("                        thrpt: [..]"), None);
+        assert_eq!(benchmark_name("Gnuplot not found"), None);
+    }
+
+    #[test]
+    fn peers_share_the_group_and_parameter() {
+        let results: BTreeMap<String, f64> = [
+            ("c_search/typed-imap/100", 3.0),
+            ("c_search/imap-proto/100", 1.0),
+            ("c_search/imap-proto/1000", 2.0),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        assert_eq!(
+            peers("c_search/typed-imap/100", &results),
+            [("c_search/imap-proto/100", 1.0)]
+        );
+    }
+}

@@ -35,7 +35,8 @@ fn item12_max_u64_announcement_is_refused_without_allocating() {
         framer.next_frame(),
         Err(FrameError::LiteralTooLarge { .. })
     ));
-    assert!(framer.buffer_capacity() < 4096);
+    // The framer's fixed growth block, nothing sized from the announcement.
+    assert!(framer.buffer_capacity() <= 256 * 1024);
 }
 
 #[test]

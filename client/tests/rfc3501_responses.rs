@@ -512,6 +512,18 @@ fn s6_4_5_body_sections() {
 }
 
 #[test]
+fn sequence_sets_parse_ranges_and_star() {
+    let set = with_parser("1:4,7,9:*", parse::sequence_set).unwrap();
+    assert_eq!(set.to_string(), "1:4,7,9:*");
+}
+
+#[test]
+fn empty_or_broken_sequence_set_is_refused() {
+    assert!(with_parser(" 1", parse::sequence_set).is_err());
+    assert!(with_parser("1:,2", parse::sequence_set).is_err());
+}
+
+#[test]
 fn mime_without_a_part_is_refused() {
     assert!(with_parser("[MIME]", parse::section).is_err());
 }

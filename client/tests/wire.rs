@@ -947,3 +947,61 @@ fn error_shows_control_bytes_escaped_and_long_arguments_shortened() {
     let err = command(PLAIN, "XATOM", |e| encode::raw(e, &"a\r\nb".to_owned())).unwrap_err();
     assert!(err.to_string().contains("\"a\\r\\nb\""), "{err}");
 }
+
+// ---- properties of the composite types ----
+
+fn search_arg() -> impl Strategy<Value = SearchArg> {
+    prop_oneof![
+        tricky_bytes().prop_map(SearchArg::AString),
+        any::<u32>().prop_map(SearchArg::Number),
+        any::<u64>().prop_map(SearchArg::Number64),
+        (1i32..=9999, 1u32..=12, 1u32..=28).prop_map(|(y, m, d)| SearchArg::Date(day(y, m, d))),
+        prop::collection::vec(any::<u32>(), 0..5)
+            .prop_map(|uids| SearchArg::SequenceSet(SequenceSet::from_uids(uids))),
+        "[a-zA-Z$\\\\ ()]{0,6}".prop_map(|s| SearchArg::Flag(Flag::from_server(&s))),
+    ]
+}
+
+fn search_tree() -> impl Strategy<Value = SearchKey> {
+    let leaf = (
+        prop::sample::select(vec!["SEEN", "FROM", "HEADER", "BAD NAME", ""]),
+        prop::collection::vec(search_arg(), 0..3),
+    )
+        .prop_map(|(name, args)| SearchKey::key(name, args));
+    leaf.prop_recursive(4, 32, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(SearchKey::And),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| a.or(b)),
+            inner.prop_map(SearchKey::not),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn any_search_tree_encodes_or_is_refused_without_breaking_lines(
+        key in search_tree(),
+        options in options(),
+    ) {
+        if let Ok(fragments) = command(options, "SEARCH", |e| encode::search_key(e, &key)) {
+            check_framing(&fragments)?;
+        }
+    }
+
+    #[test]
+    fn sequence_set_parser_never_panics(text in "[0-9:*,]{0,20}|\\PC{0,20}") {
+        if let Ok(set) = text.parse::<SequenceSet>() {
+            prop_assert!(set.check().is_ok());
+            prop_assert_eq!(set.to_string().parse::<SequenceSet>().unwrap(), set);
+        }
+    }
+
+    #[test]
+    fn flag_display_parses_back(text in "\\\\?[!-~]{1,10}") {
+        if let Ok(flag) = text.parse::<Flag>() {
+            prop_assert_eq!(flag.to_string().parse::<Flag>().unwrap(), flag.clone());
+            let out = command(PLAIN, "STORE 1 +FLAGS", |e| encode::flag(e, &flag));
+            prop_assert!(out.is_ok() || matches!(flag, Flag::Recent | Flag::MayCreate));
+        }
+    }
+}

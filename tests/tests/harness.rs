@@ -67,6 +67,21 @@ fn login_with_the_configured_password_succeeds_and_logout_says_bye() {
 }
 
 #[test]
+fn the_log_records_each_login_for_failure_reports() {
+    let server = Dovecot::start().unwrap();
+    login(&server, "bob");
+    // The log process writes asynchronously: give it a moment.
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    let mut log = server.log();
+    while !log.contains("Login: user=<bob>") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+        log = server.log();
+    }
+    assert!(log.contains("starting up for imap"), "{log}");
+    assert!(log.contains("Login: user=<bob>"), "{log}");
+}
+
+#[test]
 fn login_with_a_wrong_password_is_refused_with_authenticationfailed() {
     let server = Dovecot::start().unwrap();
     let (mut session, _) = RawSession::connect(server.plain_addr()).unwrap();

@@ -50,14 +50,21 @@ fn attribute(p: &mut Parser<'_>, fetch: &mut Fetch) -> Result<(), ParseError> {
         return Ok(());
     }
     p.sp()?;
-    match name.to_ascii_uppercase().as_str() {
-        "UID" => fetch.uid = Some(p.nz_number()?),
-        "RFC822.SIZE" => fetch.size = Some(p.number()?),
-        "FLAGS" => fetch.flags = parse::flag_list(p)?,
-        "INTERNALDATE" => fetch.internal_date = Some(parse::date_time(p)?),
-        "ENVELOPE" => fetch.envelope = Some(parse::envelope(p)?),
-        "BODYSTRUCTURE" | "BODY" => fetch.body_structure = Some(parse::body_structure(p)?),
-        _ => return Err(p.error("a known fetch attribute")),
+    let is = |wanted: &str| name.eq_ignore_ascii_case(wanted);
+    if is("UID") {
+        fetch.uid = Some(p.nz_number()?);
+    } else if is("RFC822.SIZE") {
+        fetch.size = Some(p.number()?);
+    } else if is("FLAGS") {
+        fetch.flags = parse::flag_list(p)?;
+    } else if is("INTERNALDATE") {
+        fetch.internal_date = Some(parse::date_time(p)?);
+    } else if is("ENVELOPE") {
+        fetch.envelope = Some(parse::envelope(p)?);
+    } else if is("BODYSTRUCTURE") || is("BODY") {
+        fetch.body_structure = Some(parse::body_structure(p)?);
+    } else {
+        return Err(p.error("a known fetch attribute"));
     }
     Ok(())
 }

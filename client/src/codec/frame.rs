@@ -22,6 +22,13 @@ use crate::codec::parse::{error_escape, Limits};
 /// How much [`Framer::read_from`] asks a reader for at once.
 const READ_CHUNK: usize = 64 * 1024;
 
+/// The least the buffer grows by when it is full. Growing in blocks keeps
+/// received bytes in place: when the buffer is full, the unfinished
+/// response at its end is moved to the front (or to a new block) once per
+/// block, not once per read. The block is fixed, never sized from an
+/// announced literal.
+const MIN_GROWTH: usize = 256 * 1024;
+
 /// Longest literal size RFC 3501 allows: a `number` is 32 bits.
 const MAX_LITERAL_SIZE: u64 = u32::MAX as u64;
 
@@ -164,13 +171,22 @@ impl Framer {
 
     /// Appends bytes received from the server.
     pub fn push(&mut self, data: &[u8]) {
+        self.make_room(data.len());
         self.buf.extend_from_slice(data);
+    }
+
+    /// Ensures room for `n` more bytes, growing by at least [`MIN_GROWTH`].
+    fn make_room(&mut self, n: usize) {
+        if self.buf.capacity() - self.buf.len() < n {
+            self.buf.reserve(n.max(MIN_GROWTH));
+        }
     }
 
     /// Reads once from `reader` straight into the buffer; returns what
     /// `read` returned (0 at end of stream).
     pub fn read_from(&mut self, reader: &mut impl Read) -> io::Result<usize> {
         let len = self.buf.len();
+        self.make_room(READ_CHUNK);
         self.buf.resize(len + READ_CHUNK, 0);
         let result = reader.read(self.buf.get_mut(len..).unwrap_or_default());
         let n = *result.as_ref().unwrap_or(&0);

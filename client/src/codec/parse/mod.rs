@@ -31,7 +31,7 @@ pub use parser::Parser;
 pub use section::{body_section, section};
 
 use crate::types::capability::Capability;
-use crate::types::{Flag, Mailbox};
+use crate::types::{Flag, Mailbox, SequenceSet};
 
 /// `atom`, owned.
 pub fn atom(p: &mut Parser<'_>) -> Result<String, ParseError> {
@@ -160,4 +160,16 @@ pub fn flag_list(p: &mut Parser<'_>) -> Result<Vec<Flag>, ParseError> {
 pub fn mailbox(p: &mut Parser<'_>) -> Result<Mailbox, ParseError> {
     let name = p.astring()?;
     Ok(Mailbox::from_wire(&name))
+}
+
+/// `sequence-set`: numbers, ranges and `*`, comma-separated (`1:4,7,9:*`),
+/// as in the UIDPLUS codes and ESEARCH results.
+pub fn sequence_set(p: &mut Parser<'_>) -> Result<SequenceSet, ParseError> {
+    let start = p.position();
+    let text = p.take_while(|b| b.is_ascii_digit() || matches!(b, b':' | b',' | b'*'));
+    // Only ASCII was taken, so this is UTF-8.
+    let text = std::str::from_utf8(&text).map_err(|_| p.error_at("sequence set", start))?;
+    text.parse().map_err(|e: crate::types::SequenceSetError| {
+        p.error_at(&format!("sequence set: {}", e.reason), start + e.offset)
+    })
 }

@@ -16,3 +16,8 @@ pub mod transport;
 pub mod types;
 
 pub use error::Error;
+pub mod command;
+mod generated;
+pub use bytes::Bytes;
+pub use chrono;
+pub use generated::*;

@@ -491,3 +491,51 @@ fn examine_reporting_read_only_is_no_error() {
     let done = completed(feed(&mut session, "* 1 EXISTS\r\n* 0 RECENT\r\n* FLAGS ()\r\n* OK [READ-ONLY] x\r\nA1 OK [READ-ONLY] examined\r\n"));
     assert!(done.into_result::<Examine>().unwrap().read_only);
 }
+
+/// An authenticator whose check of the server fails.
+struct Distrustful;
+
+impl crate::auth::Authenticator for Distrustful {
+    fn mechanism(&self) -> &str {
+        "X-MUTUAL"
+    }
+    fn respond(&mut self, _challenge: &[u8]) -> Result<Option<Vec<u8>>, crate::auth::AuthError> {
+        Err(crate::auth::AuthError::ServerNotVerified {
+            mechanism: "X-MUTUAL",
+            reason: "bad proof".into(),
+        })
+    }
+}
+
+#[test]
+fn client_side_sasl_failure_cancels_and_is_reported() {
+    let mut session = greeted("* OK [CAPABILITY IMAP4rev1] hi\r\n");
+    session
+        .authenticate(&Authenticate::new("X-MUTUAL"), Box::new(Distrustful))
+        .unwrap();
+    output(&mut session);
+    feed(&mut session, "+ cHJvb2Y=\r\n").unwrap();
+    assert_eq!(output(&mut session), "*\r\n");
+    let done = completed(feed(&mut session, "A1 BAD cancelled\r\n"));
+    let error = done.into_result::<Authenticate>().unwrap_err();
+    assert!(matches!(error, Error::Auth(_)), "{error}");
+    assert!(error.to_string().contains("bad proof"), "{error}");
+}
+
+#[test]
+fn literal_plus_learnt_before_starttls_is_forgotten() {
+    let mut session = ready();
+    session.send(&Starttls::new()).unwrap();
+    assert!(matches!(
+        feed(&mut session, "A1 OK begin\r\n").unwrap(),
+        Some(Event::StartTls(_))
+    ));
+    session.tls_established();
+    session.send(&Login::new("alice", "pw")).unwrap();
+    output(&mut session);
+    completed(feed(&mut session, "A2 OK [CAPABILITY IMAP4rev1] in\r\n"));
+    session
+        .send(&Append::new("INBOX", b"Hi\r\n".to_vec()))
+        .unwrap();
+    assert_eq!(output(&mut session), "A3 APPEND INBOX {4}\r\n");
+}

@@ -21,3 +21,5 @@ mod generated;
 pub use bytes::Bytes;
 pub use chrono;
 pub use generated::*;
+pub mod blocking;
+pub mod session;

@@ -246,6 +246,11 @@ impl Client {
         if let Some(done) = self.finished.remove(tag) {
             return Ok(done);
         }
+        if !self.session.in_flight().any(|running| running == tag) {
+            return Err(Error::InvalidArgument {
+                reason: format!("no command tagged {tag:?} is running"),
+            });
+        }
         let deadline = self
             .timeouts
             .command

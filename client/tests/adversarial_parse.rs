@@ -103,6 +103,45 @@ fn item13_default_maximum_literal_refuses_4gib() {
     );
 }
 
+#[test]
+fn item13_streamed_literal_goes_to_a_writer_with_constant_memory() {
+    use std::io::Write;
+    use typed_imap::codec::frame::Event;
+
+    let size = 16 << 20;
+    let mut framer = Framer::new(Limits::default());
+    framer.stream_literals_above(Some(64 * 1024));
+    framer.push(format!("* 1 FETCH (UID 9 BODY[] {{{size}}}\r\n").as_bytes());
+    let mut sink = std::io::sink();
+    let (mut written, mut largest_buffer, mut response) = (0usize, 0usize, None);
+    let read = vec![b'x'; 64 * 1024];
+    let mut remaining = size;
+    loop {
+        while let Some(event) = framer.next_event().unwrap() {
+            match event {
+                Event::LiteralChunk(chunk) => written += sink.write(&chunk).unwrap(),
+                Event::Response(frame) => response = Some(frame),
+                Event::LiteralStart { .. } | Event::LiteralEnd => {}
+            }
+        }
+        largest_buffer = largest_buffer.max(framer.buffer_capacity());
+        if remaining == 0 {
+            break;
+        }
+        let n = remaining.min(read.len());
+        framer.push(&read[..n]);
+        remaining -= n;
+        if remaining == 0 {
+            framer.push(b")\r\n");
+        }
+    }
+    assert_eq!(written, size);
+    assert!(largest_buffer < 1 << 20, "buffer grew to {largest_buffer}");
+    let response = response.expect("the response completes");
+    assert_eq!(&response[..], b"* 1 FETCH (UID 9 BODY[] {0}\r\n)\r\n");
+    assert!(parse_response(&response, &Limits::default()).is_ok());
+}
+
 // 14. A zero-length literal.
 
 #[test]

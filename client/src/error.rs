@@ -4,6 +4,7 @@
 use std::io;
 
 use crate::auth::AuthError;
+use crate::Code;
 
 /// Everything a command or a connection can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -15,9 +16,9 @@ pub enum Error {
     No {
         /// The command's wire name (`SELECT`).
         command: String,
-        /// The name of the response code, if the server sent one
-        /// (`AUTHENTICATIONFAILED`).
-        code: Option<String>,
+        /// The response code, if the server sent one (`[TRYCREATE]`,
+        /// `[AUTHENTICATIONFAILED]`).
+        code: Option<Code>,
         /// The server's text, lossily decoded.
         text: String,
     },
@@ -27,8 +28,8 @@ pub enum Error {
     Bad {
         /// The command's wire name.
         command: String,
-        /// The name of the response code, if any.
-        code: Option<String>,
+        /// The response code, if any.
+        code: Option<Code>,
         /// The server's text, lossily decoded.
         text: String,
     },
@@ -96,9 +97,9 @@ pub enum Error {
     Auth(#[from] AuthError),
 }
 
-fn code_suffix(code: &Option<String>) -> String {
+fn code_suffix(code: &Option<Code>) -> String {
     code.as_ref()
-        .map(|code| format!(" [{code}]"))
+        .map(|code| format!(" [{}]", code.name()))
         .unwrap_or_default()
 }
 
@@ -147,7 +148,10 @@ mod tests {
     fn no_names_command_code_and_text() {
         let error = Error::No {
             command: "LOGIN".into(),
-            code: Some("AUTHENTICATIONFAILED".into()),
+            code: Some(Code::Other(crate::response::RawCode {
+                name: "AUTHENTICATIONFAILED".into(),
+                arguments: None,
+            })),
             text: "Authentication failed.".into(),
         };
         assert_eq!(

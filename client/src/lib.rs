@@ -16,3 +16,10 @@ pub mod transport;
 pub mod types;
 
 pub use error::Error;
+pub mod command;
+mod generated;
+pub use bytes::Bytes;
+pub use chrono;
+pub use generated::*;
+pub mod blocking;
+pub mod session;

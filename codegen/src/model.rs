@@ -58,7 +58,6 @@ pub struct Runtime {
     pub raw_code: String,
     pub parse_data: String,
     pub parse_code: String,
-    pub raw_value: String,
     pub bytes: String,
     pub client: String,
     pub search_key: String,
@@ -66,12 +65,14 @@ pub struct Runtime {
     pub fetch_item: String,
     pub fetch_item_new: String,
     pub fetch_item_section: String,
+    pub fetch_section: String,
     pub fetch_items: String,
     pub fetch_macro: String,
     pub status_item: String,
     pub status_item_new: String,
     pub missing_argument: String,
     pub missing_response: String,
+    pub bad_response: String,
 }
 
 /// One spec file.

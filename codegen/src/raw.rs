@@ -44,7 +44,6 @@ pub(crate) struct Runtime {
     pub raw_code: Str,
     pub parse_data: Str,
     pub parse_code: Str,
-    pub raw_value: Str,
     pub bytes: Str,
     pub client: Str,
     pub search_key: Str,
@@ -52,12 +51,14 @@ pub(crate) struct Runtime {
     pub fetch_item: Str,
     pub fetch_item_new: Str,
     pub fetch_item_section: Str,
+    pub fetch_section: Str,
     pub fetch_items: Str,
     pub fetch_macro: Str,
     pub status_item: Str,
     pub status_item_new: Str,
     pub missing_argument: Str,
     pub missing_response: Str,
+    pub bad_response: Str,
 }
 
 /// `[[state]]` or `[[behaviour]]`: a kind the runtime knows.

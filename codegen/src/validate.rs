@@ -256,7 +256,6 @@ fn runtime(root: &str, source: &Source, raw: &raw::Runtime) -> Result<model::Run
         raw_code: p(&raw.raw_code)?,
         parse_data: p(&raw.parse_data)?,
         parse_code: p(&raw.parse_code)?,
-        raw_value: p(&raw.raw_value)?,
         bytes: p(&raw.bytes)?,
         client: p(&raw.client)?,
         search_key: p(&raw.search_key)?,
@@ -264,12 +263,14 @@ fn runtime(root: &str, source: &Source, raw: &raw::Runtime) -> Result<model::Run
         fetch_item: p(&raw.fetch_item)?,
         fetch_item_new: p(&raw.fetch_item_new)?,
         fetch_item_section: p(&raw.fetch_item_section)?,
+        fetch_section: p(&raw.fetch_section)?,
         fetch_items: p(&raw.fetch_items)?,
         fetch_macro: p(&raw.fetch_macro)?,
         status_item: p(&raw.status_item)?,
         status_item_new: p(&raw.status_item_new)?,
         missing_argument: p(&raw.missing_argument)?,
         missing_response: p(&raw.missing_response)?,
+        bad_response: p(&raw.bad_response)?,
     })
 }
 

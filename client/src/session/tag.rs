@@ -80,7 +80,10 @@ mod tests {
         for _ in 0..50 {
             let generator = TagGenerator::new();
             assert_eq!(generator.prefix().len(), 4);
-            assert!(generator.prefix().bytes().all(|b| (b'A'..=b'P').contains(&b)));
+            assert!(generator
+                .prefix()
+                .bytes()
+                .all(|b| (b'A'..=b'P').contains(&b)));
         }
     }
 

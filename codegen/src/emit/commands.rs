@@ -271,7 +271,8 @@ fn bind_value(model: &Model, r: &ResponseRef) -> TokenStream {
         return quote!();
     }
     let from_raw = format_ident!("{}", raw_parser_name(r));
-    quote!(let value = #from_raw(&raw)?;)
+    let bad_response = tok(&model.runtime.bad_response);
+    quote!(let value = #from_raw(&raw).map_err(|error| #bad_response(Self::NAME, error))?;)
 }
 
 /// The generated function that parses a downstream response out of raw data.

@@ -132,6 +132,7 @@ fn search_keys(model: &Model) -> Vec<Constructor> {
 fn fetch_items(model: &Model) -> Vec<Constructor> {
     let new = tok(&model.runtime.fetch_item_new);
     let section_new = tok(&model.runtime.fetch_item_section);
+    let fetch_section = tok(&model.runtime.fetch_section);
     model
         .fetch_atts
         .iter()
@@ -145,7 +146,7 @@ fn fetch_items(model: &Model) -> Vec<Constructor> {
                     let ty = tok(&section.rust);
                     Constructor {
                         docs,
-                        signature: quote!(fn #ident(section: impl Into<#ty>) -> Self),
+                        signature: quote!(fn #ident(section: impl Into<#ty>) -> #fetch_section),
                         body: quote!(#section_new(#name, section.into())),
                     }
                 }

@@ -29,7 +29,8 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
         let code = code_enum(model);
         let message = message(model);
         let status = status_attributes(model);
-        quote!(#data #code #message #status)
+        let raw = raw_value(model);
+        quote!(#data #code #message #status #raw)
     } else {
         let responses = model.responses.iter().map(|r| from_raw(model, r, false));
         let codes = model.codes.iter().map(|r| from_raw(model, r, true));
@@ -200,6 +201,28 @@ fn effect_arm(model: &Model, enum_name: &TokenStream, r: &Response) -> Option<To
     Some(quote!(#pattern => Some(#result),))
 }
 
+/// `fn name(&self) -> &str`: the wire name of the variant, or of the raw value.
+fn name_fn(enum_name: &TokenStream, items: &[Response], raw_field: TokenStream) -> TokenStream {
+    let arms = items.iter().map(|r| {
+        let variant = format_ident!("{}", r.variant);
+        let name = &r.name;
+        match &r.value {
+            Some(_) => quote!(#enum_name::#variant(_) => #name,),
+            None => quote!(#enum_name::#variant => #name,),
+        }
+    });
+    quote! {
+        /// The name as the spec writes it (`EXISTS`), or as the server
+        /// sent it for one no spec declares.
+        pub fn name(&self) -> &str {
+            match self {
+                #(#arms)*
+                #enum_name::Other(raw) => &raw.#raw_field,
+            }
+        }
+    }
+}
+
 fn data_enum(model: &Model) -> TokenStream {
     let rt = &model.runtime;
     let data = quote!(Data);
@@ -230,6 +253,7 @@ fn data_enum(model: &Model) -> TokenStream {
         .responses
         .iter()
         .filter_map(|r| effect_arm(model, &data, r));
+    let name_fn = name_fn(&data, &model.responses, quote!(keyword));
     quote! {
         /// Untagged data (`* ...`): one variant per response the specs declare.
         #[derive(Clone, Debug)]
@@ -248,6 +272,8 @@ fn data_enum(model: &Model) -> TokenStream {
         }
 
         impl Data {
+            #name_fn
+
             /// What the session does when it sees this data, if anything.
             #[allow(clippy::clone_on_copy)]
             pub fn effect(&self) -> Option<#effect> {
@@ -282,6 +308,7 @@ fn code_enum(model: &Model) -> TokenStream {
         .codes
         .iter()
         .filter_map(|r| effect_arm(model, &code, r));
+    let name_fn = name_fn(&code, &model.codes, quote!(name));
     quote! {
         /// A response code (`[...]` in a status response): one variant per
         /// code the specs declare.
@@ -300,6 +327,8 @@ fn code_enum(model: &Model) -> TokenStream {
         }
 
         impl Code {
+            #name_fn
+
             /// What the session does when it sees this code, if anything.
             #[allow(clippy::clone_on_copy)]
             pub fn effect(&self) -> Option<#effect> {
@@ -315,12 +344,7 @@ fn code_enum(model: &Model) -> TokenStream {
 /// `Message`: the attributes of one FETCH response.
 fn message(model: &Model) -> TokenStream {
     let rt = &model.runtime;
-    let (parser, parse_error, raw_value, bytes) = (
-        tok(&rt.parser),
-        tok(&rt.parse_error),
-        tok(&rt.raw_value),
-        tok(&rt.bytes),
-    );
+    let (parser, parse_error, bytes) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.bytes));
     let atts: Vec<_> = model
         .fetch_atts
         .iter()
@@ -391,7 +415,7 @@ fn message(model: &Model) -> TokenStream {
                 }
                 #(#plain)*
                 p.sp()?;
-                let value = #raw_value(p)?;
+                let value = raw_value(p)?;
                 self.extra.push((name.to_owned(), value));
                 Ok(())
             }
@@ -402,12 +426,7 @@ fn message(model: &Model) -> TokenStream {
 /// `StatusAttributes`: the values of a STATUS response.
 fn status_attributes(model: &Model) -> TokenStream {
     let rt = &model.runtime;
-    let (parser, parse_error, raw_value, bytes) = (
-        tok(&rt.parser),
-        tok(&rt.parse_error),
-        tok(&rt.raw_value),
-        tok(&rt.bytes),
-    );
+    let (parser, parse_error, bytes) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.bytes));
     let fields = model.status_atts.iter().map(|a| {
         let ident = tok(&a.ident);
         let ty = tok(&a.value.rust);
@@ -446,9 +465,36 @@ fn status_attributes(model: &Model) -> TokenStream {
                 let name = p.atom()?;
                 p.sp()?;
                 #(#reads)*
-                let value = #raw_value(p)?;
+                let value = raw_value(p)?;
                 self.extra.push((name.to_owned(), value));
                 Ok(())
+            }
+        }
+    }
+}
+
+/// `raw_value`: the bytes of one value of any shape, for the attributes of
+/// FETCH and STATUS that no spec declares (an extension's, arriving in a
+/// core response). Only grammar, no attribute: the shapes of RFC 3501's
+/// generic values.
+fn raw_value(model: &Model) -> TokenStream {
+    let rt = &model.runtime;
+    let (parser, parse_error, bytes) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.bytes));
+    quote! {
+        /// One value of any shape (atom, number, NIL, string, literal or a
+        /// parenthesised list of values), as the bytes it spans.
+        fn raw_value(p: &mut #parser<'_>) -> Result<#bytes, #parse_error> {
+            let start = p.position();
+            skip_value(p)?;
+            Ok(p.slice(start, p.position()))
+        }
+
+        /// Skips one value of any shape; lists count towards the nesting limit.
+        fn skip_value(p: &mut #parser<'_>) -> Result<(), #parse_error> {
+            match p.peek() {
+                Some(b'(') => p.list(skip_value).map(drop),
+                Some(b'"' | b'{' | b'~') => p.string8().map(drop),
+                _ => p.astring_atom().map(drop),
             }
         }
     }

@@ -1,0 +1,472 @@
+//! The blocking client: a thin loop over the sans-IO [`Session`] and a
+//! [`Connection`].
+//!
+//! ```no_run
+//! use typed_imap::blocking::Client;
+//!
+//! let mut imap = Client::connect_tls("imap.example.com")?;
+//! imap.login("alice", "secret")?;
+//! imap.logout()?;
+//! # Ok::<(), typed_imap::Error>(())
+//! ```
+
+mod raw;
+
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::time::Instant;
+
+pub use raw::Raw;
+
+use crate::auth::Authenticator;
+use crate::command::{Command, Completed, State};
+use crate::error::Error;
+use crate::response::StatusResponse;
+use crate::session::{Done, Event, MailboxState, Session, SessionOptions, Unsolicited};
+use crate::transport::{Connection, Timeouts, TlsConfig, IMAPS_PORT};
+use crate::types::Capability;
+use crate::Code;
+
+/// How much one read asks for.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// Settings of a [`Client`].
+#[derive(Clone, Debug, Default)]
+pub struct ClientOptions {
+    /// Network timeouts.
+    pub timeouts: Timeouts,
+    /// Session settings (limits, unsolicited record size, tag prefix).
+    pub session: SessionOptions,
+}
+
+/// A blocking IMAP client. Commands run one at a time with [`run`]
+/// (or the generated per-command methods); several can be pipelined with
+/// [`send`] and [`wait`].
+///
+/// [`run`]: Client::run
+/// [`send`]: Client::send
+/// [`wait`]: Client::wait
+#[derive(Debug)]
+pub struct Client {
+    connection: Option<Connection>,
+    session: Session,
+    host: String,
+    timeouts: Timeouts,
+    /// Completions of pipelined commands not claimed by `wait` yet.
+    finished: HashMap<String, Done>,
+    /// The TLS settings of a STARTTLS in progress.
+    pending_tls: Option<TlsConfig>,
+    buffer: Vec<u8>,
+}
+
+impl Client {
+    /// Connects over plain TCP (imaplib's `IMAP4(host, port)`) and reads the
+    /// greeting. Prefer [`connect_tls`](Self::connect_tls) or
+    /// [`connect_starttls`](Self::connect_starttls): on plain TCP passwords
+    /// travel in clear.
+    pub fn connect(host: &str, port: u16) -> Result<Self, Error> {
+        Client::connect_with(host, port, ClientOptions::default())
+    }
+
+    /// [`connect`](Self::connect) with options.
+    pub fn connect_with(host: &str, port: u16, options: ClientOptions) -> Result<Self, Error> {
+        let connection = Connection::tcp(host, port, &options.timeouts)?;
+        Client::from_connection(connection, host, options)
+    }
+
+    /// Connects with implicit TLS on port 993, trusting the webpki roots
+    /// (imaplib's `IMAP4_SSL`, but with the certificate verified).
+    pub fn connect_tls(host: &str) -> Result<Self, Error> {
+        Client::connect_tls_with(
+            host,
+            IMAPS_PORT,
+            &TlsConfig::default(),
+            ClientOptions::default(),
+        )
+    }
+
+    /// Connects with implicit TLS to `host:port` with `tls` settings.
+    pub fn connect_tls_with(
+        host: &str,
+        port: u16,
+        tls: &TlsConfig,
+        options: ClientOptions,
+    ) -> Result<Self, Error> {
+        let connection = Connection::tls(host, port, tls, &options.timeouts)?;
+        let mut client = Client::from_connection(connection, host, options)?;
+        client.session.set_tls(true);
+        Ok(client)
+    }
+
+    /// Connects over TCP and requires STARTTLS before anything else: a
+    /// server that does not offer it, refuses it, or greets with PREAUTH is
+    /// an error, never a fallback to plaintext.
+    pub fn connect_starttls(
+        host: &str,
+        port: u16,
+        tls: &TlsConfig,
+        options: ClientOptions,
+    ) -> Result<Self, Error> {
+        let connection = Connection::tcp(host, port, &options.timeouts)?;
+        let mut client = Client::from_connection(connection, host, options)?;
+        if client.session.state() != State::NotAuthenticated {
+            client.disconnect();
+            return Err(Error::tls(
+                "server greeted with PREAUTH: STARTTLS is impossible, refusing to continue in plaintext",
+            ));
+        }
+        client
+            .starttls_with(tls)
+            .inspect_err(|_| client.disconnect())?;
+        Ok(client)
+    }
+
+    /// Spawns `command` and speaks IMAP over its stdin and stdout
+    /// (imaplib's `IMAP4_stream`).
+    pub fn spawn(command: std::process::Command) -> Result<Self, Error> {
+        let connection = Connection::spawn(command)?;
+        Client::from_connection(connection, "localhost", ClientOptions::default())
+    }
+
+    /// A client over an open `connection` to `host`: reads the greeting.
+    pub fn from_connection(
+        connection: Connection,
+        host: &str,
+        options: ClientOptions,
+    ) -> Result<Self, Error> {
+        options.timeouts.validate()?;
+        let mut client = Client {
+            connection: Some(connection),
+            session: Session::new(options.session),
+            host: host.to_owned(),
+            timeouts: options.timeouts,
+            finished: HashMap::new(),
+            pending_tls: None,
+            buffer: vec![0; READ_CHUNK],
+        };
+        client.read_greeting()?;
+        Ok(client)
+    }
+
+    /// The session's state.
+    pub fn state(&self) -> State {
+        self.session.state()
+    }
+
+    /// The server's greeting (imaplib's `welcome`).
+    pub fn greeting(&self) -> Option<&StatusResponse<Code>> {
+        self.session.greeting()
+    }
+
+    /// The selected mailbox as last reported by the server.
+    pub fn mailbox(&self) -> Option<&MailboxState> {
+        self.session.mailbox()
+    }
+
+    /// The sans-IO session underneath.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The connection underneath (for its socket).
+    pub fn connection(&self) -> Option<&Connection> {
+        self.connection.as_ref()
+    }
+
+    /// Untagged responses no command claimed, oldest first (imaplib's
+    /// `untagged_responses`, in order and bounded).
+    pub fn unsolicited(&self) -> impl Iterator<Item = &Unsolicited> {
+        self.session.unsolicited()
+    }
+
+    /// Takes the recorded unsolicited responses.
+    pub fn take_unsolicited(&mut self) -> Vec<Unsolicited> {
+        self.session.take_unsolicited()
+    }
+
+    /// Removes and returns the most recent unsolicited response code named
+    /// `name` (imaplib's `response(code)`): `client.response("ALERT")`.
+    pub fn response(&mut self, name: &str) -> Option<Code> {
+        let recorded = self.session.take_unsolicited();
+        let mut found = None;
+        let mut kept = Vec::with_capacity(recorded.len());
+        for unsolicited in recorded.into_iter().rev() {
+            match unsolicited {
+                Unsolicited::Status(StatusResponse {
+                    code: Some(code), ..
+                }) if found.is_none() && code.name().eq_ignore_ascii_case(name) => {
+                    found = Some(code);
+                }
+                other => kept.push(other),
+            }
+        }
+        self.session.restore_unsolicited(kept.into_iter().rev());
+        found
+    }
+
+    /// The server's capabilities, asked with CAPABILITY when not known
+    /// (after STARTTLS or login).
+    pub fn capabilities(&mut self) -> Result<&[Capability], Error> {
+        if self.session.capabilities().is_none() {
+            self.run(crate::Capability::new())?;
+        }
+        Ok(self.session.capabilities().unwrap_or_default())
+    }
+
+    /// Whether the server advertises `name` (asking it if not known).
+    pub fn has_capability(&mut self, name: &str) -> Result<bool, Error> {
+        Ok(self
+            .capabilities()?
+            .iter()
+            .any(|capability| capability.is(name)))
+    }
+
+    /// Sends `command` and waits for its result.
+    pub fn run<C: Command>(&mut self, command: C) -> Result<C::Output, Error> {
+        let tag = self.send(&command)?;
+        self.wait(&tag)?.into_result::<C>()
+    }
+
+    /// Sends `command` without waiting (pipelining); returns its tag for
+    /// [`wait`](Self::wait).
+    pub fn send<C: Command>(&mut self, command: &C) -> Result<String, Error> {
+        let tag = self.session.send(command)?;
+        self.flush()?;
+        Ok(tag)
+    }
+
+    /// Waits for the completion of the command tagged `tag`.
+    pub fn wait(&mut self, tag: &str) -> Result<Done, Error> {
+        if let Some(done) = self.finished.remove(tag) {
+            return Ok(done);
+        }
+        let deadline = self
+            .timeouts
+            .command
+            .map(|timeout| Instant::now() + timeout);
+        loop {
+            while let Some(event) = self.session.poll()? {
+                if let Some(done) = self.handle(event)? {
+                    if done.tag == tag {
+                        return Ok(done);
+                    }
+                    self.finished.insert(done.tag.clone(), done);
+                }
+            }
+            self.flush()?;
+            self.fill(deadline)?;
+        }
+    }
+
+    /// Sends a command given as text (imaplib's `xatom`): `name` and the
+    /// caller's arguments, written as they are.
+    pub fn raw(&mut self, name: &str, arguments: &str) -> Result<Completed, Error> {
+        self.run(Raw::new(name, arguments))
+    }
+
+    /// A UID command given as text (imaplib's `uid(command, args)`).
+    pub fn uid(&mut self, name: &str, arguments: &str) -> Result<Completed, Error> {
+        self.run(Raw::uid(name, arguments))
+    }
+
+    /// LOGIN with `user` and `password` (the password always quoted or a
+    /// literal, never an atom).
+    pub fn login(&mut self, user: &str, password: &str) -> Result<(), Error> {
+        self.run(crate::Login::new(user, crate::types::Secret::new(password)))
+            .map(drop)
+    }
+
+    /// AUTHENTICATE with `authenticator` (imaplib's `authenticate`); the
+    /// initial response goes on the command line when the server has
+    /// SASL-IR.
+    pub fn authenticate(
+        &mut self,
+        authenticator: impl Authenticator + Send + 'static,
+    ) -> Result<(), Error> {
+        if self.session.capabilities().is_none() {
+            self.capabilities()?;
+        }
+        let command = crate::Authenticate::new(authenticator.mechanism().to_owned());
+        let tag = self
+            .session
+            .authenticate(&command, Box::new(authenticator))?;
+        self.flush()?;
+        self.wait(&tag)?
+            .into_result::<crate::Authenticate>()
+            .map(drop)
+    }
+
+    /// STARTTLS with the webpki roots; see [`starttls_with`](Self::starttls_with).
+    pub fn starttls(&mut self) -> Result<(), Error> {
+        self.starttls_with(&TlsConfig::default())
+    }
+
+    /// Upgrades the connection with STARTTLS, then asks the capabilities
+    /// again. Refused when TLS is already on or the server does not
+    /// advertise STARTTLS. Any failure leaves the connection closed.
+    pub fn starttls_with(&mut self, tls: &TlsConfig) -> Result<(), Error> {
+        if self.session.is_tls() {
+            return Err(Error::InvalidArgument {
+                reason: "STARTTLS on a connection that already uses TLS".into(),
+            });
+        }
+        if !self.has_capability("STARTTLS")? {
+            return Err(Error::MissingCapability {
+                command: "STARTTLS".into(),
+                capability: "STARTTLS".into(),
+            });
+        }
+        self.pending_tls = Some(tls.clone());
+        let result = self.run(crate::Starttls::new());
+        self.pending_tls = None;
+        result?;
+        self.capabilities().map(drop)
+    }
+
+    /// LOGOUT: the server says BYE and closes; the connection is closed.
+    pub fn logout(&mut self) -> Result<(), Error> {
+        let result = self.run(crate::Logout::new()).map(drop);
+        self.disconnect();
+        result
+    }
+
+    /// Closes the connection without LOGOUT.
+    pub fn disconnect(&mut self) {
+        if let Some(mut connection) = self.connection.take() {
+            // Closing a connection that may already be gone.
+            let _ = connection.shutdown();
+        }
+        self.session.set_broken("connection closed by the client");
+    }
+
+    fn read_greeting(&mut self) -> Result<(), Error> {
+        let deadline = self
+            .timeouts
+            .command
+            .map(|timeout| Instant::now() + timeout);
+        loop {
+            if let Some(event) = self.session.poll()? {
+                return match event {
+                    Event::Greeting(_) => Ok(()),
+                    _ => Err(Error::protocol("expected the greeting")),
+                };
+            }
+            self.fill(deadline)?;
+        }
+    }
+
+    /// Acts on transport changes; returns a completion.
+    fn handle(&mut self, event: Event) -> Result<Option<Done>, Error> {
+        match event {
+            Event::Completed(done) => Ok(Some(done)),
+            Event::StartTls(done) => {
+                self.start_tls()?;
+                Ok(Some(done))
+            }
+            Event::Compress(_) => {
+                self.disconnect();
+                Err(Error::protocol(
+                    "COMPRESS is not supported by the blocking client yet",
+                ))
+            }
+            Event::Greeting(_) => Err(Error::protocol("a second greeting")),
+            Event::IdleStarted => Ok(None),
+        }
+    }
+
+    fn start_tls(&mut self) -> Result<(), Error> {
+        let config = self.pending_tls.clone().unwrap_or_default();
+        let Some(connection) = self.connection.take() else {
+            return Err(Error::Closed {
+                reason: "connection already closed".into(),
+            });
+        };
+        match connection.upgrade(&self.host, &config) {
+            Ok(upgraded) => {
+                self.connection = Some(upgraded);
+                self.session.tls_established();
+                Ok(())
+            }
+            Err(error) => {
+                self.session
+                    .set_broken(format!("TLS handshake after STARTTLS failed: {error}"));
+                Err(error)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> Result<(), Error> {
+        let output = self.session.take_output();
+        if output.is_empty() {
+            return Ok(());
+        }
+        let connection = self.connection_mut()?;
+        let result = connection
+            .write_all(&output)
+            .and_then(|()| connection.flush());
+        result.map_err(|error| self.io_failed(error))
+    }
+
+    /// Reads once into the session. EOF and I/O errors break the session.
+    fn fill(&mut self, deadline: Option<Instant>) -> Result<(), Error> {
+        let read_timeout = match deadline {
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    let error = io::Error::new(io::ErrorKind::TimedOut, "command timeout elapsed");
+                    return Err(self.io_failed(error));
+                }
+                Some(self.timeouts.read.map_or(left, |read| read.min(left)))
+            }
+            None => self.timeouts.read,
+        };
+        let connection = self.connection.as_mut().ok_or_else(|| Error::Closed {
+            reason: "connection closed".into(),
+        })?;
+        connection.set_read_timeout(read_timeout)?;
+        match connection.read(&mut self.buffer) {
+            Ok(0) => {
+                let reason = if self.session.has_buffered_input() {
+                    "connection closed in the middle of a response"
+                } else {
+                    "connection closed by the server"
+                };
+                self.session.set_broken(reason);
+                Err(Error::Closed {
+                    reason: reason.into(),
+                })
+            }
+            Ok(n) => {
+                let received = self.buffer.get(..n).unwrap_or_default();
+                self.session.receive(received);
+                Ok(())
+            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => Ok(()),
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                // Sockets report an elapsed timeout as WouldBlock on Unix.
+                let which = match deadline {
+                    Some(deadline) if Instant::now() >= deadline => "command timeout elapsed",
+                    _ => "read timeout elapsed: the server sent nothing",
+                };
+                Err(self.io_failed(io::Error::new(io::ErrorKind::TimedOut, which)))
+            }
+            Err(error) => Err(self.io_failed(error)),
+        }
+    }
+
+    fn connection_mut(&mut self) -> Result<&mut Connection, Error> {
+        self.connection.as_mut().ok_or_else(|| Error::Closed {
+            reason: "connection closed".into(),
+        })
+    }
+
+    fn io_failed(&mut self, error: io::Error) -> Error {
+        self.session.set_broken(format!("I/O error: {error}"));
+        Error::from_tls_io(error)
+    }
+}

@@ -1,0 +1,143 @@
+//! The `Command` trait every generated builder implements, and the kinds
+//! the session knows: connection states, behaviours and effects.
+//!
+//! No command is named here: `spec/imap4rev1.toml` (and each extension's
+//! file) declares which states a command is allowed in, the state it
+//! enters, its behaviour, the untagged responses it collects and how its
+//! output is assembled; `spec/types.toml` lists the kinds below, and the
+//! generator refuses a spec that names one this module lacks.
+
+use crate::codec::encode::{EncodeError, Encoder};
+use crate::codec::parse::ParseError;
+use crate::response::Status;
+use crate::types::{Capability, Flag};
+use crate::{Code, Data, Error};
+
+/// The connection states of RFC 3501 section 3.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum State {
+    /// Connected, not yet logged in.
+    NotAuthenticated,
+    /// Logged in, no mailbox selected.
+    Authenticated,
+    /// A mailbox is selected.
+    Selected,
+    /// The connection is being closed.
+    Logout,
+}
+
+/// What a command needs beyond request, untagged data and tagged
+/// completion. The session handles each kind; specs pick one per command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Behaviour {
+    /// Request, untagged data, tagged completion.
+    Plain,
+    /// A SASL exchange: continuation requests answered by an authenticator.
+    Authenticate,
+    /// After the tagged OK, the transport becomes TLS; capabilities are
+    /// forgotten.
+    StartTls,
+    /// Untagged data streams after a continuation request until `DONE`.
+    Idle,
+    /// An untagged BYE is expected, then the connection closes.
+    Logout,
+    /// After the tagged OK, both directions are compressed.
+    Compress,
+}
+
+/// A command: a generated builder (`Select::new("INBOX")`) or a
+/// hand-written one, sent by the session.
+pub trait Command {
+    /// What the command returns once the server accepted it.
+    type Output;
+    /// The wire name (`UID FETCH`).
+    const NAME: &'static str;
+    /// The states the command may be sent in.
+    const STATES: &'static [State];
+    /// The state entered on a tagged OK.
+    const ON_OK: Option<State>;
+    /// The state entered on a tagged NO (a failed SELECT leaves none
+    /// selected).
+    const ON_NO: Option<State>;
+    /// How the session drives it.
+    const BEHAVIOUR: Behaviour;
+    /// The capability the server must advertise (extensions).
+    const CAPABILITY: Option<&'static str>;
+
+    /// Writes the name and the arguments: no tag, no CRLF.
+    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError>;
+
+    /// Whether this untagged data is part of the command's result
+    /// (otherwise the session keeps it as unsolicited).
+    fn wants(data: &Data) -> bool;
+
+    /// Assembles the output from what the command collected; called only
+    /// after a tagged OK.
+    fn output(done: Completed) -> Result<Self::Output, Error>;
+}
+
+/// What a command collected by the time it completed.
+#[derive(Clone, Debug)]
+pub struct Completed {
+    /// The status of the tagged completion.
+    pub status: Status,
+    /// The untagged data the command wanted, in the order received.
+    pub data: Vec<Data>,
+    /// The response codes of the untagged status responses received while
+    /// the command ran and of its tagged completion, in order.
+    pub codes: Vec<Code>,
+}
+
+/// What the session does with an untagged response or a response code,
+/// declared in the spec with `effect = "..."`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Replace the known capabilities.
+    Capabilities(Vec<Capability>),
+    /// The selected mailbox holds this many messages.
+    Exists(u32),
+    /// This many messages have `\Recent`.
+    Recent(u32),
+    /// The message with this sequence number is gone; later ones move down.
+    Expunge(u32),
+    /// The flags defined in the selected mailbox.
+    Flags(Vec<Flag>),
+    /// The flags the client can change permanently.
+    PermanentFlags(Vec<Flag>),
+    /// The UID validity of the selected mailbox.
+    UidValidity(u32),
+    /// The next UID of the selected mailbox.
+    UidNext(u32),
+    /// The sequence number of the first unseen message.
+    Unseen(u32),
+    /// The selected mailbox is read-only.
+    ReadOnly,
+    /// The selected mailbox is read-write.
+    ReadWrite,
+    /// The status response's text is an alert the user must see.
+    Alert,
+}
+
+/// A required argument given with a setter was not set
+/// (`Fetch::new(set)` without `.items(..)`): nothing is sent.
+pub fn missing_argument(command: &'static str, argument: &'static str) -> EncodeError {
+    EncodeError::Invalid {
+        what: argument,
+        value: String::new(),
+        reason: format!("{command} needs its `{argument}` argument, which was not set"),
+    }
+}
+
+/// A response the command's output needs did not come before the tagged
+/// OK (`SELECT` without `* n EXISTS`).
+pub fn missing_response(command: &'static str, response: &'static str) -> Error {
+    Error::protocol(format!(
+        "{command} completed without the `{response}` response its result needs"
+    ))
+}
+
+/// Untagged data of a downstream spec, kept raw by the runtime, did not
+/// parse when the command's output was assembled.
+pub fn bad_response(command: &'static str, error: ParseError) -> Error {
+    Error::protocol(format!("{command}: a response did not parse: {error}"))
+}

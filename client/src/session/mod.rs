@@ -1,0 +1,888 @@
+//! The sans-IO IMAP session: bytes in, events out, no I/O inside.
+//!
+//! The session knows the rules every command follows (tags, states,
+//! synchronising literals, continuation requests, routing of untagged data)
+//! and the behaviours of a few kinds ([`Behaviour`]): it knows no command by
+//! name. A driver (the blocking [`Client`](crate::blocking::Client), later an
+//! async one) writes what [`Session::take_output`] returns, feeds what it
+//! reads to [`Session::receive`] and handles what [`Session::poll`] returns.
+//!
+//! ```text
+//! send(command) ──► take_output() ──► socket ──► receive(bytes) ──► poll()
+//!                                                              Event::Completed
+//! ```
+
+mod mailbox;
+mod outbound;
+mod tag;
+
+use std::collections::VecDeque;
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use bytes::Bytes;
+
+use crate::auth::Authenticator;
+use crate::codec::encode::{EncodeOptions, Encoder, Fragment};
+use crate::codec::frame::Framer;
+use crate::codec::parse::Limits;
+use crate::command::{Behaviour, Command, Completed, Effect, State};
+use crate::error::Error;
+use crate::response::{parse_response_as, Continuation, Response, Status, StatusResponse};
+use crate::types::Capability;
+use crate::{Code, Data};
+
+pub use mailbox::MailboxState;
+use outbound::Outbound;
+pub use tag::{int2ap, TagGenerator};
+
+/// Settings of a session.
+#[derive(Clone, Debug)]
+pub struct SessionOptions {
+    /// Bounds on what one response may make the client hold.
+    pub limits: Limits,
+    /// Most unsolicited responses kept; the oldest go first.
+    pub max_unsolicited: usize,
+    /// The tag prefix; random (imaplib style) when `None`.
+    pub tag_prefix: Option<String>,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            limits: Limits::default(),
+            max_unsolicited: 10_000,
+            tag_prefix: None,
+        }
+    }
+}
+
+/// What the session tells its driver.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event {
+    /// The server's greeting (OK or PREAUTH); the state is set from it.
+    Greeting(StatusResponse<Code>),
+    /// A command completed (tagged OK, NO or BAD).
+    Completed(Done),
+    /// STARTTLS succeeded (its completion is inside): the driver must
+    /// start TLS now, then call [`Session::tls_established`].
+    StartTls(Done),
+    /// COMPRESS succeeded (its completion is inside): the driver must
+    /// compress both directions now.
+    Compress(Done),
+    /// IDLE is running (the server sent `+`); end it with
+    /// [`Session::idle_done`].
+    IdleStarted,
+}
+
+/// A completed command: its tagged response and what it gathered.
+#[derive(Debug)]
+pub struct Done {
+    /// The command's tag.
+    pub tag: String,
+    /// The command's wire name (`UID FETCH`).
+    pub command: &'static str,
+    /// Status, untagged data routed to the command, and response codes.
+    pub completed: Completed,
+    /// The tagged response (status, code and text).
+    pub response: StatusResponse<Code>,
+    /// The selected mailbox went from read-write to read-only while the
+    /// command ran (imaplib's `readonly`).
+    pub became_read_only: bool,
+}
+
+impl Done {
+    /// The command's result: `output` of the completed data on OK, the NO
+    /// or BAD as an error.
+    pub fn into_result<C: Command>(self) -> Result<C::Output, Error> {
+        let text = String::from_utf8_lossy(&self.response.text).into_owned();
+        let code = self.response.code;
+        match self.response.status {
+            Status::Ok if self.became_read_only => Err(Error::ReadOnly {
+                text: format!("the mailbox became read-only during {}", self.command),
+            }),
+            Status::Ok => C::output(self.completed),
+            Status::No => Err(Error::No {
+                command: self.command.to_owned(),
+                code,
+                text,
+            }),
+            _ => Err(Error::Bad {
+                command: self.command.to_owned(),
+                code,
+                text,
+            }),
+        }
+    }
+}
+
+/// A command sent and not yet completed.
+struct Pending {
+    tag: String,
+    name: &'static str,
+    behaviour: Behaviour,
+    on_ok: Option<State>,
+    on_no: Option<State>,
+    wants: fn(&Data) -> bool,
+    data: Vec<Data>,
+    codes: Vec<Code>,
+    /// AUTHENTICATE only: the SASL side of the exchange.
+    authenticator: Option<Box<dyn Authenticator + Send>>,
+    /// AUTHENTICATE only: the initial response not sent yet (no SASL-IR).
+    initial_response: Option<Vec<u8>>,
+    /// IDLE only: the server's `+` came.
+    idling: bool,
+    /// The session's count of capability updates when this was sent.
+    capabilities_seen: u64,
+    /// The selected mailbox turned read-only while this ran.
+    became_read_only: bool,
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pending")
+            .field("tag", &self.tag)
+            .field("name", &self.name)
+            .field("behaviour", &self.behaviour)
+            .field("data", &self.data.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// An untagged response no running command claimed.
+// Not boxed: callers match on the data inside (`Unsolicited::Data(Data::Exists(n))`).
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug)]
+pub enum Unsolicited {
+    /// Untagged data (`* 3 EXPUNGE`).
+    Data(Data),
+    /// An untagged status response (`* OK [ALERT] ...`, `* BYE ...`).
+    Status(StatusResponse<Code>),
+}
+
+/// One IMAP connection's protocol state, without I/O.
+#[derive(Debug)]
+pub struct Session {
+    options: SessionOptions,
+    state: State,
+    greeted: bool,
+    greeting: Option<StatusResponse<Code>>,
+    tags: TagGenerator,
+    framer: Framer,
+    outbound: Outbound,
+    in_flight: VecDeque<Pending>,
+    capabilities: Option<Vec<Capability>>,
+    /// How many times capabilities were received.
+    capabilities_seen: u64,
+    mailbox: Option<MailboxState>,
+    unsolicited: VecDeque<Unsolicited>,
+    dropped_unsolicited: u64,
+    /// STARTTLS succeeded and the driver has not started TLS yet.
+    tls_pending: bool,
+    tls: bool,
+    /// Set once the connection can no longer be used.
+    broken: Option<String>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new(SessionOptions::default())
+    }
+}
+
+impl Session {
+    /// A session waiting for the server's greeting.
+    pub fn new(options: SessionOptions) -> Self {
+        let tags = match &options.tag_prefix {
+            Some(prefix) => TagGenerator::with_prefix(prefix.clone()),
+            None => TagGenerator::new(),
+        };
+        Session {
+            framer: Framer::new(options.limits.clone()),
+            options,
+            state: State::NotAuthenticated,
+            greeted: false,
+            greeting: None,
+            tags,
+            outbound: Outbound::default(),
+            in_flight: VecDeque::new(),
+            capabilities: None,
+            capabilities_seen: 0,
+            mailbox: None,
+            unsolicited: VecDeque::new(),
+            dropped_unsolicited: 0,
+            tls_pending: false,
+            tls: false,
+            broken: None,
+        }
+    }
+
+    /// The session's state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// The greeting, once received.
+    pub fn greeting(&self) -> Option<&StatusResponse<Code>> {
+        self.greeting.as_ref()
+    }
+
+    /// The server's capabilities, `None` while unknown (before a CAPABILITY
+    /// response, and again after STARTTLS or authentication).
+    pub fn capabilities(&self) -> Option<&[Capability]> {
+        self.capabilities.as_deref()
+    }
+
+    /// Whether the server advertised `name` (case-insensitive).
+    pub fn has_capability(&self, name: &str) -> bool {
+        self.capabilities
+            .as_deref()
+            .is_some_and(|capabilities| capabilities.iter().any(|capability| capability.is(name)))
+    }
+
+    /// The selected mailbox, in state selected.
+    pub fn mailbox(&self) -> Option<&MailboxState> {
+        self.mailbox.as_ref()
+    }
+
+    /// Whether the session runs over TLS (as told by the driver).
+    pub fn is_tls(&self) -> bool {
+        self.tls
+    }
+
+    /// Tells the session its transport is encrypted from the start
+    /// (implicit TLS).
+    pub fn set_tls(&mut self, tls: bool) {
+        self.tls = tls;
+    }
+
+    /// Why the connection can no longer be used, if it cannot.
+    pub fn broken(&self) -> Option<&str> {
+        self.broken.as_deref()
+    }
+
+    /// Tags of the commands sent and not completed, oldest first.
+    pub fn in_flight(&self) -> impl Iterator<Item = &str> {
+        self.in_flight.iter().map(|pending| pending.tag.as_str())
+    }
+
+    /// The unsolicited responses kept so far, oldest first.
+    pub fn unsolicited(&self) -> impl Iterator<Item = &Unsolicited> {
+        self.unsolicited.iter()
+    }
+
+    /// Takes the unsolicited responses kept so far.
+    pub fn take_unsolicited(&mut self) -> Vec<Unsolicited> {
+        self.unsolicited.drain(..).collect()
+    }
+
+    /// Puts back unsolicited responses (oldest first) taken with
+    /// [`take_unsolicited`](Self::take_unsolicited), before any recorded
+    /// since.
+    pub fn restore_unsolicited(&mut self, kept: impl DoubleEndedIterator<Item = Unsolicited>) {
+        for unsolicited in kept.rev() {
+            self.unsolicited.push_front(unsolicited);
+        }
+    }
+
+    /// How many unsolicited responses were dropped because the record was
+    /// full.
+    pub fn dropped_unsolicited(&self) -> u64 {
+        self.dropped_unsolicited
+    }
+
+    /// Bytes the driver must write now.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        self.outbound.take()
+    }
+
+    /// Whether bytes wait to be written.
+    pub fn has_output(&self) -> bool {
+        self.outbound.has_ready()
+    }
+
+    /// Bytes read from the server.
+    pub fn receive(&mut self, bytes: &[u8]) {
+        self.framer.push(bytes);
+    }
+
+    /// Whether the framer holds bytes not yet handed out (a partial
+    /// response).
+    pub fn has_buffered_input(&self) -> bool {
+        self.framer.buffered() > 0
+    }
+
+    /// Checks and encodes `command` and queues it; returns its tag. Nothing
+    /// is queued when it is refused.
+    pub fn send<C: Command>(&mut self, command: &C) -> Result<String, Error> {
+        let fragments = self.prepare(command)?;
+        Ok(self.queue(command, fragments, None))
+    }
+
+    /// Sends an `AUTHENTICATE` command (behaviour `Authenticate`),
+    /// answering the server's challenges with `authenticator`. With SASL-IR
+    /// advertised, the initial response travels on the command line.
+    pub fn authenticate<C: Command>(
+        &mut self,
+        command: &C,
+        mut authenticator: Box<dyn Authenticator + Send>,
+    ) -> Result<String, Error> {
+        if !matches!(C::BEHAVIOUR, Behaviour::Authenticate) {
+            return Err(Error::InvalidArgument {
+                reason: format!("{} is not an authentication command", C::NAME),
+            });
+        }
+        let mut fragments = self.prepare(command)?;
+        let initial = authenticator.initial_response();
+        let pending_initial = match initial {
+            Some(response) if self.has_capability("SASL-IR") => {
+                append_to_line(&mut fragments, &initial_response_argument(&response));
+                None
+            }
+            other => other,
+        };
+        let tag = self.queue(command, fragments, Some(authenticator));
+        if let Some(pending) = self.in_flight.back_mut() {
+            pending.initial_response = pending_initial;
+        }
+        Ok(tag)
+    }
+
+    /// Ends a running IDLE (writes `DONE`). Returns false when no IDLE runs.
+    pub fn idle_done(&mut self) -> bool {
+        let idling = self
+            .in_flight
+            .iter_mut()
+            .find(|pending| matches!(pending.behaviour, Behaviour::Idle) && pending.idling);
+        match idling {
+            Some(pending) => {
+                pending.idling = false;
+                self.outbound.push_raw(b"DONE\r\n");
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The driver started TLS after [`Event::StartTls`]: capabilities must
+    /// be asked again (what came before TLS is not trusted).
+    pub fn tls_established(&mut self) {
+        self.tls_pending = false;
+        self.tls = true;
+        self.capabilities = None;
+    }
+
+    /// Marks the connection broken (the driver saw EOF or an I/O error).
+    pub fn set_broken(&mut self, reason: impl Into<String>) {
+        if self.broken.is_none() {
+            self.broken = Some(reason.into());
+        }
+    }
+
+    /// Processes what was received, up to the next event. `Ok(None)` when
+    /// more bytes are needed. An error makes the session broken.
+    pub fn poll(&mut self) -> Result<Option<Event>, Error> {
+        if let Some(reason) = &self.broken {
+            return Err(Error::Closed {
+                reason: reason.clone(),
+            });
+        }
+        loop {
+            if self.tls_pending {
+                return Ok(None);
+            }
+            let frame = match self.framer.next_frame() {
+                Ok(Some(frame)) => frame,
+                Ok(None) => return Ok(None),
+                Err(error) => return Err(self.fail(Error::protocol(error.to_string()))),
+            };
+            let response = match parse_response_as::<Data, Code>(&frame, &self.options.limits) {
+                Ok(response) => response,
+                Err(error) => return Err(self.fail(Error::protocol(error.to_string()))),
+            };
+            match self.handle(response) {
+                Ok(Some(event)) => return Ok(Some(event)),
+                Ok(None) => {}
+                Err(error) => return Err(self.fail(error)),
+            }
+        }
+    }
+
+    fn fail(&mut self, error: Error) -> Error {
+        if error.is_fatal() {
+            self.set_broken(error.to_string());
+        }
+        error
+    }
+
+    /// The checks made before anything is sent, then the encoding.
+    fn prepare<C: Command>(&self, command: &C) -> Result<Vec<Fragment>, Error> {
+        if let Some(reason) = &self.broken {
+            return Err(Error::Closed {
+                reason: reason.clone(),
+            });
+        }
+        if !self.greeted {
+            return Err(Error::protocol(format!(
+                "{} sent before the server's greeting",
+                C::NAME
+            )));
+        }
+        if !C::STATES.contains(&self.state) {
+            return Err(Error::State {
+                command: C::NAME.to_owned(),
+                state: state_name(self.state).to_owned(),
+                allowed: C::STATES
+                    .iter()
+                    .map(|state| state_name(*state))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        if let Some(capability) = C::CAPABILITY {
+            if !self.has_capability(capability) {
+                return Err(Error::MissingCapability {
+                    command: C::NAME.to_owned(),
+                    capability: capability.to_owned(),
+                });
+            }
+        }
+        if let Some(exclusive) = self
+            .in_flight
+            .iter()
+            .find(|pending| is_exclusive(pending.behaviour))
+        {
+            return Err(Error::InvalidArgument {
+                reason: format!("{} cannot be sent while {} runs", C::NAME, exclusive.name),
+            });
+        }
+        if is_exclusive(C::BEHAVIOUR) && !self.in_flight.is_empty() {
+            return Err(Error::InvalidArgument {
+                reason: format!("{} cannot be pipelined behind other commands", C::NAME),
+            });
+        }
+        let mut encoder = Encoder::new(self.encode_options());
+        command
+            .encode(&mut encoder)
+            .map_err(|error| Error::InvalidArgument {
+                reason: format!("{}: {error}", C::NAME),
+            })?;
+        Ok(encoder.finish())
+    }
+
+    fn encode_options(&self) -> EncodeOptions {
+        EncodeOptions {
+            // LITERAL+ learnt before TLS is forgotten with the rest.
+            literal_plus: self.has_capability("LITERAL+"),
+            literal_minus: self.has_capability("LITERAL-"),
+            utf8: false,
+        }
+    }
+
+    fn queue<C: Command>(
+        &mut self,
+        _command: &C,
+        mut fragments: Vec<Fragment>,
+        authenticator: Option<Box<dyn Authenticator + Send>>,
+    ) -> String {
+        let tag = self.tags.next_tag();
+        prepend_tag(&mut fragments, &tag);
+        tracing::debug!(tag = %tag, command = C::NAME, "sending");
+        if C::ON_OK == Some(State::Selected) {
+            // The untagged data of SELECT/EXAMINE describes the new mailbox.
+            self.mailbox = Some(MailboxState::default());
+        }
+        self.outbound.push(&tag, fragments);
+        self.in_flight.push_back(Pending {
+            tag: tag.clone(),
+            name: C::NAME,
+            behaviour: C::BEHAVIOUR,
+            on_ok: C::ON_OK,
+            on_no: C::ON_NO,
+            wants: C::wants,
+            data: Vec::new(),
+            codes: Vec::new(),
+            authenticator,
+            initial_response: None,
+            idling: false,
+            capabilities_seen: self.capabilities_seen,
+            became_read_only: false,
+        });
+        tag
+    }
+
+    fn handle(&mut self, response: Response<Data, Code>) -> Result<Option<Event>, Error> {
+        if !self.greeted {
+            return self.greeting_response(response).map(Some);
+        }
+        match response {
+            Response::Data(data) => {
+                self.data(data);
+                Ok(None)
+            }
+            Response::Status(status) => self.untagged_status(status),
+            Response::Continuation(continuation) => self.continuation(continuation),
+            Response::Tagged { tag, status } => self.tagged(tag, status),
+        }
+    }
+
+    /// RFC 3501 section 7.1: the greeting is an untagged OK, PREAUTH or BYE.
+    fn greeting_response(&mut self, response: Response<Data, Code>) -> Result<Event, Error> {
+        let Response::Status(status) = response else {
+            return Err(Error::protocol(
+                "expected the greeting (`* OK`, `* PREAUTH` or `* BYE`), got another response",
+            ));
+        };
+        match status.status {
+            Status::Ok => self.state = State::NotAuthenticated,
+            Status::PreAuth => self.state = State::Authenticated,
+            Status::Bye => {
+                return Err(Error::Closed {
+                    reason: format!("greeting BYE: {}", String::from_utf8_lossy(&status.text)),
+                })
+            }
+            other => {
+                return Err(Error::protocol(format!(
+                    "expected OK, PREAUTH or BYE in the greeting, got {other:?}"
+                )))
+            }
+        }
+        self.greeted = true;
+        if let Some(code) = &status.code {
+            self.apply_code(code);
+        }
+        self.greeting = Some(status.clone());
+        Ok(Event::Greeting(status))
+    }
+
+    /// Whether untagged responses must be ignored: before TLS is up on a
+    /// STARTTLS connection, an attacker may have written them.
+    fn untrusted(&self) -> bool {
+        self.in_flight
+            .iter()
+            .any(|pending| matches!(pending.behaviour, Behaviour::StartTls))
+    }
+
+    fn data(&mut self, data: Data) {
+        if self.untrusted() {
+            tracing::debug!("untagged data during STARTTLS ignored");
+            return;
+        }
+        if let Some(effect) = data.effect() {
+            self.apply(effect);
+        }
+        let claimant = self
+            .in_flight
+            .iter_mut()
+            .find(|pending| (pending.wants)(&data));
+        match claimant {
+            Some(pending) => pending.data.push(data),
+            None => self.record(Unsolicited::Data(data)),
+        }
+    }
+
+    fn untagged_status(&mut self, status: StatusResponse<Code>) -> Result<Option<Event>, Error> {
+        if status.status == Status::Bye {
+            return self.bye(status);
+        }
+        if self.untrusted() {
+            tracing::debug!("untagged status during STARTTLS ignored");
+            return Ok(None);
+        }
+        if let Some(code) = &status.code {
+            self.apply_code(code);
+            if let Some(pending) = self.in_flight.front_mut() {
+                pending.codes.push(code.clone());
+                return Ok(None);
+            }
+        }
+        self.record(Unsolicited::Status(status));
+        Ok(None)
+    }
+
+    /// `* BYE`: expected during LOGOUT, the end of the connection otherwise.
+    fn bye(&mut self, status: StatusResponse<Code>) -> Result<Option<Event>, Error> {
+        let logging_out = self
+            .in_flight
+            .iter()
+            .any(|pending| matches!(pending.behaviour, Behaviour::Logout));
+        if logging_out {
+            self.state = State::Logout;
+            self.record(Unsolicited::Status(status));
+            return Ok(None);
+        }
+        let reason = if self.untrusted() {
+            // Text sent before TLS is not shown as if the server said it.
+            "BYE before TLS was established".to_owned()
+        } else {
+            format!("BYE {}", String::from_utf8_lossy(&status.text))
+        };
+        self.state = State::Logout;
+        Err(Error::Closed { reason })
+    }
+
+    fn continuation(&mut self, continuation: Continuation<Code>) -> Result<Option<Event>, Error> {
+        if self.outbound.continuation() {
+            return Ok(None);
+        }
+        let Some(pending) = self.in_flight.front_mut() else {
+            return Err(Error::protocol(
+                "continuation request `+` while no command runs",
+            ));
+        };
+        match pending.behaviour {
+            Behaviour::Authenticate if !self.outbound.has_unsent(&pending.tag) => {
+                let answer = sasl_answer(pending, &continuation.text)?;
+                self.outbound.push_raw(&answer);
+                Ok(None)
+            }
+            Behaviour::Idle if !pending.idling => {
+                pending.idling = true;
+                Ok(Some(Event::IdleStarted))
+            }
+            _ => Err(Error::protocol(format!(
+                "continuation request `+` while {} waits for none",
+                pending.name
+            ))),
+        }
+    }
+
+    fn tagged(
+        &mut self,
+        tag: String,
+        status: StatusResponse<Code>,
+    ) -> Result<Option<Event>, Error> {
+        let Some(index) = self.in_flight.iter().position(|pending| pending.tag == tag) else {
+            return Err(Error::protocol(format!(
+                "tagged response for {tag:?}, a tag not in flight (in flight: {})",
+                self.in_flight().collect::<Vec<_>>().join(", ")
+            )));
+        };
+        if status.status == Status::Ok && self.outbound.has_unsent(&tag) {
+            return Err(Error::protocol(format!(
+                "tagged OK for {tag} before the command was fully sent"
+            )));
+        }
+        let Some(mut pending) = self.in_flight.remove(index) else {
+            return Err(Error::protocol(format!("tag {tag} vanished")));
+        };
+        self.outbound.cancel(&tag);
+        if let Some(code) = &status.code {
+            if !matches!(pending.behaviour, Behaviour::StartTls) {
+                self.apply_code(code);
+            }
+            pending.codes.push(code.clone());
+        }
+        let upgrade = self.complete(&mut pending, &status)?;
+        let done = Done {
+            tag,
+            command: pending.name,
+            completed: Completed {
+                status: status.status,
+                data: pending.data,
+                codes: pending.codes,
+            },
+            response: status,
+            became_read_only: pending.became_read_only,
+        };
+        Ok(Some(match upgrade {
+            Some(Upgrade::Tls) => Event::StartTls(done),
+            Some(Upgrade::Compress) => Event::Compress(done),
+            None => Event::Completed(done),
+        }))
+    }
+
+    /// State changes and behaviours on completion. Returns the transport
+    /// change the driver must make, if any (STARTTLS, COMPRESS).
+    fn complete(
+        &mut self,
+        pending: &mut Pending,
+        status: &StatusResponse<Code>,
+    ) -> Result<Option<Upgrade>, Error> {
+        let next = match status.status {
+            Status::Ok => pending.on_ok,
+            Status::No => pending.on_no,
+            _ => None,
+        };
+        if status.status == Status::Ok
+            && self.state == State::NotAuthenticated
+            && next == Some(State::Authenticated)
+            && pending.capabilities_seen == self.capabilities_seen
+        {
+            // Servers change their capabilities on login; when the command
+            // brought none, what was known before must be asked again.
+            self.capabilities = None;
+        }
+        if let Some(next) = next {
+            self.state = next;
+            if next != State::Selected {
+                self.mailbox = None;
+            }
+        }
+        if status.status != Status::Ok {
+            return Ok(None);
+        }
+        match pending.behaviour {
+            Behaviour::Authenticate => {
+                if let Some(authenticator) = pending.authenticator.as_mut() {
+                    // The server accepted; a mechanism with mutual
+                    // authentication must have seen the server's proof.
+                    authenticator.complete().map_err(|error| {
+                        Error::protocol(format!("server accepted AUTHENTICATE but {error}"))
+                    })?;
+                }
+                Ok(None)
+            }
+            Behaviour::StartTls => {
+                if self.has_buffered_input() {
+                    return Err(Error::protocol(
+                        "bytes after the STARTTLS OK arrived before TLS started (possible injection)",
+                    ));
+                }
+                self.capabilities = None;
+                self.tls_pending = true;
+                Ok(Some(Upgrade::Tls))
+            }
+            Behaviour::Compress => Ok(Some(Upgrade::Compress)),
+            Behaviour::Logout => {
+                self.state = State::Logout;
+                Ok(None)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn record(&mut self, unsolicited: Unsolicited) {
+        if self.options.max_unsolicited == 0 {
+            self.dropped_unsolicited += 1;
+            return;
+        }
+        while self.unsolicited.len() >= self.options.max_unsolicited {
+            self.unsolicited.pop_front();
+            self.dropped_unsolicited += 1;
+        }
+        self.unsolicited.push_back(unsolicited);
+    }
+
+    fn apply_code(&mut self, code: &Code) {
+        if let Some(effect) = code.effect() {
+            self.apply(effect);
+        }
+    }
+
+    /// Keeps capabilities and the selected mailbox current.
+    fn apply(&mut self, effect: Effect) {
+        if let Effect::Capabilities(capabilities) = effect {
+            self.capabilities = Some(capabilities);
+            self.capabilities_seen += 1;
+            return;
+        }
+        if let Some(mailbox) = self.mailbox.as_mut() {
+            // Not news while SELECT/EXAMINE runs: that is how they report
+            // the mode.
+            let selecting = self
+                .in_flight
+                .iter()
+                .any(|pending| pending.on_ok == Some(State::Selected));
+            if effect == Effect::ReadOnly && !mailbox.read_only && !selecting {
+                if let Some(pending) = self.in_flight.front_mut() {
+                    pending.became_read_only = true;
+                }
+            }
+            mailbox::apply(mailbox, effect);
+        }
+    }
+}
+
+/// A change of transport a completed command asks of the driver.
+enum Upgrade {
+    Tls,
+    Compress,
+}
+
+/// Commands after which nothing else may be sent until they complete.
+fn is_exclusive(behaviour: Behaviour) -> bool {
+    matches!(
+        behaviour,
+        Behaviour::StartTls | Behaviour::Authenticate | Behaviour::Idle | Behaviour::Compress
+    )
+}
+
+/// The state's name as error messages show it.
+pub fn state_name(state: State) -> &'static str {
+    match state {
+        State::NotAuthenticated => "not authenticated",
+        State::Authenticated => "authenticated",
+        State::Selected => "selected",
+        State::Logout => "logout",
+    }
+}
+
+/// Puts `tag SP` before the first line.
+fn prepend_tag(fragments: &mut [Fragment], tag: &str) {
+    if let Some(Fragment::Line(line)) = fragments.first_mut() {
+        let mut tagged = Vec::with_capacity(tag.len() + 1 + line.len());
+        tagged.extend_from_slice(tag.as_bytes());
+        tagged.push(b' ');
+        tagged.extend_from_slice(line);
+        *line = tagged;
+    }
+}
+
+/// Appends `SP argument` to the last line, before its CRLF.
+fn append_to_line(fragments: &mut [Fragment], argument: &[u8]) {
+    if let Some(Fragment::Line(line)) = fragments.last_mut() {
+        let crlf = line.ends_with(b"\r\n");
+        if crlf {
+            line.truncate(line.len() - 2);
+        }
+        line.push(b' ');
+        line.extend_from_slice(argument);
+        line.extend_from_slice(b"\r\n");
+    }
+}
+
+/// RFC 4959: the initial response in base64, `=` when empty.
+fn initial_response_argument(response: &[u8]) -> Vec<u8> {
+    if response.is_empty() {
+        b"=".to_vec()
+    } else {
+        BASE64.encode(response).into_bytes()
+    }
+}
+
+/// The line answering a SASL challenge: base64 of the authenticator's
+/// answer, or `*` to cancel.
+fn sasl_answer(pending: &mut Pending, challenge: &Bytes) -> Result<Vec<u8>, Error> {
+    let answer = match pending.initial_response.take() {
+        Some(initial) => Some(initial),
+        None => {
+            let decoded = BASE64.decode(challenge.trim_ascii()).map_err(|_| {
+                Error::protocol(format!(
+                    "AUTHENTICATE challenge is not base64: {:?}",
+                    String::from_utf8_lossy(challenge)
+                ))
+            })?;
+            match pending.authenticator.as_mut() {
+                Some(authenticator) => match authenticator.respond(&decoded) {
+                    Ok(answer) => answer,
+                    Err(error) => {
+                        tracing::debug!(%error, "SASL exchange cancelled by the client");
+                        None
+                    }
+                },
+                None => None,
+            }
+        }
+    };
+    let mut line = match answer {
+        Some(answer) => BASE64.encode(answer).into_bytes(),
+        None => b"*".to_vec(),
+    };
+    line.extend_from_slice(b"\r\n");
+    Ok(line)
+}
+
+#[cfg(test)]
+mod tests;

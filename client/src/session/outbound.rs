@@ -1,0 +1,183 @@
+//! What the session has to write: the fragments of every command sent,
+//! held back at each synchronising literal until the server's `+`.
+
+use std::collections::VecDeque;
+
+use crate::codec::encode::Fragment;
+
+/// One fragment and the tag of the command it belongs to.
+#[derive(Debug)]
+struct Queued {
+    tag: String,
+    fragment: Fragment,
+}
+
+/// The write side of the session.
+///
+/// Fragments leave in order: a synchronising literal blocks everything
+/// after it (the rest of its command and any pipelined command) until a
+/// continuation request releases it, so two commands never interleave.
+#[derive(Debug, Default)]
+pub(super) struct Outbound {
+    queue: VecDeque<Queued>,
+    /// The tag whose synchronising literal waits for `+`.
+    waiting: Option<String>,
+    /// Bytes ready to be written.
+    ready: Vec<u8>,
+}
+
+impl Outbound {
+    /// Queues a command's fragments (the first line already tagged).
+    pub(super) fn push(&mut self, tag: &str, fragments: Vec<Fragment>) {
+        self.queue
+            .extend(fragments.into_iter().map(|fragment| Queued {
+                tag: tag.to_owned(),
+                fragment,
+            }));
+        self.pump();
+    }
+
+    /// Bytes that answer a continuation request (SASL responses, `DONE`):
+    /// they go out at once.
+    pub(super) fn push_raw(&mut self, bytes: &[u8]) {
+        self.ready.extend_from_slice(bytes);
+    }
+
+    /// The tag waiting for a continuation request, if any.
+    #[cfg(test)]
+    pub(super) fn waiting(&self) -> Option<&str> {
+        self.waiting.as_deref()
+    }
+
+    /// A continuation request arrived: releases the literal it was for.
+    /// Returns false when no literal was waiting.
+    pub(super) fn continuation(&mut self) -> bool {
+        if self.waiting.take().is_none() {
+            return false;
+        }
+        if let Some(Queued {
+            fragment: Fragment::Literal { data, .. },
+            ..
+        }) = self.queue.pop_front()
+        {
+            self.ready.extend_from_slice(&data);
+        }
+        self.pump();
+        true
+    }
+
+    /// The command `tag` completed: what is left of it is never sent (a
+    /// tagged NO instead of `+` sends nothing more).
+    pub(super) fn cancel(&mut self, tag: &str) {
+        self.queue.retain(|queued| queued.tag != tag);
+        if self.waiting.as_deref() == Some(tag) {
+            self.waiting = None;
+        }
+        self.pump();
+    }
+
+    /// Whether part of `tag` is still unsent.
+    pub(super) fn has_unsent(&self, tag: &str) -> bool {
+        self.queue.iter().any(|queued| queued.tag == tag)
+    }
+
+    /// Takes the bytes ready to be written.
+    pub(super) fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.ready)
+    }
+
+    /// Whether bytes are ready to be written.
+    pub(super) fn has_ready(&self) -> bool {
+        !self.ready.is_empty()
+    }
+
+    /// Moves fragments to `ready` up to the next synchronising literal.
+    fn pump(&mut self) {
+        while self.waiting.is_none() {
+            let Some(front) = self.queue.front() else {
+                break;
+            };
+            if let Fragment::Literal { sync: true, .. } = front.fragment {
+                self.waiting = Some(front.tag.clone());
+                break;
+            }
+            if let Some(queued) = self.queue.pop_front() {
+                match queued.fragment {
+                    Fragment::Line(bytes) => self.ready.extend_from_slice(&bytes),
+                    Fragment::Literal { data, .. } => self.ready.extend_from_slice(&data),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn append_fragments() -> Vec<Fragment> {
+        vec![
+            Fragment::Line(b"A1 APPEND INBOX {5}\r\n".to_vec()),
+            Fragment::Literal {
+                data: b"hello".to_vec(),
+                sync: true,
+            },
+            Fragment::Line(b"\r\n".to_vec()),
+        ]
+    }
+
+    #[test]
+    fn synchronising_literal_waits_for_continuation() {
+        let mut out = Outbound::default();
+        out.push("A1", append_fragments());
+        assert_eq!(out.take(), b"A1 APPEND INBOX {5}\r\n");
+        assert_eq!(out.waiting(), Some("A1"));
+        assert!(out.continuation());
+        assert_eq!(out.take(), b"hello\r\n");
+        assert!(!out.has_unsent("A1"));
+    }
+
+    #[test]
+    fn tagged_no_instead_of_continuation_sends_nothing_more() {
+        let mut out = Outbound::default();
+        out.push("A1", append_fragments());
+        out.take();
+        out.cancel("A1");
+        assert!(out.take().is_empty());
+        assert_eq!(out.waiting(), None);
+    }
+
+    #[test]
+    fn non_synchronising_literal_goes_at_once() {
+        let mut out = Outbound::default();
+        out.push(
+            "A1",
+            vec![
+                Fragment::Line(b"A1 LOGIN {1+}\r\n".to_vec()),
+                Fragment::Literal {
+                    data: b"x".to_vec(),
+                    sync: false,
+                },
+                Fragment::Line(b" y\r\n".to_vec()),
+            ],
+        );
+        assert_eq!(out.take(), b"A1 LOGIN {1+}\r\nx y\r\n");
+    }
+
+    #[test]
+    fn pipelined_command_waits_behind_a_literal() {
+        let mut out = Outbound::default();
+        out.push("A1", append_fragments());
+        out.push("A2", vec![Fragment::Line(b"A2 NOOP\r\n".to_vec())]);
+        assert_eq!(out.take(), b"A1 APPEND INBOX {5}\r\n");
+        assert!(out.has_unsent("A2"));
+        out.continuation();
+        assert_eq!(out.take(), b"hello\r\nA2 NOOP\r\n");
+    }
+
+    #[test]
+    fn continuation_without_waiting_literal_is_refused() {
+        let mut out = Outbound::default();
+        assert!(!out.continuation());
+    }
+}

@@ -1,0 +1,493 @@
+//! The session's rules, byte for byte, without any I/O.
+
+use super::*;
+use crate::auth::{FnAuthenticator, Plain};
+use crate::{Append, Authenticate, Examine, List, Login, Logout, Noop, Select, Starttls};
+
+fn session() -> Session {
+    Session::new(SessionOptions {
+        tag_prefix: Some("A".into()),
+        ..SessionOptions::default()
+    })
+}
+
+/// A session greeted with `greeting` (a whole line).
+fn greeted(greeting: &str) -> Session {
+    let mut session = session();
+    session.receive(greeting.as_bytes());
+    match session.poll() {
+        Ok(Some(Event::Greeting(_))) => session,
+        other => panic!("expected the greeting, got {other:?}"),
+    }
+}
+
+fn ready() -> Session {
+    greeted("* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR STARTTLS AUTH=PLAIN] hi\r\n")
+}
+
+fn logged_in() -> Session {
+    greeted("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n")
+}
+
+fn output(session: &mut Session) -> String {
+    String::from_utf8(session.take_output()).unwrap()
+}
+
+/// Feeds `bytes` and polls until an event or the need for more input.
+fn feed(session: &mut Session, bytes: &str) -> Result<Option<Event>, Error> {
+    session.receive(bytes.as_bytes());
+    session.poll()
+}
+
+fn completed(event: Result<Option<Event>, Error>) -> Done {
+    match event {
+        Ok(Some(Event::Completed(done))) => done,
+        other => panic!("expected a completion, got {other:?}"),
+    }
+}
+
+#[test]
+fn greeting_ok_means_not_authenticated_with_its_capabilities() {
+    let session = ready();
+    assert_eq!(session.state(), State::NotAuthenticated);
+    assert!(session.has_capability("STARTTLS"));
+    assert!(session.has_capability("literal+"));
+}
+
+#[test]
+fn greeting_preauth_means_authenticated() {
+    assert_eq!(logged_in().state(), State::Authenticated);
+}
+
+#[test]
+fn greeting_bye_is_a_closed_error() {
+    let mut session = session();
+    let error = feed(&mut session, "* BYE too busy\r\n").unwrap_err();
+    assert!(matches!(error, Error::Closed { .. }), "{error}");
+}
+
+#[test]
+fn tagged_greeting_is_a_protocol_error() {
+    let mut session = session();
+    let error = feed(&mut session, "A1 OK hello\r\n").unwrap_err();
+    assert!(matches!(error, Error::Protocol { .. }), "{error}");
+    assert!(session.broken().is_some());
+}
+
+#[test]
+fn garbage_greeting_is_a_protocol_error() {
+    let mut session = session();
+    assert!(feed(&mut session, "HTTP/1.1 400 Bad Request\r\n").is_err());
+}
+
+#[test]
+fn command_before_greeting_is_refused() {
+    let mut session = session();
+    assert!(session.send(&Noop::new()).is_err());
+    assert!(session.take_output().is_empty());
+}
+
+#[test]
+fn command_in_wrong_state_is_refused_with_allowed_states() {
+    let mut session = ready();
+    let error = session.send(&Select::new("INBOX")).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "SELECT is not allowed in state not authenticated; allowed in: authenticated, selected"
+    );
+    assert!(session.take_output().is_empty());
+}
+
+#[test]
+fn tags_are_prefix_and_counter() {
+    let mut session = ready();
+    assert_eq!(session.send(&Noop::new()).unwrap(), "A1");
+    assert_eq!(session.send(&Noop::new()).unwrap(), "A2");
+    assert_eq!(output(&mut session), "A1 NOOP\r\nA2 NOOP\r\n");
+}
+
+#[test]
+fn tagged_ok_completes_the_command() {
+    let mut session = ready();
+    session.send(&Noop::new()).unwrap();
+    let done = completed(feed(&mut session, "A1 OK done\r\n"));
+    assert_eq!(done.tag, "A1");
+    assert_eq!(done.command, "NOOP");
+    assert!(done.into_result::<Noop>().is_ok());
+}
+
+#[test]
+fn tagged_no_is_an_error_with_code_and_text() {
+    let mut session = ready();
+    session.send(&Login::new("alice", "wrong")).unwrap();
+    let done = completed(feed(
+        &mut session,
+        "A1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n",
+    ));
+    let error = done.into_result::<Login>().unwrap_err();
+    assert!(
+        matches!(&error, Error::No { code: Some(Code::Other(raw)), .. } if raw.name == "AUTHENTICATIONFAILED"),
+        "{error:?}"
+    );
+    assert_eq!(session.state(), State::NotAuthenticated);
+}
+
+#[test]
+fn login_ok_enters_authenticated_and_reads_capabilities_from_its_code() {
+    let mut session = ready();
+    session.send(&Login::new("alice", "pw")).unwrap();
+    completed(feed(
+        &mut session,
+        "A1 OK [CAPABILITY IMAP4rev1 MOVE] Logged in\r\n",
+    ));
+    assert_eq!(session.state(), State::Authenticated);
+    assert!(session.has_capability("MOVE"));
+}
+
+#[test]
+fn login_ok_without_capabilities_forgets_the_old_ones() {
+    let mut session = ready();
+    session.send(&Login::new("alice", "pw")).unwrap();
+    completed(feed(&mut session, "A1 OK Logged in\r\n"));
+    assert_eq!(session.capabilities(), None);
+}
+
+#[test]
+fn failed_login_keeps_the_capabilities() {
+    let mut session = ready();
+    session.send(&Login::new("alice", "pw")).unwrap();
+    completed(feed(&mut session, "A1 NO wrong\r\n"));
+    assert!(session.has_capability("AUTH=PLAIN"));
+}
+
+#[test]
+fn pipelined_commands_get_their_own_untagged_data() {
+    let mut session = logged_in();
+    let list = session.send(&List::new("", "*")).unwrap();
+    let examine = session.send(&Examine::new("INBOX")).unwrap();
+    assert_eq!(
+        output(&mut session),
+        "A1 LIST \"\" *\r\nA2 EXAMINE INBOX\r\n"
+    );
+    session.receive(
+        b"* LIST () \"/\" INBOX\r\n* LIST () \"/\" Sent\r\nA1 OK listed\r\n\
+          * 4 EXISTS\r\n* 0 RECENT\r\n* FLAGS (\\Seen)\r\n* OK [UIDVALIDITY 9] ok\r\n\
+          A2 OK [READ-ONLY] examined\r\n",
+    );
+    let first = completed(session.poll());
+    assert_eq!(first.tag, list);
+    assert_eq!(first.completed.data.len(), 2);
+    let second = completed(session.poll());
+    assert_eq!(second.tag, examine);
+    let selected = second.into_result::<Examine>().unwrap();
+    assert_eq!(selected.exists, 4);
+    assert_eq!(session.state(), State::Selected);
+    let mailbox = session.mailbox().unwrap();
+    assert_eq!(
+        (mailbox.exists, mailbox.uid_validity, mailbox.read_only),
+        (4, Some(9), true)
+    );
+}
+
+#[test]
+fn unsolicited_expunge_and_exists_are_recorded_and_applied() {
+    let mut session = logged_in();
+    session.send(&Select::new("INBOX")).unwrap();
+    completed(feed(
+        &mut session,
+        "* 3 EXISTS\r\n* 0 RECENT\r\n* FLAGS ()\r\nA1 OK [READ-WRITE] ok\r\n",
+    ));
+    session.send(&Noop::new()).unwrap();
+    completed(feed(
+        &mut session,
+        "* 2 EXPUNGE\r\n* 5 EXISTS\r\nA2 OK done\r\n",
+    ));
+    assert_eq!(session.mailbox().unwrap().exists, 5);
+    let kinds: Vec<_> = session
+        .unsolicited()
+        .map(|u| match u {
+            Unsolicited::Data(Data::Expunge(n)) => format!("EXPUNGE {n}"),
+            Unsolicited::Data(Data::Exists(n)) => format!("EXISTS {n}"),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(kinds, ["EXPUNGE 2", "EXISTS 5"]);
+}
+
+#[test]
+fn unsolicited_record_is_bounded_oldest_dropped() {
+    let mut session = Session::new(SessionOptions {
+        max_unsolicited: 2,
+        tag_prefix: Some("A".into()),
+        ..SessionOptions::default()
+    });
+    feed(&mut session, "* PREAUTH hi\r\n").unwrap();
+    session.send(&Noop::new()).unwrap();
+    completed(feed(
+        &mut session,
+        "* 1 EXISTS\r\n* 2 EXISTS\r\n* 3 EXISTS\r\nA1 OK\r\n",
+    ));
+    assert_eq!(session.unsolicited().count(), 2);
+    assert_eq!(session.dropped_unsolicited(), 1);
+    assert!(matches!(
+        session.unsolicited().next(),
+        Some(Unsolicited::Data(Data::Exists(2)))
+    ));
+}
+
+#[test]
+fn unknown_tag_breaks_the_session() {
+    let mut session = ready();
+    session.send(&Noop::new()).unwrap();
+    let error = feed(&mut session, "ZZ9 OK what\r\n").unwrap_err();
+    assert!(matches!(error, Error::Protocol { .. }), "{error}");
+    assert!(session.broken().is_some());
+    assert!(session.send(&Noop::new()).is_err());
+}
+
+#[test]
+fn already_completed_tag_breaks_the_session() {
+    let mut session = ready();
+    session.send(&Noop::new()).unwrap();
+    completed(feed(&mut session, "A1 OK\r\n"));
+    assert!(feed(&mut session, "A1 OK again\r\n").is_err());
+}
+
+#[test]
+fn continuation_nobody_waits_for_is_a_protocol_error() {
+    let mut session = ready();
+    session.send(&Noop::new()).unwrap();
+    let error = feed(&mut session, "+ go ahead\r\n").unwrap_err();
+    assert!(matches!(error, Error::Protocol { .. }), "{error}");
+}
+
+#[test]
+fn synchronising_literal_waits_for_continuation() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
+    session
+        .send(&Append::new("INBOX", b"Hi\r\n".to_vec()))
+        .unwrap();
+    assert_eq!(output(&mut session), "A1 APPEND INBOX {4}\r\n");
+    assert!(feed(&mut session, "+ Ready\r\n").unwrap().is_none());
+    assert_eq!(output(&mut session), "Hi\r\n\r\n");
+    completed(feed(&mut session, "A1 OK appended\r\n"));
+}
+
+#[test]
+fn tagged_no_instead_of_continuation_sends_nothing_more() {
+    let mut session = logged_in();
+    session
+        .send(&Append::new("INBOX", b"Hi\r\n".to_vec()))
+        .unwrap();
+    output(&mut session);
+    let done = completed(feed(&mut session, "A1 NO [TRYCREATE] no mailbox\r\n"));
+    assert!(done.into_result::<Append>().is_err());
+    assert!(session.take_output().is_empty());
+}
+
+#[test]
+fn literal_plus_sends_at_once() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+] hi\r\n");
+    session
+        .send(&Append::new("INBOX", b"Hi\r\n".to_vec()))
+        .unwrap();
+    assert_eq!(output(&mut session), "A1 APPEND INBOX {4+}\r\nHi\r\n\r\n");
+}
+
+#[test]
+fn tagged_ok_before_the_command_was_sent_is_a_protocol_error() {
+    let mut session = logged_in();
+    session
+        .send(&Append::new("INBOX", b"Hi\r\n".to_vec()))
+        .unwrap();
+    output(&mut session);
+    let error = feed(&mut session, "A1 OK appended without data\r\n").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("before the command was fully sent"),
+        "{error}"
+    );
+}
+
+#[test]
+fn bye_outside_logout_closes_the_session() {
+    let mut session = ready();
+    session.send(&Noop::new()).unwrap();
+    let error = feed(&mut session, "* BYE shutting down\r\n").unwrap_err();
+    assert!(
+        matches!(&error, Error::Closed { reason } if reason.contains("shutting down")),
+        "{error}"
+    );
+}
+
+#[test]
+fn bye_during_logout_is_expected() {
+    let mut session = ready();
+    session.send(&Logout::new()).unwrap();
+    let done = completed(feed(&mut session, "* BYE see you\r\nA1 OK bye\r\n"));
+    assert!(done.into_result::<Logout>().is_ok());
+    assert_eq!(session.state(), State::Logout);
+}
+
+#[test]
+fn unparsable_response_breaks_the_session() {
+    let mut session = ready();
+    session.send(&Noop::new()).unwrap();
+    assert!(feed(&mut session, "* 1 FETCH (FLAGS\r\n").is_err());
+    assert!(matches!(session.poll(), Err(Error::Closed { .. })));
+}
+
+#[test]
+fn starttls_ok_asks_for_the_upgrade_and_forgets_capabilities() {
+    let mut session = ready();
+    session.send(&Starttls::new()).unwrap();
+    assert_eq!(output(&mut session), "A1 STARTTLS\r\n");
+    let event = feed(&mut session, "A1 OK begin\r\n").unwrap();
+    assert!(matches!(event, Some(Event::StartTls(_))), "{event:?}");
+    assert_eq!(session.capabilities(), None);
+    session.tls_established();
+    assert!(session.is_tls());
+}
+
+#[test]
+fn bytes_after_starttls_ok_are_an_error() {
+    let mut session = ready();
+    session.send(&Starttls::new()).unwrap();
+    let error = feed(
+        &mut session,
+        "A1 OK begin\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n",
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("before TLS started"), "{error}");
+}
+
+#[test]
+fn untagged_data_before_starttls_ok_has_no_effect() {
+    let mut session = ready();
+    session.send(&Starttls::new()).unwrap();
+    let event = feed(
+        &mut session,
+        "* CAPABILITY IMAP4rev1 AUTH=ANONYMOUS\r\n* 5 EXISTS\r\n* OK [ALERT] trust me\r\nA1 OK begin\r\n",
+    )
+    .unwrap();
+    let Some(Event::StartTls(done)) = event else {
+        panic!("expected StartTls, got {event:?}")
+    };
+    assert!(done.completed.data.is_empty());
+    assert!(done.completed.codes.is_empty());
+    assert_eq!(session.unsolicited().count(), 0);
+    assert!(!session.has_capability("AUTH=ANONYMOUS"));
+}
+
+#[test]
+fn bye_next_to_starttls_reply_does_not_surface_its_text() {
+    let mut session = ready();
+    session.send(&Starttls::new()).unwrap();
+    let error = feed(&mut session, "* BYE [ALERT] call 555-0100 now\r\n").unwrap_err();
+    assert!(!error.to_string().contains("555-0100"), "{error}");
+}
+
+#[test]
+fn starttls_cannot_be_pipelined() {
+    let mut session = ready();
+    session.send(&Noop::new()).unwrap();
+    assert!(session.send(&Starttls::new()).is_err());
+    let mut session = ready();
+    session.send(&Starttls::new()).unwrap();
+    assert!(session.send(&Noop::new()).is_err());
+}
+
+#[test]
+fn authenticate_sends_initial_response_on_the_line_with_sasl_ir() {
+    let mut session = ready();
+    let tag = session
+        .authenticate(
+            &Authenticate::new("PLAIN"),
+            Box::new(Plain::new("tim", "tanstaaftanstaaf")),
+        )
+        .unwrap();
+    assert_eq!(
+        output(&mut session),
+        "A1 AUTHENTICATE PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm\r\n"
+    );
+    let done = completed(feed(
+        &mut session,
+        "A1 OK [CAPABILITY IMAP4rev1] welcome\r\n",
+    ));
+    assert_eq!(done.tag, tag);
+    assert_eq!(session.state(), State::Authenticated);
+}
+
+#[test]
+fn authenticate_answers_the_first_challenge_without_sasl_ir() {
+    let mut session = greeted("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n");
+    session
+        .authenticate(
+            &Authenticate::new("PLAIN"),
+            Box::new(Plain::new("tim", "pw")),
+        )
+        .unwrap();
+    assert_eq!(output(&mut session), "A1 AUTHENTICATE PLAIN\r\n");
+    assert!(feed(&mut session, "+ \r\n").unwrap().is_none());
+    assert_eq!(output(&mut session), "AHRpbQBwdw==\r\n");
+}
+
+#[test]
+fn authenticator_returning_none_sends_a_star() {
+    let mut session = greeted("* OK [CAPABILITY IMAP4rev1] hi\r\n");
+    let cancel = FnAuthenticator::new("X-TEST", |_challenge: &[u8]| None);
+    session
+        .authenticate(&Authenticate::new("X-TEST"), Box::new(cancel))
+        .unwrap();
+    output(&mut session);
+    feed(&mut session, "+ Y2hhbGxlbmdl\r\n").unwrap();
+    assert_eq!(output(&mut session), "*\r\n");
+    let done = completed(feed(&mut session, "A1 BAD cancelled\r\n"));
+    assert!(matches!(
+        done.into_result::<Authenticate>(),
+        Err(Error::Bad { .. })
+    ));
+}
+
+#[test]
+fn authenticator_sees_decoded_challenges() {
+    let mut session = greeted("* OK [CAPABILITY IMAP4rev1] hi\r\n");
+    let echo = FnAuthenticator::new("X-ECHO", |challenge: &[u8]| {
+        Some(challenge.to_ascii_uppercase())
+    });
+    session
+        .authenticate(&Authenticate::new("X-ECHO"), Box::new(echo))
+        .unwrap();
+    output(&mut session);
+    feed(&mut session, "+ aGVsbG8=\r\n").unwrap();
+    assert_eq!(output(&mut session), "SEVMTE8=\r\n");
+}
+
+#[test]
+fn mailbox_turning_read_only_during_a_command_is_a_read_only_error() {
+    let mut session = logged_in();
+    session.send(&Select::new("INBOX")).unwrap();
+    completed(feed(
+        &mut session,
+        "* 1 EXISTS\r\nA1 OK [READ-WRITE] selected\r\n",
+    ));
+    session.send(&Noop::new()).unwrap();
+    let done = completed(feed(
+        &mut session,
+        "* OK [READ-ONLY] someone else took it\r\nA2 OK done\r\n",
+    ));
+    assert!(matches!(
+        done.into_result::<Noop>(),
+        Err(Error::ReadOnly { .. })
+    ));
+    assert!(session.mailbox().unwrap().read_only);
+}
+
+#[test]
+fn examine_reporting_read_only_is_no_error() {
+    let mut session = logged_in();
+    session.send(&Examine::new("INBOX")).unwrap();
+    let done = completed(feed(&mut session, "* 1 EXISTS\r\n* 0 RECENT\r\n* FLAGS ()\r\n* OK [READ-ONLY] x\r\nA1 OK [READ-ONLY] examined\r\n"));
+    assert!(done.into_result::<Examine>().unwrap().read_only);
+}

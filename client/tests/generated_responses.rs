@@ -1,0 +1,189 @@
+//! The generated response side of spec/imap4rev1.toml: `Data` and `Code`
+//! parsed from RFC 3501 example lines, effects, and command outputs
+//! assembled from what a command collected.
+
+use typed_imap::codec::parse::Limits;
+use typed_imap::command::{Command, Completed, Effect};
+use typed_imap::response::{parse_response_as, Response, Status};
+use typed_imap::types::Flag;
+use typed_imap::{Bytes, Code, Data, Examine, Expunge, Fetch, List, Search, Select};
+
+fn response(line: &'static [u8]) -> Response<Data, Code> {
+    parse_response_as::<Data, Code>(&Bytes::from_static(line), &Limits::default()).expect("parses")
+}
+
+fn data(line: &'static [u8]) -> Data {
+    match response(line) {
+        Response::Data(data) => data,
+        other => panic!("expected untagged data, got {other:?}"),
+    }
+}
+
+fn code(line: &'static [u8]) -> Code {
+    match response(line) {
+        Response::Status(status) | Response::Tagged { status, .. } => status.code.expect("a code"),
+        other => panic!("expected a status response, got {other:?}"),
+    }
+}
+
+fn done(data: Vec<Data>, codes: Vec<Code>) -> Completed {
+    Completed {
+        status: Status::Ok,
+        data,
+        codes,
+    }
+}
+
+/// RFC 3501 section 6.3.1, the example of SELECT.
+fn select_responses() -> (Vec<Data>, Vec<Code>) {
+    let data = vec![
+        data(b"* 172 EXISTS\r\n"),
+        data(b"* 1 RECENT\r\n"),
+        data(b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n"),
+    ];
+    let codes = vec![
+        code(b"* OK [UNSEEN 12] Message 12 is first unseen\r\n"),
+        code(b"* OK [UIDVALIDITY 3857529045] UIDs valid\r\n"),
+        code(b"* OK [UIDNEXT 4392] Predicted next UID\r\n"),
+        code(b"* OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited\r\n"),
+        code(b"A142 OK [READ-WRITE] SELECT completed\r\n"),
+    ];
+    (data, codes)
+}
+
+#[test]
+fn select_output_is_assembled_from_data_and_codes() {
+    let (data, codes) = select_responses();
+    assert!(data.iter().all(Select::wants));
+    let selected = Select::output(done(data, codes)).expect("output");
+    assert_eq!(selected.exists, 172);
+    assert_eq!(selected.recent, 1);
+    assert_eq!(selected.flags.len(), 5);
+    assert_eq!(selected.unseen, Some(12));
+    assert_eq!(selected.uid_validity, Some(3857529045));
+    assert_eq!(selected.uid_next, Some(4392));
+    assert_eq!(selected.permanent_flags.map(|f| f.len()), Some(3));
+    assert!(!selected.read_only);
+}
+
+#[test]
+fn examine_output_sees_read_only() {
+    let (data, mut codes) = select_responses();
+    codes.push(code(b"A932 OK [READ-ONLY] EXAMINE completed\r\n"));
+    assert!(
+        Examine::output(done(data, codes))
+            .expect("output")
+            .read_only
+    );
+}
+
+#[test]
+fn select_without_exists_is_an_error_naming_the_missing_response() {
+    let error = Select::output(done(vec![data(b"* 1 RECENT\r\n")], vec![]))
+        .expect_err("EXISTS is required");
+    assert!(error.to_string().contains("* EXISTS"), "{error}");
+}
+
+#[test]
+fn list_output_collects_every_list_response() {
+    let lines = vec![
+        data(b"* LIST (\\Noselect) \"/\" ~/Mail/foo\r\n"),
+        data(b"* LIST () \".\" \"Sent Items\"\r\n"),
+    ];
+    let items = List::output(done(lines, vec![])).expect("output");
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0].delimiter, Some('/'));
+    assert_eq!(items[0].mailbox.as_str(), "~/Mail/foo");
+    assert_eq!(items[1].mailbox.as_str(), "Sent Items");
+}
+
+#[test]
+fn search_output_concatenates_the_numbers() {
+    let lines = vec![
+        data(b"* SEARCH 2 84 882\r\n"),
+        data(b"* SEARCH\r\n"),
+        data(b"* SEARCH 7\r\n"),
+    ];
+    assert_eq!(
+        Search::output(done(lines, vec![])).expect("output"),
+        vec![2, 84, 882, 7]
+    );
+}
+
+#[test]
+fn fetch_attributes_land_in_their_message_fields() {
+    let line = data(b"* 12 FETCH (FLAGS (\\Seen) UID 4827313 RFC822.SIZE 44827 BODY[HEADER]<0> {5}\r\nHello X-UNKNOWN (1 \"two\" NIL))\r\n");
+    let fetched = Fetch::output(done(vec![line], vec![])).expect("output");
+    let message = &fetched[0].message;
+    assert_eq!(fetched[0].seq, 12);
+    assert_eq!(message.flags, Some(vec![Flag::Seen]));
+    assert_eq!(message.uid, Some(4827313));
+    assert_eq!(message.rfc822_size, Some(44827));
+    assert_eq!(message.body_sections.len(), 1);
+    assert_eq!(message.body_sections[0].1.as_deref(), Some(&b"Hello"[..]));
+    assert_eq!(message.extra.len(), 1);
+    assert_eq!(message.extra[0].0, "X-UNKNOWN");
+    assert_eq!(message.extra[0].1.as_ref(), b"(1 \"two\" NIL)");
+}
+
+#[test]
+fn status_attributes_are_typed() {
+    let Data::Status(status) = data(b"* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)\r\n")
+    else {
+        panic!("a STATUS response");
+    };
+    assert_eq!(status.mailbox.as_str(), "blurdybloop");
+    assert_eq!(status.attributes.messages, Some(231));
+    assert_eq!(status.attributes.uid_next, Some(44292));
+    assert_eq!(status.attributes.unseen, None);
+}
+
+#[test]
+fn expunge_output_keeps_the_order_of_the_responses() {
+    let lines = vec![
+        data(b"* 3 EXPUNGE\r\n"),
+        data(b"* 3 EXPUNGE\r\n"),
+        data(b"* 5 EXPUNGE\r\n"),
+    ];
+    assert_eq!(
+        Expunge::output(done(lines, vec![])).expect("output"),
+        vec![3, 3, 5]
+    );
+}
+
+#[test]
+fn responses_and_codes_carry_their_effects() {
+    assert_eq!(data(b"* 23 EXISTS\r\n").effect(), Some(Effect::Exists(23)));
+    assert_eq!(
+        data(b"* 44 EXPUNGE\r\n").effect(),
+        Some(Effect::Expunge(44))
+    );
+    assert_eq!(
+        code(b"* OK [UIDVALIDITY 7] ok\r\n").effect(),
+        Some(Effect::UidValidity(7))
+    );
+    assert_eq!(
+        code(b"* OK [READ-ONLY] ok\r\n").effect(),
+        Some(Effect::ReadOnly)
+    );
+    assert_eq!(
+        code(b"* OK [ALERT] disk full\r\n").effect(),
+        Some(Effect::Alert)
+    );
+    assert_eq!(data(b"* SEARCH 1\r\n").effect(), None);
+}
+
+#[test]
+fn an_undeclared_code_is_kept_raw_with_its_name() {
+    let code = code(b"* OK [HIGHESTMODSEQ 715194045007] Highest\r\n");
+    assert_eq!(code.name(), "HIGHESTMODSEQ");
+    assert!(matches!(code, Code::Other(_)));
+}
+
+#[test]
+fn a_malformed_known_response_is_an_error_not_a_panic() {
+    let frame = Bytes::from_static(b"* FLAGS \\Seen\r\n");
+    assert!(parse_response_as::<Data, Code>(&frame, &Limits::default()).is_err());
+    let frame = Bytes::from_static(b"* STATUS\r\n");
+    assert!(parse_response_as::<Data, Code>(&frame, &Limits::default()).is_err());
+}

@@ -1,0 +1,518 @@
+//! The blocking client against scripted hostile servers on 127.0.0.1:
+//! `shared/adversarial.md` items 1-11 (TLS and STARTTLS), 20-24 (framing
+//! and response semantics) and 36 (secrets in logs), one test each.
+
+use std::time::{Duration, Instant};
+
+use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::session::Unsolicited;
+use typed_imap::transport::{Timeouts, TlsConfig};
+use typed_imap::{Append, Code, Data, Error, Noop};
+use typed_imap_tests::cert::Certificate;
+use typed_imap_tests::scripted::{Script, ScriptedServer};
+
+const GREETING: &str = "* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready\r\n";
+
+fn trust_localhost() -> TlsConfig {
+    TlsConfig::custom_roots_pem(Certificate::localhost().unwrap().cert_pem().as_bytes()).unwrap()
+}
+
+fn options(read: Duration) -> ClientOptions {
+    ClientOptions {
+        timeouts: Timeouts {
+            read: Some(read),
+            ..Timeouts::default()
+        },
+        ..ClientOptions::default()
+    }
+}
+
+fn starttls_client(server: &ScriptedServer) -> Result<Client, Error> {
+    Client::connect_starttls(
+        "127.0.0.1",
+        server.addr().port(),
+        &trust_localhost(),
+        options(Duration::from_secs(5)),
+    )
+}
+
+fn plain_client(server: &ScriptedServer) -> Client {
+    Client::connect_with(
+        "127.0.0.1",
+        server.addr().port(),
+        options(Duration::from_secs(5)),
+    )
+    .unwrap()
+}
+
+/// The text the client sent, however the script ended.
+fn sent(server: ScriptedServer) -> String {
+    match server.finish() {
+        Ok(transcript) => transcript.received_text(),
+        Err(error) => error.transcript.received_text(),
+    }
+}
+
+#[test]
+fn item01_tls_required_without_starttls_fails_before_login() {
+    let server = Script::new()
+        .send("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
+        .stall(Duration::from_millis(300))
+        .serve()
+        .unwrap();
+    let error = starttls_client(&server).unwrap_err();
+    assert!(matches!(error, Error::MissingCapability { .. }), "{error}");
+    assert_eq!(sent(server), "");
+}
+
+#[test]
+fn item01_capabilities_are_asked_when_the_greeting_has_none() {
+    let server = Script::new()
+        .send("* OK ready\r\n")
+        .expect_command("CAPABILITY")
+        .send("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n{tag} OK done\r\n")
+        .stall(Duration::from_millis(300))
+        .serve()
+        .unwrap();
+    let error = starttls_client(&server).unwrap_err();
+    assert!(matches!(error, Error::MissingCapability { .. }), "{error}");
+    assert!(!sent(server).contains("LOGIN"));
+}
+
+fn starttls_answered(reply: &str) -> (Error, String) {
+    let server = Script::new()
+        .send(GREETING)
+        .expect_command("STARTTLS")
+        .send(reply)
+        .stall(Duration::from_millis(300))
+        .serve()
+        .unwrap();
+    let error = starttls_client(&server).unwrap_err();
+    (error, sent(server))
+}
+
+#[test]
+fn item02_starttls_no_is_a_hard_error() {
+    let (error, sent) = starttls_answered("{tag} NO not now\r\n");
+    assert!(matches!(error, Error::No { .. }), "{error}");
+    assert!(!sent.contains("LOGIN"));
+}
+
+#[test]
+fn item02_starttls_bad_is_a_hard_error() {
+    let (error, _) = starttls_answered("{tag} BAD what\r\n");
+    assert!(matches!(error, Error::Bad { .. }), "{error}");
+}
+
+#[test]
+fn item02_starttls_continuation_is_a_hard_error() {
+    let (error, _) = starttls_answered("+ go ahead\r\n");
+    assert!(matches!(error, Error::Protocol { .. }), "{error}");
+}
+
+#[test]
+fn item03_preauth_greeting_when_tls_is_required_is_an_error() {
+    let server = Script::new()
+        .send("* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] welcome\r\n")
+        .stall(Duration::from_millis(300))
+        .serve()
+        .unwrap();
+    let error = starttls_client(&server).unwrap_err();
+    assert!(error.to_string().contains("PREAUTH"), "{error}");
+    assert_eq!(sent(server), "");
+}
+
+#[test]
+fn item04_bytes_after_the_starttls_ok_are_an_error() {
+    let (error, _) =
+        starttls_answered("{tag} OK begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n");
+    assert!(error.to_string().contains("before TLS started"), "{error}");
+}
+
+fn upgraded_server(before_ok: &str) -> ScriptedServer {
+    Script::new()
+        .send(GREETING)
+        .expect_command("STARTTLS")
+        .send(format!("{before_ok}{{tag}} OK begin TLS\r\n"))
+        .start_tls()
+        .expect_command("CAPABILITY")
+        .send("* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=SCRAM-SHA-256\r\n{tag} OK done\r\n")
+        .expect_command("NOOP")
+        .send("{tag} OK done\r\n")
+        .stall(Duration::from_millis(200))
+        .serve()
+        .unwrap()
+}
+
+#[test]
+fn item05_untagged_data_before_the_starttls_ok_has_no_effect() {
+    let server = upgraded_server(
+        "* CAPABILITY IMAP4rev1 X-INJECTED\r\n* 7 EXISTS\r\n* OK [UIDVALIDITY 5] x\r\n",
+    );
+    let mut client = starttls_client(&server).unwrap();
+    client.run(Noop::new()).unwrap();
+    assert!(!client.has_capability("X-INJECTED").unwrap());
+    assert_eq!(client.unsolicited().count(), 0);
+}
+
+#[test]
+fn item06_capabilities_are_asked_again_after_the_handshake() {
+    let server = upgraded_server("");
+    let mut client = starttls_client(&server).unwrap();
+    assert!(client.has_capability("AUTH=SCRAM-SHA-256").unwrap());
+    assert!(!client.has_capability("STARTTLS").unwrap());
+    client.run(Noop::new()).unwrap();
+    let transcript = server.finish().unwrap();
+    assert!(transcript.tls);
+}
+
+#[test]
+fn item07_tagged_ok_for_a_tag_never_sent_is_a_protocol_error() {
+    let server = Script::new()
+        .send(GREETING)
+        .expect_command("NOOP")
+        .send("ZZZZ9 OK not yours\r\n")
+        .stall(Duration::from_millis(200))
+        .serve()
+        .unwrap();
+    let mut client = plain_client(&server);
+    let error = client.run(Noop::new()).unwrap_err();
+    assert!(matches!(error, Error::Protocol { .. }), "{error}");
+    assert!(client.run(Noop::new()).is_err(), "the connection is broken");
+}
+
+#[test]
+fn item07_tagged_ok_before_the_literal_was_sent_is_a_protocol_error() {
+    let server = Script::new()
+        .send("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n")
+        .expect_command("APPEND")
+        .send("{tag} OK [APPENDUID 1 1] stored what you never sent\r\n")
+        .stall(Duration::from_millis(200))
+        .serve()
+        .unwrap();
+    let mut client = plain_client(&server);
+    let error = client
+        .run(Append::new("INBOX", b"Subject: x\r\n\r\nbody\r\n".to_vec()))
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("before the command was fully sent"),
+        "{error}"
+    );
+}
+
+#[test]
+fn item08_bye_next_to_the_starttls_reply_is_not_surfaced() {
+    let (error, _) =
+        starttls_answered("* BYE [ALERT] visit evil.example now\r\n{tag} OK begin\r\n");
+    assert!(matches!(error, Error::Closed { .. }), "{error}");
+    assert!(!error.to_string().contains("evil.example"), "{error}");
+}
+
+#[test]
+fn item08_alert_next_to_the_starttls_reply_is_not_kept() {
+    let server = upgraded_server("* OK [ALERT] visit evil.example now\r\n");
+    let mut client = starttls_client(&server).unwrap();
+    client.run(Noop::new()).unwrap();
+    assert_eq!(client.unsolicited().count(), 0);
+}
+
+#[test]
+fn item09_referral_is_reported_never_followed() {
+    let server = Script::new()
+        .send("* OK [CAPABILITY IMAP4rev1] hi\r\n")
+        .expect_command("LOGIN")
+        .send("{tag} NO [REFERRAL imap://alice@evil.example/] go there\r\n")
+        .stall(Duration::from_millis(200))
+        .serve()
+        .unwrap();
+    let mut client = plain_client(&server);
+    let error = client.login("alice", "secret").unwrap_err();
+    assert!(
+        matches!(&error, Error::No { code: Some(Code::Other(raw)), .. } if raw.name == "REFERRAL"),
+        "{error:?}"
+    );
+    assert_eq!(client.state(), typed_imap::command::State::NotAuthenticated);
+}
+
+fn starttls_with_certificate(certificate: Certificate, trust: &Certificate) -> Error {
+    let server = Script::new()
+        .certificate(certificate)
+        .send(GREETING)
+        .expect_command("STARTTLS")
+        .send("{tag} OK begin\r\n")
+        .start_tls()
+        .serve()
+        .unwrap();
+    let config = TlsConfig::custom_roots_pem(trust.cert_pem().as_bytes()).unwrap();
+    Client::connect_starttls(
+        "localhost",
+        server.addr().port(),
+        &config,
+        options(Duration::from_secs(5)),
+    )
+    .unwrap_err()
+}
+
+#[test]
+fn item10_wrong_host_name_is_refused() {
+    let other = Certificate::self_signed(&["DNS:other.example"]).unwrap();
+    let error = starttls_with_certificate(other.clone(), &other);
+    assert!(matches!(error, Error::Tls { .. }), "{error}");
+}
+
+#[test]
+fn item10_untrusted_self_signed_certificate_is_refused() {
+    let stranger = Certificate::self_signed(&["DNS:localhost"]).unwrap();
+    let error = starttls_with_certificate(stranger, Certificate::localhost().unwrap());
+    assert!(matches!(error, Error::Tls { .. }), "{error}");
+}
+
+#[test]
+fn item10_expired_certificate_is_refused() {
+    let expired = Certificate::expired(&["DNS:localhost"]).unwrap();
+    let error = starttls_with_certificate(expired.clone(), &expired);
+    assert!(matches!(error, Error::Tls { .. }), "{error}");
+    assert!(
+        error.to_string().to_lowercase().contains("expired"),
+        "{error}"
+    );
+}
+
+#[test]
+fn item11_failed_handshake_never_continues_in_plaintext() {
+    let server = Script::new()
+        .send(GREETING)
+        .expect_command("STARTTLS")
+        .send("{tag} OK begin\r\n")
+        .stall(Duration::from_millis(200))
+        .send("* OK plaintext pretending to be TLS\r\n")
+        .stall(Duration::from_millis(300))
+        .close()
+        .serve()
+        .unwrap();
+    let error = starttls_client(&server).unwrap_err();
+    assert!(matches!(error, Error::Tls { .. } | Error::Io(_)), "{error}");
+    let sent = sent(server);
+    assert!(
+        !sent.contains("LOGIN") && !sent.contains("CAPABILITY"),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn item20_connection_closed_mid_literal_is_an_error() {
+    let server = Script::new()
+        .send(GREETING)
+        .expect_command("NOOP")
+        .send("* 1 FETCH (BODY[] {100}\r\nonly part of the bo")
+        .close()
+        .serve()
+        .unwrap();
+    let mut client = plain_client(&server);
+    let error = client.run(Noop::new()).unwrap_err();
+    assert!(
+        error.to_string().contains("middle of a response"),
+        "{error}"
+    );
+    assert_eq!(client.unsolicited().count(), 0);
+}
+
+#[test]
+fn item21_silence_trips_the_read_timeout() {
+    let server = Script::new()
+        .send(GREETING)
+        .expect_command("NOOP")
+        .stall(Duration::from_secs(3))
+        .serve()
+        .unwrap();
+    let mut client = Client::connect_with(
+        "127.0.0.1",
+        server.addr().port(),
+        options(Duration::from_millis(300)),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let error = client.run(Noop::new()).unwrap_err();
+    assert!(matches!(error, Error::Io(_)), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn item21_a_byte_at_a_time_trips_the_command_timeout() {
+    let server = Script::new()
+        .send(GREETING)
+        .expect_command("NOOP")
+        .drip(
+            "* OK still here, still here, still here\r\n",
+            Duration::from_millis(50),
+        )
+        .serve()
+        .unwrap();
+    let options = ClientOptions {
+        timeouts: Timeouts {
+            read: Some(Duration::from_secs(5)),
+            command: Some(Duration::from_millis(500)),
+            ..Timeouts::default()
+        },
+        ..ClientOptions::default()
+    };
+    let mut client = Client::connect_with("127.0.0.1", server.addr().port(), options).unwrap();
+    let started = Instant::now();
+    let error = client.run(Noop::new()).unwrap_err();
+    assert!(error.to_string().contains("timeout"), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn item22_no_greeting_times_out() {
+    let server = Script::new().stall(Duration::from_secs(3)).serve().unwrap();
+    let started = Instant::now();
+    let result = Client::connect_with(
+        "127.0.0.1",
+        server.addr().port(),
+        options(Duration::from_millis(300)),
+    );
+    assert!(matches!(result, Err(Error::Io(_))), "{result:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn item22_garbage_greeting_is_a_protocol_error() {
+    let server = Script::new()
+        .send("SSH-2.0-OpenSSH_9.2\r\n")
+        .stall(Duration::from_millis(300))
+        .serve()
+        .unwrap();
+    let result = Client::connect_with(
+        "127.0.0.1",
+        server.addr().port(),
+        options(Duration::from_secs(2)),
+    );
+    assert!(matches!(result, Err(Error::Protocol { .. })), "{result:?}");
+}
+
+#[test]
+fn item22_tagged_greeting_is_a_protocol_error() {
+    let server = Script::new()
+        .send("A1 OK hello\r\n")
+        .stall(Duration::from_millis(300))
+        .serve()
+        .unwrap();
+    let result = Client::connect_with(
+        "127.0.0.1",
+        server.addr().port(),
+        options(Duration::from_secs(2)),
+    );
+    assert!(matches!(result, Err(Error::Protocol { .. })), "{result:?}");
+}
+
+#[test]
+fn item23_already_completed_tag_is_a_protocol_error() {
+    let server = Script::new()
+        .send(GREETING)
+        .expect_command("NOOP")
+        .send("{tag} OK done\r\n{tag} OK done again\r\n")
+        .expect_command("NOOP")
+        .stall(Duration::from_millis(200))
+        .serve()
+        .unwrap();
+    let mut client = plain_client(&server);
+    client.run(Noop::new()).unwrap();
+    let error = client.run(Noop::new()).unwrap_err();
+    assert!(matches!(error, Error::Protocol { .. }), "{error}");
+}
+
+#[test]
+fn item24_unsolicited_exists_recent_expunge_are_recorded() {
+    let server = Script::new()
+        .send(GREETING)
+        .expect_command("NOOP")
+        .send("* 3 EXPUNGE\r\n* 9 EXISTS\r\n* 1 RECENT\r\n{tag} OK done\r\n")
+        .stall(Duration::from_millis(200))
+        .serve()
+        .unwrap();
+    let mut client = plain_client(&server);
+    client.run(Noop::new()).unwrap();
+    let recorded: Vec<_> = client
+        .take_unsolicited()
+        .into_iter()
+        .map(|unsolicited| match unsolicited {
+            Unsolicited::Data(Data::Expunge(n)) => format!("EXPUNGE {n}"),
+            Unsolicited::Data(Data::Exists(n)) => format!("EXISTS {n}"),
+            Unsolicited::Data(Data::Recent(n)) => format!("RECENT {n}"),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(recorded, ["EXPUNGE 3", "EXISTS 9", "RECENT 1"]);
+}
+
+#[test]
+fn item36_password_is_absent_from_debug_output() {
+    let server = Script::new()
+        .send("* OK [CAPABILITY IMAP4rev1] hi\r\n")
+        .expect_command("LOGIN")
+        .send("{tag} OK logged in\r\n")
+        .stall(Duration::from_millis(200))
+        .serve()
+        .unwrap();
+    let mut client = plain_client(&server);
+    client.login("alice", "Tr0ub4dor&3-secret").unwrap();
+    assert!(!format!("{client:?}").contains("Tr0ub4dor"));
+    let builder = typed_imap::Login::new("alice", "Tr0ub4dor&3-secret");
+    assert!(!format!("{builder:?}").contains("Tr0ub4dor"));
+}
+
+/// A log sink shared with the test.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn item36_passwords_and_sasl_payloads_are_absent_from_logs() {
+    let server = Script::new()
+        .send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] hi\r\n")
+        .expect_command("LOGIN")
+        .send("{tag} NO try again\r\n")
+        .expect_command("AUTHENTICATE")
+        .send("{tag} OK [CAPABILITY IMAP4rev1] in\r\n")
+        .stall(Duration::from_millis(200))
+        .serve()
+        .unwrap();
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || sink.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        let mut client = plain_client(&server);
+        assert!(client.login("alice", "hunter2-login").is_err());
+        client
+            .authenticate(typed_imap::auth::Plain::new("alice", "hunter2-sasl"))
+            .unwrap();
+    });
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("LOGIN"),
+        "the client logs its commands: {logs}"
+    );
+    // The PLAIN payload in base64 ("\0alice\0hunter2-sasl").
+    let payload = "AGFsaWNlAGh1bnRlcjItc2FzbA==";
+    for secret in ["hunter2", payload] {
+        assert!(
+            !logs.contains(secret),
+            "{secret} leaked into the logs: {logs}"
+        );
+    }
+}

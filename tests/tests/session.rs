@@ -1,0 +1,380 @@
+//! The blocking client end to end against a private Dovecot: STARTTLS,
+//! implicit TLS, the PREAUTH stream of a child process, state changes,
+//! pipelining and unsolicited updates from a second connection.
+
+use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::command::State;
+use typed_imap::session::Unsolicited;
+use typed_imap::transport::TlsConfig;
+use typed_imap::{Append, Data, Error, Examine, List, Noop, Select};
+use typed_imap_tests::dovecot::Dovecot;
+use typed_imap_tests::messages::sample_message;
+use typed_imap_tests::preauth::PreauthStream;
+
+fn trust(server: &Dovecot) -> TlsConfig {
+    TlsConfig::custom_roots_pem(server.certificate().cert_pem().as_bytes()).unwrap()
+}
+
+fn logged_in(server: &Dovecot, user: &str) -> Client {
+    let mut imap = Client::connect_tls_with(
+        "localhost",
+        server.tls_addr().port(),
+        &trust(server),
+        ClientOptions::default(),
+    )
+    .unwrap();
+    imap.login(user, &server.user(user).unwrap().password)
+        .unwrap();
+    imap
+}
+
+#[test]
+fn starttls_then_login() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = Client::connect_starttls(
+        "127.0.0.1",
+        server.plain_addr().port(),
+        &trust(&server),
+        ClientOptions::default(),
+    )
+    .unwrap();
+    assert!(imap.session().is_tls());
+    assert!(
+        !imap.has_capability("STARTTLS").unwrap(),
+        "capabilities re-read after TLS"
+    );
+    imap.login("alice", &server.user("alice").unwrap().password)
+        .unwrap();
+    assert_eq!(imap.state(), State::Authenticated);
+    imap.logout().unwrap();
+}
+
+#[test]
+fn starttls_is_refused_when_already_on_tls() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    assert!(matches!(
+        imap.starttls(),
+        Err(Error::InvalidArgument { .. })
+    ));
+}
+
+#[test]
+fn greeting_is_kept() {
+    let server = Dovecot::start().unwrap();
+    let imap = Client::connect("127.0.0.1", server.plain_addr().port()).unwrap();
+    let greeting = imap.greeting().unwrap();
+    assert!(
+        String::from_utf8_lossy(&greeting.text).contains("ready"),
+        "{greeting:?}"
+    );
+    assert_eq!(imap.state(), State::NotAuthenticated);
+}
+
+#[test]
+fn command_in_the_wrong_state_is_refused_before_sending() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = Client::connect("127.0.0.1", server.plain_addr().port()).unwrap();
+    let error = imap.run(Select::new("INBOX")).unwrap_err();
+    assert!(matches!(error, Error::State { .. }), "{error}");
+    imap.run(Noop::new()).unwrap();
+}
+
+#[test]
+fn preauth_stream_through_a_child_process() {
+    let stream = PreauthStream::new().unwrap();
+    let mut imap = Client::spawn(stream.command()).unwrap();
+    assert_eq!(imap.state(), State::Authenticated);
+    let selected = imap.run(Select::new("INBOX")).unwrap();
+    assert_eq!(selected.exists, 0);
+    assert_eq!(imap.state(), State::Selected);
+    imap.logout().unwrap();
+}
+
+#[test]
+fn select_is_read_write_and_examine_read_only() {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 512)))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice");
+    let selected = imap.run(Select::new("INBOX")).unwrap();
+    assert_eq!(selected.exists, 3);
+    assert!(!selected.read_only);
+    assert!(selected.uid_validity.is_some());
+    assert!(!imap.mailbox().unwrap().read_only);
+    let examined = imap.run(Examine::new("INBOX")).unwrap();
+    assert!(examined.read_only);
+    assert!(imap.mailbox().unwrap().read_only);
+    assert_eq!(imap.mailbox().unwrap().exists, 3);
+}
+
+#[test]
+fn failed_select_leaves_no_mailbox_selected() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    imap.run(Select::new("INBOX")).unwrap();
+    assert!(matches!(
+        imap.run(Select::new("No Such Box")),
+        Err(Error::No { .. })
+    ));
+    assert_eq!(imap.state(), State::Authenticated);
+    assert!(imap.mailbox().is_none());
+}
+
+#[test]
+fn pipelined_commands_complete_with_their_own_data() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    let noop = imap.send(&Noop::new()).unwrap();
+    let list = imap.send(&List::new("", "*")).unwrap();
+    let examine = imap.send(&Examine::new("INBOX")).unwrap();
+    // Waited for out of order: completions are kept until claimed.
+    let examined = imap
+        .wait(&examine)
+        .unwrap()
+        .into_result::<Examine>()
+        .unwrap();
+    let listed = imap.wait(&list).unwrap().into_result::<List>().unwrap();
+    imap.wait(&noop).unwrap().into_result::<Noop>().unwrap();
+    assert_eq!(examined.exists, 0);
+    assert!(listed.len() >= 2, "{listed:?}");
+}
+
+#[test]
+fn append_from_another_connection_arrives_as_unsolicited_exists() {
+    let server = Dovecot::start().unwrap();
+    let mut watcher = logged_in(&server, "alice");
+    watcher.run(Select::new("INBOX")).unwrap();
+    let mut writer = logged_in(&server, "alice");
+    writer
+        .run(Append::new("INBOX", sample_message(1, 300)))
+        .unwrap();
+    watcher.run(Noop::new()).unwrap();
+    let exists: Vec<u32> = watcher
+        .take_unsolicited()
+        .into_iter()
+        .filter_map(|unsolicited| match unsolicited {
+            Unsolicited::Data(Data::Exists(n)) => Some(n),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(exists, [1]);
+    assert_eq!(watcher.mailbox().unwrap().exists, 1);
+}
+
+#[test]
+fn raw_command_returns_its_untagged_data() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    let completed = imap.raw("LIST", "\"\" INBOX").unwrap();
+    assert!(
+        matches!(completed.data.as_slice(), [Data::List(_)]),
+        "{:?}",
+        completed.data
+    );
+}
+
+#[test]
+fn uid_command_as_text() {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 256)))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice");
+    imap.run(Select::new("INBOX")).unwrap();
+    let completed = imap.uid("SEARCH", "ALL").unwrap();
+    assert!(
+        matches!(completed.data.as_slice(), [Data::Search(uids)] if uids.len() == 2),
+        "{:?}",
+        completed.data
+    );
+}
+
+#[test]
+fn logout_ends_in_logout_state_and_closes() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    imap.logout().unwrap();
+    assert_eq!(imap.state(), State::Logout);
+    assert!(imap.run(Noop::new()).is_err());
+}
+
+// ---------------------------------------------------------------------
+// RFC 3501 commands end to end, typed results checked.
+
+use typed_imap::types::{FetchItem, Flag, SearchKey, Section, StatusItem};
+use typed_imap::{
+    Copy as CopyMessages, Create, Delete, Expunge, Fetch, Rename, Search, Status, Store,
+};
+
+/// A message with 8-bit UTF-8 text and an attachment of `attachment` bytes.
+fn message_with_attachment(attachment: usize) -> Vec<u8> {
+    let mut message = b"From: Alice <alice@example.org>\r\nTo: bob@example.org\r\n\
+Subject: Gr\xc3\xbc\xc3\x9fe\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
+Sch\xc3\xb6ne Gr\xc3\xbc\xc3\x9fe, \xe2\x82\xac 5\r\n\
+--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        .to_vec();
+    let line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAx\r\n";
+    while message.len() < attachment {
+        message.extend_from_slice(line);
+    }
+    message.extend_from_slice(b"--b1--\r\n");
+    message
+}
+
+fn selected(server: &Dovecot, messages: usize) -> Client {
+    server
+        .fill(
+            "alice",
+            "INBOX",
+            (0..messages).map(|n| sample_message(n, 400)),
+        )
+        .unwrap();
+    let mut imap = logged_in(server, "alice");
+    imap.run(Select::new("INBOX")).unwrap();
+    imap
+}
+
+#[test]
+fn append_then_fetch_returns_identical_bytes_8bit_and_5_mb() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    let message = message_with_attachment(5 << 20);
+    imap.run(Append::new("INBOX", message.clone()).flags(vec![Flag::Seen]))
+        .unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap
+        .run(Fetch::new(1).items(
+            FetchItem::body_peek(Section::default())
+                | FetchItem::rfc822_size()
+                | FetchItem::flags(),
+        ))
+        .unwrap();
+    let [one] = fetched.as_slice() else {
+        panic!("expected one message, got {}", fetched.len())
+    };
+    assert_eq!(one.message.rfc822_size, Some(message.len() as u32));
+    assert!(one.message.flags.as_ref().unwrap().contains(&Flag::Seen));
+    let body = one
+        .message
+        .body_sections
+        .first()
+        .and_then(|(_, body)| body.as_ref())
+        .unwrap();
+    assert!(
+        body[..] == message[..],
+        "fetched body differs from the appended one"
+    );
+}
+
+#[test]
+fn search_with_several_criteria_and_a_crlf_string() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = selected(&server, 3);
+    imap.run(Store::new(2).add_flags(vec![Flag::Flagged]))
+        .unwrap();
+    let flagged = imap
+        .run(Search::new(SearchKey::flagged() & SearchKey::all()))
+        .unwrap();
+    assert_eq!(flagged, [2]);
+    let not_flagged = imap.run(Search::new(!SearchKey::flagged())).unwrap();
+    assert_eq!(not_flagged, [1, 3]);
+    // CR LF in a search string must travel as a literal: the server sees
+    // one command, finds nothing, and the connection goes on.
+    let nothing = imap
+        .run(Search::new(SearchKey::subject(
+            "x\"\r\nX1 STORE 1:* +FLAGS (\\Deleted)",
+        )))
+        .unwrap();
+    assert!(nothing.is_empty());
+    imap.run(Noop::new()).unwrap();
+    let deleted = imap.run(Search::new(SearchKey::deleted())).unwrap();
+    assert!(deleted.is_empty(), "the injected STORE must not have run");
+}
+
+#[test]
+fn store_returns_the_new_flags() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = selected(&server, 1);
+    let stored = imap
+        .run(Store::new(1).add_flags(vec![Flag::Flagged, Flag::keyword("$Work").unwrap()]))
+        .unwrap();
+    let flags = stored
+        .first()
+        .and_then(|fetched| fetched.message.flags.clone())
+        .unwrap();
+    assert!(flags.contains(&Flag::Flagged));
+    assert!(flags.contains(&Flag::Keyword("$Work".into())));
+}
+
+#[test]
+fn copy_then_status_counts_the_copy() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = selected(&server, 2);
+    imap.run(CopyMessages::new(1..=2, "Archive")).unwrap();
+    let status = imap
+        .run(Status::new(
+            "Archive",
+            vec![StatusItem::messages(), StatusItem::uid_next()],
+        ))
+        .unwrap();
+    assert_eq!(status.attributes.messages, Some(2));
+    assert_eq!(status.attributes.uid_next, Some(3));
+}
+
+#[test]
+fn expunge_reports_sequence_numbers_and_renumbers() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = selected(&server, 4);
+    imap.run(Store::new(vec![2, 3]).add_flags(vec![Flag::Deleted]))
+        .unwrap();
+    let expunged = imap.run(Expunge::new()).unwrap();
+    // Each number is as of its own moment: replaying them on the messages
+    // 1..=4 must leave the first and the fourth, whatever the order.
+    let mut messages = vec![1, 2, 3, 4];
+    for seq in &expunged {
+        messages.remove(*seq as usize - 1);
+    }
+    assert_eq!(messages, [1, 4], "EXPUNGE responses {expunged:?}");
+    assert_eq!(imap.mailbox().unwrap().exists, 2);
+}
+
+#[test]
+fn create_rename_delete_names_with_spaces_quotes_and_non_ascii() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    let name = "Spaced \"Quoted\" \\ Ünïcödé";
+    let renamed = "Umbenannt Ü";
+    imap.run(Create::new(name)).unwrap();
+    let listed = imap.run(List::new("", "*")).unwrap();
+    assert!(
+        listed.iter().any(|item| item.mailbox.as_str() == name),
+        "{listed:?}"
+    );
+    imap.run(Rename::new(name, renamed)).unwrap();
+    let listed = imap.run(List::new("", "*")).unwrap();
+    assert!(listed.iter().any(|item| item.mailbox.as_str() == renamed));
+    assert!(!listed.iter().any(|item| item.mailbox.as_str() == name));
+    imap.run(Delete::new(renamed)).unwrap();
+    let listed = imap.run(List::new("", "*")).unwrap();
+    assert!(!listed.iter().any(|item| item.mailbox.as_str() == renamed));
+}
+
+#[test]
+fn list_shows_special_use_attributes() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    let listed = imap.run(List::new("", "*")).unwrap();
+    let sent = listed
+        .iter()
+        .find(|item| item.mailbox.as_str() == "Sent")
+        .unwrap();
+    assert!(
+        sent.attributes.contains(&Flag::Extension("Sent".into())),
+        "{sent:?}"
+    );
+    assert_eq!(sent.delimiter, Some('/'));
+}

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use typed_imap::codec::frame::{FrameError, Framer};
 use typed_imap::codec::parse::{self, Limits, ParseError, Parser};
-use typed_imap::response::{parse_response, RawData, Response, Status};
+use typed_imap::response::{parse_response, parse_response_as, RawCode, RawData, Response, Status};
+use typed_imap::{Code, Data};
 
 fn frame_one(input: &[u8], limits: Limits) -> Result<Option<Bytes>, FrameError> {
     let mut framer = Framer::new(limits);
@@ -375,12 +376,23 @@ fn item28_non_utf8_status_text_is_kept_as_bytes() {
 
 #[test]
 fn item28_non_utf8_data_is_kept_as_bytes() {
-    let Response::Data(RawData { arguments, .. }) =
-        response(b"* LIST () \"/\" \xe9t\xe9\r\n").unwrap()
+    let frame = Bytes::from_static(b"* XLIST () \"/\" \xe9t\xe9\r\n");
+    let Ok(Response::Data(RawData { arguments, .. })) =
+        parse_response_as::<RawData, RawCode>(&frame, &Limits::default())
     else {
         panic!("expected data");
     };
     assert_eq!(&arguments[..], b"() \"/\" \xe9t\xe9");
+}
+
+#[test]
+fn item28_non_utf8_mailbox_in_list_decodes_lossily() {
+    let Response::Data(Data::List(item)) = response(b"* LIST () \"/\" \xe9t\xe9\r\n").unwrap()
+    else {
+        panic!("expected LIST data");
+    };
+    assert_eq!(item.mailbox.as_str(), "\u{fffd}t\u{fffd}");
+    assert_eq!(item.mailbox.raw_wire(), Some(&b"\xe9t\xe9"[..]));
 }
 
 #[test]
@@ -411,7 +423,7 @@ fn item29_alert_text_is_exposed_as_it_came() {
         panic!("expected a tagged response");
     };
     assert_eq!(status.status, Status::No);
-    assert_eq!(status.code.unwrap().name, "ALERT");
+    assert!(matches!(status.code, Some(Code::Alert)));
     assert_eq!(&status.text[..], b"Run `rm -rf /` now");
 }
 
@@ -422,15 +434,20 @@ fn item29_parse_and_badcharset_codes_keep_their_text() {
     else {
         panic!("expected a tagged response");
     };
+    assert!(matches!(status.code, Some(Code::Parse)));
     assert_eq!(&status.text[..], b"bad \"line\" here");
     let Response::Tagged { status, .. } =
         response(b"A3 NO [BADCHARSET (UTF-8 \"X]Y\")] no\r\n").unwrap()
     else {
         panic!("expected a tagged response");
     };
-    let code = status.code.unwrap();
-    assert_eq!(code.name, "BADCHARSET");
-    assert_eq!(&code.arguments.unwrap()[..], b"(UTF-8 \"X]Y\")");
+    let Some(Code::BadCharset(Some(charsets))) = status.code else {
+        panic!("expected BADCHARSET with its list");
+    };
+    assert_eq!(
+        charsets,
+        [Bytes::from_static(b"UTF-8"), Bytes::from_static(b"X]Y")]
+    );
 }
 
 // Properties over arbitrary input.

@@ -22,7 +22,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use bytes::Bytes;
 
-use crate::auth::Authenticator;
+use crate::auth::{AuthError, Authenticator};
 use crate::codec::encode::{EncodeOptions, Encoder, Fragment};
 use crate::codec::frame::Framer;
 use crate::codec::parse::Limits;
@@ -90,6 +90,9 @@ pub struct Done {
     /// The selected mailbox went from read-write to read-only while the
     /// command ran (imaplib's `readonly`).
     pub became_read_only: bool,
+    /// AUTHENTICATE: why the client cancelled the exchange (the server's
+    /// answer to `*` says less).
+    pub auth_error: Option<AuthError>,
 }
 
 impl Done {
@@ -98,6 +101,9 @@ impl Done {
     pub fn into_result<C: Command>(self) -> Result<C::Output, Error> {
         let text = String::from_utf8_lossy(&self.response.text).into_owned();
         let code = self.response.code;
+        if let Some(error) = self.auth_error {
+            return Err(Error::Auth(error));
+        }
         match self.response.status {
             Status::Ok if self.became_read_only => Err(Error::ReadOnly {
                 text: format!("the mailbox became read-only during {}", self.command),
@@ -137,6 +143,8 @@ struct Pending {
     capabilities_seen: u64,
     /// The selected mailbox turned read-only while this ran.
     became_read_only: bool,
+    /// AUTHENTICATE only: why the client cancelled the exchange.
+    auth_error: Option<AuthError>,
 }
 
 impl std::fmt::Debug for Pending {
@@ -315,6 +323,10 @@ impl Session {
 
     /// Checks and encodes `command` and queues it; returns its tag. Nothing
     /// is queued when it is refused.
+    ///
+    /// Several commands may run at once; untagged data goes to the oldest
+    /// one that wants it (see `blocking::Client::send` for the limit this
+    /// puts on pipelining commands that want the same data).
     pub fn send<C: Command>(&mut self, command: &C) -> Result<String, Error> {
         let fragments = self.prepare(command)?;
         Ok(self.queue(command, fragments, None))
@@ -508,6 +520,7 @@ impl Session {
             idling: false,
             capabilities_seen: self.capabilities_seen,
             became_read_only: false,
+            auth_error: None,
         });
         tag
     }
@@ -685,6 +698,7 @@ impl Session {
             },
             response: status,
             became_read_only: pending.became_read_only,
+            auth_error: pending.auth_error.take(),
         };
         Ok(Some(match upgrade {
             Some(Upgrade::Tls) => Event::StartTls(done),
@@ -869,6 +883,7 @@ fn sasl_answer(pending: &mut Pending, challenge: &Bytes) -> Result<Vec<u8>, Erro
                     Ok(answer) => answer,
                     Err(error) => {
                         tracing::debug!(%error, "SASL exchange cancelled by the client");
+                        pending.auth_error = Some(error);
                         None
                     }
                 },

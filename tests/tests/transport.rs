@@ -242,3 +242,34 @@ fn socket_is_reachable_under_tls() {
     let socket = connection.socket().unwrap();
     assert_eq!(socket.peer_addr().unwrap(), server.addr());
 }
+
+#[test]
+fn client_certificate_from_pem_is_accepted_by_the_configuration() {
+    let server = Script::new()
+        .start_tls()
+        .send("* OK ready\r\n")
+        .close()
+        .serve()
+        .unwrap();
+    let client = Certificate::self_signed(&["DNS:client.example"]).unwrap();
+    let config = trust(Certificate::localhost().unwrap())
+        .client_certificate_pem(client.cert_pem().as_bytes(), client.key_pem().as_bytes())
+        .unwrap();
+    let mut connection = Connection::tls(
+        "localhost",
+        server.addr().port(),
+        &config,
+        &Timeouts::default(),
+    )
+    .unwrap();
+    assert_eq!(read_some(&mut connection), "* OK ready\r\n");
+}
+
+#[test]
+fn client_key_pem_without_a_key_is_an_error() {
+    let client = Certificate::localhost().unwrap();
+    let error = TlsConfig::default()
+        .client_certificate_pem(client.cert_pem().as_bytes(), client.cert_pem().as_bytes())
+        .unwrap_err();
+    assert!(error.to_string().contains("no private key"), "{error}");
+}

@@ -539,3 +539,72 @@ fn literal_plus_learnt_before_starttls_is_forgotten() {
         .unwrap();
     assert_eq!(output(&mut session), "A3 APPEND INBOX {4}\r\n");
 }
+
+/// A stand-in for an extension command, declared here as a spec would
+/// declare it: its behaviour and required capability are all that matter.
+struct Extension<const B: u8>;
+
+impl<const B: u8> Command for Extension<B> {
+    type Output = Completed;
+    const NAME: &'static str = "XTEST";
+    const STATES: &'static [State] = &[State::Authenticated, State::Selected];
+    const ON_OK: Option<State> = None;
+    const ON_NO: Option<State> = None;
+    const BEHAVIOUR: Behaviour = match B {
+        0 => Behaviour::Idle,
+        1 => Behaviour::Compress,
+        _ => Behaviour::Plain,
+    };
+    const CAPABILITY: Option<&'static str> = Some("XTEST");
+
+    fn encode(&self, enc: &mut Encoder) -> Result<(), crate::codec::encode::EncodeError> {
+        enc.token(Self::NAME);
+        Ok(())
+    }
+    fn wants(_data: &Data) -> bool {
+        false
+    }
+    fn output(done: Completed) -> Result<Completed, Error> {
+        Ok(done)
+    }
+}
+
+type IdleLike = Extension<0>;
+type CompressLike = Extension<1>;
+type PlainExtension = Extension<2>;
+
+#[test]
+fn extension_without_its_capability_is_refused_naming_it() {
+    let mut session = logged_in();
+    let error = session.send(&PlainExtension {}).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "XTEST needs the server capability XTEST, which it does not advertise"
+    );
+    assert!(session.take_output().is_empty());
+}
+
+#[test]
+fn idle_behaviour_streams_until_done() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 XTEST] hi\r\n");
+    session.send(&IdleLike {}).unwrap();
+    assert_eq!(output(&mut session), "A1 XTEST\r\n");
+    assert!(matches!(
+        feed(&mut session, "+ idling\r\n").unwrap(),
+        Some(Event::IdleStarted)
+    ));
+    assert!(feed(&mut session, "* 4 EXISTS\r\n").unwrap().is_none());
+    assert_eq!(session.unsolicited().count(), 1);
+    assert!(session.idle_done());
+    assert_eq!(output(&mut session), "DONE\r\n");
+    assert!(!session.idle_done(), "DONE is sent once");
+    completed(feed(&mut session, "A1 OK idle done\r\n"));
+}
+
+#[test]
+fn compress_behaviour_asks_the_driver_to_compress() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 XTEST] hi\r\n");
+    session.send(&CompressLike {}).unwrap();
+    let event = feed(&mut session, "A1 OK deflate active\r\n").unwrap();
+    assert!(matches!(event, Some(Event::Compress(_))), "{event:?}");
+}

@@ -11,5 +11,4 @@
 include!(concat!(env!("OUT_DIR"), "/commands.rs"));
 include!(concat!(env!("OUT_DIR"), "/responses.rs"));
 include!(concat!(env!("OUT_DIR"), "/items.rs"));
-// client.rs (the per-command methods of `blocking::Client`) is included
-// once the runtime has its blocking client.
+include!(concat!(env!("OUT_DIR"), "/client.rs"));

@@ -378,3 +378,24 @@ fn list_shows_special_use_attributes() {
     );
     assert_eq!(sent.delimiter, Some('/'));
 }
+
+#[test]
+fn two_hundred_pipelined_commands_all_complete() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    imap.run(Select::new("INBOX")).unwrap();
+    let started = std::time::Instant::now();
+    for _ in 0..200 {
+        imap.run(Noop::new()).unwrap();
+    }
+    let one_by_one = started.elapsed();
+    let started = std::time::Instant::now();
+    let tags: Vec<String> = (0..200).map(|_| imap.send(&Noop::new()).unwrap()).collect();
+    for tag in &tags {
+        imap.wait(tag).unwrap().into_result::<Noop>().unwrap();
+    }
+    eprintln!(
+        "200 NOOPs: one by one {one_by_one:?}, pipelined {:?}",
+        started.elapsed()
+    );
+}

@@ -229,6 +229,12 @@ impl Client {
 
     /// Sends `command` without waiting (pipelining); returns its tag for
     /// [`wait`](Self::wait).
+    ///
+    /// Untagged data goes to the oldest running command that wants it.
+    /// RFC 3501 section 5.5 lets a server run pipelined commands at once,
+    /// so two running commands that want the same kind of data (two
+    /// FETCHes) may get each other's: pipeline commands whose data differ
+    /// (LIST, STATUS, SELECT, NOOP), or wait between those that do not.
     pub fn send<C: Command>(&mut self, command: &C) -> Result<String, Error> {
         let tag = self.session.send(command)?;
         self.flush()?;

@@ -323,6 +323,10 @@ impl Session {
 
     /// Checks and encodes `command` and queues it; returns its tag. Nothing
     /// is queued when it is refused.
+    ///
+    /// Several commands may run at once; untagged data goes to the oldest
+    /// one that wants it (see `blocking::Client::send` for the limit this
+    /// puts on pipelining commands that want the same data).
     pub fn send<C: Command>(&mut self, command: &C) -> Result<String, Error> {
         let fragments = self.prepare(command)?;
         Ok(self.queue(command, fragments, None))

@@ -74,8 +74,8 @@ fn method_parts(
         quote!(.#ident(#ident))
     });
     let docs = doc(&format!(
-        "Sends `{}` and waits for its result (see [`{}`]; use `run` with the builder for optional arguments).",
-        command.name, command.ident
+        "Sends `{}` and waits for its result (see [`{}`](struct@{}); use `run` with the builder for optional arguments).",
+        command.name, command.ident, command.ident
     ));
     let output = super::commands::output_type(command);
     let signature = quote!(fn #ident(&mut self, #(#params),*) -> Result<#output, #error>);

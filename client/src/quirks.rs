@@ -111,9 +111,10 @@ mod tests {
 
     use super::*;
     use crate::codec::parse::{self, Limits, Parser};
-    use crate::response::{parse_response, RawCode, Response};
+    use crate::response::{parse_response, parse_response_as, RawCode, RawData, Response};
     use crate::types::body_structure::BodyStructure;
     use crate::types::Flag;
+    use crate::Code;
 
     fn response(quirk: &Quirk) -> Response {
         parse_response(&Bytes::from_static(quirk.trigger), &Limits::default())
@@ -148,7 +149,9 @@ mod tests {
         let Response::Status(status) = response(&MISSING_STATUS_TEXT) else {
             panic!("expected a status response");
         };
-        let code = status.code.unwrap();
+        let Some(Code::Other(code)) = status.code else {
+            panic!("HIGHESTMODSEQ is not an RFC 3501 code: expected it raw");
+        };
         assert_eq!(
             (code.name.as_str(), code.arguments),
             ("HIGHESTMODSEQ", Some(Bytes::from_static(b"8912")))
@@ -163,8 +166,29 @@ mod tests {
     }
 
     #[test]
-    fn bracket_in_flag_stays_inside_a_raw_code() {
+    fn bracket_in_flag_stays_inside_the_typed_code() {
         let Response::Status(status) = response(&BRACKET_IN_FLAG) else {
+            panic!("expected a status response");
+        };
+        let Some(Code::PermanentFlags(flags)) = status.code else {
+            panic!("expected PERMANENTFLAGS");
+        };
+        assert_eq!(
+            flags,
+            [
+                Flag::Answered,
+                Flag::Keyword("[test]".into()),
+                Flag::MayCreate
+            ]
+        );
+        assert_eq!(&status.text[..], b"Flags permitted.");
+    }
+
+    #[test]
+    fn bracket_in_flag_stays_inside_a_raw_code() {
+        let frame = Bytes::from_static(BRACKET_IN_FLAG.trigger);
+        let parsed = parse_response_as::<RawData, RawCode>(&frame, &Limits::default());
+        let Ok(Response::Status(status)) = parsed else {
             panic!("expected a status response");
         };
         assert_eq!(

@@ -21,6 +21,7 @@
 use bytes::Bytes;
 
 use crate::codec::parse::{Limits, ParseError, Parser};
+use crate::{Code, Data};
 
 /// The status of a status response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -58,7 +59,7 @@ impl Status {
 /// The text is the server's, kept as bytes and never interpreted (an
 /// `[ALERT]` is to be shown to the user as it came).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StatusResponse<C = RawCode> {
+pub struct StatusResponse<C = Code> {
     /// OK, NO, BAD, PREAUTH or BYE.
     pub status: Status,
     /// The response code in brackets, if any.
@@ -69,7 +70,7 @@ pub struct StatusResponse<C = RawCode> {
 
 /// One response from the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Response<D = RawData, C = RawCode> {
+pub enum Response<D = Data, C = Code> {
     /// The completion of a command: `A001 OK done`.
     Tagged {
         /// The command's tag.
@@ -88,7 +89,7 @@ pub enum Response<D = RawData, C = RawCode> {
 
 /// A continuation request: the server waits for more from the client.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Continuation<C = RawCode> {
+pub struct Continuation<C = Code> {
     /// A response code, if the text began with one.
     pub code: Option<C>,
     /// The text after `+ ` (base64 during AUTHENTICATE), possibly empty.
@@ -189,16 +190,16 @@ fn raw_code_arguments(p: &mut Parser<'_>) -> Result<Bytes, ParseError> {
 }
 
 /// Parses one frame (from [`Framer`](crate::codec::frame::Framer)) as a
-/// response, with untagged data and codes kept raw.
-///
-/// Once the generated `Data` and `Code` exist, `parse_response` returns
-/// them; this form stays for callers (and downstream crates) that want the
-/// raw view or their own types.
+/// response: untagged data as the generated [`Data`], response codes as the
+/// generated [`Code`] (what no spec declares arrives as `Data::Other` and
+/// `Code::Other`, kept raw).
 pub fn parse_response(frame: &Bytes, limits: &Limits) -> Result<Response, ParseError> {
     parse_response_as(frame, limits)
 }
 
-/// Parses one frame as a response, untagged data as `D` and codes as `C`.
+/// Parses one frame as a response, untagged data as `D` and codes as `C`:
+/// [`RawData`] and [`RawCode`] for the raw view, or a downstream crate's
+/// own types.
 pub fn parse_response_as<D: ParseData, C: ParseCode>(
     frame: &Bytes,
     limits: &Limits,

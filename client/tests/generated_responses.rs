@@ -127,6 +127,16 @@ fn fetch_attributes_land_in_their_message_fields() {
 }
 
 #[test]
+fn a_sectioned_attribute_no_spec_declares_is_kept_raw_with_its_section() {
+    let line = data(b"* 3 FETCH (BINARY[1.2 (X \"]\")]<0> ~{3}\r\na\x00b UID 9)\r\n");
+    let fetched = Fetch::output(done(vec![line], vec![])).expect("output");
+    let message = &fetched[0].message;
+    assert_eq!(message.uid, Some(9));
+    assert_eq!(message.extra.len(), 1);
+    assert_eq!(message.extra[0].0, "BINARY[1.2 (X \"]\")]<0>");
+}
+
+#[test]
 fn status_attributes_are_typed() {
     let Data::Status(status) = data(b"* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)\r\n")
     else {

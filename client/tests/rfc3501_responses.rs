@@ -9,9 +9,10 @@
 use bytes::Bytes;
 use typed_imap::codec::frame::Framer;
 use typed_imap::codec::parse::{self, Limits, Parser};
-use typed_imap::response::{parse_response, RawCode, RawData, Response, Status, StatusResponse};
+use typed_imap::response::{parse_response, Response, Status, StatusResponse};
 use typed_imap::types::body_structure::{BodyStructure, SinglePartKind};
 use typed_imap::types::{Address, Capability, Envelope, Flag, Mailbox, Section, SectionText};
+use typed_imap::{Code, Data};
 
 fn response(line: &'static str) -> Response {
     parse_response(&Bytes::from_static(line.as_bytes()), &Limits::default())
@@ -32,13 +33,6 @@ fn tagged(line: &'static str) -> (String, StatusResponse) {
     }
 }
 
-fn code(name: &str, arguments: Option<&'static str>) -> Option<RawCode> {
-    Some(RawCode {
-        name: name.to_owned(),
-        arguments: arguments.map(|a| Bytes::from_static(a.as_bytes())),
-    })
-}
-
 fn with_parser<T>(input: &'static str, f: impl FnOnce(&mut Parser<'_>) -> T) -> T {
     let frame = Bytes::from_static(input.as_bytes());
     let limits = Limits::default();
@@ -55,7 +49,7 @@ fn b(s: &'static str) -> Bytes {
 fn s7_1_1_untagged_ok_greeting() {
     let status = untagged_status("* OK IMAP4rev1 server ready\r\n");
     assert_eq!(status.status, Status::Ok);
-    assert_eq!(status.code, None);
+    assert!(status.code.is_none());
     assert_eq!(status.text, b("IMAP4rev1 server ready"));
 }
 
@@ -117,54 +111,58 @@ fn tag_with_plus_is_refused() {
 #[test]
 fn s6_3_1_unseen_code() {
     let status = untagged_status("* OK [UNSEEN 12] Message 12 is first unseen\r\n");
-    assert_eq!(status.code, code("UNSEEN", Some("12")));
+    assert!(matches!(status.code, Some(Code::Unseen(12))));
     assert_eq!(status.text, b("Message 12 is first unseen"));
 }
 
 #[test]
 fn s6_3_1_uid_validity_and_uid_next_codes() {
     let status = untagged_status("* OK [UIDVALIDITY 3857529045] UIDs valid\r\n");
-    assert_eq!(status.code, code("UIDVALIDITY", Some("3857529045")));
+    assert!(matches!(
+        status.code,
+        Some(Code::UidValidity(3_857_529_045))
+    ));
     let status = untagged_status("* OK [UIDNEXT 4392] Predicted next UID\r\n");
-    assert_eq!(status.code, code("UIDNEXT", Some("4392")));
+    assert!(matches!(status.code, Some(Code::UidNext(4392))));
 }
 
 #[test]
 fn s6_3_1_permanent_flags_code() {
     let status = untagged_status("* OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited\r\n");
-    assert_eq!(
-        status.code,
-        code("PERMANENTFLAGS", Some("(\\Deleted \\Seen \\*)"))
-    );
+    let Some(Code::PermanentFlags(flags)) = status.code else {
+        panic!("expected PERMANENTFLAGS");
+    };
+    assert_eq!(flags, [Flag::Deleted, Flag::Seen, Flag::MayCreate]);
     assert_eq!(status.text, b("Limited"));
 }
 
 #[test]
 fn s6_3_1_read_write_code_on_tagged_ok() {
     let (_, status) = tagged("A142 OK [READ-WRITE] SELECT completed\r\n");
-    assert_eq!(status.code, code("READ-WRITE", None));
+    assert!(matches!(status.code, Some(Code::ReadWrite)));
     assert_eq!(status.text, b("SELECT completed"));
 }
 
 #[test]
 fn s6_3_2_read_only_code_on_tagged_ok() {
     let (_, status) = tagged("A932 OK [READ-ONLY] EXAMINE completed\r\n");
-    assert_eq!(status.code, code("READ-ONLY", None));
+    assert!(matches!(status.code, Some(Code::ReadOnly)));
 }
 
 #[test]
 fn s6_3_3_trycreate_code_on_tagged_no() {
     let (_, status) = tagged("A003 NO [TRYCREATE] Mailbox doesn't exist: owatagusiam\r\n");
-    assert_eq!(status.code, code("TRYCREATE", None));
+    assert!(matches!(status.code, Some(Code::TryCreate)));
 }
 
 #[test]
 fn s7_1_capability_code_keeps_its_list() {
     let status = untagged_status("* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready\r\n");
-    assert_eq!(
-        status.code,
-        code("CAPABILITY", Some("IMAP4rev1 STARTTLS AUTH=PLAIN"))
-    );
+    let Some(Code::Capability(caps)) = status.code else {
+        panic!("expected CAPABILITY");
+    };
+    let names: Vec<&str> = caps.iter().map(Capability::as_str).collect();
+    assert_eq!(names, ["IMAP4rev1", "STARTTLS", "AUTH=PLAIN"]);
 }
 
 // Section 7.5: continuation requests.
@@ -174,10 +172,8 @@ fn s7_5_continuation_with_text() {
     let Response::Continuation(c) = response("+ Ready for additional command text\r\n") else {
         panic!("expected a continuation");
     };
-    assert_eq!(
-        (c.code, c.text),
-        (None, b("Ready for additional command text"))
-    );
+    assert!(c.code.is_none());
+    assert_eq!(c.text, b("Ready for additional command text"));
 }
 
 #[test]
@@ -201,30 +197,124 @@ fn s6_2_2_empty_challenge() {
     assert_eq!(c.text, Bytes::new());
 }
 
-// Untagged data reaches the data parser with its keyword and number.
+// Section 7.2-7.4: untagged data, typed by the generated parsers.
 
 #[test]
-fn s7_4_1_message_data_carries_its_number() {
-    let Response::Data(data) = response("* 22 EXPUNGE\r\n") else {
-        panic!("expected data");
+fn s7_4_1_expunge_carries_its_number() {
+    assert!(matches!(
+        response("* 22 EXPUNGE\r\n"),
+        Response::Data(Data::Expunge(22))
+    ));
+}
+
+#[test]
+fn s7_3_1_exists_and_s7_3_2_recent() {
+    assert!(matches!(
+        response("* 23 EXISTS\r\n"),
+        Response::Data(Data::Exists(23))
+    ));
+    assert!(matches!(
+        response("* 5 RECENT\r\n"),
+        Response::Data(Data::Recent(5))
+    ));
+}
+
+#[test]
+fn s7_2_1_capability_data() {
+    let Response::Data(Data::Capability(caps)) =
+        response("* CAPABILITY IMAP4rev1 STARTTLS AUTH=GSSAPI LOGINDISABLED\r\n")
+    else {
+        panic!("expected CAPABILITY data");
+    };
+    assert_eq!(caps.len(), 4);
+    assert!(caps[3].is("LOGINDISABLED"));
+}
+
+#[test]
+fn s7_2_2_list_data() {
+    let Response::Data(Data::List(item)) = response("* LIST (\\Noselect) \"/\" ~/Mail/foo\r\n")
+    else {
+        panic!("expected LIST data");
+    };
+    assert_eq!(item.attributes, [Flag::Extension("Noselect".into())]);
+    assert_eq!(item.delimiter, Some('/'));
+    assert_eq!(item.mailbox, Mailbox::new("~/Mail/foo"));
+}
+
+#[test]
+fn s7_2_3_lsub_data() {
+    let Response::Data(Data::Lsub(item)) = response("* LSUB () \".\" #news.comp.mail.misc\r\n")
+    else {
+        panic!("expected LSUB data");
+    };
+    assert_eq!(item.delimiter, Some('.'));
+    assert_eq!(item.mailbox.as_str(), "#news.comp.mail.misc");
+}
+
+#[test]
+fn s7_2_4_status_data() {
+    let Response::Data(Data::Status(status)) =
+        response("* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)\r\n")
+    else {
+        panic!("expected STATUS data");
+    };
+    assert_eq!(status.mailbox.as_str(), "blurdybloop");
+    let debug = format!("{:?}", status.attributes);
+    assert!(debug.contains("231") && debug.contains("44292"), "{debug}");
+}
+
+#[test]
+fn s7_2_5_search_data() {
+    let Response::Data(Data::Search(numbers)) = response("* SEARCH 2 3 6\r\n") else {
+        panic!("expected SEARCH data");
+    };
+    assert_eq!(numbers, [2, 3, 6]);
+}
+
+#[test]
+fn s7_2_6_flags_data() {
+    let Response::Data(Data::Flags(flags)) =
+        response("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n")
+    else {
+        panic!("expected FLAGS data");
     };
     assert_eq!(
-        data,
-        RawData {
-            keyword: "EXPUNGE".into(),
-            number: Some(22),
-            arguments: Bytes::new()
-        }
+        flags,
+        [
+            Flag::Answered,
+            Flag::Flagged,
+            Flag::Deleted,
+            Flag::Seen,
+            Flag::Draft
+        ]
     );
 }
 
 #[test]
-fn s7_2_2_list_data_keeps_its_arguments() {
-    let Response::Data(data) = response("* LIST (\\Noselect) \"/\" ~/Mail/foo\r\n") else {
-        panic!("expected data");
+fn s7_4_2_fetch_flags_data() {
+    let Response::Data(Data::Fetch(fetched)) =
+        response("* 23 FETCH (FLAGS (\\Seen) UID 4827313)\r\n")
+    else {
+        panic!("expected FETCH data");
     };
-    assert_eq!((data.keyword.as_str(), data.number), ("LIST", None));
-    assert_eq!(data.arguments, b("(\\Noselect) \"/\" ~/Mail/foo"));
+    assert_eq!(fetched.seq, 23);
+    assert_eq!(fetched.message.flags, Some(vec![Flag::Seen]));
+    assert_eq!(fetched.message.uid, Some(4_827_313));
+}
+
+#[test]
+fn unknown_untagged_data_is_kept_raw() {
+    let Response::Data(Data::Other(raw)) = response("* XFOO 1 2\r\n") else {
+        panic!("expected raw data");
+    };
+    assert_eq!((raw.keyword.as_str(), raw.arguments), ("XFOO", b("1 2")));
+}
+
+#[test]
+fn malformed_status_data_is_an_error() {
+    // shared/adversarial.md item 25.
+    assert!(parse_response(&b("* STATUS\r\n"), &Limits::default()).is_err());
+    assert!(parse_response(&b("* FLAGS\r\n"), &Limits::default()).is_err());
 }
 
 // Primitives on the RFC's examples.
@@ -644,4 +734,46 @@ BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r
     assert_eq!(body.media_type(), (&b"TEXT"[..], &b"PLAIN"[..]));
     p.byte(b')', ")").unwrap();
     p.finish().unwrap();
+}
+
+#[test]
+fn s8_fetch_full_typed() {
+    let line = format!(
+        "* 12 FETCH (FLAGS (\\Seen) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" \
+RFC822.SIZE 4286 ENVELOPE {SECTION8_ENVELOPE} \
+BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r\n"
+    );
+    let parsed = parse_response(&Bytes::from(line), &Limits::default()).unwrap();
+    let Response::Data(Data::Fetch(fetched)) = parsed else {
+        panic!("expected FETCH data");
+    };
+    let message = fetched.message;
+    assert_eq!(fetched.seq, 12);
+    assert_eq!(message.flags, Some(vec![Flag::Seen]));
+    assert_eq!(
+        message.internal_date.map(|d| d.to_rfc3339()),
+        Some("1996-07-17T02:44:25-07:00".to_owned())
+    );
+    assert_eq!(message.rfc822_size, Some(4286));
+    assert_eq!(message.envelope, Some(section8_envelope()));
+    let body = message.body.expect("BODY");
+    assert_eq!(body.media_type(), (&b"TEXT"[..], &b"PLAIN"[..]));
+}
+
+#[test]
+fn s8_body_header_typed() {
+    let Response::Data(Data::Fetch(fetched)) = response(SECTION8_SERVER[9]) else {
+        panic!("expected FETCH data");
+    };
+    let (section, data) = &fetched.message.body_sections[0];
+    assert_eq!(section.section.text, Some(SectionText::Header));
+    assert_eq!(data.as_ref().map(Bytes::len), Some(342));
+}
+
+#[test]
+fn s8_store_response_typed() {
+    let Response::Data(Data::Fetch(fetched)) = response(SECTION8_SERVER[11]) else {
+        panic!("expected FETCH data");
+    };
+    assert_eq!(fetched.message.flags, Some(vec![Flag::Seen, Flag::Deleted]));
 }

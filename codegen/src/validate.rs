@@ -149,6 +149,38 @@ fn type_name_free(
         model::Output::Struct { ident, .. } => Some(ident.as_str()),
         _ => None,
     };
+    if let model::Output::Struct { ident, fields, .. } = &c.output {
+        let shape = |fields: &[model::OutputField]| -> Vec<(String, String, bool, bool)> {
+            fields
+                .iter()
+                .map(|f| {
+                    (
+                        f.ident.clone(),
+                        f.from.name.clone(),
+                        f.from.is_code,
+                        f.required,
+                    )
+                })
+                .collect()
+        };
+        let earlier = model.commands.iter().find_map(|other| match &other.output {
+            model::Output::Struct {
+                ident: i,
+                fields: f,
+                ..
+            } if i == ident => Some((other, f)),
+            _ => None,
+        });
+        if let Some((other, other_fields)) = earlier {
+            if shape(other_fields) != shape(fields) {
+                return Err(source.error(
+                    &raw.name,
+                    format!("the fields of `{ident}` as `{}` declares them", other.name),
+                    "other fields for the same output struct",
+                ));
+            }
+        }
+    }
     for name in std::iter::once(c.ident.as_str()).chain(output) {
         let response = model
             .responses
@@ -472,6 +504,13 @@ fn fields(
         .map(|f| {
             names.unique(source, "field", &f.name)?;
             let ty = parsed_type(source, vocabulary, &f.ty)?;
+            if f.optional && matches!(ty.parse, Parse::Function { own_sp: true, .. }) {
+                return Err(source.error(
+                    &f.ty,
+                    "a type that does not read its own SPs, for an optional field",
+                    format!("`{}` (a possibly empty list already)", f.ty.get_ref()),
+                ));
+            }
             let mut rust = ty.rust.clone();
             if f.list {
                 rust = format!("Vec<{rust}>");

@@ -1,13 +1,13 @@
-//! `cargo xtask demo`: a throw-away Dovecot, a few sample messages, and an
-//! IMAP session against them.
-//!
-//! The typed client is not in this build yet, so the demo shows the raw
-//! session the client will drive, and says so.
+//! `cargo xtask demo`: a throw-away Dovecot, a few sample messages, and the
+//! typed client showing LIST, SELECT, SEARCH and FETCH results.
 
+use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::transport::TlsConfig;
+use typed_imap::types::{Address, FetchItem, SearchKey, SequenceSet};
+use typed_imap::{Fetch, List, Search, Select};
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::maildir::{MaildirMessage, SystemFlag};
 use typed_imap_tests::messages::sample_message;
-use typed_imap_tests::raw::RawSession;
 
 use crate::TaskResult;
 
@@ -15,8 +15,6 @@ use crate::TaskResult;
 const USER: &str = "alice";
 /// How many sample messages go into the INBOX.
 const MESSAGES: usize = 5;
-/// Longest server line printed in full.
-const SHOWN: usize = 160;
 
 /// Runs the demo.
 pub fn run(args: &[String]) -> TaskResult {
@@ -31,6 +29,7 @@ pub fn run(args: &[String]) -> TaskResult {
         server.tls_addr(),
         server.dir().display()
     );
+    // Messages 1 and 2 are already read; every third one is from bob.
     let messages = (1..=MESSAGES).map(|n| {
         let message = MaildirMessage::new(sample_message(n, 400));
         if n <= 2 {
@@ -41,11 +40,6 @@ pub fn run(args: &[String]) -> TaskResult {
     });
     let written = server.fill(USER, "INBOX", messages)?;
     println!("Wrote {written} sample messages into {USER}'s INBOX (Maildir files, no APPEND).\n");
-    println!(
-        "The typed client (typed_imap::Client) is not in this build yet: below is the raw\n\
-         IMAP session it will drive, over implicit TLS verified against the server's\n\
-         self-signed certificate (trusted as a custom root).\n"
-    );
     session(&server)?;
     server.stop()?;
     println!("\nStopped Dovecot and removed its directory.");
@@ -53,58 +47,101 @@ pub fn run(args: &[String]) -> TaskResult {
 }
 
 fn session(server: &Dovecot) -> TaskResult {
-    let config = server.certificate().client_config()?;
-    let (mut session, greeting) = RawSession::connect_tls(server.tls_addr(), config, "localhost")?;
-    show_server(greeting.as_bytes());
+    // The server's certificate is self-signed: trust it as a custom root,
+    // with the host name still verified.
+    let tls = TlsConfig::custom_roots_pem(server.certificate().cert_pem().as_bytes())?;
+    println!(
+        "let mut imap = Client::connect_tls_with(\"localhost\", {}, &tls, ..)?;",
+        server.tls_addr().port()
+    );
+    let mut imap = Client::connect_tls_with(
+        "localhost",
+        server.tls_addr().port(),
+        &tls,
+        ClientOptions::default(),
+    )?;
     let password = server
         .user(USER)
         .map(|user| user.password.clone())
         .ok_or("the demo user is missing")?;
-    exchange(
-        &mut session,
-        &format!("LOGIN {USER} \"{password}\""),
-        &format!("LOGIN {USER} \"********\""),
-    )?;
-    for command in [
-        "LIST \"\" \"*\"",
-        "SELECT INBOX",
-        "SEARCH UNSEEN FROM bob",
-        "FETCH 1:* (FLAGS ENVELOPE)",
-        "LOGOUT",
-    ] {
-        exchange(&mut session, command, command)?;
+    println!("imap.login(\"{USER}\", \"********\")?;");
+    imap.login(USER, &password)?;
+
+    println!("\nimap.run(List::new(\"\", \"*\"))?  ->  Vec<ListItem>");
+    for item in imap.run(List::new("", "*"))? {
+        let attributes: Vec<String> = item.attributes.iter().map(ToString::to_string).collect();
+        println!(
+            "  {:<8} delimiter {:?}  attributes [{}]",
+            item.mailbox.to_string(),
+            item.delimiter,
+            attributes.join(" ")
+        );
     }
+
+    println!("\nimap.run(Select::new(\"INBOX\"))?  ->  Selected");
+    let selected = imap.run(Select::new("INBOX"))?;
+    println!(
+        "  exists {}, recent {}, unseen {:?}, uid_validity {:?}, uid_next {:?}, read_only {}",
+        selected.exists,
+        selected.recent,
+        selected.unseen,
+        selected.uid_validity,
+        selected.uid_next,
+        selected.read_only
+    );
+
+    println!(
+        "\nimap.run(Search::new(SearchKey::unseen() & SearchKey::from(\"bob\")))?  ->  Vec<u32>"
+    );
+    let found = imap.run(Search::new(SearchKey::unseen() & SearchKey::from("bob")))?;
+    println!("  {found:?}");
+
+    println!("\nimap.run(Fetch::new(SequenceSet::all()).items(FetchItem::flags() | FetchItem::envelope()))?  ->  Vec<Fetched>");
+    let fetched =
+        imap.run(Fetch::new(SequenceSet::all()).items(FetchItem::flags() | FetchItem::envelope()))?;
+    for record in fetched {
+        let flags: Vec<String> = record
+            .message
+            .flags
+            .iter()
+            .flatten()
+            .map(ToString::to_string)
+            .collect();
+        let (from, subject) = record.message.envelope.as_ref().map_or_else(
+            || (String::new(), String::new()),
+            |envelope| {
+                (
+                    envelope.from.first().map(address).unwrap_or_default(),
+                    text(envelope.subject.as_deref()),
+                )
+            },
+        );
+        println!(
+            "  #{} flags [{}]  from {}  subject {:?}",
+            record.seq,
+            flags.join(" "),
+            from,
+            subject
+        );
+    }
+
+    println!("\nimap.logout()?;");
+    imap.logout()?;
     Ok(())
 }
 
-/// Sends one command and prints both sides (`shown` hides secrets).
-fn exchange(session: &mut RawSession, command: &str, shown: &str) -> TaskResult {
-    println!("C: {shown}");
-    let reply = session.command(command)?;
-    for line in &reply.untagged {
-        show_server(line);
-    }
-    show_server(reply.completion.as_bytes());
-    if reply.is_ok() {
-        Ok(())
-    } else {
-        Err(format!("{shown}: the server answered {}", reply.completion).into())
+/// `Name <mailbox@host>`, lossy where the server sent non-UTF-8 bytes.
+fn address(address: &Address) -> String {
+    let mailbox = text(address.mailbox.as_deref());
+    let host = text(address.host.as_deref());
+    match address.name.as_deref() {
+        Some(name) => format!("{} <{mailbox}@{host}>", text(Some(name))),
+        None => format!("<{mailbox}@{host}>"),
     }
 }
 
-/// Prints a server line, shortened, with control characters escaped.
-fn show_server(line: &[u8]) {
-    let text = String::from_utf8_lossy(line);
-    let mut shown = String::new();
-    for c in text.chars().take(SHOWN) {
-        if c.is_control() {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
-    }
-    if text.chars().count() > SHOWN {
-        shown.push_str(" ...");
-    }
-    println!("S: {shown}");
+fn text(bytes: Option<&[u8]>) -> String {
+    bytes
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default()
 }

@@ -408,10 +408,18 @@ fn message(model: &Model) -> TokenStream {
 
             /// One `name SP value` (or `name[section]<origin> SP value`).
             fn attribute(&mut self, p: &mut #parser<'_>) -> Result<(), #parse_error> {
+                let start = p.position();
                 let name = p.att_name()?;
                 if p.peek() == Some(b'[') {
                     #(#sectioned)*
-                    return Err(p.error("a fetch attribute with a section that a spec declares"));
+                    // An extension's sectioned attribute (`BINARY[1]`): kept
+                    // raw, its name with the section and origin.
+                    skip_section(p)?;
+                    let name = String::from_utf8_lossy(&p.slice(start, p.position())).into_owned();
+                    p.sp()?;
+                    let value = raw_value(p)?;
+                    self.extra.push((name, value));
+                    return Ok(());
                 }
                 #(#plain)*
                 p.sp()?;
@@ -487,6 +495,28 @@ fn raw_value(model: &Model) -> TokenStream {
             let start = p.position();
             skip_value(p)?;
             Ok(p.slice(start, p.position()))
+        }
+
+        /// Skips `"[" ... "]" ["<" number ">"]` after an attribute name:
+        /// strings and lists inside the brackets are skipped whole.
+        fn skip_section(p: &mut #parser<'_>) -> Result<(), #parse_error> {
+            p.byte(b'[', "`[` opening a section")?;
+            loop {
+                match p.peek() {
+                    Some(b']') => {
+                        p.advance();
+                        break;
+                    }
+                    Some(b'(' | b'"' | b'{' | b'~') => skip_value(p)?,
+                    None | Some(b'\r' | b'\n') => return Err(p.error("`]` closing a section")),
+                    Some(_) => p.advance(),
+                }
+            }
+            if p.eat(b'<') {
+                p.number()?;
+                p.byte(b'>', "`>` closing an origin")?;
+            }
+            Ok(())
         }
 
         /// Skips one value of any shape; lists count towards the nesting limit.

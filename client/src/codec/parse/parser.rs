@@ -331,9 +331,13 @@ impl<'a> Parser<'a> {
         match self.peek() {
             Some(b'"' | b'{') => self.string(),
             _ => {
-                let start = self.pos;
-                self.astring_atom()?;
-                Ok(self.frame.slice(start..self.pos))
+                // Leniency (quirk `eight_bit_strings`): 8-bit bytes are
+                // kept in the atom form too (`* LIST () "/" \xe9t\xe9`).
+                let value = self.take_while(|b| is_astring_char(b) || b >= 0x80);
+                if value.is_empty() {
+                    return Err(self.error("astring"));
+                }
+                Ok(value)
             }
         }
     }

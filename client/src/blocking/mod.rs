@@ -6,6 +6,8 @@
 //!
 //! let mut imap = Client::connect_tls("imap.example.com")?;
 //! imap.login("alice", "secret")?;
+//! let inbox = imap.select("INBOX")?; // a generated method: `run(Select::new("INBOX"))`
+//! println!("{} messages", inbox.exists);
 //! imap.logout()?;
 //! # Ok::<(), typed_imap::Error>(())
 //! ```

@@ -416,3 +416,60 @@ fn generated_methods_run_through_the_client() {
     imap.close().unwrap();
     assert_eq!(imap.state(), State::Authenticated);
 }
+
+/// COMPRESS as an extension spec would declare it (behaviour `compress`):
+/// the runtime knows the behaviour, not the command.
+struct CompressDeflate;
+
+impl typed_imap::command::Command for CompressDeflate {
+    type Output = ();
+    const NAME: &'static str = "COMPRESS";
+    const STATES: &'static [State] = &[State::Authenticated, State::Selected];
+    const ON_OK: Option<State> = None;
+    const ON_NO: Option<State> = None;
+    const BEHAVIOUR: typed_imap::command::Behaviour = typed_imap::command::Behaviour::Compress;
+    const CAPABILITY: Option<&'static str> = Some("COMPRESS=DEFLATE");
+
+    fn encode(
+        &self,
+        enc: &mut typed_imap::codec::encode::Encoder,
+    ) -> Result<(), typed_imap::codec::encode::EncodeError> {
+        enc.token("COMPRESS DEFLATE");
+        Ok(())
+    }
+    fn wants(_data: &Data) -> bool {
+        false
+    }
+    fn output(_done: typed_imap::command::Completed) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+#[test]
+fn compress_deflate_keeps_a_fetch_byte_identical() {
+    use typed_imap_tests::dovecot::{Options, Plugins};
+    let server = Dovecot::start_with(Options {
+        plugins: Plugins {
+            imap_zlib: true,
+            ..Plugins::default()
+        },
+        ..Options::default()
+    })
+    .unwrap();
+    let mut imap = logged_in(&server, "alice");
+    let message = message_with_attachment(1 << 20);
+    imap.run(Append::new("INBOX", message.clone())).unwrap();
+    imap.run(CompressDeflate).unwrap();
+    assert!(imap.connection().unwrap().is_compressed());
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap
+        .run(Fetch::new(1).items(FetchItem::body_peek(Section::default())))
+        .unwrap();
+    let body = fetched
+        .first()
+        .and_then(|one| one.message.body_sections.first())
+        .and_then(|(_, body)| body.clone())
+        .unwrap();
+    assert!(body[..] == message[..], "body differs after COMPRESS");
+    imap.logout().unwrap();
+}

@@ -376,11 +376,14 @@ impl Client {
                 self.start_tls()?;
                 Ok(Some(done))
             }
-            Event::Compress(_) => {
-                self.disconnect();
-                Err(Error::protocol(
-                    "COMPRESS is not supported by the blocking client yet",
-                ))
+            Event::Compress(done) => {
+                let Some(connection) = self.connection.take() else {
+                    return Err(Error::Closed {
+                        reason: "connection already closed".into(),
+                    });
+                };
+                self.connection = Some(connection.compress()?);
+                Ok(Some(done))
             }
             Event::Greeting(_) => Err(Error::protocol("a second greeting")),
             Event::IdleStarted => Ok(None),

@@ -7,6 +7,7 @@
 //! session and the client that drive it.
 
 mod child;
+mod deflate;
 mod tcp;
 mod tls;
 
@@ -15,6 +16,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 pub use child::ChildStream;
+pub use deflate::Deflate;
 pub use tls::TlsConfig;
 
 use crate::error::Error;
@@ -85,6 +87,8 @@ pub enum Connection {
     Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
     /// A child process's stdin and stdout.
     Child(ChildStream),
+    /// Another connection with COMPRESS=DEFLATE on (RFC 4978).
+    Compressed(Box<Deflate<Connection>>),
 }
 
 impl Connection {
@@ -134,12 +138,34 @@ impl Connection {
             Connection::Child(_) => Err(Error::InvalidArgument {
                 reason: "STARTTLS on a child-process stream".into(),
             }),
+            Connection::Compressed(_) => Err(Error::InvalidArgument {
+                reason: "STARTTLS on a compressed connection".into(),
+            }),
+        }
+    }
+
+    /// Compresses both directions from now on (after COMPRESS's OK).
+    pub fn compress(self) -> Result<Self, Error> {
+        match self {
+            Connection::Compressed(_) => Err(Error::InvalidArgument {
+                reason: "COMPRESS on a connection already compressed".into(),
+            }),
+            other => Ok(Connection::Compressed(Box::new(Deflate::new(other)))),
         }
     }
 
     /// Whether the bytes travel encrypted.
     pub fn is_tls(&self) -> bool {
-        matches!(self, Connection::Tls(_))
+        match self {
+            Connection::Tls(_) => true,
+            Connection::Compressed(inner) => inner.get_ref().is_tls(),
+            _ => false,
+        }
+    }
+
+    /// Whether COMPRESS=DEFLATE is on.
+    pub fn is_compressed(&self) -> bool {
+        matches!(self, Connection::Compressed(_))
     }
 
     /// The TCP socket underneath (imaplib's `socket()`), for options such
@@ -149,6 +175,7 @@ impl Connection {
             Connection::Tcp(tcp) => Some(tcp),
             Connection::Tls(tls) => Some(tls.get_ref()),
             Connection::Child(_) => None,
+            Connection::Compressed(inner) => inner.get_ref().socket(),
         }
     }
 
@@ -171,6 +198,7 @@ impl Connection {
                 tls.get_ref().shutdown(std::net::Shutdown::Both)
             }
             Connection::Child(child) => child.shutdown(),
+            Connection::Compressed(inner) => inner.get_mut().shutdown(),
         }
     }
 }
@@ -181,6 +209,7 @@ impl Read for Connection {
             Connection::Tcp(tcp) => tcp.read(buf),
             Connection::Tls(tls) => tls.read(buf),
             Connection::Child(child) => child.read(buf),
+            Connection::Compressed(inner) => inner.read(buf),
         }
     }
 }
@@ -191,6 +220,7 @@ impl Write for Connection {
             Connection::Tcp(tcp) => tcp.write(buf),
             Connection::Tls(tls) => tls.write(buf),
             Connection::Child(child) => child.write(buf),
+            Connection::Compressed(inner) => inner.write(buf),
         }
     }
 
@@ -199,6 +229,7 @@ impl Write for Connection {
             Connection::Tcp(tcp) => tcp.flush(),
             Connection::Tls(tls) => tls.flush(),
             Connection::Child(child) => child.flush(),
+            Connection::Compressed(inner) => inner.flush(),
         }
     }
 }

@@ -234,7 +234,9 @@ fn search(c: &mut Criterion) {
 fn status_lines(c: &mut Criterion) {
     let mut input = Vec::new();
     for i in 0..10_000 {
-        input.extend_from_slice(format!("A{i} OK [UIDNEXT {i}] FETCH completed\r\n").as_bytes());
+        input.extend_from_slice(
+            format!("A{i} OK [UIDNEXT {}] FETCH completed\r\n", i + 1).as_bytes(),
+        );
     }
     let limits = limits();
     let mut group = configure(c).benchmark_group("status_10k");

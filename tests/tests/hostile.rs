@@ -516,3 +516,17 @@ fn item36_passwords_and_sasl_payloads_are_absent_from_logs() {
         );
     }
 }
+
+#[test]
+fn waiting_for_a_tag_never_sent_fails_at_once() {
+    let server = Script::new()
+        .send(GREETING)
+        .stall(Duration::from_secs(2))
+        .serve()
+        .unwrap();
+    let mut client = plain_client(&server);
+    let started = Instant::now();
+    let error = client.wait("NOPE1").unwrap_err();
+    assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(1));
+}

@@ -399,3 +399,20 @@ fn two_hundred_pipelined_commands_all_complete() {
         started.elapsed()
     );
 }
+
+#[test]
+fn generated_methods_run_through_the_client() {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 300)))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice");
+    let listed = imap.list("", "INBOX").unwrap();
+    assert_eq!(listed.len(), 1);
+    let selected = imap.select("INBOX").unwrap();
+    assert_eq!(selected.exists, 2);
+    assert_eq!(imap.search(SearchKey::all()).unwrap(), [1, 2]);
+    imap.noop().unwrap();
+    imap.close().unwrap();
+    assert_eq!(imap.state(), State::Authenticated);
+}

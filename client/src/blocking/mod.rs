@@ -6,6 +6,8 @@
 //!
 //! let mut imap = Client::connect_tls("imap.example.com")?;
 //! imap.login("alice", "secret")?;
+//! let inbox = imap.select("INBOX")?; // a generated method: `run(Select::new("INBOX"))`
+//! println!("{} messages", inbox.exists);
 //! imap.logout()?;
 //! # Ok::<(), typed_imap::Error>(())
 //! ```
@@ -245,6 +247,11 @@ impl Client {
     pub fn wait(&mut self, tag: &str) -> Result<Done, Error> {
         if let Some(done) = self.finished.remove(tag) {
             return Ok(done);
+        }
+        if !self.session.in_flight().any(|running| running == tag) {
+            return Err(Error::InvalidArgument {
+                reason: format!("no command tagged {tag:?} is running"),
+            });
         }
         let deadline = self
             .timeouts

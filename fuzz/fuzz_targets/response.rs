@@ -1,4 +1,5 @@
-//! The response parser and the structured primitives on arbitrary bytes:
+//! The response parser (with the generated `Data` and `Code`) and the
+//! structured primitives on arbitrary bytes:
 //! errors are fine, panics and stack overflows are not.
 #![no_main]
 
@@ -18,4 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = parse::number_list(&mut Parser::new(&frame, &limits));
     let _ = parse::capabilities(&mut Parser::new(&frame, &limits));
     let _ = parse::delimiter(&mut Parser::new(&frame, &limits));
+    let _ = parse::flag_list(&mut Parser::new(&frame, &limits));
+    let _ = parse::mailbox(&mut Parser::new(&frame, &limits));
+    let _ = parse::sequence_set(&mut Parser::new(&frame, &limits));
 });

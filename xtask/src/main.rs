@@ -1,7 +1,8 @@
 //! `cargo xtask <task>`: the project's chores as Rust programs.
 //!
 //! - `ci`: what CI runs (formatting, lints, docs, the tests, a short fuzz run).
-//! - `demo`: a throw-away Dovecot, a few sample messages, a session against it.
+//! - `demo`: a throw-away Dovecot, a few sample messages, the typed client against it.
+//! - `fuzz`, `bench`: the fuzz targets and the parsing benchmark.
 //!
 //! Every task is a module with `pub fn run(args: &[String]) -> TaskResult`.
 #![forbid(unsafe_code)]

@@ -4,7 +4,8 @@ fn main() {
     let result = typed_imap_codegen::Generator::new()
         .runtime_path("crate")
         .types("../spec/types.toml")
-        .spec("../spec/imap4rev1.toml")
+        // Every spec file: an extension is added by adding its file.
+        .spec_dir("../spec")
         .generate();
     if let Err(error) = result {
         // An error names file:line:column; fail the build without a panic.

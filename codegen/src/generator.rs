@@ -28,9 +28,19 @@ use crate::{emit, validate};
 pub struct Generator {
     runtime_path: String,
     types: Option<PathBuf>,
-    specs: Vec<PathBuf>,
+    specs: Vec<Specs>,
     out_dir: Option<PathBuf>,
 }
+
+/// Spec files, one by one or a whole directory.
+#[derive(Clone, Debug)]
+enum Specs {
+    File(PathBuf),
+    Dir(PathBuf),
+}
+
+/// The vocabulary's file name, which [`Generator::spec_dir`] leaves out.
+const TYPES_FILE: &str = "types.toml";
 
 impl Default for Generator {
     fn default() -> Self {
@@ -68,8 +78,29 @@ impl Generator {
 
     /// Adds a spec file. Files are read in the order given.
     pub fn spec(&mut self, path: impl AsRef<Path>) -> &mut Self {
-        self.specs.push(path.as_ref().to_path_buf());
+        self.specs.push(Specs::File(path.as_ref().to_path_buf()));
         self
+    }
+
+    /// Adds every `*.toml` file of a directory except `types.toml`, in
+    /// name order: adding an extension is then adding a file. The order
+    /// only decides the order of generated items; references between
+    /// files resolve whatever the order.
+    pub fn spec_dir(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.specs.push(Specs::Dir(path.as_ref().to_path_buf()));
+        self
+    }
+
+    /// The spec files, directories expanded.
+    pub fn spec_files(&self) -> Result<Vec<PathBuf>, Error> {
+        let mut files = Vec::new();
+        for specs in &self.specs {
+            match specs {
+                Specs::File(path) => files.push(path.clone()),
+                Specs::Dir(dir) => files.extend(toml_files(dir)?),
+            }
+        }
+        Ok(files)
     }
 
     /// Where to write the files (default: the `OUT_DIR` of a build script).
@@ -82,7 +113,7 @@ impl Generator {
     pub fn model(&self) -> Result<Model, Error> {
         let types = validate::read(self.types.as_deref().ok_or(Error::NoTypes)?)?;
         let specs = self
-            .specs
+            .spec_files()?
             .iter()
             .map(|p| validate::read(p))
             .collect::<Result<Vec<_>, _>>()?;
@@ -104,7 +135,18 @@ impl Generator {
                 .ok_or(Error::NoOutDir)?,
         };
         if std::env::var_os("CARGO").is_some() && std::env::var_os("OUT_DIR").is_some() {
-            for path in self.types.iter().chain(&self.specs) {
+            let dirs = self.specs.iter().filter_map(|s| match s {
+                Specs::Dir(dir) => Some(dir.clone()),
+                Specs::File(_) => None,
+            });
+            // A directory is watched for added and removed files.
+            for path in self
+                .types
+                .iter()
+                .cloned()
+                .chain(self.spec_files()?)
+                .chain(dirs)
+            {
                 println!("cargo:rerun-if-changed={}", path.display());
             }
         }
@@ -113,6 +155,25 @@ impl Generator {
         }
         Ok(())
     }
+}
+
+/// The spec files of a directory, in name order.
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let read_error = |source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(read_error)? {
+        let path = entry.map_err(read_error)?.path();
+        let is_spec = path.extension().is_some_and(|e| e == "toml")
+            && path.file_name().is_some_and(|n| n != TYPES_FILE);
+        if is_spec {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// Writes `contents` unless the file already holds exactly that.

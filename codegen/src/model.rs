@@ -332,6 +332,8 @@ pub struct Field {
 pub struct SearchKey {
     /// Wire name.
     pub name: String,
+    /// Spec file index.
+    pub spec: usize,
     /// Constructor name.
     pub ident: String,
     /// Documentation.
@@ -347,6 +349,8 @@ pub struct SearchKey {
 pub struct FetchAtt {
     /// Wire name.
     pub name: String,
+    /// Spec file index.
+    pub spec: usize,
     /// Constructor name.
     pub ident: String,
     /// `Message` field name, for attributes a response carries.
@@ -366,6 +370,8 @@ pub struct FetchAtt {
 pub struct StatusAtt {
     /// Wire name.
     pub name: String,
+    /// Spec file index.
+    pub spec: usize,
     /// Constructor and field name.
     pub ident: String,
     /// Documentation.

@@ -97,7 +97,7 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
             names.unique(source, "search key", &key.name)?;
             model
                 .search_keys
-                .push(search_key(source, &vocabulary, key)?);
+                .push(search_key(source, &vocabulary, index, key)?);
         }
         for att in &spec.fetch_atts {
             let kind = if att.section.is_some() {
@@ -106,13 +106,16 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
                 "fetch attribute"
             };
             names.unique(source, kind, &att.name)?;
-            model.fetch_atts.push(fetch_att(source, &vocabulary, att)?);
+            model
+                .fetch_atts
+                .push(fetch_att(source, &vocabulary, index, att)?);
         }
         for att in &spec.status_atts {
             names.unique(source, "status attribute", &att.name)?;
             let rust_name = att.rust_name.as_ref().unwrap_or(&att.name);
             model.status_atts.push(model::StatusAtt {
                 name: att.name.get_ref().clone(),
+                spec: index,
                 ident: ident(source, rust_name, rust::snake(rust_name.get_ref()))?,
                 doc: att.doc.clone(),
                 value: parsed_type(source, &vocabulary, &att.ty)?,
@@ -648,6 +651,7 @@ fn code_model(
 fn search_key(
     source: &Source,
     vocabulary: &Vocabulary,
+    spec: usize,
     raw: &raw::SearchKey,
 ) -> Result<model::SearchKey, Error> {
     let args = raw
@@ -676,6 +680,7 @@ fn search_key(
     let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
     Ok(model::SearchKey {
         name: raw.name.get_ref().clone(),
+        spec,
         ident: ident(source, name, rust::snake(name.get_ref()))?,
         doc: raw.doc.clone(),
         args,
@@ -686,6 +691,7 @@ fn search_key(
 fn fetch_att(
     source: &Source,
     vocabulary: &Vocabulary,
+    spec: usize,
     raw: &raw::FetchAtt,
 ) -> Result<model::FetchAtt, Error> {
     let section = raw
@@ -724,6 +730,7 @@ fn fetch_att(
     });
     Ok(model::FetchAtt {
         name: raw.name.get_ref().clone(),
+        spec,
         ident: ident(source, name, base)?,
         field,
         doc: raw.doc.clone(),

@@ -61,6 +61,15 @@ pub enum HarnessError {
     /// A certificate or key could not be turned into a TLS configuration.
     #[error("TLS setup failed: {0}")]
     Tls(String),
+    /// The client under test failed while the harness opened a session.
+    #[error("the client could not {action}: {source}")]
+    Client {
+        /// What was being done.
+        action: String,
+        /// The client's error.
+        #[source]
+        source: typed_imap::Error,
+    },
 }
 
 impl HarnessError {

@@ -12,6 +12,7 @@
 //!   without the client under test.
 //! - [`scripted::Script`] plays a fixed script on a socket (plain, STARTTLS
 //!   or implicit TLS), for the hostile-server tests.
+//! - [`client`] opens the client under test on a Dovecot, logged in.
 //! - [`cert::Certificate`] makes the self-signed certificates and the rustls
 //!   configurations that trust them.
 //!
@@ -21,6 +22,7 @@
 #![warn(missing_docs)]
 
 pub mod cert;
+pub mod client;
 pub mod dovecot;
 mod error;
 pub mod install;

@@ -159,8 +159,8 @@ pub struct Command {
     pub method: Option<String>,
     /// Documentation.
     pub doc: String,
-    /// Spec file index.
-    pub spec: usize,
+    /// The name of the spec file that declares it.
+    pub spec: String,
     /// Allowed states (variants).
     pub states: Vec<String>,
     /// State entered on tagged OK.
@@ -296,8 +296,8 @@ pub struct Response {
     pub variant: String,
     /// Documentation.
     pub doc: String,
-    /// Spec file index.
-    pub spec: usize,
+    /// The name of the spec file that declares it.
+    pub spec: String,
     /// `* n NAME`: field receiving the number.
     pub number: Option<String>,
     /// Struct holding the fields, when there are several.
@@ -332,8 +332,8 @@ pub struct Field {
 pub struct SearchKey {
     /// Wire name.
     pub name: String,
-    /// Spec file index.
-    pub spec: usize,
+    /// The name of the spec file that declares it.
+    pub spec: String,
     /// Constructor name.
     pub ident: String,
     /// Documentation.
@@ -349,8 +349,8 @@ pub struct SearchKey {
 pub struct FetchAtt {
     /// Wire name.
     pub name: String,
-    /// Spec file index.
-    pub spec: usize,
+    /// The name of the spec file that declares it.
+    pub spec: String,
     /// Constructor name.
     pub ident: String,
     /// `Message` field name, for attributes a response carries.
@@ -370,8 +370,8 @@ pub struct FetchAtt {
 pub struct StatusAtt {
     /// Wire name.
     pub name: String,
-    /// Spec file index.
-    pub spec: usize,
+    /// The name of the spec file that declares it.
+    pub spec: String,
     /// Constructor and field name.
     pub ident: String,
     /// Documentation.

@@ -76,7 +76,8 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
         status_atts: Vec::new(),
     };
     let mut names = Names::default();
-    for (index, (source, spec)) in specs.iter().zip(&raw_specs).enumerate() {
+    for (source, spec) in specs.iter().zip(&raw_specs) {
+        let index = spec.spec.name.get_ref().as_str();
         model.specs.push(model::SpecInfo {
             name: spec.spec.name.get_ref().clone(),
             ident: rust::camel(spec.spec.name.get_ref()),
@@ -115,14 +116,15 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
             let rust_name = att.rust_name.as_ref().unwrap_or(&att.name);
             model.status_atts.push(model::StatusAtt {
                 name: att.name.get_ref().clone(),
-                spec: index,
+                spec: index.to_owned(),
                 ident: ident(source, rust_name, rust::snake(rust_name.get_ref()))?,
                 doc: att.doc.clone(),
                 value: parsed_type(source, &vocabulary, &att.ty)?,
             });
         }
     }
-    for (index, (source, spec)) in specs.iter().zip(&raw_specs).enumerate() {
+    for (source, spec) in specs.iter().zip(&raw_specs) {
+        let index = spec.spec.name.get_ref().as_str();
         for command in &spec.commands {
             for c in commands(source, &vocabulary, &model, index, command)? {
                 names.unique_command(source, &command.name, &c.name)?;
@@ -582,7 +584,7 @@ fn value_type(
 fn response_model(
     source: &Source,
     vocabulary: &Vocabulary,
-    spec: usize,
+    spec: &str,
     raw: &raw::Response,
 ) -> Result<model::Response, Error> {
     let fields = fields(source, vocabulary, &raw.fields)?;
@@ -610,7 +612,7 @@ fn response_model(
             ident(source, name, rust::camel(name.get_ref()))?
         },
         doc: raw.doc.clone(),
-        spec,
+        spec: spec.to_owned(),
         effect: effect(source, vocabulary, raw.effect.as_ref(), value.as_ref())?,
         number,
         struct_ident,
@@ -622,7 +624,7 @@ fn response_model(
 fn code_model(
     source: &Source,
     vocabulary: &Vocabulary,
-    spec: usize,
+    spec: &str,
     raw: &raw::Code,
 ) -> Result<model::Response, Error> {
     let fields = fields(source, vocabulary, &raw.fields)?;
@@ -639,7 +641,7 @@ fn code_model(
             ident(source, name, rust::camel(name.get_ref()))?
         },
         doc: raw.doc.clone(),
-        spec,
+        spec: spec.to_owned(),
         effect: effect(source, vocabulary, raw.effect.as_ref(), value.as_ref())?,
         number: None,
         struct_ident,
@@ -651,7 +653,7 @@ fn code_model(
 fn search_key(
     source: &Source,
     vocabulary: &Vocabulary,
-    spec: usize,
+    spec: &str,
     raw: &raw::SearchKey,
 ) -> Result<model::SearchKey, Error> {
     let args = raw
@@ -680,7 +682,7 @@ fn search_key(
     let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
     Ok(model::SearchKey {
         name: raw.name.get_ref().clone(),
-        spec,
+        spec: spec.to_owned(),
         ident: ident(source, name, rust::snake(name.get_ref()))?,
         doc: raw.doc.clone(),
         args,
@@ -691,7 +693,7 @@ fn search_key(
 fn fetch_att(
     source: &Source,
     vocabulary: &Vocabulary,
-    spec: usize,
+    spec: &str,
     raw: &raw::FetchAtt,
 ) -> Result<model::FetchAtt, Error> {
     let section = raw
@@ -730,7 +732,7 @@ fn fetch_att(
     });
     Ok(model::FetchAtt {
         name: raw.name.get_ref().clone(),
-        spec,
+        spec: spec.to_owned(),
         ident: ident(source, name, base)?,
         field,
         doc: raw.doc.clone(),
@@ -791,7 +793,7 @@ fn commands(
     source: &Source,
     vocabulary: &Vocabulary,
     model: &Model,
-    spec: usize,
+    spec: &str,
     raw: &raw::Command,
 ) -> Result<Vec<model::Command>, Error> {
     let states = raw
@@ -851,7 +853,7 @@ fn commands(
                 method: method.then(|| rust::snake(&wire)),
                 doc: raw.doc.clone(),
                 name: wire,
-                spec,
+                spec: spec.to_owned(),
                 states: states.clone(),
                 on_ok: on_ok.clone(),
                 on_no: on_no.clone(),

@@ -29,25 +29,31 @@ struct SpecModel<'a> {
 }
 
 fn spec_model(model: &Model, index: usize) -> Option<SpecModel<'_>> {
+    let spec = model.specs.get(index)?;
+    let index = &spec.name;
     Some(SpecModel {
-        spec: model.specs.get(index)?,
-        commands: model.commands.iter().filter(|c| c.spec == index).collect(),
-        responses: model.responses.iter().filter(|r| r.spec == index).collect(),
-        codes: model.codes.iter().filter(|r| r.spec == index).collect(),
+        spec,
+        commands: model.commands.iter().filter(|c| &c.spec == index).collect(),
+        responses: model
+            .responses
+            .iter()
+            .filter(|r| &r.spec == index)
+            .collect(),
+        codes: model.codes.iter().filter(|r| &r.spec == index).collect(),
         search_keys: model
             .search_keys
             .iter()
-            .filter(|k| k.spec == index)
+            .filter(|k| &k.spec == index)
             .collect(),
         fetch_atts: model
             .fetch_atts
             .iter()
-            .filter(|a| a.spec == index)
+            .filter(|a| &a.spec == index)
             .collect(),
         status_atts: model
             .status_atts
             .iter()
-            .filter(|a| a.spec == index)
+            .filter(|a| &a.spec == index)
             .collect(),
     })
 }

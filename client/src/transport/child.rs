@@ -3,21 +3,36 @@
 
 use std::io::{self, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long a child gets to exit by itself after its stdin is closed,
 /// before it is killed.
 const EXIT_GRACE: Duration = Duration::from_millis(500);
 
+/// How much the reader thread reads at once.
+const CHUNK: usize = 64 * 1024;
+
+/// Chunks the reader thread may hold before it waits for the client: the
+/// child cannot make the client buffer without bound.
+const CHUNKS_AHEAD: usize = 4;
+
 /// The stdin and stdout of a spawned process. Dropping it closes stdin,
 /// waits briefly for the process to exit, then kills it.
 ///
-/// Pipes have no timeouts: a silent child blocks a read until it exits.
+/// Pipes have no timeouts, so a thread reads the child's stdout and hands
+/// the chunks over a bounded channel: reads then honour
+/// [`set_read_timeout`](Self::set_read_timeout) like a socket's.
 #[derive(Debug)]
 pub struct ChildStream {
     child: Child,
     stdin: Option<ChildStdin>,
-    stdout: ChildStdout,
+    chunks: Receiver<io::Result<Vec<u8>>>,
+    /// What is left of the last chunk received.
+    pending: Vec<u8>,
+    read_at: usize,
+    read_timeout: Mutex<Option<Duration>>,
 }
 
 impl ChildStream {
@@ -38,11 +53,46 @@ impl ChildStream {
                 ));
             }
         };
+        let (sender, chunks) = mpsc::sync_channel(CHUNKS_AHEAD);
+        let reader = std::thread::Builder::new()
+            .name("typed-imap child stdout".into())
+            .spawn(move || read_stdout(stdout, sender));
+        if let Err(error) = reader {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(error);
+        }
         Ok(ChildStream {
             child,
             stdin: Some(stdin),
-            stdout,
+            chunks,
+            pending: Vec::new(),
+            read_at: 0,
+            read_timeout: Mutex::new(None),
         })
+    }
+
+    /// Sets how long a read waits for the child (`None`: forever). A read
+    /// that waited that long fails with [`io::ErrorKind::TimedOut`].
+    pub fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        if timeout == Some(Duration::ZERO) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a zero read timeout",
+            ));
+        }
+        match self.read_timeout.lock() {
+            Ok(mut slot) => *slot = timeout,
+            Err(poisoned) => *poisoned.into_inner() = timeout,
+        }
+        Ok(())
+    }
+
+    fn read_timeout(&self) -> Option<Duration> {
+        match self.read_timeout.lock() {
+            Ok(slot) => *slot,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
     }
 
     /// The process id of the child.
@@ -70,9 +120,53 @@ impl ChildStream {
     }
 }
 
+/// The reader thread: stdout to the channel until EOF, an error, or the
+/// stream is dropped. EOF is sent as an empty chunk.
+fn read_stdout(mut stdout: ChildStdout, sender: SyncSender<io::Result<Vec<u8>>>) {
+    loop {
+        let mut chunk = vec![0; CHUNK];
+        let message = match stdout.read(&mut chunk) {
+            Ok(n) => {
+                chunk.truncate(n);
+                Ok(chunk)
+            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => Err(error),
+        };
+        let last = !matches!(&message, Ok(chunk) if !chunk.is_empty());
+        if sender.send(message).is_err() || last {
+            return;
+        }
+    }
+}
+
 impl Read for ChildStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.stdout.read(buf)
+        if self.read_at >= self.pending.len() {
+            let received = match self.read_timeout() {
+                Some(timeout) => self.chunks.recv_timeout(timeout),
+                None => self.chunks.recv().map_err(RecvTimeoutError::from),
+            };
+            self.pending = match received {
+                Ok(chunk) => chunk?,
+                Err(RecvTimeoutError::Timeout) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "the child process sent nothing in time",
+                    ))
+                }
+                // The reader thread ended after EOF or an error it passed on.
+                Err(RecvTimeoutError::Disconnected) => return Ok(0),
+            };
+            self.read_at = 0;
+        }
+        let available = self.pending.get(self.read_at..).unwrap_or_default();
+        let n = available.len().min(buf.len());
+        if let (Some(to), Some(from)) = (buf.get_mut(..n), available.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.read_at += n;
+        Ok(n)
     }
 }
 
@@ -125,6 +219,32 @@ mod tests {
         let started = Instant::now();
         stream.shutdown().unwrap();
         assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_silent_child_times_out_and_can_be_read_after() {
+        let mut stream = ChildStream::spawn(Command::new("cat")).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
+        let mut buf = [0u8; 8];
+        let error = stream.read(&mut buf).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+        stream.write_all(b"late\r\n").unwrap();
+        stream.flush().unwrap();
+        let mut line = [0u8; 6];
+        stream.read_exact(&mut line).unwrap();
+        assert_eq!(&line, b"late\r\n");
+    }
+
+    #[test]
+    fn end_of_output_reads_as_zero() {
+        let mut command = Command::new("printf");
+        command.arg("bye");
+        let mut stream = ChildStream::spawn(command).unwrap();
+        let mut all = Vec::new();
+        stream.read_to_end(&mut all).unwrap();
+        assert_eq!(all, b"bye");
     }
 
     #[test]

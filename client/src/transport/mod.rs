@@ -179,11 +179,15 @@ impl Connection {
         }
     }
 
-    /// Sets the timeout of the next reads (a child process has none).
+    /// Sets the timeout of the next reads (sockets and child processes alike).
     pub fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
-        match self.socket() {
-            Some(socket) => socket.set_read_timeout(timeout),
-            None => Ok(()),
+        match self {
+            Connection::Child(child) => child.set_read_timeout(timeout),
+            Connection::Compressed(inner) => inner.get_ref().set_read_timeout(timeout),
+            _ => match self.socket() {
+                Some(socket) => socket.set_read_timeout(timeout),
+                None => Ok(()),
+            },
         }
     }
 

@@ -12,12 +12,14 @@
 //! # Ok::<(), typed_imap::Error>(())
 //! ```
 
+mod idle;
 mod raw;
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+pub use idle::Idler;
 pub use raw::Raw;
 
 use crate::auth::Authenticator;
@@ -238,6 +240,11 @@ impl Client {
     /// FETCHes) may get each other's: pipeline commands whose data differ
     /// (LIST, STATUS, SELECT, NOOP), or wait between those that do not.
     pub fn send<C: Command>(&mut self, command: &C) -> Result<String, Error> {
+        // An extension command is checked against the capabilities, which
+        // are unknown after STARTTLS or a login that did not send them.
+        if C::CAPABILITY.is_some() && self.session.capabilities().is_none() {
+            self.capabilities()?;
+        }
         let tag = self.session.send(command)?;
         self.flush()?;
         Ok(tag)
@@ -423,7 +430,8 @@ impl Client {
         result.map_err(|error| self.io_failed(error))
     }
 
-    /// Reads once into the session. EOF and I/O errors break the session.
+    /// Reads once into the session. EOF, I/O errors and an elapsed timeout
+    /// break the session.
     fn fill(&mut self, deadline: Option<Instant>) -> Result<(), Error> {
         let read_timeout = match deadline {
             Some(deadline) => {
@@ -436,10 +444,26 @@ impl Client {
             }
             None => self.timeouts.read,
         };
+        if self.read_once(read_timeout)? {
+            return Ok(());
+        }
+        // Sockets report an elapsed timeout as WouldBlock on Unix.
+        let which = match deadline {
+            Some(deadline) if Instant::now() >= deadline => "command timeout elapsed",
+            _ => "read timeout elapsed: the server sent nothing",
+        };
+        Err(self.io_failed(io::Error::new(io::ErrorKind::TimedOut, which)))
+    }
+
+    /// Reads once into the session, waiting at most `timeout` (`None`:
+    /// forever). `Ok(false)`: the time ran out with nothing read, which
+    /// leaves the session as it was (IDLE waits this way). EOF and I/O
+    /// errors break the session.
+    fn read_once(&mut self, timeout: Option<Duration>) -> Result<bool, Error> {
         let connection = self.connection.as_mut().ok_or_else(|| Error::Closed {
             reason: "connection closed".into(),
         })?;
-        connection.set_read_timeout(read_timeout)?;
+        connection.set_read_timeout(timeout)?;
         match connection.read(&mut self.buffer) {
             Ok(0) => {
                 let reason = if self.session.has_buffered_input() {
@@ -455,21 +479,16 @@ impl Client {
             Ok(n) => {
                 let received = self.buffer.get(..n).unwrap_or_default();
                 self.session.receive(received);
-                Ok(())
+                Ok(true)
             }
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => Ok(()),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => Ok(true),
             Err(error)
                 if matches!(
                     error.kind(),
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                 ) =>
             {
-                // Sockets report an elapsed timeout as WouldBlock on Unix.
-                let which = match deadline {
-                    Some(deadline) if Instant::now() >= deadline => "command timeout elapsed",
-                    _ => "read timeout elapsed: the server sent nothing",
-                };
-                Err(self.io_failed(io::Error::new(io::ErrorKind::TimedOut, which)))
+                Ok(false)
             }
             Err(error) => Err(self.io_failed(error)),
         }

@@ -285,6 +285,11 @@ impl Session {
         self.unsolicited.drain(..).collect()
     }
 
+    /// Takes the oldest unsolicited response kept.
+    pub fn next_unsolicited(&mut self) -> Option<Unsolicited> {
+        self.unsolicited.pop_front()
+    }
+
     /// Puts back unsolicited responses (oldest first) taken with
     /// [`take_unsolicited`](Self::take_unsolicited), before any recorded
     /// since.

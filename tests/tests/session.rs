@@ -473,3 +473,23 @@ fn compress_deflate_keeps_a_fetch_byte_identical() {
     assert!(body[..] == message[..], "body differs after COMPRESS");
     imap.logout().unwrap();
 }
+
+#[test]
+fn dropping_a_logged_in_client_logs_out_like_imaplibs_context_manager() {
+    let server = Dovecot::start().unwrap();
+    let imap = logged_in(&server, "alice");
+    drop(imap);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let session_end = || {
+        let log = server.log();
+        log.lines()
+            .find(|line| line.contains("imap(alice)") && line.contains("Disconnected"))
+            .map(str::to_owned)
+    };
+    while session_end().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Without LOGOUT, Dovecot says "Disconnected: Connection closed".
+    let end = session_end().unwrap_or_default();
+    assert!(end.contains("Disconnected: Logged out"), "{}", server.log());
+}

@@ -359,6 +359,18 @@ impl Client {
         self.session.set_broken("connection closed by the client");
     }
 
+    /// Best-effort LOGOUT for [`Drop`]: written, not waited for, so that
+    /// dropping a client never blocks on a slow or hostile server.
+    fn say_goodbye(&mut self) {
+        let healthy = self.session.broken().is_none() && self.session.state() != State::Logout;
+        if healthy && self.connection.is_some() && self.session.send(&crate::Logout::new()).is_ok()
+        {
+            if let Err(error) = self.flush() {
+                tracing::debug!(%error, "LOGOUT on drop could not be written");
+            }
+        }
+    }
+
     fn read_greeting(&mut self) -> Result<(), Error> {
         let deadline = self
             .timeouts
@@ -503,5 +515,14 @@ impl Client {
     fn io_failed(&mut self, error: io::Error) -> Error {
         self.session.set_broken(format!("I/O error: {error}"));
         Error::from_tls_io(error)
+    }
+}
+
+impl Drop for Client {
+    /// Like imaplib's context manager: a client still logged in says
+    /// LOGOUT (without waiting for the answer), then the connection closes.
+    fn drop(&mut self) {
+        self.say_goodbye();
+        self.disconnect();
     }
 }

@@ -23,7 +23,7 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::os::unix::fs::{chown, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -35,15 +35,11 @@ use tempfile::TempDir;
 use crate::cert::Certificate;
 use crate::install::{ensure_dovecot, DOVECOT};
 use crate::maildir::{Maildir, MaildirMessage};
-use crate::process::{alive, descendants, is_root, nobody_ids, signal, user_and_group_names};
+use crate::process::{free_local_ports, is_root, nobody_ids, stop_tree, user_and_group_names};
 use crate::{HarnessError, Result};
 
 /// How long the server may take to accept connections (it usually takes 30 ms).
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long processes get to exit on a signal before a stronger one.
-const TERM_GRACE: Duration = Duration::from_millis(100);
-/// How long killed processes may take to disappear.
-const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 /// Attempts with fresh ports, should another process take a port first.
 const START_ATTEMPTS: usize = 3;
 
@@ -379,59 +375,10 @@ impl Dovecot {
     }
 
     fn terminate(&mut self) -> Result<()> {
-        let master = self.child.id();
-        let mut pids = self.processes();
-        signal(&pids, "TERM")?;
-        if self.wait_gone(&mut pids, TERM_GRACE) {
-            return Ok(());
-        }
-        let children: Vec<u32> = self
-            .processes()
-            .into_iter()
-            .filter(|&p| p != master)
-            .collect();
-        signal(&children, "KILL")?;
-        if self.wait_gone(&mut pids, TERM_GRACE) {
-            return Ok(());
-        }
-        let mut rest = self.processes();
-        signal(&rest, "KILL")?;
-        if self.wait_gone(&mut rest, STOP_TIMEOUT) {
-            Ok(())
-        } else {
-            Err(HarnessError::NotReady {
-                reason: format!("processes {rest:?} of dovecot {master} survived SIGKILL"),
-                log: self.log(),
-            })
-        }
-    }
-
-    /// The master (while it runs) and its living descendants.
-    fn processes(&mut self) -> Vec<u32> {
-        let master = self.child.id();
-        let mut pids = descendants(master);
-        if matches!(self.child.try_wait(), Ok(None)) {
-            pids.push(master);
-        }
-        pids
-    }
-
-    /// Waits until the master is reaped and none of `pids` lives any more.
-    fn wait_gone(&mut self, pids: &mut Vec<u32>, timeout: Duration) -> bool {
-        let master = self.child.id();
-        let deadline = Instant::now() + timeout;
-        loop {
-            // Reaps the master; its orphaned children are reaped by init.
-            let master_done = !matches!(self.child.try_wait(), Ok(None));
-            pids.retain(|&pid| pid != master && alive(pid));
-            if master_done && pids.is_empty() {
-                return true;
-            }
-            if Instant::now() >= deadline {
-                return false;
-            }
-            thread::sleep(Duration::from_millis(2));
-        }
+        stop_tree(&mut self.child).map_err(|reason| HarnessError::NotReady {
+            reason,
+            log: self.log(),
+        })
     }
 }
 
@@ -459,15 +406,9 @@ fn read_greeting(addr: SocketAddr) -> std::io::Result<String> {
     Ok(line)
 }
 
-/// Two ports free right now on 127.0.0.1 (both probed at once so they differ).
+/// Two ports free right now on 127.0.0.1.
 fn free_ports() -> Result<(u16, u16)> {
-    let bind = || {
-        TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .and_then(|l| l.local_addr().map(|a| (l, a.port())))
-            .map_err(|e| HarnessError::io("bind a free port on 127.0.0.1", e))
-    };
-    let (_first, plain) = bind()?;
-    let (_second, tls) = bind()?;
+    let [plain, tls] = free_local_ports()?;
     Ok((plain, tls))
 }
 

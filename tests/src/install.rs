@@ -4,6 +4,8 @@
 //! distribution's packages if it runs as root on a machine with `apt-get`;
 //! otherwise it fails with the exact command to run.
 
+use std::fs;
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Mutex;
 
@@ -17,6 +19,26 @@ pub const DOVECOT_IMAP: &str = "/usr/lib/dovecot/imap";
 /// The Debian packages that provide [`DOVECOT`] and [`DOVECOT_IMAP`].
 pub const DOVECOT_PACKAGES: &[&str] = &["dovecot-core", "dovecot-imapd"];
 
+/// The Debian packages whose files make up Cyrus. They conflict with
+/// Dovecot's, so they are unpacked into a private root, never installed.
+pub const CYRUS_PACKAGES: &[&str] = &["cyrus-common", "cyrus-imapd"];
+/// The libraries Cyrus's binaries load, and `saslpasswd2` (sasl2-bin),
+/// installed normally: none conflicts with Dovecot.
+pub const CYRUS_RUNTIME_PACKAGES: &[&str] = &[
+    "libical3",
+    "libpcre3",
+    "libxapian30",
+    "libsasl2-modules",
+    "libsasl2-modules-db",
+    "sasl2-bin",
+    "libzephyr4",
+    "libclamav12",
+    "libjansson4",
+];
+/// Where Cyrus is unpacked (under the system's temporary directory), kept
+/// from one test run to the next.
+pub const CYRUS_ROOT_NAME: &str = "typed-imap-cyrus-root";
+
 /// Serialises installs: tests run on several threads and apt holds a lock.
 static INSTALL: Mutex<()> = Mutex::new(());
 
@@ -27,6 +49,74 @@ pub fn ensure_dovecot() -> Result<()> {
         &|| exists(DOVECOT) && exists(DOVECOT_IMAP),
         DOVECOT_PACKAGES,
     )
+}
+
+/// Ensures Cyrus is unpacked in its private root and its runtime is
+/// installed; returns the root (`ROOT/usr/lib/cyrus/bin/master` ...).
+pub fn ensure_cyrus() -> Result<PathBuf> {
+    let root = std::env::temp_dir().join(CYRUS_ROOT_NAME);
+    let master = root.join("usr/lib/cyrus/bin/master");
+    ensure(
+        "saslpasswd2 and Cyrus's libraries",
+        &|| on_path("saslpasswd2") && exists("/usr/lib/x86_64-linux-gnu/libical.so.3"),
+        CYRUS_RUNTIME_PACKAGES,
+    )?;
+    if master.is_file() {
+        return Ok(root);
+    }
+    let _guard = INSTALL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if master.is_file() {
+        return Ok(root);
+    }
+    if !on_path("apt-get") || !on_path("dpkg-deb") {
+        return Err(HarnessError::Missing {
+            program: "Cyrus".into(),
+            hint: format!(
+                "unpack it: apt-get download {0} && for d in *.deb; do dpkg-deb -x $d {1}; done",
+                CYRUS_PACKAGES.join(" "),
+                root.display()
+            ),
+        });
+    }
+    eprintln!("typed-imap-tests: unpacking Cyrus into {}", root.display());
+    // Unpacked beside the root, then renamed: a run that stops half-way
+    // leaves no half root behind.
+    let staging = tempfile::Builder::new()
+        .prefix("typed-imap-cyrus-staging-")
+        .tempdir()
+        .map_err(|e| HarnessError::io("create a staging directory", e))?;
+    let downloads = staging.path().join("debs");
+    let unpacked = staging.path().join("root");
+    fs::create_dir_all(&downloads)
+        .map_err(|e| HarnessError::io(format!("create {}", downloads.display()), e))?;
+    let download = || {
+        run(Command::new("apt-get")
+            .arg("download")
+            .args(CYRUS_PACKAGES)
+            .current_dir(&downloads))
+    };
+    if download().is_err() {
+        // Package lists may be missing on a fresh machine.
+        run(Command::new("apt-get").arg("update"))?;
+        download()?;
+    }
+    let debs = fs::read_dir(&downloads)
+        .map_err(|e| HarnessError::io(format!("list {}", downloads.display()), e))?;
+    for deb in debs.flatten() {
+        run(Command::new("dpkg-deb")
+            .arg("-x")
+            .arg(deb.path())
+            .arg(&unpacked))?;
+    }
+    match fs::rename(&unpacked, &root) {
+        Ok(()) => {}
+        // Another test process unpacked it first.
+        Err(_) if master.is_file() => {}
+        Err(e) => return Err(HarnessError::io(format!("rename to {}", root.display()), e)),
+    }
+    Ok(root)
 }
 
 /// Ensures the `openssl` command is present, installing it if possible.

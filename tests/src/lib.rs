@@ -4,6 +4,9 @@
 //! - [`dovecot::Dovecot`] starts a throw-away Dovecot (STARTTLS and implicit
 //!   TLS listeners on free ports, a self-signed certificate, users chosen by
 //!   the test) inside one temporary directory, and stops it on drop.
+//! - [`cyrus::Cyrus`] starts a throw-away Cyrus (unpacked into a private
+//!   root, as its packages conflict with Dovecot's) for ANNOTATE, PROXYAUTH
+//!   and admin-only commands.
 //! - [`preauth::PreauthStream`] gives the command line and environment of
 //!   Dovecot's PREAUTH stream (IMAP over a child's stdin/stdout).
 //! - [`maildir`] writes messages straight into a Maildir, much faster than
@@ -23,6 +26,7 @@
 
 pub mod cert;
 pub mod client;
+pub mod cyrus;
 pub mod dovecot;
 mod error;
 pub mod install;

@@ -1,8 +1,11 @@
 //! Small helpers around processes, users and signals (no `unsafe`, no libc).
 
 use std::fs;
+use std::net::{Ipv4Addr, TcpListener};
 use std::os::unix::fs::MetadataExt;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use crate::{HarnessError, Result};
 
@@ -139,5 +142,86 @@ pub(crate) fn nobody_ids() -> Result<(u32, u32)> {
             value: text.into_owned(),
             reason: "expected uid=N(..) gid=N(..)",
         }),
+    }
+}
+
+/// How long processes get to exit on a signal before a stronger one.
+const TERM_GRACE: Duration = Duration::from_millis(100);
+/// How long killed processes may take to disappear.
+const STOP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Ports free right now on 127.0.0.1 (probed at once, so they differ).
+pub(crate) fn free_local_ports<const N: usize>() -> Result<[u16; N]> {
+    let mut listeners = Vec::with_capacity(N);
+    let mut ports = [0; N];
+    for port in &mut ports {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .map_err(|e| HarnessError::io("bind a free port on 127.0.0.1", e))?;
+        *port = listener
+            .local_addr()
+            .map_err(|e| HarnessError::io("read a bound port", e))?
+            .port();
+        listeners.push(listener);
+    }
+    Ok(ports)
+}
+
+/// Stops a server's master process and every process it started, by PID:
+/// SIGTERM to the master and all its descendants; after a short grace,
+/// SIGKILL to the descendants still running (a process that is just
+/// starting can ignore SIGTERM, and the master waits for it); SIGKILL to
+/// the master last. The master stays alive until its children are gone so
+/// that it reaps them: orphans would be left to PID 1 as zombies. The error
+/// names the processes that survived.
+pub(crate) fn stop_tree(master: &mut Child) -> std::result::Result<(), String> {
+    let master_pid = master.id();
+    let mut pids = tree(master);
+    let _ = signal(&pids, "TERM");
+    if wait_gone(master, &mut pids, TERM_GRACE) {
+        return Ok(());
+    }
+    let children: Vec<u32> = tree(master)
+        .into_iter()
+        .filter(|&p| p != master_pid)
+        .collect();
+    let _ = signal(&children, "KILL");
+    if wait_gone(master, &mut pids, TERM_GRACE) {
+        return Ok(());
+    }
+    let mut rest = tree(master);
+    let _ = signal(&rest, "KILL");
+    if wait_gone(master, &mut rest, STOP_TIMEOUT) {
+        Ok(())
+    } else {
+        Err(format!(
+            "processes {rest:?} of server {master_pid} survived SIGKILL"
+        ))
+    }
+}
+
+/// The master (while it runs) and its living descendants.
+fn tree(master: &mut Child) -> Vec<u32> {
+    let mut pids = descendants(master.id());
+    if matches!(master.try_wait(), Ok(None)) {
+        pids.push(master.id());
+    }
+    pids
+}
+
+/// Waits until the master is reaped and none of `pids` lives any more.
+fn wait_gone(master: &mut Child, pids: &mut Vec<u32>, timeout: Duration) -> bool {
+    let master_pid = master.id();
+    let deadline = Instant::now() + timeout;
+    loop {
+        // Reaps the master; its orphaned children are reaped by init.
+        let master_done = !matches!(master.try_wait(), Ok(None));
+        pids.retain(|&pid| pid != master_pid && alive(pid));
+        if master_done && pids.is_empty() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(2));
     }
 }

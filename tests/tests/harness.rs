@@ -668,3 +668,25 @@ fn an_expired_certificate_fails_the_client_handshake() {
     let error = RawSession::connect_tls(server.addr(), client_trusts, "localhost").unwrap_err();
     assert!(error.to_string().contains("expired"), "{error}");
 }
+
+#[test]
+fn cyrus_starts_greets_logs_in_and_stops_without_leftovers() {
+    use typed_imap_tests::cyrus::{Cyrus, ADMIN};
+    use typed_imap_tests::raw::RawSession;
+    let server = Cyrus::start().unwrap();
+    let (mut raw, greeting) = RawSession::connect(server.addr()).unwrap();
+    assert!(greeting.contains("Cyrus IMAP"), "{greeting}");
+    let admin = server.user(ADMIN).unwrap();
+    let reply = raw
+        .command(&format!("LOGIN {} {}", admin.name, admin.password))
+        .unwrap();
+    assert!(reply.is_ok(), "{reply:?}");
+    drop(raw);
+    let (dir, pid) = (server.dir().to_owned(), server.pid());
+    drop(server);
+    assert!(!dir.exists(), "{} left behind", dir.display());
+    assert!(
+        !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        "master {pid} still running"
+    );
+}

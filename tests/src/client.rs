@@ -12,7 +12,7 @@ pub fn trust(server: &Dovecot) -> Result<TlsConfig> {
     TlsConfig::custom_roots_pem(server.certificate().cert_pem().as_bytes()).map_err(|source| {
         HarnessError::Client {
             action: "trust the test certificate".into(),
-            source,
+            source: Box::new(source),
         }
     })
 }
@@ -35,12 +35,12 @@ pub fn logged_in(server: &Dovecot, user: &str) -> Result<Client> {
     )
     .map_err(|source| HarnessError::Client {
         action: "connect".into(),
-        source,
+        source: Box::new(source),
     })?;
     imap.login(user, password)
         .map_err(|source| HarnessError::Client {
             action: format!("log in as {user}"),
-            source,
+            source: Box::new(source),
         })?;
     Ok(imap)
 }

@@ -66,9 +66,9 @@ pub enum HarnessError {
     Client {
         /// What was being done.
         action: String,
-        /// The client's error.
+        /// The client's error (boxed: it is large).
         #[source]
-        source: typed_imap::Error,
+        source: Box<typed_imap::Error>,
     },
 }
 

@@ -137,6 +137,20 @@ fn a_sectioned_attribute_no_spec_declares_is_kept_raw_with_its_section() {
 }
 
 #[test]
+fn an_unknown_attribute_holding_flag_like_names_is_kept_raw() {
+    // Gmail's X-GM-LABELS: system labels are written like flags.
+    let line = data(b"* 1 FETCH (X-GM-LABELS (\\Inbox \\* \"Muy Importante\") UID 5)\r\n");
+    let fetched = Fetch::output(done(vec![line], vec![])).expect("output");
+    let message = &fetched[0].message;
+    assert_eq!(message.uid, Some(5));
+    assert_eq!(message.extra[0].0, "X-GM-LABELS");
+    assert_eq!(
+        message.extra[0].1.as_ref(),
+        b"(\\Inbox \\* \"Muy Importante\")"
+    );
+}
+
+#[test]
 fn status_attributes_are_typed() {
     let Data::Status(status) = data(b"* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)\r\n")
     else {

@@ -67,6 +67,7 @@ pub struct Runtime {
     pub fetch_item_section: String,
     pub fetch_section: String,
     pub fetch_items: String,
+    pub message: String,
     pub fetch_macro: String,
     pub status_item: String,
     pub status_item_new: String,

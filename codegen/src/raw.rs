@@ -53,6 +53,7 @@ pub(crate) struct Runtime {
     pub fetch_item_section: Str,
     pub fetch_section: Str,
     pub fetch_items: Str,
+    pub message: Str,
     pub fetch_macro: Str,
     pub status_item: Str,
     pub status_item_new: Str,
@@ -124,6 +125,10 @@ pub(crate) struct SpecFile {
     pub fetch_atts: Vec<FetchAtt>,
     #[serde(default, rename = "status_att")]
     pub status_atts: Vec<StatusAtt>,
+    /// Grammar types of this extension, with runtime functions of the
+    /// crate being generated (`crate::...`) or of typed-imap.
+    #[serde(default, rename = "type")]
+    pub types: Vec<GrammarType>,
 }
 
 /// `[spec]`: what the file describes.

@@ -56,11 +56,24 @@ struct Vocabulary {
 pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<Model, Error> {
     let raw_types: raw::TypesFile = types.parse()?;
     let runtime = runtime(root, types, &raw_types.runtime)?;
-    let vocabulary = vocabulary(root, types, &raw_types)?;
+    let mut vocabulary = vocabulary(root, types, &raw_types)?;
     let raw_specs = specs
         .iter()
         .map(|s| s.parse::<raw::SpecFile>())
         .collect::<Result<Vec<_>, _>>()?;
+    for (source, spec) in specs.iter().zip(&raw_specs) {
+        for t in &spec.types {
+            if vocabulary.types.contains_key(t.name.get_ref()) {
+                return Err(source.error(
+                    &t.name,
+                    "a type name not declared before",
+                    format!("`{}` again", t.name.get_ref()),
+                ));
+            }
+            let entry = type_entry(root, source, t)?;
+            vocabulary.types.insert(t.name.get_ref().clone(), entry);
+        }
+    }
     let mut model = Model {
         core: root == "crate",
         runtime,
@@ -302,6 +315,7 @@ fn runtime(root: &str, source: &Source, raw: &raw::Runtime) -> Result<model::Run
         fetch_item_section: p(&raw.fetch_item_section)?,
         fetch_section: p(&raw.fetch_section)?,
         fetch_items: p(&raw.fetch_items)?,
+        message: p(&raw.message)?,
         fetch_macro: p(&raw.fetch_macro)?,
         status_item: p(&raw.status_item)?,
         status_item_new: p(&raw.status_item_new)?,

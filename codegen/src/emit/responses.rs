@@ -34,7 +34,8 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
     } else {
         let responses = model.responses.iter().map(|r| from_raw(model, r, false));
         let codes = model.codes.iter().map(|r| from_raw(model, r, true));
-        quote!(#(#responses)* #(#codes)*)
+        let message = downstream_message(model);
+        quote!(#(#responses)* #(#codes)* #message)
     };
     quote!(#(#structs)* #rest)
 }
@@ -524,8 +525,91 @@ fn raw_value(model: &Model) -> TokenStream {
             match p.peek() {
                 Some(b'(') => p.list(skip_value).map(drop),
                 Some(b'"' | b'{' | b'~') => p.string8().map(drop),
+                // A flag or flag-like name (`\Seen`, `\*`, Gmail's `\Inbox`).
+                Some(b'\\') => {
+                    p.advance();
+                    if !p.eat(b'*') {
+                        p.atom()?;
+                    }
+                    Ok(())
+                }
                 _ => p.astring_atom().map(drop),
             }
+        }
+    }
+}
+
+/// Downstream: a trait on the runtime's `Message` reading this crate's
+/// FETCH attributes out of `Message::extra`, where the runtime keeps the
+/// attributes no spec of its own declares.
+fn downstream_message(model: &Model) -> TokenStream {
+    let atts: Vec<_> = model
+        .fetch_atts
+        .iter()
+        .filter(|a| a.section.is_none())
+        .filter_map(|a| Some((a, a.field.as_deref()?, a.value.as_ref()?)))
+        .collect();
+    if atts.is_empty() {
+        return quote!();
+    }
+    let rt = &model.runtime;
+    let (parser, parse_error, limits, bytes, message) = (
+        tok(&rt.parser),
+        tok(&rt.parse_error),
+        tok(&rt.limits),
+        tok(&rt.bytes),
+        tok(&rt.message),
+    );
+    let spec = model
+        .specs
+        .first()
+        .map_or("Extension", |s| s.ident.as_str());
+    let trait_name = format_ident!("{}Message", spec);
+    let trait_doc = doc(&format!(
+        "FETCH attributes declared by the `{spec}` spec, read from a message's \
+         `extra` attributes: `None` when the server did not send it."
+    ));
+    let signatures: Vec<_> = atts
+        .iter()
+        .map(|(a, field, value)| {
+            let field = tok(field);
+            let value = tok(&value.rust);
+            let docs = doc(&format!("`{}`: {}", a.name, a.doc));
+            (
+                docs,
+                quote!(fn #field(&self) -> Option<Result<#value, #parse_error>>),
+            )
+        })
+        .collect();
+    let declarations = signatures.iter().map(|(docs, s)| quote!(#docs #s;));
+    let definitions = atts.iter().zip(&signatures).map(|((a, _, value), (_, s))| {
+        let name = &a.name;
+        let parse = parse_fn(model, value);
+        quote!(#s {
+            let (_, raw) = self.extra.iter().find(|(n, _)| n.eq_ignore_ascii_case(#name))?;
+            Some(fetch_value_from_raw(raw, #parse))
+        })
+    });
+    quote! {
+        #trait_doc
+        pub trait #trait_name { #(#declarations)* }
+
+        impl #trait_name for #message { #(#definitions)* }
+
+        /// Parses one attribute value kept raw by the runtime.
+        fn fetch_value_from_raw<T>(
+            raw: &#bytes,
+            parse: fn(&mut #parser<'_>) -> Result<T, #parse_error>,
+        ) -> Result<T, #parse_error> {
+            let mut frame = Vec::with_capacity(raw.len() + 2);
+            frame.extend_from_slice(raw);
+            frame.extend_from_slice(b"\r\n");
+            let frame = #bytes::from(frame);
+            let limits = #limits::default();
+            let mut p = #parser::new(&frame, &limits);
+            let value = parse(&mut p)?;
+            p.finish()?;
+            Ok(value)
         }
     }
 }

@@ -2,8 +2,11 @@
 //! end against Dovecot.
 
 use typed_imap::command::State;
-use typed_imap::types::{Capability, FetchItem, Flag, SequenceSet};
-use typed_imap::{Enable, Error, Examine, Fetch, Select, Store};
+use typed_imap::types::{Capability, FetchItem, Flag, SearchKey, SequenceSet, StatusItem};
+use typed_imap::{
+    Append, Code, Copy as CopyMessages, Create, Enable, Error, Examine, Fetch, Search, Select,
+    Status, Store, UidCopy, UidExpunge, UidFetch,
+};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::messages::sample_message;
@@ -69,6 +72,8 @@ fn extension_commands_are_refused_without_their_capability() {
         "ENABLE",
         "ENABLE",
     );
+    imap.select("INBOX").unwrap();
+    refused(imap.uid_expunge(1).unwrap_err(), "UID EXPUNGE", "UIDPLUS");
     // Nothing was sent: the session is still usable and in sync.
     imap.noop().unwrap();
 }
@@ -103,4 +108,117 @@ fn enable_refuses_an_empty_list_before_sending() {
     let error = imap.enable(Vec::new()).unwrap_err();
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");
     imap.noop().unwrap();
+}
+
+/// The code of a command's tagged completion, sent and waited for by tag.
+fn tagged_code<C: typed_imap::command::Command>(
+    imap: &mut typed_imap::blocking::Client,
+    command: &C,
+) -> Option<Code> {
+    let tag = imap.send(command).unwrap();
+    let done = imap.wait(&tag).unwrap();
+    done.response.code
+}
+
+#[test]
+fn append_reports_the_uid_it_assigned() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let validity = imap
+        .run(Status::new("INBOX", vec![StatusItem::uid_validity()]))
+        .unwrap()
+        .attributes
+        .uid_validity
+        .unwrap();
+    let mut appended = Vec::new();
+    for n in 0..3 {
+        let code = tagged_code(&mut imap, &Append::new("INBOX", sample_message(n, 300)));
+        let Some(Code::AppendUid(append_uid)) = code else {
+            panic!("expected [APPENDUID ...], got {code:?}");
+        };
+        assert_eq!(append_uid.uid_validity, validity);
+        assert_eq!(append_uid.uids.len(), 1);
+        appended.extend(append_uid.uids.iter());
+    }
+    assert_eq!(appended, [1, 2, 3]);
+    // The UID names the message appended.
+    imap.select("INBOX").unwrap();
+    let fetched = imap
+        .run(UidFetch::new(appended[1]).items(FetchItem::rfc822_size()))
+        .unwrap();
+    assert_eq!(fetched.len(), 1);
+    assert_eq!(
+        fetched[0].message.rfc822_size,
+        Some(sample_message(1, 300).len() as u32)
+    );
+}
+
+#[test]
+fn copy_reports_source_and_destination_uids() {
+    let server = Dovecot::start().unwrap();
+    // Sizes differ, so that a copy can be told from another.
+    let size = |n: usize| 200 + 100 * n;
+    server
+        .fill("alice", "INBOX", (0..5).map(|n| sample_message(n, size(n))))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.run(Create::new("Archive")).unwrap();
+    // Two messages already there, so the copies get UIDs 3 and 4.
+    imap.run(Append::new("Archive", sample_message(10, 200)))
+        .unwrap();
+    imap.run(Append::new("Archive", sample_message(11, 200)))
+        .unwrap();
+    imap.select("INBOX").unwrap();
+    let code = tagged_code(&mut imap, &UidCopy::new(vec![2, 4], "Archive"));
+    let Some(Code::CopyUid(copy_uid)) = code else {
+        panic!("expected [COPYUID ...], got {code:?}");
+    };
+    assert_eq!(copy_uid.source.iter().collect::<Vec<_>>(), [2, 4]);
+    assert_eq!(copy_uid.destination.iter().collect::<Vec<_>>(), [3, 4]);
+    let archive = imap.run(Examine::new("Archive")).unwrap();
+    assert_eq!(archive.uid_validity, Some(copy_uid.uid_validity));
+    // The destination UIDs name copies of the source messages, pairwise.
+    let sizes = imap
+        .run(
+            UidFetch::new(SequenceSet::from(&copy_uid.destination))
+                .items(FetchItem::uid() | FetchItem::rfc822_size()),
+        )
+        .unwrap();
+    for (source, destination) in copy_uid.source.iter().zip(copy_uid.destination.iter()) {
+        let copy = sizes
+            .iter()
+            .find(|f| f.message.uid == Some(destination))
+            .unwrap();
+        let n = source as usize - 1;
+        let original = sample_message(n, size(n));
+        assert_eq!(copy.message.rfc822_size, Some(original.len() as u32));
+    }
+    // A sequence-number COPY reports UIDs too.
+    imap.select("INBOX").unwrap();
+    let code = tagged_code(&mut imap, &CopyMessages::new(1, "Archive"));
+    assert!(
+        matches!(&code, Some(Code::CopyUid(c)) if c.source.iter().eq([1]) && c.destination.iter().eq([5])),
+        "{code:?}"
+    );
+}
+
+#[test]
+fn uid_expunge_removes_only_the_given_uids() {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..5).map(|n| sample_message(n, 200)))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.select("INBOX").unwrap();
+    imap.run(Store::new(SequenceSet::all()).add_flags(vec![Flag::Deleted]))
+        .unwrap();
+    let expunged = imap.run(UidExpunge::new(vec![2, 4])).unwrap();
+    assert_eq!(expunged.len(), 2, "{expunged:?}");
+    assert_eq!(imap.mailbox().unwrap().exists, 3);
+    let left = imap
+        .run(typed_imap::UidSearch::new(SearchKey::all()))
+        .unwrap();
+    assert_eq!(left, [1, 3, 5]);
+    let deleted = imap.run(Search::new(SearchKey::deleted())).unwrap();
+    assert_eq!(deleted.len(), 3, "the others keep \\Deleted");
 }

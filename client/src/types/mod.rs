@@ -12,6 +12,7 @@ pub mod section;
 pub mod sequence;
 pub mod status_items;
 pub mod store;
+pub mod uidplus;
 pub mod utf7;
 
 pub use body_structure::BodyStructure;
@@ -27,4 +28,5 @@ pub use section::{BodySection, Section, SectionText};
 pub use sequence::{SeqNumber, Sequence, SequenceSet, SequenceSetError};
 pub use status_items::StatusItem;
 pub use store::{StoreAction, StoreMode};
+pub use uidplus::UidSet;
 pub use utf7::Utf7Error;

@@ -20,6 +20,7 @@ mod error;
 mod limits;
 mod parser;
 mod section;
+mod uidplus;
 
 pub use body_structure::body_structure;
 pub use datetime::date_time;
@@ -29,6 +30,7 @@ pub use error::ParseError;
 pub use limits::Limits;
 pub use parser::Parser;
 pub use section::{body_section, section};
+pub use uidplus::uid_set;
 
 use crate::types::capability::Capability;
 use crate::types::{Flag, Mailbox, SequenceSet};

@@ -5,7 +5,7 @@ use typed_imap::command::State;
 use typed_imap::types::{Capability, FetchItem, Flag, SearchKey, SequenceSet, StatusItem};
 use typed_imap::{
     Append, Code, Copy as CopyMessages, Create, Enable, Error, Examine, Fetch, Search, Select,
-    Status, Store, UidCopy, UidExpunge, UidFetch,
+    Status, Store, UidCopy, UidExpunge, UidFetch, UidMove,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::{Dovecot, Options};
@@ -74,6 +74,8 @@ fn extension_commands_are_refused_without_their_capability() {
     );
     imap.select("INBOX").unwrap();
     refused(imap.uid_expunge(1).unwrap_err(), "UID EXPUNGE", "UIDPLUS");
+    refused(imap.r#move(1, "Archive").unwrap_err(), "MOVE", "MOVE");
+    refused(imap.uid_move(1, "Archive").unwrap_err(), "UID MOVE", "MOVE");
     // Nothing was sent: the session is still usable and in sync.
     imap.noop().unwrap();
 }
@@ -221,4 +223,67 @@ fn uid_expunge_removes_only_the_given_uids() {
     assert_eq!(left, [1, 3, 5]);
     let deleted = imap.run(Search::new(SearchKey::deleted())).unwrap();
     assert_eq!(deleted.len(), 3, "the others keep \\Deleted");
+}
+
+#[test]
+fn uid_move_reports_copyuid_and_the_message_leaves_the_source() {
+    let server = Dovecot::start().unwrap();
+    let size = |n: usize| 200 + 100 * n;
+    server
+        .fill("alice", "INBOX", (0..4).map(|n| sample_message(n, size(n))))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.run(Create::new("Archive")).unwrap();
+    let selected = imap.select("INBOX").unwrap();
+    assert_eq!(selected.exists, 4);
+    let moved = imap.run(UidMove::new(vec![2, 3], "Archive")).unwrap();
+    let copy_uid = moved.copy_uid.expect("Dovecot reports COPYUID");
+    assert_eq!(copy_uid.source.iter().collect::<Vec<_>>(), [2, 3]);
+    assert_eq!(copy_uid.destination.iter().collect::<Vec<_>>(), [1, 2]);
+    // The EXPUNGEs reached the session.
+    assert_eq!(imap.mailbox().unwrap().exists, 2);
+    let left = imap
+        .run(typed_imap::UidSearch::new(SearchKey::all()))
+        .unwrap();
+    assert_eq!(left, [1, 4]);
+    let archive = imap.run(Examine::new("Archive")).unwrap();
+    assert_eq!(archive.exists, 2);
+    assert_eq!(archive.uid_validity, Some(copy_uid.uid_validity));
+    let fetched = imap
+        .run(
+            UidFetch::new(SequenceSet::from(&copy_uid.destination))
+                .items(FetchItem::uid() | FetchItem::rfc822_size()),
+        )
+        .unwrap();
+    for (source, destination) in copy_uid.source.iter().zip(copy_uid.destination.iter()) {
+        let n = source as usize - 1;
+        let arrived = fetched
+            .iter()
+            .find(|f| f.message.uid == Some(destination))
+            .unwrap();
+        assert_eq!(
+            arrived.message.rfc822_size,
+            Some(sample_message(n, size(n)).len() as u32)
+        );
+    }
+}
+
+#[test]
+fn move_by_sequence_number() {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 200)))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.select("INBOX").unwrap();
+    let moved = imap.r#move(1, "Trash").unwrap();
+    assert!(
+        moved.copy_uid.is_some_and(|c| c.source.iter().eq([1])),
+        "the first message (UID 1) moved"
+    );
+    assert_eq!(imap.mailbox().unwrap().exists, 2);
+    let trash = imap
+        .run(Status::new("Trash", vec![StatusItem::messages()]))
+        .unwrap();
+    assert_eq!(trash.attributes.messages, Some(1));
 }

@@ -2,9 +2,11 @@
 //! end against Dovecot.
 
 use typed_imap::command::State;
-use typed_imap::types::{Capability, FetchItem, Flag, SearchKey, SequenceSet, StatusItem};
+use typed_imap::types::{
+    Capability, FetchItem, Flag, IdFields, SearchKey, SequenceSet, StatusItem,
+};
 use typed_imap::{
-    Append, Code, Copy as CopyMessages, Create, Enable, Error, Examine, Fetch, Search, Select,
+    Append, Code, Copy as CopyMessages, Create, Enable, Error, Examine, Fetch, Id, Search, Select,
     Status, Store, UidCopy, UidExpunge, UidFetch, UidMove,
 };
 use typed_imap_tests::client::logged_in;
@@ -76,6 +78,7 @@ fn extension_commands_are_refused_without_their_capability() {
     refused(imap.uid_expunge(1).unwrap_err(), "UID EXPUNGE", "UIDPLUS");
     refused(imap.r#move(1, "Archive").unwrap_err(), "MOVE", "MOVE");
     refused(imap.uid_move(1, "Archive").unwrap_err(), "UID MOVE", "MOVE");
+    refused(imap.id(None).unwrap_err(), "ID", "ID");
     // Nothing was sent: the session is still usable and in sync.
     imap.noop().unwrap();
 }
@@ -286,4 +289,25 @@ fn move_by_sequence_number() {
         .run(Status::new("Trash", vec![StatusItem::messages()]))
         .unwrap();
     assert_eq!(trash.attributes.messages, Some(1));
+}
+
+#[test]
+fn id_exchanges_names_with_the_server() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut ours = IdFields::from([("name", "typed-imap"), ("version", "0.1")]);
+    ours.push("os", None::<typed_imap::Bytes>);
+    let theirs = imap
+        .run(Id::new(ours))
+        .unwrap()
+        .expect("Dovecot sends fields");
+    assert_eq!(theirs.get("name"), Some(&b"Dovecot"[..]), "{theirs:?}");
+    assert_eq!(
+        theirs.get("NAME"),
+        theirs.get("name"),
+        "names are case-insensitive"
+    );
+    // `ID NIL`: the client says nothing about itself; the server still answers.
+    let again = imap.id(None).unwrap().unwrap();
+    assert_eq!(again.get("name"), Some(&b"Dovecot"[..]));
 }

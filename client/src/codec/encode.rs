@@ -22,8 +22,10 @@ mod enable;
 mod encoder;
 mod error;
 mod grammar;
+mod id;
 
 pub use enable::capability_list;
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;
 pub use grammar::*;
+pub use id::id_params;

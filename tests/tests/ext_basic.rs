@@ -6,8 +6,8 @@ use typed_imap::types::{
     Capability, FetchItem, Flag, IdFields, SearchKey, SequenceSet, StatusItem,
 };
 use typed_imap::{
-    Append, Code, Copy as CopyMessages, Create, Enable, Error, Examine, Fetch, Id, Search, Select,
-    Status, Store, UidCopy, UidExpunge, UidFetch, UidMove,
+    Append, Code, Copy as CopyMessages, Create, Enable, Error, Examine, Fetch, Id, Namespace,
+    Search, Select, Status, Store, UidCopy, UidExpunge, UidFetch, UidMove,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::{Dovecot, Options};
@@ -79,6 +79,7 @@ fn extension_commands_are_refused_without_their_capability() {
     refused(imap.r#move(1, "Archive").unwrap_err(), "MOVE", "MOVE");
     refused(imap.uid_move(1, "Archive").unwrap_err(), "UID MOVE", "MOVE");
     refused(imap.id(None).unwrap_err(), "ID", "ID");
+    refused(imap.namespace().unwrap_err(), "NAMESPACE", "NAMESPACE");
     // Nothing was sent: the session is still usable and in sync.
     imap.noop().unwrap();
 }
@@ -310,4 +311,43 @@ fn id_exchanges_names_with_the_server() {
     // `ID NIL`: the client says nothing about itself; the server still answers.
     let again = imap.id(None).unwrap().unwrap();
     assert_eq!(again.get("name"), Some(&b"Dovecot"[..]));
+}
+
+#[test]
+fn namespace_shows_the_personal_namespace() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let namespaces = imap.run(Namespace::new()).unwrap();
+    let personal = namespaces.personal.clone().expect("a personal namespace");
+    assert_eq!(personal.len(), 1, "{personal:?}");
+    assert_eq!(personal[0].prefix.as_str(), "");
+    assert_eq!(personal[0].delimiter, Some('/'));
+    assert!(namespaces.other_users.is_none(), "{namespaces:?}");
+    assert!(namespaces.shared.is_none(), "{namespaces:?}");
+}
+
+#[test]
+fn namespace_shows_a_public_namespace_as_shared() {
+    let public = tempfile::tempdir().unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(public.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    let server = Dovecot::start_with(Options {
+        extra_config: format!(
+            "namespace public {{\n  type = public\n  separator = /\n  prefix = Public/\n  \
+             location = maildir:{}\n  subscriptions = no\n}}\n",
+            public.path().display()
+        ),
+        ..Options::default()
+    })
+    .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let namespaces = imap.namespace().unwrap();
+    let shared = namespaces.shared.expect("the public namespace");
+    assert_eq!(shared.len(), 1, "{shared:?}");
+    assert_eq!(shared[0].prefix.as_str(), "Public/");
+    assert_eq!(shared[0].delimiter, Some('/'));
+    assert_eq!(namespaces.personal.map(|p| p.len()), Some(1));
+    assert!(namespaces.other_users.is_none());
 }

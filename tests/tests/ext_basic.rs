@@ -80,6 +80,11 @@ fn extension_commands_are_refused_without_their_capability() {
     refused(imap.uid_move(1, "Archive").unwrap_err(), "UID MOVE", "MOVE");
     refused(imap.id(None).unwrap_err(), "ID", "ID");
     refused(imap.namespace().unwrap_err(), "NAMESPACE", "NAMESPACE");
+    refused(
+        imap.compress_deflate().unwrap_err(),
+        "COMPRESS DEFLATE",
+        "COMPRESS=DEFLATE",
+    );
     // Nothing was sent: the session is still usable and in sync.
     imap.noop().unwrap();
 }

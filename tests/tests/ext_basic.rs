@@ -3,7 +3,7 @@
 
 use typed_imap::command::State;
 use typed_imap::types::{
-    Capability, FetchItem, Flag, IdFields, SearchKey, SequenceSet, StatusItem,
+    Capability, FetchItem, Flag, IdFields, SearchKey, Section, SequenceSet, StatusItem,
 };
 use typed_imap::{
     Append, Code, Copy as CopyMessages, Create, Enable, Error, Examine, Fetch, Id, Namespace,
@@ -355,4 +355,139 @@ fn namespace_shows_a_public_namespace_as_shared() {
     assert_eq!(shared[0].delimiter, Some('/'));
     assert_eq!(namespaces.personal.map(|p| p.len()), Some(1));
     assert!(namespaces.other_users.is_none());
+}
+
+/// Base64 with lines of 76 characters (RFC 2045), for a test attachment.
+fn base64_lines(data: &[u8]) -> Vec<u8> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut text = Vec::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                text.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]);
+            } else {
+                text.push(b'=');
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for line in text.chunks(76) {
+        out.extend_from_slice(line);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// A two-part message whose second part is `attachment`, base64-encoded.
+fn message_with_binary_attachment(attachment: &[u8]) -> Vec<u8> {
+    let mut message = b"From: alice@example.org\r\nTo: bob@example.org\r\n\
+Subject: binary\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+--b1\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n\
+--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        .to_vec();
+    message.extend(base64_lines(attachment));
+    message.extend_from_slice(b"--b1--\r\n");
+    message
+}
+
+#[test]
+fn binary_returns_the_decoded_attachment_and_its_size() {
+    let server = Dovecot::start().unwrap();
+    // Every byte value, NUL and CR LF included: only a literal8 carries them.
+    let attachment: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+    server
+        .fill(
+            "alice",
+            "INBOX",
+            [message_with_binary_attachment(&attachment)],
+        )
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.select("INBOX").unwrap();
+    let part = Section {
+        part: vec![2],
+        text: None,
+    };
+    let fetched = imap
+        .run(Fetch::new(1).items(
+            FetchItem::binary_peek(part.clone())
+                | FetchItem::binary_size(part.clone())
+                | FetchItem::flags(),
+        ))
+        .unwrap();
+    let message = &fetched[0].message;
+    let [(section, Some(decoded))] = message.binary_sections.as_slice() else {
+        panic!("expected one BINARY[2], got {:?}", message.binary_sections)
+    };
+    assert_eq!(section.section, part);
+    assert!(
+        decoded[..] == attachment[..],
+        "BINARY[2] is the decoded attachment"
+    );
+    assert_eq!(
+        message.binary_sizes.as_slice(),
+        [(section.clone(), attachment.len() as u32)]
+    );
+    assert!(
+        !message.flags.as_ref().unwrap().contains(&Flag::Seen),
+        "PEEK"
+    );
+
+    // BINARY (not PEEK) with a partial range sets \Seen.
+    let fetched = imap
+        .run(
+            Fetch::new(1).items(
+                FetchItem::binary_section(part.clone()).partial(256, 10) | FetchItem::flags(),
+            ),
+        )
+        .unwrap();
+    let message = &fetched[0].message;
+    let [(section, Some(slice))] = message.binary_sections.as_slice() else {
+        panic!(
+            "expected one BINARY[2]<256>, got {:?}",
+            message.binary_sections
+        )
+    };
+    assert_eq!(section.origin, Some(256));
+    assert_eq!(slice[..], attachment[256..266]);
+    let flags = imap.run(Fetch::new(1).items(FetchItem::flags())).unwrap();
+    assert!(flags[0]
+        .message
+        .flags
+        .as_ref()
+        .unwrap()
+        .contains(&Flag::Seen));
+}
+
+#[test]
+fn binary_of_an_unknown_encoding_is_no_unknown_cte() {
+    let server = Dovecot::start().unwrap();
+    let message = b"From: alice@example.org\r\nSubject: odd\r\nMIME-Version: 1.0\r\n\
+Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: x-rot13\r\n\r\nhello\r\n";
+    server.fill("alice", "INBOX", [&message[..]]).unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.select("INBOX").unwrap();
+    let error = imap
+        .run(Fetch::new(1).items(FetchItem::binary_peek(Section {
+            part: vec![1],
+            text: None,
+        })))
+        .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            Error::No {
+                code: Some(Code::UnknownCte),
+                ..
+            }
+        ),
+        "{error}"
+    );
 }

@@ -13,6 +13,7 @@
 
 use bytes::Bytes;
 
+mod binary;
 mod body_structure;
 mod datetime;
 mod envelope;
@@ -24,6 +25,7 @@ mod parser;
 mod section;
 mod uidplus;
 
+pub use binary::nstring8;
 pub use body_structure::body_structure;
 pub use datetime::date_time;
 pub use envelope::{address, address_list, envelope};

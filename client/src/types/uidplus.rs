@@ -26,7 +26,9 @@ use super::SequenceSet;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UidSet {
-    ranges: Vec<RangeInclusive<u32>>,
+    // A boxed slice, not a Vec: two sets sit in every `Code::CopyUid`, and
+    // `Code` sits in `Error::No`, which should stay small.
+    ranges: Box<[RangeInclusive<u32>]>,
 }
 
 impl UidSet {

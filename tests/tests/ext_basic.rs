@@ -316,6 +316,12 @@ fn id_exchanges_names_with_the_server() {
     // `ID NIL`: the client says nothing about itself; the server still answers.
     let again = imap.id(None).unwrap().unwrap();
     assert_eq!(again.get("name"), Some(&b"Dovecot"[..]));
+    // ID is allowed before login: the greeting advertises it.
+    let mut fresh =
+        typed_imap::blocking::Client::connect("127.0.0.1", server.plain_addr().port()).unwrap();
+    assert_eq!(fresh.state(), State::NotAuthenticated);
+    let before_login = fresh.id(IdFields::from([("name", "typed-imap")])).unwrap();
+    assert!(before_login.is_some_and(|f| f.get("name").is_some()));
 }
 
 #[test]

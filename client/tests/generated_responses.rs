@@ -128,12 +128,30 @@ fn fetch_attributes_land_in_their_message_fields() {
 
 #[test]
 fn a_sectioned_attribute_no_spec_declares_is_kept_raw_with_its_section() {
-    let line = data(b"* 3 FETCH (BINARY[1.2 (X \"]\")]<0> ~{3}\r\na\x00b UID 9)\r\n");
+    // (BINARY is declared by spec/binary.toml; X-BINARY by none.)
+    let line = data(b"* 3 FETCH (X-BINARY[1.2 (X \"]\")]<0> ~{3}\r\na\x00b UID 9)\r\n");
     let fetched = Fetch::output(done(vec![line], vec![])).expect("output");
     let message = &fetched[0].message;
     assert_eq!(message.uid, Some(9));
     assert_eq!(message.extra.len(), 1);
-    assert_eq!(message.extra[0].0, "BINARY[1.2 (X \"]\")]<0>");
+    assert_eq!(message.extra[0].0, "X-BINARY[1.2 (X \"]\")]<0>");
+}
+
+#[test]
+fn binary_attributes_are_typed_with_their_sections() {
+    let line = data(b"* 3 FETCH (BINARY[2]<0> ~{3}\r\na\x00b BINARY.SIZE[2] 4711 UID 9)\r\n");
+    let fetched = Fetch::output(done(vec![line], vec![])).expect("output");
+    let message = &fetched[0].message;
+    assert!(message.extra.is_empty(), "{:?}", message.extra);
+    let [(section, Some(value))] = message.binary_sections.as_slice() else {
+        panic!("one BINARY value: {:?}", message.binary_sections);
+    };
+    assert_eq!(section.section.part, [2]);
+    assert_eq!(section.origin, Some(0));
+    assert_eq!(value.as_ref(), b"a\x00b");
+    assert_eq!(message.binary_sizes.len(), 1);
+    assert_eq!(message.binary_sizes[0].0.section.part, [2]);
+    assert_eq!(message.binary_sizes[0].1, 4711);
 }
 
 #[test]

@@ -203,7 +203,7 @@ fn logout_ends_in_logout_state_and_closes() {
 // ---------------------------------------------------------------------
 // RFC 3501 commands end to end, typed results checked.
 
-use typed_imap::types::{FetchItem, Flag, SearchKey, Section, StatusItem};
+use typed_imap::types::{FetchItem, Flag, SearchKey, Section, SequenceSet, StatusItem};
 use typed_imap::{
     Copy as CopyMessages, Create, Delete, Expunge, Fetch, Rename, Search, Status, Store,
 };
@@ -417,53 +417,34 @@ fn generated_methods_run_through_the_client() {
     assert_eq!(imap.state(), State::Authenticated);
 }
 
-/// COMPRESS as an extension spec would declare it (behaviour `compress`):
-/// the runtime knows the behaviour, not the command.
-struct CompressDeflate;
+// ---------------------------------------------------------------------
+// COMPRESS=DEFLATE (spec/compress.toml) on every transport.
 
-impl typed_imap::command::Command for CompressDeflate {
-    type Output = ();
-    const NAME: &'static str = "COMPRESS";
-    const STATES: &'static [State] = &[State::Authenticated, State::Selected];
-    const ON_OK: Option<State> = None;
-    const ON_NO: Option<State> = None;
-    const BEHAVIOUR: typed_imap::command::Behaviour = typed_imap::command::Behaviour::Compress;
-    const CAPABILITY: Option<&'static str> = Some("COMPRESS=DEFLATE");
+use typed_imap::CompressDeflate;
+use typed_imap_tests::dovecot::{Options, Plugins};
 
-    fn encode(
-        &self,
-        enc: &mut typed_imap::codec::encode::Encoder,
-    ) -> Result<(), typed_imap::codec::encode::EncodeError> {
-        enc.token("COMPRESS DEFLATE");
-        Ok(())
-    }
-    fn wants(_data: &Data) -> bool {
-        false
-    }
-    fn output(_done: typed_imap::command::Completed) -> Result<(), Error> {
-        Ok(())
-    }
-}
-
-#[test]
-fn compress_deflate_keeps_a_fetch_byte_identical() {
-    use typed_imap_tests::dovecot::{Options, Plugins};
-    let server = Dovecot::start_with(Options {
+fn zlib_dovecot() -> Dovecot {
+    Dovecot::start_with(Options {
         plugins: Plugins {
             imap_zlib: true,
             ..Plugins::default()
         },
         ..Options::default()
     })
-    .unwrap();
-    let mut imap = logged_in(&server, "alice");
-    let message = message_with_attachment(1 << 20);
-    imap.run(Append::new("INBOX", message.clone())).unwrap();
-    imap.run(CompressDeflate).unwrap();
+    .unwrap()
+}
+
+/// Appends `message`, compresses, and checks that a FETCH of it through
+/// the compressed connection gives the same bytes and that the session
+/// goes on (a NOOP and LOGOUT through the compressor).
+fn compress_then_fetch_identical(imap: &mut Client, message: &[u8]) {
+    imap.run(Append::new("INBOX", message.to_vec())).unwrap();
+    assert!(!imap.connection().unwrap().is_compressed());
+    imap.run(CompressDeflate::new()).unwrap();
     assert!(imap.connection().unwrap().is_compressed());
     imap.run(Select::new("INBOX")).unwrap();
     let fetched = imap
-        .run(Fetch::new(1).items(FetchItem::body_peek(Section::default())))
+        .run(Fetch::new(SequenceSet::largest()).items(FetchItem::body_peek(Section::default())))
         .unwrap();
     let body = fetched
         .first()
@@ -471,6 +452,7 @@ fn compress_deflate_keeps_a_fetch_byte_identical() {
         .and_then(|(_, body)| body.clone())
         .unwrap();
     assert!(body[..] == message[..], "body differs after COMPRESS");
+    imap.run(Noop::new()).unwrap();
     imap.logout().unwrap();
 }
 
@@ -492,4 +474,140 @@ fn dropping_a_logged_in_client_logs_out_like_imaplibs_context_manager() {
     // Without LOGOUT, Dovecot says "Disconnected: Connection closed".
     let end = session_end().unwrap_or_default();
     assert!(end.contains("Disconnected: Logged out"), "{}", server.log());
+}
+
+#[test]
+fn compress_deflate_over_plain_tcp() {
+    let server = zlib_dovecot();
+    let mut imap = Client::connect("127.0.0.1", server.plain_addr().port()).unwrap();
+    imap.login("alice", &server.user("alice").unwrap().password)
+        .unwrap();
+    assert!(!imap.session().is_tls());
+    compress_then_fetch_identical(&mut imap, &message_with_attachment(1 << 20));
+}
+
+#[test]
+fn compress_deflate_over_implicit_tls() {
+    let server = zlib_dovecot();
+    let mut imap = logged_in(&server, "alice");
+    assert!(imap.session().is_tls());
+    compress_then_fetch_identical(&mut imap, &message_with_attachment(1 << 20));
+}
+
+#[test]
+fn compress_deflate_over_a_child_process_stream() {
+    let stream = PreauthStream::new().unwrap();
+    let mut command = stream.command();
+    command.args(["-o", "mail_plugins=imap_zlib"]);
+    let mut imap = Client::spawn(command).unwrap();
+    compress_then_fetch_identical(&mut imap, &message_with_attachment(1 << 20));
+}
+
+#[test]
+fn compress_is_refused_before_sending_without_imap_zlib() {
+    // The PREAUTH stream without the plugin does not advertise it.
+    let stream = PreauthStream::new().unwrap();
+    let mut imap = Client::spawn(stream.command()).unwrap();
+    let error = imap.compress_deflate().unwrap_err();
+    assert!(
+        matches!(&error, Error::MissingCapability { capability, .. } if capability == "COMPRESS=DEFLATE"),
+        "{error}"
+    );
+    assert!(!imap.connection().unwrap().is_compressed());
+    imap.run(Noop::new()).unwrap();
+}
+
+#[test]
+fn second_compress_is_refused_by_the_server() {
+    let server = zlib_dovecot();
+    let mut imap = logged_in(&server, "alice");
+    imap.compress_deflate().unwrap();
+    let error = imap.compress_deflate().unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            Error::No {
+                code: Some(typed_imap::Code::CompressionActive),
+                ..
+            }
+        ),
+        "{error}"
+    );
+    imap.run(Noop::new()).unwrap();
+}
+
+/// Every message of the selected mailbox, bodies in sequence order.
+fn fetch_all_bodies(imap: &mut Client) -> Vec<typed_imap::Bytes> {
+    let fetched = imap
+        .run(Fetch::new(SequenceSet::all()).items(FetchItem::body_peek(Section::default())))
+        .unwrap();
+    let mut bodies = vec![typed_imap::Bytes::new(); fetched.len()];
+    for one in fetched {
+        let body = one
+            .message
+            .body_sections
+            .into_iter()
+            .next()
+            .and_then(|(_, body)| body)
+            .unwrap();
+        bodies[one.seq as usize - 1] = body;
+    }
+    bodies
+}
+
+#[test]
+fn compress_keeps_a_10k_message_fetch_byte_identical() {
+    const COUNT: usize = 10_000;
+    let server = zlib_dovecot();
+    // Sizes vary so that a shifted or truncated body cannot match.
+    let messages: Vec<Vec<u8>> = (0..COUNT)
+        .map(|n| sample_message(n, 500 + (n * 37) % 3500))
+        .collect();
+    server.fill("alice", "INBOX", messages.clone()).unwrap();
+
+    let mut plain = Client::connect("127.0.0.1", server.plain_addr().port()).unwrap();
+    plain
+        .login("alice", &server.user("alice").unwrap().password)
+        .unwrap();
+    // The first SELECT indexes the Maildir: not part of the measure.
+    plain.run(Select::new("INBOX")).unwrap();
+    let started = std::time::Instant::now();
+    let uncompressed = fetch_all_bodies(&mut plain);
+    let plain_time = started.elapsed();
+
+    let mut compressed = Client::connect("127.0.0.1", server.plain_addr().port()).unwrap();
+    compressed
+        .login("alice", &server.user("alice").unwrap().password)
+        .unwrap();
+    compressed.compress_deflate().unwrap();
+    compressed.run(Select::new("INBOX")).unwrap();
+    let started = std::time::Instant::now();
+    let through_deflate = fetch_all_bodies(&mut compressed);
+    let compressed_time = started.elapsed();
+
+    assert_eq!(uncompressed.len(), COUNT);
+    assert_eq!(through_deflate.len(), COUNT);
+    for (n, ((plain_body, deflated_body), original)) in uncompressed
+        .iter()
+        .zip(&through_deflate)
+        .zip(&messages)
+        .enumerate()
+    {
+        assert!(
+            plain_body[..] == original[..],
+            "message {} differs (plain)",
+            n + 1
+        );
+        assert!(
+            deflated_body[..] == plain_body[..],
+            "message {} differs after COMPRESS",
+            n + 1
+        );
+    }
+    let bytes: usize = messages.iter().map(Vec::len).sum();
+    eprintln!(
+        "FETCH 1:* BODY.PEEK[] of {COUNT} messages ({bytes} bytes): plain {plain_time:?}, compressed {compressed_time:?}"
+    );
+    compressed.logout().unwrap();
+    plain.logout().unwrap();
 }

@@ -18,10 +18,14 @@
 //! assert_eq!(enc.finish(), vec![Fragment::Line(b"SELECT \"Sent Items\"\r\n".to_vec())]);
 //! ```
 
+mod enable;
 mod encoder;
 mod error;
 mod grammar;
+mod id;
 
+pub use enable::capability_list;
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;
 pub use grammar::*;
+pub use id::id_params;

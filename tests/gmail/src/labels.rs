@@ -30,7 +30,7 @@ impl Label {
 /// Writes `(label label ...)`: system labels as `\Name` (the name must be
 /// an atom), the others as mailbox names are written (modified UTF-7,
 /// quoted or a literal as needed).
-pub fn encode(enc: &mut Encoder, labels: &Vec<Label>) -> Result<(), EncodeError> {
+pub fn encode(enc: &mut Encoder, labels: &[Label]) -> Result<(), EncodeError> {
     enc.list(labels, |enc, label| match label {
         Label::System(name) => {
             enc.token("\\");

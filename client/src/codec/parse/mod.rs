@@ -13,22 +13,30 @@
 
 use bytes::Bytes;
 
+mod binary;
 mod body_structure;
 mod datetime;
 mod envelope;
 mod error;
+mod id;
 mod limits;
+mod namespace;
 mod parser;
 mod section;
+mod uidplus;
 
+pub use binary::nstring8;
 pub use body_structure::body_structure;
 pub use datetime::date_time;
 pub use envelope::{address, address_list, envelope};
 pub(crate) use error::escape as error_escape;
 pub use error::ParseError;
+pub use id::id_params;
 pub use limits::Limits;
+pub use namespace::namespace;
 pub use parser::Parser;
 pub use section::{body_section, section};
+pub use uidplus::uid_set;
 
 use crate::types::capability::Capability;
 use crate::types::{Flag, Mailbox, SequenceSet};

@@ -1,0 +1,45 @@
+//! The value of a BINARY fetch attribute (RFC 3516 section 4.2).
+
+use bytes::Bytes;
+
+use super::{ParseError, Parser};
+
+/// `nstring / literal8`: NIL, a string, or a binary literal `~{n}` whose
+/// bytes may include NUL.
+pub fn nstring8(p: &mut Parser<'_>) -> Result<Option<Bytes>, ParseError> {
+    if p.nil() {
+        return Ok(None);
+    }
+    p.string8().map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::parse::Limits;
+
+    fn parse(text: &[u8]) -> Result<Option<Bytes>, ParseError> {
+        let mut frame = text.to_vec();
+        frame.extend_from_slice(b"\r\n");
+        let frame = Bytes::from(frame);
+        let limits = Limits::default();
+        let mut p = Parser::new(&frame, &limits);
+        let value = nstring8(&mut p)?;
+        p.finish()?;
+        Ok(value)
+    }
+
+    #[test]
+    fn nil_quoted_literal_and_literal8() {
+        assert_eq!(parse(b"NIL").unwrap(), None);
+        assert_eq!(parse(b"\"abc\"").unwrap().unwrap(), &b"abc"[..]);
+        assert_eq!(parse(b"{3}\r\na\x01c").unwrap().unwrap(), &b"a\x01c"[..]);
+        assert_eq!(parse(b"~{3}\r\na\0c").unwrap().unwrap(), &b"a\0c"[..]);
+    }
+
+    #[test]
+    fn nul_only_in_literal8() {
+        assert!(parse(b"{3}\r\na\0c").is_err());
+        assert!(parse(b"~{4}\r\na\0c").is_err(), "shorter than announced");
+    }
+}

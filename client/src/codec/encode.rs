@@ -18,10 +18,12 @@
 //! assert_eq!(enc.finish(), vec![Fragment::Line(b"SELECT \"Sent Items\"\r\n".to_vec())]);
 //! ```
 
+mod acl;
 mod encoder;
 mod error;
 mod grammar;
 
+pub use acl::{mod_rights, rights};
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;
 pub use grammar::*;

@@ -1,4 +1,5 @@
 //! The protocol's data types.
+pub mod acl;
 pub mod body_structure;
 pub mod capability;
 pub mod datetime;
@@ -14,6 +15,7 @@ pub mod status_items;
 pub mod store;
 pub mod utf7;
 
+pub use acl::{AclEntry, Right, Rights, RightsChange, RightsError, RightsMode};
 pub use body_structure::BodyStructure;
 pub use capability::Capability;
 pub use datetime::InternalDate;

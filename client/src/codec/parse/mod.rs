@@ -13,6 +13,7 @@
 
 use bytes::Bytes;
 
+mod acl;
 mod body_structure;
 mod datetime;
 mod envelope;
@@ -21,6 +22,7 @@ mod limits;
 mod parser;
 mod section;
 
+pub use acl::{acl_entries, rights, rights_groups};
 pub use body_structure::body_structure;
 pub use datetime::date_time;
 pub use envelope::{address, address_list, envelope};

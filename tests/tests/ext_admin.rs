@@ -1,10 +1,11 @@
 //! ACL (RFC 4314), QUOTA (RFC 2087, RFC 9208) and METADATA (RFC 5464), each
 //! from its own spec file, end to end against Dovecot with the plugin on.
 
-use typed_imap::types::{Right, Rights};
-use typed_imap::{Getacl, Listrights, Myrights, Setacl};
+use typed_imap::types::{QuotaLimit, Right, Rights};
+use typed_imap::{Error, Getacl, Getquota, Getquotaroot, Listrights, Myrights, Setacl, Setquota};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::{Dovecot, Options, Plugins};
+use typed_imap_tests::messages::sample_message;
 
 fn with_plugins(plugins: Plugins) -> Dovecot {
     Dovecot::start_with(Options {
@@ -107,4 +108,85 @@ fn acl_client_methods_set_and_read_back_exact_rights() {
     let mut bob = logged_in(&server, "bob").unwrap();
     let own = bob.myrights("INBOX").unwrap();
     assert!(own.rights.contains(Right::Administer));
+}
+
+#[test]
+fn quota_root_of_inbox_counts_an_appended_message() {
+    let server = with_plugins(Plugins {
+        quota: true,
+        ..Plugins::default()
+    });
+    let mut imap = logged_in(&server, "alice").unwrap();
+    assert!(imap.has_capability("QUOTA").unwrap());
+    let before = imap.run(Getquotaroot::new("INBOX")).unwrap();
+    assert_eq!(before.roots.mailbox.as_str(), "INBOX");
+    assert_eq!(before.roots.roots, [&b"User quota"[..]]);
+    let storage_before = storage(&before.quotas);
+    assert_eq!(storage_before.limit, 1048576, "1G rule, in KiB");
+
+    let message = sample_message(1, 20_000);
+    imap.append("INBOX", message).unwrap();
+    let after = imap.run(Getquotaroot::new("INBOX")).unwrap();
+    assert_eq!(after.quotas.len(), 1, "one root, one QUOTA: {after:?}");
+    assert_eq!(after.quotas[0].root.as_ref(), b"User quota");
+    let used = storage(&after.quotas);
+    assert!(
+        used.usage > storage_before.usage,
+        "{storage_before:?} then {used:?}"
+    );
+    assert!(used.usage >= 19, "20 kB counted in KiB: {used:?}");
+    assert_eq!(used.limit, 1048576);
+    // The count backend also tracks messages, without a limit rule.
+    if let Some(messages) = after.quotas[0].resources.iter().find(|r| r.is("MESSAGE")) {
+        assert_eq!(messages.usage, 1);
+    }
+
+    // GETQUOTA on the root the mailbox named gives the same figures.
+    let root = imap.run(Getquota::new("User quota")).unwrap();
+    assert_eq!(root.root.as_ref(), b"User quota");
+    assert_eq!(storage(std::slice::from_ref(&root)), used);
+}
+
+/// SETQUOTA on Dovecot 2.3 needs a user the userdb marks `admin=yes` and a
+/// `quota_set` dictionary that the userdb reads limits back from; the
+/// test server's static userdb comes first and cannot be changed by
+/// `extra_config`, so what is checked here is the typed refusal.
+#[test]
+fn setquota_by_a_user_is_refused_with_a_typed_no() {
+    let server = Dovecot::start_with(Options {
+        plugins: Plugins {
+            quota: true,
+            ..Plugins::default()
+        },
+        extra_config: "plugin {\n  quota_set = dict:file:%h/quota-limits\n}\n".into(),
+        ..Options::default()
+    })
+    .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let error = imap
+        .run(Setquota::new("User quota", vec![QuotaLimit::storage(512)]))
+        .unwrap_err();
+    match &error {
+        Error::No { command, text, .. } => {
+            assert_eq!(command, "SETQUOTA");
+            assert!(text.contains("admin"), "{text}");
+        }
+        other => panic!("expected a tagged NO, got {other:?}"),
+    }
+    // The session goes on and the limit is unchanged.
+    let quota = imap.getquotaroot("INBOX").unwrap();
+    assert_eq!(storage(&quota.quotas).limit, 1048576);
+}
+
+/// The STORAGE resource of the only quota root.
+fn storage(quotas: &[typed_imap::Quota]) -> typed_imap::types::QuotaResource {
+    let [quota] = quotas else {
+        panic!("one quota root expected: {quotas:?}");
+    };
+    quota
+        .resources
+        .iter()
+        .find(|r| r.is("STORAGE"))
+        .unwrap_or_else(|| panic!("STORAGE in {quota:?}"))
+        .clone()
 }

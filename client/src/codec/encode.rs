@@ -22,8 +22,10 @@ mod acl;
 mod encoder;
 mod error;
 mod grammar;
+mod quota;
 
 pub use acl::{mod_rights, rights};
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;
 pub use grammar::*;
+pub use quota::quota_limits;

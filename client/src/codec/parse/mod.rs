@@ -20,6 +20,7 @@ mod envelope;
 mod error;
 mod limits;
 mod parser;
+mod quota;
 mod section;
 
 pub use acl::{acl_entries, rights, rights_groups};
@@ -30,6 +31,7 @@ pub(crate) use error::escape as error_escape;
 pub use error::ParseError;
 pub use limits::Limits;
 pub use parser::Parser;
+pub use quota::{astrings, quota_resources};
 pub use section::{body_section, section};
 
 use crate::types::capability::Capability;

@@ -1,8 +1,13 @@
 //! ACL (RFC 4314), QUOTA (RFC 2087, RFC 9208) and METADATA (RFC 5464), each
 //! from its own spec file, end to end against Dovecot with the plugin on.
 
-use typed_imap::types::{QuotaLimit, Right, Rights};
-use typed_imap::{Error, Getacl, Getquota, Getquotaroot, Listrights, Myrights, Setacl, Setquota};
+use typed_imap::types::{
+    MetadataCode, MetadataDepth, MetadataEntry, MetadataOptions, QuotaLimit, Right, Rights,
+};
+use typed_imap::{
+    Error, Getacl, Getmetadata, Getquota, Getquotaroot, Listrights, MetadataReply, Myrights,
+    Setacl, Setquota,
+};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::{Dovecot, Options, Plugins};
 use typed_imap_tests::messages::sample_message;
@@ -189,4 +194,162 @@ fn storage(quotas: &[typed_imap::Quota]) -> typed_imap::types::QuotaResource {
         .find(|r| r.is("STORAGE"))
         .unwrap_or_else(|| panic!("STORAGE in {quota:?}"))
         .clone()
+}
+
+/// Every entry with a value in a GETMETADATA reply, as (mailbox, name,
+/// value).
+fn metadata_values(reply: &MetadataReply) -> Vec<(String, String, Option<Vec<u8>>)> {
+    reply
+        .responses
+        .iter()
+        .flat_map(|r| {
+            r.data.values().iter().map(|e| {
+                let value = e.value.as_ref().map(|v| v.to_vec());
+                (r.mailbox.as_str().to_owned(), e.name.clone(), value)
+            })
+        })
+        .collect()
+}
+
+fn metadata_server() -> Dovecot {
+    with_plugins(Plugins {
+        metadata: true,
+        ..Plugins::default()
+    })
+}
+
+#[test]
+fn metadata_set_get_and_delete_on_a_mailbox_and_the_server() {
+    let server = metadata_server();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    assert!(imap.has_capability("METADATA").unwrap());
+    imap.create("Notes").unwrap();
+    imap.setmetadata(
+        "Notes",
+        vec![MetadataEntry::new("/private/comment", "mailbox note")],
+    )
+    .unwrap();
+    imap.setmetadata(
+        "",
+        vec![MetadataEntry::new("/private/comment", "server note")],
+    )
+    .unwrap();
+
+    let mailbox = imap
+        .getmetadata("Notes", vec!["/private/comment".to_owned()])
+        .unwrap();
+    assert_eq!(
+        metadata_values(&mailbox),
+        [(
+            "Notes".to_owned(),
+            "/private/comment".to_owned(),
+            Some(b"mailbox note".to_vec())
+        )]
+    );
+    assert_eq!(mailbox.code, None);
+    let whole = imap
+        .getmetadata("", vec!["/private/comment".to_owned()])
+        .unwrap();
+    assert_eq!(
+        metadata_values(&whole),
+        [(
+            String::new(),
+            "/private/comment".to_owned(),
+            Some(b"server note".to_vec())
+        )]
+    );
+
+    // NIL deletes: the mailbox's entry goes, the server's stays.
+    imap.setmetadata("Notes", vec![MetadataEntry::remove("/private/comment")])
+        .unwrap();
+    let gone = imap
+        .getmetadata("Notes", vec!["/private/comment".to_owned()])
+        .unwrap();
+    assert!(
+        metadata_values(&gone).iter().all(|(_, _, v)| v.is_none()),
+        "deleted: {gone:?}"
+    );
+    let kept = imap
+        .getmetadata("", vec!["/private/comment".to_owned()])
+        .unwrap();
+    assert_eq!(
+        metadata_values(&kept)[0].2.as_deref(),
+        Some(&b"server note"[..])
+    );
+}
+
+#[test]
+fn metadata_value_with_crlf_and_8_bit_bytes_round_trips() {
+    let server = metadata_server();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let value = b"line one\r\nl\xc3\xadnea dos \xff\xfe\r\n\"quoted\" \\ end".to_vec();
+    imap.setmetadata(
+        "INBOX",
+        vec![MetadataEntry::new("/private/comment", value.clone())],
+    )
+    .unwrap();
+    let reply = imap
+        .getmetadata("INBOX", vec!["/private/comment".to_owned()])
+        .unwrap();
+    assert_eq!(metadata_values(&reply)[0].2.as_deref(), Some(&value[..]));
+}
+
+#[test]
+fn metadata_maxsize_reports_long_entries_and_depth_lists_children() {
+    let server = metadata_server();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.setmetadata(
+        "INBOX",
+        vec![
+            MetadataEntry::new("/private/vendor/typed-imap/short", "ok"),
+            MetadataEntry::new("/private/vendor/typed-imap/long", "x".repeat(100)),
+        ],
+    )
+    .unwrap();
+    let children = imap
+        .run(
+            Getmetadata::new("INBOX", vec!["/private/vendor/typed-imap".to_owned()])
+                .options(MetadataOptions::default().depth(MetadataDepth::One)),
+        )
+        .unwrap();
+    let mut names: Vec<String> = metadata_values(&children)
+        .into_iter()
+        .filter(|(_, _, v)| v.is_some())
+        .map(|(_, name, _)| name)
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "/private/vendor/typed-imap/long",
+            "/private/vendor/typed-imap/short"
+        ]
+    );
+
+    let short_only = imap
+        .run(
+            Getmetadata::new(
+                "INBOX",
+                vec![
+                    "/private/vendor/typed-imap/short".to_owned(),
+                    "/private/vendor/typed-imap/long".to_owned(),
+                ],
+            )
+            .options(MetadataOptions::default().max_size(10)),
+        )
+        .unwrap();
+    let values = metadata_values(&short_only);
+    assert!(
+        values
+            .iter()
+            .any(|(_, n, v)| n.ends_with("/short") && v.as_deref() == Some(&b"ok"[..])),
+        "{values:?}"
+    );
+    assert!(
+        !values
+            .iter()
+            .any(|(_, n, v)| n.ends_with("/long") && v.is_some()),
+        "{values:?}"
+    );
+    assert_eq!(short_only.code, Some(MetadataCode::LongEntries(100)));
 }

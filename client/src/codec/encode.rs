@@ -22,10 +22,12 @@ mod acl;
 mod encoder;
 mod error;
 mod grammar;
+mod metadata;
 mod quota;
 
 pub use acl::{mod_rights, rights};
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;
 pub use grammar::*;
+pub use metadata::{metadata_entries, metadata_options, metadata_values};
 pub use quota::quota_limits;

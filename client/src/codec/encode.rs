@@ -24,6 +24,7 @@ mod error;
 mod grammar;
 mod metadata;
 mod quota;
+mod sort;
 
 pub use acl::{mod_rights, rights};
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
@@ -31,3 +32,4 @@ pub use error::EncodeError;
 pub use grammar::*;
 pub use metadata::{metadata_entries, metadata_options, metadata_values};
 pub use quota::quota_limits;
+pub use sort::sort_criteria;

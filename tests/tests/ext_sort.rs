@@ -1,0 +1,190 @@
+//! SORT and THREAD (RFC 5256), each from its own spec file, end to end
+//! against Dovecot on messages whose sort keys and references are known.
+
+use typed_imap::blocking::Client;
+use typed_imap::chrono::{DateTime, FixedOffset};
+use typed_imap::types::{Flag, SearchKey, SequenceSet, SortCriterion, SortKey};
+use typed_imap::{Append, Select, Sort, Store};
+use typed_imap_tests::client::logged_in;
+use typed_imap_tests::dovecot::Dovecot;
+
+/// A message with the headers the sort keys read, padded to about `size`
+/// octets.
+struct Mail {
+    subject: &'static str,
+    date_day: u32,
+    from: &'static str,
+    to: &'static str,
+    cc: Option<&'static str>,
+    arrival_day: u32,
+    size: usize,
+}
+
+impl Mail {
+    fn bytes(&self) -> Vec<u8> {
+        let cc = self.cc.map_or(String::new(), |cc| format!("Cc: {cc}\r\n"));
+        let mut text = format!(
+            "From: {from}\r\nTo: {to}\r\n{cc}Subject: {subject}\r\n\
+             Date: {day} Nov 2026 12:00:00 +0000\r\nMessage-ID: <{subject_id}-{day}@sort.invalid>\r\n\r\n",
+            from = self.from,
+            to = self.to,
+            subject = self.subject,
+            day = self.date_day,
+            subject_id = self.subject.len(),
+        );
+        while text.len() < self.size {
+            text.push_str("Sort me by size, please; this line pads the body.\r\n");
+        }
+        text.into_bytes()
+    }
+
+    fn arrival(&self) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(&format!("2026-11-{:02}T08:00:00+00:00", self.arrival_day))
+            .unwrap()
+    }
+}
+
+/// Five messages, sequence numbers 1 to 5, UIDs 2 to 6 (a first message
+/// was expunged so that UIDs and sequence numbers differ).
+const MAILS: [Mail; 5] = [
+    Mail {
+        subject: "Charlie",
+        date_day: 3,
+        from: "zed@example.org",
+        to: "dave@example.org",
+        cc: Some("xavier@example.org"),
+        arrival_day: 5,
+        size: 3000,
+    },
+    Mail {
+        subject: "Re: Alpha",
+        date_day: 4,
+        from: "amy@example.org",
+        to: "erin@example.org",
+        cc: None,
+        arrival_day: 3,
+        size: 1000,
+    },
+    Mail {
+        subject: "Bravo",
+        date_day: 1,
+        from: "mike@example.org",
+        to: "bea@example.org",
+        cc: Some("mona@example.org"),
+        arrival_day: 1,
+        size: 2000,
+    },
+    Mail {
+        subject: "alpha",
+        date_day: 2,
+        from: "bob@example.org",
+        to: "carol@example.org",
+        cc: None,
+        arrival_day: 4,
+        size: 500,
+    },
+    Mail {
+        subject: "Fwd: Bravo",
+        date_day: 5,
+        from: "carl@example.org",
+        to: "al@example.org",
+        cc: None,
+        arrival_day: 2,
+        size: 4000,
+    },
+];
+
+fn sorted_mailbox(server: &Dovecot) -> Client {
+    let mut imap = logged_in(server, "alice").unwrap();
+    imap.create("Sorted").unwrap();
+    imap.append("Sorted", b"Subject: gone\r\n\r\nx\r\n".to_vec())
+        .unwrap();
+    for mail in &MAILS {
+        imap.run(Append::new("Sorted", mail.bytes()).internal_date(mail.arrival()))
+            .unwrap();
+    }
+    imap.run(Select::new("Sorted")).unwrap();
+    imap.run(Store::new(1).add_flags(vec![Flag::Deleted]))
+        .unwrap();
+    imap.expunge().unwrap();
+    imap
+}
+
+fn sort(imap: &mut Client, criteria: &[SortCriterion]) -> Vec<u32> {
+    imap.sort(criteria.to_vec(), "UTF-8", SearchKey::all())
+        .unwrap()
+}
+
+#[test]
+fn sort_by_each_key_reverse_and_two_keys() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = sorted_mailbox(&server);
+    assert!(imap.has_capability("SORT").unwrap());
+    // Base subjects alpha (2, 4), bravo (3, 5), charlie (1); ties by number.
+    assert_eq!(sort(&mut imap, &[SortKey::Subject.into()]), [2, 4, 3, 5, 1]);
+    assert_eq!(sort(&mut imap, &[SortKey::Date.into()]), [3, 4, 1, 2, 5]);
+    assert_eq!(sort(&mut imap, &[SortKey::Date.reverse()]), [5, 2, 1, 4, 3]);
+    assert_eq!(sort(&mut imap, &[SortKey::Arrival.into()]), [3, 5, 2, 4, 1]);
+    assert_eq!(sort(&mut imap, &[SortKey::Size.into()]), [4, 2, 3, 1, 5]);
+    assert_eq!(sort(&mut imap, &[SortKey::From.into()]), [2, 4, 5, 3, 1]);
+    assert_eq!(sort(&mut imap, &[SortKey::To.into()]), [5, 3, 4, 1, 2]);
+    // No Cc sorts as the empty string, first.
+    assert_eq!(sort(&mut imap, &[SortKey::Cc.into()]), [2, 4, 5, 3, 1]);
+    assert_eq!(
+        sort(
+            &mut imap,
+            &[SortKey::Subject.into(), SortKey::Arrival.reverse()]
+        ),
+        [4, 2, 5, 3, 1]
+    );
+}
+
+#[test]
+fn sort_with_search_keys_and_uid_sort() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = sorted_mailbox(&server);
+    let alpha = imap
+        .run(Sort::new(
+            vec![SortKey::Date.into()],
+            "UTF-8",
+            SearchKey::subject("alpha"),
+        ))
+        .unwrap();
+    assert_eq!(alpha, [4, 2]);
+    let small = imap
+        .sort(
+            vec![SortKey::Size.reverse()],
+            "US-ASCII",
+            SearchKey::smaller(2500u32).and(SearchKey::Set(SequenceSet::from(2..=5))),
+        )
+        .unwrap();
+    assert_eq!(small, [3, 2, 4]);
+    // UIDs are sequence numbers plus one here.
+    let uids = imap
+        .uid_sort(vec![SortKey::Size.into()], "UTF-8", SearchKey::all())
+        .unwrap();
+    assert_eq!(uids, [5, 3, 4, 2, 6]);
+    let none = imap
+        .sort(
+            vec![SortKey::Size.into()],
+            "UTF-8",
+            SearchKey::subject("nothing"),
+        )
+        .unwrap();
+    assert!(none.is_empty());
+}
+
+#[test]
+fn sort_without_keys_is_refused_before_sending() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = sorted_mailbox(&server);
+    let error = imap
+        .sort(Vec::new(), "UTF-8", SearchKey::all())
+        .unwrap_err();
+    assert!(
+        matches!(error, typed_imap::Error::InvalidArgument { .. }),
+        "{error:?}"
+    );
+    // The session is still usable.
+    assert_eq!(sort(&mut imap, &[SortKey::Size.into()]), [4, 2, 3, 1, 5]);
+}

@@ -3,8 +3,10 @@
 
 use typed_imap::blocking::Client;
 use typed_imap::chrono::{DateTime, FixedOffset};
-use typed_imap::types::{Flag, SearchKey, SequenceSet, SortCriterion, SortKey};
-use typed_imap::{Append, Select, Sort, Store};
+use typed_imap::types::{
+    Flag, SearchKey, SequenceSet, SortCriterion, SortKey, Thread, ThreadAlgorithm,
+};
+use typed_imap::{Append, Select, Sort, Store, Thread as ThreadCommand};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::Dovecot;
 
@@ -187,4 +189,199 @@ fn sort_without_keys_is_refused_before_sending() {
     );
     // The session is still usable.
     assert_eq!(sort(&mut imap, &[SortKey::Size.into()]), [4, 2, 3, 1, 5]);
+}
+
+/// A message of a discussion: its Message-ID, the IDs it answers (the
+/// last one is In-Reply-To), subject and day of November.
+struct Post {
+    id: &'static str,
+    references: &'static [&'static str],
+    subject: &'static str,
+    day: u32,
+}
+
+impl Post {
+    fn bytes(&self) -> Vec<u8> {
+        let mut headers = format!(
+            "From: poster@example.org\r\nSubject: {}\r\n\
+             Date: {} Nov 2026 09:00:00 +0000\r\nMessage-ID: <{}@thread.invalid>\r\n",
+            self.subject, self.day, self.id
+        );
+        if let Some(parent) = self.references.last() {
+            let all: Vec<String> = self
+                .references
+                .iter()
+                .map(|r| format!("<{r}@thread.invalid>"))
+                .collect();
+            headers.push_str(&format!(
+                "In-Reply-To: <{parent}@thread.invalid>\r\nReferences: {}\r\n",
+                all.join(" ")
+            ));
+        }
+        headers.push_str("\r\nbody\r\n");
+        headers.into_bytes()
+    }
+}
+
+/// Sequence numbers 1 to 9 (UIDs 2 to 10): a discussion where 2, 4 and,
+/// last of all, 9 answer 1 and 3 answers 2; two unrelated messages; two
+/// answers to a message that is not in the mailbox.
+const POSTS: [Post; 9] = [
+    Post {
+        id: "a",
+        references: &[],
+        subject: "Plan",
+        day: 1,
+    },
+    Post {
+        id: "b",
+        references: &["a"],
+        subject: "Re: Plan",
+        day: 2,
+    },
+    Post {
+        id: "c",
+        references: &["a", "b"],
+        subject: "Re: Plan",
+        day: 3,
+    },
+    Post {
+        id: "d",
+        references: &["a"],
+        subject: "Re: Plan",
+        day: 4,
+    },
+    Post {
+        id: "e",
+        references: &[],
+        subject: "Lunch",
+        day: 5,
+    },
+    Post {
+        id: "f",
+        references: &[],
+        subject: "Other",
+        day: 6,
+    },
+    Post {
+        id: "g",
+        references: &["missing"],
+        subject: "Ghost",
+        day: 7,
+    },
+    Post {
+        id: "h",
+        references: &["missing"],
+        subject: "Ghost",
+        day: 8,
+    },
+    Post {
+        id: "i",
+        references: &["a"],
+        subject: "Re: Plan",
+        day: 9,
+    },
+];
+
+fn threaded_mailbox(server: &Dovecot) -> Client {
+    let mut imap = logged_in(server, "alice").unwrap();
+    imap.create("Threads").unwrap();
+    imap.append("Threads", b"Subject: gone\r\n\r\nx\r\n".to_vec())
+        .unwrap();
+    for post in &POSTS {
+        imap.append("Threads", post.bytes()).unwrap();
+    }
+    imap.run(Select::new("Threads")).unwrap();
+    imap.run(Store::new(1).add_flags(vec![Flag::Deleted]))
+        .unwrap();
+    imap.expunge().unwrap();
+    imap
+}
+
+/// A thread in a canonical text form: `1[2[3],4]` is 1 with the replies 2
+/// (itself answered by 3) and 4; `?` is a parent that is not in the
+/// mailbox. A chain `(7 8)` and a single nested thread `(7 (8))` both
+/// read `7[8]`.
+fn tree(thread: &Thread) -> String {
+    let children: Vec<String> = thread.children.iter().map(tree).collect();
+    let mut text = if children.is_empty() {
+        String::new()
+    } else {
+        format!("[{}]", children.join(","))
+    };
+    match thread.messages.split_last() {
+        None => format!("?{text}"),
+        Some((last, parents)) => {
+            text = format!("{last}{text}");
+            for parent in parents.iter().rev() {
+                text = format!("{parent}[{text}]");
+            }
+            text
+        }
+    }
+}
+
+fn trees(threads: &[Thread]) -> Vec<String> {
+    threads.iter().map(tree).collect()
+}
+
+#[test]
+fn thread_with_every_algorithm_dovecot_advertises() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = threaded_mailbox(&server);
+    for algorithm in ["REFERENCES", "REFS", "ORDEREDSUBJECT"] {
+        assert!(
+            imap.has_capability(&format!("THREAD={algorithm}")).unwrap(),
+            "{algorithm}"
+        );
+    }
+    let references = imap
+        .thread(ThreadAlgorithm::References, "UTF-8", SearchKey::all())
+        .unwrap();
+    assert_eq!(trees(&references), ["1[2[3],4,9]", "5", "6", "?[7,8]"]);
+    let subjects = imap
+        .thread(ThreadAlgorithm::OrderedSubject, "UTF-8", SearchKey::all())
+        .unwrap();
+    assert_eq!(trees(&subjects), ["1[2,3,4,9]", "5", "6", "7[8]"]);
+    let refs = imap
+        .thread(ThreadAlgorithm::Refs, "UTF-8", SearchKey::all())
+        .unwrap();
+    // The same trees, but REFS orders threads by their latest message:
+    // the discussion's last answer (day 9) puts it last.
+    assert_eq!(trees(&refs), ["5", "6", "?[7,8]", "1[2[3],4,9]"]);
+}
+
+#[test]
+fn thread_with_search_keys_and_uid_thread() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = threaded_mailbox(&server);
+    let plan = imap
+        .thread(
+            ThreadAlgorithm::References,
+            "UTF-8",
+            SearchKey::subject("plan"),
+        )
+        .unwrap();
+    assert_eq!(trees(&plan), ["1[2[3],4,9]"]);
+    // Without its root, the discussion hangs from a missing parent.
+    let replies = imap
+        .run(ThreadCommand::new(
+            ThreadAlgorithm::References,
+            "US-ASCII",
+            SearchKey::Set(SequenceSet::from(2..=4)),
+        ))
+        .unwrap();
+    assert_eq!(trees(&replies), ["?[2[3],4]"]);
+    let uids = imap
+        .uid_thread(ThreadAlgorithm::References, "UTF-8", SearchKey::all())
+        .unwrap();
+    assert_eq!(trees(&uids), ["2[3[4],5,10]", "6", "7", "?[8,9]"]);
+    let none = imap
+        .thread(
+            ThreadAlgorithm::References,
+            "UTF-8",
+            SearchKey::subject("nothing"),
+        )
+        .unwrap();
+    assert!(none.is_empty());
 }

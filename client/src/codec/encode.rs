@@ -25,6 +25,7 @@ mod grammar;
 mod metadata;
 mod quota;
 mod sort;
+mod thread;
 
 pub use acl::{mod_rights, rights};
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
@@ -33,3 +34,4 @@ pub use grammar::*;
 pub use metadata::{metadata_entries, metadata_options, metadata_values};
 pub use quota::quota_limits;
 pub use sort::sort_criteria;
+pub use thread::thread_algorithm;

@@ -16,6 +16,7 @@ pub mod sequence;
 pub mod sort;
 pub mod status_items;
 pub mod store;
+pub mod thread;
 pub mod utf7;
 
 pub use acl::{AclEntry, Right, Rights, RightsChange, RightsError, RightsMode};
@@ -35,4 +36,5 @@ pub use sequence::{SeqNumber, Sequence, SequenceSet, SequenceSetError};
 pub use sort::{SortCriterion, SortKey};
 pub use status_items::StatusItem;
 pub use store::{StoreAction, StoreMode};
+pub use thread::{Thread, ThreadAlgorithm};
 pub use utf7::Utf7Error;

@@ -1,4 +1,4 @@
-//! SORT and THREAD (RFC 5256): sort criteria, threading algorithms and the
+//! SORT (RFC 5256): sort keys and criteria.
 //! thread trees of a THREAD response.
 
 use std::fmt;

@@ -1,4 +1,4 @@
-//! SORT and THREAD (RFC 5256): sort criteria and threading algorithms.
+//! SORT (RFC 5256): sort criteria.
 // The signature takes `&Vec<_>`: the contract is `fn(&mut Encoder, &T)`.
 #![allow(clippy::ptr_arg)]
 

@@ -23,6 +23,7 @@ mod metadata;
 mod parser;
 mod quota;
 mod section;
+mod thread;
 
 pub use acl::{acl_entries, rights, rights_groups};
 pub use body_structure::body_structure;
@@ -35,6 +36,7 @@ pub use metadata::{metadata_code, metadata_data};
 pub use parser::Parser;
 pub use quota::{astrings, quota_resources};
 pub use section::{body_section, section};
+pub use thread::threads;
 
 use crate::types::capability::Capability;
 use crate::types::{Flag, Mailbox, SequenceSet};

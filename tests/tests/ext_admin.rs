@@ -152,10 +152,14 @@ fn quota_root_of_inbox_counts_an_appended_message() {
     assert_eq!(storage(std::slice::from_ref(&root)), used);
 }
 
-/// SETQUOTA on Dovecot 2.3 needs a user the userdb marks `admin=yes` and a
-/// `quota_set` dictionary that the userdb reads limits back from; the
-/// test server's static userdb comes first and cannot be changed by
-/// `extra_config`, so what is checked here is the typed refusal.
+/// SETQUOTA on Dovecot 2.3 is for a user the userdb marks `admin=yes`;
+/// others get a tagged NO, checked here. (An admin can be had through
+/// `extra_config`: a master passdb returning `userdb_admin=yes`, logging
+/// in as `alice*admin`. Then Dovecot 2.3.19.1 answers BAD "Permission
+/// denied" without `quota_set`, and its imap process dies of SIGSEGV on
+/// SETQUOTA with `quota_set = dict:...` (file or proxy dict). It also only
+/// writes limits to that dictionary, for a userdb to read back, so the
+/// round trip "SETQUOTA then GETQUOTAROOT shows the limit" needs Cyrus.)
 #[test]
 fn setquota_by_a_user_is_refused_with_a_typed_no() {
     let server = Dovecot::start_with(Options {

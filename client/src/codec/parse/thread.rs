@@ -127,9 +127,9 @@ mod tests {
     fn hostile_nesting_is_an_error_not_a_stack_overflow() {
         let depth = 1_000_000;
         let mut input = b" ".to_vec();
-        input.extend(std::iter::repeat_n(b'(', depth));
+        input.extend(vec![b'('; depth]);
         input.push(b'1');
-        input.extend(std::iter::repeat_n(b')', depth));
+        input.extend(vec![b')'; depth]);
         input.extend_from_slice(b"\r\n");
         let error = parse(input).unwrap_err();
         assert!(
@@ -138,9 +138,9 @@ mod tests {
         );
         // Within the limit, deep nesting parses.
         let mut input = b" ".to_vec();
-        input.extend(std::iter::repeat_n(b'(', 32));
+        input.extend([b'('; 32]);
         input.push(b'1');
-        input.extend(std::iter::repeat_n(b')', 32));
+        input.extend([b')'; 32]);
         input.extend_from_slice(b"\r\n");
         let threads = parse(input).unwrap();
         assert_eq!(threads[0].all_messages(), [1]);
@@ -163,7 +163,7 @@ mod tests {
         assert!(matches!(response, Response::Data(Data::Thread(t)) if t.is_empty()));
 
         let mut hostile = b"* THREAD ".to_vec();
-        hostile.extend(std::iter::repeat_n(b'(', 100_000));
+        hostile.extend(vec![b'('; 100_000]);
         hostile.extend_from_slice(b"1\r\n");
         let error = parse_response(&Bytes::from(hostile), &Limits::DEFAULT).unwrap_err();
         assert!(error.expected().contains("nesting"), "{error}");

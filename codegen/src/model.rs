@@ -286,6 +286,8 @@ pub struct OutputField {
     pub from: ResponseRef,
     /// Missing is an error.
     pub required: bool,
+    /// Every value of the source, in order, as a `Vec`.
+    pub all: bool,
 }
 
 /// An untagged response or a response code.

@@ -236,6 +236,9 @@ pub(crate) struct OutputField {
     /// Missing is an error (else the field is an `Option`).
     #[serde(default)]
     pub required: bool,
+    /// Every value of the source, as a `Vec` (else the last one).
+    #[serde(default)]
+    pub all: bool,
 }
 
 /// `[[response]]`: untagged data.

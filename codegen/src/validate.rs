@@ -168,7 +168,7 @@ fn type_name_free(
         _ => None,
     };
     if let model::Output::Struct { ident, fields, .. } = &c.output {
-        let shape = |fields: &[model::OutputField]| -> Vec<(String, String, bool, bool)> {
+        let shape = |fields: &[model::OutputField]| -> Vec<(String, String, bool, bool, bool)> {
             fields
                 .iter()
                 .map(|f| {
@@ -177,6 +177,7 @@ fn type_name_free(
                         f.from.name.clone(),
                         f.from.is_code,
                         f.required,
+                        f.all,
                     )
                 })
                 .collect()
@@ -923,6 +924,7 @@ fn clone_output(o: &model::Output) -> model::Output {
                     doc: f.doc.clone(),
                     from: f.from.clone(),
                     required: f.required,
+                    all: f.all,
                 })
                 .collect(),
         },
@@ -1022,11 +1024,18 @@ fn output(
                 .map(|f| {
                     names.unique(source, "field", &f.name)?;
                     let from = collected(&f.from)?;
-                    if from.value.is_none() && f.required {
+                    if from.value.is_none() && (f.required || f.all) {
                         return Err(source.error(
                             &f.from,
-                            "a response with a value for a required field",
+                            "a response with a value for a required or `all` field",
                             "a flag code",
+                        ));
+                    }
+                    if f.required && f.all {
+                        return Err(source.error(
+                            &f.name,
+                            "a field that is `required` or `all`, not both (an empty list is not missing)",
+                            "both",
                         ));
                     }
                     Ok(model::OutputField {
@@ -1034,6 +1043,7 @@ fn output(
                         doc: f.doc.clone(),
                         from,
                         required: f.required,
+                        all: f.all,
                     })
                 })
                 .collect::<Result<_, Error>>()?;

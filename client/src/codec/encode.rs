@@ -18,14 +18,24 @@
 //! assert_eq!(enc.finish(), vec![Fragment::Line(b"SELECT \"Sent Items\"\r\n".to_vec())]);
 //! ```
 
+mod acl;
 mod enable;
 mod encoder;
 mod error;
 mod grammar;
 mod id;
+mod metadata;
+mod quota;
+mod sort;
+mod thread;
 
+pub use acl::{mod_rights, rights};
 pub use enable::capability_list;
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;
 pub use grammar::*;
 pub use id::id_params;
+pub use metadata::{metadata_entries, metadata_options, metadata_values};
+pub use quota::quota_limits;
+pub use sort::sort_criteria;
+pub use thread::thread_algorithm;

@@ -321,7 +321,8 @@ fn output_struct(ident: &str, docs: &str, fields: &[OutputField]) -> TokenStream
     let docs = doc(docs);
     let fields = fields.iter().map(|f| {
         let ident = tok(&f.ident);
-        let docs = doc(&format!("{}\n\nFrom `{}`.", f.doc, source_name(&f.from)));
+        let from = if f.all { "Every" } else { "From" };
+        let docs = doc(&format!("{}\n\n{from} `{}`.", f.doc, source_name(&f.from)));
         let ty = field_type(f);
         quote!(#docs pub #ident: #ty,)
     });
@@ -343,6 +344,10 @@ fn source_name(r: &ResponseRef) -> String {
 fn field_type(f: &OutputField) -> TokenStream {
     match &f.from.value {
         None => quote!(bool),
+        Some(v) if f.all => {
+            let v = tok(v);
+            quote!(Vec<#v>)
+        }
         Some(v) if f.required => tok(v),
         Some(v) => {
             let v = tok(v);
@@ -423,6 +428,8 @@ fn source_arms(model: &Model, fields: &[OutputField], codes: bool) -> Vec<TokenS
                 let ident = tok(&f.ident);
                 match (&f.from.value, i + 1 == targets.len()) {
                     (None, _) => quote!(#ident = true;),
+                    (Some(_), true) if f.all => quote!(#ident.push(value);),
+                    (Some(_), false) if f.all => quote!(#ident.push(value.clone());),
                     (Some(_), true) => quote!(#ident = Some(value);),
                     (Some(_), false) => quote!(#ident = Some(value.clone());),
                 }
@@ -433,7 +440,7 @@ fn source_arms(model: &Model, fields: &[OutputField], codes: bool) -> Vec<TokenS
 }
 
 /// Walks the collected data and codes once each, keeping the last value of
-/// each field's source.
+/// each field's source (every value, for an `all` field).
 fn struct_body(model: &Model, ident: &str, fields: &[OutputField]) -> TokenStream {
     let missing = tok(&model.runtime.missing_response);
     let name = tok(ident);
@@ -441,6 +448,8 @@ fn struct_body(model: &Model, ident: &str, fields: &[OutputField]) -> TokenStrea
         let ident = tok(&f.ident);
         if f.from.value.is_none() {
             quote!(let mut #ident = false;)
+        } else if f.all {
+            quote!(let mut #ident = Vec::new();)
         } else {
             quote!(let mut #ident = None;)
         }

@@ -13,6 +13,7 @@
 
 use bytes::Bytes;
 
+mod acl;
 mod binary;
 mod body_structure;
 mod datetime;
@@ -20,11 +21,15 @@ mod envelope;
 mod error;
 mod id;
 mod limits;
+mod metadata;
 mod namespace;
 mod parser;
+mod quota;
 mod section;
+mod thread;
 mod uidplus;
 
+pub use acl::{acl_entries, rights, rights_groups};
 pub use binary::nstring8;
 pub use body_structure::body_structure;
 pub use datetime::date_time;
@@ -33,9 +38,12 @@ pub(crate) use error::escape as error_escape;
 pub use error::ParseError;
 pub use id::id_params;
 pub use limits::Limits;
+pub use metadata::{metadata_code, metadata_data};
 pub use namespace::namespace;
 pub use parser::Parser;
+pub use quota::{astrings, quota_resources};
 pub use section::{body_section, section};
+pub use thread::threads;
 pub use uidplus::uid_set;
 
 use crate::types::capability::Capability;

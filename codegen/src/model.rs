@@ -149,7 +149,7 @@ pub enum Parse {
 }
 
 /// A command.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Command {
     /// Wire name (`UID FETCH`).
     pub name: String,
@@ -171,6 +171,9 @@ pub struct Command {
     pub behaviour: String,
     /// Required capability.
     pub capability: Option<String>,
+    /// The name `[[extend]]` finds it by: `rust_name` if given, else the
+    /// wire name (without `UID`).
+    pub base: String,
     /// Arguments in wire order.
     pub args: Vec<Arg>,
     /// Untagged responses it collects.
@@ -188,10 +191,18 @@ pub enum ArgKind {
     Setter,
     /// May be left out.
     Optional,
+    /// No value: its prefix tokens, written when its setter was called.
+    Switch,
+    /// `prefix (member SP member ...)`: the arguments that name it as their
+    /// group; written when one is set, or always unless `optional`.
+    Group {
+        /// Left out when no member is set.
+        optional: bool,
+    },
 }
 
 /// A command argument.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Arg {
     /// Spec name.
     pub name: String,
@@ -199,10 +210,14 @@ pub struct Arg {
     pub ident: String,
     /// Documentation.
     pub doc: String,
-    /// Its type.
-    pub ty: ArgType,
+    /// Its type (`None` for a switch or a group).
+    pub ty: Option<ArgType>,
     /// How it is given.
     pub kind: ArgKind,
+    /// The group argument (ident) it is written inside.
+    pub group: Option<String>,
+    /// The capability it needs, when an extension added it.
+    pub capability: Option<String>,
     /// Tokens written before it.
     pub prefix: Vec<String>,
     /// Named setters building it.
@@ -210,7 +225,7 @@ pub struct Arg {
 }
 
 /// A named setter.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Setter {
     /// Method name.
     pub ident: String,
@@ -223,7 +238,7 @@ pub struct Setter {
 }
 
 /// A parameter (of a setter, a search key).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Param {
     /// Parameter name.
     pub ident: String,
@@ -247,7 +262,7 @@ pub struct ResponseRef {
 }
 
 /// What a command returns.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Output {
     /// Nothing but success.
     Unit,
@@ -275,7 +290,7 @@ pub enum Output {
 }
 
 /// A field of an output struct.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct OutputField {
     /// Field name.
     pub ident: String,
@@ -285,10 +300,12 @@ pub struct OutputField {
     pub from: ResponseRef,
     /// Missing is an error.
     pub required: bool,
+    /// Every value, in a `Vec`.
+    pub all: bool,
 }
 
 /// An untagged response or a response code.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Response {
     /// Wire name.
     pub name: String,
@@ -311,7 +328,7 @@ pub struct Response {
 }
 
 /// A field of a response or code.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Field {
     /// Field name.
     pub ident: String,

@@ -259,6 +259,10 @@ pub struct ResponseRef {
     pub variant: String,
     /// Rust type of its value, `None` for a code without value.
     pub value: Option<String>,
+    /// The field of the value to take, for a response whose value an
+    /// extension turned into a struct (SEARCH's `numbers`): the command
+    /// still gets the type it was declared with.
+    pub field: Option<String>,
 }
 
 /// What a command returns.

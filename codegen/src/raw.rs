@@ -272,6 +272,10 @@ pub(crate) struct Extend {
     /// Optional fields added at the end of the response.
     #[serde(default)]
     pub fields: Vec<Field>,
+    /// For a response of one field and no struct: the struct its value
+    /// becomes (commands keep getting the one field).
+    #[serde(rename = "struct")]
+    pub struct_name: Option<Str>,
 }
 
 /// `[[response]]`: untagged data.

@@ -786,6 +786,7 @@ fn response_ref(
             is_code,
             variant: r.variant.clone(),
             value: r.value.clone(),
+            field: None,
         }),
         None => Err(source.error(
             raw,

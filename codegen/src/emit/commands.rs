@@ -316,6 +316,7 @@ fn encode_arg(model: &Model, command: &Command, arg: &Arg) -> TokenStream {
             let set = is_set(command, arg);
             quote!(if #set { #value })
         }
+        ArgKind::Group { optional: false } => quote!({ #value }),
         _ => value,
     }
 }
@@ -383,13 +384,13 @@ fn encode_value(model: &Model, command: &Command, arg: &Arg, sp: TokenStream) ->
                 })
             });
             let open = write(quote!(enc.token("(");));
-            quote!({
+            quote! {
                 #open
                 let mut first = true;
                 #(#items)*
                 let _ = first;
                 enc.token(")");
-            })
+            }
         }
     }
 }
@@ -419,14 +420,24 @@ fn pattern(model: &Model, r: &ResponseRef, bind: bool) -> TokenStream {
     }
 }
 
-/// In downstream code, turns `raw` into the response's value.
+/// In downstream code, turns `raw` into the response's value; then takes
+/// the field the command uses, if it uses one.
 fn bind_value(model: &Model, r: &ResponseRef) -> TokenStream {
-    if model.core || r.value.is_none() {
+    if r.value.is_none() {
         return quote!();
     }
-    let from_raw = format_ident!("{}", raw_parser_name(r));
-    let bad_response = tok(&model.runtime.bad_response);
-    quote!(let value = #from_raw(&raw).map_err(|error| #bad_response(Self::NAME, error))?;)
+    let parse = if model.core {
+        quote!()
+    } else {
+        let from_raw = format_ident!("{}", raw_parser_name(r));
+        let bad_response = tok(&model.runtime.bad_response);
+        quote!(let value = #from_raw(&raw).map_err(|error| #bad_response(Self::NAME, error))?;)
+    };
+    let project = r.field.as_ref().map(|field| {
+        let field = tok(field);
+        quote!(let value = value.#field;)
+    });
+    quote!(#parse #project)
 }
 
 /// The generated function that parses a downstream response out of raw data.

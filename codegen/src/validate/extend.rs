@@ -101,6 +101,9 @@ fn extend_command(
             "`fields`",
         ));
     }
+    if let Some(s) = &e.struct_name {
+        return Err(source.error(s, "`struct` only when extending a response", "`struct`"));
+    }
     if e.capability.is_none() && !e.args.is_empty() {
         return Err(source.error(
             name,
@@ -308,19 +311,15 @@ fn extend_response(
             "`args`, `collects` or `output`",
         ));
     }
-    let Some(response) = model
+    let Some(index) = model
         .responses
         .iter()
-        .find(|r| r.name.eq_ignore_ascii_case(name.get_ref()))
+        .position(|r| r.name.eq_ignore_ascii_case(name.get_ref()))
     else {
         return Err(source.error(name, "a declared response", format!("`{}`", name.get_ref())));
     };
-    let Some(shared) = response.struct_ident.clone() else {
-        return Err(source.error(
-            name,
-            "a response with a `struct`, whose value can gain fields",
-            format!("`{}`, without", name.get_ref()),
-        ));
+    let Some(response) = model.responses.get(index) else {
+        return Ok(());
     };
     let added = fields(source, vocabulary, &e.fields)?;
     for (raw, field) in e.fields.iter().zip(&added) {
@@ -339,6 +338,24 @@ fn extend_response(
             ));
         }
     }
+    let shared = match (response.struct_ident.clone(), &e.struct_name) {
+        (Some(shared), None) => shared,
+        (None, Some(struct_name)) => give_struct(model, source, struct_name, index)?,
+        (Some(shared), Some(struct_name)) => {
+            return Err(source.error(
+                struct_name,
+                "no `struct`: the response has one",
+                format!("`{shared}`"),
+            ))
+        }
+        (None, None) => {
+            return Err(source.error(
+                name,
+                "a response with a `struct`, or `struct` naming the one its value becomes",
+                format!("`{}`, without", name.get_ref()),
+            ))
+        }
+    };
     // Responses sharing the struct (LIST and LSUB) share its parser.
     for r in model
         .responses
@@ -348,6 +365,69 @@ fn extend_response(
         r.fields.extend(added.iter().cloned());
     }
     Ok(())
+}
+
+/// Turns the value of a response of one field into a struct that can gain
+/// fields (SEARCH's numbers, and CONDSTORE's `(MODSEQ n)` after them).
+/// Commands keep getting the field they were declared with.
+fn give_struct(
+    model: &mut Model,
+    source: &Source,
+    name: &Spanned<String>,
+    index: usize,
+) -> Result<String, Error> {
+    let ident = super::ident(source, name, crate::rust::camel(name.get_ref()))?;
+    let taken = model.commands.iter().any(|c| c.ident == ident)
+        || model
+            .responses
+            .iter()
+            .chain(&model.codes)
+            .any(|r| r.struct_ident.as_deref() == Some(&ident))
+        || super::GENERATED_TYPES.contains(&ident.as_str());
+    if taken {
+        return Err(source.error(
+            name,
+            "a struct name no other generated type has",
+            format!("`{ident}`"),
+        ));
+    }
+    let Some(response) = model.responses.get_mut(index) else {
+        return Err(source.error(name, "a declared response", "none"));
+    };
+    let field = match (
+        response.fields.as_slice(),
+        &response.number,
+        &response.effect,
+    ) {
+        ([field], None, None) => field.ident.clone(),
+        _ => {
+            return Err(source.error(
+                name,
+                "`struct` for a response of one field, without number or effect",
+                format!("`{}`", response.name),
+            ))
+        }
+    };
+    response.struct_ident = Some(ident.clone());
+    response.value = Some(ident.clone());
+    let wire = response.name.clone();
+    for command in &mut model.commands {
+        let outputs: Vec<&mut model::ResponseRef> = match &mut command.output {
+            model::Output::Unit => Vec::new(),
+            model::Output::Struct { fields, .. } => {
+                fields.iter_mut().map(|f| &mut f.from).collect()
+            }
+            model::Output::All { from, .. } | model::Output::One { from } => vec![from],
+        };
+        for r in outputs
+            .into_iter()
+            .chain(command.collects.iter_mut())
+            .filter(|r| !r.is_code && r.name == wire)
+        {
+            r.field = Some(field.clone());
+        }
+    }
+    Ok(ident)
 }
 
 /// Commands sharing an output struct (SELECT and EXAMINE) must be

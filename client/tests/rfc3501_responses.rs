@@ -265,10 +265,22 @@ fn s7_2_4_status_data() {
 
 #[test]
 fn s7_2_5_search_data() {
-    let Response::Data(Data::Search(numbers)) = response("* SEARCH 2 3 6\r\n") else {
+    let Response::Data(Data::Search(result)) = response("* SEARCH 2 3 6\r\n") else {
         panic!("expected SEARCH data");
     };
-    assert_eq!(numbers, [2, 3, 6]);
+    assert_eq!(result.numbers, [2, 3, 6]);
+    assert_eq!(result.mod_seq, None);
+}
+
+#[test]
+fn rfc7162_search_data_with_its_highest_modseq() {
+    let Response::Data(Data::Search(result)) =
+        response("* SEARCH 2 5 6 7 11 12 18 19 20 23 (MODSEQ 917162500)\r\n")
+    else {
+        panic!("expected SEARCH data");
+    };
+    assert_eq!(result.numbers, [2, 5, 6, 7, 11, 12, 18, 19, 20, 23]);
+    assert_eq!(result.mod_seq, Some(917162500));
 }
 
 #[test]

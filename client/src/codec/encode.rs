@@ -21,7 +21,9 @@
 mod encoder;
 mod error;
 mod grammar;
+mod qresync;
 
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;
 pub use grammar::*;
+pub use qresync::qresync_params;

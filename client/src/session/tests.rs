@@ -608,3 +608,23 @@ fn compress_behaviour_asks_the_driver_to_compress() {
     let event = feed(&mut session, "A1 OK deflate active\r\n").unwrap();
     assert!(matches!(event, Some(Event::Compress(_))), "{event:?}");
 }
+
+#[test]
+fn an_extension_argument_needs_its_capability_before_sending() {
+    let mut session = logged_in();
+    let error = session.send(&Select::new("INBOX").condstore()).unwrap_err();
+    assert!(
+        matches!(&error, Error::MissingCapability { capability, .. } if capability == "CONDSTORE"),
+        "{error}"
+    );
+    assert_eq!(output(&mut session), "", "nothing was sent");
+    session.send(&Select::new("INBOX")).unwrap();
+    assert_eq!(output(&mut session), "A1 SELECT INBOX\r\n");
+}
+
+#[test]
+fn an_extension_argument_is_sent_when_its_capability_is_there() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 CONDSTORE] hi\r\n");
+    session.send(&Select::new("INBOX").condstore()).unwrap();
+    assert_eq!(output(&mut session), "A1 SELECT INBOX (CONDSTORE)\r\n");
+}

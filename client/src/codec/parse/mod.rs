@@ -14,20 +14,24 @@
 use bytes::Bytes;
 
 mod body_structure;
+mod condstore;
 mod datetime;
 mod envelope;
 mod error;
 mod limits;
 mod parser;
+mod qresync;
 mod section;
 
 pub use body_structure::body_structure;
+pub use condstore::{permsg_modsequence, search_sort_mod_seq};
 pub use datetime::date_time;
 pub use envelope::{address, address_list, envelope};
 pub(crate) use error::escape as error_escape;
 pub use error::ParseError;
 pub use limits::Limits;
 pub use parser::Parser;
+pub use qresync::earlier;
 pub use section::{body_section, section};
 
 use crate::types::capability::Capability;

@@ -1,0 +1,220 @@
+//! Extensions that modify commands other spec files declare (`[[extend]]`),
+//! end to end against Dovecot.
+
+use typed_imap::blocking::Client;
+use typed_imap::response::Status;
+use typed_imap::session::Unsolicited;
+use typed_imap::types::{FetchItem, FetchItems, Flag, QresyncParams, SequenceSet};
+use typed_imap::types::{SearchKey, StatusItem};
+use typed_imap::{Code, Data, Fetch, Fetched, Search, Select, Store, UidFetch};
+use typed_imap_tests::client::logged_in;
+use typed_imap_tests::dovecot::Dovecot;
+use typed_imap_tests::messages::sample_message;
+
+/// A server whose alice has `count` messages in INBOX.
+fn server_with(count: usize) -> Dovecot {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..count).map(|n| sample_message(n, 300)))
+        .unwrap();
+    server
+}
+
+fn mod_seqs(imap: &mut Client) -> Vec<(u32, u64)> {
+    imap.run(Fetch::new(SequenceSet::all()).items(FetchItem::mod_seq()))
+        .unwrap()
+        .iter()
+        .map(|f| (f.seq, f.message.mod_seq.unwrap()))
+        .collect()
+}
+
+fn flags(fetched: &Fetched) -> &[Flag] {
+    fetched.message.flags.as_deref().unwrap_or_default()
+}
+
+#[test]
+fn select_condstore_reports_the_highest_modseq() {
+    let server = server_with(2);
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let selected = imap.run(Select::new("INBOX").condstore()).unwrap();
+    assert_eq!(selected.exists, 2);
+    let highest = selected.highest_mod_seq.expect("HIGHESTMODSEQ");
+    assert!(!selected.no_mod_seq);
+    let seqs = mod_seqs(&mut imap);
+    assert_eq!(seqs.len(), 2);
+    assert!(
+        seqs.iter().all(|(_, m)| *m <= highest),
+        "{seqs:?} <= {highest}"
+    );
+    let status = imap
+        .status("INBOX", vec![StatusItem::highest_mod_seq()])
+        .unwrap();
+    assert_eq!(status.attributes.highest_mod_seq, Some(highest));
+}
+
+#[test]
+fn fetch_changed_since_returns_only_the_changed_message_with_its_modseq() {
+    let server = server_with(3);
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let highest = imap
+        .run(Select::new("INBOX").condstore())
+        .unwrap()
+        .highest_mod_seq
+        .unwrap();
+    imap.run(Store::new(2).add_flags(vec![Flag::Flagged]))
+        .unwrap();
+    let changed = imap
+        .run(
+            Fetch::new(SequenceSet::all())
+                .items(FetchItem::flags())
+                .changed_since(highest),
+        )
+        .unwrap();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(changed[0].seq, 2);
+    assert!(flags(&changed[0]).contains(&Flag::Flagged));
+    let mod_seq = changed[0]
+        .message
+        .mod_seq
+        .expect("MODSEQ added by the server");
+    assert!(mod_seq > highest, "{mod_seq} > {highest}");
+}
+
+#[test]
+fn store_unchanged_since_a_stale_modseq_fails_for_that_message() {
+    let server = server_with(2);
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX").condstore()).unwrap();
+    let known = mod_seqs(&mut imap).iter().map(|(_, m)| *m).max().unwrap();
+    // Another change to message 1 makes `known` stale for it only.
+    imap.run(Store::new(1).add_flags(vec![Flag::Seen])).unwrap();
+    let store = Store::new(1..=2)
+        .unchanged_since(known)
+        .add_flags(vec![Flag::Flagged]);
+    let tag = imap.send(&store).unwrap();
+    let done = imap.wait(&tag).unwrap();
+    assert_eq!(done.response.status, Status::Ok);
+    match &done.response.code {
+        Some(Code::Modified(set)) => assert_eq!(set.to_string(), "1"),
+        other => panic!("expected [MODIFIED 1], got {other:?}"),
+    }
+    let now = imap
+        .run(Fetch::new(1..=2).items(FetchItem::flags()))
+        .unwrap();
+    assert!(
+        !flags(&now[0]).contains(&Flag::Flagged),
+        "message 1 left alone"
+    );
+    assert!(flags(&now[1]).contains(&Flag::Flagged), "message 2 changed");
+}
+
+#[test]
+fn qresync_reports_vanished_after_an_expunge_from_another_connection() {
+    let server = server_with(3);
+    let mut watcher = logged_in(&server, "alice").unwrap();
+    watcher.raw("ENABLE", "QRESYNC").unwrap();
+    let first = watcher.run(Select::new("INBOX").condstore()).unwrap();
+    let uid_validity = first.uid_validity.unwrap();
+    let highest = first.highest_mod_seq.unwrap();
+    let uids: Vec<u32> = watcher
+        .run(UidFetch::new(SequenceSet::all()).items(FetchItem::uid()))
+        .unwrap()
+        .iter()
+        .map(|f| f.message.uid.unwrap())
+        .collect();
+    assert_eq!(uids.len(), 3);
+    watcher.take_unsolicited();
+
+    let mut other = logged_in(&server, "alice").unwrap();
+    other.run(Select::new("INBOX")).unwrap();
+    other
+        .run(Store::new(2).add_flags(vec![Flag::Deleted]))
+        .unwrap();
+    other.expunge().unwrap();
+    other.logout().unwrap();
+
+    // Now: VANISHED instead of EXPUNGE, once QRESYNC is enabled.
+    watcher.noop().unwrap();
+    let vanished: Vec<_> = watcher
+        .take_unsolicited()
+        .into_iter()
+        .filter_map(|u| match u {
+            Unsolicited::Data(Data::Vanished(v)) => Some(v),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(vanished.len(), 1, "{vanished:?}");
+    assert!(!vanished[0].earlier);
+    assert_eq!(vanished[0].uids.to_string(), uids[1].to_string());
+
+    // Later: a resynchronising SELECT learns it as VANISHED (EARLIER).
+    let mut again = logged_in(&server, "alice").unwrap();
+    again.raw("ENABLE", "QRESYNC").unwrap();
+    let params = QresyncParams::new(uid_validity, highest).known_uids(uids.clone());
+    let selected = again.run(Select::new("INBOX").qresync(params)).unwrap();
+    assert_eq!(selected.exists, 2);
+    assert_eq!(selected.vanished.len(), 1, "{:?}", selected.vanished);
+    assert!(selected.vanished[0].earlier);
+    assert_eq!(selected.vanished[0].uids.to_string(), uids[1].to_string());
+    assert!(selected.highest_mod_seq.unwrap() > highest);
+}
+
+#[test]
+fn uid_fetch_changed_since_vanished_reports_earlier_expunges() {
+    let server = server_with(2);
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.raw("ENABLE", "QRESYNC").unwrap();
+    let selected = imap.run(Select::new("INBOX").condstore()).unwrap();
+    let highest = selected.highest_mod_seq.unwrap();
+    imap.run(Store::new(1).add_flags(vec![Flag::Deleted]))
+        .unwrap();
+    imap.expunge().unwrap();
+    imap.take_unsolicited();
+    let changed = imap
+        .run(
+            UidFetch::new(SequenceSet::all())
+                .items(FetchItems::from(FetchItem::flags()))
+                .changed_since(highest - 1)
+                .vanished(),
+        )
+        .unwrap();
+    assert!(changed.iter().all(|f| f.message.mod_seq.is_some()));
+    let earlier: Vec<_> = imap
+        .take_unsolicited()
+        .into_iter()
+        .filter_map(|u| match u {
+            Unsolicited::Data(Data::Vanished(v)) if v.earlier => Some(v),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(earlier.len(), 1, "VANISHED (EARLIER) for the expunged UID");
+}
+
+#[test]
+fn search_modseq_finds_the_messages_changed_since() {
+    let server = server_with(3);
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let highest = imap
+        .run(Select::new("INBOX").condstore())
+        .unwrap()
+        .highest_mod_seq
+        .unwrap();
+    imap.run(Store::new(3).add_flags(vec![Flag::Answered]))
+        .unwrap();
+    let found = imap
+        .run(Search::new(SearchKey::mod_seq(highest + 1)))
+        .unwrap();
+    assert_eq!(found, vec![3]);
+    // The response itself carries the highest MODSEQ of what it found.
+    let completed = imap
+        .raw("SEARCH", &format!("MODSEQ {}", highest + 1))
+        .unwrap();
+    let changed = mod_seqs(&mut imap)[2].1;
+    match completed.data.as_slice() {
+        [Data::Search(result)] => {
+            assert_eq!(result.numbers, vec![3]);
+            assert_eq!(result.mod_seq, Some(changed));
+        }
+        other => panic!("expected one SEARCH, got {other:?}"),
+    }
+}

@@ -789,3 +789,37 @@ fn s8_store_response_typed() {
     };
     assert_eq!(fetched.message.flags, Some(vec![Flag::Seen, Flag::Deleted]));
 }
+
+#[test]
+fn rfc4731_esearch_with_correlator_uid_and_unknown_return_data() {
+    let line =
+        "* ESEARCH (TAG \"A282\") UID MIN 2 COUNT 3 ALL 2,10:11 XPARTIAL (1:5 (2 4)) XNEXT 7\r\n";
+    let Response::Data(Data::Esearch(found)) = response(line) else {
+        panic!("expected ESEARCH data");
+    };
+    assert_eq!(found.tag.as_deref(), Some(&b"A282"[..]));
+    assert!(found.uid);
+    assert_eq!(found.data.min, Some(2));
+    assert_eq!(found.data.max, None);
+    assert_eq!(found.data.count, Some(3));
+    assert_eq!(found.data.all.unwrap().to_string(), "2,10:11");
+    let extra: Vec<(&str, &[u8])> = found
+        .data
+        .extra
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_ref()))
+        .collect();
+    assert_eq!(
+        extra,
+        [("XPARTIAL", &b"(1:5 (2 4))"[..]), ("XNEXT", &b"7"[..])]
+    );
+}
+
+#[test]
+fn rfc4731_esearch_without_anything_found() {
+    let Response::Data(Data::Esearch(found)) = response("* ESEARCH (TAG \"A5\")\r\n") else {
+        panic!("expected ESEARCH data");
+    };
+    assert!(!found.uid);
+    assert_eq!(found.data, Default::default());
+}

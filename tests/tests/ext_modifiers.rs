@@ -6,7 +6,9 @@ use typed_imap::response::Status;
 use typed_imap::session::Unsolicited;
 use typed_imap::types::{FetchItem, FetchItems, Flag, QresyncParams, SequenceSet};
 use typed_imap::types::{SearchKey, StatusItem};
-use typed_imap::{Code, Data, Fetch, Fetched, Search, Select, Store, UidFetch};
+use typed_imap::{
+    Code, Data, Fetch, Fetched, Search, SearchReturn, Select, Store, UidFetch, UidSearchReturn,
+};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::messages::sample_message;
@@ -217,4 +219,73 @@ fn search_modseq_finds_the_messages_changed_since() {
         }
         other => panic!("expected one SEARCH, got {other:?}"),
     }
+}
+
+// ---------------------------------------------------------------- ESEARCH
+
+#[test]
+fn search_return_gives_min_max_count_and_all_in_one_esearch() {
+    // Every third sample message is from bob: 1, 4, 7 and 10.
+    let server = server_with(10);
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    let found = imap
+        .run(
+            SearchReturn::new(SearchKey::from("bob"))
+                .min()
+                .max()
+                .count()
+                .all(),
+        )
+        .unwrap();
+    assert!(!found.uid);
+    assert!(found.tag.is_some(), "Dovecot names the command answered");
+    assert_eq!(found.data.min, Some(1));
+    assert_eq!(found.data.max, Some(10));
+    assert_eq!(found.data.count, Some(4));
+    assert_eq!(found.data.all.unwrap().to_string(), "1,4,7,10");
+
+    let only_count = imap
+        .run(SearchReturn::new(SearchKey::from("nobody@nowhere")).count())
+        .unwrap();
+    assert_eq!(only_count.data.count, Some(0));
+    assert_eq!(only_count.data.min, None);
+    assert_eq!(only_count.data.all, None);
+}
+
+#[test]
+fn uid_search_return_answers_in_uids() {
+    let server = server_with(4);
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    let uids: Vec<u32> = imap
+        .run(UidFetch::new(SequenceSet::all()).items(FetchItem::uid()))
+        .unwrap()
+        .iter()
+        .map(|f| f.message.uid.unwrap())
+        .collect();
+    let found = imap
+        .run(UidSearchReturn::new(SearchKey::all()).min().max())
+        .unwrap();
+    assert!(found.uid);
+    assert_eq!(found.data.min, uids.iter().copied().min());
+    assert_eq!(found.data.max, uids.iter().copied().max());
+    assert_eq!(found.data.count, None, "not asked for");
+}
+
+#[test]
+fn search_return_with_modseq_reports_the_highest_modseq_found() {
+    let server = server_with(3);
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let highest = imap
+        .run(Select::new("INBOX").condstore())
+        .unwrap()
+        .highest_mod_seq
+        .unwrap();
+    imap.run(Store::new(2).add_flags(vec![Flag::Seen])).unwrap();
+    let found = imap
+        .run(SearchReturn::new(SearchKey::mod_seq(highest + 1)).all())
+        .unwrap();
+    assert_eq!(found.data.all.unwrap().to_string(), "2");
+    assert_eq!(found.data.mod_seq, Some(mod_seqs(&mut imap)[1].1));
 }

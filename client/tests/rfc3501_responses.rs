@@ -823,3 +823,28 @@ fn rfc4731_esearch_without_anything_found() {
     assert!(!found.uid);
     assert_eq!(found.data, Default::default());
 }
+
+#[test]
+fn rfc5258_list_with_extended_data() {
+    let line = "* LIST (\\Subscribed) \"/\" \"Foo\" (\"CHILDINFO\" (\"SUBSCRIBED\") \"OLDNAME\" (\"Bar\"))\r\n";
+    let Response::Data(Data::List(item)) = response(line) else {
+        panic!("expected LIST data");
+    };
+    assert_eq!(item.mailbox.as_str(), "Foo");
+    let extended = item.extended.expect("extended data");
+    let child_info: Vec<&[u8]> = extended
+        .child_info
+        .iter()
+        .flatten()
+        .map(|c| c.as_ref())
+        .collect();
+    assert_eq!(child_info, [&b"SUBSCRIBED"[..]]);
+    assert_eq!(extended.extra.len(), 1);
+    assert_eq!(extended.extra[0].0.as_ref(), b"OLDNAME");
+    assert_eq!(extended.extra[0].1.as_ref(), b"(\"Bar\")");
+
+    let Response::Data(Data::List(plain)) = response("* LIST () \"/\" Foo\r\n") else {
+        panic!("expected LIST data");
+    };
+    assert!(plain.extended.is_none());
+}

@@ -7,7 +7,8 @@ use typed_imap::session::Unsolicited;
 use typed_imap::types::{FetchItem, FetchItems, Flag, QresyncParams, SequenceSet};
 use typed_imap::types::{SearchKey, StatusItem};
 use typed_imap::{
-    Code, Data, Fetch, Fetched, Search, SearchReturn, Select, Store, UidFetch, UidSearchReturn,
+    Code, Create, Data, Error, Fetch, Fetched, ListExtended, ListItem, Search, SearchReturn,
+    Select, Store, UidFetch, UidSearchReturn,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::Dovecot;
@@ -288,4 +289,150 @@ fn search_return_with_modseq_reports_the_highest_modseq_found() {
         .unwrap();
     assert_eq!(found.data.all.unwrap().to_string(), "2");
     assert_eq!(found.data.mod_seq, Some(mod_seqs(&mut imap)[1].1));
+}
+
+// ------------------------------------ LIST-EXTENDED, LIST-STATUS, SPECIAL-USE
+
+fn names(mailboxes: &[ListItem]) -> Vec<String> {
+    let mut names: Vec<String> = mailboxes
+        .iter()
+        .map(|m| m.mailbox.as_str().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn attribute(name: &str) -> Flag {
+    Flag::Extension(name.to_owned())
+}
+
+fn find<'a>(mailboxes: &'a [ListItem], name: &str) -> &'a ListItem {
+    mailboxes
+        .iter()
+        .find(|m| m.mailbox.as_str() == name)
+        .unwrap_or_else(|| panic!("{name} listed"))
+}
+
+#[test]
+fn list_special_use_returns_only_those_mailboxes_with_their_attributes() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.create("Work").unwrap();
+    let listed = imap.run(ListExtended::new("", "*").special_use()).unwrap();
+    assert_eq!(
+        names(&listed.mailboxes),
+        ["Archive", "Drafts", "Junk", "Sent", "Trash"]
+    );
+    for (name, flag) in [("Sent", "Sent"), ("Trash", "Trash"), ("Drafts", "Drafts")] {
+        let item = find(&listed.mailboxes, name);
+        assert!(item.attributes.contains(&attribute(flag)), "{item:?}");
+    }
+    assert!(listed.statuses.is_empty(), "no STATUS asked for");
+
+    // As a return option: every mailbox, the attributes where they apply.
+    let all = imap
+        .run(ListExtended::new("", "*").return_special_use())
+        .unwrap();
+    assert!(names(&all.mailboxes).contains(&"Work".to_owned()));
+    assert!(find(&all.mailboxes, "Sent")
+        .attributes
+        .contains(&attribute("Sent")));
+    assert!(!find(&all.mailboxes, "Work")
+        .attributes
+        .contains(&attribute("Sent")));
+}
+
+#[test]
+fn list_return_status_gives_a_status_per_mailbox() {
+    let server = server_with(3);
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let listed = imap
+        .run(ListExtended::new("", "*").status(vec![StatusItem::messages(), StatusItem::unseen()]))
+        .unwrap();
+    assert_eq!(listed.statuses.len(), listed.mailboxes.len());
+    let mut with_status: Vec<String> = listed
+        .statuses
+        .iter()
+        .map(|s| s.mailbox.as_str().to_owned())
+        .collect();
+    with_status.sort();
+    assert_eq!(with_status, names(&listed.mailboxes));
+    let inbox = listed
+        .statuses
+        .iter()
+        .find(|s| s.mailbox.as_str() == "INBOX")
+        .unwrap();
+    assert_eq!(inbox.attributes.messages, Some(3));
+    assert_eq!(inbox.attributes.unseen, Some(3));
+    let sent = listed
+        .statuses
+        .iter()
+        .find(|s| s.mailbox.as_str() == "Sent")
+        .unwrap();
+    assert_eq!(sent.attributes.messages, Some(0));
+}
+
+#[test]
+fn list_subscribed_selects_the_subscribed_mailboxes_and_childinfo_names_parents() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.create("Work").unwrap();
+    imap.create("Play").unwrap();
+    imap.subscribe("Play").unwrap();
+    imap.create("Parent/Child").unwrap();
+    imap.subscribe("Parent/Child").unwrap();
+
+    let subscribed = imap.run(ListExtended::new("", "*").subscribed()).unwrap();
+    let listed = names(&subscribed.mailboxes);
+    assert!(listed.contains(&"Play".to_owned()), "{listed:?}");
+    assert!(listed.contains(&"Parent/Child".to_owned()), "{listed:?}");
+    assert!(!listed.contains(&"Work".to_owned()), "{listed:?}");
+    assert!(subscribed
+        .mailboxes
+        .iter()
+        .all(|m| m.attributes.contains(&attribute("Subscribed"))));
+
+    // Parent is not subscribed, but its child is: listed with CHILDINFO.
+    let parents = imap
+        .run(ListExtended::new("", "%").subscribed().recursive_match())
+        .unwrap();
+    let parent = find(&parents.mailboxes, "Parent");
+    let extended = parent.extended.as_ref().expect("extended data");
+    let child_info = extended.child_info.as_ref().expect("CHILDINFO");
+    assert_eq!(child_info.len(), 1);
+    assert!(child_info[0].eq_ignore_ascii_case(b"SUBSCRIBED"));
+    assert!(!parent.attributes.contains(&attribute("Subscribed")));
+    assert!(find(&parents.mailboxes, "Play").extended.is_none());
+}
+
+#[test]
+fn list_return_children_marks_every_mailbox() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.create("Parent/Child").unwrap();
+    let listed = imap
+        .run(ListExtended::new("", "%").return_children())
+        .unwrap();
+    assert!(find(&listed.mailboxes, "Parent")
+        .attributes
+        .contains(&attribute("HasChildren")));
+    assert!(find(&listed.mailboxes, "Sent")
+        .attributes
+        .contains(&attribute("HasNoChildren")));
+}
+
+#[test]
+fn create_with_use_needs_create_special_use_which_dovecot_lacks() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let error = imap
+        .run(Create::new("Receipts").special_use(vec![attribute("Archive")]))
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::MissingCapability { capability, .. } if capability == "CREATE-SPECIAL-USE"),
+        "{error}"
+    );
+    imap.run(Create::new("Receipts")).unwrap();
+    let listed = imap.run(ListExtended::new("", "Receipts")).unwrap();
+    assert_eq!(names(&listed.mailboxes), ["Receipts"]);
 }

@@ -628,3 +628,15 @@ fn an_extension_argument_is_sent_when_its_capability_is_there() {
     session.send(&Select::new("INBOX").condstore()).unwrap();
     assert_eq!(output(&mut session), "A1 SELECT INBOX (CONDSTORE)\r\n");
 }
+
+#[test]
+fn create_with_use_writes_its_parameter_list() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 CREATE-SPECIAL-USE] hi\r\n");
+    let create = crate::Create::new("Receipts")
+        .special_use(vec![crate::types::Flag::Extension("Archive".into())]);
+    session.send(&create).unwrap();
+    assert_eq!(
+        output(&mut session),
+        "A1 CREATE Receipts (USE (\\Archive))\r\n"
+    );
+}

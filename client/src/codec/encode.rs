@@ -21,9 +21,11 @@
 mod encoder;
 mod error;
 mod grammar;
+mod multiappend;
 mod qresync;
 
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;
 pub use grammar::*;
+pub use multiappend::append_messages;
 pub use qresync::qresync_params;

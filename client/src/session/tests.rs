@@ -640,3 +640,19 @@ fn create_with_use_writes_its_parameter_list() {
         "A1 CREATE Receipts (USE (\\Archive))\r\n"
     );
 }
+
+#[test]
+fn multiappend_waits_for_a_continuation_before_each_literal() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 MULTIAPPEND] hi\r\n");
+    let append =
+        Append::new("INBOX", b"Hi\r\n".to_vec())
+            .more_messages(vec![crate::types::AppendMessage::new(b"Yo\r\n".to_vec())
+                .flags([crate::types::Flag::Seen])]);
+    session.send(&append).unwrap();
+    assert_eq!(output(&mut session), "A1 APPEND INBOX {4}\r\n");
+    assert!(feed(&mut session, "+ Ready\r\n").unwrap().is_none());
+    assert_eq!(output(&mut session), "Hi\r\n (\\Seen) {4}\r\n");
+    assert!(feed(&mut session, "+ Ready\r\n").unwrap().is_none());
+    assert_eq!(output(&mut session), "Yo\r\n\r\n");
+    completed(feed(&mut session, "A1 OK appended\r\n"));
+}

@@ -125,6 +125,9 @@ pub enum Effect {
     ReadWrite,
     /// The status response's text is an alert the user must see.
     Alert,
+    /// Messages with these UIDs are gone (QRESYNC): without `(EARLIER)`,
+    /// as many messages fewer.
+    Vanished(crate::types::Vanished),
 }
 
 /// A required argument given with a setter was not set

@@ -848,3 +848,19 @@ fn rfc5258_list_with_extended_data() {
     };
     assert!(plain.extended.is_none());
 }
+
+#[test]
+fn rfc7162_vanished_now_and_earlier() {
+    let Response::Data(Data::Vanished(now)) = response("* VANISHED 405,407,410:412\r\n") else {
+        panic!("expected VANISHED data");
+    };
+    assert!(!now.earlier);
+    assert_eq!(now.uids.to_string(), "405,407,410:412");
+    assert_eq!(now.count(), 5);
+    let Response::Data(Data::Vanished(before)) = response("* VANISHED (EARLIER) 300:310\r\n")
+    else {
+        panic!("expected VANISHED data");
+    };
+    assert!(before.earlier);
+    assert_eq!(before.count(), 11);
+}

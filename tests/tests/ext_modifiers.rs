@@ -150,6 +150,11 @@ fn qresync_reports_vanished_after_an_expunge_from_another_connection() {
     assert_eq!(vanished.len(), 1, "{vanished:?}");
     assert!(!vanished[0].earlier);
     assert_eq!(vanished[0].uids.to_string(), uids[1].to_string());
+    assert_eq!(
+        watcher.mailbox().unwrap().exists,
+        2,
+        "VANISHED counts as EXPUNGE"
+    );
 
     // Later: a resynchronising SELECT learns it as VANISHED (EARLIER).
     let mut again = logged_in(&server, "alice").unwrap();

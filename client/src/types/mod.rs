@@ -28,7 +28,7 @@ pub use flag::{Flag, FlagError};
 pub use list_extended::ListExtendedData;
 pub use mailbox::Mailbox;
 pub use multiappend::AppendMessage;
-pub use qresync::QresyncParams;
+pub use qresync::{QresyncParams, Vanished};
 pub use search::{SearchArg, SearchKey};
 pub use secret::Secret;
 pub use section::{BodySection, Section, SectionText};

@@ -35,7 +35,7 @@ pub use esearch::{esearch_uid, search_correlator, search_return_data};
 pub use limits::Limits;
 pub use list_extended::mbox_list_extended;
 pub use parser::Parser;
-pub use qresync::earlier;
+pub use qresync::vanished;
 pub use section::{body_section, section};
 
 use crate::types::capability::Capability;

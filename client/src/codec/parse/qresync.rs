@@ -1,15 +1,16 @@
 //! QRESYNC's values (RFC 7162 section 3.2).
 
-use super::{ParseError, Parser};
+use super::{sequence_set, ParseError, Parser};
+use crate::types::Vanished;
 
-/// `[SP "(EARLIER)"]` after `VANISHED`: whether the UIDs were expunged
-/// before this command (an answer to SELECT or UID FETCH) rather than just
-/// now. Takes its own leading SP.
-pub fn earlier(p: &mut Parser<'_>) -> Result<bool, ParseError> {
-    if p.peek() == Some(b' ') && p.peek_at(1) == Some(b'(') {
-        p.advance();
-        p.expect("(EARLIER)")?;
-        return Ok(true);
+/// `[SP "(EARLIER)"] SP known-uids` after `VANISHED`. Takes its own
+/// leading SP.
+pub fn vanished(p: &mut Parser<'_>) -> Result<Vanished, ParseError> {
+    p.sp()?;
+    let earlier = p.try_expect("(EARLIER)");
+    if earlier {
+        p.sp()?;
     }
-    Ok(false)
+    let uids = sequence_set(p)?;
+    Ok(Vanished { earlier, uids })
 }

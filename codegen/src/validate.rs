@@ -1025,10 +1025,13 @@ fn in_group(
             format!("`{}`", at.get_ref()),
         ));
     }
-    if !matches!(made.kind, ArgKind::Optional | ArgKind::Switch) {
+    if !matches!(
+        made.kind,
+        ArgKind::Optional | ArgKind::Switch | ArgKind::Setter
+    ) {
         return Err(source.error(
             &raw.name,
-            "an optional argument or a switch inside a group",
+            "an optional argument, a switch or a `setter` argument inside a group",
             "a required argument or a group",
         ));
     }

@@ -373,15 +373,21 @@ fn encode_value(model: &Model, command: &Command, arg: &Arg, sp: TokenStream) ->
             // Members are separated by one SP; `first` tells whether one
             // was written already.
             let items = members(command, arg).map(|m| {
-                let set = is_set(command, m);
                 let value = encode_value(model, command, m, quote!());
-                quote!(if #set {
+                let item = quote! {
                     if !first {
                         enc.sp();
                     }
                     first = false;
                     #value
-                })
+                };
+                if m.kind == ArgKind::Setter {
+                    // Required: missing is the encode error `value` gives.
+                    quote!({ #item })
+                } else {
+                    let set = is_set(command, m);
+                    quote!(if #set { #item })
+                }
             });
             let open = write(quote!(enc.token("(");));
             quote! {

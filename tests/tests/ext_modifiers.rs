@@ -8,8 +8,8 @@ use typed_imap::session::Unsolicited;
 use typed_imap::types::{AppendMessage, SearchKey, StatusItem};
 use typed_imap::types::{FetchItem, FetchItems, Flag, QresyncParams, SequenceSet};
 use typed_imap::{
-    Append, Code, Create, Data, Error, Fetch, Fetched, ListExtended, ListItem, Search,
-    SearchReturn, Select, Store, UidFetch, UidSearchReturn,
+    Append, Code, ConditionalStore, Create, Data, Error, Fetch, Fetched, ListExtended, ListItem,
+    Search, SearchReturn, Select, Store, UidConditionalStore, UidFetch, UidSearchReturn,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::Dovecot;
@@ -110,6 +110,54 @@ fn store_unchanged_since_a_stale_modseq_fails_for_that_message() {
         "message 1 left alone"
     );
     assert!(flags(&now[1]).contains(&Flag::Flagged), "message 2 changed");
+}
+
+#[test]
+fn conditional_store_returns_the_modified_set_with_the_fetches() {
+    let server = server_with(3);
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX").condstore()).unwrap();
+    let uids: Vec<u32> = imap
+        .run(UidFetch::new(SequenceSet::all()).items(FetchItem::uid()))
+        .unwrap()
+        .iter()
+        .map(|f| f.message.uid.unwrap())
+        .collect();
+    let known = mod_seqs(&mut imap).iter().map(|(_, m)| *m).max().unwrap();
+    imap.run(Store::new(3).add_flags(vec![Flag::Seen])).unwrap();
+
+    let stored = imap
+        .run(
+            UidConditionalStore::new(SequenceSet::all())
+                .unchanged_since(known)
+                .add_flags(vec![Flag::Answered]),
+        )
+        .unwrap();
+    assert_eq!(stored.modified.unwrap().to_string(), uids[2].to_string());
+    let changed: Vec<u32> = stored.fetched.iter().map(|f| f.seq).collect();
+    assert_eq!(changed, [1, 2]);
+    assert!(stored
+        .fetched
+        .iter()
+        .all(|f| flags(f).contains(&Flag::Answered) && f.message.mod_seq.unwrap() > known));
+
+    // Nothing stale: nothing left alone.
+    let latest = mod_seqs(&mut imap).iter().map(|(_, m)| *m).max().unwrap();
+    let stored = imap
+        .run(
+            ConditionalStore::new(3)
+                .unchanged_since(latest)
+                .add_flags(vec![Flag::Answered]),
+        )
+        .unwrap();
+    assert!(stored.modified.is_none());
+    assert_eq!(stored.fetched.len(), 1);
+
+    // UNCHANGEDSINCE is required: missing, nothing is sent.
+    let error = imap
+        .run(ConditionalStore::new(1).add_flags(vec![Flag::Answered]))
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");
 }
 
 #[test]

@@ -61,8 +61,17 @@ pub trait Command {
     const ON_NO: Option<State>;
     /// How the session drives it.
     const BEHAVIOUR: Behaviour;
-    /// The capability the server must advertise (extensions).
+    /// The capability the server must advertise for the command itself
+    /// (an extension's command).
     const CAPABILITY: Option<&'static str>;
+
+    /// Every capability the server must advertise for this value: the
+    /// command's own and those of the extension arguments that are set
+    /// (`Fetch::new(set).changed_since(n)` needs CONDSTORE). The session
+    /// checks these before sending.
+    fn capabilities(&self) -> Vec<&'static str> {
+        Self::CAPABILITY.into_iter().collect()
+    }
 
     /// Writes the name and the arguments: no tag, no CRLF.
     fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError>;
@@ -116,6 +125,9 @@ pub enum Effect {
     ReadWrite,
     /// The status response's text is an alert the user must see.
     Alert,
+    /// Messages with these UIDs are gone (QRESYNC): without `(EARLIER)`,
+    /// as many messages fewer.
+    Vanished(crate::types::Vanished),
 }
 
 /// A required argument given with a setter was not set

@@ -265,10 +265,22 @@ fn s7_2_4_status_data() {
 
 #[test]
 fn s7_2_5_search_data() {
-    let Response::Data(Data::Search(numbers)) = response("* SEARCH 2 3 6\r\n") else {
+    let Response::Data(Data::Search(result)) = response("* SEARCH 2 3 6\r\n") else {
         panic!("expected SEARCH data");
     };
-    assert_eq!(numbers, [2, 3, 6]);
+    assert_eq!(result.numbers, [2, 3, 6]);
+    assert_eq!(result.mod_seq, None);
+}
+
+#[test]
+fn rfc7162_search_data_with_its_highest_modseq() {
+    let Response::Data(Data::Search(result)) =
+        response("* SEARCH 2 5 6 7 11 12 18 19 20 23 (MODSEQ 917162500)\r\n")
+    else {
+        panic!("expected SEARCH data");
+    };
+    assert_eq!(result.numbers, [2, 5, 6, 7, 11, 12, 18, 19, 20, 23]);
+    assert_eq!(result.mod_seq, Some(917162500));
 }
 
 #[test]
@@ -776,4 +788,79 @@ fn s8_store_response_typed() {
         panic!("expected FETCH data");
     };
     assert_eq!(fetched.message.flags, Some(vec![Flag::Seen, Flag::Deleted]));
+}
+
+#[test]
+fn rfc4731_esearch_with_correlator_uid_and_unknown_return_data() {
+    let line =
+        "* ESEARCH (TAG \"A282\") UID MIN 2 COUNT 3 ALL 2,10:11 XPARTIAL (1:5 (2 4)) XNEXT 7\r\n";
+    let Response::Data(Data::Esearch(found)) = response(line) else {
+        panic!("expected ESEARCH data");
+    };
+    assert_eq!(found.tag.as_deref(), Some(&b"A282"[..]));
+    assert!(found.uid);
+    assert_eq!(found.data.min, Some(2));
+    assert_eq!(found.data.max, None);
+    assert_eq!(found.data.count, Some(3));
+    assert_eq!(found.data.all.unwrap().to_string(), "2,10:11");
+    let extra: Vec<(&str, &[u8])> = found
+        .data
+        .extra
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_ref()))
+        .collect();
+    assert_eq!(
+        extra,
+        [("XPARTIAL", &b"(1:5 (2 4))"[..]), ("XNEXT", &b"7"[..])]
+    );
+}
+
+#[test]
+fn rfc4731_esearch_without_anything_found() {
+    let Response::Data(Data::Esearch(found)) = response("* ESEARCH (TAG \"A5\")\r\n") else {
+        panic!("expected ESEARCH data");
+    };
+    assert!(!found.uid);
+    assert_eq!(found.data, Default::default());
+}
+
+#[test]
+fn rfc5258_list_with_extended_data() {
+    let line = "* LIST (\\Subscribed) \"/\" \"Foo\" (\"CHILDINFO\" (\"SUBSCRIBED\") \"OLDNAME\" (\"Bar\"))\r\n";
+    let Response::Data(Data::List(item)) = response(line) else {
+        panic!("expected LIST data");
+    };
+    assert_eq!(item.mailbox.as_str(), "Foo");
+    let extended = item.extended.expect("extended data");
+    let child_info: Vec<&[u8]> = extended
+        .child_info
+        .iter()
+        .flatten()
+        .map(|c| c.as_ref())
+        .collect();
+    assert_eq!(child_info, [&b"SUBSCRIBED"[..]]);
+    assert_eq!(extended.extra.len(), 1);
+    assert_eq!(extended.extra[0].0.as_ref(), b"OLDNAME");
+    assert_eq!(extended.extra[0].1.as_ref(), b"(\"Bar\")");
+
+    let Response::Data(Data::List(plain)) = response("* LIST () \"/\" Foo\r\n") else {
+        panic!("expected LIST data");
+    };
+    assert!(plain.extended.is_none());
+}
+
+#[test]
+fn rfc7162_vanished_now_and_earlier() {
+    let Response::Data(Data::Vanished(now)) = response("* VANISHED 405,407,410:412\r\n") else {
+        panic!("expected VANISHED data");
+    };
+    assert!(!now.earlier);
+    assert_eq!(now.uids.to_string(), "405,407,410:412");
+    assert_eq!(now.count(), 5);
+    let Response::Data(Data::Vanished(before)) = response("* VANISHED (EARLIER) 300:310\r\n")
+    else {
+        panic!("expected VANISHED data");
+    };
+    assert!(before.earlier);
+    assert_eq!(before.count(), 11);
 }

@@ -150,7 +150,7 @@ pub enum Parse {
 }
 
 /// A command.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Command {
     /// Wire name (`UID FETCH`).
     pub name: String,
@@ -172,6 +172,9 @@ pub struct Command {
     pub behaviour: String,
     /// Required capability.
     pub capability: Option<String>,
+    /// The name `[[extend]]` finds it by: `rust_name` if given, else the
+    /// wire name (without `UID`).
+    pub base: String,
     /// Arguments in wire order.
     pub args: Vec<Arg>,
     /// Untagged responses it collects.
@@ -189,10 +192,18 @@ pub enum ArgKind {
     Setter,
     /// May be left out.
     Optional,
+    /// No value: its prefix tokens, written when its setter was called.
+    Switch,
+    /// `prefix (member SP member ...)`: the arguments that name it as their
+    /// group; written when one is set, or always unless `optional`.
+    Group {
+        /// Left out when no member is set.
+        optional: bool,
+    },
 }
 
 /// A command argument.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Arg {
     /// Spec name.
     pub name: String,
@@ -200,10 +211,14 @@ pub struct Arg {
     pub ident: String,
     /// Documentation.
     pub doc: String,
-    /// Its type.
-    pub ty: ArgType,
+    /// Its type (`None` for a switch or a group).
+    pub ty: Option<ArgType>,
     /// How it is given.
     pub kind: ArgKind,
+    /// The group argument (ident) it is written inside.
+    pub group: Option<String>,
+    /// The capability it needs, when an extension added it.
+    pub capability: Option<String>,
     /// Tokens written before it.
     pub prefix: Vec<String>,
     /// Named setters building it.
@@ -211,7 +226,7 @@ pub struct Arg {
 }
 
 /// A named setter.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Setter {
     /// Method name.
     pub ident: String,
@@ -224,7 +239,7 @@ pub struct Setter {
 }
 
 /// A parameter (of a setter, a search key).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Param {
     /// Parameter name.
     pub ident: String,
@@ -245,10 +260,14 @@ pub struct ResponseRef {
     pub variant: String,
     /// Rust type of its value, `None` for a code without value.
     pub value: Option<String>,
+    /// The field of the value to take, for a response whose value an
+    /// extension turned into a struct (SEARCH's `numbers`): the command
+    /// still gets the type it was declared with.
+    pub field: Option<String>,
 }
 
 /// What a command returns.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Output {
     /// Nothing but success.
     Unit,
@@ -276,7 +295,7 @@ pub enum Output {
 }
 
 /// A field of an output struct.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct OutputField {
     /// Field name.
     pub ident: String,
@@ -286,12 +305,12 @@ pub struct OutputField {
     pub from: ResponseRef,
     /// Missing is an error.
     pub required: bool,
-    /// Every value of the source, in order, as a `Vec`.
+    /// Every value, in a `Vec`.
     pub all: bool,
 }
 
 /// An untagged response or a response code.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Response {
     /// Wire name.
     pub name: String,
@@ -314,7 +333,7 @@ pub struct Response {
 }
 
 /// A field of a response or code.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Field {
     /// Field name.
     pub ident: String,

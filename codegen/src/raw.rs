@@ -129,6 +129,8 @@ pub(crate) struct SpecFile {
     /// crate being generated (`crate::...`) or of typed-imap.
     #[serde(default, rename = "type")]
     pub types: Vec<GrammarType>,
+    #[serde(default, rename = "extend")]
+    pub extends: Vec<Spanned<Extend>>,
 }
 
 /// `[spec]`: what the file describes.
@@ -147,6 +149,8 @@ pub(crate) struct SpecHeader {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Command {
     pub name: Str,
+    /// Builder name, for a second builder of the same wire name.
+    pub rust_name: Option<Str>,
     pub doc: String,
     pub states: Spanned<Vec<Str>>,
     pub on_ok: Option<Str>,
@@ -169,9 +173,18 @@ pub(crate) struct Command {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Arg {
     pub name: Str,
+    /// Absent for a switch (its `prefix` alone) and a group.
     #[serde(rename = "type")]
-    pub ty: Str,
+    pub ty: Option<Str>,
     pub doc: String,
+    /// A parenthesised list of the arguments that name it in `in`.
+    #[serde(default)]
+    pub group: bool,
+    /// The group argument this one is written inside.
+    #[serde(rename = "in")]
+    pub group_of: Option<Str>,
+    /// In `[[extend]]`: the argument this one follows.
+    pub after: Option<Str>,
     /// May be left out on the wire; set with a setter.
     #[serde(default)]
     pub optional: bool,
@@ -236,9 +249,38 @@ pub(crate) struct OutputField {
     /// Missing is an error (else the field is an `Option`).
     #[serde(default)]
     pub required: bool,
-    /// Every value of the source, as a `Vec` (else the last one).
+    /// Every value, as a `Vec` (else the last one).
     #[serde(default)]
     pub all: bool,
+}
+
+/// `[[extend]]`: an extension's additions to a command or a response
+/// declared in any spec file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Extend {
+    /// A command's wire name (or `rust_name`); with its UID variant.
+    pub command: Option<Str>,
+    /// A response's name.
+    pub response: Option<Str>,
+    /// The capability a server advertises when it accepts the additions.
+    pub capability: Option<String>,
+    /// Optional arguments, each placed `after` an existing one.
+    #[serde(default)]
+    pub args: Vec<Arg>,
+    /// More untagged responses the command collects.
+    #[serde(default)]
+    pub collects: Vec<Str>,
+    /// Fields added: to the command's output struct, or to the response.
+    #[serde(default)]
+    pub output: Vec<OutputField>,
+    /// Optional fields added at the end of the response.
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    /// For a response of one field and no struct: the struct its value
+    /// becomes (commands keep getting the one field).
+    #[serde(rename = "struct")]
+    pub struct_name: Option<Str>,
 }
 
 /// `[[response]]`: untagged data.

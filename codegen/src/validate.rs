@@ -11,6 +11,8 @@ use crate::model::{self, ArgKind, Model, Parse};
 use crate::raw;
 use crate::rust;
 
+mod extend;
+
 /// A file's name and text, to turn byte spans into positions.
 pub(crate) struct Source {
     pub path: PathBuf,
@@ -140,12 +142,19 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
         let index = spec.spec.name.get_ref().as_str();
         for command in &spec.commands {
             for c in commands(source, &vocabulary, &model, index, command)? {
-                names.unique_command(source, &command.name, &c.name)?;
+                // A second builder of a wire name is told apart by its Rust name.
+                let key = if command.rust_name.is_some() {
+                    &c.ident
+                } else {
+                    &c.name
+                };
+                names.unique_command(source, &command.name, key)?;
                 type_name_free(source, &model, command, &c)?;
                 model.commands.push(c);
             }
         }
     }
+    extend::apply(&vocabulary, &mut model, specs, &raw_specs)?;
     model.states = vocabulary.states;
     model.behaviours = vocabulary.behaviours;
     model.effects = vocabulary.effects;
@@ -168,20 +177,6 @@ fn type_name_free(
         _ => None,
     };
     if let model::Output::Struct { ident, fields, .. } = &c.output {
-        let shape = |fields: &[model::OutputField]| -> Vec<(String, String, bool, bool, bool)> {
-            fields
-                .iter()
-                .map(|f| {
-                    (
-                        f.ident.clone(),
-                        f.from.name.clone(),
-                        f.from.is_code,
-                        f.required,
-                        f.all,
-                    )
-                })
-                .collect()
-        };
         let earlier = model.commands.iter().find_map(|other| match &other.output {
             model::Output::Struct {
                 ident: i,
@@ -231,6 +226,22 @@ fn type_name_free(
         }
     }
     Ok(())
+}
+
+/// What must agree between commands sharing an output struct.
+fn shape(fields: &[model::OutputField]) -> Vec<(&str, &str, bool, bool, bool)> {
+    fields
+        .iter()
+        .map(|f| {
+            (
+                f.ident.as_str(),
+                f.from.name.as_str(),
+                f.from.is_code,
+                f.required,
+                f.all,
+            )
+        })
+        .collect()
 }
 
 /// Names seen so far, per kind, case-insensitive (IMAP names are).
@@ -791,6 +802,7 @@ fn response_ref(
             is_code,
             variant: r.variant.clone(),
             value: r.value.clone(),
+            field: None,
         }),
         None => Err(source.error(
             raw,
@@ -856,16 +868,20 @@ fn commands(
     let output = output(source, model, &collects, raw)?;
     let name = raw.name.get_ref().to_ascii_uppercase();
     let method = raw.method.unwrap_or(true);
-    let mut variants = vec![name.clone()];
+    // The Rust names come from `rust_name` when a second builder shares
+    // the wire name (SEARCH RETURN beside SEARCH).
+    let named = raw.rust_name.as_ref().unwrap_or(&raw.name);
+    let base = named.get_ref().clone();
+    let mut variants = vec![(name.clone(), base.clone())];
     if raw.uid_variant {
-        variants.push(format!("UID {name}"));
+        variants.push((format!("UID {name}"), format!("UID {base}")));
     }
     variants
         .into_iter()
-        .map(|wire| {
+        .map(|(wire, rust_name)| {
             Ok(model::Command {
-                ident: ident(source, &raw.name, rust::camel(&wire))?,
-                method: method.then(|| rust::snake(&wire)),
+                ident: ident(source, named, rust::camel(&rust_name))?,
+                method: method.then(|| rust::snake(&rust_name)),
                 doc: raw.doc.clone(),
                 name: wire,
                 spec: spec.to_owned(),
@@ -874,66 +890,13 @@ fn commands(
                 on_no: on_no.clone(),
                 behaviour: behaviour.clone(),
                 capability: raw.capability.clone(),
-                args: args.iter().map(clone_arg).collect(),
+                base: base.clone(),
+                args: args.clone(),
                 collects: collects.clone(),
-                output: clone_output(&output),
+                output: output.clone(),
             })
         })
         .collect()
-}
-
-fn clone_arg(a: &model::Arg) -> model::Arg {
-    model::Arg {
-        name: a.name.clone(),
-        ident: a.ident.clone(),
-        doc: a.doc.clone(),
-        ty: a.ty.clone(),
-        kind: a.kind,
-        prefix: a.prefix.clone(),
-        setters: a
-            .setters
-            .iter()
-            .map(|s| model::Setter {
-                ident: s.ident.clone(),
-                doc: s.doc.clone(),
-                call: s.call.clone(),
-                params: s.params.iter().map(clone_param).collect(),
-            })
-            .collect(),
-    }
-}
-
-fn clone_param(p: &model::Param) -> model::Param {
-    model::Param {
-        ident: p.ident.clone(),
-        ty: p.ty.clone(),
-        search_arg: p.search_arg.clone(),
-    }
-}
-
-fn clone_output(o: &model::Output) -> model::Output {
-    match o {
-        model::Output::Unit => model::Output::Unit,
-        model::Output::Struct { ident, doc, fields } => model::Output::Struct {
-            ident: ident.clone(),
-            doc: doc.clone(),
-            fields: fields
-                .iter()
-                .map(|f| model::OutputField {
-                    ident: f.ident.clone(),
-                    doc: f.doc.clone(),
-                    from: f.from.clone(),
-                    required: f.required,
-                    all: f.all,
-                })
-                .collect(),
-        },
-        model::Output::All { from, flatten } => model::Output::All {
-            from: from.clone(),
-            flatten: *flatten,
-        },
-        model::Output::One { from } => model::Output::One { from: from.clone() },
-    }
 }
 
 fn args(
@@ -942,57 +905,153 @@ fn args(
     raw: &raw::Command,
 ) -> Result<Vec<model::Arg>, Error> {
     let mut names = Names::default();
-    raw.args
+    let mut args: Vec<model::Arg> = Vec::new();
+    for a in &raw.args {
+        if let Some(after) = &a.after {
+            return Err(source.error(
+                after,
+                "arguments in wire order (`after` is for `[[extend]]`)",
+                "`after`",
+            ));
+        }
+        names.unique(source, "argument", &a.name)?;
+        for s in &a.setters {
+            names.unique(source, "argument", &s.name)?;
+        }
+        let made = arg(source, vocabulary, a, None)?;
+        in_group(source, raw.name.get_ref(), &args, a, &made)?;
+        args.push(made);
+    }
+    Ok(args)
+}
+
+/// One argument; `capability` is the extension's that added it.
+fn arg(
+    source: &Source,
+    vocabulary: &Vocabulary,
+    a: &raw::Arg,
+    capability: Option<&String>,
+) -> Result<model::Arg, Error> {
+    let has_prefix = a.prefix.as_deref().is_some_and(|p| !p.trim().is_empty());
+    let kind = match (&a.ty, a.group, a.optional, a.setter) {
+        (Some(ty), true, _, _) => return Err(source.error(ty, "a group without `type`", "`type`")),
+        (None, _, _, true) => {
+            return Err(source.error(
+                &a.name,
+                "`type` for an argument given with a setter",
+                "none",
+            ))
+        }
+        (None, true, optional, false) => ArgKind::Group { optional },
+        (None, false, _, false) if !has_prefix => {
+            return Err(source.error(&a.name, "`type`, or a `prefix` for a switch", "neither"))
+        }
+        (None, false, _, false) => ArgKind::Switch,
+        (Some(_), false, true, true) => {
+            return Err(source.error(&a.name, "`optional` or `setter`", "both"))
+        }
+        (Some(_), false, true, false) => ArgKind::Optional,
+        (Some(_), false, false, true) => ArgKind::Setter,
+        (Some(_), false, false, false) if !a.setters.is_empty() => ArgKind::Setter,
+        (Some(_), false, false, false) => ArgKind::Required,
+    };
+    if let (None, Some(first)) = (&a.ty, a.setters.first()) {
+        return Err(source.error(
+            &first.name,
+            "setters for an argument with a `type`",
+            "a switch or group with `setters`",
+        ));
+    }
+    let setters = a
+        .setters
         .iter()
-        .map(|a| {
-            names.unique(source, "argument", &a.name)?;
-            let kind = match (a.optional, a.setter) {
-                (true, true) => {
-                    return Err(source.error(&a.name, "`optional` or `setter`", "both"))
-                }
-                (true, false) => ArgKind::Optional,
-                (false, true) => ArgKind::Setter,
-                (false, false) if !a.setters.is_empty() => ArgKind::Setter,
-                (false, false) => ArgKind::Required,
-            };
-            let setters = a
-                .setters
-                .iter()
-                .map(|s| {
-                    names.unique(source, "argument", &s.name)?;
-                    Ok(model::Setter {
-                        ident: ident(source, &s.name, rust::snake(s.name.get_ref()))?,
-                        doc: s.doc.clone(),
-                        call: path(&vocabulary.root, source, &s.call)?,
-                        params: s
-                            .params
-                            .iter()
-                            .map(|p| {
-                                Ok(model::Param {
-                                    ident: ident(source, &p.name, rust::snake(p.name.get_ref()))?,
-                                    ty: arg_type(source, vocabulary, &p.ty)?,
-                                    search_arg: None,
-                                })
-                            })
-                            .collect::<Result<_, Error>>()?,
+        .map(|s| {
+            Ok(model::Setter {
+                ident: ident(source, &s.name, rust::snake(s.name.get_ref()))?,
+                doc: s.doc.clone(),
+                call: path(&vocabulary.root, source, &s.call)?,
+                params: s
+                    .params
+                    .iter()
+                    .map(|p| {
+                        Ok(model::Param {
+                            ident: ident(source, &p.name, rust::snake(p.name.get_ref()))?,
+                            ty: arg_type(source, vocabulary, &p.ty)?,
+                            search_arg: None,
+                        })
                     })
-                })
-                .collect::<Result<_, Error>>()?;
-            Ok(model::Arg {
-                name: a.name.get_ref().clone(),
-                ident: ident(source, &a.name, rust::snake(a.name.get_ref()))?,
-                doc: a.doc.clone(),
-                ty: arg_type(source, vocabulary, &a.ty)?,
-                kind,
-                prefix: a
-                    .prefix
-                    .as_deref()
-                    .map(|p| p.split_whitespace().map(str::to_owned).collect())
-                    .unwrap_or_default(),
-                setters,
+                    .collect::<Result<_, Error>>()?,
             })
         })
-        .collect()
+        .collect::<Result<_, Error>>()?;
+    Ok(model::Arg {
+        name: a.name.get_ref().clone(),
+        ident: ident(source, &a.name, rust::snake(a.name.get_ref()))?,
+        doc: a.doc.clone(),
+        ty: a
+            .ty
+            .as_ref()
+            .map(|ty| arg_type(source, vocabulary, ty))
+            .transpose()?,
+        kind,
+        group: a
+            .group_of
+            .as_ref()
+            .map(|g| ident(source, g, rust::snake(g.get_ref())))
+            .transpose()?,
+        capability: capability.cloned(),
+        prefix: a
+            .prefix
+            .as_deref()
+            .map(|p| p.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default(),
+        setters,
+    })
+}
+
+/// A member of a group (`in = "..."`) names a group argument of the
+/// command, and may be left out (the group is a list of options).
+fn in_group(
+    source: &Source,
+    command: &str,
+    args: &[model::Arg],
+    raw: &raw::Arg,
+    made: &model::Arg,
+) -> Result<(), Error> {
+    let (Some(group), Some(at)) = (&made.group, &raw.group_of) else {
+        return Ok(());
+    };
+    let is_group = |a: &&model::Arg| matches!(a.kind, ArgKind::Group { .. });
+    if !args.iter().filter(is_group).any(|a| &a.ident == group) {
+        let groups: Vec<&str> = args
+            .iter()
+            .filter(is_group)
+            .map(|a| a.name.as_str())
+            .collect();
+        return Err(source.error(
+            at,
+            format!(
+                "a group argument of `{command}` ({})",
+                if groups.is_empty() {
+                    "it has none".to_owned()
+                } else {
+                    groups.join(", ")
+                }
+            ),
+            format!("`{}`", at.get_ref()),
+        ));
+    }
+    if !matches!(
+        made.kind,
+        ArgKind::Optional | ArgKind::Switch | ArgKind::Setter
+    ) {
+        return Err(source.error(
+            &raw.name,
+            "an optional argument, a switch or a `setter` argument inside a group",
+            "a required argument or a group",
+        ));
+    }
+    Ok(())
 }
 
 fn output(
@@ -1023,28 +1082,7 @@ fn output(
                 .iter()
                 .map(|f| {
                     names.unique(source, "field", &f.name)?;
-                    let from = collected(&f.from)?;
-                    if from.value.is_none() && (f.required || f.all) {
-                        return Err(source.error(
-                            &f.from,
-                            "a response with a value for a required or `all` field",
-                            "a flag code",
-                        ));
-                    }
-                    if f.required && f.all {
-                        return Err(source.error(
-                            &f.name,
-                            "a field that is `required` or `all`, not both (an empty list is not missing)",
-                            "both",
-                        ));
-                    }
-                    Ok(model::OutputField {
-                        ident: ident(source, &f.name, rust::snake(f.name.get_ref()))?,
-                        doc: f.doc.clone(),
-                        from,
-                        required: f.required,
-                        all: f.all,
-                    })
+                    output_field(source, model, collects, f)
                 })
                 .collect::<Result<_, Error>>()?;
             Ok(model::Output::Struct {
@@ -1076,6 +1114,43 @@ fn output(
             "another combination",
         )),
     }
+}
+
+/// A field of an output struct, from a collected response or a code.
+fn output_field(
+    source: &Source,
+    model: &Model,
+    collects: &[model::ResponseRef],
+    f: &raw::OutputField,
+) -> Result<model::OutputField, Error> {
+    let from = response_ref(source, model, &f.from)?;
+    if !from.is_code && !collects.iter().any(|c| c.name == from.name) {
+        return Err(source.error(
+            &f.from,
+            "a response listed in `collects`",
+            format!("`{}`", f.from.get_ref()),
+        ));
+    }
+    if from.value.is_none() && f.required {
+        return Err(source.error(
+            &f.from,
+            "a response with a value for a required field",
+            "a flag code",
+        ));
+    }
+    if from.value.is_none() && f.all {
+        return Err(source.error(&f.from, "a response with a value for `all`", "a flag code"));
+    }
+    if f.required && f.all {
+        return Err(source.error(&f.name, "`required` or `all`", "both"));
+    }
+    Ok(model::OutputField {
+        ident: ident(source, &f.name, rust::snake(f.name.get_ref()))?,
+        doc: f.doc.clone(),
+        from,
+        required: f.required,
+        all: f.all,
+    })
 }
 
 /// Reads a file into a [`Source`].

@@ -147,3 +147,65 @@ fn unchanged_files_are_not_rewritten() {
     assert_eq!(written, again);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// imap4rev1 and a made-up extension of its FETCH, SELECT and EXAMINE.
+fn extended() -> Generator {
+    let mut generator = Generator::new();
+    generator
+        .runtime_path("crate")
+        .types("../spec/types.toml")
+        .spec("../spec/imap4rev1.toml")
+        .spec("tests/extend/xmod.toml");
+    generator
+}
+
+/// The generated text from the item holding `from` (with its docs and
+/// attributes) to the end of the item holding `to`.
+fn excerpt(code: &str, from: &str, to: &str) -> String {
+    let lines: Vec<&str> = code.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains(from))
+        .expect("the first item is generated");
+    let start = (0..first)
+        .rev()
+        .take_while(|&i| lines[i].starts_with("///") || lines[i].starts_with("#["))
+        .last()
+        .unwrap_or(first);
+    let last = first
+        + lines[first..]
+            .iter()
+            .position(|l| l.contains(to))
+            .expect("the last item is generated");
+    let end = last
+        + lines[last..]
+            .iter()
+            .position(|l| *l == "}")
+            .expect("the item ends");
+    lines[start..=end].join("\n")
+}
+
+#[test]
+fn extended_command_model_snapshot() {
+    let model = extended().model().expect("xmod.toml is valid");
+    let fetch: Vec<_> = model
+        .commands
+        .iter()
+        .filter(|c| c.base == "FETCH")
+        .collect();
+    insta::assert_debug_snapshot!("extend_fetch_model", fetch);
+}
+
+#[test]
+fn extended_command_code_snapshot() {
+    let files = extended().render().expect("xmod.toml generates");
+    let commands = &files
+        .iter()
+        .find(|(name, _)| *name == "commands.rs")
+        .expect("commands.rs")
+        .1;
+    let fetch = excerpt(commands, "pub struct Fetch {", "for Fetch {");
+    insta::assert_snapshot!("extend_fetch_code", fetch);
+    let selected = excerpt(commands, "pub struct Selected {", "pub struct Selected {");
+    insta::assert_snapshot!("extend_selected_code", selected);
+}

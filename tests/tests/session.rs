@@ -185,7 +185,7 @@ fn uid_command_as_text() {
     imap.run(Select::new("INBOX")).unwrap();
     let completed = imap.uid("SEARCH", "ALL").unwrap();
     assert!(
-        matches!(completed.data.as_slice(), [Data::Search(uids)] if uids.len() == 2),
+        matches!(completed.data.as_slice(), [Data::Search(result)] if result.numbers.len() == 2),
         "{:?}",
         completed.data
     );

@@ -242,7 +242,7 @@ impl Client {
     pub fn send<C: Command>(&mut self, command: &C) -> Result<String, Error> {
         // An extension command is checked against the capabilities, which
         // are unknown after STARTTLS or a login that did not send them.
-        if C::CAPABILITY.is_some() && self.session.capabilities().is_none() {
+        if !command.capabilities().is_empty() && self.session.capabilities().is_none() {
             self.capabilities()?;
         }
         let tag = self.session.send(command)?;

@@ -7,7 +7,8 @@ use crate::types::Flag;
 /// What is known of the selected mailbox.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MailboxState {
-    /// Number of messages (`EXISTS`, decremented by `EXPUNGE`).
+    /// Number of messages (`EXISTS`, decremented by `EXPUNGE` and
+    /// QRESYNC's `VANISHED`).
     pub exists: u32,
     /// Number of messages with `\Recent` (`RECENT`).
     pub recent: u32,
@@ -38,6 +39,11 @@ pub(super) fn apply(mailbox: &mut MailboxState, effect: Effect) {
         Effect::Exists(count) => mailbox.exists = count,
         Effect::Recent(count) => mailbox.recent = count,
         Effect::Expunge(_) => mailbox.expunged(),
+        Effect::Vanished(vanished) if !vanished.earlier => {
+            mailbox.exists = mailbox.exists.saturating_sub(vanished.count());
+        }
+        // Known before this session's view: the count already excludes them.
+        Effect::Vanished(_) => {}
         Effect::Flags(flags) => mailbox.flags = flags,
         Effect::PermanentFlags(flags) => mailbox.permanent_flags = Some(flags),
         Effect::UidValidity(value) => mailbox.uid_validity = Some(value),

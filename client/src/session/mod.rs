@@ -457,13 +457,12 @@ impl Session {
                     .join(", "),
             });
         }
-        if let Some(capability) = C::CAPABILITY {
-            if !self.has_capability(capability) {
-                return Err(Error::MissingCapability {
-                    command: C::NAME.to_owned(),
-                    capability: capability.to_owned(),
-                });
-            }
+        let capabilities = command.capabilities();
+        if let Some(missing) = capabilities.iter().find(|c| !self.has_capability(c)) {
+            return Err(Error::MissingCapability {
+                command: C::NAME.to_owned(),
+                capability: (*missing).to_owned(),
+            });
         }
         if let Some(exclusive) = self
             .in_flight

@@ -608,3 +608,51 @@ fn compress_behaviour_asks_the_driver_to_compress() {
     let event = feed(&mut session, "A1 OK deflate active\r\n").unwrap();
     assert!(matches!(event, Some(Event::Compress(_))), "{event:?}");
 }
+
+#[test]
+fn an_extension_argument_needs_its_capability_before_sending() {
+    let mut session = logged_in();
+    let error = session.send(&Select::new("INBOX").condstore()).unwrap_err();
+    assert!(
+        matches!(&error, Error::MissingCapability { capability, .. } if capability == "CONDSTORE"),
+        "{error}"
+    );
+    assert_eq!(output(&mut session), "", "nothing was sent");
+    session.send(&Select::new("INBOX")).unwrap();
+    assert_eq!(output(&mut session), "A1 SELECT INBOX\r\n");
+}
+
+#[test]
+fn an_extension_argument_is_sent_when_its_capability_is_there() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 CONDSTORE] hi\r\n");
+    session.send(&Select::new("INBOX").condstore()).unwrap();
+    assert_eq!(output(&mut session), "A1 SELECT INBOX (CONDSTORE)\r\n");
+}
+
+#[test]
+fn create_with_use_writes_its_parameter_list() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 CREATE-SPECIAL-USE] hi\r\n");
+    let create = crate::Create::new("Receipts")
+        .special_use(vec![crate::types::Flag::Extension("Archive".into())]);
+    session.send(&create).unwrap();
+    assert_eq!(
+        output(&mut session),
+        "A1 CREATE Receipts (USE (\\Archive))\r\n"
+    );
+}
+
+#[test]
+fn multiappend_waits_for_a_continuation_before_each_literal() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 MULTIAPPEND] hi\r\n");
+    let append =
+        Append::new("INBOX", b"Hi\r\n".to_vec())
+            .more_messages(vec![crate::types::AppendMessage::new(b"Yo\r\n".to_vec())
+                .flags([crate::types::Flag::Seen])]);
+    session.send(&append).unwrap();
+    assert_eq!(output(&mut session), "A1 APPEND INBOX {4}\r\n");
+    assert!(feed(&mut session, "+ Ready\r\n").unwrap().is_none());
+    assert_eq!(output(&mut session), "Hi\r\n (\\Seen) {4}\r\n");
+    assert!(feed(&mut session, "+ Ready\r\n").unwrap().is_none());
+    assert_eq!(output(&mut session), "Yo\r\n\r\n");
+    completed(feed(&mut session, "A1 OK appended\r\n"));
+}

@@ -58,11 +58,11 @@ fn method_parts(
     let given: Vec<_> = command
         .args
         .iter()
-        .filter(|a| a.kind != ArgKind::Optional)
+        .filter(|a| matches!(a.kind, ArgKind::Required | ArgKind::Setter))
         .collect();
     let params = given.iter().map(|a| {
         let ident = tok(&a.ident);
-        let ty = tok(&a.ty.rust);
+        let ty = tok(a.ty.as_ref().map_or("()", |t| t.rust.as_str()));
         quote!(#ident: impl Into<#ty>)
     });
     let new_args = given

@@ -28,19 +28,49 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
 /// `SELECT <mailbox>`: the wire form, for the builder's documentation.
 fn synopsis(command: &Command) -> String {
     let mut out = command.name.clone();
-    for arg in &command.args {
-        let mut part = arg.prefix.join(" ");
-        if !part.is_empty() {
-            part.push(' ');
-        }
-        part.push_str(&format!("<{}>", arg.name));
-        if arg.kind == ArgKind::Optional {
-            part = format!("[{part}]");
-        }
+    for arg in command.args.iter().filter(|a| a.group.is_none()) {
         out.push(' ');
-        out.push_str(&part);
+        out.push_str(&synopsis_arg(command, arg));
     }
     out
+}
+
+fn synopsis_arg(command: &Command, arg: &Arg) -> String {
+    let mut part = arg.prefix.join(" ");
+    let value = match arg.kind {
+        ArgKind::Switch => String::new(),
+        ArgKind::Group { .. } => {
+            let members: Vec<String> = members(command, arg)
+                .map(|m| synopsis_arg(command, m))
+                .collect();
+            format!("({})", members.join(" "))
+        }
+        _ => format!("<{}>", arg.name),
+    };
+    if !part.is_empty() && !value.is_empty() {
+        part.push(' ');
+    }
+    part.push_str(&value);
+    if matches!(
+        arg.kind,
+        ArgKind::Optional | ArgKind::Switch | ArgKind::Group { optional: true }
+    ) {
+        part = format!("[{part}]");
+    }
+    part
+}
+
+/// The members of a group argument, in wire order.
+fn members<'a>(command: &'a Command, group: &'a Arg) -> impl Iterator<Item = &'a Arg> {
+    command
+        .args
+        .iter()
+        .filter(move |a| a.group.as_deref() == Some(group.ident.as_str()))
+}
+
+/// The Rust type an argument holds, `()` for those without a value.
+fn arg_type(arg: &Arg) -> TokenStream {
+    tok(arg.ty.as_ref().map_or("()", |t| t.rust.as_str()))
 }
 
 fn builder(command: &Command) -> TokenStream {
@@ -53,11 +83,13 @@ fn builder(command: &Command) -> TokenStream {
     ));
     let fields = command.args.iter().map(|arg| {
         let ident = tok(&arg.ident);
-        let ty = tok(&arg.ty.rust);
+        let ty = arg_type(arg);
         let docs = doc(&arg.doc);
         match arg.kind {
             ArgKind::Required => quote!(#docs #ident: #ty,),
-            _ => quote!(#docs #ident: Option<#ty>,),
+            ArgKind::Switch => quote!(#docs #ident: bool,),
+            ArgKind::Group { .. } => quote!(),
+            ArgKind::Optional | ArgKind::Setter => quote!(#docs #ident: Option<#ty>,),
         }
     });
     let required: Vec<&Arg> = command
@@ -67,14 +99,16 @@ fn builder(command: &Command) -> TokenStream {
         .collect();
     let params = required.iter().map(|arg| {
         let ident = tok(&arg.ident);
-        let ty = tok(&arg.ty.rust);
+        let ty = arg_type(arg);
         quote!(#ident: impl Into<#ty>)
     });
     let inits = command.args.iter().map(|arg| {
         let ident = tok(&arg.ident);
         match arg.kind {
             ArgKind::Required => quote!(#ident: #ident.into(),),
-            _ => quote!(#ident: None,),
+            ArgKind::Switch => quote!(#ident: false,),
+            ArgKind::Group { .. } => quote!(),
+            ArgKind::Optional | ArgKind::Setter => quote!(#ident: None,),
         }
     });
     let derive_default = if required.is_empty() {
@@ -83,11 +117,7 @@ fn builder(command: &Command) -> TokenStream {
         quote!()
     };
     let new_doc = doc(&format!("`{}` with its required arguments.", command.name));
-    let setters = command
-        .args
-        .iter()
-        .filter(|a| a.kind != ArgKind::Required)
-        .map(setter);
+    let setters = command.args.iter().map(setter);
     let named = command
         .args
         .iter()
@@ -133,14 +163,28 @@ fn builder(command: &Command) -> TokenStream {
 
 fn setter(arg: &Arg) -> TokenStream {
     let ident = tok(&arg.ident);
-    let ty = tok(&arg.ty.rust);
-    let docs = doc(&arg.doc);
-    quote! {
-        #docs
-        pub fn #ident(mut self, #ident: impl Into<#ty>) -> Self {
-            self.#ident = Some(#ident.into());
-            self
-        }
+    let ty = arg_type(arg);
+    let mut text = arg.doc.clone();
+    if let Some(capability) = &arg.capability {
+        text.push_str(&format!("\n\nNeeds the `{capability}` capability."));
+    }
+    let docs = doc(&text);
+    match arg.kind {
+        ArgKind::Optional | ArgKind::Setter => quote! {
+            #docs
+            pub fn #ident(mut self, #ident: impl Into<#ty>) -> Self {
+                self.#ident = Some(#ident.into());
+                self
+            }
+        },
+        ArgKind::Switch => quote! {
+            #docs
+            pub fn #ident(mut self) -> Self {
+                self.#ident = true;
+                self
+            }
+        },
+        ArgKind::Required | ArgKind::Group { .. } => quote!(),
     }
 }
 
@@ -175,7 +219,12 @@ fn command_impl(model: &Model, command: &Command) -> TokenStream {
         None => quote!(None),
     };
     let output_type = output_type(command);
-    let args = command.args.iter().map(|arg| encode_arg(model, arg));
+    let args = command
+        .args
+        .iter()
+        .filter(|a| a.group.is_none())
+        .map(|arg| encode_arg(model, command, arg));
+    let capabilities = capabilities(command);
     let wants = wants(model, &command.collects);
     let output = output_body(model, command);
     quote! {
@@ -187,6 +236,8 @@ fn command_impl(model: &Model, command: &Command) -> TokenStream {
             const ON_NO: Option<#state> = #on_no;
             const BEHAVIOUR: #behaviour = #behaviour::#behaviour_variant;
             const CAPABILITY: Option<&'static str> = #capability;
+
+            #capabilities
 
             fn encode(&self, enc: &mut #encoder) -> Result<(), #encode_error> {
                 enc.token(Self::NAME);
@@ -206,35 +257,145 @@ fn command_impl(model: &Model, command: &Command) -> TokenStream {
     }
 }
 
-fn encode_arg(model: &Model, arg: &Arg) -> TokenStream {
+/// `fn capabilities`, for builders with arguments an extension added:
+/// setting one makes its capability required.
+fn capabilities(command: &Command) -> TokenStream {
+    let checks: Vec<TokenStream> = command
+        .args
+        .iter()
+        .filter_map(|arg| {
+            let capability = arg.capability.as_ref()?;
+            // A member needing what its group needs adds nothing.
+            let group = command
+                .args
+                .iter()
+                .find(|g| Some(g.ident.as_str()) == arg.group.as_deref());
+            if group.is_some_and(|g| g.capability.as_ref() == Some(capability)) {
+                return None;
+            }
+            let set = is_set(command, arg);
+            Some(quote!(if #set { needed.push(#capability); }))
+        })
+        .collect();
+    if checks.is_empty() {
+        return quote!();
+    }
+    quote! {
+        fn capabilities(&self) -> Vec<&'static str> {
+            let mut needed: Vec<&'static str> = Self::CAPABILITY.into_iter().collect();
+            #(#checks)*
+            needed
+        }
+    }
+}
+
+/// Whether an argument was given (a group: one of its members was).
+fn is_set(command: &Command, arg: &Arg) -> TokenStream {
     let ident = tok(&arg.ident);
-    let encode = tok(&arg.ty.encode);
-    let prefix = arg.prefix.iter().map(|p| quote!(enc.token(#p); enc.sp();));
-    let write = quote! {
-        enc.sp();
-        #(#prefix)*
-        #encode(enc, value)?;
-    };
     match arg.kind {
-        ArgKind::Required => quote! {
-            {
+        ArgKind::Required => quote!(true),
+        ArgKind::Switch => quote!(self.#ident),
+        ArgKind::Optional | ArgKind::Setter => quote!(self.#ident.is_some()),
+        ArgKind::Group { .. } => {
+            let members: Vec<TokenStream> =
+                members(command, arg).map(|m| is_set(command, m)).collect();
+            if members.is_empty() {
+                quote!(false)
+            } else {
+                quote!(#(#members)||*)
+            }
+        }
+    }
+}
+
+/// A top-level argument, with the SP before it.
+fn encode_arg(model: &Model, command: &Command, arg: &Arg) -> TokenStream {
+    let value = encode_value(model, command, arg, quote!(enc.sp();));
+    match arg.kind {
+        ArgKind::Group { optional: true } | ArgKind::Switch => {
+            let set = is_set(command, arg);
+            quote!(if #set { #value })
+        }
+        ArgKind::Group { optional: false } => quote!({ #value }),
+        _ => value,
+    }
+}
+
+/// The prefix tokens and the value, after `sp` (the SP before it, or
+/// nothing inside a group).
+fn encode_value(model: &Model, command: &Command, arg: &Arg, sp: TokenStream) -> TokenStream {
+    let ident = tok(&arg.ident);
+    let prefix = arg.prefix.iter().map(|p| quote!(enc.token(#p); enc.sp();));
+    let write = |value: TokenStream| {
+        quote! {
+            #sp
+            #(#prefix)*
+            #value
+        }
+    };
+    let encode = arg.ty.as_ref().map(|t| tok(&t.encode));
+    match arg.kind {
+        ArgKind::Required => {
+            let body = write(quote!(#encode(enc, value)?;));
+            quote!({
                 let value = &self.#ident;
-                #write
-            }
-        },
-        ArgKind::Optional => quote! {
-            if let Some(value) = &self.#ident {
-                #write
-            }
-        },
+                #body
+            })
+        }
+        ArgKind::Optional => {
+            let body = write(quote!(#encode(enc, value)?;));
+            quote!(if let Some(value) = &self.#ident {
+                #body
+            })
+        }
         ArgKind::Setter => {
             let missing = tok(&model.runtime.missing_argument);
             let name = &arg.name;
+            let body = write(quote!(#encode(enc, value)?;));
             quote! {
                 let Some(value) = &self.#ident else {
                     return Err(#missing(Self::NAME, #name));
                 };
-                #write
+                #body
+            }
+        }
+        ArgKind::Switch => {
+            let tokens = arg.prefix.iter().enumerate().map(|(i, p)| {
+                if i == 0 {
+                    quote!(enc.token(#p);)
+                } else {
+                    quote!(enc.sp(); enc.token(#p);)
+                }
+            });
+            quote!(#sp #(#tokens)*)
+        }
+        ArgKind::Group { .. } => {
+            // Members are separated by one SP; `first` tells whether one
+            // was written already.
+            let items = members(command, arg).map(|m| {
+                let value = encode_value(model, command, m, quote!());
+                let item = quote! {
+                    if !first {
+                        enc.sp();
+                    }
+                    first = false;
+                    #value
+                };
+                if m.kind == ArgKind::Setter {
+                    // Required: missing is the encode error `value` gives.
+                    quote!({ #item })
+                } else {
+                    let set = is_set(command, m);
+                    quote!(if #set { #item })
+                }
+            });
+            let open = write(quote!(enc.token("(");));
+            quote! {
+                #open
+                let mut first = true;
+                #(#items)*
+                let _ = first;
+                enc.token(")");
             }
         }
     }
@@ -265,14 +426,24 @@ fn pattern(model: &Model, r: &ResponseRef, bind: bool) -> TokenStream {
     }
 }
 
-/// In downstream code, turns `raw` into the response's value.
+/// In downstream code, turns `raw` into the response's value; then takes
+/// the field the command uses, if it uses one.
 fn bind_value(model: &Model, r: &ResponseRef) -> TokenStream {
-    if model.core || r.value.is_none() {
+    if r.value.is_none() {
         return quote!();
     }
-    let from_raw = format_ident!("{}", raw_parser_name(r));
-    let bad_response = tok(&model.runtime.bad_response);
-    quote!(let value = #from_raw(&raw).map_err(|error| #bad_response(Self::NAME, error))?;)
+    let parse = if model.core {
+        quote!()
+    } else {
+        let from_raw = format_ident!("{}", raw_parser_name(r));
+        let bad_response = tok(&model.runtime.bad_response);
+        quote!(let value = #from_raw(&raw).map_err(|error| #bad_response(Self::NAME, error))?;)
+    };
+    let project = r.field.as_ref().map(|field| {
+        let field = tok(field);
+        quote!(let value = value.#field;)
+    });
+    quote!(#parse #project)
 }
 
 /// The generated function that parses a downstream response out of raw data.

@@ -633,6 +633,7 @@ fn from_raw(model: &Model, r: &Response, is_code: bool) -> TokenStream {
         is_code,
         variant: r.variant.clone(),
         value: r.value.clone(),
+        field: None,
     };
     let function = format_ident!("{}", raw_parser_name(&reference));
     let value_type = tok(value_type);

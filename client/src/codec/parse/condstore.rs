@@ -1,0 +1,22 @@
+//! CONDSTORE's values (RFC 7162 section 3.1).
+
+use super::{ParseError, Parser};
+
+/// `permsg-modsequence = "(" mod-sequence-value ")"`: the MODSEQ of one
+/// message in a FETCH response.
+pub fn permsg_modsequence(p: &mut Parser<'_>) -> Result<u64, ParseError> {
+    p.byte(b'(', "`(` before a MODSEQ value")?;
+    let value = p.number64()?;
+    p.byte(b')', "`)` after a MODSEQ value")?;
+    Ok(value)
+}
+
+/// `search-sort-mod-seq = "(" "MODSEQ" SP mod-sequence-value ")"`: the
+/// highest MODSEQ of the messages a SEARCH found, after their numbers.
+pub fn search_sort_mod_seq(p: &mut Parser<'_>) -> Result<u64, ParseError> {
+    p.expect("(MODSEQ")?;
+    p.sp()?;
+    let value = p.number64()?;
+    p.byte(b')', "`)` after a MODSEQ value")?;
+    Ok(value)
+}

@@ -1,0 +1,77 @@
+//! ESEARCH's values (RFC 4731 section 3.1, RFC 4466's generic forms).
+
+use bytes::Bytes;
+
+use super::{sequence_set, ParseError, Parser};
+use crate::types::SearchReturnData;
+
+/// `[search-correlator]` = `[SP "(" "TAG" SP tag-string ")"]`: the tag of
+/// the command answered. Takes its own leading SP.
+pub fn search_correlator(p: &mut Parser<'_>) -> Result<Option<Bytes>, ParseError> {
+    if p.peek() != Some(b' ') || p.peek_at(1) != Some(b'(') {
+        return Ok(None);
+    }
+    p.sp()?;
+    p.expect("(TAG")?;
+    p.sp()?;
+    let tag = p.astring()?;
+    p.byte(b')', "`)` closing the search correlator")?;
+    Ok(Some(tag))
+}
+
+/// `[SP "UID"]` after the correlator: the numbers are UIDs. Takes its own
+/// leading SP.
+pub fn esearch_uid(p: &mut Parser<'_>) -> Result<bool, ParseError> {
+    let rest = p.remaining();
+    let is_uid = rest.len() >= 4
+        && rest.first() == Some(&b' ')
+        && rest
+            .get(1..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"UID"))
+        && matches!(rest.get(4), None | Some(b' ' | b'\r' | b'\n'));
+    if is_uid {
+        p.sp()?;
+        p.expect("UID")?;
+    }
+    Ok(is_uid)
+}
+
+/// `*(SP search-return-data)`: `MIN 2 COUNT 3 ALL 2,10:11`. Takes its own
+/// leading SPs; names no spec knows are kept raw.
+pub fn search_return_data(p: &mut Parser<'_>) -> Result<SearchReturnData, ParseError> {
+    let mut data = SearchReturnData::default();
+    while p.peek() == Some(b' ') {
+        if matches!(p.peek_at(1), None | Some(b'\r' | b'\n')) {
+            // Leniency (quirk `trailing_space`).
+            p.advance();
+            break;
+        }
+        p.sp()?;
+        let name = p.atom()?;
+        p.sp()?;
+        match name.to_ascii_uppercase().as_str() {
+            "MIN" => data.min = Some(p.nz_number()?),
+            "MAX" => data.max = Some(p.nz_number()?),
+            "COUNT" => data.count = Some(p.number()?),
+            "ALL" => data.all = Some(sequence_set(p)?),
+            "MODSEQ" => data.mod_seq = Some(p.number64()?),
+            _ => {
+                let name = name.to_owned();
+                let start = p.position();
+                skip_value(p)?;
+                data.extra.push((name, p.slice(start, p.position())));
+            }
+        }
+    }
+    Ok(data)
+}
+
+/// `tagged-ext-val` (RFC 4466): a parenthesised list of values, a string,
+/// or a simple value (a sequence set, a number).
+fn skip_value(p: &mut Parser<'_>) -> Result<(), ParseError> {
+    match p.peek() {
+        Some(b'(') => p.list(skip_value).map(drop),
+        Some(b'"' | b'{' | b'~') => p.string8().map(drop),
+        _ => p.astring_atom().map(drop),
+    }
+}

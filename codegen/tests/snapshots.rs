@@ -99,6 +99,22 @@ fn crate_generated_code_snapshot() {
     }
 }
 
+fn gmail() -> Generator {
+    let mut generator = Generator::new();
+    generator
+        .runtime_path("::typed_imap")
+        .types("../spec/types.toml")
+        .spec("../tests/gmail/spec/gmail.toml");
+    generator
+}
+
+#[test]
+fn gmail_generated_code_snapshot() {
+    for (file, code) in gmail().render().expect("gmail.toml generates") {
+        insta::assert_snapshot!(format!("gmail_{file}"), code);
+    }
+}
+
 #[test]
 fn downstream_model_snapshot() {
     let model = downstream().model().expect("xfoo.toml is valid");

@@ -27,6 +27,63 @@ impl Label {
     }
 }
 
+/// What a label STORE does: `+X-GM-LABELS`, `-X-GM-LABELS` or
+/// `X-GM-LABELS` with a list of labels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelsAction {
+    /// `+` (add), `-` (remove) or nothing (replace).
+    pub sign: Option<char>,
+    /// `.SILENT`: the server sends no FETCH back.
+    pub silent: bool,
+    /// The labels.
+    pub labels: Vec<Label>,
+}
+
+impl LabelsAction {
+    /// `+X-GM-LABELS (labels)`.
+    pub fn add(labels: Vec<Label>) -> Self {
+        LabelsAction {
+            sign: Some('+'),
+            silent: false,
+            labels,
+        }
+    }
+
+    /// `-X-GM-LABELS (labels)`.
+    pub fn remove(labels: Vec<Label>) -> Self {
+        LabelsAction {
+            sign: Some('-'),
+            silent: false,
+            labels,
+        }
+    }
+
+    /// `X-GM-LABELS (labels)`.
+    pub fn replace(labels: Vec<Label>) -> Self {
+        LabelsAction {
+            sign: None,
+            silent: false,
+            labels,
+        }
+    }
+}
+
+/// Writes a [`LabelsAction`]: `+X-GM-LABELS[.SILENT] (labels)`.
+pub fn encode_action(enc: &mut Encoder, action: &LabelsAction) -> Result<(), EncodeError> {
+    match action.sign {
+        Some('+') => enc.token("+"),
+        Some('-') => enc.token("-"),
+        _ => {}
+    }
+    enc.token(if action.silent {
+        "X-GM-LABELS.SILENT"
+    } else {
+        "X-GM-LABELS"
+    });
+    enc.sp();
+    encode(enc, &action.labels)
+}
+
 /// Writes `(label label ...)`: system labels as `\Name` (the name must be
 /// an atom), the others as mailbox names are written (modified UTF-7,
 /// quoted or a literal as needed).

@@ -24,7 +24,7 @@
 
 pub mod labels;
 
-pub use labels::Label;
+pub use labels::{Label, LabelsAction};
 
 include!(concat!(env!("OUT_DIR"), "/commands.rs"));
 include!(concat!(env!("OUT_DIR"), "/responses.rs"));

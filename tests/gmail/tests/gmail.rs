@@ -2,12 +2,14 @@
 //! client against a scripted server replaying the responses Google
 //! documents (Gmail itself cannot be reached from here).
 
-use gmail_ext::{GmailFetchItem, GmailMessage, GmailSearchKeys, Label};
+use gmail_ext::{GmailFetchItem, GmailMessage, GmailSearchKeys, Label, UidStoreLabels};
 use typed_imap::blocking::Client;
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::codec::parse::{Limits, Parser};
 use typed_imap::command::Command;
+use typed_imap::session::Unsolicited;
 use typed_imap::types::{FetchItem, SearchKey, SequenceSet};
+use typed_imap::Data;
 use typed_imap::{Bytes, Fetch, Search, Select, UidSearch};
 use typed_imap_tests::scripted::Script;
 
@@ -42,6 +44,20 @@ fn fetch_items_and_search_keys_have_their_wire_form() {
         )),
         "SEARCH X-GM-LABELS \"Muy Importante\" UNSEEN\r\n"
     );
+}
+
+#[test]
+fn label_stores_have_their_wire_form() {
+    use gmail_ext::StoreLabels;
+    assert_eq!(
+        wire(&StoreLabels::new(SequenceSet::all()).remove_labels(vec![Label::system("Important")])),
+        "STORE 1:* -X-GM-LABELS (\\Important)\r\n"
+    );
+    assert_eq!(
+        wire(&StoreLabels::new(SequenceSet::all()).replace_labels(vec![])),
+        "STORE 1:* X-GM-LABELS ()\r\n"
+    );
+    assert_eq!(StoreLabels::CAPABILITY, Some("X-GM-EXT-1"));
 }
 
 #[test]
@@ -111,6 +127,9 @@ fn a_gmail_session_gives_typed_ids_labels_and_search_results() {
              * 4 FETCH (UID 4 X-GM-THRID 1266894439832287891 X-GM-MSGID 1278455344230334868 X-GM-LABELS (\"\\\\Drafts\"))\r\n",
         )
         .reply("OK Success")
+        .expect_exact("UID STORE 1 +X-GM-LABELS (foo \"Muy Importante\")")
+        .send("* 1 FETCH (X-GM-LABELS (\\Inbox \\Sent Important \"Muy Importante\" foo) UID 1)\r\n")
+        .reply("OK STORE (Success)")
         .serve()
         .unwrap();
     let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
@@ -159,5 +178,13 @@ fn a_gmail_session_gives_typed_ids_labels_and_search_results() {
         [Label::system("Drafts")]
     );
     assert!(first.gm_labels().is_some() && fetched[0].message.extra.len() == 3);
+    let labels = vec![Label::named("foo"), Label::named("Muy Importante")];
+    imap.run(UidStoreLabels::new(SequenceSet::from_uids([1])).add_labels(labels))
+        .unwrap();
+    let pushed: Vec<_> = imap.take_unsolicited();
+    let Some(Unsolicited::Data(Data::Fetch(fetched))) = pushed.last() else {
+        panic!("the new labels come back as a FETCH: {pushed:?}");
+    };
+    assert_eq!(fetched.message.gm_labels().unwrap().unwrap().len(), 5);
     server.finish().unwrap();
 }

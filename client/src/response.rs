@@ -113,6 +113,10 @@ pub trait ParseCode: Sized {
     /// the name, its arguments (if any) start with SP, and it must stop
     /// before the closing `]`.
     fn parse(name: &str, p: &mut Parser<'_>) -> Result<Self, ParseError>;
+
+    /// The code kept raw: what a known code becomes when its arguments do
+    /// not parse (`Code::Other`).
+    fn raw(raw: RawCode) -> Self;
 }
 
 /// Untagged data kept as it came: its keyword, its number and the rest of
@@ -149,6 +153,10 @@ pub struct RawCode {
 }
 
 impl ParseCode for RawCode {
+    fn raw(raw: RawCode) -> Self {
+        raw
+    }
+
     fn parse(name: &str, p: &mut Parser<'_>) -> Result<Self, ParseError> {
         let arguments = if p.opt_sp() {
             Some(raw_code_arguments(p)?)
@@ -286,8 +294,24 @@ fn status_response<C: ParseCode>(
 fn resp_text<C: ParseCode>(p: &mut Parser<'_>) -> Result<(Option<C>, Bytes), ParseError> {
     let code = if p.eat(b'[') {
         let name = p.atom()?;
-        let code = C::parse(name, p)?;
-        p.byte(b']', "`]` closing the response code")?;
+        let start = p.clone();
+        let typed = C::parse(name, p).and_then(|code| {
+            p.byte(b']', "`]` closing the response code")?;
+            Ok(code)
+        });
+        // A known code with arguments it should not have is kept raw, as
+        // an unknown one would be: a server's slip in a code (`[UIDNEXT
+        // x]`, `[APPENDUID 1]`) loses that code, not the whole response.
+        let code = match typed {
+            Ok(code) => code,
+            Err(_) => {
+                *p = start;
+                let raw = RawCode::parse(name, p)?;
+                p.byte(b']', "`]` closing the response code")?;
+                tracing::debug!(code = %raw.name, "response code kept raw: its arguments did not parse");
+                C::raw(raw)
+            }
+        };
         // Quirk `missing_status_text`: nothing after the code.
         p.opt_sp();
         Some(code)

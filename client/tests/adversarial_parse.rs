@@ -593,3 +593,53 @@ mod properties {
         }
     }
 }
+
+// A known response code with arguments it should not have.
+
+#[test]
+fn a_known_code_with_bad_arguments_is_kept_raw_and_the_response_parses() {
+    for (input, name, arguments) in [
+        (
+            &b"* OK [UIDNEXT abc] Predicted next UID\r\n"[..],
+            "UIDNEXT",
+            Some(&b"abc"[..]),
+        ),
+        (
+            b"* OK [UIDNEXT 5 6] two numbers\r\n",
+            "UIDNEXT",
+            Some(b"5 6"),
+        ),
+        (b"* OK [UIDVALIDITY] nothing\r\n", "UIDVALIDITY", None),
+        (
+            b"* NO [PERMANENTFLAGS \\Seen] no parentheses\r\n",
+            "PERMANENTFLAGS",
+            Some(b"\\Seen"),
+        ),
+    ] {
+        let frame = Bytes::copy_from_slice(input);
+        let Ok(Response::Status(status)) = parse_response(&frame, &Limits::default()) else {
+            panic!("{} did not parse", input.escape_ascii());
+        };
+        let Some(Code::Other(raw)) = status.code else {
+            panic!("{} kept {:?}", input.escape_ascii(), status.code);
+        };
+        assert_eq!(raw.name, name);
+        assert_eq!(raw.arguments.as_deref(), arguments);
+        assert!(!status.text.is_empty());
+    }
+}
+
+#[test]
+fn a_tagged_completion_with_a_malformed_uidplus_code_still_completes() {
+    let Ok(Response::Tagged { tag, status }) = response(b"A7 OK [APPENDUID 1] appended\r\n") else {
+        panic!("the completion parses");
+    };
+    assert_eq!(tag, "A7");
+    assert_eq!(status.status, Status::Ok);
+    assert!(matches!(status.code, Some(Code::Other(raw)) if raw.name == "APPENDUID"));
+}
+
+#[test]
+fn a_code_that_never_closes_is_still_an_error() {
+    assert!(response(b"* OK [UIDNEXT 5 text without bracket\r\n").is_err());
+}

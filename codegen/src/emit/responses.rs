@@ -325,6 +325,10 @@ fn code_enum(model: &Model) -> TokenStream {
                 #(#dispatch)*
                 <#raw as #parse_trait>::parse(name, p).map(Code::Other)
             }
+
+            fn raw(raw: #raw) -> Self {
+                Code::Other(raw)
+            }
         }
 
         impl Code {

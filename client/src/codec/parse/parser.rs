@@ -16,7 +16,7 @@ use super::{Limits, ParseError};
 ///
 /// Conventions: a method parses exactly its production, without a leading
 /// or trailing SP, unless its documentation says otherwise.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Parser<'a> {
     frame: &'a Bytes,
     input: &'a [u8],

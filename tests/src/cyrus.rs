@@ -21,6 +21,7 @@ use std::fs;
 use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::os::unix::fs::chown;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
@@ -84,6 +85,9 @@ impl Cyrus {
             .arg("-L")
             .arg(dir.path().join("master.log"))
             .env("LD_LIBRARY_PATH", layout.library_path())
+            // Its own process group: a master that stops signals its
+            // group, which would otherwise hold every other test's Cyrus.
+            .process_group(0)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

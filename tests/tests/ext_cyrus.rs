@@ -3,10 +3,11 @@
 use typed_imap::blocking::Client;
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
-use typed_imap::types::{QuotaLimit, QuotaResource};
-use typed_imap::{Error, Getquota, Getquotaroot, Proxyauth, Quota, Setquota};
+use typed_imap::types::{AppendLimit, QuotaLimit, QuotaResource, StatusItem};
+use typed_imap::{Code, Error, Getquota, Getquotaroot, Proxyauth, Quota, Setquota};
 use typed_imap_tests::cyrus::{Cyrus, ADMIN};
 use typed_imap_tests::messages::sample_message;
+use typed_imap_tests::scripted::Script;
 
 fn login(server: &Cyrus, user: &str) -> Client {
     let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
@@ -111,4 +112,99 @@ fn setquota_by_a_user_is_a_typed_no() {
     alice.run(typed_imap::Noop::new()).unwrap();
     let quota = alice.run(Getquotaroot::new("INBOX")).unwrap();
     assert_eq!(resource(&quota.quotas, "STORAGE"), None, "{quota:?}");
+}
+
+/// The value of the `APPENDLIMIT=n` capability, if advertised.
+fn capability_append_limit(imap: &mut Client) -> Option<u64> {
+    imap.capabilities()
+        .unwrap()
+        .iter()
+        .find_map(|capability| capability.append_limit())
+}
+
+#[test]
+fn appendlimit_capability_is_read_typed() {
+    // Cyrus advertises its `maxmessagesize`, or 2^32 - 1 without one.
+    let server = Cyrus::start().unwrap();
+    let mut imap = login(&server, "alice");
+    assert_eq!(capability_append_limit(&mut imap), Some(4294967295));
+
+    let server = Cyrus::start_with("maxmessagesize: 10240").unwrap();
+    let mut imap = login(&server, "alice");
+    assert_eq!(capability_append_limit(&mut imap), Some(10240));
+    imap.append("INBOX", sample_message(1, 5_000)).unwrap();
+    let status = imap.status("INBOX", vec![StatusItem::messages()]).unwrap();
+    assert_eq!(status.attributes.messages, Some(1));
+
+    // Over the limit: a typed NO [TOOBIG]. The client sent the message as
+    // a LITERAL+ literal, so Cyrus also says BYE and closes (RFC 7888
+    // section 4 lets it): the session is over.
+    let error = imap.append("INBOX", sample_message(2, 20_000)).unwrap_err();
+    match &error {
+        Error::No { command, code, .. } => {
+            assert_eq!(command, "APPEND");
+            assert!(matches!(code, Some(Code::TooBig)), "{error:?}");
+        }
+        other => panic!("expected NO [TOOBIG], got {other:?}"),
+    }
+    // Closed after the BYE, or reset if the literal's rest was unread.
+    match imap.run(typed_imap::Noop::new()) {
+        Err(Error::Closed { .. } | Error::Io(_)) => {}
+        other => panic!("expected the connection gone, got {other:?}"),
+    }
+}
+
+#[test]
+fn appendlimit_status_attribute_on_cyrus_3_is_a_typed_bad() {
+    // Cyrus 3.6 advertises the capability but not the STATUS attribute.
+    let server = Cyrus::start().unwrap();
+    let mut imap = login(&server, "alice");
+    let error = imap
+        .status("INBOX", vec![StatusItem::append_limit()])
+        .unwrap_err();
+    match &error {
+        Error::Bad { command, text, .. } => {
+            assert_eq!(command, "STATUS");
+            assert!(text.to_ascii_lowercase().contains("appendlimit"), "{text}");
+        }
+        other => panic!("expected BAD, got {other:?}"),
+    }
+    imap.run(typed_imap::Noop::new()).unwrap();
+}
+
+/// No server at hand answers the STATUS attribute (Cyrus 3.6 refuses it,
+/// Dovecot 2.3 lacks it), so a scripted one shows both of its forms.
+#[test]
+fn appendlimit_status_attribute_is_a_number_or_nil() {
+    let server = Script::new()
+        .send("* PREAUTH [CAPABILITY IMAP4rev1 APPENDLIMIT] hi\r\n")
+        .expect_exact("STATUS INBOX (MESSAGES APPENDLIMIT)")
+        .send("* STATUS INBOX (MESSAGES 2 APPENDLIMIT 10240)\r\n{tag} OK done\r\n")
+        .expect_exact("STATUS Archive (APPENDLIMIT)")
+        .send("* STATUS Archive (APPENDLIMIT NIL)\r\n{tag} OK done\r\n")
+        .serve()
+        .unwrap();
+    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    assert_eq!(capability_append_limit(&mut imap), None, "bare APPENDLIMIT");
+    let inbox = imap
+        .status(
+            "INBOX",
+            vec![StatusItem::messages(), StatusItem::append_limit()],
+        )
+        .unwrap();
+    assert_eq!(inbox.attributes.messages, Some(2));
+    assert_eq!(
+        inbox.attributes.append_limit,
+        Some(AppendLimit::Octets(10240))
+    );
+    let archive = imap
+        .status("Archive", vec![StatusItem::append_limit()])
+        .unwrap();
+    assert_eq!(
+        archive.attributes.append_limit,
+        Some(AppendLimit::Unlimited)
+    );
+    assert_eq!(archive.attributes.messages, None);
+    drop(imap);
+    server.finish().unwrap();
 }

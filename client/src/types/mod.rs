@@ -1,5 +1,6 @@
 //! The protocol's data types.
 pub mod acl;
+pub mod appendlimit;
 pub mod body_structure;
 pub mod capability;
 pub mod datetime;
@@ -23,6 +24,7 @@ pub mod uidplus;
 pub mod utf7;
 
 pub use acl::{AclEntry, Right, Rights, RightsChange, RightsError, RightsMode};
+pub use appendlimit::AppendLimit;
 pub use body_structure::BodyStructure;
 pub use capability::Capability;
 pub use datetime::InternalDate;

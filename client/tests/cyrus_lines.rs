@@ -26,3 +26,46 @@ fn quota_of_a_root_without_limits_has_no_resources() {
     assert_eq!(roots.mailbox.as_str(), "INBOX");
     assert_eq!(roots.roots, [&b"INBOX"[..]]);
 }
+
+#[test]
+fn listrights_with_cyrus_digits_one_right_per_group() {
+    let Data::Listrights(listed) =
+        data(b"* LISTRIGHTS INBOX bob p l r s w i k x t e c d a n 0 1 2 3 4 5 6 7 8 9\r\n")
+    else {
+        panic!("a LISTRIGHTS response");
+    };
+    assert_eq!(listed.required.to_string(), "p");
+    assert_eq!(listed.optional.len(), 23);
+    assert_eq!(listed.optional[22].to_string(), "9");
+}
+
+#[test]
+fn namespace_of_the_admin_starts_with_nil() {
+    let Data::Namespace(namespaces) =
+        data(b"* NAMESPACE NIL ((\"user/\" \"/\")) ((\"\" \"/\"))\r\n")
+    else {
+        panic!("a NAMESPACE response");
+    };
+    assert!(namespaces.personal.is_none());
+    let shared = namespaces.shared.expect("shared");
+    assert_eq!(shared[0].prefix.as_str(), "");
+    assert_eq!(shared[0].delimiter, Some('/'));
+}
+
+#[test]
+fn metadata_with_nil_values_and_the_server_mailbox() {
+    let Data::Metadata(deep) = data(
+        b"* METADATA INBOX (\"/private/comment\" \"hello\" \"/private/specialuse\" NIL \"/private\" NIL)\r\n",
+    ) else {
+        panic!("a METADATA response");
+    };
+    let values = deep.data.values();
+    assert_eq!(values.len(), 3);
+    assert_eq!(values[0].value.as_deref(), Some(&b"hello"[..]));
+    assert_eq!(values[1].value, None);
+    let Data::Metadata(server) = data(b"* METADATA \"\" (\"/shared/comment\" NIL)\r\n") else {
+        panic!("a METADATA response");
+    };
+    assert_eq!(server.mailbox.as_str(), "");
+    assert_eq!(server.data.values()[0].name, "/shared/comment");
+}

@@ -1,10 +1,18 @@
 //! Extensions tested against Cyrus, the server that has them.
 
 use typed_imap::blocking::Client;
+use typed_imap::chrono::DateTime;
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
-use typed_imap::types::{AppendLimit, QuotaLimit, QuotaResource, StatusItem};
-use typed_imap::{Code, Error, Getquota, Getquotaroot, Proxyauth, Quota, Setquota};
+use typed_imap::types::{
+    AppendLimit, FetchItem, IdFields, MetadataDepth, MetadataEntry, MetadataOptions, QuotaLimit,
+    QuotaResource, Right, Rights, SearchKey, SequenceSet, SortKey, StatusItem, Thread,
+    ThreadAlgorithm,
+};
+use typed_imap::{
+    Append, Code, Error, Getmetadata, Getquota, Getquotaroot, MetadataReply, Proxyauth, Quota,
+    Setquota, UidCopy, UidFetch, UidMove,
+};
 use typed_imap_tests::cyrus::{Cyrus, ADMIN};
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::scripted::Script;
@@ -207,4 +215,338 @@ fn appendlimit_status_attribute_is_a_number_or_nil() {
     assert_eq!(archive.attributes.messages, None);
     drop(imap);
     server.finish().unwrap();
+}
+
+/// Names a NAMESPACE kind's namespaces as (prefix, delimiter).
+fn prefixes(
+    kind: &Option<Vec<typed_imap::types::Namespace>>,
+) -> Option<Vec<(String, Option<char>)>> {
+    kind.as_ref().map(|namespaces| {
+        namespaces
+            .iter()
+            .map(|n| (n.prefix.as_str().to_owned(), n.delimiter))
+            .collect()
+    })
+}
+
+#[test]
+fn namespace_on_cyrus_has_other_users_and_shared() {
+    let server = Cyrus::start().unwrap();
+    let mut alice = login(&server, "alice");
+    let namespaces = alice.namespace().unwrap();
+    let one = |prefix: &str| Some(vec![(prefix.to_owned(), Some('/'))]);
+    assert_eq!(prefixes(&namespaces.personal), one(""));
+    assert_eq!(prefixes(&namespaces.other_users), one("Other Users/"));
+    assert_eq!(prefixes(&namespaces.shared), one("Shared Folders/"));
+    // The admin has no personal namespace: NIL first.
+    let mut admin = login(&server, ADMIN);
+    let namespaces = admin.namespace().unwrap();
+    assert_eq!(prefixes(&namespaces.personal), None);
+    assert_eq!(prefixes(&namespaces.other_users), one("user/"));
+    assert_eq!(prefixes(&namespaces.shared), one(""));
+}
+
+#[test]
+fn id_on_cyrus_names_the_server_before_and_after_login() {
+    let server = Cyrus::start().unwrap();
+    let mut fresh = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    let before = fresh
+        .id(IdFields::from([("name", "typed-imap")]))
+        .unwrap()
+        .expect("Cyrus sends fields");
+    assert_eq!(before.get("name"), Some(&b"Cyrus IMAPD"[..]), "{before:?}");
+    let mut alice = login(&server, "alice");
+    let after = alice.id(None).unwrap().expect("Cyrus sends fields");
+    assert_eq!(after.get("vendor"), Some(&b"Project Cyrus"[..]));
+    let version = after.get("version").expect("a version");
+    assert!(version.starts_with(b"3."), "{after:?}");
+    // Long values with `;` and spaces come whole.
+    let environment = after.get("environment").expect("an environment");
+    assert!(environment.windows(4).any(|w| w == b"SASL"), "{after:?}");
+}
+
+#[test]
+fn acl_on_cyrus_with_its_own_rights_letters() {
+    let server = Cyrus::start().unwrap();
+    let mut alice = login(&server, "alice");
+    assert!(alice.has_capability("RIGHTS=kxten").unwrap());
+    // Her INBOX: every RFC 4314 right, the obsolete c and d, and Cyrus's
+    // `n` (write shared annotations) as an implementation-defined one.
+    let mine = alice.myrights("INBOX").unwrap();
+    assert_eq!(mine.rights, "lrswipkxtecdan".parse::<Rights>().unwrap());
+    for right in [
+        Right::Lookup,
+        Right::Administer,
+        Right::Create,
+        Right::Delete,
+        Right::Other('n'),
+    ] {
+        assert!(mine.rights.contains(right), "{right:?} in {}", mine.rights);
+    }
+    alice.create("Work").unwrap();
+    alice
+        .setacl("Work", "bob", Rights::from([Right::Lookup, Right::Read]))
+        .unwrap();
+    let acl = alice.getacl("Work").unwrap();
+    let entries: Vec<(Vec<u8>, String)> = acl
+        .entries
+        .iter()
+        .map(|e| (e.identifier.to_vec(), e.rights.to_string()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (b"alice".to_vec(), "lrswipkxtecdan".to_owned()),
+            (b"bob".to_vec(), "lr".to_owned())
+        ]
+    );
+    // LISTRIGHTS: `p` required (a user can always be given post), then
+    // each letter, and the digits 0-9 Cyrus reserves, one per group.
+    let listed = alice.listrights("INBOX", "bob").unwrap();
+    assert_eq!(listed.identifier.as_ref(), b"bob");
+    assert_eq!(listed.required.to_string(), "p");
+    let optional: String = listed.optional.iter().map(|r| r.to_string()).collect();
+    assert_eq!(optional, "lrswikxtecdan0123456789");
+    assert!(listed
+        .optional
+        .iter()
+        .all(|group| group.rights().len() == 1));
+    assert!(listed
+        .optional
+        .iter()
+        .any(|g| g.contains(Right::Other('0'))));
+
+    // bob reaches it through the Other Users namespace, with exactly lr.
+    let mut bob = login(&server, "bob");
+    let shared = bob.myrights("Other Users/alice/Work").unwrap();
+    assert_eq!(shared.mailbox.as_str(), "Other Users/alice/Work");
+    assert_eq!(shared.rights, Rights::from([Right::Lookup, Right::Read]));
+    alice.deleteacl("Work", "bob").unwrap();
+    assert!(bob.myrights("Other Users/alice/Work").is_err());
+}
+
+/// Every entry of a GETMETADATA reply as (mailbox, name, value).
+fn metadata_values(reply: &MetadataReply) -> Vec<(String, String, Option<Vec<u8>>)> {
+    reply
+        .responses
+        .iter()
+        .flat_map(|r| {
+            r.data.values().iter().map(|e| {
+                let value = e.value.as_ref().map(|v| v.to_vec());
+                (r.mailbox.as_str().to_owned(), e.name.clone(), value)
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn metadata_on_cyrus_private_shared_depth_and_server() {
+    let server = Cyrus::start().unwrap();
+    let mut alice = login(&server, "alice");
+    let value = b"two\r\nlines \xc3\xa9".to_vec();
+    alice
+        .setmetadata(
+            "INBOX",
+            vec![
+                MetadataEntry::new("/private/comment", "mine"),
+                MetadataEntry::new("/shared/comment", value.clone()),
+            ],
+        )
+        .unwrap();
+    // Cyrus answers in its own order: shared before private.
+    let reply = alice
+        .getmetadata(
+            "INBOX",
+            vec!["/private/comment".to_owned(), "/shared/comment".to_owned()],
+        )
+        .unwrap();
+    let inbox = |name: &str, value: Option<&[u8]>| {
+        (
+            "INBOX".to_owned(),
+            name.to_owned(),
+            value.map(<[u8]>::to_vec),
+        )
+    };
+    assert_eq!(
+        metadata_values(&reply),
+        [
+            inbox("/shared/comment", Some(&value)),
+            inbox("/private/comment", Some(b"mine")),
+        ]
+    );
+    // DEPTH infinity lists Cyrus's own entries too, most of them NIL.
+    let deep = alice
+        .run(
+            Getmetadata::new("INBOX", vec!["/private".to_owned()])
+                .options(MetadataOptions::default().depth(MetadataDepth::Infinity)),
+        )
+        .unwrap();
+    let values = metadata_values(&deep);
+    assert!(
+        values.contains(&inbox("/private/comment", Some(b"mine"))),
+        "{values:?}"
+    );
+    assert!(
+        values.contains(&inbox("/private/specialuse", None)),
+        "{values:?}"
+    );
+    assert!(values.len() > 5, "{values:?}");
+    // Deleting with NIL.
+    alice
+        .setmetadata("INBOX", vec![MetadataEntry::remove("/private/comment")])
+        .unwrap();
+    let gone = alice
+        .getmetadata("INBOX", vec!["/private/comment".to_owned()])
+        .unwrap();
+    assert_eq!(metadata_values(&gone), [inbox("/private/comment", None)]);
+
+    // Server entries: the admin writes, a user reads.
+    let mut admin = login(&server, ADMIN);
+    admin
+        .setmetadata("", vec![MetadataEntry::new("/shared/comment", "hello all")])
+        .unwrap();
+    let server_wide = alice
+        .getmetadata("", vec!["/shared/comment".to_owned()])
+        .unwrap();
+    assert_eq!(
+        metadata_values(&server_wide),
+        [(
+            String::new(),
+            "/shared/comment".to_owned(),
+            Some(b"hello all".to_vec())
+        )]
+    );
+}
+
+#[test]
+fn uid_copy_and_uid_move_on_cyrus_report_copyuid() {
+    let server = Cyrus::start().unwrap();
+    let mut alice = login(&server, "alice");
+    let size = |n: usize| 300 + 100 * n;
+    for n in 0..4 {
+        alice.append("INBOX", sample_message(n, size(n))).unwrap();
+    }
+    alice.create("Archive").unwrap();
+    alice.append("Archive", sample_message(9, 200)).unwrap();
+    alice.select("INBOX").unwrap();
+
+    let tag = alice.send(&UidCopy::new(vec![1, 3], "Archive")).unwrap();
+    let code = alice.wait(&tag).unwrap().response.code;
+    let Some(Code::CopyUid(copied)) = code else {
+        panic!("expected [COPYUID ...], got {code:?}");
+    };
+    assert_eq!(copied.source.iter().collect::<Vec<_>>(), [1, 3]);
+    assert_eq!(copied.destination.iter().collect::<Vec<_>>(), [2, 3]);
+
+    let moved = alice.run(UidMove::new(vec![2, 4], "Archive")).unwrap();
+    let moved = moved.copy_uid.expect("Cyrus reports COPYUID for MOVE");
+    assert_eq!(moved.source.iter().collect::<Vec<_>>(), [2, 4]);
+    assert_eq!(moved.destination.iter().collect::<Vec<_>>(), [4, 5]);
+    assert_eq!(moved.uid_validity, copied.uid_validity);
+    assert_eq!(alice.mailbox().unwrap().exists, 2, "the EXPUNGEs came");
+
+    let archive = alice.examine("Archive").unwrap();
+    assert_eq!(archive.exists, 5);
+    assert_eq!(archive.uid_validity, Some(moved.uid_validity));
+    let sizes = alice
+        .run(
+            UidFetch::new(SequenceSet::from(&moved.destination))
+                .items(FetchItem::uid() | FetchItem::rfc822_size()),
+        )
+        .unwrap();
+    for (source, destination) in moved.source.iter().zip(moved.destination.iter()) {
+        let arrived = sizes
+            .iter()
+            .find(|f| f.message.uid == Some(destination))
+            .unwrap();
+        let n = source as usize - 1;
+        let original = sample_message(n, size(n));
+        assert_eq!(arrived.message.rfc822_size, Some(original.len() as u32));
+    }
+}
+
+/// A message with a subject, a Message-ID, the ID it answers, a day of
+/// November and a size.
+fn post(id: &str, parent: Option<&str>, subject: &str, day: u32, size: usize) -> Vec<u8> {
+    let mut text = format!(
+        "From: poster@example.org\r\nSubject: {subject}\r\n\
+         Date: {day} Nov 2026 09:00:00 +0000\r\nMessage-ID: <{id}@cyrus.invalid>\r\n"
+    );
+    if let Some(parent) = parent {
+        text.push_str(&format!(
+            "In-Reply-To: <{parent}@cyrus.invalid>\r\nReferences: <{parent}@cyrus.invalid>\r\n"
+        ));
+    }
+    text.push_str("\r\n");
+    while text.len() < size {
+        text.push_str("padding the body to its size\r\n");
+    }
+    text.into_bytes()
+}
+
+/// A thread as text: `1[2[3],4]` is 1 answered by 2 (answered by 3) and 4.
+fn tree(thread: &Thread) -> String {
+    let children: Vec<String> = thread.children.iter().map(tree).collect();
+    let mut text = if children.is_empty() {
+        String::new()
+    } else {
+        format!("[{}]", children.join(","))
+    };
+    match thread.messages.split_last() {
+        None => format!("?{text}"),
+        Some((last, parents)) => {
+            text = format!("{last}{text}");
+            for parent in parents.iter().rev() {
+                text = format!("{parent}[{text}]");
+            }
+            text
+        }
+    }
+}
+
+#[test]
+fn sort_and_thread_on_cyrus() {
+    let server = Cyrus::start().unwrap();
+    let mut alice = login(&server, "alice");
+    // 1 "Plan" answered by 2 and 4, 2 answered by 3; 5 alone, and
+    // written first (threads are ordered by their first message's date).
+    // Each arrives on the day it was written: Cyrus orders REFS threads by
+    // their latest arrival (INTERNALDATE), not sent date as Dovecot does.
+    let posts = [
+        post("a", None, "Plan", 2, 900),
+        post("b", Some("a"), "Re: Plan", 3, 300),
+        post("c", Some("b"), "Re: Plan", 4, 700),
+        post("d", Some("a"), "Re: Plan", 5, 500),
+        post("e", None, "Budget", 1, 100),
+    ];
+    for (message, day) in posts.into_iter().zip([2, 3, 4, 5, 1]) {
+        let arrival = DateTime::parse_from_rfc3339(&format!("2026-11-{day:02}T10:00:00+00:00"));
+        alice
+            .run(Append::new("INBOX", message).internal_date(arrival.unwrap()))
+            .unwrap();
+    }
+    alice.select("INBOX").unwrap();
+    let by_size = alice
+        .sort(vec![SortKey::Size.into()], "UTF-8", SearchKey::all())
+        .unwrap();
+    assert_eq!(by_size, [5, 2, 4, 3, 1]);
+    let by_subject = alice
+        .uid_sort(
+            vec![SortKey::Subject.into(), SortKey::Size.into()],
+            "UTF-8",
+            SearchKey::all(),
+        )
+        .unwrap();
+    assert_eq!(by_subject, [5, 2, 4, 3, 1], "Budget, then Plan by size");
+    for (algorithm, expected) in [
+        (ThreadAlgorithm::References, ["5", "1[2[3],4]"]),
+        (ThreadAlgorithm::Refs, ["5", "1[2[3],4]"]),
+        (ThreadAlgorithm::OrderedSubject, ["5", "1[2,3,4]"]),
+    ] {
+        let threads = alice
+            .thread(algorithm.clone(), "UTF-8", SearchKey::all())
+            .unwrap();
+        let trees: Vec<String> = threads.iter().map(tree).collect();
+        assert_eq!(trees, expected, "{algorithm:?}");
+    }
 }

@@ -81,8 +81,8 @@ pub enum Step {
     /// Read one line from the client (`tag SP rest`) and check `rest`.
     Expect(Expected),
     /// Read the literal announced at the end of the last line read
-    /// (`{n}`, `{n+}` or `~{n}`), then the rest of that command line. For a
-    /// synchronising literal the script sends its `+` first.
+    /// (`{n}`, `{n+}` or `~{n}`), then the rest of that command line. No `+`
+    /// is sent: for a synchronising literal, `send` one first.
     ReadLiteral,
     /// Do nothing for this long.
     Stall(Duration),

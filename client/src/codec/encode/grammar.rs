@@ -223,6 +223,7 @@ fn search_arg(enc: &mut Encoder, arg: &SearchArg) -> Result<(), EncodeError> {
         SearchArg::SequenceSet(set) => sequence_set(enc, set),
         SearchArg::Flag(f) => flag(enc, f),
         SearchArg::Atom(a) => enc.atom(a),
+        SearchArg::List(items) => enc.list(items, search_arg),
     }
 }
 
@@ -249,6 +250,14 @@ fn fetch_item(enc: &mut Encoder, item: &FetchItem) -> Result<(), EncodeError> {
     match item {
         FetchItem::Attribute(name) => enc.atom_as("fetch attribute", name),
         FetchItem::Section(section) => fetch_section(enc, section),
+        FetchItem::Arguments { name, args } => {
+            enc.atom_as("fetch attribute", name)?;
+            for arg in args {
+                enc.sp();
+                search_arg(enc, arg)?;
+            }
+            Ok(())
+        }
     }
 }
 

@@ -69,3 +69,20 @@ fn metadata_with_nil_values_and_the_server_mailbox() {
     assert_eq!(server.mailbox.as_str(), "");
     assert_eq!(server.data.values()[0].name, "/shared/comment");
 }
+
+#[test]
+fn fetch_with_annotation_atoms() {
+    let Data::Fetch(fetched) = data(
+        b"* 1 FETCH (UID 1 ANNOTATION (/comment (value.shared \"both\" value.priv \"my note\")))\r\n",
+    ) else {
+        panic!("a FETCH response");
+    };
+    assert_eq!(fetched.message.uid, Some(1));
+    let annotations = fetched.message.annotation.expect("ANNOTATION");
+    assert_eq!(annotations[0].entry, "/comment");
+    assert_eq!(
+        annotations[0].get("value.priv"),
+        Some(Some(&b"my note"[..]))
+    );
+    assert_eq!(annotations[0].get("value.shared"), Some(Some(&b"both"[..])));
+}

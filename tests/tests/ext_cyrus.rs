@@ -5,13 +5,13 @@ use typed_imap::chrono::DateTime;
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
 use typed_imap::types::{
-    AppendLimit, FetchItem, IdFields, MetadataDepth, MetadataEntry, MetadataOptions, QuotaLimit,
-    QuotaResource, Right, Rights, SearchKey, SequenceSet, SortKey, StatusItem, Thread,
-    ThreadAlgorithm,
+    AnnotationFetch, AppendLimit, FetchItem, IdFields, MetadataDepth, MetadataEntry,
+    MetadataOptions, QuotaLimit, QuotaResource, Right, Rights, SearchKey, SequenceSet, SortKey,
+    StatusItem, Thread, ThreadAlgorithm,
 };
 use typed_imap::{
-    Append, Code, Error, Getmetadata, Getquota, Getquotaroot, MetadataReply, Proxyauth, Quota,
-    Setquota, UidCopy, UidFetch, UidMove,
+    Append, Code, Error, Fetch, Getmetadata, Getquota, Getquotaroot, MetadataReply, Proxyauth,
+    Quota, Setquota, UidCopy, UidFetch, UidMove,
 };
 use typed_imap_tests::cyrus::{Cyrus, ADMIN};
 use typed_imap_tests::messages::sample_message;
@@ -549,4 +549,76 @@ fn sort_and_thread_on_cyrus() {
         let trees: Vec<String> = threads.iter().map(tree).collect();
         assert_eq!(trees, expected, "{algorithm:?}");
     }
+}
+
+#[test]
+fn annotation_fetch_reads_what_store_set() {
+    let server = Cyrus::start().unwrap();
+    let mut alice = login(&server, "alice");
+    assert!(alice.has_capability("ANNOTATE-EXPERIMENT-1").unwrap());
+    for n in 0..2 {
+        alice.append("INBOX", sample_message(n, 300)).unwrap();
+    }
+    alice.select("INBOX").unwrap();
+    // STORE ANNOTATION has no typed builder yet (see spec/annotate.toml).
+    let stored = alice
+        .raw(
+            "STORE",
+            "1 ANNOTATION (/comment (value.priv \"my note\" value.shared \"both\"))",
+        )
+        .unwrap();
+    // Cyrus answers STORE with the new flags (`\\Recent`), not the values.
+    assert_eq!(
+        stored.status,
+        typed_imap::response::Status::Ok,
+        "{stored:?}"
+    );
+    let wanted = AnnotationFetch::new(["/comment"], ["value.priv", "value.shared"]);
+    let fetched = alice
+        .run(Fetch::new(1..=2).items(FetchItem::uid() | FetchItem::annotation(wanted)))
+        .unwrap();
+    assert_eq!(fetched.len(), 2, "{fetched:?}");
+    let first = fetched[0].message.annotation.as_ref().expect("ANNOTATION");
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(first[0].entry, "/comment");
+    assert_eq!(first[0].get("value.priv"), Some(Some(&b"my note"[..])));
+    assert_eq!(first[0].get("value.shared"), Some(Some(&b"both"[..])));
+    // The other message has the entry, its values NIL.
+    let second = fetched[1].message.annotation.as_ref().expect("ANNOTATION");
+    assert_eq!(second[0].entry, "/comment");
+    assert_eq!(second[0].get("value.priv"), Some(None));
+    assert_eq!(second[0].get("value.shared"), Some(None));
+    assert_eq!(fetched[1].message.uid, Some(2));
+
+    // Patterns are sent quoted (`"/*"`); the answer names what matched.
+    let every = AnnotationFetch::new(["/*"], ["value.priv"]);
+    let matched = alice
+        .run(Fetch::new(1).items(FetchItem::annotation(every)))
+        .unwrap();
+    let entries = matched[0].message.annotation.as_ref().expect("ANNOTATION");
+    let comment = entries
+        .iter()
+        .find(|a| a.entry == "/comment")
+        .expect("/comment");
+    assert_eq!(comment.get("value.priv"), Some(Some(&b"my note"[..])));
+    let altsubject = entries.iter().find(|a| a.entry == "/altsubject");
+    assert_eq!(altsubject.and_then(|a| a.get("value.priv")), Some(None));
+}
+
+#[test]
+fn annotation_fetch_writes_entries_and_attribs_as_lists() {
+    let wire = |fetch: &Fetch| {
+        let mut enc = Encoder::new(EncodeOptions::default());
+        fetch.encode(&mut enc).map(|()| to_bytes(&enc.finish()))
+    };
+    let wanted = AnnotationFetch::new(["/comment", "/*"], ["value.priv"]);
+    let fetch = Fetch::new(1).items(FetchItem::annotation(wanted));
+    assert_eq!(
+        wire(&fetch).unwrap(),
+        b"FETCH 1 ANNOTATION ((/comment \"/*\") (value.priv))\r\n"
+    );
+    // RFC 5257 needs a name in each list: refused before sending.
+    let nothing = AnnotationFetch::new(["/comment"], Vec::<String>::new());
+    let error = wire(&Fetch::new(1).items(FetchItem::annotation(nothing))).unwrap_err();
+    assert!(error.to_string().contains("at least one"), "{error}");
 }

@@ -14,6 +14,7 @@
 use bytes::Bytes;
 
 mod acl;
+mod annotate;
 mod appendlimit;
 mod binary;
 mod body_structure;
@@ -31,6 +32,7 @@ mod thread;
 mod uidplus;
 
 pub use acl::{acl_entries, rights, rights_groups};
+pub use annotate::annotations;
 pub use appendlimit::append_limit;
 pub use binary::nstring8;
 pub use body_structure::body_structure;

@@ -69,7 +69,9 @@ impl Cyrus {
 
     /// Starts a server as [`start`](Self::start) does, with `extra_conf`
     /// (`key: value` lines) appended to its imapd.conf, for settings a
-    /// test needs (`maxmessagesize: 10240`).
+    /// test needs (`maxmessagesize: 10240`; `annotation_enable_legacy_commands:
+    /// yes` turns on the draft GETANNOTATION / SETANNOTATION that imaplib
+    /// speaks, which Cyrus 3.6 otherwise answers `NO Permission denied`).
     pub fn start_with(extra_conf: &str) -> Result<Cyrus> {
         let root = ensure_cyrus()?;
         let users = ["alice", "bob", ADMIN]

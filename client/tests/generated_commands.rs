@@ -255,3 +255,26 @@ fn the_spec_gives_each_command_its_states_and_behaviour() {
     assert_eq!(Logout::BEHAVIOUR, Behaviour::Logout);
     assert_eq!(UidFetch::NAME, "UID FETCH");
 }
+
+#[test]
+fn fetch_of_an_attribute_with_arguments() {
+    use typed_imap::types::SearchArg;
+    let args = vec![SearchArg::List(vec![
+        SearchArg::List(vec![
+            SearchArg::AString(b"/comment".to_vec()),
+            SearchArg::AString(b"/*".to_vec()),
+        ]),
+        SearchArg::Atom("value.priv".into()),
+    ])];
+    let item = FetchItem::with_args("XANNOTATION", args);
+    assert_eq!(
+        wire(&Fetch::new(1).items(FetchItem::flags() | item)),
+        "FETCH 1 (FLAGS XANNOTATION ((/comment \"/*\") value.priv))\r\n"
+    );
+    // The name must be an atom, as for any attribute.
+    let error = Fetch::new(1)
+        .items(FetchItem::with_args("X Y", vec![]))
+        .encode(&mut Encoder::new(EncodeOptions::default()))
+        .unwrap_err();
+    assert!(error.to_string().contains("X Y"), "{error}");
+}

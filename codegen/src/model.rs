@@ -65,6 +65,7 @@ pub struct Runtime {
     pub fetch_item: String,
     pub fetch_item_new: String,
     pub fetch_item_section: String,
+    pub fetch_item_args: String,
     pub fetch_section: String,
     pub fetch_items: String,
     pub message: String,
@@ -245,7 +246,8 @@ pub struct Param {
     pub ident: String,
     /// Its type.
     pub ty: ArgType,
-    /// For search keys: the function making a search argument of it.
+    /// For search keys and fetch attributes: the function making a search
+    /// argument of it.
     pub search_arg: Option<String>,
 }
 
@@ -383,6 +385,8 @@ pub struct FetchAtt {
     pub is_macro: bool,
     /// `NAME[section]`: the section's type.
     pub section: Option<(ArgType, ParsedType)>,
+    /// `NAME arg ...`: the request's arguments (as search-key arguments).
+    pub args: Vec<Param>,
     /// Value in a FETCH response.
     pub value: Option<ParsedType>,
 }

@@ -51,6 +51,7 @@ pub(crate) struct Runtime {
     pub fetch_item: Str,
     pub fetch_item_new: Str,
     pub fetch_item_section: Str,
+    pub fetch_item_args: Str,
     pub fetch_section: Str,
     pub fetch_items: Str,
     pub message: Str,
@@ -359,6 +360,9 @@ pub(crate) struct FetchAtt {
     pub is_macro: bool,
     /// `NAME[section]<partial>`: the grammar type of the section read after the name.
     pub section: Option<Str>,
+    /// `NAME arg ...`: arguments of the request, of types with `search_arg`.
+    #[serde(default)]
+    pub args: Vec<Param>,
     /// Grammar type of the value in a FETCH response; none for request-only items.
     #[serde(rename = "type")]
     pub ty: Option<Str>,

@@ -325,6 +325,7 @@ fn runtime(root: &str, source: &Source, raw: &raw::Runtime) -> Result<model::Run
         fetch_item: p(&raw.fetch_item)?,
         fetch_item_new: p(&raw.fetch_item_new)?,
         fetch_item_section: p(&raw.fetch_item_section)?,
+        fetch_item_args: p(&raw.fetch_item_args)?,
         fetch_section: p(&raw.fetch_section)?,
         fetch_items: p(&raw.fetch_items)?,
         message: p(&raw.message)?,
@@ -682,16 +683,35 @@ fn search_key(
     spec: &str,
     raw: &raw::SearchKey,
 ) -> Result<model::SearchKey, Error> {
-    let args = raw
-        .args
-        .iter()
+    let args = search_args(source, vocabulary, &raw.args, !raw.composite)?;
+    let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
+    Ok(model::SearchKey {
+        name: raw.name.get_ref().clone(),
+        spec: spec.to_owned(),
+        ident: ident(source, name, rust::snake(name.get_ref()))?,
+        doc: raw.doc.clone(),
+        args,
+        composite: raw.composite,
+    })
+}
+
+/// Arguments made into search arguments (of search keys, and of fetch
+/// attributes with arguments); each type must have `search_arg` when
+/// `required`.
+fn search_args(
+    source: &Source,
+    vocabulary: &Vocabulary,
+    raw: &[raw::Param],
+    required: bool,
+) -> Result<Vec<model::Param>, Error> {
+    raw.iter()
         .map(|a| {
             let ty = arg_type(source, vocabulary, &a.ty)?;
             let search_arg = vocabulary
                 .types
                 .get(a.ty.get_ref())
                 .and_then(|t| t.search_arg.clone());
-            if search_arg.is_none() && !raw.composite {
+            if search_arg.is_none() && required {
                 return Err(source.error(
                     &a.ty,
                     "a type with `search_arg` in types.toml",
@@ -704,16 +724,7 @@ fn search_key(
                 search_arg,
             })
         })
-        .collect::<Result<_, Error>>()?;
-    let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
-    Ok(model::SearchKey {
-        name: raw.name.get_ref().clone(),
-        spec: spec.to_owned(),
-        ident: ident(source, name, rust::snake(name.get_ref()))?,
-        doc: raw.doc.clone(),
-        args,
-        composite: raw.composite,
-    })
+        .collect()
 }
 
 fn fetch_att(
@@ -737,13 +748,17 @@ fn fetch_att(
         .as_ref()
         .map(|t| parsed_type(source, vocabulary, t))
         .transpose()?;
-    if raw.is_macro && (value.is_some() || section.is_some()) {
+    if raw.is_macro && (value.is_some() || section.is_some() || !raw.args.is_empty()) {
         return Err(source.error(
             &raw.name,
-            "a macro without `type` or `section`",
+            "a macro without `type`, `section` or `args`",
             "a macro with a value",
         ));
     }
+    if section.is_some() && !raw.args.is_empty() {
+        return Err(source.error(&raw.name, "either `section` or `args`", "both"));
+    }
+    let args = search_args(source, vocabulary, &raw.args, true)?;
     let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
     let mut base = rust::snake(name.get_ref());
     if section.is_some() && raw.rust_name.is_none() {
@@ -764,6 +779,7 @@ fn fetch_att(
         doc: raw.doc.clone(),
         is_macro: raw.is_macro,
         section,
+        args,
         value,
     })
 }

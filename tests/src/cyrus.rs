@@ -21,6 +21,7 @@ use std::fs;
 use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::os::unix::fs::chown;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
@@ -63,6 +64,15 @@ impl Cyrus {
     /// (`bob-secret`) and the admin [`ADMIN`] (`cyrusadmin-secret`); each
     /// user's INBOX is created at first login.
     pub fn start() -> Result<Cyrus> {
+        Cyrus::start_with("")
+    }
+
+    /// Starts a server as [`start`](Self::start) does, with `extra_conf`
+    /// (`key: value` lines) appended to its imapd.conf, for settings a
+    /// test needs (`maxmessagesize: 10240`; `annotation_enable_legacy_commands:
+    /// yes` turns on the draft GETANNOTATION / SETANNOTATION that imaplib
+    /// speaks, which Cyrus 3.6 otherwise answers `NO Permission denied`).
+    pub fn start_with(extra_conf: &str) -> Result<Cyrus> {
         let root = ensure_cyrus()?;
         let users = ["alice", "bob", ADMIN]
             .map(|name| User::new(name, format!("{name}-secret")))
@@ -73,7 +83,7 @@ impl Cyrus {
             .map_err(|e| HarnessError::io("create a temporary directory", e))?;
         let [port] = free_local_ports()?;
         let layout = Layout::new(dir.path(), &root)?;
-        layout.write(port, &users)?;
+        layout.write(port, &users, extra_conf)?;
         let child = Command::new(root.join("usr/lib/cyrus/bin/master"))
             .arg("-C")
             .arg(&layout.imapd_conf)
@@ -84,6 +94,9 @@ impl Cyrus {
             .arg("-L")
             .arg(dir.path().join("master.log"))
             .env("LD_LIBRARY_PATH", layout.library_path())
+            // Its own process group: a master that stops signals its
+            // group, which would otherwise hold every other test's Cyrus.
+            .process_group(0)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -194,7 +207,7 @@ impl Layout {
         format!("{root}/usr/lib/x86_64-linux-gnu:{root}/usr/lib")
     }
 
-    fn write(&self, port: u16, users: &[User]) -> Result<()> {
+    fn write(&self, port: u16, users: &[User], extra_conf: &str) -> Result<()> {
         let write = |path: &Path, text: &str| {
             fs::write(path, text)
                 .map_err(|e| HarnessError::io(format!("write {}", path.display()), e))
@@ -218,7 +231,12 @@ impl Layout {
         } else {
             user_and_group_names()?.0
         };
-        write(&self.imapd_conf, &self.imapd_conf_text(&cyrus_user))?;
+        let mut imapd_conf = self.imapd_conf_text(&cyrus_user);
+        imapd_conf.push_str(extra_conf);
+        if !imapd_conf.ends_with('\n') {
+            imapd_conf.push('\n');
+        }
+        write(&self.imapd_conf, &imapd_conf)?;
         write(&self.cyrus_conf, &self.cyrus_conf_text(port))?;
         let sasldb = self.dir.join("sasldb2");
         for user in users {

@@ -19,6 +19,7 @@
 //! ```
 
 mod acl;
+mod annotate;
 mod enable;
 mod encoder;
 mod error;
@@ -32,6 +33,7 @@ mod sort;
 mod thread;
 
 pub use acl::{mod_rights, rights};
+pub use annotate::annotation_fetch;
 pub use enable::capability_list;
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;

@@ -34,6 +34,27 @@ impl Capability {
             .then(|| self.0.get(5..))
             .flatten()
     }
+
+    /// For `APPENDLIMIT=<number>` (RFC 7889), the largest message in
+    /// octets the server accepts in any mailbox. `None` for any other
+    /// capability, a bare `APPENDLIMIT` (the limit is per mailbox: ask
+    /// STATUS for `APPENDLIMIT`), or a value that is not a number.
+    ///
+    /// ```
+    /// use typed_imap::types::Capability;
+    /// assert_eq!(Capability::new("APPENDLIMIT=10240").append_limit(), Some(10240));
+    /// assert_eq!(Capability::new("APPENDLIMIT").append_limit(), None);
+    /// ```
+    pub fn append_limit(&self) -> Option<u64> {
+        let (name, value) = self.0.split_once('=')?;
+        if !name.eq_ignore_ascii_case("APPENDLIMIT")
+            || value.is_empty()
+            || !value.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        value.parse().ok()
+    }
 }
 
 impl fmt::Display for Capability {
@@ -60,5 +81,23 @@ mod tests {
         );
         assert_eq!(Capability::new("STARTTLS").auth_mechanism(), None);
         assert_eq!(Capability::new("AUTH").auth_mechanism(), None);
+    }
+
+    #[test]
+    fn append_limit_reads_the_number_of_appendlimit_only() {
+        let cyrus = Capability::new("APPENDLIMIT=4294967295");
+        assert_eq!(cyrus.append_limit(), Some(4294967295));
+        assert_eq!(Capability::new("appendlimit=0").append_limit(), Some(0));
+        for other in [
+            "APPENDLIMIT",
+            "APPENDLIMIT=",
+            "APPENDLIMIT=+1",
+            "APPENDLIMIT=12k",
+            "APPENDLIMIT=99999999999999999999999",
+            "X-APPENDLIMIT=1",
+            "AUTH=PLAIN",
+        ] {
+            assert_eq!(Capability::new(other).append_limit(), None, "{other}");
+        }
     }
 }

@@ -14,6 +14,7 @@
 
 use std::ops::BitOr;
 
+use super::search::SearchArg;
 use super::section::Section;
 
 /// The macros of FETCH, each standing for a list of attributes.
@@ -61,12 +62,26 @@ pub enum FetchItem {
     /// An attribute with a section: `BODY[1.TEXT]<0.100>`, `BODY.PEEK[HEADER]`,
     /// `BINARY[2]` (RFC 3516).
     Section(FetchSection),
+    /// An attribute with arguments, each after one SP:
+    /// `ANNOTATION ((/comment) (value.priv))` (RFC 5257).
+    Arguments {
+        /// The attribute name; written as is (the encoder checks it is an
+        /// atom).
+        name: &'static str,
+        /// Its arguments, typed by their grammar as search-key arguments.
+        args: Vec<SearchArg>,
+    },
 }
 
 impl FetchItem {
     /// A named attribute.
     pub const fn attribute(name: &'static str) -> Self {
         FetchItem::Attribute(name)
+    }
+
+    /// An attribute with arguments, such as `ANNOTATION (entries attribs)`.
+    pub fn with_args(name: &'static str, args: Vec<SearchArg>) -> Self {
+        FetchItem::Arguments { name, args }
     }
 
     /// A sectioned attribute such as `BODY[section]`; see [`FetchSection`].

@@ -1,5 +1,7 @@
 //! The protocol's data types.
 pub mod acl;
+pub mod annotate;
+pub mod appendlimit;
 pub mod body_structure;
 pub mod capability;
 pub mod datetime;
@@ -27,6 +29,8 @@ pub mod uidplus;
 pub mod utf7;
 
 pub use acl::{AclEntry, Right, Rights, RightsChange, RightsError, RightsMode};
+pub use annotate::{Annotation, AnnotationFetch, AnnotationValue};
+pub use appendlimit::AppendLimit;
 pub use body_structure::BodyStructure;
 pub use capability::Capability;
 pub use datetime::InternalDate;

@@ -28,6 +28,9 @@ pub enum SearchArg {
     Flag(Flag),
     /// A protocol token written as is (an atom; checked when encoded).
     Atom(String),
+    /// A parenthesised list, its items separated by SP (ANNOTATE's
+    /// `(entries attribs)` of a fetch attribute).
+    List(Vec<SearchArg>),
 }
 
 /// A search criterion: a key with its arguments, or a combination.

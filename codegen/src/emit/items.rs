@@ -112,14 +112,7 @@ fn search_keys(model: &Model) -> Vec<Constructor> {
             let ident = tok(&k.ident);
             let name = &k.name;
             let (signature_params, _) = params(&k.args);
-            // The builder type (String for an astring) may differ from what
-            // the search argument holds (bytes): convert through it.
-            let values = k.args.iter().map(|p| {
-                let ident = tok(&p.ident);
-                let ty = tok(&p.ty.rust);
-                let convert = tok(p.search_arg.as_deref().unwrap_or("compile_error"));
-                quote!(#convert(Into::<#ty>::into(#ident).into()))
-            });
+            let values = search_arg_values(&k.args);
             Constructor {
                 docs: doc(&format!("`{name}`: {}", k.doc)),
                 signature: quote!(fn #ident(#(#signature_params),*) -> Self),
@@ -129,8 +122,23 @@ fn search_keys(model: &Model) -> Vec<Constructor> {
         .collect()
 }
 
+/// The arguments as search arguments. The builder type (String for an
+/// astring) may differ from what the search argument holds (bytes):
+/// convert through it.
+fn search_arg_values(args: &[Param]) -> Vec<TokenStream> {
+    args.iter()
+        .map(|p| {
+            let ident = tok(&p.ident);
+            let ty = tok(&p.ty.rust);
+            let convert = tok(p.search_arg.as_deref().unwrap_or("compile_error"));
+            quote!(#convert(Into::<#ty>::into(#ident).into()))
+        })
+        .collect()
+}
+
 fn fetch_items(model: &Model) -> Vec<Constructor> {
     let new = tok(&model.runtime.fetch_item_new);
+    let args_new = tok(&model.runtime.fetch_item_args);
     let section_new = tok(&model.runtime.fetch_item_section);
     let fetch_section = tok(&model.runtime.fetch_section);
     model
@@ -148,6 +156,15 @@ fn fetch_items(model: &Model) -> Vec<Constructor> {
                         docs,
                         signature: quote!(fn #ident(section: impl Into<#ty>) -> #fetch_section),
                         body: quote!(#section_new(#name, section.into())),
+                    }
+                }
+                None if !a.args.is_empty() => {
+                    let (signature_params, _) = params(&a.args);
+                    let values = search_arg_values(&a.args);
+                    Constructor {
+                        docs,
+                        signature: quote!(fn #ident(#(#signature_params),*) -> Self),
+                        body: quote!(#args_new(#name, vec![#(#values),*])),
                     }
                 }
                 None => Constructor {

@@ -214,7 +214,9 @@ fn nested_key(enc: &mut Encoder, key: &SearchKey) -> Result<(), EncodeError> {
     }
 }
 
-fn search_arg(enc: &mut Encoder, arg: &SearchArg) -> Result<(), EncodeError> {
+/// One argument of a search key or of a fetch attribute, by its grammar; a
+/// list needs at least one item.
+pub fn search_arg(enc: &mut Encoder, arg: &SearchArg) -> Result<(), EncodeError> {
     match arg {
         SearchArg::AString(bytes) => enc.astring(bytes),
         SearchArg::Number(n) => number(enc, n),
@@ -223,6 +225,12 @@ fn search_arg(enc: &mut Encoder, arg: &SearchArg) -> Result<(), EncodeError> {
         SearchArg::SequenceSet(set) => sequence_set(enc, set),
         SearchArg::Flag(f) => flag(enc, f),
         SearchArg::Atom(a) => enc.atom(a),
+        SearchArg::List(items) if items.is_empty() => Err(EncodeError::Invalid {
+            what: "argument list",
+            value: "()".into(),
+            reason: "a parenthesised argument list needs at least one item".into(),
+        }),
+        SearchArg::List(items) => enc.list(items, search_arg),
     }
 }
 
@@ -249,6 +257,14 @@ fn fetch_item(enc: &mut Encoder, item: &FetchItem) -> Result<(), EncodeError> {
     match item {
         FetchItem::Attribute(name) => enc.atom_as("fetch attribute", name),
         FetchItem::Section(section) => fetch_section(enc, section),
+        FetchItem::Arguments { name, args } => {
+            enc.atom_as("fetch attribute", name)?;
+            for arg in args {
+                enc.sp();
+                search_arg(enc, arg)?;
+            }
+            Ok(())
+        }
     }
 }
 

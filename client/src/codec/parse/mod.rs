@@ -14,6 +14,8 @@
 use bytes::Bytes;
 
 mod acl;
+mod annotate;
+mod appendlimit;
 mod binary;
 mod body_structure;
 mod condstore;
@@ -34,6 +36,8 @@ mod thread;
 mod uidplus;
 
 pub use acl::{acl_entries, rights, rights_groups};
+pub use annotate::annotations;
+pub use appendlimit::append_limit;
 pub use binary::nstring8;
 pub use body_structure::body_structure;
 pub use condstore::{permsg_modsequence, search_sort_mod_seq};

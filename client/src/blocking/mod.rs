@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
 
-pub use idle::Idler;
+pub use idle::{Idler, IDLE_RENEWAL};
 pub use raw::Raw;
 
 use crate::auth::Authenticator;

@@ -128,6 +128,9 @@ pub enum Effect {
     /// Messages with these UIDs are gone (QRESYNC): without `(EARLIER)`,
     /// as many messages fewer.
     Vanished(crate::types::Vanished),
+    /// The server enabled these extensions (`* ENABLED`, RFC 5161); with
+    /// `UTF8=ACCEPT` the session sends and reads mailbox names as UTF-8.
+    Enabled(Vec<Capability>),
 }
 
 /// A required argument given with a setter was not set

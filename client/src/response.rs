@@ -212,7 +212,18 @@ pub fn parse_response_as<D: ParseData, C: ParseCode>(
     frame: &Bytes,
     limits: &Limits,
 ) -> Result<Response<D, C>, ParseError> {
-    let mut p = Parser::new(frame, limits);
+    parse_response_with_utf8(frame, limits, false)
+}
+
+/// As [`parse_response_as`], in a session where `UTF8=ACCEPT` is enabled
+/// when `utf8` is true: mailbox names are then read as UTF-8 (RFC 6855
+/// section 3), not modified UTF-7.
+pub fn parse_response_with_utf8<D: ParseData, C: ParseCode>(
+    frame: &Bytes,
+    limits: &Limits,
+    utf8: bool,
+) -> Result<Response<D, C>, ParseError> {
+    let mut p = Parser::new(frame, limits).with_utf8(utf8);
     let response = match p.peek() {
         Some(b'*') => {
             p.advance();

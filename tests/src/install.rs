@@ -39,6 +39,23 @@ pub const CYRUS_RUNTIME_PACKAGES: &[&str] = &[
 /// from one test run to the next.
 pub const CYRUS_ROOT_NAME: &str = "typed-imap-cyrus-root";
 
+/// The Debian packages whose files make up Courier's IMAP server. They
+/// conflict with Dovecot's, so they are unpacked into a private root.
+pub const COURIER_PACKAGES: &[&str] = &["courier-imap", "courier-base", "courier-authlib"];
+/// The libraries Courier's binaries load from the system, installed
+/// normally: none conflicts with Dovecot.
+pub const COURIER_RUNTIME_PACKAGES: &[&str] =
+    &["libcourier-unicode4", "libgamin0", "libidn12", "libgdbm6"];
+/// The files of [`COURIER_RUNTIME_PACKAGES`] whose presence is checked.
+const COURIER_RUNTIME_LIBRARIES: &[&str] = &[
+    "/usr/lib/x86_64-linux-gnu/libcourier-unicode.so.4",
+    "/usr/lib/x86_64-linux-gnu/libfam.so.0",
+    "/usr/lib/x86_64-linux-gnu/libidn.so.12",
+    "/usr/lib/x86_64-linux-gnu/libgdbm.so.6",
+];
+/// Where Courier is unpacked (under the system's temporary directory).
+pub const COURIER_ROOT_NAME: &str = "typed-imap-courier-root";
+
 /// Serialises installs: tests run on several threads and apt holds a lock.
 static INSTALL: Mutex<()> = Mutex::new(());
 
@@ -54,37 +71,68 @@ pub fn ensure_dovecot() -> Result<()> {
 /// Ensures Cyrus is unpacked in its private root and its runtime is
 /// installed; returns the root (`ROOT/usr/lib/cyrus/bin/master` ...).
 pub fn ensure_cyrus() -> Result<PathBuf> {
-    let root = std::env::temp_dir().join(CYRUS_ROOT_NAME);
-    let master = root.join("usr/lib/cyrus/bin/master");
     ensure(
         "saslpasswd2 and Cyrus's libraries",
         &|| on_path("saslpasswd2") && exists("/usr/lib/x86_64-linux-gnu/libical.so.3"),
         CYRUS_RUNTIME_PACKAGES,
     )?;
-    if master.is_file() {
+    unpack(
+        "Cyrus",
+        CYRUS_ROOT_NAME,
+        CYRUS_PACKAGES,
+        "usr/lib/cyrus/bin/master",
+    )
+}
+
+/// Ensures Courier is unpacked in its private root and its runtime is
+/// installed; returns the root (`ROOT/usr/bin/imapd` ...). Its own
+/// libraries are in `ROOT/usr/lib`, to be put on `LD_LIBRARY_PATH`.
+pub fn ensure_courier() -> Result<PathBuf> {
+    ensure(
+        "Courier's libraries",
+        &|| COURIER_RUNTIME_LIBRARIES.iter().all(|lib| exists(lib)),
+        COURIER_RUNTIME_PACKAGES,
+    )?;
+    unpack(
+        "Courier",
+        COURIER_ROOT_NAME,
+        COURIER_PACKAGES,
+        "usr/bin/imapd",
+    )
+}
+
+/// Unpacks `packages` into `ROOT_NAME` under the system's temporary
+/// directory, unless `marker` (a file of theirs) is already there.
+fn unpack(program: &str, root_name: &str, packages: &[&str], marker: &str) -> Result<PathBuf> {
+    let root = std::env::temp_dir().join(root_name);
+    let marker = root.join(marker);
+    if marker.is_file() {
         return Ok(root);
     }
     let _guard = INSTALL
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if master.is_file() {
+    if marker.is_file() {
         return Ok(root);
     }
     if !on_path("apt-get") || !on_path("dpkg-deb") {
         return Err(HarnessError::Missing {
-            program: "Cyrus".into(),
+            program: program.into(),
             hint: format!(
                 "unpack it: apt-get download {0} && for d in *.deb; do dpkg-deb -x $d {1}; done",
-                CYRUS_PACKAGES.join(" "),
+                packages.join(" "),
                 root.display()
             ),
         });
     }
-    eprintln!("typed-imap-tests: unpacking Cyrus into {}", root.display());
+    eprintln!(
+        "typed-imap-tests: unpacking {program} into {}",
+        root.display()
+    );
     // Unpacked beside the root, then renamed: a run that stops half-way
     // leaves no half root behind.
     let staging = tempfile::Builder::new()
-        .prefix("typed-imap-cyrus-staging-")
+        .prefix(&format!("{root_name}-staging-"))
         .tempdir()
         .map_err(|e| HarnessError::io("create a staging directory", e))?;
     let downloads = staging.path().join("debs");
@@ -94,7 +142,7 @@ pub fn ensure_cyrus() -> Result<PathBuf> {
     let download = || {
         run(Command::new("apt-get")
             .arg("download")
-            .args(CYRUS_PACKAGES)
+            .args(packages)
             .current_dir(&downloads))
     };
     if download().is_err() {
@@ -113,7 +161,7 @@ pub fn ensure_cyrus() -> Result<PathBuf> {
     match fs::rename(&unpacked, &root) {
         Ok(()) => {}
         // Another test process unpacked it first.
-        Err(_) if master.is_file() => {}
+        Err(_) if marker.is_file() => {}
         Err(e) => return Err(HarnessError::io(format!("rename to {}", root.display()), e)),
     }
     Ok(root)

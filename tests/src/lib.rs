@@ -7,6 +7,9 @@
 //! - [`cyrus::Cyrus`] starts a throw-away Cyrus (unpacked into a private
 //!   root, as its packages conflict with Dovecot's) for ANNOTATE, PROXYAUTH
 //!   and admin-only commands.
+//! - [`courier::CourierStream`] gives the command line and environment of
+//!   Courier's PREAUTH stream (unpacked into a private root), for
+//!   UTF8=ACCEPT.
 //! - [`preauth::PreauthStream`] gives the command line and environment of
 //!   Dovecot's PREAUTH stream (IMAP over a child's stdin/stdout).
 //! - [`maildir`] writes messages straight into a Maildir, much faster than
@@ -26,6 +29,7 @@
 
 pub mod cert;
 pub mod client;
+pub mod courier;
 pub mod cyrus;
 pub mod dovecot;
 mod error;

@@ -162,6 +162,12 @@ impl Client {
         self.session.greeting()
     }
 
+    /// Whether the server enabled `UTF8=ACCEPT` (`* ENABLED UTF8=ACCEPT`
+    /// to an ENABLE): mailbox names then travel as UTF-8 (RFC 6855).
+    pub fn utf8_enabled(&self) -> bool {
+        self.session.utf8_enabled()
+    }
+
     /// The selected mailbox as last reported by the server.
     pub fn mailbox(&self) -> Option<&MailboxState> {
         self.session.mailbox()

@@ -52,6 +52,6 @@ pub(super) fn apply(mailbox: &mut MailboxState, effect: Effect) {
         Effect::ReadOnly => mailbox.read_only = true,
         Effect::ReadWrite => mailbox.read_only = false,
         // Not about the mailbox: handled by the session, or the caller's.
-        Effect::Capabilities(_) | Effect::Alert => {}
+        Effect::Capabilities(_) | Effect::Alert | Effect::Enabled(_) => {}
     }
 }

@@ -28,7 +28,7 @@ use crate::codec::frame::Framer;
 use crate::codec::parse::Limits;
 use crate::command::{Behaviour, Command, Completed, Effect, State};
 use crate::error::Error;
-use crate::response::{parse_response_as, Continuation, Response, Status, StatusResponse};
+use crate::response::{parse_response_with_utf8, Continuation, Response, Status, StatusResponse};
 use crate::types::Capability;
 use crate::{Code, Data};
 
@@ -189,6 +189,8 @@ pub struct Session {
     /// STARTTLS succeeded and the driver has not started TLS yet.
     tls_pending: bool,
     tls: bool,
+    /// `* ENABLED UTF8=ACCEPT` was received: mailbox names are UTF-8.
+    utf8: bool,
     /// Set once the connection can no longer be used.
     broken: Option<String>,
 }
@@ -222,6 +224,7 @@ impl Session {
             dropped_unsolicited: 0,
             tls_pending: false,
             tls: false,
+            utf8: false,
             broken: None,
         }
     }
@@ -247,6 +250,13 @@ impl Session {
         self.capabilities
             .as_deref()
             .is_some_and(|capabilities| capabilities.iter().any(|capability| capability.is(name)))
+    }
+
+    /// Whether the server enabled `UTF8=ACCEPT` (RFC 6855): it answered
+    /// ENABLE with `* ENABLED UTF8=ACCEPT`. A bare OK (Dovecot 2.3) does not
+    /// count. From then on mailbox names go and come as UTF-8.
+    pub fn utf8_enabled(&self) -> bool {
+        self.utf8
     }
 
     /// The selected mailbox, in state selected.
@@ -414,7 +424,11 @@ impl Session {
                 Ok(None) => return Ok(None),
                 Err(error) => return Err(self.fail(Error::protocol(error.to_string()))),
             };
-            let response = match parse_response_as::<Data, Code>(&frame, &self.options.limits) {
+            let response = match parse_response_with_utf8::<Data, Code>(
+                &frame,
+                &self.options.limits,
+                self.utf8,
+            ) {
                 Ok(response) => response,
                 Err(error) => return Err(self.fail(Error::protocol(error.to_string()))),
             };
@@ -492,7 +506,9 @@ impl Session {
             // LITERAL+ learnt before TLS is forgotten with the rest.
             literal_plus: self.has_capability("LITERAL+"),
             literal_minus: self.has_capability("LITERAL-"),
-            utf8: false,
+            // Commands already encoded keep modified UTF-7: pipelined
+            // behind ENABLE, they were prepared before its answer.
+            utf8: self.utf8,
         }
     }
 
@@ -794,6 +810,16 @@ impl Session {
         if let Effect::Capabilities(capabilities) = effect {
             self.capabilities = Some(capabilities);
             self.capabilities_seen += 1;
+            return;
+        }
+        if let Effect::Enabled(enabled) = &effect {
+            // RFC 6855 section 3: from the ENABLED response on.
+            if enabled
+                .iter()
+                .any(|capability| capability.is("UTF8=ACCEPT"))
+            {
+                self.utf8 = true;
+            }
             return;
         }
         if let Some(mailbox) = self.mailbox.as_mut() {

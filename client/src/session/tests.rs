@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::auth::{FnAuthenticator, Plain};
+use crate::types::Mailbox;
 use crate::{Append, Authenticate, Examine, List, Login, Logout, Noop, Select, Starttls};
 
 fn session() -> Session {
@@ -655,4 +656,54 @@ fn multiappend_waits_for_a_continuation_before_each_literal() {
     assert!(feed(&mut session, "+ Ready\r\n").unwrap().is_none());
     assert_eq!(output(&mut session), "Yo\r\n\r\n");
     completed(feed(&mut session, "A1 OK appended\r\n"));
+}
+
+#[test]
+fn enabled_utf8_accept_switches_mailbox_names_to_utf8_both_ways() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 ENABLE UTF8=ACCEPT] hi\r\n");
+    session
+        .send(&crate::Enable::new(vec![Capability::new("UTF8=ACCEPT")]))
+        .unwrap();
+    // Encoded before the answer: still modified UTF-7.
+    session.send(&Select::new("Grüße")).unwrap();
+    completed(feed(
+        &mut session,
+        "* ENABLED UTF8=ACCEPT\r\nA1 OK enabled\r\n",
+    ));
+    assert!(session.utf8_enabled());
+    session.send(&List::new("", "*")).unwrap();
+    assert_eq!(
+        output(&mut session),
+        "A1 ENABLE UTF8=ACCEPT\r\nA2 SELECT Gr&APwA3w-e\r\nA3 LIST \"\" *\r\n"
+    );
+    completed(feed(&mut session, "A2 NO no such mailbox\r\n"));
+    let done = completed(feed(
+        &mut session,
+        "* LIST () \".\" \"Grüße\"\r\n* LIST () \".\" \"&AOQ-\"\r\nA3 OK listed\r\n",
+    ));
+    let names: Vec<_> = done
+        .into_result::<List>()
+        .unwrap()
+        .into_iter()
+        .map(|item| item.mailbox)
+        .collect();
+    // After ENABLE, `&AOQ-` is a name of its own, not `ä` (RFC 6855 section 3).
+    assert_eq!(names, [Mailbox::new("Grüße"), Mailbox::new("&AOQ-")]);
+    session.send(&Select::new(names[1].clone())).unwrap();
+    assert_eq!(output(&mut session), "A4 SELECT &AOQ-\r\n");
+}
+
+#[test]
+fn enable_answered_without_enabled_keeps_modified_utf7() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 ENABLE] hi\r\n");
+    session
+        .send(&crate::Enable::new(vec![Capability::new("UTF8=ACCEPT")]))
+        .unwrap();
+    completed(feed(&mut session, "* ENABLED\r\nA1 OK nothing enabled\r\n"));
+    assert!(!session.utf8_enabled());
+    session.send(&Select::new("Grüße")).unwrap();
+    assert_eq!(
+        output(&mut session),
+        "A1 ENABLE UTF8=ACCEPT\r\nA2 SELECT Gr&APwA3w-e\r\n"
+    );
 }

@@ -184,10 +184,21 @@ pub fn flag_list(p: &mut Parser<'_>) -> Result<Vec<Flag>, ParseError> {
 
 /// `mailbox = "INBOX" / astring`, decoded from modified UTF-7
 /// (`types::Mailbox::from_wire`: a name that is not valid modified UTF-7
-/// is decoded lossily and its exact bytes kept for sending back).
+/// is decoded lossily and its exact bytes kept for sending back), or, once
+/// `UTF8=ACCEPT` is enabled, taken as UTF-8 (`Mailbox::from_utf8_wire`):
+/// then `&AOQ-` is that name itself, not `ä` (RFC 6855 section 3).
 pub fn mailbox(p: &mut Parser<'_>) -> Result<Mailbox, ParseError> {
     let name = p.astring()?;
-    Ok(Mailbox::from_wire(&name))
+    Ok(mailbox_from_wire(p, &name))
+}
+
+/// A mailbox name read by `p`, in the encoding its session uses.
+pub(crate) fn mailbox_from_wire(p: &Parser<'_>, name: &[u8]) -> Mailbox {
+    if p.utf8() {
+        Mailbox::from_utf8_wire(name)
+    } else {
+        Mailbox::from_wire(name)
+    }
 }
 
 /// `sequence-set`: numbers, ranges and `*`, comma-separated (`1:4,7,9:*`),

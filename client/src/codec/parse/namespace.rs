@@ -1,7 +1,7 @@
 //! The namespaces of the NAMESPACE response (RFC 2342 section 5).
 
 use super::{delimiter, ParseError, Parser};
-use crate::types::{Mailbox, Namespace, NamespaceExtension};
+use crate::types::{Namespace, NamespaceExtension};
 
 /// `Namespace = nil / "(" 1*( "(" string SP (<"> QUOTED_CHAR <"> / nil)
 /// *(Namespace_Response_Extension) ")" ) ")"`: one of the three parts of a
@@ -32,7 +32,8 @@ pub fn namespace(p: &mut Parser<'_>) -> Result<Option<Vec<Namespace>>, ParseErro
 fn description(p: &mut Parser<'_>) -> Result<Namespace, ParseError> {
     p.byte(b'(', "`(` opening a namespace description")?;
     p.enter()?;
-    let prefix = Mailbox::from_wire(&p.string()?);
+    let prefix = p.string()?;
+    let prefix = super::mailbox_from_wire(p, &prefix);
     p.sp()?;
     let delimiter = delimiter(p)?;
     let mut extensions = Vec::new();

@@ -23,6 +23,7 @@ pub struct Parser<'a> {
     pos: usize,
     depth: usize,
     limits: &'a Limits,
+    utf8: bool,
 }
 
 /// A 256-entry table of a byte class, built at compile time.
@@ -107,7 +108,21 @@ impl<'a> Parser<'a> {
             pos: 0,
             depth: 0,
             limits,
+            utf8: false,
         }
+    }
+
+    /// The same parser for a session with `UTF8=ACCEPT` enabled (RFC 6855
+    /// section 3) when `utf8` is true: mailbox names are read as UTF-8
+    /// rather than modified UTF-7.
+    pub fn with_utf8(mut self, utf8: bool) -> Self {
+        self.utf8 = utf8;
+        self
+    }
+
+    /// Whether `UTF8=ACCEPT` is enabled (see [`Parser::with_utf8`]).
+    pub fn utf8(&self) -> bool {
+        self.utf8
     }
 
     /// The limits this parser checks.

@@ -1,0 +1,227 @@
+//! UTF8=ACCEPT (RFC 6855) against Courier's PREAUTH stream, the one server
+//! here that implements it, and against Dovecot, which answers ENABLE with
+//! OK but enables nothing.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use typed_imap::blocking::Client;
+use typed_imap::types::{Capability, FetchItem, Flag, Mailbox, Section};
+use typed_imap::{Append, AppendUtf8, Code, Create, Enable, Fetch, List, ListItem, Select};
+use typed_imap_tests::client::logged_in;
+use typed_imap_tests::courier::CourierStream;
+use typed_imap_tests::dovecot::Dovecot;
+
+/// A message whose header fields hold UTF-8 (RFC 6532).
+const UTF8_MESSAGE: &[u8] = "From: Jörg <joerg@example.org>\r\n\
+    Subject: Grüße aus Köln\r\n\
+    Content-Type: text/plain; charset=utf-8\r\n\
+    \r\n\
+    Schöne Grüße!\r\n"
+    .as_bytes();
+
+fn utf8_accept() -> Vec<Capability> {
+    vec![Capability::new("UTF8=ACCEPT")]
+}
+
+/// A Courier session that has enabled UTF8=ACCEPT.
+fn enabled(stream: &CourierStream) -> Client {
+    let mut imap = Client::spawn(stream.command()).unwrap();
+    let enabled = imap.run(Enable::new(utf8_accept())).unwrap();
+    assert_eq!(enabled, utf8_accept());
+    assert!(imap.utf8_enabled());
+    imap
+}
+
+fn names(items: &[ListItem]) -> Vec<&Mailbox> {
+    items.iter().map(|item| &item.mailbox).collect()
+}
+
+#[test]
+fn courier_stream_greets_with_preauth_and_advertises_utf8_accept() {
+    let stream = CourierStream::new().unwrap();
+    let output = stream
+        .command()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(b"a CAPABILITY\r\nb LOGOUT\r\n")?;
+            drop(stdin);
+            child.wait_with_output()
+        })
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.starts_with("* PREAUTH "), "{text}");
+    let capability = text
+        .lines()
+        .find(|line| line.starts_with("* CAPABILITY "))
+        .unwrap_or_else(|| panic!("no CAPABILITY in {text}"));
+    assert!(
+        capability.split(' ').any(|c| c == "UTF8=ACCEPT"),
+        "{capability}"
+    );
+    assert!(capability.split(' ').any(|c| c == "ENABLE"), "{capability}");
+    assert!(text.contains("b OK LOGOUT"), "{text}");
+}
+
+#[test]
+fn courier_stream_removes_its_directory_on_drop() {
+    let stream = CourierStream::new().unwrap();
+    let dir = stream.dir().to_owned();
+    assert!(stream.maildir().join("cur").is_dir());
+    drop(stream);
+    assert!(!dir.exists());
+}
+
+#[test]
+fn courier_answers_enable_utf8_accept_with_enabled() {
+    let stream = CourierStream::new().unwrap();
+    let mut imap = Client::spawn(stream.command()).unwrap();
+    assert!(imap.has_capability("UTF8=ACCEPT").unwrap());
+    assert!(!imap.utf8_enabled());
+    let enabled = imap.run(Enable::new(utf8_accept())).unwrap();
+    assert_eq!(enabled, utf8_accept());
+    assert!(imap.utf8_enabled());
+    imap.logout().unwrap();
+}
+
+#[test]
+fn create_list_select_of_a_non_ascii_name_travel_as_utf8_on_courier() {
+    let stream = CourierStream::new().unwrap();
+    let name = Mailbox::new("INBOX.Grüße");
+    let mut imap = enabled(&stream);
+    imap.run(Create::new(&name)).unwrap();
+    let listed = imap.run(List::new("", "INBOX.*")).unwrap();
+    assert_eq!(names(&listed), [&name]);
+    assert_eq!(listed[0].delimiter, Some('.'));
+    // Read as UTF-8, not lossily from invalid modified UTF-7.
+    assert_eq!(listed[0].mailbox.raw_wire(), None);
+    let selected = imap.run(Select::new(&listed[0].mailbox)).unwrap();
+    assert_eq!(selected.exists, 0);
+    imap.logout().unwrap();
+
+    // Without ENABLE the same folder is listed in modified UTF-7: Courier
+    // understood the UTF-8 name as `Grüße`, not as some other spelling.
+    let mut plain = Client::spawn(stream.command()).unwrap();
+    let listed = plain.run(List::new("", "INBOX.*")).unwrap();
+    assert_eq!(names(&listed), [&name]);
+    assert!(!plain.utf8_enabled());
+    plain.logout().unwrap();
+}
+
+#[test]
+fn a_name_that_looks_like_modified_utf7_is_itself_once_utf8_is_enabled() {
+    let stream = CourierStream::new().unwrap();
+    // RFC 6855 section 3: after ENABLE, `&AOQ-` is not `ä`.
+    let literal = Mailbox::new("INBOX.&AOQ-");
+    let mut imap = enabled(&stream);
+    imap.run(Create::new(&literal)).unwrap();
+    let listed = imap.run(List::new("", "INBOX.*")).unwrap();
+    assert_eq!(names(&listed), [&literal]);
+    assert_eq!(imap.run(Select::new(&listed[0].mailbox)).unwrap().exists, 0);
+    imap.logout().unwrap();
+
+    // Without ENABLE Courier spells that name `INBOX.&-AOQ-`.
+    let mut plain = Client::spawn(stream.command()).unwrap();
+    let listed = plain.run(List::new("", "INBOX.*")).unwrap();
+    assert_eq!(names(&listed), [&literal]);
+    plain.logout().unwrap();
+}
+
+#[test]
+fn append_utf8_then_fetch_returns_identical_bytes_on_courier() {
+    let stream = CourierStream::new().unwrap();
+    let mut imap = enabled(&stream);
+    imap.run(Create::new("INBOX.Grüße")).unwrap();
+    let tag = imap
+        .send(&AppendUtf8::new("INBOX.Grüße", vec![Flag::Seen]).message(UTF8_MESSAGE))
+        .unwrap();
+    let done = imap.wait(&tag).unwrap();
+    let codes = &done.completed.codes;
+    assert!(
+        codes.iter().any(|code| matches!(code, Code::AppendUid(_))),
+        "{codes:?}"
+    );
+    // Courier warns when 8-bit headers come outside `UTF8 (...)`: not here.
+    assert!(
+        !codes.iter().any(|code| matches!(code, Code::Alert)),
+        "{codes:?}"
+    );
+    imap.run(Select::new("INBOX.Grüße")).unwrap();
+    let fetched = imap
+        .run(Fetch::new(1).items(FetchItem::body_peek(Section::default()) | FetchItem::flags()))
+        .unwrap();
+    let [one] = fetched.as_slice() else {
+        panic!("expected one message, got {fetched:?}")
+    };
+    assert_eq!(one.message.flags.as_deref(), Some(&[Flag::Seen][..]));
+    let body = one
+        .message
+        .body_sections
+        .first()
+        .and_then(|(_, body)| body.as_ref())
+        .unwrap();
+    assert_eq!(&body[..], UTF8_MESSAGE);
+    imap.logout().unwrap();
+}
+
+#[test]
+fn append_without_utf8_of_utf8_headers_draws_courier_alert() {
+    // The counterpart of the test above: the same bytes in a plain APPEND
+    // are accepted with an ALERT, which shows Courier tells the two apart.
+    let stream = CourierStream::new().unwrap();
+    let mut imap = enabled(&stream);
+    let tag = imap
+        .send(&Append::new("INBOX", UTF8_MESSAGE.to_vec()))
+        .unwrap();
+    let done = imap.wait(&tag).unwrap();
+    assert!(
+        done.completed
+            .codes
+            .iter()
+            .any(|code| matches!(code, Code::Alert)),
+        "{:?}",
+        done.completed.codes
+    );
+    imap.logout().unwrap();
+}
+
+#[test]
+fn append_utf8_needs_the_capability() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let error = imap
+        .run(AppendUtf8::new("INBOX", vec![]).message(UTF8_MESSAGE))
+        .unwrap_err();
+    assert!(
+        matches!(&error, typed_imap::Error::MissingCapability { capability, .. } if capability == "UTF8=ACCEPT"),
+        "{error}"
+    );
+}
+
+#[test]
+fn dovecot_ok_to_enable_without_enabled_keeps_modified_utf7() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    // Dovecot 2.3 answers OK and enables nothing.
+    let enabled = imap.run(Enable::new(utf8_accept())).unwrap();
+    assert_eq!(enabled, []);
+    assert!(!imap.utf8_enabled());
+    imap.run(Create::new("Grüße")).unwrap();
+    // The name reached the server in modified UTF-7: its Maildir folder
+    // is named so (Dovecot refuses UTF-8 names with NO).
+    let maildir = server.maildir("alice").unwrap();
+    assert!(
+        maildir.root().join(".Gr&APwA3w-e").is_dir(),
+        "{:?}",
+        std::fs::read_dir(maildir.root())
+            .map(|d| d.flatten().map(|e| e.file_name()).collect::<Vec<_>>())
+    );
+    let listed = imap.run(List::new("", "Gr*")).unwrap();
+    assert_eq!(names(&listed), [&Mailbox::new("Grüße")]);
+    assert_eq!(listed[0].mailbox.raw_wire(), None);
+    assert_eq!(imap.run(Select::new("Grüße")).unwrap().exists, 0);
+}

@@ -5,17 +5,24 @@ use typed_imap::chrono::DateTime;
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
 use typed_imap::types::{
-    AnnotationFetch, AppendLimit, FetchItem, IdFields, MetadataDepth, MetadataEntry,
-    MetadataOptions, QuotaLimit, QuotaResource, Right, Rights, SearchKey, SequenceSet, SortKey,
-    StatusItem, Thread, ThreadAlgorithm,
+    Annotation, AnnotationFetch, AnnotationValue, AppendLimit, FetchItem, IdFields, MetadataDepth,
+    MetadataEntry, MetadataOptions, QuotaLimit, QuotaResource, Right, Rights, SearchKey,
+    SequenceSet, SortKey, StatusItem, Thread, ThreadAlgorithm,
 };
+use typed_imap::Bytes;
 use typed_imap::{
     Append, Code, Error, Fetch, Getmetadata, Getquota, Getquotaroot, MetadataReply, Proxyauth,
-    Quota, Setquota, UidCopy, UidFetch, UidMove,
+    Quota, Setquota, StoreAnnotation, UidCopy, UidFetch, UidMove, UidStoreAnnotation,
 };
 use typed_imap_tests::cyrus::{Cyrus, ADMIN};
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::scripted::Script;
+
+fn wire(command: &impl Command) -> Result<Vec<u8>, typed_imap::codec::encode::EncodeError> {
+    let mut enc = Encoder::new(EncodeOptions::default());
+    command.encode(&mut enc)?;
+    Ok(to_bytes(&enc.finish()))
+}
 
 fn login(server: &Cyrus, user: &str) -> Client {
     let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
@@ -560,19 +567,22 @@ fn annotation_fetch_reads_what_store_set() {
         alice.append("INBOX", sample_message(n, 300)).unwrap();
     }
     alice.select("INBOX").unwrap();
-    // STORE ANNOTATION has no typed builder yet (see spec/annotate.toml).
-    let stored = alice
-        .raw(
-            "STORE",
-            "1 ANNOTATION (/comment (value.priv \"my note\" value.shared \"both\"))",
-        )
-        .unwrap();
-    // Cyrus answers STORE with the new flags (`\\Recent`), not the values.
+    let note = |attrib: &str, value: Option<&str>| AnnotationValue {
+        attrib: attrib.into(),
+        value: value.map(|v| Bytes::copy_from_slice(v.as_bytes())),
+    };
+    let comment = Annotation {
+        entry: "/comment".into(),
+        values: vec![
+            note("value.priv", Some("my note")),
+            note("value.shared", Some("both")),
+        ],
+    };
     assert_eq!(
-        stored.status,
-        typed_imap::response::Status::Ok,
-        "{stored:?}"
+        wire(&StoreAnnotation::new(1, vec![comment.clone()])).unwrap(),
+        b"STORE 1 ANNOTATION (/comment (value.priv \"my note\" value.shared \"both\"))\r\n"
     );
+    alice.run(StoreAnnotation::new(1, vec![comment])).unwrap();
     let wanted = AnnotationFetch::new(["/comment"], ["value.priv", "value.shared"]);
     let fetched = alice
         .run(Fetch::new(1..=2).items(FetchItem::uid() | FetchItem::annotation(wanted)))
@@ -603,6 +613,27 @@ fn annotation_fetch_reads_what_store_set() {
     assert_eq!(comment.get("value.priv"), Some(Some(&b"my note"[..])));
     let altsubject = entries.iter().find(|a| a.entry == "/altsubject");
     assert_eq!(altsubject.and_then(|a| a.get("value.priv")), Some(None));
+
+    // NIL removes a value; the other stays.
+    let remove = Annotation {
+        entry: "/comment".into(),
+        values: vec![note("value.priv", None)],
+    };
+    alice.run(UidStoreAnnotation::new(1, vec![remove])).unwrap();
+    let wanted = AnnotationFetch::new(["/comment"], ["value.priv", "value.shared"]);
+    let after = alice
+        .run(Fetch::new(1).items(FetchItem::annotation(wanted)))
+        .unwrap();
+    let after = after[0].message.annotation.as_ref().expect("ANNOTATION");
+    assert_eq!(after[0].get("value.priv"), Some(None));
+    assert_eq!(after[0].get("value.shared"), Some(Some(&b"both"[..])));
+    // An entry without values cannot be stored: refused before sending.
+    let empty = Annotation {
+        entry: "/comment".into(),
+        values: vec![],
+    };
+    assert!(alice.run(StoreAnnotation::new(1, vec![empty])).is_err());
+    alice.noop().unwrap();
 }
 
 #[test]

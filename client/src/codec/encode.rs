@@ -33,7 +33,7 @@ mod sort;
 mod thread;
 
 pub use acl::{mod_rights, rights};
-pub use annotate::annotation_fetch;
+pub use annotate::{annotation_fetch, annotation_store};
 pub use enable::capability_list;
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;

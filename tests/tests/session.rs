@@ -611,3 +611,10 @@ fn compress_keeps_a_10k_message_fetch_byte_identical() {
     compressed.logout().unwrap();
     plain.logout().unwrap();
 }
+
+#[test]
+fn protocol_version_is_read_from_the_capabilities() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    assert_eq!(imap.protocol_version().unwrap(), "IMAP4rev1");
+}

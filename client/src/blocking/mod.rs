@@ -231,6 +231,21 @@ impl Client {
             .any(|capability| capability.is(name)))
     }
 
+    /// The protocol version the server speaks, the newest its capabilities
+    /// name: `IMAP4rev2`, `IMAP4rev1` or `IMAP4` (imaplib's
+    /// `PROTOCOL_VERSION`); an error if it names none.
+    pub fn protocol_version(&mut self) -> Result<&'static str, Error> {
+        for version in ["IMAP4rev2", "IMAP4rev1", "IMAP4"] {
+            if self.has_capability(version)? {
+                return Ok(version);
+            }
+        }
+        Err(Error::MissingCapability {
+            command: "PROTOCOL_VERSION".into(),
+            capability: "IMAP4rev1".into(),
+        })
+    }
+
     /// Sends `command` and waits for its result.
     pub fn run<C: Command>(&mut self, command: C) -> Result<C::Output, Error> {
         let tag = self.send(&command)?;

@@ -1079,9 +1079,17 @@ fn output(
     let Some(out) = &raw.output else {
         return Ok(model::Output::Unit);
     };
+    // `all` and `one` read untagged data; a code goes in a struct field.
     let collected = |r: &Spanned<String>| -> Result<model::ResponseRef, Error> {
         let found = response_ref(source, model, r)?;
-        if !found.is_code && !collects.iter().any(|c| c.name == found.name) {
+        if found.is_code {
+            return Err(source.error(
+                r,
+                "an untagged response (a response code goes in a `struct` output's field)",
+                format!("`{}`", r.get_ref()),
+            ));
+        }
+        if !collects.iter().any(|c| c.name == found.name) {
             return Err(source.error(
                 r,
                 "a response listed in `collects`",

@@ -49,22 +49,9 @@ pub fn rights_groups(p: &mut Parser<'_>) -> Result<Vec<Rights>, ParseError> {
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
-
     use super::*;
-    use crate::codec::parse::Limits;
 
-    fn parse<T>(
-        input: &'static [u8],
-        f: fn(&mut Parser<'_>) -> Result<T, ParseError>,
-    ) -> Result<T, ParseError> {
-        let frame = Bytes::from_static(input);
-        let limits = Limits::DEFAULT;
-        let mut p = Parser::new(&frame, &limits);
-        let value = f(&mut p)?;
-        p.finish()?;
-        Ok(value)
-    }
+    use crate::codec::parse::parse_whole as parse;
 
     #[test]
     fn acl_pairs_of_rfc_4314_example() {

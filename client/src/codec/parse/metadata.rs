@@ -58,19 +58,8 @@ pub fn metadata_code(p: &mut Parser<'_>) -> Result<MetadataCode, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::parse::Limits;
 
-    fn parse<T>(
-        input: &'static [u8],
-        f: fn(&mut Parser<'_>) -> Result<T, ParseError>,
-    ) -> Result<T, ParseError> {
-        let frame = Bytes::from_static(input);
-        let limits = Limits::DEFAULT;
-        let mut p = Parser::new(&frame, &limits);
-        let value = f(&mut p)?;
-        p.finish()?;
-        Ok(value)
-    }
+    use crate::codec::parse::parse_whole as parse;
 
     #[test]
     fn values_of_rfc_5464_examples() {

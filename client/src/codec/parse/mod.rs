@@ -61,6 +61,20 @@ pub use uidplus::uid_set;
 use crate::types::capability::Capability;
 use crate::types::{Flag, Mailbox, SequenceSet};
 
+/// Test helper: parses all of `input` (up to its CRLF) with `f`.
+#[cfg(test)]
+pub(crate) fn parse_whole<T>(
+    input: &'static [u8],
+    f: fn(&mut Parser<'_>) -> Result<T, ParseError>,
+) -> Result<T, ParseError> {
+    let frame = Bytes::from_static(input);
+    let limits = Limits::DEFAULT;
+    let mut p = Parser::new(&frame, &limits);
+    let value = f(&mut p)?;
+    p.finish()?;
+    Ok(value)
+}
+
 /// `atom`, owned.
 pub fn atom(p: &mut Parser<'_>) -> Result<String, ParseError> {
     p.atom().map(str::to_owned)

@@ -37,19 +37,8 @@ pub fn astrings(p: &mut Parser<'_>) -> Result<Vec<Bytes>, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::parse::Limits;
 
-    fn parse<T>(
-        input: &'static [u8],
-        f: fn(&mut Parser<'_>) -> Result<T, ParseError>,
-    ) -> Result<T, ParseError> {
-        let frame = Bytes::from_static(input);
-        let limits = Limits::DEFAULT;
-        let mut p = Parser::new(&frame, &limits);
-        let value = f(&mut p)?;
-        p.finish()?;
-        Ok(value)
-    }
+    use crate::codec::parse::parse_whole as parse;
 
     #[test]
     fn resources_of_rfc_9208_example() {

@@ -18,8 +18,7 @@
 //! stopped by PID on drop and the directory removed.
 
 use std::fs;
-use std::io::{BufRead, BufReader};
-use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::os::unix::fs::chown;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -31,7 +30,9 @@ use tempfile::TempDir;
 
 use crate::dovecot::User;
 use crate::install::ensure_cyrus;
-use crate::process::{free_local_ports, is_root, nobody_ids, run, stop_tree, user_and_group_names};
+use crate::process::{
+    free_local_ports, is_root, nobody_ids, read_greeting, run, stop_tree, user_and_group_names,
+};
 use crate::{HarnessError, Result};
 
 /// How long the server may take to greet (it usually takes 40 ms).
@@ -318,13 +319,4 @@ impl Layout {
              listen=\"127.0.0.1:{port}\" prefork=0\n}}\n"
         )
     }
-}
-
-/// Reads the first line a server sends, with a short timeout.
-fn read_greeting(addr: SocketAddr) -> std::io::Result<String> {
-    let stream = TcpStream::connect_timeout(&addr, Duration::from_millis(200))?;
-    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    let mut line = String::new();
-    BufReader::new(stream).read_line(&mut line)?;
-    Ok(line)
 }

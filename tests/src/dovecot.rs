@@ -22,7 +22,6 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::os::unix::fs::{chown, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -35,7 +34,9 @@ use tempfile::TempDir;
 use crate::cert::Certificate;
 use crate::install::{ensure_dovecot, DOVECOT};
 use crate::maildir::{Maildir, MaildirMessage};
-use crate::process::{free_local_ports, is_root, nobody_ids, stop_tree, user_and_group_names};
+use crate::process::{
+    free_local_ports, is_root, nobody_ids, read_greeting, stop_tree, user_and_group_names,
+};
 use crate::{HarnessError, Result};
 
 /// How long the server may take to accept connections (it usually takes 30 ms).
@@ -395,15 +396,6 @@ impl Drop for Dovecot {
             eprintln!("typed-imap-tests: could not stop dovecot: {error}");
         }
     }
-}
-
-/// Reads the first line a server sends, with a short timeout.
-fn read_greeting(addr: SocketAddr) -> std::io::Result<String> {
-    let stream = TcpStream::connect_timeout(&addr, Duration::from_millis(200))?;
-    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    let mut line = String::new();
-    BufReader::new(stream).read_line(&mut line)?;
-    Ok(line)
 }
 
 /// Two ports free right now on 127.0.0.1.

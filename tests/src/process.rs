@@ -1,7 +1,8 @@
 //! Small helpers around processes, users and signals (no `unsafe`, no libc).
 
 use std::fs;
-use std::net::{Ipv4Addr, TcpListener};
+use std::io::{BufRead, BufReader};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::MetadataExt;
 use std::process::{Child, Command, Output};
 use std::thread;
@@ -224,4 +225,13 @@ fn wait_gone(master: &mut Child, pids: &mut Vec<u32>, timeout: Duration) -> bool
         }
         thread::sleep(Duration::from_millis(2));
     }
+}
+
+/// Reads the first line a server sends, with a short timeout.
+pub(crate) fn read_greeting(addr: SocketAddr) -> std::io::Result<String> {
+    let stream = TcpStream::connect_timeout(&addr, Duration::from_millis(200))?;
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line)?;
+    Ok(line)
 }

@@ -57,13 +57,25 @@ fn select_output_is_assembled_from_data_and_codes() {
     assert!(data.iter().all(Select::wants));
     let selected = Select::output(done(data, codes)).expect("output");
     assert_eq!(selected.exists, 172);
-    assert_eq!(selected.recent, 1);
+    assert_eq!(selected.recent, Some(1));
     assert_eq!(selected.flags.len(), 5);
     assert_eq!(selected.unseen, Some(12));
     assert_eq!(selected.uid_validity, Some(3857529045));
     assert_eq!(selected.uid_next, Some(4392));
     assert_eq!(selected.permanent_flags.map(|f| f.len()), Some(3));
     assert!(!selected.read_only);
+}
+
+#[test]
+fn select_output_without_recent_as_imap4rev2_servers_send_it() {
+    let (data, codes) = select_responses();
+    let data: Vec<Data> = data
+        .into_iter()
+        .filter(|d| !matches!(d, Data::Recent(_)))
+        .collect();
+    let selected = Select::output(done(data, codes)).expect("no RECENT is fine");
+    assert_eq!(selected.recent, None);
+    assert_eq!(selected.exists, 172);
 }
 
 #[test]

@@ -81,7 +81,7 @@ fn session(server: &Dovecot) -> TaskResult {
     println!("\nimap.run(Select::new(\"INBOX\"))?  ->  Selected");
     let selected = imap.run(Select::new("INBOX"))?;
     println!(
-        "  exists {}, recent {}, unseen {:?}, uid_validity {:?}, uid_next {:?}, read_only {}",
+        "  exists {}, recent {:?}, unseen {:?}, uid_validity {:?}, uid_next {:?}, read_only {}",
         selected.exists,
         selected.recent,
         selected.unseen,

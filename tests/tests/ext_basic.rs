@@ -122,13 +122,14 @@ fn enable_refuses_an_empty_list_before_sending() {
 }
 
 /// The code of a command's tagged completion, sent and waited for by tag.
+/// The command's last response code (its tagged completion's), through
+/// `Client::run_with_codes`.
 fn tagged_code<C: typed_imap::command::Command>(
     imap: &mut typed_imap::blocking::Client,
-    command: &C,
+    command: C,
 ) -> Option<Code> {
-    let tag = imap.send(command).unwrap();
-    let done = imap.wait(&tag).unwrap();
-    done.response.code
+    let (_, mut codes) = imap.run_with_codes(command).unwrap();
+    codes.pop()
 }
 
 #[test]
@@ -143,7 +144,7 @@ fn append_reports_the_uid_it_assigned() {
         .unwrap();
     let mut appended = Vec::new();
     for n in 0..3 {
-        let code = tagged_code(&mut imap, &Append::new("INBOX", sample_message(n, 300)));
+        let code = tagged_code(&mut imap, Append::new("INBOX", sample_message(n, 300)));
         let Some(Code::AppendUid(append_uid)) = code else {
             panic!("expected [APPENDUID ...], got {code:?}");
         };
@@ -180,7 +181,7 @@ fn copy_reports_source_and_destination_uids() {
     imap.run(Append::new("Archive", sample_message(11, 200)))
         .unwrap();
     imap.select("INBOX").unwrap();
-    let code = tagged_code(&mut imap, &UidCopy::new(vec![2, 4], "Archive"));
+    let code = tagged_code(&mut imap, UidCopy::new(vec![2, 4], "Archive"));
     let Some(Code::CopyUid(copy_uid)) = code else {
         panic!("expected [COPYUID ...], got {code:?}");
     };
@@ -206,7 +207,7 @@ fn copy_reports_source_and_destination_uids() {
     }
     // A sequence-number COPY reports UIDs too.
     imap.select("INBOX").unwrap();
-    let code = tagged_code(&mut imap, &CopyMessages::new(1, "Archive"));
+    let code = tagged_code(&mut imap, CopyMessages::new(1, "Archive"));
     assert!(
         matches!(&code, Some(Code::CopyUid(c)) if c.source.iter().eq([1]) && c.destination.iter().eq([5])),
         "{code:?}"

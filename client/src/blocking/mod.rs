@@ -252,6 +252,36 @@ impl Client {
         self.wait(&tag)?.into_result::<C>()
     }
 
+    /// Like [`run`](Self::run), also returning the response codes the
+    /// command received, in order: those of untagged status responses
+    /// while it ran, then its tagged completion's. This is where results
+    /// that come as codes are: UIDPLUS's `Code::AppendUid` after APPEND,
+    /// `Code::CopyUid` after COPY.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), typed_imap::Error> {
+    /// # let mut imap = typed_imap::blocking::Client::connect("localhost", 143)?;
+    /// use typed_imap::{Append, Code};
+    /// let (_, codes) = imap.run_with_codes(Append::new("INBOX", b"Subject: hi\r\n\r\nhi\r\n".to_vec()))?;
+    /// let uids = codes.iter().find_map(|code| match code {
+    ///     Code::AppendUid(appended) => Some(appended.uids.clone()),
+    ///     _ => None,
+    /// });
+    /// # let _ = uids;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn run_with_codes<C: Command>(
+        &mut self,
+        command: C,
+    ) -> Result<(C::Output, Vec<Code>), Error> {
+        let tag = self.send(&command)?;
+        let mut done = self.wait(&tag)?;
+        let codes = std::mem::take(&mut done.completed.codes);
+        let output = done.into_result::<C>()?;
+        Ok((output, codes))
+    }
+
     /// Sends `command` without waiting (pipelining); returns its tag for
     /// [`wait`](Self::wait).
     ///

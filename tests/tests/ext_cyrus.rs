@@ -653,3 +653,33 @@ fn annotation_fetch_writes_entries_and_attribs_as_lists() {
     let error = wire(&Fetch::new(1).items(FetchItem::annotation(nothing))).unwrap_err();
     assert!(error.to_string().contains("at least one"), "{error}");
 }
+
+#[test]
+fn create_with_use_on_cyrus_gives_the_mailbox_its_special_use() {
+    use typed_imap::types::Flag;
+    use typed_imap::{Create, ListExtended};
+    // CREATE-SPECIAL-USE (RFC 6154): Dovecot 2.3 lacks it, Cyrus has it.
+    let server = Cyrus::start().unwrap();
+    let mut alice = login(&server, "alice");
+    assert!(alice.has_capability("CREATE-SPECIAL-USE").unwrap());
+    let archive = Flag::Extension("Archive".into());
+    alice
+        .run(Create::new("Receipts").special_use(vec![archive.clone()]))
+        .unwrap();
+    alice.run(Create::new("Plain")).unwrap();
+    let listed = alice.run(ListExtended::new("", "*").special_use()).unwrap();
+    let receipts = listed
+        .mailboxes
+        .iter()
+        .find(|item| item.mailbox.as_str() == "Receipts")
+        .unwrap_or_else(|| panic!("Receipts among {:?}", listed.mailboxes));
+    assert!(receipts.attributes.contains(&archive), "{receipts:?}");
+    assert!(
+        listed
+            .mailboxes
+            .iter()
+            .all(|item| item.mailbox.as_str() != "Plain"),
+        "only special-use mailboxes: {:?}",
+        listed.mailboxes
+    );
+}

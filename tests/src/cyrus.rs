@@ -24,19 +24,16 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
 use crate::dovecot::User;
 use crate::install::ensure_cyrus;
 use crate::process::{
-    free_local_ports, is_root, nobody_ids, read_greeting, run, stop_tree, user_and_group_names,
+    free_local_ports, is_root, nobody_ids, run, stop_tree, user_and_group_names, wait_for_greeting,
 };
 use crate::{HarnessError, Result};
 
-/// How long the server may take to greet (it usually takes 40 ms).
-const READY_TIMEOUT: Duration = Duration::from_secs(10);
 /// The admin account (`admins:` in imapd.conf), also allowed PROXYAUTH.
 pub const ADMIN: &str = "cyrusadmin";
 
@@ -114,26 +111,17 @@ impl Cyrus {
     }
 
     fn wait_ready(&mut self) -> Result<()> {
-        let started = Instant::now();
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(HarnessError::NotReady {
-                    reason: format!("Cyrus's master exited at start with {status}"),
-                    log: self.log(),
-                });
-            }
-            let greeting = read_greeting(self.addr());
-            if matches!(&greeting, Ok(line) if line.starts_with("* OK")) {
-                return Ok(());
-            }
-            if started.elapsed() > READY_TIMEOUT {
-                return Err(HarnessError::NotReady {
-                    reason: format!("no greeting within {READY_TIMEOUT:?} ({greeting:?})"),
-                    log: self.log(),
-                });
-            }
-            thread::sleep(Duration::from_millis(5));
-        }
+        let addr = self.addr();
+        wait_for_greeting(
+            &mut self.child,
+            addr,
+            |line| line.starts_with("* OK"),
+            || true,
+        )
+        .map_err(|reason| HarnessError::NotReady {
+            reason,
+            log: self.log(),
+        })
     }
 
     /// The IMAP listener (plain; LOGIN is allowed without TLS).

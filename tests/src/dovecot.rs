@@ -27,7 +27,6 @@ use std::os::unix::fs::{chown, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
@@ -35,12 +34,10 @@ use crate::cert::Certificate;
 use crate::install::{ensure_dovecot, DOVECOT};
 use crate::maildir::{Maildir, MaildirMessage};
 use crate::process::{
-    free_local_ports, is_root, nobody_ids, read_greeting, stop_tree, user_and_group_names,
+    free_local_ports, is_root, nobody_ids, stop_tree, user_and_group_names, wait_for_greeting,
 };
 use crate::{HarnessError, Result};
 
-/// How long the server may take to accept connections (it usually takes 30 ms).
-const READY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Attempts with fresh ports, should another process take a port first.
 const START_ATTEMPTS: usize = 3;
 
@@ -270,30 +267,18 @@ impl Dovecot {
     /// first connections may get "Waiting for authentication process") and
     /// the TLS port accepts.
     fn wait_ready(&mut self) -> Result<()> {
-        let started = Instant::now();
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(HarnessError::NotReady {
-                    reason: format!("dovecot exited at start with {status}"),
-                    log: self.log(),
-                });
-            }
-            let greeting = read_greeting(self.plain_addr());
-            if matches!(&greeting, Ok(line) if line.starts_with("* OK [CAPABILITY"))
-                && TcpStream::connect(self.tls_addr()).is_ok()
-            {
-                return Ok(());
-            }
-            if started.elapsed() > READY_TIMEOUT {
-                return Err(HarnessError::NotReady {
-                    reason: format!(
-                        "no greeting within {READY_TIMEOUT:?} (last attempt: {greeting:?})"
-                    ),
-                    log: self.log(),
-                });
-            }
-            thread::sleep(Duration::from_millis(5));
-        }
+        let tls = self.tls_addr();
+        let plain = self.plain_addr();
+        wait_for_greeting(
+            &mut self.child,
+            plain,
+            |line| line.starts_with("* OK [CAPABILITY"),
+            || TcpStream::connect(tls).is_ok(),
+        )
+        .map_err(|reason| HarnessError::NotReady {
+            reason,
+            log: self.log(),
+        })
     }
 
     /// The plain-text listener (STARTTLS offered), on 127.0.0.1.

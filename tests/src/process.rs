@@ -235,3 +235,33 @@ pub(crate) fn read_greeting(addr: SocketAddr) -> std::io::Result<String> {
     BufReader::new(stream).read_line(&mut line)?;
     Ok(line)
 }
+
+/// How long a server may take to accept connections (they take 30-40 ms).
+const READY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Polls until `greets` accepts the greeting read from `addr` (and
+/// `also` holds), the server's master exits, or [`READY_TIMEOUT`] passes.
+/// The error says which, for [`HarnessError::NotReady`].
+pub(crate) fn wait_for_greeting(
+    master: &mut Child,
+    addr: SocketAddr,
+    greets: impl Fn(&str) -> bool,
+    also: impl Fn() -> bool,
+) -> std::result::Result<(), String> {
+    let started = Instant::now();
+    loop {
+        if let Ok(Some(status)) = master.try_wait() {
+            return Err(format!("the server exited at start with {status}"));
+        }
+        let greeting = read_greeting(addr);
+        if matches!(&greeting, Ok(line) if greets(line)) && also() {
+            return Ok(());
+        }
+        if started.elapsed() > READY_TIMEOUT {
+            return Err(format!(
+                "no greeting within {READY_TIMEOUT:?} (last attempt: {greeting:?})"
+            ));
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+}

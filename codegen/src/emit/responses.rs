@@ -29,8 +29,7 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
         let code = code_enum(model);
         let message = message(model);
         let status = status_attributes(model);
-        let raw = raw_value(model);
-        quote!(#data #code #message #status #raw)
+        quote!(#data #code #message #status)
     } else {
         let responses = model.responses.iter().map(|r| from_raw(model, r, false));
         let codes = model.codes.iter().map(|r| from_raw(model, r, true));
@@ -419,16 +418,16 @@ fn message(model: &Model) -> TokenStream {
                     #(#sectioned)*
                     // An extension's sectioned attribute (`BINARY[1]`): kept
                     // raw, its name with the section and origin.
-                    skip_section(p)?;
+                    p.skip_section()?;
                     let name = String::from_utf8_lossy(&p.slice(start, p.position())).into_owned();
                     p.sp()?;
-                    let value = raw_value(p)?;
+                    let value = p.raw_value()?;
                     self.extra.push((name, value));
                     return Ok(());
                 }
                 #(#plain)*
                 p.sp()?;
-                let value = raw_value(p)?;
+                let value = p.raw_value()?;
                 self.extra.push((name.to_owned(), value));
                 Ok(())
             }
@@ -478,66 +477,9 @@ fn status_attributes(model: &Model) -> TokenStream {
                 let name = p.atom()?;
                 p.sp()?;
                 #(#reads)*
-                let value = raw_value(p)?;
+                let value = p.raw_value()?;
                 self.extra.push((name.to_owned(), value));
                 Ok(())
-            }
-        }
-    }
-}
-
-/// `raw_value`: the bytes of one value of any shape, for the attributes of
-/// FETCH and STATUS that no spec declares (an extension's, arriving in a
-/// core response). Only grammar, no attribute: the shapes of RFC 3501's
-/// generic values.
-fn raw_value(model: &Model) -> TokenStream {
-    let rt = &model.runtime;
-    let (parser, parse_error, bytes) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.bytes));
-    quote! {
-        /// One value of any shape (atom, number, NIL, string, literal or a
-        /// parenthesised list of values), as the bytes it spans.
-        fn raw_value(p: &mut #parser<'_>) -> Result<#bytes, #parse_error> {
-            let start = p.position();
-            skip_value(p)?;
-            Ok(p.slice(start, p.position()))
-        }
-
-        /// Skips `"[" ... "]" ["<" number ">"]` after an attribute name:
-        /// strings and lists inside the brackets are skipped whole.
-        fn skip_section(p: &mut #parser<'_>) -> Result<(), #parse_error> {
-            p.byte(b'[', "`[` opening a section")?;
-            loop {
-                match p.peek() {
-                    Some(b']') => {
-                        p.advance();
-                        break;
-                    }
-                    Some(b'(' | b'"' | b'{' | b'~') => skip_value(p)?,
-                    None | Some(b'\r' | b'\n') => return Err(p.error("`]` closing a section")),
-                    Some(_) => p.advance(),
-                }
-            }
-            if p.eat(b'<') {
-                p.number()?;
-                p.byte(b'>', "`>` closing an origin")?;
-            }
-            Ok(())
-        }
-
-        /// Skips one value of any shape; lists count towards the nesting limit.
-        fn skip_value(p: &mut #parser<'_>) -> Result<(), #parse_error> {
-            match p.peek() {
-                Some(b'(') => p.list(skip_value).map(drop),
-                Some(b'"' | b'{' | b'~') => p.string8().map(drop),
-                // A flag or flag-like name (`\Seen`, `\*`, Gmail's `\Inbox`).
-                Some(b'\\') => {
-                    p.advance();
-                    if !p.eat(b'*') {
-                        p.atom()?;
-                    }
-                    Ok(())
-                }
-                _ => p.astring_atom().map(drop),
             }
         }
     }

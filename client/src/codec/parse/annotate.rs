@@ -41,16 +41,9 @@ fn name(p: &mut Parser<'_>, what: &str) -> Result<String, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::parse::Limits;
-    use bytes::Bytes;
 
     fn parse(input: &'static [u8]) -> Result<Vec<Annotation>, ParseError> {
-        let frame = Bytes::from_static(input);
-        let limits = Limits::DEFAULT;
-        let mut p = Parser::new(&frame, &limits);
-        let value = annotations(&mut p)?;
-        p.finish()?;
-        Ok(value)
+        crate::codec::parse::parse_whole(input, annotations)
     }
 
     #[test]

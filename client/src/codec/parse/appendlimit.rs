@@ -21,16 +21,9 @@ pub fn append_limit(p: &mut Parser<'_>) -> Result<AppendLimit, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::parse::Limits;
-    use bytes::Bytes;
 
     fn parse(input: &'static [u8]) -> Result<AppendLimit, ParseError> {
-        let frame = Bytes::from_static(input);
-        let limits = Limits::DEFAULT;
-        let mut p = Parser::new(&frame, &limits);
-        let value = append_limit(&mut p)?;
-        p.finish()?;
-        Ok(value)
+        crate::codec::parse::parse_whole(input, append_limit)
     }
 
     #[test]

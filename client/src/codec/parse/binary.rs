@@ -16,17 +16,9 @@ pub fn nstring8(p: &mut Parser<'_>) -> Result<Option<Bytes>, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::parse::Limits;
 
     fn parse(text: &[u8]) -> Result<Option<Bytes>, ParseError> {
-        let mut frame = text.to_vec();
-        frame.extend_from_slice(b"\r\n");
-        let frame = Bytes::from(frame);
-        let limits = Limits::default();
-        let mut p = Parser::new(&frame, &limits);
-        let value = nstring8(&mut p)?;
-        p.finish()?;
-        Ok(value)
+        crate::codec::parse::parse_whole([text, b"\r\n"].concat(), nstring8)
     }
 
     #[test]

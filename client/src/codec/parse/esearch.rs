@@ -57,21 +57,9 @@ pub fn search_return_data(p: &mut Parser<'_>) -> Result<SearchReturnData, ParseE
             "MODSEQ" => data.mod_seq = Some(p.number64()?),
             _ => {
                 let name = name.to_owned();
-                let start = p.position();
-                skip_value(p)?;
-                data.extra.push((name, p.slice(start, p.position())));
+                data.extra.push((name, p.raw_value()?));
             }
         }
     }
     Ok(data)
-}
-
-/// `tagged-ext-val` (RFC 4466): a parenthesised list of values, a string,
-/// or a simple value (a sequence set, a number).
-fn skip_value(p: &mut Parser<'_>) -> Result<(), ParseError> {
-    match p.peek() {
-        Some(b'(') => p.list(skip_value).map(drop),
-        Some(b'"' | b'{' | b'~') => p.string8().map(drop),
-        _ => p.astring_atom().map(drop),
-    }
 }

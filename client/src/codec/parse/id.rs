@@ -31,18 +31,11 @@ pub fn id_params(p: &mut Parser<'_>) -> Result<Option<IdFields>, ParseError> {
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
 
     use super::*;
-    use crate::codec::parse::Limits;
 
     fn parse(text: &str) -> Result<Option<IdFields>, ParseError> {
-        let frame = Bytes::from(format!("{text}\r\n"));
-        let limits = Limits::default();
-        let mut p = Parser::new(&frame, &limits);
-        let fields = id_params(&mut p)?;
-        p.finish()?;
-        Ok(fields)
+        crate::codec::parse::parse_whole(format!("{text}\r\n"), id_params)
     }
 
     #[test]

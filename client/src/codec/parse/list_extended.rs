@@ -14,21 +14,9 @@ pub fn mbox_list_extended(p: &mut Parser<'_>) -> Result<ListExtendedData, ParseE
         if tag.eq_ignore_ascii_case(b"CHILDINFO") {
             data.child_info = Some(p.list(|p| p.astring())?);
         } else {
-            let start = p.position();
-            skip_value(p)?;
-            data.extra.push((tag, p.slice(start, p.position())));
+            data.extra.push((tag, p.raw_value()?));
         }
         Ok(())
     })?;
     Ok(data)
-}
-
-/// `tagged-ext-val` (RFC 4466): a parenthesised list of values, a string,
-/// or a simple value.
-fn skip_value(p: &mut Parser<'_>) -> Result<(), ParseError> {
-    match p.peek() {
-        Some(b'(') => p.list(skip_value).map(drop),
-        Some(b'"' | b'{' | b'~') => p.string8().map(drop),
-        _ => p.astring_atom().map(drop),
-    }
 }

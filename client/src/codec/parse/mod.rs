@@ -64,10 +64,10 @@ use crate::types::{Flag, Mailbox, SequenceSet};
 /// Test helper: parses all of `input` (up to its CRLF) with `f`.
 #[cfg(test)]
 pub(crate) fn parse_whole<T>(
-    input: &'static [u8],
+    input: impl AsRef<[u8]>,
     f: fn(&mut Parser<'_>) -> Result<T, ParseError>,
 ) -> Result<T, ParseError> {
-    let frame = Bytes::from_static(input);
+    let frame = Bytes::copy_from_slice(input.as_ref());
     let limits = Limits::DEFAULT;
     let mut p = Parser::new(&frame, &limits);
     let value = f(&mut p)?;

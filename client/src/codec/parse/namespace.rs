@@ -58,18 +58,11 @@ fn description(p: &mut Parser<'_>) -> Result<Namespace, ParseError> {
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
 
     use super::*;
-    use crate::codec::parse::Limits;
 
     fn parse(text: &str) -> Result<Option<Vec<Namespace>>, ParseError> {
-        let frame = Bytes::from(format!("{text}\r\n"));
-        let limits = Limits::default();
-        let mut p = Parser::new(&frame, &limits);
-        let namespaces = namespace(&mut p)?;
-        p.finish()?;
-        Ok(namespaces)
+        crate::codec::parse::parse_whole(format!("{text}\r\n"), namespace)
     }
 
     #[test]

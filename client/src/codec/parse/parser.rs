@@ -376,6 +376,57 @@ impl<'a> Parser<'a> {
         self.string()
     }
 
+    /// One value of any shape (atom, number, NIL, flag-like name, string,
+    /// literal or a parenthesised list of values), as the bytes it spans:
+    /// an attribute, a code argument or an RFC 4466 `tagged-ext-val` that
+    /// no spec declares, kept as it came.
+    pub fn raw_value(&mut self) -> Result<Bytes, ParseError> {
+        let start = self.pos;
+        self.skip_value()?;
+        Ok(self.slice(start, self.pos))
+    }
+
+    /// Skips one value of any shape (see [`raw_value`](Self::raw_value));
+    /// lists count towards the nesting limit.
+    pub fn skip_value(&mut self) -> Result<(), ParseError> {
+        match self.peek() {
+            Some(b'(') => self.list(Self::skip_value).map(drop),
+            Some(b'"' | b'{' | b'~') => self.string8().map(drop),
+            // A flag or flag-like name (`\Seen`, `\*`, Gmail's `\Inbox`).
+            Some(b'\\') => {
+                self.advance();
+                if !self.eat(b'*') {
+                    self.atom()?;
+                }
+                Ok(())
+            }
+            _ => self.astring_atom().map(drop),
+        }
+    }
+
+    /// Skips `"[" ... "]" ["<" number ">"]` after an attribute name that no
+    /// spec declares: strings and lists inside the brackets are skipped
+    /// whole.
+    pub fn skip_section(&mut self) -> Result<(), ParseError> {
+        self.byte(b'[', "`[` opening a section")?;
+        loop {
+            match self.peek() {
+                Some(b']') => {
+                    self.advance();
+                    break;
+                }
+                Some(b'(' | b'"' | b'{' | b'~') => self.skip_value()?,
+                None | Some(b'\r' | b'\n') => return Err(self.error("`]` closing a section")),
+                Some(_) => self.advance(),
+            }
+        }
+        if self.eat(b'<') {
+            self.number()?;
+            self.byte(b'>', "`>` closing an origin")?;
+        }
+        Ok(())
+    }
+
     /// `nstring`: string / NIL.
     pub fn nstring(&mut self) -> Result<Option<Bytes>, ParseError> {
         if self.nil() {

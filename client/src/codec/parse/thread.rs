@@ -60,12 +60,7 @@ mod tests {
     use crate::codec::parse::Limits;
 
     fn parse(input: Vec<u8>) -> Result<Vec<Thread>, ParseError> {
-        let frame = Bytes::from(input);
-        let limits = Limits::DEFAULT;
-        let mut p = Parser::new(&frame, &limits);
-        let value = threads(&mut p)?;
-        p.finish()?;
-        Ok(value)
+        crate::codec::parse::parse_whole(input, threads)
     }
 
     fn chain(messages: &[u32]) -> Thread {

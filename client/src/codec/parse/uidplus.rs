@@ -27,18 +27,11 @@ fn uniqueid(p: &mut Parser<'_>) -> Result<u32, ParseError> {
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
 
     use super::*;
-    use crate::codec::parse::Limits;
 
     fn parse(text: &str) -> Result<UidSet, ParseError> {
-        let frame = Bytes::from(format!("{text}\r\n"));
-        let limits = Limits::default();
-        let mut p = Parser::new(&frame, &limits);
-        let set = uid_set(&mut p)?;
-        p.finish()?;
-        Ok(set)
+        crate::codec::parse::parse_whole(format!("{text}\r\n"), uid_set)
     }
 
     #[test]

@@ -11,7 +11,13 @@ const SNIPPET_LEN: usize = 24;
 /// it was expected, and a short escaped snippet of what came instead, so a
 /// log line is enough to understand a server's deviation.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ParseError {
+pub struct ParseError(Box<Detail>);
+
+/// What a [`ParseError`] reports, boxed so that a `Result` carrying it
+/// stays small on the success path (most parse functions return in
+/// registers).
+#[derive(Clone, PartialEq, Eq)]
+struct Detail {
     expected: String,
     offset: usize,
     found: String,
@@ -20,6 +26,7 @@ pub struct ParseError {
 impl ParseError {
     /// An error at `offset` in `input`: `expected` names what the grammar asks
     /// for there (`"SP"`, `"number"`, `"\")\" closing the flag list"`).
+    #[cold]
     pub fn new(expected: impl Into<String>, input: &[u8], offset: usize) -> Self {
         let rest = input.get(offset..).unwrap_or_default();
         let shown = rest.get(..SNIPPET_LEN).unwrap_or(rest);
@@ -27,27 +34,27 @@ impl ParseError {
         if rest.len() > SNIPPET_LEN {
             found.push_str("...");
         }
-        Self {
+        Self(Box::new(Detail {
             expected: expected.into(),
             offset,
             found,
-        }
+        }))
     }
 
     /// What the grammar asked for.
     pub fn expected(&self) -> &str {
-        &self.expected
+        &self.0.expected
     }
 
     /// The byte offset in the response where it was asked for.
     pub fn offset(&self) -> usize {
-        self.offset
+        self.0.offset
     }
 
     /// An escaped snippet of the input at [`offset`](Self::offset) (`"end of
     /// input"` when nothing was left).
     pub fn found(&self) -> &str {
-        &self.found
+        &self.0.found
     }
 }
 
@@ -65,7 +72,7 @@ impl fmt::Display for ParseError {
         write!(
             f,
             "expected {} at byte {}, found `{}`",
-            self.expected, self.offset, self.found
+            self.0.expected, self.0.offset, self.0.found
         )
     }
 }

@@ -141,11 +141,15 @@ impl<'a> Parser<'a> {
     }
 
     /// An error at the cursor: `expected` names what the grammar asks for.
+    #[cold]
+    #[inline(never)]
     pub fn error(&self, expected: &str) -> ParseError {
         ParseError::new(expected, self.input, self.pos)
     }
 
     /// An error at an earlier offset (where a production started).
+    #[cold]
+    #[inline(never)]
     pub fn error_at(&self, expected: &str, offset: usize) -> ParseError {
         ParseError::new(expected, self.input, offset)
     }

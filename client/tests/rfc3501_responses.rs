@@ -738,7 +738,7 @@ BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r
     p.expect(" RFC822.SIZE ").unwrap();
     assert_eq!(p.number().unwrap(), 4286);
     p.sp().unwrap();
-    assert_eq!(p.att_name().unwrap(), "ENVELOPE");
+    assert_eq!(p.att_name().unwrap().as_bytes(), b"ENVELOPE");
     p.sp().unwrap();
     assert_eq!(parse::envelope(&mut p).unwrap(), section8_envelope());
     p.expect(" BODY ").unwrap();

@@ -100,12 +100,12 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
             rfc: spec.spec.rfc.clone(),
         });
         for response in &spec.responses {
-            names.unique(source, "response", &response.name)?;
+            names.matched(source, "response", &response.name)?;
             let r = response_model(source, &vocabulary, index, response)?;
             model.responses.push(r);
         }
         for code in &spec.codes {
-            names.unique(source, "code", &code.name)?;
+            names.matched(source, "code", &code.name)?;
             let c = code_model(source, &vocabulary, index, code)?;
             model.codes.push(c);
         }
@@ -121,13 +121,13 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
             } else {
                 "fetch attribute"
             };
-            names.unique(source, kind, &att.name)?;
+            names.matched(source, kind, &att.name)?;
             model
                 .fetch_atts
                 .push(fetch_att(source, &vocabulary, index, att)?);
         }
         for att in &spec.status_atts {
-            names.unique(source, "status attribute", &att.name)?;
+            names.matched(source, "status attribute", &att.name)?;
             let rust_name = att.rust_name.as_ref().unwrap_or(&att.name);
             model.status_atts.push(model::StatusAtt {
                 name: att.name.get_ref().clone(),
@@ -244,6 +244,10 @@ fn shape(fields: &[model::OutputField]) -> Vec<(&str, &str, bool, bool, bool)> {
         .collect()
 }
 
+/// The longest response, code or attribute name: the runtime upper-cases
+/// a name into a buffer this long (`UpperName`) to match it.
+const MAX_MATCHED_NAME: usize = 32;
+
 /// Names seen so far, per kind, case-insensitive (IMAP names are).
 #[derive(Default)]
 struct Names {
@@ -253,6 +257,24 @@ struct Names {
 impl Names {
     fn unique(&mut self, source: &Source, kind: &str, name: &Spanned<String>) -> Result<(), Error> {
         self.insert(source, kind, name, &name.get_ref().to_ascii_uppercase())
+    }
+
+    /// A name the generated parsers `match` on: unique, and no longer than
+    /// the runtime's `UpperName` holds.
+    fn matched(
+        &mut self,
+        source: &Source,
+        kind: &str,
+        name: &Spanned<String>,
+    ) -> Result<(), Error> {
+        if name.get_ref().len() > MAX_MATCHED_NAME {
+            return Err(Error::spec(
+                source.at(name.span()),
+                format!("a {kind} name of at most {MAX_MATCHED_NAME} bytes"),
+                format!("`{}`, {} bytes", name.get_ref(), name.get_ref().len()),
+            ));
+        }
+        self.unique(source, kind, name)
     }
 
     fn unique_command(

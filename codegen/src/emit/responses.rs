@@ -235,18 +235,12 @@ fn data_enum(model: &Model) -> TokenStream {
     );
     let variants = model.responses.iter().map(variant_def);
     let dispatch = model.responses.iter().map(|r| {
-        let name = &r.name;
+        let name = upper_literal(&r.name);
         let value = construct(&data, r, value_expr(model, r));
         if r.number.is_some() {
-            quote!(if let Some(number) = number {
-                if keyword.eq_ignore_ascii_case(#name) {
-                    return Ok(#value);
-                }
-            })
+            quote!((#name, Some(number)) => Ok(#value),)
         } else {
-            quote!(if number.is_none() && keyword.eq_ignore_ascii_case(#name) {
-                return Ok(#value);
-            })
+            quote!((#name, None) => Ok(#value),)
         }
     });
     let effects = model
@@ -266,8 +260,10 @@ fn data_enum(model: &Model) -> TokenStream {
 
         impl #parse_trait for Data {
             fn parse(keyword: &str, number: Option<u32>, p: &mut #parser<'_>) -> Result<Self, #parse_error> {
-                #(#dispatch)*
-                <#raw as #parse_trait>::parse(keyword, number, p).map(Data::Other)
+                match (#parser::upper(keyword).as_bytes(), number) {
+                    #(#dispatch)*
+                    _ => <#raw as #parse_trait>::parse(keyword, number, p).map(Data::Other),
+                }
             }
         }
 
@@ -298,11 +294,9 @@ fn code_enum(model: &Model) -> TokenStream {
     );
     let variants = model.codes.iter().map(variant_def);
     let dispatch = model.codes.iter().map(|r| {
-        let name = &r.name;
+        let name = upper_literal(&r.name);
         let value = construct(&code, r, value_expr(model, r));
-        quote!(if name.eq_ignore_ascii_case(#name) {
-            return Ok(#value);
-        })
+        quote!(#name => Ok(#value),)
     });
     let effects = model
         .codes
@@ -321,8 +315,10 @@ fn code_enum(model: &Model) -> TokenStream {
 
         impl #parse_trait for Code {
             fn parse(name: &str, p: &mut #parser<'_>) -> Result<Self, #parse_error> {
-                #(#dispatch)*
-                <#raw as #parse_trait>::parse(name, p).map(Code::Other)
+                match #parser::upper(name).as_bytes() {
+                    #(#dispatch)*
+                    _ => <#raw as #parse_trait>::parse(name, p).map(Code::Other),
+                }
             }
 
             fn raw(raw: #raw) -> Self {
@@ -343,6 +339,12 @@ fn code_enum(model: &Model) -> TokenStream {
             }
         }
     }
+}
+
+/// A spec name as the byte-string pattern the generated `match` compares
+/// an upper-cased name with (`b"RFC822.SIZE"`).
+fn upper_literal(name: &str) -> proc_macro2::Literal {
+    proc_macro2::Literal::byte_string(name.to_ascii_uppercase().as_bytes())
 }
 
 /// `Message`: the attributes of one FETCH response.
@@ -367,29 +369,27 @@ fn message(model: &Model) -> TokenStream {
         }
     });
     let plain = atts.iter().filter(|a| a.section.is_none()).map(|a| {
-        let name = &a.name;
+        let name = upper_literal(&a.name);
         let field = tok(a.field.as_deref().unwrap_or_default());
         let value = a.value.as_ref().map(|v| parse_call(model, v));
-        quote!(if name.eq_ignore_ascii_case(#name) {
+        quote!(#name => {
             p.sp()?;
             self.#field = Some(#value);
-            return Ok(());
         })
     });
     let sectioned = atts
         .iter()
         .filter_map(|a| Some((a, a.section.as_ref()?)))
         .map(|(a, (_, section))| {
-            let name = &a.name;
+            let name = upper_literal(&a.name);
             let field = tok(a.field.as_deref().unwrap_or_default());
             let section = parse_call(model, section);
             let value = a.value.as_ref().map(|v| parse_call(model, v));
-            quote!(if name.eq_ignore_ascii_case(#name) {
+            quote!(#name => {
                 let section = #section;
                 p.sp()?;
                 let value = #value;
                 self.#field.push((section, value));
-                return Ok(());
             })
         });
     quote! {
@@ -415,20 +415,31 @@ fn message(model: &Model) -> TokenStream {
                 let start = p.position();
                 let name = p.att_name()?;
                 if p.peek() == Some(b'[') {
-                    #(#sectioned)*
-                    // An extension's sectioned attribute (`BINARY[1]`): kept
-                    // raw, its name with the section and origin.
-                    p.skip_section()?;
-                    let name = String::from_utf8_lossy(&p.slice(start, p.position())).into_owned();
-                    p.sp()?;
-                    let value = p.raw_value()?;
-                    self.extra.push((name, value));
+                    match name.as_bytes() {
+                        #(#sectioned)*
+                        // An extension's sectioned attribute (`BINARY[1]`):
+                        // kept raw, its name with the section and origin.
+                        _ => {
+                            p.skip_section()?;
+                            self.extra_attribute(p, start)?;
+                        }
+                    }
                     return Ok(());
                 }
-                #(#plain)*
+                match name.as_bytes() {
+                    #(#plain)*
+                    _ => self.extra_attribute(p, start)?,
+                }
+                Ok(())
+            }
+
+            /// An attribute no spec declares, its name read from `start`:
+            /// kept raw in `extra`.
+            fn extra_attribute(&mut self, p: &mut #parser<'_>, start: usize) -> Result<(), #parse_error> {
+                let name = String::from_utf8_lossy(&p.slice(start, p.position())).into_owned();
                 p.sp()?;
                 let value = p.raw_value()?;
-                self.extra.push((name.to_owned(), value));
+                self.extra.push((name, value));
                 Ok(())
             }
         }
@@ -446,13 +457,10 @@ fn status_attributes(model: &Model) -> TokenStream {
         quote!(#docs pub #ident: Option<#ty>,)
     });
     let reads = model.status_atts.iter().map(|a| {
-        let name = &a.name;
+        let name = upper_literal(&a.name);
         let ident = tok(&a.ident);
         let value = parse_call(model, &a.value);
-        quote!(if name.eq_ignore_ascii_case(#name) {
-            self.#ident = Some(#value);
-            return Ok(());
-        })
+        quote!(#name => self.#ident = Some(#value),)
     });
     quote! {
         /// The values of a STATUS response: one field per status attribute
@@ -476,9 +484,13 @@ fn status_attributes(model: &Model) -> TokenStream {
             fn attribute(&mut self, p: &mut #parser<'_>) -> Result<(), #parse_error> {
                 let name = p.atom()?;
                 p.sp()?;
-                #(#reads)*
-                let value = p.raw_value()?;
-                self.extra.push((name.to_owned(), value));
+                match #parser::upper(name).as_bytes() {
+                    #(#reads)*
+                    _ => {
+                        let value = p.raw_value()?;
+                        self.extra.push((name.to_owned(), value));
+                    }
+                }
                 Ok(())
             }
         }

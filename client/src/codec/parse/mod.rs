@@ -51,7 +51,7 @@ pub use limits::Limits;
 pub use list_extended::mbox_list_extended;
 pub use metadata::{metadata_code, metadata_data};
 pub use namespace::namespace;
-pub use parser::Parser;
+pub use parser::{Parser, UpperName, MAX_NAME_LEN};
 pub use qresync::vanished;
 pub use quota::{astrings, quota_resources};
 pub use section::{body_section, section};

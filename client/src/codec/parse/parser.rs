@@ -99,6 +99,55 @@ pub(crate) fn is_astring_char(b: u8) -> bool {
     is_atom_char(b) || b == b']'
 }
 
+/// The longest name an [`UpperName`] holds; the generator refuses longer
+/// names in a spec.
+pub const MAX_NAME_LEN: usize = 32;
+
+/// A protocol name (response keyword, fetch or status attribute, response
+/// code) in ASCII upper case on the stack, so that generated code can
+/// `match` it against the names its specs declare instead of comparing it
+/// with each in turn.
+///
+/// A name longer than [`MAX_NAME_LEN`] reads as empty: no spec declares
+/// such a name, so it lands in the "not declared" arm as it should.
+#[derive(Clone, Copy)]
+pub struct UpperName {
+    buf: [u8; MAX_NAME_LEN],
+    len: usize,
+}
+
+impl UpperName {
+    /// `name` in ASCII upper case.
+    pub fn new(name: &[u8]) -> Self {
+        let mut buf = [0; MAX_NAME_LEN];
+        let len = match buf.get_mut(..name.len()) {
+            Some(dst) => {
+                for (d, s) in dst.iter_mut().zip(name) {
+                    *d = s.to_ascii_uppercase();
+                }
+                name.len()
+            }
+            None => 0,
+        };
+        Self { buf, len }
+    }
+
+    /// The upper-cased name (empty if it was too long).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for UpperName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "UpperName({:?})",
+            self.as_bytes().escape_ascii().to_string()
+        )
+    }
+}
+
 impl<'a> Parser<'a> {
     /// A parser at the start of `frame`, within `limits`.
     pub fn new(frame: &'a Bytes, limits: &'a Limits) -> Self {
@@ -110,6 +159,12 @@ impl<'a> Parser<'a> {
             limits,
             utf8: false,
         }
+    }
+
+    /// `name` in ASCII upper case, for generated code to `match` (see
+    /// [`UpperName`]).
+    pub fn upper(name: &str) -> UpperName {
+        UpperName::new(name.as_bytes())
     }
 
     /// The same parser for a session with `UTF8=ACCEPT` enabled (RFC 6855
@@ -309,10 +364,24 @@ impl<'a> Parser<'a> {
         self.take_str(is_atom_char, "atom")
     }
 
-    /// The name of a fetch attribute or response code: ATOM-CHARs up to a
-    /// `[`, so that `BODY[1]<0>` reads as `BODY` with the cursor on `[`.
-    pub fn att_name(&mut self) -> Result<&'a str, ParseError> {
-        self.take_str(|b| is_atom_char(b) && b != b'[', "attribute name")
+    /// The name of a fetch attribute: ATOM-CHARs up to a `[`, so that
+    /// `BODY[1]<0>` reads as `BODY` with the cursor on `[`; upper-cased for
+    /// matching (the name as sent is [`slice`](Self::slice) of the
+    /// positions around it).
+    pub fn att_name(&mut self) -> Result<UpperName, ParseError> {
+        let start = self.pos;
+        let len = self
+            .remaining()
+            .iter()
+            .take_while(|b| is_atom_char(**b) && **b != b'[')
+            .count();
+        if len == 0 {
+            return Err(self.error("attribute name"));
+        }
+        self.pos += len;
+        Ok(UpperName::new(
+            self.input.get(start..self.pos).unwrap_or_default(),
+        ))
     }
 
     /// A run of `ASTRING-CHAR` (atom characters and `]`) as a str.
@@ -596,5 +665,38 @@ impl<'a> Parser<'a> {
     pub fn slice(&self, start: usize, end: usize) -> Bytes {
         let end = end.min(self.input.len());
         self.frame.slice(start.min(end)..end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upper_name_upper_cases_and_refuses_what_no_spec_declares() {
+        assert_eq!(UpperName::new(b"rfc822.Size").as_bytes(), b"RFC822.SIZE");
+        let longest = [b'x'; MAX_NAME_LEN];
+        assert_eq!(UpperName::new(&longest).as_bytes(), [b'X'; MAX_NAME_LEN]);
+        let too_long = [b'x'; MAX_NAME_LEN + 1];
+        assert_eq!(UpperName::new(&too_long).as_bytes(), b"");
+    }
+
+    #[test]
+    fn att_name_stops_at_a_section() {
+        let frame = Bytes::from_static(b"body[1]<0>");
+        let limits = Limits::default();
+        let mut p = Parser::new(&frame, &limits);
+        assert_eq!(
+            p.att_name().map(|n| n.as_bytes().to_vec()),
+            Ok(b"BODY".to_vec())
+        );
+        assert_eq!(p.peek(), Some(b'['));
+        let frame = Bytes::from_static(b"(x");
+        let mut p = Parser::new(&frame, &limits);
+        let error = p.att_name().map(|n| n.as_bytes().to_vec());
+        assert_eq!(
+            error.map_err(|e| e.expected().to_owned()),
+            Err("attribute name".to_owned())
+        );
     }
 }

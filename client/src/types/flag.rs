@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::codec::parse::UpperName;
+
 /// A message flag: a system flag, a keyword, or an extension flag.
 ///
 /// ```text
@@ -103,10 +105,25 @@ impl Flag {
     /// that is not an atom if it is ever sent back.
     pub fn from_server(text: &str) -> Flag {
         if let Some(name) = text.strip_prefix('\\') {
-            system_flag(name).unwrap_or_else(|| Flag::Extension(name.to_owned()))
+            Flag::system(name).unwrap_or_else(|| Flag::Extension(name.to_owned()))
         } else {
             Flag::Keyword(text.to_owned())
         }
+    }
+
+    /// The system flag (or `\*`) named `name`, without its backslash,
+    /// case-insensitively; `None` for any other name.
+    pub(crate) fn system(name: &str) -> Option<Flag> {
+        Some(match UpperName::new(name.as_bytes()).as_bytes() {
+            b"SEEN" => Flag::Seen,
+            b"ANSWERED" => Flag::Answered,
+            b"FLAGGED" => Flag::Flagged,
+            b"DELETED" => Flag::Deleted,
+            b"DRAFT" => Flag::Draft,
+            b"RECENT" => Flag::Recent,
+            b"*" => Flag::MayCreate,
+            _ => return None,
+        })
     }
 
     /// Whether this is one of the system flags of RFC 3501 (including
@@ -122,22 +139,6 @@ impl Flag {
     pub fn to_wire(&self) -> String {
         self.to_string()
     }
-}
-
-fn system_flag(name: &str) -> Option<Flag> {
-    const SYSTEM: [(&str, Flag); 7] = [
-        ("Seen", Flag::Seen),
-        ("Answered", Flag::Answered),
-        ("Flagged", Flag::Flagged),
-        ("Deleted", Flag::Deleted),
-        ("Draft", Flag::Draft),
-        ("Recent", Flag::Recent),
-        ("*", Flag::MayCreate),
-    ];
-    SYSTEM
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, flag)| flag.clone())
 }
 
 impl fmt::Display for Flag {
@@ -165,7 +166,7 @@ impl FromStr for Flag {
             reason,
         };
         match s.strip_prefix('\\') {
-            Some(name) => match system_flag(name) {
+            Some(name) => match Flag::system(name) {
                 Some(flag) => Ok(flag),
                 None => check_atom(name)
                     .map(|()| Flag::Extension(name.to_owned()))

@@ -179,16 +179,18 @@ pub fn capabilities(p: &mut Parser<'_>) -> Result<Vec<Capability>, ParseError> {
 /// `)`. Quirk `star_in_flags`: `\*` is accepted in every flag list.
 /// A flag with 8-bit bytes is refused (a flag is an atom).
 pub fn flag(p: &mut Parser<'_>) -> Result<Flag, ParseError> {
-    let start = p.position();
-    if p.eat(b'\\') && p.eat(b'*') {
+    let backslash = p.eat(b'\\');
+    if backslash && p.eat(b'*') {
         return Ok(Flag::MayCreate);
     }
-    p.astring_atom()
+    let name = p
+        .astring_atom()
         .map_err(|_| p.error("flag (`\\` atom, atom or `\\*`)"))?;
-    let text = p.slice(start, p.position());
-    // Only ASCII was accepted, so this is UTF-8.
-    let text = std::str::from_utf8(&text).map_err(|_| p.error_at("flag", start))?;
-    Ok(Flag::from_server(text))
+    Ok(if backslash {
+        Flag::system(name).unwrap_or_else(|| Flag::Extension(name.to_owned()))
+    } else {
+        Flag::Keyword(name.to_owned())
+    })
 }
 
 /// `flag-list = "(" [flag *(SP flag)] ")"`, also `mbx-list-flags` of LIST.

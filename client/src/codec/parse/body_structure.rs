@@ -34,7 +34,7 @@ pub fn body_structure(p: &mut Parser<'_>) -> Result<BodyStructure, ParseError> {
 
 /// `body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart]`
 fn multipart(p: &mut Parser<'_>) -> Result<BodyStructure, ParseError> {
-    let mut parts = Vec::new();
+    let mut parts = Vec::with_capacity(2);
     while p.peek() == Some(b'(') {
         parts.push(body_structure(p)?);
         // Leniency: some servers separate the parts with a space.
@@ -143,7 +143,8 @@ fn params(p: &mut Parser<'_>) -> Result<Vec<(Bytes, Bytes)>, ParseError> {
         return Ok(Vec::new());
     }
     p.byte(b'(', "`(` opening body parameters, or NIL")?;
-    let mut params = Vec::new();
+    // Most parameter lists hold one pair or two (CHARSET, NAME, BOUNDARY).
+    let mut params = Vec::with_capacity(2);
     loop {
         let name = p.string()?;
         p.sp()?;

@@ -51,7 +51,8 @@ pub fn address_list(p: &mut Parser<'_>) -> Result<Vec<Address>, ParseError> {
         return Ok(Vec::new());
     }
     p.byte(b'(', "`(` opening an address list, or NIL")?;
-    let mut list = Vec::new();
+    // Most lists hold one address or two.
+    let mut list = Vec::with_capacity(2);
     loop {
         p.skip_spaces();
         if p.eat(b')') {

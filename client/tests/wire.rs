@@ -14,21 +14,25 @@ const PLAIN: EncodeOptions = EncodeOptions {
     literal_plus: false,
     literal_minus: false,
     utf8: false,
+    append_limit: None,
 };
 const LITERAL_PLUS: EncodeOptions = EncodeOptions {
     literal_plus: true,
     literal_minus: false,
     utf8: false,
+    append_limit: None,
 };
 const LITERAL_MINUS: EncodeOptions = EncodeOptions {
     literal_plus: false,
     literal_minus: true,
     utf8: false,
+    append_limit: None,
 };
 const UTF8: EncodeOptions = EncodeOptions {
     literal_plus: false,
     literal_minus: false,
     utf8: true,
+    append_limit: None,
 };
 
 /// A command `name` then one argument written by `arg`, finished.
@@ -832,13 +836,20 @@ fn check_framing(fragments: &[Fragment]) -> Result<(), TestCaseError> {
 }
 
 fn options() -> impl Strategy<Value = EncodeOptions> {
-    (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(literal_plus, literal_minus, utf8)| {
-        EncodeOptions {
-            literal_plus,
-            literal_minus,
-            utf8,
-        }
-    })
+    (
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        proptest::option::of(0u64..64),
+    )
+        .prop_map(
+            |(literal_plus, literal_minus, utf8, append_limit)| EncodeOptions {
+                literal_plus,
+                literal_minus,
+                utf8,
+                append_limit,
+            },
+        )
 }
 
 /// Bytes biased towards the ones that matter: CR, LF, quotes, specials.

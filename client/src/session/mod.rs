@@ -506,6 +506,11 @@ impl Session {
             // LITERAL+ learnt before TLS is forgotten with the rest.
             literal_plus: self.has_capability("LITERAL+"),
             literal_minus: self.has_capability("LITERAL-"),
+            append_limit: self
+                .capabilities
+                .iter()
+                .flatten()
+                .find_map(Capability::append_limit),
             // Commands already encoded keep modified UTF-7: pipelined
             // behind ENABLE, they were prepared before its answer.
             utf8: self.utf8,

@@ -67,6 +67,12 @@ pub struct EncodeOptions {
     /// `UTF8=ACCEPT` enabled (RFC 6855): quoted strings may hold UTF-8 and
     /// mailbox names travel as UTF-8.
     pub utf8: bool,
+    /// `APPENDLIMIT=n` (RFC 7889): a literal larger than `n` goes
+    /// synchronising even with LITERAL+, so that the server can refuse it
+    /// with `NO [TOOBIG]` before it is sent; sent at once, the server must
+    /// read it whole or close the connection (RFC 7888 section 4), and
+    /// Cyrus closes.
+    pub append_limit: Option<u64>,
 }
 
 /// Largest literal LITERAL- lets a client send without waiting (RFC 7888).
@@ -263,8 +269,13 @@ impl Encoder {
 
     /// Writes the announcement, closes the line, and adds the literal.
     fn write_literal(&mut self, prefix: &str, data: &[u8]) {
-        let sync = !(self.options.literal_plus
-            || (self.options.literal_minus && data.len() <= LITERAL_MINUS_MAX));
+        let over_limit = self
+            .options
+            .append_limit
+            .is_some_and(|limit| u64::try_from(data.len()).map_or(true, |len| len > limit));
+        let sync = over_limit
+            || !(self.options.literal_plus
+                || (self.options.literal_minus && data.len() <= LITERAL_MINUS_MAX));
         let plus = if sync { "" } else { "+" };
         let announce = format!("{prefix}{{{}{plus}}}\r\n", data.len());
         self.line.extend_from_slice(announce.as_bytes());
@@ -406,6 +417,22 @@ mod tests {
                 line("\r\n"),
             ]
         );
+    }
+
+    #[test]
+    fn a_literal_over_the_append_limit_is_synchronising_even_with_literal_plus() {
+        let options = EncodeOptions {
+            literal_plus: true,
+            append_limit: Some(10),
+            ..EncodeOptions::default()
+        };
+        let mut enc = Encoder::new(options);
+        enc.literal(&[b'x'; 10]).unwrap();
+        enc.sp();
+        enc.literal(&[b'x'; 11]).unwrap();
+        let out = enc.finish();
+        assert_eq!(out.first(), Some(&line("{10+}\r\n")));
+        assert_eq!(out.get(2), Some(&line(" {11}\r\n")));
     }
 
     #[test]

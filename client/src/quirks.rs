@@ -265,15 +265,8 @@ mod tests {
             parse::envelope,
         )
         .unwrap();
-        let mailboxes: Vec<_> = envelope
-            .from
-            .iter()
-            .map(|a| a.mailbox.clone().unwrap())
-            .collect();
-        assert_eq!(
-            mailboxes,
-            [Bytes::from_static(b"a"), Bytes::from_static(b"b")]
-        );
+        let mailboxes: Vec<_> = envelope.from().map(|a| a.mailbox()).collect();
+        assert_eq!(mailboxes, [Some(&b"a"[..]), Some(&b"b"[..])]);
     }
 
     #[test]

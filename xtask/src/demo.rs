@@ -111,8 +111,8 @@ fn session(server: &Dovecot) -> TaskResult {
             || (String::new(), String::new()),
             |envelope| {
                 (
-                    envelope.from.first().map(address).unwrap_or_default(),
-                    text(envelope.subject.as_deref()),
+                    envelope.from().next().map(address).unwrap_or_default(),
+                    text(envelope.subject()),
                 )
             },
         );
@@ -131,10 +131,10 @@ fn session(server: &Dovecot) -> TaskResult {
 }
 
 /// `Name <mailbox@host>`, lossy where the server sent non-UTF-8 bytes.
-fn address(address: &Address) -> String {
-    let mailbox = text(address.mailbox.as_deref());
-    let host = text(address.host.as_deref());
-    match address.name.as_deref() {
+fn address(address: Address<'_>) -> String {
+    let mailbox = text(address.mailbox());
+    let host = text(address.host());
+    match address.name() {
         Some(name) => format!("{} <{mailbox}@{host}>", text(Some(name))),
         None => format!("<{mailbox}@{host}>"),
     }

@@ -34,7 +34,7 @@ pub use appendlimit::AppendLimit;
 pub use body_structure::BodyStructure;
 pub use capability::Capability;
 pub use datetime::InternalDate;
-pub use envelope::{Address, Envelope};
+pub use envelope::{Address, Addresses, Envelope};
 pub use esearch::SearchReturnData;
 pub use fetch_items::{FetchItem, FetchItems, FetchMacro, FetchSection};
 pub use flag::{Flag, FlagError};

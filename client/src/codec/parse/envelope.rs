@@ -1,83 +1,87 @@
 //! `envelope` and `address` (RFC 3501 section 9).
 
-use crate::types::envelope::{Address, Envelope};
+use crate::types::envelope::{Envelope, List, Text};
 
-use super::{ParseError, Parser};
+use super::{ParseError, Parser, StrAt};
 
 /// `envelope`: ten fields in parentheses.
+///
+/// The strings are located, not copied: the envelope keeps one handle on
+/// the frame and their offsets (see [`Envelope`]).
 ///
 /// Leniency (quirk `spaces_between_addresses`): spaces between the
 /// addresses of a list are skipped.
 pub fn envelope(p: &mut Parser<'_>) -> Result<Envelope, ParseError> {
     p.byte(b'(', "`(` opening an envelope")?;
-    let date = p.nstring()?;
+    let mut envelope = Envelope::in_frame(p.frame().clone());
+    for index in 0..2 {
+        let text = nstring(p, &mut envelope)?;
+        envelope.set_field(index, text);
+        p.sp()?;
+    }
+    for list in List::ALL {
+        address_list(p, &mut envelope)?;
+        envelope.end_list(list);
+        p.sp()?;
+    }
+    let in_reply_to = nstring(p, &mut envelope)?;
+    envelope.set_field(2, in_reply_to);
     p.sp()?;
-    let subject = p.nstring()?;
-    p.sp()?;
-    let from = address_list(p)?;
-    p.sp()?;
-    let sender = address_list(p)?;
-    p.sp()?;
-    let reply_to = address_list(p)?;
-    p.sp()?;
-    let to = address_list(p)?;
-    p.sp()?;
-    let cc = address_list(p)?;
-    p.sp()?;
-    let bcc = address_list(p)?;
-    p.sp()?;
-    let in_reply_to = p.nstring()?;
-    p.sp()?;
-    let message_id = p.nstring()?;
+    let message_id = nstring(p, &mut envelope)?;
+    envelope.set_field(3, message_id);
     p.byte(b')', "`)` closing the envelope")?;
-    Ok(Envelope {
-        date,
-        subject,
-        from,
-        sender,
-        reply_to,
-        to,
-        cc,
-        bcc,
-        in_reply_to,
-        message_id,
-    })
+    Ok(envelope)
 }
 
-/// `"(" 1*address ")" / nil`; NIL reads as an empty list, and so does
-/// `()` (leniency: the grammar asks for at least one address).
-pub fn address_list(p: &mut Parser<'_>) -> Result<Vec<Address>, ParseError> {
+/// `"(" 1*address ")" / nil`, appended to the envelope's addresses; NIL
+/// reads as an empty list, and so does `()` (leniency: the grammar asks for
+/// at least one address).
+fn address_list(p: &mut Parser<'_>, envelope: &mut Envelope) -> Result<(), ParseError> {
     if p.nil() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     p.byte(b'(', "`(` opening an address list, or NIL")?;
-    // Most lists hold one address or two.
-    let mut list = Vec::with_capacity(2);
     loop {
         p.skip_spaces();
         if p.eat(b')') {
-            break;
+            return Ok(());
         }
-        list.push(address(p)?);
+        let address = address(p, envelope)?;
+        envelope.push_address(address);
     }
-    Ok(list)
 }
 
 /// `address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"`.
-pub fn address(p: &mut Parser<'_>) -> Result<Address, ParseError> {
+fn address(p: &mut Parser<'_>, envelope: &mut Envelope) -> Result<[Text; 4], ParseError> {
     p.byte(b'(', "`(` opening an address")?;
-    let name = p.nstring()?;
+    let name = nstring(p, envelope)?;
     p.sp()?;
-    let adl = p.nstring()?;
+    let adl = nstring(p, envelope)?;
     p.sp()?;
-    let mailbox = p.nstring()?;
+    let mailbox = nstring(p, envelope)?;
     p.sp()?;
-    let host = p.nstring()?;
+    let host = nstring(p, envelope)?;
     p.byte(b')', "`)` closing an address")?;
-    Ok(Address {
-        name,
-        adl,
-        mailbox,
-        host,
+    Ok([name, adl, mailbox, host])
+}
+
+/// `nstring`, located in the frame (or unescaped into the envelope).
+fn nstring(p: &mut Parser<'_>, envelope: &mut Envelope) -> Result<Text, ParseError> {
+    let start = p.position();
+    let at = p.nstring_at(envelope.unescaped_mut())?;
+    let offsets =
+        |start: usize, len: usize| Some((u32::try_from(start).ok()?, u32::try_from(len).ok()?));
+    let text = match at {
+        None => Some(Text::Nil),
+        Some(StrAt::Frame { start, len }) => offsets(start, len).map(|(s, l)| Text::Frame(s, l)),
+        Some(StrAt::Buffer { start, len }) => {
+            offsets(start, len).map(|(s, l)| Text::Unescaped(s, l))
+        }
+    };
+    text.ok_or_else(|| {
+        p.error_at(
+            "an envelope string within the first 4 GiB of a response",
+            start,
+        )
     })
 }

@@ -149,6 +149,26 @@ impl std::fmt::Debug for UpperName {
     }
 }
 
+/// Where the bytes of a string are (see [`Parser::nstring_at`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrAt {
+    /// `len` bytes of the frame from offset `start`.
+    Frame {
+        /// The offset in the frame.
+        start: usize,
+        /// The length.
+        len: usize,
+    },
+    /// `len` bytes of the caller's buffer from `start`: a quoted string
+    /// that held escapes, unescaped.
+    Buffer {
+        /// The offset in the buffer.
+        start: usize,
+        /// The length.
+        len: usize,
+    },
+}
+
 impl<'a> Parser<'a> {
     /// A parser at the start of `frame`, within `limits`.
     pub fn new(frame: &'a Bytes, limits: &'a Limits) -> Self {
@@ -179,6 +199,11 @@ impl<'a> Parser<'a> {
     /// Whether `UTF8=ACCEPT` is enabled (see [`Parser::with_utf8`]).
     pub fn utf8(&self) -> bool {
         self.utf8
+    }
+
+    /// The frame this parser reads.
+    pub fn frame(&self) -> &'a Bytes {
+        self.frame
     }
 
     /// The limits this parser checks.
@@ -530,21 +555,69 @@ impl<'a> Parser<'a> {
             }
             Some(b'\\') => {
                 self.pos = start + end;
-                let plain = rest.get(..end).unwrap_or_default().to_vec();
-                self.quoted_escaped(plain, open)
+                let mut out = rest.get(..end).unwrap_or_default().to_vec();
+                self.unescape_into(&mut out, open)?;
+                Ok(Bytes::from(out))
             }
             _ => Err(self.error_at("quoted string without CR, LF or NUL", start + end)),
         }
     }
 
-    /// The slow path of [`quoted`](Self::quoted): the string holds escapes,
-    /// so it is unescaped into a new buffer. The cursor is on the first `\`.
-    fn quoted_escaped(&mut self, mut out: Vec<u8>, open: usize) -> Result<Bytes, ParseError> {
+    /// `nstring`, located rather than sliced: where its bytes are, or `None`
+    /// for NIL. A quoted string with escapes is unescaped onto the end of
+    /// `buffer`. For types that keep one handle on the frame and offsets
+    /// into it instead of a [`Bytes`] per string.
+    pub fn nstring_at(&mut self, buffer: &mut Vec<u8>) -> Result<Option<StrAt>, ParseError> {
+        match self.peek() {
+            Some(b'"') => self.quoted_at(buffer).map(Some),
+            Some(b'{') => {
+                let range = self.literal_range(false)?;
+                Ok(Some(StrAt::Frame {
+                    start: range.start,
+                    len: range.len(),
+                }))
+            }
+            _ if self.nil() => Ok(None),
+            _ => Err(self.error("string (quoted or literal)")),
+        }
+    }
+
+    /// [`quoted`](Self::quoted), located (see [`nstring_at`](Self::nstring_at)).
+    fn quoted_at(&mut self, buffer: &mut Vec<u8>) -> Result<StrAt, ParseError> {
+        let open = self.pos;
+        self.byte(b'"', "DQUOTE opening a quoted string")?;
+        let start = self.pos;
+        let rest = self.remaining();
+        let Some(end) = quoted_run(rest) else {
+            return Err(self.error_at("DQUOTE closing the quoted string", open));
+        };
+        match rest.get(end) {
+            Some(b'"') => {
+                self.pos = start + end + 1;
+                Ok(StrAt::Frame { start, len: end })
+            }
+            Some(b'\\') => {
+                self.pos = start + end;
+                let at = buffer.len();
+                buffer.extend_from_slice(rest.get(..end).unwrap_or_default());
+                self.unescape_into(buffer, open)?;
+                Ok(StrAt::Buffer {
+                    start: at,
+                    len: buffer.len() - at,
+                })
+            }
+            _ => Err(self.error_at("quoted string without CR, LF or NUL", start + end)),
+        }
+    }
+
+    /// The slow path of a quoted string that holds escapes: the rest of it
+    /// is unescaped onto `out`. The cursor is on the first `\`.
+    fn unescape_into(&mut self, out: &mut Vec<u8>, open: usize) -> Result<(), ParseError> {
         loop {
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(Bytes::from(out));
+                    return Ok(());
                 }
                 Some(b'\\') => match self.peek_at(1) {
                     Some(c @ (b'"' | b'\\')) => {
@@ -573,6 +646,12 @@ impl<'a> Parser<'a> {
     /// checked the size against the limits; here it is checked against the
     /// frame.
     fn literal(&mut self, eight: bool) -> Result<Bytes, ParseError> {
+        let range = self.literal_range(eight)?;
+        Ok(self.frame.slice(range))
+    }
+
+    /// [`literal`](Self::literal), as the range of the frame it occupies.
+    fn literal_range(&mut self, eight: bool) -> Result<std::ops::Range<usize>, ParseError> {
         let open = self.pos;
         self.byte(b'{', "`{` opening a literal")?;
         let len = self.number64()?;
@@ -595,7 +674,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.pos = end;
-        Ok(self.frame.slice(start..end))
+        Ok(start..end)
     }
 
     /// `"(" [item *(SP item)] ")"`, counting towards the nesting limit.

@@ -15,7 +15,7 @@ use typed_imap::codec::parse::Limits;
 use typed_imap::response::{parse_response, Response};
 use typed_imap::Data;
 
-mod streams;
+mod shared;
 
 /// What one socket read typically returns, as in `parse`.
 const READ_SIZE: usize = 64 * 1024;
@@ -34,30 +34,6 @@ fn typed_imap(input: &[u8], limits: &Limits) -> usize {
             };
             count += 1;
         }
-    }
-    count
-}
-
-fn imap_proto(mut input: &[u8]) -> usize {
-    let mut count = 0;
-    while !input.is_empty() {
-        let (rest, response) = imap_proto::Response::parse(input).expect("imap-proto parses");
-        black_box(response);
-        input = rest;
-        count += 1;
-    }
-    count
-}
-
-fn imap_codec(mut input: &[u8]) -> usize {
-    use imap_codec::decode::Decoder;
-    let codec = imap_codec::ResponseCodec::default();
-    let mut count = 0;
-    while !input.is_empty() {
-        let (rest, response) = codec.decode(input).expect("imap-codec parses");
-        black_box(response);
-        input = rest;
-        count += 1;
     }
     count
 }
@@ -87,7 +63,7 @@ fn main() {
         .find_map(|arg| arg.parse().ok())
         .unwrap_or(30);
     let count = 10_000;
-    let input = streams::fetch_stream(count);
+    let input = shared::fetch_stream(count);
     let limits = Limits {
         max_line: 64 << 20,
         ..Limits::default()
@@ -97,8 +73,8 @@ fn main() {
         (Rounds::default(), Rounds::default(), Rounds::default());
     for _ in 0..rounds {
         ours.time(|| typed_imap(&input, &limits), expected);
-        proto.time(|| imap_proto(&input), expected);
-        codec.time(|| imap_codec(&input), expected);
+        proto.time(|| shared::imap_proto_all(&input), expected);
+        codec.time(|| shared::imap_codec_all(&input), expected);
     }
     let mb = input.len() as f64 / 1e6;
     let report = |what: &str, pick: &dyn Fn(&Rounds) -> f64| {

@@ -21,8 +21,8 @@ use typed_imap::codec::parse::{self, Limits, ParseError, Parser};
 use typed_imap::response::{parse_response, Response};
 use typed_imap::{Data, Fetched};
 
-mod streams;
-use streams::fetch_stream;
+mod shared;
+use shared::{fetch_stream, imap_codec_all, imap_proto_all};
 
 /// (b) `count` FETCH BODY[] responses of `size` bytes each (text lines,
 /// no NUL).
@@ -87,30 +87,6 @@ fn fetch(frame: &Bytes, limits: &Limits) -> Result<Fetched, ParseError> {
         Response::Data(Data::Fetch(fetched)) => Ok(fetched),
         other => panic!("expected FETCH data, got {other:?}"),
     }
-}
-
-fn imap_proto_all(mut input: &[u8]) -> usize {
-    let mut count = 0;
-    while !input.is_empty() {
-        let (rest, response) = imap_proto::Response::parse(input).expect("imap-proto parses");
-        black_box(response);
-        input = rest;
-        count += 1;
-    }
-    count
-}
-
-fn imap_codec_all(mut input: &[u8]) -> usize {
-    use imap_codec::decode::Decoder;
-    let codec = imap_codec::ResponseCodec::default();
-    let mut count = 0;
-    while !input.is_empty() {
-        let (rest, response) = codec.decode(input).expect("imap-codec parses");
-        black_box(response);
-        input = rest;
-        count += 1;
-    }
-    count
 }
 
 fn configure(c: &mut Criterion) -> &mut Criterion {

@@ -541,26 +541,11 @@ impl<'a> Parser<'a> {
     /// quoted strings; RFC 6855 allows UTF-8). CR, LF and NUL are refused, and
     /// so is a backslash before anything but `"` or `\`.
     pub fn quoted(&mut self) -> Result<Bytes, ParseError> {
-        let open = self.pos;
-        self.byte(b'"', "DQUOTE opening a quoted string")?;
-        let start = self.pos;
-        let rest = self.remaining();
-        let Some(end) = quoted_run(rest) else {
-            return Err(self.error_at("DQUOTE closing the quoted string", open));
-        };
-        match rest.get(end) {
-            Some(b'"') => {
-                self.pos = start + end + 1;
-                Ok(self.frame.slice(start..start + end))
-            }
-            Some(b'\\') => {
-                self.pos = start + end;
-                let mut out = rest.get(..end).unwrap_or_default().to_vec();
-                self.unescape_into(&mut out, open)?;
-                Ok(Bytes::from(out))
-            }
-            _ => Err(self.error_at("quoted string without CR, LF or NUL", start + end)),
-        }
+        let mut unescaped = Vec::new();
+        Ok(match self.quoted_at(&mut unescaped)? {
+            StrAt::Frame { start, len } => self.frame.slice(start..start + len),
+            StrAt::Buffer { .. } => Bytes::from(unescaped),
+        })
     }
 
     /// `nstring`, located rather than sliced: where its bytes are, or `None`

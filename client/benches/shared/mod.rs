@@ -1,5 +1,7 @@
-//! The byte streams the benchmarks parse, shared by `parse` (criterion)
-//! and `interleaved`.
+//! What the benchmarks `parse` (criterion) and `interleaved` share: the
+//! byte streams they parse and the peers' parsing loops.
+
+use std::hint::black_box;
 
 const ENVELOPE: &str = "(\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \
 \"IMAP4rev1 WG mtg summary and minutes\" \
@@ -30,4 +32,28 @@ INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" ENVELOPE {ENVELOPE} BODYSTRUCTURE {B
         );
     }
     out
+}
+
+pub fn imap_proto_all(mut input: &[u8]) -> usize {
+    let mut count = 0;
+    while !input.is_empty() {
+        let (rest, response) = imap_proto::Response::parse(input).expect("imap-proto parses");
+        black_box(response);
+        input = rest;
+        count += 1;
+    }
+    count
+}
+
+pub fn imap_codec_all(mut input: &[u8]) -> usize {
+    use imap_codec::decode::Decoder;
+    let codec = imap_codec::ResponseCodec::default();
+    let mut count = 0;
+    while !input.is_empty() {
+        let (rest, response) = codec.decode(input).expect("imap-codec parses");
+        black_box(response);
+        input = rest;
+        count += 1;
+    }
+    count
 }

@@ -1,10 +1,12 @@
 //! `cargo xtask bench [criterion arguments]`: runs the parsing benchmark
 //! (`client/benches/parse.rs`) and prints each measurement's throughput in
-//! MB/s with typed-imap's ratio to every other contender of its group.
+//! MB/s with typed-imap's ratio to every other contender of its group;
+//! then, for bench (a), the interleaved one (`client/benches/interleaved.rs`),
+//! whose ratios a drifting machine disturbs less.
 
 use std::collections::BTreeMap;
 
-use crate::shell::{cargo, run_streaming};
+use crate::shell::{cargo, run_command, run_streaming};
 use crate::TaskResult;
 
 /// The contender whose ratios are reported.
@@ -74,12 +76,35 @@ pub fn run(args: &[String]) -> TaskResult {
             }
         }
     }
+    if runs_bench_a(args) {
+        let mut interleaved = cargo();
+        interleaved.args(["bench", "-p", "typed-imap", "--bench", "interleaved"]);
+        run_command(interleaved)?;
+    }
     Ok(())
+}
+
+/// Whether the criterion arguments (a filter, if any) select bench (a).
+fn runs_bench_a(args: &[String]) -> bool {
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    filters.is_empty()
+        || filters
+            .iter()
+            .any(|f| "a_fetch_10k_headers".contains(f.as_str()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_interleaved_bench_follows_a_filter_that_selects_bench_a() {
+        let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert!(runs_bench_a(&args(&[])));
+        assert!(runs_bench_a(&args(&["a_fetch"])));
+        assert!(runs_bench_a(&args(&["--noplot"])));
+        assert!(!runs_bench_a(&args(&["c_search"])));
+    }
 
     #[test]
     fn throughput_line_reads_the_middle_estimate() {

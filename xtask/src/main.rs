@@ -33,7 +33,7 @@ tasks:
                  and report its execution count
   bench [criterion args]
                  the parsing benchmark against imap-proto and imap-codec,
-                 with MB/s and ratios
+                 with MB/s and ratios; then bench (a) interleaved
   help           this text";
 
 fn main() -> ExitCode {

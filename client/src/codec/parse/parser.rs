@@ -53,6 +53,11 @@ static ATOM_CHAR: [bool; 256] = byte_table!(atom_char);
 /// for a vectorised search to pay its setup: eight bytes are tested at a
 /// time with word arithmetic, and the first stop byte is located from the
 /// bit mask rather than by a byte-wise loop.
+// Inlined, as are `nstring_at`, `quoted_at` and `bytes_at`: together
+// they are the path of every string, and left to itself the compiler
+// splits it into calls (callgrind, bench (a): 228M instructions instead
+// of 216M).
+#[inline(always)]
 fn quoted_run(rest: &[u8]) -> Option<usize> {
     let mut chunks = rest.chunks_exact(8);
     let mut start = 0;
@@ -528,11 +533,9 @@ impl<'a> Parser<'a> {
 
     /// `nstring`: string / NIL.
     pub fn nstring(&mut self) -> Result<Option<Bytes>, ParseError> {
-        match self.peek() {
-            Some(b'"') => self.quoted().map(Some),
-            _ if self.nil() => Ok(None),
-            _ => self.string().map(Some),
-        }
+        let mut unescaped = Vec::new();
+        let at = self.nstring_at(&mut unescaped)?;
+        Ok(at.map(|at| self.bytes_at(at, unescaped)))
     }
 
     /// `quoted`: DQUOTE *QUOTED-CHAR DQUOTE, with `\"` and `\\` escapes.
@@ -542,16 +545,25 @@ impl<'a> Parser<'a> {
     /// so is a backslash before anything but `"` or `\`.
     pub fn quoted(&mut self) -> Result<Bytes, ParseError> {
         let mut unescaped = Vec::new();
-        Ok(match self.quoted_at(&mut unescaped)? {
+        let at = self.quoted_at(&mut unescaped)?;
+        Ok(self.bytes_at(at, unescaped))
+    }
+
+    /// The bytes of a string located with a buffer of its own: a view of
+    /// the frame, or that buffer (which then holds just the string).
+    #[inline]
+    fn bytes_at(&self, at: StrAt, unescaped: Vec<u8>) -> Bytes {
+        match at {
             StrAt::Frame { start, len } => self.frame.slice(start..start + len),
             StrAt::Buffer { .. } => Bytes::from(unescaped),
-        })
+        }
     }
 
     /// `nstring`, located rather than sliced: where its bytes are, or `None`
     /// for NIL. A quoted string with escapes is unescaped onto the end of
     /// `buffer`. For types that keep one handle on the frame and offsets
     /// into it instead of a [`Bytes`] per string.
+    #[inline]
     pub fn nstring_at(&mut self, buffer: &mut Vec<u8>) -> Result<Option<StrAt>, ParseError> {
         match self.peek() {
             Some(b'"') => self.quoted_at(buffer).map(Some),
@@ -568,6 +580,7 @@ impl<'a> Parser<'a> {
     }
 
     /// [`quoted`](Self::quoted), located (see [`nstring_at`](Self::nstring_at)).
+    #[inline]
     fn quoted_at(&mut self, buffer: &mut Vec<u8>) -> Result<StrAt, ParseError> {
         let open = self.pos;
         self.byte(b'"', "DQUOTE opening a quoted string")?;

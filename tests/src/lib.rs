@@ -18,6 +18,7 @@
 //!   without the client under test.
 //! - [`scripted::Script`] plays a fixed script on a socket (plain, STARTTLS
 //!   or implicit TLS), for the hostile-server tests.
+//! - [`views`] turns typed results into forms several tests compare.
 //! - [`client`] opens the client under test on a Dovecot, logged in.
 //! - [`cert::Certificate`] makes the self-signed certificates and the rustls
 //!   configurations that trust them.
@@ -40,6 +41,7 @@ pub mod preauth;
 mod process;
 pub mod raw;
 pub mod scripted;
+pub mod views;
 
 pub use error::HarnessError;
 

@@ -5,12 +5,12 @@ use typed_imap::types::{
     MetadataCode, MetadataDepth, MetadataEntry, MetadataOptions, QuotaLimit, Right, Rights,
 };
 use typed_imap::{
-    Error, Getacl, Getmetadata, Getquota, Getquotaroot, Listrights, MetadataReply, Myrights,
-    Setacl, Setquota,
+    Error, Getacl, Getmetadata, Getquota, Getquotaroot, Listrights, Myrights, Setacl, Setquota,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::{Dovecot, Options, Plugins};
 use typed_imap_tests::messages::sample_message;
+use typed_imap_tests::views::metadata_values;
 
 fn with_plugins(plugins: Plugins) -> Dovecot {
     Dovecot::start_with(Options {
@@ -198,21 +198,6 @@ fn storage(quotas: &[typed_imap::Quota]) -> typed_imap::types::QuotaResource {
         .find(|r| r.is("STORAGE"))
         .unwrap_or_else(|| panic!("STORAGE in {quota:?}"))
         .clone()
-}
-
-/// Every entry with a value in a GETMETADATA reply, as (mailbox, name,
-/// value).
-fn metadata_values(reply: &MetadataReply) -> Vec<(String, String, Option<Vec<u8>>)> {
-    reply
-        .responses
-        .iter()
-        .flat_map(|r| {
-            r.data.values().iter().map(|e| {
-                let value = e.value.as_ref().map(|v| v.to_vec());
-                (r.mailbox.as_str().to_owned(), e.name.clone(), value)
-            })
-        })
-        .collect()
 }
 
 fn metadata_server() -> Dovecot {

@@ -7,16 +7,17 @@ use typed_imap::command::Command;
 use typed_imap::types::{
     Annotation, AnnotationFetch, AnnotationValue, AppendLimit, FetchItem, IdFields, MetadataDepth,
     MetadataEntry, MetadataOptions, QuotaLimit, QuotaResource, Right, Rights, SearchKey,
-    SequenceSet, SortKey, StatusItem, Thread, ThreadAlgorithm,
+    SequenceSet, SortKey, StatusItem, ThreadAlgorithm,
 };
 use typed_imap::Bytes;
 use typed_imap::{
-    Append, Code, Error, Fetch, Getmetadata, Getquota, Getquotaroot, MetadataReply, Proxyauth,
-    Quota, Setquota, StoreAnnotation, UidCopy, UidFetch, UidMove, UidStoreAnnotation,
+    Append, Code, Error, Fetch, Getmetadata, Getquota, Getquotaroot, Proxyauth, Quota, Setquota,
+    StoreAnnotation, UidCopy, UidFetch, UidMove, UidStoreAnnotation,
 };
 use typed_imap_tests::cyrus::{Cyrus, ADMIN};
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::scripted::Script;
+use typed_imap_tests::views::{metadata_values, thread_tree};
 
 fn wire(command: &impl Command) -> Result<Vec<u8>, typed_imap::codec::encode::EncodeError> {
     let mut enc = Encoder::new(EncodeOptions::default());
@@ -330,20 +331,6 @@ fn acl_on_cyrus_with_its_own_rights_letters() {
     assert!(bob.myrights("Other Users/alice/Work").is_err());
 }
 
-/// Every entry of a GETMETADATA reply as (mailbox, name, value).
-fn metadata_values(reply: &MetadataReply) -> Vec<(String, String, Option<Vec<u8>>)> {
-    reply
-        .responses
-        .iter()
-        .flat_map(|r| {
-            r.data.values().iter().map(|e| {
-                let value = e.value.as_ref().map(|v| v.to_vec());
-                (r.mailbox.as_str().to_owned(), e.name.clone(), value)
-            })
-        })
-        .collect()
-}
-
 #[test]
 fn metadata_on_cyrus_private_shared_depth_and_server() {
     let server = Cyrus::start().unwrap();
@@ -489,26 +476,6 @@ fn post(id: &str, parent: Option<&str>, subject: &str, day: u32, size: usize) ->
     text.into_bytes()
 }
 
-/// A thread as text: `1[2[3],4]` is 1 answered by 2 (answered by 3) and 4.
-fn tree(thread: &Thread) -> String {
-    let children: Vec<String> = thread.children.iter().map(tree).collect();
-    let mut text = if children.is_empty() {
-        String::new()
-    } else {
-        format!("[{}]", children.join(","))
-    };
-    match thread.messages.split_last() {
-        None => format!("?{text}"),
-        Some((last, parents)) => {
-            text = format!("{last}{text}");
-            for parent in parents.iter().rev() {
-                text = format!("{parent}[{text}]");
-            }
-            text
-        }
-    }
-}
-
 #[test]
 fn sort_and_thread_on_cyrus() {
     let server = Cyrus::start().unwrap();
@@ -551,7 +518,7 @@ fn sort_and_thread_on_cyrus() {
         let threads = alice
             .thread(algorithm.clone(), "UTF-8", SearchKey::all())
             .unwrap();
-        let trees: Vec<String> = threads.iter().map(tree).collect();
+        let trees: Vec<String> = threads.iter().map(thread_tree).collect();
         assert_eq!(trees, expected, "{algorithm:?}");
     }
 }

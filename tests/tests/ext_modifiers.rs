@@ -24,6 +24,19 @@ fn server_with(count: usize) -> Dovecot {
     server
 }
 
+/// Alice logged in on a server with `count` messages, INBOX selected with
+/// CONDSTORE; its HIGHESTMODSEQ. Keep the server alive as long as the client.
+fn condstore_inbox(count: usize) -> (Dovecot, Client, u64) {
+    let server = server_with(count);
+    let mut imap = logged_in(&server, "alice").unwrap();
+    let highest = imap
+        .run(Select::new("INBOX").condstore())
+        .unwrap()
+        .highest_mod_seq
+        .unwrap();
+    (server, imap, highest)
+}
+
 fn mod_seqs(imap: &mut Client) -> Vec<(u32, u64)> {
     imap.run(Fetch::new(SequenceSet::all()).items(FetchItem::mod_seq()))
         .unwrap()
@@ -58,13 +71,7 @@ fn select_condstore_reports_the_highest_modseq() {
 
 #[test]
 fn fetch_changed_since_returns_only_the_changed_message_with_its_modseq() {
-    let server = server_with(3);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    let highest = imap
-        .run(Select::new("INBOX").condstore())
-        .unwrap()
-        .highest_mod_seq
-        .unwrap();
+    let (_server, mut imap, highest) = condstore_inbox(3);
     imap.run(Store::new(2).add_flags(vec![Flag::Flagged]))
         .unwrap();
     let changed = imap
@@ -86,9 +93,7 @@ fn fetch_changed_since_returns_only_the_changed_message_with_its_modseq() {
 
 #[test]
 fn store_unchanged_since_a_stale_modseq_fails_for_that_message() {
-    let server = server_with(2);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.run(Select::new("INBOX").condstore()).unwrap();
+    let (_server, mut imap, _) = condstore_inbox(2);
     let known = mod_seqs(&mut imap).iter().map(|(_, m)| *m).max().unwrap();
     // Another change to message 1 makes `known` stale for it only.
     imap.run(Store::new(1).add_flags(vec![Flag::Seen])).unwrap();
@@ -114,9 +119,7 @@ fn store_unchanged_since_a_stale_modseq_fails_for_that_message() {
 
 #[test]
 fn conditional_store_returns_the_modified_set_with_the_fetches() {
-    let server = server_with(3);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.run(Select::new("INBOX").condstore()).unwrap();
+    let (_server, mut imap, _) = condstore_inbox(3);
     let uids: Vec<u32> = imap
         .run(UidFetch::new(SequenceSet::all()).items(FetchItem::uid()))
         .unwrap()
@@ -249,13 +252,7 @@ fn uid_fetch_changed_since_vanished_reports_earlier_expunges() {
 
 #[test]
 fn search_modseq_finds_the_messages_changed_since() {
-    let server = server_with(3);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    let highest = imap
-        .run(Select::new("INBOX").condstore())
-        .unwrap()
-        .highest_mod_seq
-        .unwrap();
+    let (_server, mut imap, highest) = condstore_inbox(3);
     imap.run(Store::new(3).add_flags(vec![Flag::Answered]))
         .unwrap();
     let found = imap
@@ -330,13 +327,7 @@ fn uid_search_return_answers_in_uids() {
 
 #[test]
 fn search_return_with_modseq_reports_the_highest_modseq_found() {
-    let server = server_with(3);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    let highest = imap
-        .run(Select::new("INBOX").condstore())
-        .unwrap()
-        .highest_mod_seq
-        .unwrap();
+    let (_server, mut imap, highest) = condstore_inbox(3);
     imap.run(Store::new(2).add_flags(vec![Flag::Seen])).unwrap();
     let found = imap
         .run(SearchReturn::new(SearchKey::mod_seq(highest + 1)).all())

@@ -9,6 +9,7 @@ use typed_imap::types::{
 use typed_imap::{Append, Select, Sort, Store, Thread as ThreadCommand};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::Dovecot;
+use typed_imap_tests::views::thread_tree;
 
 /// A message with the headers the sort keys read, padded to about `size`
 /// octets.
@@ -298,31 +299,8 @@ fn threaded_mailbox(server: &Dovecot) -> Client {
     imap
 }
 
-/// A thread in a canonical text form: `1[2[3],4]` is 1 with the replies 2
-/// (itself answered by 3) and 4; `?` is a parent that is not in the
-/// mailbox. A chain `(7 8)` and a single nested thread `(7 (8))` both
-/// read `7[8]`.
-fn tree(thread: &Thread) -> String {
-    let children: Vec<String> = thread.children.iter().map(tree).collect();
-    let mut text = if children.is_empty() {
-        String::new()
-    } else {
-        format!("[{}]", children.join(","))
-    };
-    match thread.messages.split_last() {
-        None => format!("?{text}"),
-        Some((last, parents)) => {
-            text = format!("{last}{text}");
-            for parent in parents.iter().rev() {
-                text = format!("{parent}[{text}]");
-            }
-            text
-        }
-    }
-}
-
 fn trees(threads: &[Thread]) -> Vec<String> {
-    threads.iter().map(tree).collect()
+    threads.iter().map(thread_tree).collect()
 }
 
 #[test]

@@ -2,15 +2,13 @@
 //! here that implements it, and against Dovecot, which answers ENABLE with
 //! OK but enables nothing.
 
-use std::io::Write;
-use std::process::Stdio;
-
 use typed_imap::blocking::Client;
 use typed_imap::types::{Capability, FetchItem, Flag, Mailbox, Section};
 use typed_imap::{Append, AppendUtf8, Code, Create, Enable, Fetch, List, ListItem, Select};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::courier::CourierStream;
 use typed_imap_tests::dovecot::Dovecot;
+use typed_imap_tests::views::{converse, first_body};
 
 /// A message whose header fields hold UTF-8 (RFC 6532).
 const UTF8_MESSAGE: &[u8] = "From: Jörg <joerg@example.org>\r\n\
@@ -40,20 +38,7 @@ fn names(items: &[ListItem]) -> Vec<&Mailbox> {
 #[test]
 fn courier_stream_greets_with_preauth_and_advertises_utf8_accept() {
     let stream = CourierStream::new().unwrap();
-    let output = stream
-        .command()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            let mut stdin = child.stdin.take().unwrap();
-            stdin.write_all(b"a CAPABILITY\r\nb LOGOUT\r\n")?;
-            drop(stdin);
-            child.wait_with_output()
-        })
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = converse(stream.command(), b"a CAPABILITY\r\nb LOGOUT\r\n").unwrap();
     assert!(text.starts_with("* PREAUTH "), "{text}");
     let capability = text
         .lines()
@@ -158,12 +143,7 @@ fn append_utf8_then_fetch_returns_identical_bytes_on_courier() {
         panic!("expected one message, got {fetched:?}")
     };
     assert_eq!(one.message.flags.as_deref(), Some(&[Flag::Seen][..]));
-    let body = one
-        .message
-        .body_sections
-        .first()
-        .and_then(|(_, body)| body.as_ref())
-        .unwrap();
+    let body = first_body(one).unwrap();
     assert_eq!(&body[..], UTF8_MESSAGE);
     imap.logout().unwrap();
 }

@@ -2,7 +2,6 @@
 //! (no typed-imap code involved).
 
 use std::fs;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -13,6 +12,7 @@ use typed_imap_tests::maildir::{MaildirMessage, SystemFlag};
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::preauth::PreauthStream;
 use typed_imap_tests::raw::RawSession;
+use typed_imap_tests::views::converse;
 use typed_imap_tests::HarnessError;
 
 fn login(server: &Dovecot, user: &str) -> RawSession {
@@ -354,21 +354,7 @@ fn preauth_stream_greets_with_preauth_and_serves_its_maildir() {
         .maildir()
         .fill("INBOX", [sample_message(1, 200), sample_message(2, 200)])
         .unwrap();
-    let output = stream
-        .command()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            let mut stdin = child.stdin.take().unwrap();
-            stdin.write_all(b"a SELECT INBOX\r\nb LOGOUT\r\n")?;
-            drop(stdin);
-            child.wait_with_output()
-        })
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = converse(stream.command(), b"a SELECT INBOX\r\nb LOGOUT\r\n").unwrap();
     assert!(text.starts_with("* PREAUTH "), "{text}");
     assert!(text.contains("* 2 EXISTS\r\n"), "{text}");
     assert!(text.contains("b OK Logout"), "{text}");

@@ -10,6 +10,7 @@ use typed_imap::{Append, Data, Error, Examine, List, Noop, Select};
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::preauth::PreauthStream;
+use typed_imap_tests::views::first_body;
 
 fn trust(server: &Dovecot) -> TlsConfig {
     TlsConfig::custom_roots_pem(server.certificate().cert_pem().as_bytes()).unwrap()
@@ -258,12 +259,7 @@ fn append_then_fetch_returns_identical_bytes_8bit_and_5_mb() {
     };
     assert_eq!(one.message.rfc822_size, Some(message.len() as u32));
     assert!(one.message.flags.as_ref().unwrap().contains(&Flag::Seen));
-    let body = one
-        .message
-        .body_sections
-        .first()
-        .and_then(|(_, body)| body.as_ref())
-        .unwrap();
+    let body = first_body(one).unwrap();
     assert!(
         body[..] == message[..],
         "fetched body differs from the appended one"
@@ -446,11 +442,7 @@ fn compress_then_fetch_identical(imap: &mut Client, message: &[u8]) {
     let fetched = imap
         .run(Fetch::new(SequenceSet::largest()).items(FetchItem::body_peek(Section::default())))
         .unwrap();
-    let body = fetched
-        .first()
-        .and_then(|one| one.message.body_sections.first())
-        .and_then(|(_, body)| body.clone())
-        .unwrap();
+    let body = fetched.first().and_then(first_body).unwrap();
     assert!(body[..] == message[..], "body differs after COMPRESS");
     imap.run(Noop::new()).unwrap();
     imap.logout().unwrap();

@@ -5,11 +5,11 @@ use typed_imap::blocking::Client;
 use typed_imap::chrono::DateTime;
 use typed_imap::response::Status;
 use typed_imap::session::Unsolicited;
-use typed_imap::types::{AppendMessage, SearchKey, StatusItem};
+use typed_imap::types::{AppendMessage, Capability, SearchKey, StatusItem};
 use typed_imap::types::{FetchItem, FetchItems, Flag, QresyncParams, SequenceSet};
 use typed_imap::{
-    Append, Code, ConditionalStore, Create, Data, Error, Fetch, Fetched, ListExtended, ListItem,
-    Search, SearchReturn, Select, Store, UidConditionalStore, UidFetch, UidSearchReturn,
+    Append, Code, ConditionalStore, Create, Data, Enable, Error, Fetch, Fetched, ListExtended,
+    ListItem, Search, SearchReturn, Select, Store, UidConditionalStore, UidFetch, UidSearchReturn,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::Dovecot;
@@ -35,6 +35,12 @@ fn condstore_inbox(count: usize) -> (Dovecot, Client, u64) {
         .highest_mod_seq
         .unwrap();
     (server, imap, highest)
+}
+
+/// ENABLE QRESYNC (RFC 7162 section 3.2.3), through the typed command.
+fn enable_qresync(imap: &mut Client) {
+    imap.run(Enable::new(vec![Capability::new("QRESYNC")]))
+        .unwrap();
 }
 
 fn mod_seqs(imap: &mut Client) -> Vec<(u32, u64)> {
@@ -167,7 +173,7 @@ fn conditional_store_returns_the_modified_set_with_the_fetches() {
 fn qresync_reports_vanished_after_an_expunge_from_another_connection() {
     let server = server_with(3);
     let mut watcher = logged_in(&server, "alice").unwrap();
-    watcher.raw("ENABLE", "QRESYNC").unwrap();
+    enable_qresync(&mut watcher);
     let first = watcher.run(Select::new("INBOX").condstore()).unwrap();
     let uid_validity = first.uid_validity.unwrap();
     let highest = first.highest_mod_seq.unwrap();
@@ -209,7 +215,7 @@ fn qresync_reports_vanished_after_an_expunge_from_another_connection() {
 
     // Later: a resynchronising SELECT learns it as VANISHED (EARLIER).
     let mut again = logged_in(&server, "alice").unwrap();
-    again.raw("ENABLE", "QRESYNC").unwrap();
+    enable_qresync(&mut again);
     let params = QresyncParams::new(uid_validity, highest).known_uids(uids.clone());
     let selected = again.run(Select::new("INBOX").qresync(params)).unwrap();
     assert_eq!(selected.exists, 2);
@@ -223,7 +229,7 @@ fn qresync_reports_vanished_after_an_expunge_from_another_connection() {
 fn uid_fetch_changed_since_vanished_reports_earlier_expunges() {
     let server = server_with(2);
     let mut imap = logged_in(&server, "alice").unwrap();
-    imap.raw("ENABLE", "QRESYNC").unwrap();
+    enable_qresync(&mut imap);
     let selected = imap.run(Select::new("INBOX").condstore()).unwrap();
     let highest = selected.highest_mod_seq.unwrap();
     imap.run(Store::new(1).add_flags(vec![Flag::Deleted]))

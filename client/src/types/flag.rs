@@ -104,10 +104,19 @@ impl Flag {
     /// anything else [`Flag::Keyword`]. The encoder still refuses a flag
     /// that is not an atom if it is ever sent back.
     pub fn from_server(text: &str) -> Flag {
-        if let Some(name) = text.strip_prefix('\\') {
+        match text.strip_prefix('\\') {
+            Some(name) => Flag::from_name(true, name),
+            None => Flag::from_name(false, text),
+        }
+    }
+
+    /// [`from_server`](Self::from_server) with the backslash already read
+    /// (`backslash`) and `name` the rest, as the parser has them.
+    pub(crate) fn from_name(backslash: bool, name: &str) -> Flag {
+        if backslash {
             Flag::system(name).unwrap_or_else(|| Flag::Extension(name.to_owned()))
         } else {
-            Flag::Keyword(text.to_owned())
+            Flag::Keyword(name.to_owned())
         }
     }
 

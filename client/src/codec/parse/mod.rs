@@ -186,11 +186,7 @@ pub fn flag(p: &mut Parser<'_>) -> Result<Flag, ParseError> {
     let name = p
         .astring_atom()
         .map_err(|_| p.error("flag (`\\` atom, atom or `\\*`)"))?;
-    Ok(if backslash {
-        Flag::system(name).unwrap_or_else(|| Flag::Extension(name.to_owned()))
-    } else {
-        Flag::Keyword(name.to_owned())
-    })
+    Ok(Flag::from_name(backslash, name))
 }
 
 /// `flag-list = "(" [flag *(SP flag)] ")"`, also `mbx-list-flags` of LIST.

@@ -196,28 +196,7 @@ fn type_name_free(
         }
     }
     for name in std::iter::once(c.ident.as_str()).chain(output) {
-        let response = model
-            .responses
-            .iter()
-            .chain(&model.codes)
-            .find(|r| r.struct_ident.as_deref() == Some(name));
-        let builder = model.commands.iter().find(|other| other.ident == name);
-        let output_of_other = model.commands.iter().any(|other| {
-            matches!(&other.output, model::Output::Struct { ident, .. } if ident == name)
-                && Some(name) != output
-        });
-        let clash = if GENERATED_TYPES.contains(&name) {
-            Some("a type the generator defines".to_owned())
-        } else if let Some(r) = response {
-            Some(format!("the struct of response `{}`", r.name))
-        } else if let Some(b) = builder {
-            Some(format!("the builder of `{}`", b.name))
-        } else if output_of_other {
-            Some("the output struct of another command".to_owned())
-        } else {
-            None
-        };
-        if let Some(clash) = clash {
+        if let Some(clash) = type_taken(model, name, output) {
             return Err(source.error(
                 &raw.name,
                 "names for the builder and output struct that no other generated type has",
@@ -226,6 +205,34 @@ fn type_name_free(
         }
     }
     Ok(())
+}
+
+/// What already has the generated type name `name`, if anything: a type
+/// the generator defines, a response or code struct, a builder, or the
+/// output struct of a command (other than `own_output`, which commands
+/// may share).
+pub(crate) fn type_taken(model: &Model, name: &str, own_output: Option<&str>) -> Option<String> {
+    let response = model
+        .responses
+        .iter()
+        .chain(&model.codes)
+        .find(|r| r.struct_ident.as_deref() == Some(name));
+    let builder = model.commands.iter().find(|other| other.ident == name);
+    let output_of_other = model.commands.iter().any(|other| {
+        matches!(&other.output, model::Output::Struct { ident, .. } if ident == name)
+            && Some(name) != own_output
+    });
+    if GENERATED_TYPES.contains(&name) {
+        Some("a type the generator defines".to_owned())
+    } else if let Some(r) = response {
+        Some(format!("the struct of response `{}`", r.name))
+    } else if let Some(b) = builder {
+        Some(format!("the builder of `{}`", b.name))
+    } else if output_of_other {
+        Some("the output struct of another command".to_owned())
+    } else {
+        None
+    }
 }
 
 /// What must agree between commands sharing an output struct.

@@ -62,7 +62,7 @@ fn method_parts(
         .collect();
     let params = given.iter().map(|a| {
         let ident = tok(&a.ident);
-        let ty = tok(a.ty.as_ref().map_or("()", |t| t.rust.as_str()));
+        let ty = super::commands::arg_type(a);
         quote!(#ident: impl Into<#ty>)
     });
     let new_args = given

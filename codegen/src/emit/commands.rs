@@ -69,7 +69,7 @@ fn members<'a>(command: &'a Command, group: &'a Arg) -> impl Iterator<Item = &'a
 }
 
 /// The Rust type an argument holds, `()` for those without a value.
-fn arg_type(arg: &Arg) -> TokenStream {
+pub(crate) fn arg_type(arg: &Arg) -> TokenStream {
     tok(arg.ty.as_ref().map_or("()", |t| t.rust.as_str()))
 }
 

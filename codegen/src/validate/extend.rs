@@ -377,18 +377,11 @@ fn give_struct(
     index: usize,
 ) -> Result<String, Error> {
     let ident = super::ident(source, name, crate::rust::camel(name.get_ref()))?;
-    let taken = model.commands.iter().any(|c| c.ident == ident)
-        || model
-            .responses
-            .iter()
-            .chain(&model.codes)
-            .any(|r| r.struct_ident.as_deref() == Some(&ident))
-        || super::GENERATED_TYPES.contains(&ident.as_str());
-    if taken {
+    if let Some(clash) = super::type_taken(model, &ident, None) {
         return Err(source.error(
             name,
             "a struct name no other generated type has",
-            format!("`{ident}`"),
+            format!("`{ident}`, already {clash}"),
         ));
     }
     let Some(response) = model.responses.get_mut(index) else {

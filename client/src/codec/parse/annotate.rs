@@ -2,7 +2,7 @@
 
 use crate::types::{Annotation, AnnotationValue};
 
-use super::{nstring8, ParseError, Parser};
+use super::{nstring8, utf8_astring, ParseError, Parser};
 
 /// `"(" entry-att *(SP entry-att) ")"`, each `entry SP "(" att-value *(SP
 /// att-value) ")"`; or the bare entries of an unsolicited change.
@@ -11,7 +11,7 @@ use super::{nstring8, ParseError, Parser};
 /// `/comment` and `value.priv` as atoms, RFC 5257 says string).
 pub fn annotations(p: &mut Parser<'_>) -> Result<Vec<Annotation>, ParseError> {
     p.list(|p| {
-        let entry = name(p, "entry")?;
+        let entry = utf8_astring(p, "annotation entry name in UTF-8")?;
         let values = if p.peek() == Some(b' ') && p.peek_at(1) == Some(b'(') {
             p.sp()?;
             p.list(att_value)?
@@ -24,18 +24,10 @@ pub fn annotations(p: &mut Parser<'_>) -> Result<Vec<Annotation>, ParseError> {
 
 /// `attrib SP value`, the value `nstring / literal8`.
 fn att_value(p: &mut Parser<'_>) -> Result<AnnotationValue, ParseError> {
-    let attrib = name(p, "attribute")?;
+    let attrib = utf8_astring(p, "annotation attribute name in UTF-8")?;
     p.sp()?;
     let value = nstring8(p)?;
     Ok(AnnotationValue { attrib, value })
-}
-
-/// An entry or attribute name: an astring in UTF-8.
-fn name(p: &mut Parser<'_>, what: &str) -> Result<String, ParseError> {
-    let start = p.position();
-    let bytes = p.astring()?;
-    String::from_utf8(bytes.to_vec())
-        .map_err(|_| p.error_at(&format!("annotation {what} name in UTF-8"), start))
 }
 
 #[cfg(test)]

@@ -49,12 +49,12 @@ pub fn search_return_data(p: &mut Parser<'_>) -> Result<SearchReturnData, ParseE
         p.sp()?;
         let name = p.atom()?;
         p.sp()?;
-        match name.to_ascii_uppercase().as_str() {
-            "MIN" => data.min = Some(p.nz_number()?),
-            "MAX" => data.max = Some(p.nz_number()?),
-            "COUNT" => data.count = Some(p.number()?),
-            "ALL" => data.all = Some(sequence_set(p)?),
-            "MODSEQ" => data.mod_seq = Some(p.number64()?),
+        match Parser::upper(name).as_bytes() {
+            b"MIN" => data.min = Some(p.nz_number()?),
+            b"MAX" => data.max = Some(p.nz_number()?),
+            b"COUNT" => data.count = Some(p.number()?),
+            b"ALL" => data.all = Some(sequence_set(p)?),
+            b"MODSEQ" => data.mod_seq = Some(p.number64()?),
             _ => {
                 let name = name.to_owned();
                 data.extra.push((name, p.raw_value()?));

@@ -1,11 +1,9 @@
 //! METADATA (RFC 5464): the entries of a METADATA response and the
 //! METADATA response code.
 
-use bytes::Bytes;
-
 use crate::types::{MetadataCode, MetadataData, MetadataEntry};
 
-use super::{ParseError, Parser};
+use super::{utf8_astring, ParseError, Parser};
 
 /// `entry-values / entry-list`: values in parentheses, or the bare names
 /// of entries that changed.
@@ -30,9 +28,7 @@ fn entry_value(p: &mut Parser<'_>) -> Result<MetadataEntry, ParseError> {
 
 /// `entry = astring`, in UTF-8.
 fn entry(p: &mut Parser<'_>) -> Result<String, ParseError> {
-    let start = p.position();
-    let name: Bytes = p.astring()?;
-    String::from_utf8(name.to_vec()).map_err(|_| p.error_at("entry name in UTF-8", start))
+    utf8_astring(p, "entry name in UTF-8")
 }
 
 /// The arguments of the METADATA response code: `LONGENTRIES n`,

@@ -204,6 +204,14 @@ pub fn mailbox(p: &mut Parser<'_>) -> Result<Mailbox, ParseError> {
     Ok(mailbox_from_wire(p, &name))
 }
 
+/// An astring that must be UTF-8 (METADATA entry names, ANNOTATE entry
+/// and attribute names); `expected` names it in the error.
+pub(crate) fn utf8_astring(p: &mut Parser<'_>, expected: &str) -> Result<String, ParseError> {
+    let start = p.position();
+    let bytes = p.astring()?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| p.error_at(expected, start))
+}
+
 /// A mailbox name read by `p`, in the encoding its session uses.
 pub(crate) fn mailbox_from_wire(p: &Parser<'_>, name: &[u8]) -> Mailbox {
     if p.utf8() {

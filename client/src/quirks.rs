@@ -130,11 +130,11 @@ mod tests {
         f(&mut p)
     }
 
-    fn single_part(body: BodyStructure) -> Box<crate::types::body_structure::SinglePart> {
-        match body {
-            BodyStructure::Single(part) => part,
-            BodyStructure::Multipart(_) => panic!("expected a single part"),
-        }
+    /// The root of a body structure that must be a single part.
+    fn single_part(body: &BodyStructure) -> crate::types::body_structure::Part<'_> {
+        let root = body.root();
+        assert!(!root.is_multipart(), "expected a single part");
+        root
     }
 
     #[test]
@@ -228,7 +228,7 @@ mod tests {
             "* 1 FETCH (BODYSTRUCTURE ",
             parse::body_structure,
         );
-        assert_eq!(single_part(body.unwrap()).fields.octets, 0);
+        assert_eq!(single_part(&body.unwrap()).octets(), 0);
     }
 
     #[test]
@@ -245,8 +245,9 @@ mod tests {
             "* 1 FETCH (BODYSTRUCTURE ",
             parse::body_structure,
         );
-        let part = single_part(body.unwrap());
-        assert_eq!((part.fields.encoding, part.fields.octets), (None, 120));
+        let body = body.unwrap();
+        let part = single_part(&body);
+        assert_eq!((part.encoding(), part.octets()), (None, 120));
     }
 
     #[test]
@@ -276,7 +277,8 @@ mod tests {
             "* 1 FETCH (BODYSTRUCTURE ",
             parse::body_structure,
         );
-        let part = single_part(body.unwrap());
-        assert_eq!(&part.fields.params[0].1[..], b"r\xe9sum\xe9.pdf");
+        let body = body.unwrap();
+        let part = single_part(&body);
+        assert_eq!(part.params().next().map(|(_, v)| v), Some(&b"r\xe9sum\xe9.pdf"[..]));
     }
 }

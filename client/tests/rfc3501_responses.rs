@@ -10,7 +10,7 @@ use bytes::Bytes;
 use typed_imap::codec::frame::Framer;
 use typed_imap::codec::parse::{self, Limits, Parser};
 use typed_imap::response::{parse_response, Response, Status, StatusResponse};
-use typed_imap::types::body_structure::{BodyStructure, SinglePartKind};
+use typed_imap::types::body_structure::{BodyExtension, PartKind};
 use typed_imap::types::{
     Address, Addresses, Capability, Envelope, Flag, Mailbox, Section, SectionText,
 };
@@ -35,8 +35,8 @@ fn tagged(line: &'static str) -> (String, StatusResponse) {
     }
 }
 
-fn with_parser<T>(input: &'static str, f: impl FnOnce(&mut Parser<'_>) -> T) -> T {
-    let frame = Bytes::from_static(input.as_bytes());
+fn with_parser<T>(input: &str, f: impl FnOnce(&mut Parser<'_>) -> T) -> T {
+    let frame = Bytes::copy_from_slice(input.as_bytes());
     let limits = Limits::default();
     f(&mut Parser::new(&frame, &limits))
 }
@@ -566,18 +566,22 @@ fn s7_4_2_text_plain_body() {
         parse::body_structure,
     )
     .unwrap();
-    let BodyStructure::Single(part) = body else {
-        panic!("expected a single part");
-    };
+    let part = body.root();
     assert_eq!(
-        (&part.media_type[..], &part.media_subtype[..]),
+        (part.media_type(), part.media_subtype()),
         (&b"TEXT"[..], &b"PLAIN"[..])
     );
-    assert_eq!(part.fields.params, vec![(b("CHARSET"), b("US-ASCII"))]);
-    assert_eq!(part.fields.encoding, Some(b("7BIT")));
-    assert_eq!(part.fields.octets, 3028);
-    assert_eq!(part.kind, SinglePartKind::Text { lines: 92 });
-    assert_eq!(part.extension, None);
+    assert!(!part.is_multipart() && part.parts().next().is_none());
+    assert_eq!(
+        part.params().collect::<Vec<_>>(),
+        [(&b"CHARSET"[..], &b"US-ASCII"[..])]
+    );
+    assert_eq!(part.params().get("charset"), Some(&b"US-ASCII"[..]));
+    assert_eq!((part.id(), part.description()), (None, None));
+    assert_eq!(part.encoding(), Some(&b"7BIT"[..]));
+    assert_eq!(part.octets(), 3028);
+    assert_eq!(part.kind(), PartKind::Text { lines: 92 });
+    assert_eq!(part.extension(), None);
 }
 
 #[test]
@@ -589,21 +593,24 @@ fn s7_4_2_multipart_mixed_bodystructure() {
         parse::body_structure,
     )
     .unwrap();
-    let BodyStructure::Multipart(multi) = body else {
-        panic!("expected a multipart");
-    };
-    assert_eq!(multi.media_subtype, b("MIXED"));
-    assert_eq!(multi.parts.len(), 2);
-    let BodyStructure::Single(second) = &multi.parts[1] else {
-        panic!("expected a single part");
-    };
-    assert_eq!(second.fields.params[1], (b("NAME"), b("cc.diff")));
+    let multi = body.root();
+    assert!(multi.is_multipart());
+    assert_eq!(body.media_type(), (&b"MULTIPART"[..], &b"MIXED"[..]));
+    assert!(multi.params().is_empty() && multi.extension().is_none());
+    let parts: Vec<_> = multi.parts().collect();
+    assert_eq!(parts.len(), 2);
+    assert_eq!(parts[0].octets(), 1152);
+    assert_eq!(parts[0].kind(), PartKind::Text { lines: 23 });
+    let second = parts[1];
+    assert_eq!(second.params().nth(1), Some((&b"NAME"[..], &b"cc.diff"[..])));
     assert_eq!(
-        second.fields.id,
-        Some(b("<960723163407.20117h@cac.washington.edu>"))
+        second.id(),
+        Some(&b"<960723163407.20117h@cac.washington.edu>"[..])
     );
-    assert_eq!(second.fields.description, Some(b("Compiler diff")));
-    assert_eq!(second.kind, SinglePartKind::Text { lines: 73 });
+    assert_eq!(second.description(), Some(&b"Compiler diff"[..]));
+    assert_eq!(second.encoding(), Some(&b"BASE64"[..]));
+    assert_eq!(second.kind(), PartKind::Text { lines: 73 });
+    assert_eq!(multi.kind(), PartKind::Multipart(multi.parts()));
 }
 
 #[test]
@@ -611,39 +618,80 @@ fn bodystructure_with_extension_data_and_message_rfc822() {
     let body = with_parser(
         "((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"UTF-8\") NIL NIL \"QUOTED-PRINTABLE\" 20 1 NIL NIL NIL NIL)\
 (\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 300 (NIL \"inner\" NIL NIL NIL NIL NIL NIL NIL NIL) \
-(\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 10 1) 12 \"d41d8cd98f00b204e9800998ecf8427e\" \
+((\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 10 1)(\"IMAGE\" \"PNG\" (\"NAME\" \"a \\\"b\\\".png\") NIL NIL \"BASE64\" 99) \"RELATED\") 12 \
+\"d41d8cd98f00b204e9800998ecf8427e\" \
 (\"ATTACHMENT\" (\"FILENAME\" \"m.eml\")) (\"EN\" \"FR\") \"loc\" 7 (\"x\" (1 2))) \
 \"MIXED\" (\"BOUNDARY\" \"b1\") NIL \"EN\")",
         parse::body_structure,
     )
     .unwrap();
-    let BodyStructure::Multipart(multi) = body else {
-        panic!("expected a multipart");
-    };
-    let ext = multi.extension.as_ref().unwrap();
-    assert_eq!(ext.params, vec![(b("BOUNDARY"), b("b1"))]);
-    assert_eq!(ext.common.language, vec![b("EN")]);
-    let BodyStructure::Single(message) = &multi.parts[1] else {
-        panic!("expected message/rfc822");
-    };
-    let SinglePartKind::Message {
+    let multi = body.root();
+    let ext = multi.extension().unwrap();
+    assert_eq!(
+        multi.params().collect::<Vec<_>>(),
+        [(&b"BOUNDARY"[..], &b"b1"[..])]
+    );
+    assert_eq!((ext.md5(), ext.disposition()), (None, None));
+    assert_eq!(ext.language().collect::<Vec<_>>(), [&b"EN"[..]]);
+    let parts: Vec<_> = multi.parts().collect();
+    assert_eq!(parts.len(), 2, "the inner message's parts are not the outer's");
+    let first = parts[0].extension().unwrap();
+    assert_eq!(first.md5(), None);
+    assert_eq!(first.language().len(), 0);
+    let message = parts[1];
+    let PartKind::Message {
         envelope,
-        body,
+        body: inner,
         lines,
-    } = &message.kind
+    } = message.kind()
     else {
         panic!("expected message/rfc822 kind");
     };
     assert_eq!(envelope.subject(), Some(&b"inner"[..]));
-    assert_eq!(body.media_type(), (&b"TEXT"[..], &b"HTML"[..]));
-    assert_eq!(*lines, 12);
-    let ext = message.extension.as_ref().unwrap();
-    assert_eq!(ext.md5, Some(b("d41d8cd98f00b204e9800998ecf8427e")));
-    let disposition = ext.common.disposition.as_ref().unwrap();
-    assert_eq!(disposition.kind, b("ATTACHMENT"));
-    assert_eq!(ext.common.language, vec![b("EN"), b("FR")]);
-    assert_eq!(ext.common.location, Some(b("loc")));
-    assert_eq!(ext.common.extensions.len(), 2);
+    assert_eq!(
+        (inner.media_type(), inner.media_subtype()),
+        (&b"MULTIPART"[..], &b"RELATED"[..])
+    );
+    let inner_parts: Vec<_> = inner.parts().collect();
+    assert_eq!(inner_parts.len(), 2);
+    assert_eq!(inner_parts[0].media_subtype(), b"HTML");
+    assert_eq!(inner_parts[1].kind(), PartKind::Basic);
+    assert_eq!(inner_parts[1].params().get("name"), Some(&b"a \"b\".png"[..]));
+    assert_eq!(lines, 12);
+    assert_eq!(message.octets(), 300);
+    let ext = message.extension().unwrap();
+    assert_eq!(ext.md5(), Some(&b"d41d8cd98f00b204e9800998ecf8427e"[..]));
+    let disposition = ext.disposition().unwrap();
+    assert_eq!(disposition.kind(), b"ATTACHMENT");
+    assert_eq!(disposition.params().get("FILENAME"), Some(&b"m.eml"[..]));
+    assert_eq!(ext.language().collect::<Vec<_>>(), [&b"EN"[..], &b"FR"[..]]);
+    assert_eq!(ext.location(), Some(&b"loc"[..]));
+    assert_eq!(
+        ext.extensions(),
+        [
+            BodyExtension::Number(7),
+            BodyExtension::List(vec![
+                BodyExtension::String(Some(b("x"))),
+                BodyExtension::List(vec![BodyExtension::Number(1), BodyExtension::Number(2)]),
+            ]),
+        ]
+    );
+}
+
+#[test]
+fn body_structures_compare_by_content_not_by_where_they_came_from() {
+    let text = "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"UTF-8\") NIL NIL \"7BIT\" 5 1)";
+    let alone = with_parser(text, parse::body_structure).unwrap();
+    let framed = format!("* 1 FETCH (BODY {text})");
+    let in_fetch = with_parser(&framed, |p| {
+        p.expect("* 1 FETCH (BODY ")?;
+        parse::body_structure(p)
+    })
+    .unwrap();
+    assert_eq!(alone, in_fetch);
+    let other = with_parser(&text.replace("UTF-8", "UTF-7"), parse::body_structure).unwrap();
+    assert_ne!(alone, other);
+    assert!(format!("{alone:?}").contains("\"UTF-8\""));
 }
 
 #[test]

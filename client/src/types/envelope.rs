@@ -4,6 +4,9 @@ use std::fmt;
 
 use bytes::Bytes;
 
+pub(crate) use super::located::Text;
+use super::located::{Lossy, Strings};
+
 /// A message's envelope: the header fields the server parsed for the client.
 ///
 /// Every string is kept as the server sent it, as bytes: header values may
@@ -23,29 +26,14 @@ use bytes::Bytes;
 /// ```
 #[derive(Clone, Default)]
 pub struct Envelope {
-    /// The response the strings are in.
-    frame: Bytes,
-    /// Quoted strings that held escapes, unescaped (usually empty).
-    unescaped: Vec<u8>,
+    /// The response the strings are in, and escaped ones unescaped.
+    strings: Strings,
     /// Date, subject, in-reply-to and message-id.
     fields: [Text; 4],
     /// The addresses of the six lists, one list after the other.
     addresses: Vec<[Text; 4]>,
     /// Where each of the six lists ends in `addresses`.
     ends: [u32; 6],
-}
-
-/// Where one string of an envelope is: in the frame, in the unescaped
-/// buffer, or nowhere (NIL).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) enum Text {
-    /// NIL.
-    #[default]
-    Nil,
-    /// A range of the frame.
-    Frame(u32, u32),
-    /// A range of the unescaped buffer.
-    Unescaped(u32, u32),
 }
 
 /// The six address lists, in wire order.
@@ -76,7 +64,7 @@ impl Envelope {
     /// (the parser fills it in).
     pub(crate) fn in_frame(frame: Bytes) -> Self {
         Envelope {
-            frame,
+            strings: Strings::in_frame(frame),
             ..Envelope::default()
         }
     }
@@ -107,9 +95,9 @@ impl Envelope {
         }
     }
 
-    /// The buffer quoted strings with escapes are unescaped into.
-    pub(crate) fn unescaped_mut(&mut self) -> &mut Vec<u8> {
-        &mut self.unescaped
+    /// Where the envelope's strings are.
+    pub(crate) fn strings_mut(&mut self) -> &mut Strings {
+        &mut self.strings
     }
 
     /// The `Date:` header.
@@ -175,16 +163,9 @@ impl Envelope {
         }
     }
 
-    /// The bytes of a string (`None` for NIL, or an out-of-range offset,
-    /// which the parser never makes).
+    /// The bytes of a string (`None` for NIL).
     fn text(&self, text: Text) -> Option<&[u8]> {
-        let (buffer, start, len) = match text {
-            Text::Nil => return None,
-            Text::Frame(start, len) => (&self.frame[..], start, len),
-            Text::Unescaped(start, len) => (&self.unescaped[..], start, len),
-        };
-        let start = start as usize;
-        buffer.get(start..start.checked_add(len as usize)?)
+        self.strings.get(text)
     }
 }
 
@@ -216,15 +197,6 @@ impl fmt::Debug for Envelope {
             .field("in_reply_to", &self.in_reply_to().map(Lossy))
             .field("message_id", &self.message_id().map(Lossy))
             .finish()
-    }
-}
-
-/// Bytes shown as lossy UTF-8 in `Debug`.
-struct Lossy<'a>(&'a [u8]);
-
-impl fmt::Debug for Lossy<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&String::from_utf8_lossy(self.0), f)
     }
 }
 

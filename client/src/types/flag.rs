@@ -114,7 +114,7 @@ impl Flag {
     /// (`backslash`) and `name` the rest, as the parser has them.
     pub(crate) fn from_name(backslash: bool, name: &str) -> Flag {
         if backslash {
-            Flag::system(name).unwrap_or_else(|| Flag::Extension(name.to_owned()))
+            Flag::system(name.as_bytes()).unwrap_or_else(|| Flag::Extension(name.to_owned()))
         } else {
             Flag::Keyword(name.to_owned())
         }
@@ -122,8 +122,8 @@ impl Flag {
 
     /// The system flag (or `\*`) named `name`, without its backslash,
     /// case-insensitively; `None` for any other name.
-    pub(crate) fn system(name: &str) -> Option<Flag> {
-        Some(match UpperName::new(name.as_bytes()).as_bytes() {
+    pub(crate) fn system(name: &[u8]) -> Option<Flag> {
+        Some(match UpperName::new(name).as_bytes() {
             b"SEEN" => Flag::Seen,
             b"ANSWERED" => Flag::Answered,
             b"FLAGGED" => Flag::Flagged,
@@ -175,7 +175,7 @@ impl FromStr for Flag {
             reason,
         };
         match s.strip_prefix('\\') {
-            Some(name) => match Flag::system(name) {
+            Some(name) => match Flag::system(name.as_bytes()) {
                 Some(flag) => Ok(flag),
                 None => check_atom(name)
                     .map(|()| Flag::Extension(name.to_owned()))

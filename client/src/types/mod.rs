@@ -11,6 +11,7 @@ pub mod fetch_items;
 pub mod flag;
 pub mod id;
 pub mod list_extended;
+pub(crate) mod located;
 pub mod mailbox;
 pub mod metadata;
 pub mod multiappend;

@@ -2,7 +2,7 @@
 
 use crate::types::envelope::{Envelope, List, Text};
 
-use super::{ParseError, Parser, StrAt};
+use super::{located, ParseError, Parser};
 
 /// `envelope`: ten fields in parentheses.
 ///
@@ -67,21 +67,5 @@ fn address(p: &mut Parser<'_>, envelope: &mut Envelope) -> Result<[Text; 4], Par
 
 /// `nstring`, located in the frame (or unescaped into the envelope).
 fn nstring(p: &mut Parser<'_>, envelope: &mut Envelope) -> Result<Text, ParseError> {
-    let start = p.position();
-    let at = p.nstring_at(envelope.unescaped_mut())?;
-    let offsets =
-        |start: usize, len: usize| Some((u32::try_from(start).ok()?, u32::try_from(len).ok()?));
-    let text = match at {
-        None => Some(Text::Nil),
-        Some(StrAt::Frame { start, len }) => offsets(start, len).map(|(s, l)| Text::Frame(s, l)),
-        Some(StrAt::Buffer { start, len }) => {
-            offsets(start, len).map(|(s, l)| Text::Unescaped(s, l))
-        }
-    };
-    text.ok_or_else(|| {
-        p.error_at(
-            "an envelope string within the first 4 GiB of a response",
-            start,
-        )
-    })
+    located::nstring(p, envelope.strings_mut())
 }

@@ -26,6 +26,7 @@ mod esearch;
 mod id;
 mod limits;
 mod list_extended;
+mod located;
 mod metadata;
 mod namespace;
 mod parser;
@@ -183,9 +184,15 @@ pub fn flag(p: &mut Parser<'_>) -> Result<Flag, ParseError> {
     if backslash && p.eat(b'*') {
         return Ok(Flag::MayCreate);
     }
-    let name = p
-        .astring_atom()
-        .map_err(|_| p.error("flag (`\\` atom, atom or `\\*`)"))?;
+    let start = p.position();
+    let expected = "flag (`\\` atom, atom or `\\*`)";
+    let name = p.astring_atom_bytes().map_err(|_| p.error(expected))?;
+    // System flags are matched as bytes: no str to make for them.
+    if let Some(flag) = backslash.then(|| Flag::system(name)).flatten() {
+        return Ok(flag);
+    }
+    // Atom characters are ASCII, hence UTF-8.
+    let name = std::str::from_utf8(name).map_err(|_| p.error_at(expected, start))?;
     Ok(Flag::from_name(backslash, name))
 }
 

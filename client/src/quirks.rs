@@ -279,6 +279,9 @@ mod tests {
         );
         let body = body.unwrap();
         let part = single_part(&body);
-        assert_eq!(part.params().next().map(|(_, v)| v), Some(&b"r\xe9sum\xe9.pdf"[..]));
+        assert_eq!(
+            part.params().next().map(|(_, v)| v),
+            Some(&b"r\xe9sum\xe9.pdf"[..])
+        );
     }
 }

@@ -602,7 +602,10 @@ fn s7_4_2_multipart_mixed_bodystructure() {
     assert_eq!(parts[0].octets(), 1152);
     assert_eq!(parts[0].kind(), PartKind::Text { lines: 23 });
     let second = parts[1];
-    assert_eq!(second.params().nth(1), Some((&b"NAME"[..], &b"cc.diff"[..])));
+    assert_eq!(
+        second.params().nth(1),
+        Some((&b"NAME"[..], &b"cc.diff"[..]))
+    );
     assert_eq!(
         second.id(),
         Some(&b"<960723163407.20117h@cac.washington.edu>"[..])
@@ -634,7 +637,11 @@ fn bodystructure_with_extension_data_and_message_rfc822() {
     assert_eq!((ext.md5(), ext.disposition()), (None, None));
     assert_eq!(ext.language().collect::<Vec<_>>(), [&b"EN"[..]]);
     let parts: Vec<_> = multi.parts().collect();
-    assert_eq!(parts.len(), 2, "the inner message's parts are not the outer's");
+    assert_eq!(
+        parts.len(),
+        2,
+        "the inner message's parts are not the outer's"
+    );
     let first = parts[0].extension().unwrap();
     assert_eq!(first.md5(), None);
     assert_eq!(first.language().len(), 0);
@@ -656,7 +663,10 @@ fn bodystructure_with_extension_data_and_message_rfc822() {
     assert_eq!(inner_parts.len(), 2);
     assert_eq!(inner_parts[0].media_subtype(), b"HTML");
     assert_eq!(inner_parts[1].kind(), PartKind::Basic);
-    assert_eq!(inner_parts[1].params().get("name"), Some(&b"a \"b\".png"[..]));
+    assert_eq!(
+        inner_parts[1].params().get("name"),
+        Some(&b"a \"b\".png"[..])
+    );
     assert_eq!(lines, 12);
     assert_eq!(message.octets(), 300);
     let ext = message.extension().unwrap();

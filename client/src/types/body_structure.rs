@@ -247,14 +247,14 @@ pub enum PartKind<'a> {
 impl<'a> Part<'a> {
     fn data(&self) -> &'a PartData {
         static EMPTY: PartData = PartData {
-            media_type: Text::Nil,
-            media_subtype: Text::Nil,
+            media_type: Text::NIL,
+            media_subtype: Text::NIL,
             kind: KindData::Basic,
             end: 0,
             params: (0, 0),
-            id: Text::Nil,
-            description: Text::Nil,
-            encoding: Text::Nil,
+            id: Text::NIL,
+            description: Text::NIL,
+            encoding: Text::NIL,
             octets: 0,
             extension: None,
         };
@@ -298,15 +298,16 @@ impl<'a> Part<'a> {
         match self.data().kind {
             KindData::Basic => PartKind::Basic,
             KindData::Text { lines } => PartKind::Text { lines },
-            KindData::Message { envelope, lines } => match self.body.envelopes.get(envelope as usize)
-            {
-                Some(envelope) => PartKind::Message {
-                    envelope,
-                    body: self.at(self.index + 1),
-                    lines,
-                },
-                None => PartKind::Basic,
-            },
+            KindData::Message { envelope, lines } => {
+                match self.body.envelopes.get(envelope as usize) {
+                    Some(envelope) => PartKind::Message {
+                        envelope,
+                        body: self.at(self.index + 1),
+                        lines,
+                    },
+                    None => PartKind::Basic,
+                }
+            }
             KindData::Multipart => PartKind::Multipart(self.parts()),
         }
     }
@@ -511,12 +512,10 @@ impl<'a> Extension<'a> {
 
     /// `body-fld-dsp`: the Content-Disposition.
     pub fn disposition(&self) -> Option<Disposition<'a>> {
-        self.data
-            .disposition
-            .map(|(kind, params)| Disposition {
-                kind: self.body.text(kind).unwrap_or_default(),
-                params: self.body.params_in(params),
-            })
+        self.data.disposition.map(|(kind, params)| Disposition {
+            kind: self.body.text(kind).unwrap_or_default(),
+            params: self.body.params_in(params),
+        })
     }
 
     /// `body-fld-lang`: the Content-Language tags.

@@ -18,17 +18,56 @@ pub(crate) struct Strings {
     unescaped: Vec<u8>,
 }
 
-/// Where one string is: in the frame, in the unescaped buffer, or nowhere
-/// (NIL).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) enum Text {
+/// Where one string is: a range of the frame or of the unescaped buffer,
+/// or nowhere (NIL), in eight bytes (these are most of what an envelope or
+/// body structure stores).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Text {
+    start: u32,
+    /// The length; the top bit marks the unescaped buffer, and all bits
+    /// set mark NIL.
+    len: u32,
+}
+
+const UNESCAPED: u32 = 1 << 31;
+
+impl Text {
     /// NIL.
-    #[default]
-    Nil,
-    /// A range of the frame: start and length.
-    Frame(u32, u32),
-    /// A range of the unescaped buffer: start and length.
-    Unescaped(u32, u32),
+    pub(crate) const NIL: Text = Text {
+        start: 0,
+        len: u32::MAX,
+    };
+
+    /// A range of the frame, or `None` past the 2 GiB a `Text` can place.
+    pub(crate) fn frame(start: usize, len: usize) -> Option<Text> {
+        Self::new(start, len, 0)
+    }
+
+    /// A range of the unescaped buffer (`None` as for [`frame`](Self::frame)).
+    pub(crate) fn unescaped(start: usize, len: usize) -> Option<Text> {
+        Self::new(start, len, UNESCAPED)
+    }
+
+    #[inline(always)]
+    fn new(start: usize, len: usize, flag: u32) -> Option<Text> {
+        let start = u32::try_from(start).ok()?;
+        let len = u32::try_from(len).ok().filter(|len| *len < UNESCAPED)?;
+        Some(Text {
+            start,
+            len: len | flag,
+        })
+    }
+
+    /// Whether this is NIL.
+    pub(crate) fn is_nil(self) -> bool {
+        self == Text::NIL
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::NIL
+    }
 }
 
 impl Strings {
@@ -48,13 +87,16 @@ impl Strings {
     /// The bytes of a string (`None` for NIL, or an out-of-range offset,
     /// which the parser never makes).
     pub(crate) fn get(&self, text: Text) -> Option<&[u8]> {
-        let (buffer, start, len) = match text {
-            Text::Nil => return None,
-            Text::Frame(start, len) => (&self.frame[..], start, len),
-            Text::Unescaped(start, len) => (&self.unescaped[..], start, len),
+        if text.is_nil() {
+            return None;
+        }
+        let buffer = if text.len & UNESCAPED == 0 {
+            &self.frame[..]
+        } else {
+            &self.unescaped[..]
         };
-        let start = start as usize;
-        buffer.get(start..start.checked_add(len as usize)?)
+        let start = text.start as usize;
+        buffer.get(start..start.checked_add((text.len & !UNESCAPED) as usize)?)
     }
 }
 

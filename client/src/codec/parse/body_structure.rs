@@ -60,7 +60,7 @@ fn multipart(p: &mut Parser<'_>, body: &mut BodyStructure) -> Result<PartData, P
     if p.opt_sp() {
         // body-ext-mpart = body-fld-param [...]
         data.params = params(p, body)?;
-        data.extension = Some(extension(p, body, Text::Nil)?);
+        data.extension = Some(extension(p, body, Text::NIL)?);
     }
     Ok(data)
 }
@@ -229,7 +229,7 @@ fn language(p: &mut Parser<'_>, body: &mut BodyStructure) -> Result<Span, ParseE
     let start = body.languages_len();
     if p.peek() != Some(b'(') {
         let tag = nstring(p, body)?;
-        if tag != Text::Nil {
+        if !tag.is_nil() {
             body.push_language(tag);
         }
         return Ok((start, body.languages_len()));

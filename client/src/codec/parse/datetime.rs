@@ -1,6 +1,6 @@
 //! `date-time`: INTERNALDATE (RFC 3501 section 9).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::{ParseError, Parser};
 
@@ -37,9 +37,12 @@ pub fn date_time(p: &mut Parser<'_>) -> Result<DateTime<FixedOffset>, ParseError
     let zone = zone(p)?;
     p.byte(b'"', "DQUOTE closing the date-time")?;
     let year = i32::try_from(year).map_err(|_| p.error_at("valid year", start))?;
+    // Local time minus the offset is UTC; a fixed offset has exactly one
+    // reading of every local time, so no `LocalResult` is needed.
     NaiveDate::from_ymd_opt(year, month, day)
         .and_then(|d| d.and_hms_opt(hour, minute, second))
-        .and_then(|t| zone.from_local_datetime(&t).single())
+        .and_then(|t| t.checked_sub_offset(zone))
+        .map(|utc| DateTime::from_naive_utc_and_offset(utc, zone))
         .ok_or_else(|| p.error_at("a valid calendar date and time", start))
 }
 

@@ -18,7 +18,7 @@ pub(crate) fn nstring(p: &mut Parser<'_>, strings: &mut Strings) -> Result<Text,
             let at = p.quoted_at(strings.unescaped_mut())?;
             text(p, at, start)
         }
-        Some(b'N' | b'n') if p.nil() => Ok(Text::Nil),
+        Some(b'N' | b'n') if p.nil() => Ok(Text::NIL),
         _ => string(p, strings),
     }
 }
@@ -30,23 +30,12 @@ pub(crate) fn string(p: &mut Parser<'_>, strings: &mut Strings) -> Result<Text, 
     text(p, at, start)
 }
 
-/// The offsets of a located string, which must fit in 32 bits.
+/// The offsets of a located string, which must fit in 31 bits.
 #[inline(always)]
 fn text(p: &Parser<'_>, at: StrAt, start: usize) -> Result<Text, ParseError> {
-    let (in_frame, offset, len) = match at {
-        StrAt::Frame { start, len } => (true, start, len),
-        StrAt::Buffer { start, len } => (false, start, len),
+    let text = match at {
+        StrAt::Frame { start, len } => Text::frame(start, len),
+        StrAt::Buffer { start, len } => Text::unescaped(start, len),
     };
-    // The end fitting means the start and the length fit.
-    match (offset.checked_add(len).map(u32::try_from), u32::try_from(offset)) {
-        (Some(Ok(end)), Ok(offset)) => {
-            let len = end - offset;
-            Ok(if in_frame {
-                Text::Frame(offset, len)
-            } else {
-                Text::Unescaped(offset, len)
-            })
-        }
-        _ => Err(p.error_at("a string within the first 4 GiB of a response", start)),
-    }
+    text.ok_or_else(|| p.error_at("a string within the first 2 GiB of a response", start))
 }

@@ -128,8 +128,12 @@ pub struct ArgType {
 pub struct ParsedType {
     /// Grammar name.
     pub name: String,
-    /// Rust type of the value.
+    /// Rust type of the value (`Box<T>` when `boxed`).
     pub rust: String,
+    /// Rust type of the value without the box.
+    pub inner: String,
+    /// Whether values are boxed (types.toml `boxed`).
+    pub boxed: bool,
     /// How it is parsed.
     pub parse: Parse,
 }

@@ -107,6 +107,10 @@ pub(crate) struct GrammarType {
     pub own_sp: bool,
     /// Parsed by generated code: `fetch-attributes` or `status-attributes`.
     pub generated: Option<Str>,
+    /// Parsed values are stored boxed (`Box<T>`): a large value would
+    /// otherwise make every response, whatever its kind, that large. Only
+    /// with `generated = "fetch-attributes"`.
+    pub boxed: Option<Spanned<bool>>,
 }
 
 /// A protocol spec file (`imap4rev1.toml`, an extension).

@@ -375,6 +375,20 @@ fn path(root: &str, source: &Source, s: &Spanned<String>) -> Result<String, Erro
     })
 }
 
+/// `boxed`: only the generated `Message` fills a box in place, and only it
+/// is large enough to need one.
+fn boxed(source: &Source, boxed: Option<&Spanned<bool>>, parse: &Parse) -> Result<bool, Error> {
+    match boxed {
+        Some(b) if *b.get_ref() && !matches!(parse, Parse::FetchAttributes) => Err(source.error(
+            b,
+            "`boxed` only beside `generated = \"fetch-attributes\"`",
+            "`boxed` on another type",
+        )),
+        Some(b) => Ok(*b.get_ref()),
+        None => Ok(false),
+    }
+}
+
 fn rust_type(root: &str, source: &Source, s: &Spanned<String>) -> Result<String, Error> {
     rust::root_type(s.get_ref(), root).ok_or_else(|| Error::RustSyntax {
         location: source.at(s.span()),
@@ -465,11 +479,21 @@ fn type_entry(root: &str, source: &Source, t: &raw::GrammarType) -> Result<TypeE
         (None, None) => None,
     };
     let parsed = match (&t.parsed, parse) {
-        (Some(parsed), Some(parse)) => Some(model::ParsedType {
-            name,
-            rust: rust_type(root, source, parsed)?,
-            parse,
-        }),
+        (Some(parsed), Some(parse)) => {
+            let inner = rust_type(root, source, parsed)?;
+            let boxed = boxed(source, t.boxed.as_ref(), &parse)?;
+            Some(model::ParsedType {
+                name,
+                rust: if boxed {
+                    format!("Box<{inner}>")
+                } else {
+                    inner.clone()
+                },
+                inner,
+                boxed,
+                parse,
+            })
+        }
         (None, None) => None,
         (Some(parsed), None) => {
             return Err(source.error(

@@ -83,14 +83,14 @@ fn parse_call(model: &Model, ty: &ParsedType) -> TokenStream {
     quote!(#function(p)?)
 }
 
-/// The path of the function that parses a type.
+/// The function that parses a type.
 fn parse_fn(_model: &Model, ty: &ParsedType) -> TokenStream {
+    let inner = tok(&ty.inner);
     match &ty.parse {
         Parse::Function { path, .. } => tok(path),
-        Parse::FetchAttributes | Parse::StatusAttributes => {
-            let ty = tok(&ty.rust);
-            quote!(#ty::parse)
-        }
+        // Only `Message` may be boxed (validate::boxed): it fills its box.
+        Parse::FetchAttributes if ty.boxed => quote!(#inner::parse_boxed),
+        Parse::FetchAttributes | Parse::StatusAttributes => quote!(#inner::parse),
     }
 }
 
@@ -406,6 +406,15 @@ fn message(model: &Model) -> TokenStream {
             /// Parses `"(" msg-att *(SP msg-att) ")"`.
             pub fn parse(p: &mut #parser<'_>) -> Result<Self, #parse_error> {
                 let mut message = Message::default();
+                p.list(|p| message.attribute(p))?;
+                Ok(message)
+            }
+
+            /// [`parse`](Self::parse), filling a box in place: a FETCH
+            /// response keeps its (large) message boxed, and this spares
+            /// the copy into the box.
+            pub fn parse_boxed(p: &mut #parser<'_>) -> Result<Box<Self>, #parse_error> {
+                let mut message = Box::<Message>::default();
                 p.list(|p| message.attribute(p))?;
                 Ok(message)
             }

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use typed_imap::codec::frame::Framer;
 use typed_imap::codec::parse::{self, Limits, Parser};
 use typed_imap::response::{parse_response, Response, Status, StatusResponse};
-use typed_imap::types::body_structure::{BodyExtension, PartKind};
+use typed_imap::types::body_structure::{BodyExtension, BodyStructure, PartKind};
 use typed_imap::types::{
     Address, Addresses, Capability, Envelope, Flag, Mailbox, Section, SectionText,
 };
@@ -686,6 +686,80 @@ fn bodystructure_with_extension_data_and_message_rfc822() {
             ]),
         ]
     );
+}
+
+/// The part numbers of RFC 3501 section 6.4.5's example message, as
+/// `numbered_parts` gives them, with each part's media type.
+#[test]
+fn s6_4_5_part_numbers_of_the_rfc_example() {
+    const ENV: &str = "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)";
+    let text = |subtype: &str| format!("(\"TEXT\" \"{subtype}\" NIL NIL NIL \"7BIT\" 1 1)");
+    let octets = |t: &str, s: &str| format!("(\"{t}\" \"{s}\" NIL NIL NIL \"BASE64\" 2)");
+    let body = format!(
+        "({plain}{octet}\
+(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 3 {ENV} ({plain}{octet} \"MIXED\") 5)\
+({gif}(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 5 {ENV} \
+({plain}({plain}{rich} \"ALTERNATIVE\") \"MIXED\") 9) \"MIXED\") \"MIXED\")",
+        plain = text("PLAIN"),
+        rich = text("RICHTEXT"),
+        octet = octets("APPLICATION", "OCTET-STREAM"),
+        gif = octets("IMAGE", "GIF"),
+    );
+    let body = with_parser(&body, parse::body_structure).unwrap();
+    let numbered: Vec<(String, String)> = body
+        .numbered_parts()
+        .into_iter()
+        .map(|(number, part)| {
+            let number: Vec<String> = number.iter().map(u32::to_string).collect();
+            let kind = format!(
+                "{}/{}",
+                String::from_utf8_lossy(part.media_type()),
+                String::from_utf8_lossy(part.media_subtype())
+            );
+            (number.join("."), kind)
+        })
+        .collect();
+    let expected = [
+        ("1", "TEXT/PLAIN"),
+        ("2", "APPLICATION/OCTET-STREAM"),
+        ("3", "MESSAGE/RFC822"),
+        ("3.1", "TEXT/PLAIN"),
+        ("3.2", "APPLICATION/OCTET-STREAM"),
+        ("4", "MULTIPART/MIXED"),
+        ("4.1", "IMAGE/GIF"),
+        ("4.2", "MESSAGE/RFC822"),
+        ("4.2.1", "TEXT/PLAIN"),
+        ("4.2.2", "MULTIPART/ALTERNATIVE"),
+        ("4.2.2.1", "TEXT/PLAIN"),
+        ("4.2.2.2", "TEXT/RICHTEXT"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(n, k)| (n.to_string(), k.to_string()))
+        .collect();
+    assert_eq!(numbered, expected);
+}
+
+#[test]
+fn a_single_part_message_is_part_1_and_an_encapsulated_single_part_below_it() {
+    let plain = "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1)";
+    let single = with_parser(plain, parse::body_structure).unwrap();
+    let numbers: Vec<_> = single
+        .numbered_parts()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(numbers, [vec![1]]);
+    let message = format!(
+        "(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 3 \
+(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) {plain} 5)"
+    );
+    let message = with_parser(&message, parse::body_structure).unwrap();
+    let numbered = message.numbered_parts();
+    let numbers: Vec<_> = numbered.iter().map(|(n, _)| n.clone()).collect();
+    assert_eq!(numbers, [vec![1], vec![1, 1]]);
+    assert_eq!(numbered[1].1.media_subtype(), b"PLAIN");
+    assert!(BodyStructure::default().numbered_parts().is_empty());
 }
 
 #[test]

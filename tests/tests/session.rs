@@ -266,6 +266,139 @@ fn append_then_fetch_returns_identical_bytes_8bit_and_5_mb() {
     );
 }
 
+/// A message whose structure uses every BODYSTRUCTURE field: an
+/// alternative of two texts, an attachment with disposition, id,
+/// description, language, location and MD5 (its name holding quotes), and
+/// an encapsulated message.
+fn structured_message() -> Vec<u8> {
+    b"From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: structure\r\n\
+MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n\
+--outer\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n\
+--alt\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
+Sch\xc3\xb6n\r\nGr\xc3\xbc\xc3\x9fe\r\n\
+--alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Sch\xc3\xb6n</p>\r\n\
+--alt--\r\n\
+--outer\r\nContent-Type: application/pdf; name=\"report \\\"Q3\\\".pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\
+Content-Disposition: attachment; filename=\"report.pdf\"\r\n\
+Content-ID: <pdf@example.org>\r\nContent-Description: The report\r\n\
+Content-Language: en, de\r\nContent-Location: http://example.org/r.pdf\r\n\
+Content-MD5: Q2hlY2sgSW50ZWdyaXR5IQ==\r\n\r\nJVBERi0xLjQK\r\n\
+--outer\r\nContent-Type: message/rfc822\r\n\r\n\
+From: Bob <bob@example.org>\r\nSubject: inner\r\n\r\nHello\r\n\
+--outer--\r\n"
+        .to_vec()
+}
+
+#[test]
+fn bodystructure_of_a_nested_message_and_its_numbered_parts() {
+    use typed_imap::types::PartKind;
+
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    imap.run(Append::new("INBOX", structured_message()))
+        .unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap
+        .run(Fetch::new(1).items(FetchItem::body_structure() | FetchItem::body()))
+        .unwrap();
+    let [one] = fetched.as_slice() else {
+        panic!("expected one message, got {}", fetched.len())
+    };
+    let full = one.message.body_structure.as_ref().expect("BODYSTRUCTURE");
+    let basic = one.message.body.as_ref().expect("BODY");
+    assert!(full.root().extension().is_some() && basic.root().extension().is_none());
+    let (media_type, subtype) = full.media_type();
+    assert!(media_type == b"MULTIPART" && subtype.eq_ignore_ascii_case(b"mixed"));
+    let ext = full.root().extension().unwrap();
+    assert_eq!(full.root().params().get("boundary"), Some(&b"outer"[..]));
+    assert!(ext.md5().is_none());
+
+    let numbered = full.numbered_parts();
+    let shape: Vec<(Vec<u32>, String)> = numbered
+        .iter()
+        .map(|(number, part)| {
+            let kind = [part.media_type(), part.media_subtype()].join(&b'/');
+            (
+                number.clone(),
+                String::from_utf8_lossy(&kind).to_ascii_lowercase(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            (vec![1], "multipart/alternative".to_owned()),
+            (vec![1, 1], "text/plain".to_owned()),
+            (vec![1, 2], "text/html".to_owned()),
+            (vec![2], "application/pdf".to_owned()),
+            (vec![3], "message/rfc822".to_owned()),
+            (vec![3, 1], "text/plain".to_owned()),
+        ]
+    );
+
+    let plain = numbered[1].1;
+    assert_eq!(
+        plain
+            .params()
+            .get("CHARSET")
+            .map(|c| c.to_ascii_lowercase()),
+        Some(b"utf-8".to_vec())
+    );
+    assert_eq!(
+        plain.encoding().map(|e| e.to_ascii_lowercase()),
+        Some(b"8bit".to_vec())
+    );
+    // The CRLF before a boundary belongs to the boundary (RFC 2046).
+    assert_eq!(plain.kind(), PartKind::Text { lines: 1 });
+    assert_eq!(plain.octets() as usize, "Schön\r\nGrüße".len());
+
+    let pdf = numbered[3].1;
+    assert_eq!(pdf.params().get("name"), Some(&br#"report "Q3".pdf"#[..]));
+    assert_eq!(pdf.id(), Some(&b"<pdf@example.org>"[..]));
+    assert_eq!(pdf.description(), Some(&b"The report"[..]));
+    assert_eq!(
+        pdf.encoding().map(|e| e.to_ascii_lowercase()),
+        Some(b"base64".to_vec())
+    );
+    let ext = pdf.extension().expect("extension data");
+    assert_eq!(ext.md5(), Some(&b"Q2hlY2sgSW50ZWdyaXR5IQ=="[..]));
+    let disposition = ext.disposition().expect("disposition");
+    assert!(disposition.kind().eq_ignore_ascii_case(b"attachment"));
+    assert_eq!(
+        disposition.params().get("filename"),
+        Some(&b"report.pdf"[..])
+    );
+    let languages: Vec<_> = ext.language().map(<[u8]>::to_ascii_lowercase).collect();
+    assert_eq!(languages, [b"en".to_vec(), b"de".to_vec()]);
+    assert_eq!(ext.location(), Some(&b"http://example.org/r.pdf"[..]));
+
+    let PartKind::Message {
+        envelope,
+        body,
+        lines,
+    } = numbered[4].1.kind()
+    else {
+        panic!("expected message/rfc822, got {:?}", numbered[4].1)
+    };
+    assert_eq!(envelope.subject(), Some(&b"inner"[..]));
+    assert_eq!(body.octets() as usize, "Hello".len());
+    assert_eq!(lines, 3);
+
+    // The numbers fetch the parts they name: the PDF's base64 text has the
+    // size the structure gives.
+    let section = Section {
+        part: numbered[3].0.clone(),
+        text: None,
+    };
+    let fetched = imap
+        .run(Fetch::new(1).items(FetchItem::body_peek(section)))
+        .unwrap();
+    let pdf_text = fetched.first().and_then(first_body).expect("BODY[2]");
+    assert_eq!(pdf_text.len(), pdf.octets() as usize);
+    assert_eq!(&pdf_text[..], b"JVBERi0xLjQK");
+}
+
 #[test]
 fn search_with_several_criteria_and_a_crlf_string() {
     let server = Dovecot::start().unwrap();

@@ -173,6 +173,41 @@ impl BodyStructure {
         (root.media_type(), root.media_subtype())
     }
 
+    /// Every part that has a part number (RFC 3501 section 6.4.5), with
+    /// that number, in order: the number is what `BODY[1.2]` fetches
+    /// (`Section::part`).
+    ///
+    /// The parts of a multipart are numbered from 1 below the multipart's
+    /// own number; a message that is not multipart is part 1 of itself.
+    /// The body of a message/rfc822 part takes the part's number when it
+    /// is a single part, and has none of its own when it is a multipart
+    /// (its parts are numbered below the message part's).
+    ///
+    /// ```
+    /// use typed_imap::codec::parse::{body_structure, Limits, Parser};
+    /// use typed_imap::Bytes;
+    ///
+    /// let frame = Bytes::from_static(
+    ///     b"((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 10 1)\
+    ///       (\"APPLICATION\" \"PDF\" (\"NAME\" \"a.pdf\") NIL NIL \"BASE64\" 900) \"MIXED\")",
+    /// );
+    /// let body = body_structure(&mut Parser::new(&frame, &Limits::default())).unwrap();
+    /// let numbers: Vec<Vec<u32>> = body.numbered_parts().into_iter().map(|(n, _)| n).collect();
+    /// assert_eq!(numbers, [vec![1], vec![2]]);
+    /// let (_, pdf) = &body.numbered_parts()[1];
+    /// assert_eq!(pdf.params().get("name"), Some(&b"a.pdf"[..]));
+    /// ```
+    pub fn numbered_parts(&self) -> Vec<(Vec<u32>, Part<'_>)> {
+        let mut out = Vec::new();
+        let root = self.root();
+        if root.is_multipart() {
+            number_children(root, &[], &mut out);
+        } else if !self.parts.is_empty() {
+            number(root, vec![1], &mut out);
+        }
+        out
+    }
+
     fn text(&self, text: Text) -> Option<&[u8]> {
         self.strings.get(text)
     }
@@ -185,6 +220,33 @@ impl BodyStructure {
                 .get(start as usize..end as usize)
                 .unwrap_or_default(),
         }
+    }
+}
+
+/// Records `part` as `number`, then the numbered parts inside it. The
+/// depth is the parser's nesting limit.
+fn number<'a>(part: Part<'a>, number: Vec<u32>, out: &mut Vec<(Vec<u32>, Part<'a>)>) {
+    out.push((number.clone(), part));
+    match part.kind() {
+        PartKind::Multipart(_) => number_children(part, &number, out),
+        PartKind::Message { body, .. } if body.is_multipart() => {
+            number_children(body, &number, out)
+        }
+        PartKind::Message { body, .. } => {
+            let mut inner = number;
+            inner.push(1);
+            self::number(body, inner, out);
+        }
+        PartKind::Basic | PartKind::Text { .. } => {}
+    }
+}
+
+/// Numbers the parts of `multipart` from 1 below `prefix`.
+fn number_children<'a>(multipart: Part<'a>, prefix: &[u32], out: &mut Vec<(Vec<u32>, Part<'a>)>) {
+    for (index, child) in (1u32..).zip(multipart.parts()) {
+        let mut path = prefix.to_vec();
+        path.push(index);
+        number(child, path, out);
     }
 }
 

@@ -32,7 +32,7 @@ pub mod utf7;
 pub use acl::{AclEntry, Right, Rights, RightsChange, RightsError, RightsMode};
 pub use annotate::{Annotation, AnnotationFetch, AnnotationValue};
 pub use appendlimit::AppendLimit;
-pub use body_structure::BodyStructure;
+pub use body_structure::{BodyStructure, Part, PartKind};
 pub use capability::Capability;
 pub use datetime::InternalDate;
 pub use envelope::{Address, Addresses, Envelope};

@@ -12,8 +12,19 @@ fuzz_target!(|data: &[u8]| {
     let frame = Bytes::copy_from_slice(data);
     let limits = Limits::default();
     let _ = parse_response(&frame, &limits);
-    let _ = parse::body_structure(&mut Parser::new(&frame, &limits));
-    let _ = parse::envelope(&mut Parser::new(&frame, &limits));
+    // The views over the offsets the parser recorded: every accessor
+    // (through Debug and PartialEq) and the part numbering.
+    if let Ok(body) = parse::body_structure(&mut Parser::new(&frame, &limits)) {
+        let _ = format!("{body:?}");
+        assert!(body == body.clone());
+        for (_, part) in body.numbered_parts() {
+            let _ = (part.params().get("NAME"), part.extension().map(|e| e.language().count()));
+        }
+    }
+    if let Ok(envelope) = parse::envelope(&mut Parser::new(&frame, &limits)) {
+        let _ = format!("{envelope:?}");
+        let _ = typed_imap::types::envelope::recipients(envelope.to());
+    }
     let _ = parse::date_time(&mut Parser::new(&frame, &limits));
     let _ = parse::body_section(&mut Parser::new(&frame, &limits));
     let _ = parse::number_list(&mut Parser::new(&frame, &limits));

@@ -274,6 +274,11 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Moves the cursor `n` bytes on (to the end at most).
+    pub fn skip(&mut self, n: usize) {
+        self.pos = self.pos.saturating_add(n).min(self.input.len());
+    }
+
     /// Whether the cursor is at the CRLF that ends the response.
     pub fn at_end(&self) -> bool {
         self.remaining() == b"\r\n"

@@ -1,6 +1,8 @@
 //! The blocking client against scripted hostile servers on 127.0.0.1:
-//! `shared/adversarial.md` items 1-11 (TLS and STARTTLS), 20-24 (framing
-//! and response semantics) and 36 (secrets in logs), one test each.
+//! `shared/adversarial.md` items 1-11 (TLS and STARTTLS), 20-24 and 26
+//! (framing and response semantics) and 36 (secrets in logs), one test
+//! each. Items 12-19 and 25-29 on parsing alone are named tests in
+//! `client/tests/adversarial_parse.rs`.
 
 use std::time::{Duration, Instant};
 
@@ -446,6 +448,26 @@ fn item24_unsolicited_exists_recent_expunge_are_recorded() {
         })
         .collect();
     assert_eq!(recorded, ["EXPUNGE 3", "EXISTS 9", "RECENT 1"]);
+}
+
+#[test]
+fn item26_continuation_nobody_waits_for_is_a_protocol_error() {
+    let server = Script::new()
+        .send(GREETING)
+        .expect_command("NOOP")
+        .send("+ go ahead\r\n{tag} OK done\r\n")
+        .stall(Duration::from_millis(200))
+        .serve()
+        .unwrap();
+    let mut client = plain_client(&server);
+    let error = client.run(Noop::new()).unwrap_err();
+    assert!(
+        matches!(&error, Error::Protocol { .. }) && error.to_string().contains("waits for none"),
+        "{error}"
+    );
+    // The session is broken for good and says why.
+    let again = client.run(Noop::new()).unwrap_err();
+    assert!(again.to_string().contains("waits for none"), "{again}");
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! The framing and parsing items of `shared/adversarial.md` (12-19 and
-//! 25-29): what a hostile or broken server sends must end in a clean error
+//! The framing and parsing items of `shared/adversarial.md` (12-19, 25
+//! and 27-29): what a hostile or broken server sends must end in a clean error
 //! (or a documented leniency), never a panic, a hang or a large allocation.
 //! Item 26 (a `+` nobody waits for) is about the session, not the parser:
 //! it is `item26_...` in `tests/tests/hostile.rs`.

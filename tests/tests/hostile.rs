@@ -1,7 +1,7 @@
 //! The blocking client against scripted hostile servers on 127.0.0.1:
 //! `shared/adversarial.md` items 1-11 (TLS and STARTTLS), 20-24 and 26
 //! (framing and response semantics) and 36 (secrets in logs), one test
-//! each. Items 12-19 and 25-29 on parsing alone are named tests in
+//! each. Items 12-19, 25 and 27-29, on parsing alone, are named tests in
 //! `client/tests/adversarial_parse.rs`.
 
 use std::time::{Duration, Instant};

@@ -32,6 +32,10 @@ pub enum State {
 pub enum Behaviour {
     /// Request, untagged data, tagged completion.
     Plain,
+    /// Like `Plain`, with credentials in the arguments (LOGIN): refused
+    /// before sending under `LOGINDISABLED`, or in clear over a network
+    /// (the session's credential policy).
+    Login,
     /// A SASL exchange: continuation requests answered by an authenticator.
     Authenticate,
     /// After the tagged OK, the transport becomes TLS; capabilities are

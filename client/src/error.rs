@@ -86,6 +86,17 @@ pub enum Error {
         /// The capability it needs (`MOVE`).
         capability: String,
     },
+    /// A login was not sent because its credentials would have gone where
+    /// they must not: in clear over a network, to a server that disabled
+    /// LOGIN, or with a mechanism the server does not offer. Nothing was
+    /// sent; the reason says what to do instead.
+    #[error("{command}: credentials not sent: {reason}")]
+    CredentialsRefused {
+        /// The command's wire name (`LOGIN`, `AUTHENTICATE`).
+        command: String,
+        /// Why, and what to do instead.
+        reason: String,
+    },
     /// The caller passed something that cannot be sent; nothing was sent.
     #[error("invalid argument: {reason}")]
     InvalidArgument {

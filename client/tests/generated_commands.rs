@@ -136,10 +136,11 @@ fn append_sends_the_message_as_a_literal_after_its_optional_flags_and_date() {
 }
 
 #[test]
-fn append_without_options_writes_only_mailbox_and_literal() {
+fn append_without_options_writes_an_empty_flag_list_and_the_literal() {
+    // `()` always, as mutt does: Courier needs it before `UTF8 (...)`.
     assert_eq!(
         wire(&Append::new("INBOX", b"x".to_vec())),
-        "APPEND INBOX {1}\r\nx\r\n"
+        "APPEND INBOX () {1}\r\nx\r\n"
     );
 }
 

@@ -19,6 +19,7 @@
 //! - [`scripted::Script`] plays a fixed script on a socket (plain, STARTTLS
 //!   or implicit TLS), for the hostile-server tests.
 //! - [`views`] turns typed results into forms several tests compare.
+//! - [`logs`] captures what the client logs through `tracing`.
 //! - [`client`] opens the client under test on a Dovecot, logged in.
 //! - [`cert::Certificate`] makes the self-signed certificates and the rustls
 //!   configurations that trust them.
@@ -35,6 +36,7 @@ pub mod cyrus;
 pub mod dovecot;
 mod error;
 pub mod install;
+pub mod logs;
 pub mod maildir;
 pub mod messages;
 pub mod preauth;

@@ -24,7 +24,7 @@
 
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
@@ -212,6 +212,13 @@ impl Script {
     /// Listens on a free port of 127.0.0.1 and plays the script on the first
     /// connection, in a thread.
     pub fn serve(self) -> Result<ScriptedServer> {
+        self.serve_on(Ipv4Addr::LOCALHOST.into())
+    }
+
+    /// Like [`serve`](Self::serve), on another address of this machine
+    /// (see [`network_address`]): for the rules that differ between a peer
+    /// on this machine's loopback and one across a network.
+    pub fn serve_on(self, ip: IpAddr) -> Result<ScriptedServer> {
         let tls = if self.steps.iter().any(|s| matches!(s, Step::StartTls)) {
             let certificate = match &self.certificate {
                 Some(certificate) => certificate,
@@ -221,8 +228,8 @@ impl Script {
         } else {
             None
         };
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .map_err(|e| HarnessError::io("bind a free port on 127.0.0.1", e))?;
+        let listener = TcpListener::bind((ip, 0))
+            .map_err(|e| HarnessError::io(format!("bind a free port on {ip}"), e))?;
         let addr = listener
             .local_addr()
             .map_err(|e| HarnessError::io("read the listening address", e))?;
@@ -248,6 +255,18 @@ impl Script {
             thread: Some(thread),
         })
     }
+}
+
+/// An address of this machine that is not a loopback address (the one
+/// its default route leaves from), if it has one. Learnt by connecting a
+/// UDP socket, which sends nothing. A server bound there is still private
+/// to this machine's network, and a client sees a network peer.
+pub fn network_address() -> Option<IpAddr> {
+    let socket = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).ok()?;
+    // TEST-NET-1 (RFC 5737): never answered, only used to pick a route.
+    socket.connect((Ipv4Addr::new(192, 0, 2, 1), 9)).ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }
 
 /// What the client sent, as the script saw it.

@@ -3,8 +3,8 @@
 //! OK but enables nothing.
 
 use typed_imap::blocking::Client;
-use typed_imap::types::{Capability, FetchItem, Flag, Mailbox, Section};
-use typed_imap::{Append, AppendUtf8, Code, Create, Enable, Fetch, List, ListItem, Select};
+use typed_imap::types::{Capability, FetchItem, Flag, Mailbox, SearchKey, Section};
+use typed_imap::{Append, AppendUtf8, Code, Create, Enable, Fetch, List, ListItem, Search, Select};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::courier::CourierStream;
 use typed_imap_tests::dovecot::Dovecot;
@@ -149,23 +149,51 @@ fn append_utf8_then_fetch_returns_identical_bytes_on_courier() {
 }
 
 #[test]
-fn append_without_utf8_of_utf8_headers_draws_courier_alert() {
-    // The counterpart of the test above: the same bytes in a plain APPEND
-    // are accepted with an ALERT, which shows Courier tells the two apart.
+fn plain_append_goes_as_utf8_once_enabled_on_courier() {
+    // RFC 6855 section 4, as imaplib does: once UTF-8 is enabled a plain
+    // `Append` sends `UTF8 (~{n}...)`. Courier tells the forms apart: a
+    // plain literal with 8-bit headers draws an ALERT, this does not.
     let stream = CourierStream::new().unwrap();
     let mut imap = enabled(&stream);
     let tag = imap
         .send(&Append::new("INBOX", UTF8_MESSAGE.to_vec()))
         .unwrap();
     let done = imap.wait(&tag).unwrap();
+    let codes = &done.completed.codes;
     assert!(
-        done.completed
-            .codes
-            .iter()
-            .any(|code| matches!(code, Code::Alert)),
-        "{:?}",
-        done.completed.codes
+        codes.iter().any(|code| matches!(code, Code::AppendUid(_))),
+        "{codes:?}"
     );
+    assert!(
+        !codes.iter().any(|code| matches!(code, Code::Alert)),
+        "{codes:?}"
+    );
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap
+        .run(Fetch::new(1).items(FetchItem::body_peek(Section::default())))
+        .unwrap();
+    assert_eq!(&first_body(&fetched[0]).unwrap()[..], UTF8_MESSAGE);
+    imap.logout().unwrap();
+}
+
+#[test]
+fn search_with_a_charset_is_refused_once_utf8_is_enabled_on_courier() {
+    let stream = CourierStream::new().unwrap();
+    let mut imap = enabled(&stream);
+    imap.run(Select::new("INBOX")).unwrap();
+    let error = imap
+        .run(Search::new(SearchKey::subject("Grüße")).charset("UTF-8"))
+        .unwrap_err();
+    assert!(
+        matches!(&error, typed_imap::Error::InvalidArgument { reason } if reason.contains("RFC 6855")),
+        "{error}"
+    );
+    // Nothing was sent: the session goes on, and without the charset the
+    // same search is sent as UTF-8.
+    assert!(imap
+        .run(Search::new(SearchKey::subject("Grüße")))
+        .unwrap()
+        .is_empty());
     imap.logout().unwrap();
 }
 

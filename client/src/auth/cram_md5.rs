@@ -39,6 +39,11 @@ impl Authenticator for CramMd5 {
         "CRAM-MD5"
     }
 
+    /// Challenge-response: the password itself never travels.
+    fn reveals_secret(&self) -> bool {
+        false
+    }
+
     fn respond(&mut self, challenge: &[u8]) -> Result<Option<Vec<u8>>, AuthError> {
         if self.answered {
             return Err(AuthError::UnexpectedChallenge {

@@ -79,6 +79,16 @@ pub trait Authenticator {
     fn complete(&mut self) -> Result<(), AuthError> {
         Ok(())
     }
+
+    /// Whether someone reading the connection learns the secret (or a
+    /// token as good as it) from the exchange: true for PLAIN, LOGIN,
+    /// XOAUTH2 and OAUTHBEARER, false for challenge-response mechanisms
+    /// (CRAM-MD5, SCRAM). The session sends a revealing mechanism only
+    /// over TLS or to this machine (see `SessionOptions`). Unknown
+    /// mechanisms are assumed to reveal it.
+    fn reveals_secret(&self) -> bool {
+        true
+    }
 }
 
 impl<A: Authenticator + ?Sized> Authenticator for &mut A {
@@ -94,6 +104,9 @@ impl<A: Authenticator + ?Sized> Authenticator for &mut A {
     fn complete(&mut self) -> Result<(), AuthError> {
         (**self).complete()
     }
+    fn reveals_secret(&self) -> bool {
+        (**self).reveals_secret()
+    }
 }
 
 impl<A: Authenticator + ?Sized> Authenticator for Box<A> {
@@ -108,6 +121,9 @@ impl<A: Authenticator + ?Sized> Authenticator for Box<A> {
     }
     fn complete(&mut self) -> Result<(), AuthError> {
         (**self).complete()
+    }
+    fn reveals_secret(&self) -> bool {
+        (**self).reveals_secret()
     }
 }
 

@@ -271,6 +271,11 @@ impl Authenticator for Scram {
         self.hash.mechanism()
     }
 
+    /// Challenge-response: the password itself never travels.
+    fn reveals_secret(&self) -> bool {
+        false
+    }
+
     fn initial_response(&mut self) -> Option<Vec<u8>> {
         match self.step {
             Step::Start => Some(self.client_first()),

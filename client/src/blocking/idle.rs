@@ -16,7 +16,8 @@ pub const IDLE_RENEWAL: Duration = Duration::from_secs(28 * 60);
 
 /// A running IDLE, from [`Client::idle`]. Iterating yields the untagged
 /// responses the server pushes (`Data::Exists`, `Data::Expunge`,
-/// `Data::Fetch` ...), already applied to the session's mailbox state,
+/// `Data::Fetch`, status responses such as `* OK [ALERT] ...` or a
+/// keepalive `* OK still here`), already applied to the session's mailbox state,
 /// until the duration given to [`Client::idle_for`] runs out. Dropping it
 /// ends the IDLE (`DONE`) and waits for the server's completion.
 ///
@@ -43,6 +44,9 @@ pub struct Idler<'a> {
     client: &'a mut Client,
     /// The tag of the IDLE running, if one runs.
     tag: Option<String>,
+    /// The unsolicited record's mark when IDLE was first sent: what came
+    /// before is not the IDLE's to yield.
+    since: u64,
     /// When the running IDLE started.
     started: Instant,
     /// When iteration stops (`idle_for`).
@@ -53,11 +57,14 @@ pub struct Idler<'a> {
 
 impl Client {
     /// Starts IDLE and returns once the server accepted it (its `+`).
-    /// Unsolicited responses recorded before come first.
+    /// The [`Idler`] yields what the server pushes from now on; what was
+    /// recorded before stays in [`Client::unsolicited`].
     pub fn idle(&mut self) -> Result<Idler<'_>, Error> {
+        let since = self.session.unsolicited_mark();
         let mut idler = Idler {
             client: self,
             tag: None,
+            since,
             started: Instant::now(),
             until: None,
             renewal: IDLE_RENEWAL,
@@ -90,12 +97,16 @@ impl Idler<'_> {
         self.renewals
     }
 
-    /// The next response the server pushes, waiting at most `timeout`;
-    /// `None` when none came in time.
+    /// The next response the server pushed since the IDLE began, waiting
+    /// at most `timeout`; `None` when none came in time. A response
+    /// already received (in the same read as the server's `+`, say) comes
+    /// at once. Responses recorded before the IDLE began stay in the
+    /// client's unsolicited record.
     pub fn wait(&mut self, timeout: Duration) -> Result<Option<Unsolicited>, Error> {
         let deadline = Instant::now() + timeout;
         loop {
-            if let Some(event) = self.client.session.next_unsolicited() {
+            self.process()?;
+            if let Some(event) = self.client.session.next_unsolicited_since(self.since) {
                 return Ok(Some(event));
             }
             if self.tag.is_none() || self.started.elapsed() >= self.renewal {
@@ -111,15 +122,14 @@ impl Idler<'_> {
                 }
                 continue;
             }
-            if self.client.read_once(Some(left))? {
-                self.process()?;
-            }
+            self.client.read_once(Some(left))?;
         }
     }
 
     /// imaplib's `burst`: waits up to `timeout` for a first response, then
     /// collects those that follow each within `interval` of the one
-    /// before. Empty when nothing came.
+    /// before (those already received come without waiting). Empty when
+    /// nothing came.
     pub fn burst(
         &mut self,
         timeout: Duration,

@@ -139,9 +139,11 @@ impl Client {
         options: ClientOptions,
     ) -> Result<Self, Error> {
         options.timeouts.validate()?;
+        let mut session = Session::new(options.session);
+        session.set_local(connection.is_local());
         let mut client = Client {
             connection: Some(connection),
-            session: Session::new(options.session),
+            session,
             host: host.to_owned(),
             timeouts: options.timeouts,
             finished: HashMap::new(),
@@ -194,24 +196,12 @@ impl Client {
         self.session.take_unsolicited()
     }
 
-    /// Removes and returns the most recent unsolicited response code named
-    /// `name` (imaplib's `response(code)`): `client.response("ALERT")`.
-    pub fn response(&mut self, name: &str) -> Option<Code> {
-        let recorded = self.session.take_unsolicited();
-        let mut found = None;
-        let mut kept = Vec::with_capacity(recorded.len());
-        for unsolicited in recorded.into_iter().rev() {
-            match unsolicited {
-                Unsolicited::Status(StatusResponse {
-                    code: Some(code), ..
-                }) if found.is_none() && code.name().eq_ignore_ascii_case(name) => {
-                    found = Some(code);
-                }
-                other => kept.push(other),
-            }
-        }
-        self.session.restore_unsolicited(kept.into_iter().rev());
-        found
+    /// imaplib's `response(name)`: the newest untagged response or response
+    /// code named `name`, taken once: `client.response("ALERT")`,
+    /// `client.response("UIDVALIDITY")` or `client.response("EXISTS")`
+    /// after SELECT. See [`Session::take_response`] for what is kept.
+    pub fn response(&mut self, name: &str) -> Option<Unsolicited> {
+        self.session.take_response(name)
     }
 
     /// The server's capabilities, asked with CAPABILITY when not known
@@ -276,8 +266,10 @@ impl Client {
         command: C,
     ) -> Result<(C::Output, Vec<Code>), Error> {
         let tag = self.send(&command)?;
-        let mut done = self.wait(&tag)?;
-        let codes = std::mem::take(&mut done.completed.codes);
+        let done = self.wait(&tag)?;
+        // The output is built from the codes too (SELECT's UIDVALIDITY,
+        // MOVE's COPYUID): they are copied, not taken.
+        let codes = done.completed.codes.clone();
         let output = done.into_result::<C>()?;
         Ok((output, codes))
     }

@@ -31,6 +31,7 @@ mod qresync;
 mod quota;
 mod sort;
 mod thread;
+mod utf8;
 
 pub use acl::{mod_rights, rights};
 pub use annotate::{annotation_fetch, annotation_store};
@@ -45,3 +46,4 @@ pub use qresync::qresync_params;
 pub use quota::quota_limits;
 pub use sort::sort_criteria;
 pub use thread::thread_algorithm;
+pub use utf8::{append_message, charset, search_charset};

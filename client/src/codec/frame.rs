@@ -205,6 +205,15 @@ impl Framer {
         self.buf.len() + self.scan.pending.len()
     }
 
+    /// Drops every byte not yet handed out and returns how many there
+    /// were: what arrived after STARTTLS's OK is never parsed.
+    pub fn discard(&mut self) -> usize {
+        let discarded = self.buffered();
+        self.buf.clear();
+        self.scan = Scan::default();
+        discarded
+    }
+
     /// Whether a response has begun and is not complete (at end of stream,
     /// that response is lost: the connection closed mid-response).
     pub fn is_mid_response(&self) -> bool {

@@ -14,7 +14,10 @@
 
 mod mailbox;
 mod outbound;
+mod policy;
+mod record;
 mod tag;
+mod trace;
 
 use std::collections::VecDeque;
 
@@ -34,7 +37,10 @@ use crate::{Code, Data};
 
 pub use mailbox::MailboxState;
 use outbound::Outbound;
+use policy::Channel;
+use record::Record;
 pub use tag::{int2ap, TagGenerator};
+pub use trace::TARGET as WIRE_TRACE_TARGET;
 
 /// Settings of a session.
 #[derive(Clone, Debug)]
@@ -45,6 +51,12 @@ pub struct SessionOptions {
     pub max_unsolicited: usize,
     /// The tag prefix; random (imaplib style) when `None`.
     pub tag_prefix: Option<String>,
+    /// Send passwords (LOGIN, AUTHENTICATE PLAIN ...) in clear over a
+    /// network connection without TLS. Off by default: such a login is
+    /// refused before anything is written ([`Error::CredentialsRefused`]).
+    /// Connections to this machine (a loopback address, a child process)
+    /// may carry them in clear whatever this says.
+    pub allow_cleartext_credentials: bool,
 }
 
 impl Default for SessionOptions {
@@ -53,6 +65,7 @@ impl Default for SessionOptions {
             limits: Limits::default(),
             max_unsolicited: 10_000,
             tag_prefix: None,
+            allow_cleartext_credentials: false,
         }
     }
 }
@@ -184,11 +197,16 @@ pub struct Session {
     /// How many times capabilities were received.
     capabilities_seen: u64,
     mailbox: Option<MailboxState>,
-    unsolicited: VecDeque<Unsolicited>,
-    dropped_unsolicited: u64,
+    /// Untagged responses outside the commands' results.
+    record: Record,
     /// STARTTLS succeeded and the driver has not started TLS yet.
     tls_pending: bool,
     tls: bool,
+    /// The peer is on this machine (loopback, child process).
+    local: bool,
+    /// A response code after a status's text was warned about (once per
+    /// session).
+    warned_late_code: bool,
     /// `* ENABLED UTF8=ACCEPT` was received: mailbox names are UTF-8.
     utf8: bool,
     /// Set once the connection can no longer be used.
@@ -210,6 +228,7 @@ impl Session {
         };
         Session {
             framer: Framer::new(options.limits.clone()),
+            record: Record::new(options.max_unsolicited),
             options,
             state: State::NotAuthenticated,
             greeted: false,
@@ -220,10 +239,10 @@ impl Session {
             capabilities: None,
             capabilities_seen: 0,
             mailbox: None,
-            unsolicited: VecDeque::new(),
-            dropped_unsolicited: 0,
             tls_pending: false,
             tls: false,
+            local: false,
+            warned_late_code: false,
             utf8: false,
             broken: None,
         }
@@ -234,7 +253,10 @@ impl Session {
         self.state
     }
 
-    /// The greeting, once received.
+    /// The greeting, once received. On a connection that started TLS
+    /// later (STARTTLS), the greeting came in plaintext and may have been
+    /// written by anyone on the path: nothing else from before TLS is
+    /// kept, and this should not be trusted either.
     pub fn greeting(&self) -> Option<&StatusResponse<Code>> {
         self.greeting.as_ref()
     }
@@ -275,6 +297,12 @@ impl Session {
         self.tls = tls;
     }
 
+    /// Tells the session its peer is on this machine (a loopback address,
+    /// a child process): passwords may go to it in clear.
+    pub fn set_local(&mut self, local: bool) {
+        self.local = local;
+    }
+
     /// Why the connection can no longer be used, if it cannot.
     pub fn broken(&self) -> Option<&str> {
         self.broken.as_deref()
@@ -285,34 +313,62 @@ impl Session {
         self.in_flight.iter().map(|pending| pending.tag.as_str())
     }
 
-    /// The unsolicited responses kept so far, oldest first.
+    /// The unsolicited responses kept so far, oldest first: untagged data
+    /// no running command took, and every untagged status response (`* OK
+    /// [ALERT] ...`, `* NO ...`), including those whose code also went to
+    /// the running command's [`Completed::codes`].
     pub fn unsolicited(&self) -> impl Iterator<Item = &Unsolicited> {
-        self.unsolicited.iter()
+        self.record.queued()
     }
 
     /// Takes the unsolicited responses kept so far.
     pub fn take_unsolicited(&mut self) -> Vec<Unsolicited> {
-        self.unsolicited.drain(..).collect()
+        self.record.take_queued()
     }
 
     /// Takes the oldest unsolicited response kept.
     pub fn next_unsolicited(&mut self) -> Option<Unsolicited> {
-        self.unsolicited.pop_front()
+        self.record.next()
     }
 
-    /// Puts back unsolicited responses (oldest first) taken with
-    /// [`take_unsolicited`](Self::take_unsolicited), before any recorded
-    /// since.
-    pub fn restore_unsolicited(&mut self, kept: impl DoubleEndedIterator<Item = Unsolicited>) {
-        for unsolicited in kept.rev() {
-            self.unsolicited.push_front(unsolicited);
-        }
+    /// A mark of this moment in the unsolicited record: what arrives from
+    /// now on is [`since`](Self::next_unsolicited_since) it.
+    pub fn unsolicited_mark(&self) -> u64 {
+        self.record.mark()
+    }
+
+    /// Takes the oldest unsolicited response that arrived since `mark`,
+    /// leaving older ones kept (IDLE yields only what came while it ran).
+    pub fn next_unsolicited_since(&mut self, mark: u64) -> Option<Unsolicited> {
+        self.record.next_after(mark)
+    }
+
+    /// Whether an unsolicited response arrived since `mark` and is kept.
+    pub fn has_unsolicited_since(&self, mark: u64) -> bool {
+        self.record.has_after(mark)
+    }
+
+    /// imaplib's `response(name)`: the newest untagged response or
+    /// response code named `name` (ASCII case-insensitive), taken once
+    /// with every older one of that name.
+    ///
+    /// Names are data keywords (`EXISTS`, `RECENT`, `FLAGS`, `CAPABILITY`,
+    /// `LIST` ...), statuses (`OK`, `NO`, `BAD`) and codes (`ALERT`,
+    /// `UIDVALIDITY`, `UIDNEXT`, `PERMANENTFLAGS`, `READ-ONLY` ...). A code
+    /// comes back as the status response that carried it, with its text.
+    /// What a command took as its result is not kept (a FETCH's messages
+    /// are its output), except data that changes the mailbox or the
+    /// capabilities (`EXISTS`, `RECENT`, `FLAGS`, `EXPUNGE`, `CAPABILITY`
+    /// ...) and the codes of tagged responses: after SELECT, `EXISTS`,
+    /// `FLAGS`, `UIDVALIDITY` and `READ-ONLY` can all be asked for.
+    pub fn take_response(&mut self, name: &str) -> Option<Unsolicited> {
+        self.record.take_named(name)
     }
 
     /// How many unsolicited responses were dropped because the record was
     /// full.
     pub fn dropped_unsolicited(&self) -> u64 {
-        self.dropped_unsolicited
+        self.record.dropped()
     }
 
     /// Bytes the driver must write now.
@@ -360,6 +416,12 @@ impl Session {
                 reason: format!("{} is not an authentication command", C::NAME),
             });
         }
+        policy::authenticate(
+            self.channel(),
+            self.capabilities(),
+            authenticator.mechanism(),
+            authenticator.reveals_secret(),
+        )?;
         let mut fragments = self.prepare(command)?;
         let initial = authenticator.initial_response();
         let pending_initial = match initial {
@@ -385,6 +447,7 @@ impl Session {
         match idling {
             Some(pending) => {
                 pending.idling = false;
+                trace::line(b"DONE");
                 self.outbound.push_raw(b"DONE\r\n");
                 true
             }
@@ -392,12 +455,18 @@ impl Session {
         }
     }
 
-    /// The driver started TLS after [`Event::StartTls`]: capabilities must
-    /// be asked again (what came before TLS is not trusted).
+    /// The driver started TLS after [`Event::StartTls`]. Everything
+    /// learnt in plaintext is forgotten, since anyone on the path may have
+    /// written it (RFC 3501 section 6.2.1, RFC 7817): the unsolicited
+    /// record, the latest responses, the capabilities (asked again),
+    /// mailbox state and UTF-8 mode. Only the greeting stays readable.
     pub fn tls_established(&mut self) {
         self.tls_pending = false;
         self.tls = true;
         self.capabilities = None;
+        self.mailbox = None;
+        self.utf8 = false;
+        self.record.clear();
     }
 
     /// Marks the connection broken (the driver saw EOF or an I/O error).
@@ -424,6 +493,7 @@ impl Session {
                 Ok(None) => return Ok(None),
                 Err(error) => return Err(self.fail(Error::protocol(error.to_string()))),
             };
+            trace::response(&frame);
             let response = match parse_response_with_utf8::<Data, Code>(
                 &frame,
                 &self.options.limits,
@@ -471,6 +541,9 @@ impl Session {
                     .join(", "),
             });
         }
+        if matches!(C::BEHAVIOUR, Behaviour::Login) {
+            policy::login(self.channel(), |name| self.has_capability(name))?;
+        }
         let capabilities = command.capabilities();
         if let Some(missing) = capabilities.iter().find(|c| !self.has_capability(c)) {
             return Err(Error::MissingCapability {
@@ -501,6 +574,14 @@ impl Session {
         Ok(encoder.finish())
     }
 
+    fn channel(&self) -> Channel {
+        Channel {
+            tls: self.tls,
+            local: self.local,
+            allow_cleartext: self.options.allow_cleartext_credentials,
+        }
+    }
+
     fn encode_options(&self) -> EncodeOptions {
         EncodeOptions {
             // LITERAL+ learnt before TLS is forgotten with the rest.
@@ -526,6 +607,7 @@ impl Session {
         let tag = self.tags.next_tag();
         prepend_tag(&mut fragments, &tag);
         tracing::debug!(tag = %tag, command = C::NAME, "sending");
+        trace::command(&tag, C::NAME, C::BEHAVIOUR, &fragments);
         if C::ON_OK == Some(State::Selected) {
             // The untagged data of SELECT/EXAMINE describes the new mailbox.
             self.mailbox = Some(MailboxState::default());
@@ -607,7 +689,9 @@ impl Session {
             tracing::debug!("untagged data during STARTTLS ignored");
             return;
         }
-        if let Some(effect) = data.effect() {
+        let effect = data.effect();
+        let changes_state = effect.is_some();
+        if let Some(effect) = effect {
             self.apply(effect);
         }
         let claimant = self
@@ -615,8 +699,14 @@ impl Session {
             .iter_mut()
             .find(|pending| (pending.wants)(&data));
         match claimant {
-            Some(pending) => pending.data.push(data),
-            None => self.record(Unsolicited::Data(data)),
+            Some(pending) => {
+                if changes_state {
+                    // imaplib's `response("EXISTS")` after SELECT.
+                    self.record.remember(data.clone());
+                }
+                pending.data.push(data);
+            }
+            None => self.record.push(Unsolicited::Data(data)),
         }
     }
 
@@ -628,15 +718,32 @@ impl Session {
             tracing::debug!("untagged status during STARTTLS ignored");
             return Ok(None);
         }
+        self.note_late_code(&status);
         if let Some(code) = &status.code {
             self.apply_code(code);
+            warn_if_alert(&status);
+            // RFC 3501 cannot say which of several running commands a
+            // code is for: the oldest gets it, and the record keeps it.
             if let Some(pending) = self.in_flight.front_mut() {
                 pending.codes.push(code.clone());
-                return Ok(None);
             }
         }
-        self.record(Unsolicited::Status(status));
+        self.record.push(Unsolicited::Status(status));
         Ok(None)
+    }
+
+    /// `NO COPY [TRYCREATE] failed`: a code after the text is no code
+    /// (RFC 3501 section 7.1) and stays text, but says the server puts
+    /// codes where no client reads them; worth one warning a session.
+    fn note_late_code(&mut self, status: &StatusResponse<Code>) {
+        if self.warned_late_code || status.code.is_some() || !has_late_code(&status.text) {
+            return;
+        }
+        self.warned_late_code = true;
+        tracing::warn!(
+            text = %String::from_utf8_lossy(&status.text),
+            "the server put a response code after the text, where it is not a code; kept as text"
+        );
     }
 
     /// `* BYE`: expected during LOGOUT, the end of the connection otherwise.
@@ -647,7 +754,7 @@ impl Session {
             .any(|pending| matches!(pending.behaviour, Behaviour::Logout));
         if logging_out {
             self.state = State::Logout;
-            self.record(Unsolicited::Status(status));
+            self.record.push(Unsolicited::Status(status));
             return Ok(None);
         }
         let reason = if self.untrusted() {
@@ -672,6 +779,7 @@ impl Session {
         match pending.behaviour {
             Behaviour::Authenticate if !self.outbound.has_unsent(&pending.tag) => {
                 let answer = sasl_answer(pending, &continuation.text)?;
+                trace::sasl_answer(&answer);
                 self.outbound.push_raw(&answer);
                 Ok(None)
             }
@@ -706,9 +814,12 @@ impl Session {
             return Err(Error::protocol(format!("tag {tag} vanished")));
         };
         self.outbound.cancel(&tag);
+        self.note_late_code(&status);
         if let Some(code) = &status.code {
             if !matches!(pending.behaviour, Behaviour::StartTls) {
                 self.apply_code(code);
+                warn_if_alert(&status);
+                self.record.remember_tagged(status.clone());
             }
             pending.codes.push(code.clone());
         }
@@ -774,10 +885,16 @@ impl Session {
                 Ok(None)
             }
             Behaviour::StartTls => {
-                if self.has_buffered_input() {
-                    return Err(Error::protocol(
-                        "bytes after the STARTTLS OK arrived before TLS started (possible injection)",
-                    ));
+                // Written after the OK and before TLS: not the server's
+                // TLS, possibly an attacker's plaintext. Never parsed,
+                // never handed to TLS (RFC 2595 section 3.1, and the
+                // STARTTLS study of USENIX Security 2021).
+                let discarded = self.framer.discard();
+                if discarded > 0 {
+                    tracing::warn!(
+                        bytes = discarded,
+                        "discarded bytes received after the STARTTLS OK, before TLS started"
+                    );
                 }
                 self.capabilities = None;
                 self.tls_pending = true;
@@ -790,18 +907,6 @@ impl Session {
             }
             _ => Ok(None),
         }
-    }
-
-    fn record(&mut self, unsolicited: Unsolicited) {
-        if self.options.max_unsolicited == 0 {
-            self.dropped_unsolicited += 1;
-            return;
-        }
-        while self.unsolicited.len() >= self.options.max_unsolicited {
-            self.unsolicited.pop_front();
-            self.dropped_unsolicited += 1;
-        }
-        self.unsolicited.push_back(unsolicited);
     }
 
     fn apply_code(&mut self, code: &Code) {
@@ -842,6 +947,27 @@ impl Session {
             mailbox::apply(mailbox, effect);
         }
     }
+}
+
+/// RFC 3501 section 7.1: "The human-readable text contains a special alert
+/// that MUST be presented to the user": logged at warn, and kept.
+fn warn_if_alert(status: &StatusResponse<Code>) {
+    if status.code.as_ref().and_then(Code::effect) == Some(Effect::Alert) {
+        tracing::warn!(alert = %String::from_utf8_lossy(&status.text), "server alert");
+    }
+}
+
+/// Whether a status text holds what looks like a response code after
+/// other text: ` [` then an upper-case atom and `]`.
+fn has_late_code(text: &[u8]) -> bool {
+    memchr::memmem::find_iter(text, b" [").any(|at| {
+        let rest = text.get(at + 2..).unwrap_or_default();
+        let name_len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_uppercase() || **b == b'-')
+            .count();
+        name_len > 0 && matches!(rest.get(name_len), Some(b']' | b' '))
+    })
 }
 
 /// A change of transport a completed command asks of the driver.

@@ -5,11 +5,14 @@ use crate::auth::{FnAuthenticator, Plain};
 use crate::types::Mailbox;
 use crate::{Append, Authenticate, Examine, List, Login, Logout, Noop, Select, Starttls};
 
+/// A session to a server on this machine (credentials may go in clear).
 fn session() -> Session {
-    Session::new(SessionOptions {
+    let mut session = Session::new(SessionOptions {
         tag_prefix: Some("A".into()),
         ..SessionOptions::default()
-    })
+    });
+    session.set_local(true);
+    session
 }
 
 /// A session greeted with `greeting` (a whole line).
@@ -268,7 +271,7 @@ fn synchronising_literal_waits_for_continuation() {
     session
         .send(&Append::new("INBOX", b"Hi\r\n".to_vec()))
         .unwrap();
-    assert_eq!(output(&mut session), "A1 APPEND INBOX {4}\r\n");
+    assert_eq!(output(&mut session), "A1 APPEND INBOX () {4}\r\n");
     assert!(feed(&mut session, "+ Ready\r\n").unwrap().is_none());
     assert_eq!(output(&mut session), "Hi\r\n\r\n");
     completed(feed(&mut session, "A1 OK appended\r\n"));
@@ -292,7 +295,10 @@ fn literal_plus_sends_at_once() {
     session
         .send(&Append::new("INBOX", b"Hi\r\n".to_vec()))
         .unwrap();
-    assert_eq!(output(&mut session), "A1 APPEND INBOX {4+}\r\nHi\r\n\r\n");
+    assert_eq!(
+        output(&mut session),
+        "A1 APPEND INBOX () {4+}\r\nHi\r\n\r\n"
+    );
 }
 
 #[test]
@@ -352,15 +358,20 @@ fn starttls_ok_asks_for_the_upgrade_and_forgets_capabilities() {
 }
 
 #[test]
-fn bytes_after_starttls_ok_are_an_error() {
+fn bytes_after_starttls_ok_are_discarded_unread() {
     let mut session = ready();
     session.send(&Starttls::new()).unwrap();
-    let error = feed(
+    let event = feed(
         &mut session,
-        "A1 OK begin\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n",
+        "A1 OK begin\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN LITERAL+] injected\r\n* 3 EXISTS\r\n",
     )
-    .unwrap_err();
-    assert!(error.to_string().contains("before TLS started"), "{error}");
+    .unwrap();
+    assert!(matches!(event, Some(Event::StartTls(_))), "{event:?}");
+    assert!(!session.has_buffered_input());
+    session.tls_established();
+    assert_eq!(session.poll().unwrap().map(|_| ()), None);
+    assert_eq!(session.capabilities(), None);
+    assert_eq!(session.unsolicited().count(), 0);
 }
 
 #[test]
@@ -436,7 +447,7 @@ fn authenticate_answers_the_first_challenge_without_sasl_ir() {
 
 #[test]
 fn authenticator_returning_none_sends_a_star() {
-    let mut session = greeted("* OK [CAPABILITY IMAP4rev1] hi\r\n");
+    let mut session = greeted("* OK [CAPABILITY IMAP4rev1 AUTH=X-TEST] hi\r\n");
     let cancel = FnAuthenticator::new("X-TEST", |_challenge: &[u8]| None);
     session
         .authenticate(&Authenticate::new("X-TEST"), Box::new(cancel))
@@ -453,7 +464,7 @@ fn authenticator_returning_none_sends_a_star() {
 
 #[test]
 fn authenticator_sees_decoded_challenges() {
-    let mut session = greeted("* OK [CAPABILITY IMAP4rev1] hi\r\n");
+    let mut session = greeted("* OK [CAPABILITY IMAP4rev1 AUTH=X-ECHO] hi\r\n");
     let echo = FnAuthenticator::new("X-ECHO", |challenge: &[u8]| {
         Some(challenge.to_ascii_uppercase())
     });
@@ -510,7 +521,7 @@ impl crate::auth::Authenticator for Distrustful {
 
 #[test]
 fn client_side_sasl_failure_cancels_and_is_reported() {
-    let mut session = greeted("* OK [CAPABILITY IMAP4rev1] hi\r\n");
+    let mut session = greeted("* OK [CAPABILITY IMAP4rev1 AUTH=X-MUTUAL] hi\r\n");
     session
         .authenticate(&Authenticate::new("X-MUTUAL"), Box::new(Distrustful))
         .unwrap();
@@ -538,7 +549,7 @@ fn literal_plus_learnt_before_starttls_is_forgotten() {
     session
         .send(&Append::new("INBOX", b"Hi\r\n".to_vec()))
         .unwrap();
-    assert_eq!(output(&mut session), "A3 APPEND INBOX {4}\r\n");
+    assert_eq!(output(&mut session), "A3 APPEND INBOX () {4}\r\n");
 }
 
 /// A stand-in for an extension command, declared here as a spec would
@@ -650,7 +661,7 @@ fn multiappend_waits_for_a_continuation_before_each_literal() {
             .more_messages(vec![crate::types::AppendMessage::new(b"Yo\r\n".to_vec())
                 .flags([crate::types::Flag::Seen])]);
     session.send(&append).unwrap();
-    assert_eq!(output(&mut session), "A1 APPEND INBOX {4}\r\n");
+    assert_eq!(output(&mut session), "A1 APPEND INBOX () {4}\r\n");
     assert!(feed(&mut session, "+ Ready\r\n").unwrap().is_none());
     assert_eq!(output(&mut session), "Hi\r\n (\\Seen) {4}\r\n");
     assert!(feed(&mut session, "+ Ready\r\n").unwrap().is_none());
@@ -706,4 +717,252 @@ fn enable_answered_without_enabled_keeps_modified_utf7() {
         output(&mut session),
         "A1 ENABLE UTF8=ACCEPT\r\nA2 SELECT Gr&APwA3w-e\r\n"
     );
+}
+
+/// A session greeted without capabilities, over the network (not local).
+fn over_the_network(greeting: &str) -> Session {
+    let mut session = greeted(greeting);
+    session.set_local(false);
+    session
+}
+
+#[test]
+fn everything_received_in_plaintext_is_forgotten_once_tls_is_up() {
+    let mut session = greeted("* OK hi\r\n");
+    session.send(&crate::Capability::new()).unwrap();
+    completed(feed(
+        &mut session,
+        "* LIST () \"/\" x\r\n* 54321 EXISTS\r\n* NO text\r\n* OK [ALERT] pay here\r\n\
+         * OK [UIDVALIDITY 9] v\r\n* ENABLED UTF8=ACCEPT\r\n\
+         * CAPABILITY IMAP4rev1 STARTTLS LITERAL+\r\nA1 OK done\r\n",
+    ));
+    assert!(session.unsolicited().count() >= 5);
+    assert!(session.utf8_enabled());
+    session.send(&Starttls::new()).unwrap();
+    assert!(matches!(
+        feed(&mut session, "A2 OK begin\r\n").unwrap(),
+        Some(Event::StartTls(_))
+    ));
+    session.tls_established();
+    assert_eq!(session.unsolicited().count(), 0);
+    for name in [
+        "LIST",
+        "EXISTS",
+        "NO",
+        "ALERT",
+        "UIDVALIDITY",
+        "ENABLED",
+        "CAPABILITY",
+    ] {
+        assert!(session.take_response(name).is_none(), "{name} survived TLS");
+    }
+    assert!(!session.utf8_enabled());
+    assert_eq!(session.capabilities(), None);
+    assert_eq!(session.dropped_unsolicited(), 0);
+    assert!(session.greeting().is_some());
+}
+
+#[test]
+fn login_under_logindisabled_is_refused_before_anything_is_written() {
+    let mut session = greeted("* OK [CAPABILITY IMAP4rev1 LOGINDISABLED STARTTLS] hi\r\n");
+    let error = session
+        .send(&Login::new("alice", crate::types::Secret::new("secret")))
+        .unwrap_err();
+    assert!(matches!(error, Error::CredentialsRefused { .. }), "{error}");
+    assert!(error.to_string().contains("STARTTLS") || error.to_string().contains("starttls"));
+    assert_eq!(output(&mut session), "");
+    assert!(session.broken().is_none());
+}
+
+#[test]
+fn login_in_clear_over_the_network_is_refused_unless_allowed() {
+    let mut session = over_the_network("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n");
+    let login = Login::new("alice", crate::types::Secret::new("secret"));
+    let error = session.send(&login).unwrap_err();
+    assert!(matches!(error, Error::CredentialsRefused { .. }), "{error}");
+    assert_eq!(output(&mut session), "");
+    session.set_tls(true);
+    session.send(&login).unwrap();
+    assert!(output(&mut session).contains("LOGIN"));
+
+    let mut allowed = Session::new(SessionOptions {
+        allow_cleartext_credentials: true,
+        ..SessionOptions::default()
+    });
+    allowed.receive(b"* OK [CAPABILITY IMAP4rev1] hi\r\n");
+    allowed.poll().unwrap();
+    allowed.send(&login).unwrap();
+}
+
+#[test]
+fn authenticate_with_a_mechanism_not_offered_sends_nothing() {
+    let mut session = greeted("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=SCRAM-SHA-256] hi\r\n");
+    let error = session
+        .authenticate(&Authenticate::new("PLAIN"), Box::new(Plain::new("a", "b")))
+        .unwrap_err();
+    assert!(error.to_string().contains("AUTH=PLAIN"), "{error}");
+    assert_eq!(output(&mut session), "");
+}
+
+#[test]
+fn a_revealing_mechanism_over_the_network_needs_tls() {
+    let mut session = over_the_network("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n");
+    let error = session
+        .authenticate(&Authenticate::new("PLAIN"), Box::new(Plain::new("a", "b")))
+        .unwrap_err();
+    assert!(matches!(error, Error::CredentialsRefused { .. }), "{error}");
+    assert_eq!(output(&mut session), "");
+}
+
+#[test]
+fn a_code_during_a_command_goes_to_its_result_and_to_the_record() {
+    let mut session = logged_in();
+    session.send(&Noop::new()).unwrap();
+    let done = completed(feed(
+        &mut session,
+        "* OK [ALERT] disk full\r\n* NO no code here\r\nA1 OK done\r\n",
+    ));
+    assert!(done
+        .completed
+        .codes
+        .iter()
+        .any(|code| matches!(code, Code::Alert)));
+    let recorded: Vec<_> = session.take_unsolicited();
+    assert_eq!(recorded.len(), 2);
+    assert!(matches!(
+        &recorded[0],
+        Unsolicited::Status(StatusResponse { code: Some(Code::Alert), text, .. })
+            if text.as_ref() == b"disk full"
+    ));
+}
+
+#[test]
+fn a_code_between_commands_is_recorded() {
+    let mut session = logged_in();
+    assert!(feed(&mut session, "* OK [ALERT] going down at noon\r\n")
+        .unwrap()
+        .is_none());
+    assert!(matches!(
+        session.take_response("ALERT"),
+        Some(Unsolicited::Status(StatusResponse {
+            code: Some(Code::Alert),
+            ..
+        }))
+    ));
+}
+
+#[test]
+fn a_code_during_idle_is_recorded_not_lost() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 IDLE] hi\r\n");
+    session.send(&crate::Idle::new()).unwrap();
+    assert!(matches!(
+        feed(&mut session, "+ idling\r\n").unwrap(),
+        Some(Event::IdleStarted)
+    ));
+    let mark = session.unsolicited_mark();
+    feed(&mut session, "* OK [ALERT] maintenance\r\n").unwrap();
+    assert!(matches!(
+        session.next_unsolicited_since(mark),
+        Some(Unsolicited::Status(StatusResponse {
+            code: Some(Code::Alert),
+            ..
+        }))
+    ));
+}
+
+#[test]
+fn response_gives_what_select_received_once() {
+    let mut session = logged_in();
+    session.send(&Select::new("INBOX")).unwrap();
+    completed(feed(
+        &mut session,
+        "* 3 EXISTS\r\n* 1 RECENT\r\n* FLAGS (\\Seen \\Deleted)\r\n\
+         * OK [UIDVALIDITY 42] v\r\n* OK [UIDNEXT 9] n\r\n\
+         * OK [PERMANENTFLAGS (\\Seen \\*)] p\r\nA1 OK [READ-WRITE] done\r\n",
+    ));
+    assert!(matches!(
+        session.take_response("exists"),
+        Some(Unsolicited::Data(Data::Exists(3)))
+    ));
+    assert!(session.take_response("EXISTS").is_none());
+    assert!(matches!(
+        session.take_response("RECENT"),
+        Some(Unsolicited::Data(Data::Recent(1)))
+    ));
+    assert!(matches!(
+        session.take_response("FLAGS"),
+        Some(Unsolicited::Data(Data::Flags(_)))
+    ));
+    for (name, expected) in [
+        ("UIDVALIDITY", Code::UidValidity(42)),
+        ("UIDNEXT", Code::UidNext(9)),
+        ("READ-WRITE", Code::ReadWrite),
+    ] {
+        match session.take_response(name) {
+            Some(Unsolicited::Status(StatusResponse {
+                code: Some(code), ..
+            })) => {
+                assert_eq!(format!("{code:?}"), format!("{expected:?}"))
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    assert!(session.take_response("PERMANENTFLAGS").is_some());
+}
+
+#[test]
+fn the_newest_exists_wins_in_response() {
+    let mut session = logged_in();
+    session.send(&Select::new("INBOX")).unwrap();
+    completed(feed(&mut session, "* 3 EXISTS\r\nA1 OK done\r\n"));
+    feed(&mut session, "* 4 EXISTS\r\n").unwrap();
+    assert!(matches!(
+        session.take_response("EXISTS"),
+        Some(Unsolicited::Data(Data::Exists(4)))
+    ));
+    assert!(session.take_response("EXISTS").is_none());
+}
+
+#[test]
+fn late_codes_are_recognised_only_after_text() {
+    assert!(has_late_code(b"COPY [TRYCREATE] failed"));
+    assert!(has_late_code(b"x [READ-ONLY]"));
+    assert!(!has_late_code(b"see [1] for details"));
+    assert!(!has_late_code(b"plain text"));
+}
+
+#[test]
+fn once_utf8_is_enabled_a_plain_append_sends_utf8_literal8() {
+    let mut session =
+        greeted("* PREAUTH [CAPABILITY IMAP4rev1 ENABLE UTF8=ACCEPT LITERAL+] hi\r\n");
+    session
+        .send(&crate::Enable::new(vec![crate::types::Capability::new(
+            "UTF8=ACCEPT",
+        )]))
+        .unwrap();
+    completed(feed(&mut session, "* ENABLED UTF8=ACCEPT\r\nA1 OK\r\n"));
+    output(&mut session);
+    session.send(&Append::new("INBOX", b"Hi".to_vec())).unwrap();
+    assert_eq!(
+        output(&mut session),
+        "A2 APPEND INBOX () UTF8 (~{2+}\r\nHi)\r\n"
+    );
+}
+
+#[test]
+fn once_utf8_is_enabled_a_search_charset_is_refused_before_sending() {
+    let mut session = greeted("* PREAUTH [CAPABILITY IMAP4rev1 ENABLE UTF8=ACCEPT] hi\r\n");
+    session
+        .send(&crate::Enable::new(vec![crate::types::Capability::new(
+            "UTF8=ACCEPT",
+        )]))
+        .unwrap();
+    completed(feed(&mut session, "* ENABLED UTF8=ACCEPT\r\nA1 OK\r\n"));
+    session.send(&Select::new("INBOX")).unwrap();
+    completed(feed(&mut session, "* 0 EXISTS\r\nA2 OK\r\n"));
+    output(&mut session);
+    let search = crate::Search::new(crate::types::SearchKey::all()).charset("UTF-8");
+    let error = session.send(&search).unwrap_err();
+    assert!(error.to_string().contains("RFC 6855"), "{error}");
+    assert_eq!(output(&mut session), "");
 }

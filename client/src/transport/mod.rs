@@ -8,6 +8,7 @@
 
 mod child;
 mod deflate;
+mod starttls;
 mod tcp;
 mod tls;
 
@@ -123,7 +124,7 @@ impl Connection {
         match self {
             Connection::Tcp(tcp) => {
                 let closer = tcp.try_clone().ok();
-                tls::handshake(tcp, host, config)
+                tls::handshake_after_starttls(tcp, host, config)
                     .map(|stream| Connection::Tls(Box::new(stream)))
                     .inspect_err(|_| {
                         if let Some(socket) = closer {
@@ -151,6 +152,20 @@ impl Connection {
                 reason: "COMPRESS on a connection already compressed".into(),
             }),
             other => Ok(Connection::Compressed(Box::new(Deflate::new(other)))),
+        }
+    }
+
+    /// Whether the peer is on this machine: a loopback address, or a child
+    /// process. The session lets passwords go in clear only to such a peer
+    /// (or over TLS).
+    pub fn is_local(&self) -> bool {
+        match self {
+            Connection::Child(_) => true,
+            Connection::Compressed(inner) => inner.get_ref().is_local(),
+            other => other
+                .socket()
+                .and_then(|socket| socket.peer_addr().ok())
+                .is_some_and(|peer| peer.ip().to_canonical().is_loopback()),
         }
     }
 

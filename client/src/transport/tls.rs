@@ -2,6 +2,7 @@
 //! optional client certificate, and the eager handshake used by both
 //! implicit TLS and STARTTLS.
 
+use super::starttls::SkipPlaintext;
 use std::net::TcpStream;
 use std::sync::Arc;
 
@@ -162,18 +163,38 @@ fn parse_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error>
 /// Runs the TLS handshake on `tcp` to completion, checking the certificate
 /// against `host` (or the configured server name).
 pub(super) fn handshake(
+    tcp: TcpStream,
+    host: &str,
+    config: &TlsConfig,
+) -> Result<StreamOwned<ClientConnection, TcpStream>, Error> {
+    handshake_over(tcp, host, config, false)
+}
+
+/// [`handshake`] after STARTTLS's OK: plaintext that arrives before the
+/// server's first TLS record is dropped ([`SkipPlaintext`]).
+pub(super) fn handshake_after_starttls(
+    tcp: TcpStream,
+    host: &str,
+    config: &TlsConfig,
+) -> Result<StreamOwned<ClientConnection, TcpStream>, Error> {
+    handshake_over(tcp, host, config, true)
+}
+
+fn handshake_over(
     mut tcp: TcpStream,
     host: &str,
     config: &TlsConfig,
+    skip_plaintext: bool,
 ) -> Result<StreamOwned<ClientConnection, TcpStream>, Error> {
     let name = config.server_name.as_deref().unwrap_or(host);
     let server_name = ServerName::try_from(name.to_owned())
         .map_err(|_| Error::tls(format!("{name:?} is neither a DNS name nor an IP address")))?;
     let mut connection =
         ClientConnection::new(config.client_config()?, server_name).map_err(Error::tls)?;
+    let mut io = SkipPlaintext::new(&mut tcp, skip_plaintext);
     while connection.is_handshaking() {
         connection
-            .complete_io(&mut tcp)
+            .complete_io(&mut io)
             .map_err(Error::from_tls_io)?;
     }
     Ok(StreamOwned::new(connection, tcp))

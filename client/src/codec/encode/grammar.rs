@@ -125,6 +125,18 @@ pub fn flag_list(enc: &mut Encoder, value: &Vec<Flag>) -> Result<(), EncodeError
     enc.list(value, flag)
 }
 
+/// `flag *(SP flag)`: the flags of a list whose parentheses the spec
+/// writes (a group), so that an empty list is still `()`.
+pub fn flags(enc: &mut Encoder, value: &Vec<Flag>) -> Result<(), EncodeError> {
+    for (index, one) in value.iter().enumerate() {
+        if index > 0 {
+            enc.sp();
+        }
+        flag(enc, one)?;
+    }
+    Ok(())
+}
+
 /// `sequence-set`: `1:3,5,7:*`; refuses an empty set and 0.
 pub fn sequence_set(enc: &mut Encoder, value: &SequenceSet) -> Result<(), EncodeError> {
     value.check().map_err(|reason| EncodeError::Invalid {

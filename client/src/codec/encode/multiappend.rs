@@ -4,11 +4,12 @@
 //! builder's stored type: a `&Vec`.
 #![allow(clippy::ptr_arg)]
 
-use super::{date_time, flag_list, literal, EncodeError, Encoder};
+use super::{append_message, date_time, flag_list, EncodeError, Encoder};
 use crate::types::AppendMessage;
 
 /// `append-message *(SP append-message)`, each `[flag-list SP]
-/// [date-time SP] literal`: at least one.
+/// [date-time SP] literal` (`UTF8 (literal8)` once UTF-8 is enabled): at
+/// least one.
 pub fn append_messages(enc: &mut Encoder, value: &Vec<AppendMessage>) -> Result<(), EncodeError> {
     if value.is_empty() {
         return Err(EncodeError::Invalid {
@@ -29,7 +30,7 @@ pub fn append_messages(enc: &mut Encoder, value: &Vec<AppendMessage>) -> Result<
             date_time(enc, date)?;
             enc.sp();
         }
-        literal(enc, &message.message)?;
+        append_message(enc, &message.message)?;
     }
     Ok(())
 }

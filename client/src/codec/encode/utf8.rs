@@ -1,0 +1,103 @@
+//! The arguments whose form changes once `UTF8=ACCEPT` is enabled
+//! (RFC 6855): an APPEND's message, and the charsets of SEARCH, SORT and
+//! THREAD.
+//!
+//! The signatures are the vocabulary's `fn(&mut Encoder, &Arg)`, with the
+//! builders' stored types.
+#![allow(clippy::ptr_arg)]
+
+use super::{astring, EncodeError, Encoder};
+
+/// `append-data`: the message as a literal; once UTF-8 is enabled, as
+/// `UTF8 (~{n}...)` (RFC 6855 section 4), the form whose header fields
+/// may hold UTF-8, as imaplib sends it.
+pub fn append_message(enc: &mut Encoder, message: &Vec<u8>) -> Result<(), EncodeError> {
+    if enc.options().utf8 {
+        enc.token("UTF8 (");
+        enc.literal8(message)?;
+        enc.token(")");
+        Ok(())
+    } else {
+        enc.literal(message)
+    }
+}
+
+/// SEARCH's optional `CHARSET`: refused once UTF-8 is enabled, when a
+/// client "MUST NOT issue a SEARCH command that contains a charset
+/// specification" (RFC 6855 section 3, erratum 4029); strings are UTF-8
+/// then.
+pub fn search_charset(enc: &mut Encoder, charset: &String) -> Result<(), EncodeError> {
+    if enc.options().utf8 {
+        return Err(EncodeError::Invalid {
+            what: "charset",
+            value: charset.clone(),
+            reason: "UTF8=ACCEPT is enabled: a SEARCH must not name a charset (RFC 6855 \
+                     section 3); leave it out, strings are sent as UTF-8"
+                .into(),
+        });
+    }
+    astring(enc, charset)
+}
+
+/// The mandatory charset of SORT and THREAD: only `UTF-8` once UTF-8 is
+/// enabled (RFC 6855 erratum 4029: servers reject others with BAD).
+pub fn charset(enc: &mut Encoder, charset: &String) -> Result<(), EncodeError> {
+    if enc.options().utf8 && !charset.eq_ignore_ascii_case("UTF-8") {
+        return Err(EncodeError::Invalid {
+            what: "charset",
+            value: charset.clone(),
+            reason: "UTF8=ACCEPT is enabled: the charset must be UTF-8 (RFC 6855 erratum 4029)"
+                .into(),
+        });
+    }
+    astring(enc, charset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::encode::{to_bytes, EncodeOptions};
+
+    fn encoded(
+        utf8: bool,
+        f: impl FnOnce(&mut Encoder) -> Result<(), EncodeError>,
+    ) -> Result<String, EncodeError> {
+        let mut enc = Encoder::new(EncodeOptions {
+            utf8,
+            literal_plus: true,
+            ..EncodeOptions::default()
+        });
+        f(&mut enc)?;
+        Ok(String::from_utf8_lossy(&to_bytes(&enc.finish())).into_owned())
+    }
+
+    #[test]
+    fn a_message_is_a_plain_literal_without_utf8() {
+        let wire = encoded(false, |enc| append_message(enc, &b"hi".to_vec())).unwrap();
+        assert_eq!(wire, "{2+}\r\nhi\r\n");
+    }
+
+    #[test]
+    fn a_message_goes_as_utf8_literal8_once_enabled() {
+        let wire = encoded(true, |enc| append_message(enc, &b"hi".to_vec())).unwrap();
+        assert_eq!(wire, "UTF8 (~{2+}\r\nhi)\r\n");
+    }
+
+    #[test]
+    fn a_search_charset_is_refused_once_utf8_is_enabled() {
+        assert!(encoded(true, |enc| search_charset(enc, &"UTF-8".into())).is_err());
+        assert_eq!(
+            encoded(false, |enc| search_charset(enc, &"UTF-8".into())).unwrap(),
+            "UTF-8\r\n"
+        );
+    }
+
+    #[test]
+    fn sort_and_thread_take_only_utf8_once_enabled() {
+        assert!(encoded(true, |enc| charset(enc, &"ISO-8859-1".into())).is_err());
+        assert_eq!(
+            encoded(true, |enc| charset(enc, &"utf-8".into())).unwrap(),
+            "utf-8\r\n"
+        );
+    }
+}

@@ -150,7 +150,9 @@ fn dovecot_compares_passwords_byte_for_byte() {
     // decomposed form is a wrong password unless the client prepares it.
     let server = server();
     let mut imap = client(&server);
-    let error = imap.authenticate(Plain::new("dora", DECOMPOSED)).unwrap_err();
+    let error = imap
+        .authenticate(Plain::new("dora", DECOMPOSED))
+        .unwrap_err();
     assert!(matches!(error, Error::No { .. }), "{error:?}");
     imap.authenticate(Plain::new("dora", COMPOSED)).unwrap();
 }
@@ -162,7 +164,8 @@ fn scram_sha_256_applies_saslprep_to_a_decomposed_password() {
     // is the one Dovecot derives from the stored (composed) form.
     let server = server();
     let mut imap = client(&server);
-    imap.authenticate(Scram::sha256("dora", DECOMPOSED)).unwrap();
+    imap.authenticate(Scram::sha256("dora", DECOMPOSED))
+        .unwrap();
     assert_eq!(imap.state(), State::Authenticated);
 }
 

@@ -557,12 +557,8 @@ mod tests {
 
     #[test]
     fn user_name_is_prepared_then_escaped() {
-        let mut scram = Scram::with_nonce(
-            ScramHash::Sha256,
-            "\u{ff55}ser,x=y",
-            "pencil",
-            "abc".into(),
-        );
+        let mut scram =
+            Scram::with_nonce(ScramHash::Sha256, "\u{ff55}ser,x=y", "pencil", "abc".into());
         assert_eq!(
             scram.initial_response().unwrap(),
             b"n,,n=user=2Cx=3Dy,r=abc"

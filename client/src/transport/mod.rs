@@ -34,6 +34,10 @@ pub const IMAPS_PORT: u16 = 993;
 pub struct Timeouts {
     /// Establishing the TCP connection (each resolved address in turn).
     pub connect: Option<Duration>,
+    /// The TLS handshake as a whole (implicit TLS, or after STARTTLS):
+    /// catches a server that stalls it or trickles it a byte at a time,
+    /// which the read timeout alone would let run without end.
+    pub handshake: Option<Duration>,
     /// One read: silence longer than this is an error.
     pub read: Option<Duration>,
     /// One write.
@@ -48,6 +52,7 @@ impl Default for Timeouts {
     fn default() -> Self {
         Timeouts {
             connect: Some(Duration::from_secs(30)),
+            handshake: Some(Duration::from_secs(30)),
             read: Some(Duration::from_secs(120)),
             write: Some(Duration::from_secs(60)),
             command: None,
@@ -61,6 +66,7 @@ impl Timeouts {
     pub fn validate(&self) -> Result<(), Error> {
         let named = [
             ("connect", self.connect),
+            ("handshake", self.handshake),
             ("read", self.read),
             ("write", self.write),
             ("command", self.command),
@@ -98,7 +104,9 @@ impl Connection {
     }
 
     /// Opens TCP to `host:port` and starts TLS at once (implicit TLS), the
-    /// certificate checked against `host` as `config` says.
+    /// certificate checked against `host` as `config` says. The TCP
+    /// connection is bounded by `timeouts.connect`, the handshake that
+    /// follows by `timeouts.handshake`.
     pub fn tls(
         host: &str,
         port: u16,
@@ -107,7 +115,7 @@ impl Connection {
     ) -> Result<Self, Error> {
         let tcp = tcp::connect(host, port, timeouts)?;
         Ok(Connection::Tls(Box::new(tls::handshake(
-            tcp, host, config,
+            tcp, host, config, timeouts,
         )?)))
     }
 
@@ -117,13 +125,19 @@ impl Connection {
     }
 
     /// Starts TLS on a plain TCP connection (after the server's STARTTLS
-    /// OK). The handshake completes before this returns; if it fails, the
-    /// connection is closed, never continued in plaintext.
-    pub fn upgrade(self, host: &str, config: &TlsConfig) -> Result<Self, Error> {
+    /// OK). The handshake completes, within `timeouts.handshake`, before
+    /// this returns; if it fails, the connection is closed, never continued
+    /// in plaintext.
+    pub fn upgrade(
+        self,
+        host: &str,
+        config: &TlsConfig,
+        timeouts: &Timeouts,
+    ) -> Result<Self, Error> {
         match self {
             Connection::Tcp(tcp) => {
                 let closer = tcp.try_clone().ok();
-                tls::handshake(tcp, host, config)
+                tls::handshake(tcp, host, config, timeouts)
                     .map(|stream| Connection::Tls(Box::new(stream)))
                     .inspect_err(|_| {
                         if let Some(socket) = closer {

@@ -2,8 +2,10 @@
 //! optional client certificate, and the eager handshake used by both
 //! implicit TLS and STARTTLS.
 
+use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{ring, CryptoProvider};
@@ -13,7 +15,8 @@ use rustls::{
     StreamOwned,
 };
 
-use crate::error::Error;
+use super::Timeouts;
+use crate::error::{Error, Handshake};
 
 /// Which servers to trust, and how to present the client.
 ///
@@ -159,24 +162,104 @@ fn parse_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error>
     Ok(certificates)
 }
 
-/// Runs the TLS handshake on `tcp` to completion, checking the certificate
-/// against `host` (or the configured server name).
+/// Runs the TLS handshake on `tcp` to completion within
+/// `timeouts.handshake`, checking the certificate against `host` (or the
+/// configured server name). The socket has `timeouts.read` and
+/// `timeouts.write` again afterwards.
 pub(super) fn handshake(
-    mut tcp: TcpStream,
+    tcp: TcpStream,
     host: &str,
     config: &TlsConfig,
+    timeouts: &Timeouts,
 ) -> Result<StreamOwned<ClientConnection, TcpStream>, Error> {
     let name = config.server_name.as_deref().unwrap_or(host);
     let server_name = ServerName::try_from(name.to_owned())
         .map_err(|_| Error::tls(format!("{name:?} is neither a DNS name nor an IP address")))?;
     let mut connection =
         ClientConnection::new(config.client_config()?, server_name).map_err(Error::tls)?;
+    let mut socket = Deadline::new(tcp, timeouts);
     while connection.is_handshaking() {
-        connection
-            .complete_io(&mut tcp)
-            .map_err(Error::from_tls_io)?;
+        if let Err(error) = connection.complete_io(&mut socket) {
+            return Err(Error::tls_handshake(
+                error,
+                &Handshake {
+                    server: name,
+                    elapsed: socket.started.elapsed(),
+                    received: socket.received,
+                },
+            ));
+        }
     }
-    Ok(StreamOwned::new(connection, tcp))
+    Ok(StreamOwned::new(connection, socket.finish()?))
+}
+
+/// The socket during a handshake: no read or write waits past the
+/// deadline (nor longer than its own timeout), and the bytes the server
+/// sent are counted for the error message.
+struct Deadline {
+    tcp: TcpStream,
+    started: Instant,
+    deadline: Option<Instant>,
+    read: Option<Duration>,
+    write: Option<Duration>,
+    received: u64,
+}
+
+impl Deadline {
+    fn new(tcp: TcpStream, timeouts: &Timeouts) -> Self {
+        let started = Instant::now();
+        Deadline {
+            tcp,
+            started,
+            deadline: timeouts.handshake.map(|handshake| started + handshake),
+            read: timeouts.read,
+            write: timeouts.write,
+            received: 0,
+        }
+    }
+
+    /// The timeout of the next read or write: its own, cut to what is left
+    /// until the deadline.
+    fn limit(&self, own: Option<Duration>) -> io::Result<Option<Duration>> {
+        let Some(deadline) = self.deadline else {
+            return Ok(own);
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the TLS handshake deadline passed",
+            ));
+        }
+        Ok(Some(own.map_or(left, |own| own.min(left))))
+    }
+
+    /// The socket with its own read and write timeouts back.
+    fn finish(self) -> Result<TcpStream, Error> {
+        self.tcp.set_read_timeout(self.read)?;
+        self.tcp.set_write_timeout(self.write)?;
+        Ok(self.tcp)
+    }
+}
+
+impl Read for Deadline {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.tcp.set_read_timeout(self.limit(self.read)?)?;
+        let n = self.tcp.read(buf)?;
+        self.received += n as u64;
+        Ok(n)
+    }
+}
+
+impl Write for Deadline {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.tcp.set_write_timeout(self.limit(self.write)?)?;
+        self.tcp.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.tcp.flush()
+    }
 }
 
 /// The verifier behind [`TlsConfig::danger_accept_invalid_certs`]: any

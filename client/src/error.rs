@@ -330,6 +330,77 @@ mod tests {
         assert!(matches!(Error::from_tls_io(io), Error::Tls { .. }));
     }
 
+    fn handshake(received: u64) -> Handshake<'static> {
+        Handshake {
+            server: "imap.example.com",
+            elapsed: std::time::Duration::from_millis(1500),
+            received,
+        }
+    }
+
+    #[test]
+    fn handshake_timeout_says_how_long_and_what_came() {
+        let timeout = || io::Error::from(io::ErrorKind::WouldBlock);
+        assert_eq!(
+            Error::tls_handshake(timeout(), &handshake(0)).to_string(),
+            "TLS error: handshake with imap.example.com: timed out after 1.5s; \
+             the server sent nothing"
+        );
+        assert_eq!(
+            Error::tls_handshake(timeout(), &handshake(12)).to_string(),
+            "TLS error: handshake with imap.example.com: timed out after 1.5s; \
+             the server sent 12 bytes"
+        );
+    }
+
+    #[test]
+    fn handshake_end_of_stream_is_a_tls_error() {
+        let eof = io::Error::from(io::ErrorKind::UnexpectedEof);
+        let error = Error::tls_handshake(eof, &handshake(0));
+        assert!(matches!(error, Error::Tls { .. }));
+        assert!(
+            error.to_string().contains("closed the connection"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn certificate_not_valid_yet_points_at_the_clock() {
+        let error =
+            rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidYetContext {
+                time: rustls::pki_types::UnixTime::since_unix_epoch(
+                    std::time::Duration::from_secs(0),
+                ),
+                not_before: rustls::pki_types::UnixTime::since_unix_epoch(
+                    std::time::Duration::from_secs(86_400),
+                ),
+            });
+        assert_eq!(
+            describe_tls(&error),
+            "the server's certificate is not valid before 1970-01-02 00:00:00 UTC \
+             (it is now 1970-01-01 00:00:00 UTC): is this machine's clock right?"
+        );
+    }
+
+    #[test]
+    fn certificate_required_alert_hints_at_a_client_certificate() {
+        let error = rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired);
+        let io = io::Error::new(io::ErrorKind::InvalidData, error);
+        assert!(Error::from_tls_io(io)
+            .to_string()
+            .contains("TlsConfig::client_certificate_pem"));
+    }
+
+    #[test]
+    fn presented_names_are_shown_plain() {
+        let names = [
+            "DnsName(\"a.example\")".to_owned(),
+            "IpAddress(10.0.0.1)".to_owned(),
+        ];
+        assert_eq!(presented_names(&names), "a.example, 10.0.0.1");
+        assert_eq!(presented_names(&[]), "no name (no subjectAltName)");
+    }
+
     #[test]
     fn state_error_lists_allowed_states() {
         let error = Error::State {

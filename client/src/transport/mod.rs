@@ -260,6 +260,7 @@ mod tests {
     fn default_timeouts_are_set_except_command() {
         let timeouts = Timeouts::default();
         assert!(timeouts.connect.is_some() && timeouts.read.is_some() && timeouts.write.is_some());
+        assert!(timeouts.handshake.is_some());
         assert_eq!(timeouts.command, None);
         assert!(timeouts.validate().is_ok());
     }
@@ -275,5 +276,18 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("read timeout is zero"));
+    }
+
+    #[test]
+    fn zero_handshake_timeout_is_refused() {
+        let timeouts = Timeouts {
+            handshake: Some(Duration::ZERO),
+            ..Timeouts::default()
+        };
+        assert!(timeouts
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("handshake timeout is zero"));
     }
 }

@@ -56,8 +56,13 @@ impl TlsConfig {
         TlsConfig::with_roots(roots)
     }
 
-    /// Trusts the operating system's roots. Certificates the system store
-    /// holds but that cannot be parsed are skipped.
+    /// Trusts the operating system's roots: whatever its store holds
+    /// (`/etc/ssl/certs` and the like on Linux, the keychain on macOS, the
+    /// Windows store), including any root a local administrator or another
+    /// program added there. If `SSL_CERT_FILE` or `SSL_CERT_DIR` is set,
+    /// the certificates in that file and those directories are trusted
+    /// instead of the store: whoever sets this process's environment
+    /// chooses its roots. Certificates that cannot be parsed are skipped.
     pub fn native_roots() -> Result<Self, Error> {
         let found = rustls_native_certs::load_native_certs();
         let mut roots = RootCertStore::empty();

@@ -1,9 +1,11 @@
-//! Self-signed certificates made with the `openssl` command, and rustls
+//! Certificates made with the `openssl` command, and rustls
 //! configurations that trust them or serve them.
 //!
 //! A test trusts [`Certificate::localhost`] as a custom root: the certificate
 //! is its own issuer, so the root store holds exactly the server's
-//! certificate.
+//! certificate. An [`Authority`] (a private CA) issues server certificates
+//! for what a self-signed one cannot show: an issuer the client does not
+//! know, and a CA certificate presented as the server's own.
 
 use std::fs;
 use std::process::Command;
@@ -68,16 +70,9 @@ impl Certificate {
     fn make(names: &[&str], validity: Validity) -> Result<Certificate> {
         let first = check_names(names)?;
         ensure_openssl()?;
-        let dir = tempfile::Builder::new()
-            .prefix("typed-imap-cert-")
-            .tempdir()
-            .map_err(|e| HarnessError::io("create a temporary directory", e))?;
+        let dir = temporary_dir()?;
         let path = dir.path();
-        let write = |name: &str, text: &str| {
-            let file = path.join(name);
-            fs::write(&file, text)
-                .map_err(|e| HarnessError::io(format!("write {}", file.display()), e))
-        };
+        let write = |name: &str, text: &str| write(path, name, text);
         let common_name = first.split_once(':').map_or(first, |(_, value)| value);
         write("openssl.cnf", &openssl_config(common_name, names))?;
         let mut key = Command::new("openssl");
@@ -120,14 +115,9 @@ impl Certificate {
                     ]))?;
             }
         }
-        let read = |name: &str| {
-            let file = path.join(name);
-            fs::read_to_string(&file)
-                .map_err(|e| HarnessError::io(format!("read {}", file.display()), e))
-        };
         Ok(Certificate {
-            cert_pem: read("cert.pem")?,
-            key_pem: read("key.pem")?,
+            cert_pem: read(path, "cert.pem")?,
+            key_pem: read(path, "key.pem")?,
         })
     }
 
@@ -187,6 +177,118 @@ impl Certificate {
             .map_err(|e| HarnessError::Tls(format!("certificate and key refused: {e}")))?;
         Ok(Arc::new(config))
     }
+}
+
+/// A private certificate authority (EC P-256): its own certificate
+/// (`CA:TRUE`, valid for 30 days) and key, and the server certificates it
+/// issues.
+#[derive(Clone, Debug)]
+pub struct Authority {
+    certificate: Certificate,
+}
+
+impl Authority {
+    /// A new authority whose certificate has the common name `name`
+    /// (letters, digits, spaces, `-` and `.`).
+    pub fn new(name: &str) -> Result<Authority> {
+        let valid = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b" -.".contains(&b));
+        if !valid {
+            return Err(HarnessError::Invalid {
+                what: "certificate authority name",
+                value: name.to_owned(),
+                reason: "expected letters, digits, spaces, `-` and `.`",
+            });
+        }
+        ensure_openssl()?;
+        let dir = temporary_dir()?;
+        let path = dir.path();
+        write(path, "ca.cnf", &authority_config(name))?;
+        run(Command::new("openssl")
+            .current_dir(path)
+            .args(["req", "-x509", "-nodes", "-config", "ca.cnf", "-days", "30"])
+            .args(["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+            .args(["-keyout", "key.pem", "-out", "cert.pem"]))?;
+        Ok(Authority {
+            certificate: Certificate {
+                cert_pem: read(path, "cert.pem")?,
+                key_pem: read(path, "key.pem")?,
+            },
+        })
+    }
+
+    /// The authority's certificate, PEM: what a client trusts as a root.
+    pub fn cert_pem(&self) -> &str {
+        self.certificate.cert_pem()
+    }
+
+    /// The authority's own certificate and key. A server presenting it as
+    /// its own is refused (webpki's `CaUsedAsEndEntity`).
+    pub fn certificate(&self) -> &Certificate {
+        &self.certificate
+    }
+
+    /// Issues a server certificate for these subject alternative names
+    /// (`DNS:host`, `IP:addr`), valid for 30 days from now.
+    pub fn issue(&self, names: &[&str]) -> Result<Certificate> {
+        let first = check_names(names)?;
+        let dir = temporary_dir()?;
+        let path = dir.path();
+        let common_name = first.split_once(':').map_or(first, |(_, value)| value);
+        write(path, "openssl.cnf", &openssl_config(common_name, names))?;
+        write(path, "ca.pem", self.certificate.cert_pem())?;
+        write(path, "ca-key.pem", self.certificate.key_pem())?;
+        run(Command::new("openssl")
+            .current_dir(path)
+            .args(["req", "-new", "-nodes", "-config", "openssl.cnf"])
+            .args(["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+            .args(["-keyout", "key.pem", "-out", "request.pem"]))?;
+        run(Command::new("openssl")
+            .current_dir(path)
+            .args(["x509", "-req", "-in", "request.pem", "-days", "30"])
+            .args(["-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial"])
+            .args(["-extfile", "openssl.cnf", "-extensions", "v3"])
+            .args(["-out", "cert.pem"]))?;
+        Ok(Certificate {
+            cert_pem: read(path, "cert.pem")?,
+            key_pem: read(path, "key.pem")?,
+        })
+    }
+}
+
+fn temporary_dir() -> Result<tempfile::TempDir> {
+    tempfile::Builder::new()
+        .prefix("typed-imap-cert-")
+        .tempdir()
+        .map_err(|e| HarnessError::io("create a temporary directory", e))
+}
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> Result<()> {
+    let file = dir.join(name);
+    fs::write(&file, text).map_err(|e| HarnessError::io(format!("write {}", file.display()), e))
+}
+
+fn read(dir: &std::path::Path, name: &str) -> Result<String> {
+    let file = dir.join(name);
+    fs::read_to_string(&file).map_err(|e| HarnessError::io(format!("read {}", file.display()), e))
+}
+
+/// The openssl configuration of an authority's own certificate.
+fn authority_config(name: &str) -> String {
+    format!(
+        "[req]\n\
+         distinguished_name = dn\n\
+         x509_extensions = v3\n\
+         prompt = no\n\
+         [dn]\n\
+         CN = {name}\n\
+         [v3]\n\
+         basicConstraints = critical,CA:TRUE\n\
+         keyUsage = critical,keyCertSign,cRLSign\n\
+         subjectKeyIdentifier = hash\n"
+    )
 }
 
 /// When a certificate is valid.

@@ -2,8 +2,8 @@
 //!
 //! A [`Script`] is a list of steps played on one accepted connection: send
 //! these bytes, expect a command line, read a literal, stall, send slowly,
-//! switch to TLS (STARTTLS or implicit TLS), close, expect the client to
-//! close. Bytes to send may hold `{tag}`, replaced by the tag of the last
+//! switch to TLS (STARTTLS or implicit TLS, at once or a byte at a time),
+//! swallow what the client sends, close, expect the client to close. Bytes to send may hold `{tag}`, replaced by the tag of the last
 //! command line the script expected, since clients choose random tags.
 //!
 //! ```no_run
@@ -95,6 +95,14 @@ pub enum Step {
     },
     /// Run the TLS handshake as the server, then continue over TLS.
     StartTls,
+    /// Run the TLS handshake as the server writing its bytes one at a time,
+    /// this long apart (each write well within any read timeout, the whole
+    /// slow), then continue over TLS.
+    TrickleTls(Duration),
+    /// Read and drop whatever the client sends for this long (a TLS
+    /// ClientHello, say), so that a close after it is a clean end of stream
+    /// rather than a reset.
+    Swallow(Duration),
     /// Close the connection and end the script.
     Close,
     /// The client must close the connection (or reset it) without sending
@@ -182,6 +190,16 @@ impl Script {
         self.step(Step::StartTls)
     }
 
+    /// Switches to TLS with a handshake written a byte every `interval`.
+    pub fn trickle_tls(self, interval: Duration) -> Self {
+        self.step(Step::TrickleTls(interval))
+    }
+
+    /// Reads and drops what the client sends for `duration`.
+    pub fn swallow(self, duration: Duration) -> Self {
+        self.step(Step::Swallow(duration))
+    }
+
     /// Closes the connection.
     pub fn close(self) -> Self {
         self.step(Step::Close)
@@ -219,7 +237,11 @@ impl Script {
     /// (see [`network_address`]): for the rules that differ between a peer
     /// on this machine's loopback and one across a network.
     pub fn serve_on(self, ip: IpAddr) -> Result<ScriptedServer> {
-        let tls = if self.steps.iter().any(|s| matches!(s, Step::StartTls)) {
+        let tls = if self
+            .steps
+            .iter()
+            .any(|s| matches!(s, Step::StartTls | Step::TrickleTls(_)))
+        {
             let certificate = match &self.certificate {
                 Some(certificate) => certificate,
                 None => Certificate::localhost()?,
@@ -399,6 +421,8 @@ impl Connection {
 struct Prefixed {
     prefix: Vec<u8>,
     inner: TcpStream,
+    /// While set, each write sends one byte after this pause.
+    trickle: Option<(Duration, Arc<AtomicBool>)>,
 }
 
 impl Read for Prefixed {
@@ -417,7 +441,13 @@ impl Read for Prefixed {
 
 impl Write for Prefixed {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf)
+        let Some((interval, stop)) = &self.trickle else {
+            return self.inner.write(buf);
+        };
+        if !pause(stop, *interval) {
+            return Err(io::Error::other("the scripted server was stopped"));
+        }
+        self.inner.write(buf.get(..1).unwrap_or_default())
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -527,7 +557,9 @@ impl Player {
                 }
                 Ok(())
             }
-            Step::StartTls => self.start_tls(session),
+            Step::StartTls => self.start_tls(session, None),
+            Step::TrickleTls(interval) => self.start_tls(session, Some(*interval)),
+            Step::Swallow(duration) => session.swallow(*duration),
             Step::Close => {
                 if let Some(connection) = session.connection.take() {
                     let _ = connection.tcp().shutdown(Shutdown::Both);
@@ -541,17 +573,12 @@ impl Player {
 
     /// Sleeps, waking early when the server is dropped.
     fn pause(&self, duration: Duration) {
-        let deadline = Instant::now() + duration;
-        while !self.stop.load(Ordering::SeqCst) {
-            let now = Instant::now();
-            if now >= deadline {
-                return;
-            }
-            thread::sleep(POLL.min(deadline - now));
-        }
+        pause(&self.stop, duration);
     }
 
-    fn start_tls(&self, session: &mut Session) -> StepResult {
+    /// Runs the server's handshake; with `trickle`, its bytes go out one
+    /// at a time that far apart.
+    fn start_tls(&self, session: &mut Session, trickle: Option<Duration>) -> StepResult {
         let config = self.tls.clone().ok_or("no TLS configuration")?;
         let stream = match session.connection.take() {
             Some(Connection::Plain(stream)) => stream,
@@ -564,6 +591,7 @@ impl Player {
         let prefixed = Prefixed {
             prefix: std::mem::take(&mut session.buffer),
             inner: stream,
+            trickle: trickle.map(|interval| (interval, Arc::clone(&self.stop))),
         };
         let server = ServerConnection::new(config).map_err(|e| e.to_string())?;
         let mut tls = StreamOwned::new(server, prefixed);
@@ -572,6 +600,7 @@ impl Player {
                 .complete_io(&mut tls.sock)
                 .map_err(|e| format!("TLS handshake failed: {e}"))?;
         }
+        tls.sock.trickle = None;
         session.transcript.tls = true;
         session.connection = Some(Connection::Tls(Box::new(tls)));
         Ok(())
@@ -709,6 +738,37 @@ impl Session {
         }
     }
 
+    fn swallow(&mut self, duration: Duration) -> StepResult {
+        let tcp = self
+            .connection()?
+            .tcp()
+            .try_clone()
+            .map_err(|e| e.to_string())?;
+        let previous = tcp.read_timeout().map_err(|e| e.to_string())?;
+        let deadline = Instant::now() + duration;
+        let outcome = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break Ok(());
+            }
+            if let Err(e) = tcp.set_read_timeout(Some(left)) {
+                break Err(e.to_string());
+            }
+            match self.fill() {
+                Ok(0) => break Ok(()),
+                Ok(_) => self.buffer.clear(),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => break Err(format!("while swallowing what the client sends: {e}")),
+            }
+        };
+        let _ = tcp.set_read_timeout(previous);
+        outcome
+    }
+
     fn expect_silence(&mut self, duration: Duration) -> StepResult {
         if !self.buffer.is_empty() {
             return Err(format!("the client sent {:?}", escape(&self.buffer)));
@@ -738,6 +798,19 @@ impl Session {
         let _ = tcp.set_read_timeout(previous);
         outcome
     }
+}
+
+/// Sleeps for `duration`, waking early when `stop` is set; false if it was.
+fn pause(stop: &AtomicBool, duration: Duration) -> bool {
+    let deadline = Instant::now() + duration;
+    while !stop.load(Ordering::SeqCst) {
+        let now = Instant::now();
+        if now >= deadline {
+            return true;
+        }
+        thread::sleep(POLL.min(deadline - now));
+    }
+    false
 }
 
 /// The length of the literal announced at the end of a line:

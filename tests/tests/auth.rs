@@ -1,6 +1,7 @@
 //! Authentication against a private Dovecot: LOGIN with awkward passwords,
-//! every built-in SASL mechanism Dovecot offers, and the NO of a wrong
-//! password with its response code.
+//! every built-in SASL mechanism Dovecot offers, SCRAM's SASLprep of a
+//! password typed in another Unicode form than the one stored, and the NO
+//! of a wrong password with its response code.
 
 use typed_imap::auth::{CramMd5, Login, Plain, Scram};
 use typed_imap::blocking::{Client, ClientOptions};
@@ -13,9 +14,17 @@ use typed_imap_tests::dovecot::{Dovecot, Options, User};
 /// non-ASCII (adversarial item 32).
 const AWKWARD: &str = "p\"a\\ss {5} wörd ünïcödé";
 
+/// A non-ASCII password as Dovecot's users file stores it: precomposed
+/// (NFC), `ä` and `ö` one code point each.
+const COMPOSED: &str = "p\u{e4}ssw\u{f6}rd";
+/// The same password as some keyboards and systems produce it: decomposed
+/// (NFD), each umlaut a base letter and U+0308 COMBINING DIAERESIS.
+const DECOMPOSED: &str = "pa\u{308}sswo\u{308}rd";
+
 fn server() -> Dovecot {
     let mut options = Options::default();
     options.users.push(User::new("carol", AWKWARD));
+    options.users.push(User::new("dora", COMPOSED));
     Dovecot::start_with(options).unwrap()
 }
 
@@ -131,4 +140,39 @@ fn authenticate_with_wrong_password_is_no() {
         .unwrap_err();
     assert!(matches!(error, Error::No { .. }), "{error:?}");
     assert_eq!(imap.state(), State::NotAuthenticated);
+}
+
+#[test]
+fn dovecot_compares_passwords_byte_for_byte() {
+    // The control for the two SCRAM tests below: PLAIN sends the password
+    // as given, and Dovecot does not normalise it before comparing (RFC
+    // 4616 leaves SASLprep to the server, which Dovecot 2.3 skips). So the
+    // decomposed form is a wrong password unless the client prepares it.
+    let server = server();
+    let mut imap = client(&server);
+    let error = imap
+        .authenticate(Plain::new("dora", DECOMPOSED))
+        .unwrap_err();
+    assert!(matches!(error, Error::No { .. }), "{error:?}");
+    imap.authenticate(Plain::new("dora", COMPOSED)).unwrap();
+}
+
+#[test]
+fn scram_sha_256_applies_saslprep_to_a_decomposed_password() {
+    // RFC 5802 section 2.2: Hi(Normalize(password), ...), Normalize being
+    // SASLprep, whose NFKC step composes the umlauts: the salted password
+    // is the one Dovecot derives from the stored (composed) form.
+    let server = server();
+    let mut imap = client(&server);
+    imap.authenticate(Scram::sha256("dora", DECOMPOSED))
+        .unwrap();
+    assert_eq!(imap.state(), State::Authenticated);
+}
+
+#[test]
+fn scram_sha_1_applies_saslprep_to_a_decomposed_password() {
+    let server = server();
+    let mut imap = client(&server);
+    imap.authenticate(Scram::sha1("dora", DECOMPOSED)).unwrap();
+    assert_eq!(imap.state(), State::Authenticated);
 }

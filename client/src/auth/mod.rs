@@ -41,6 +41,15 @@ pub enum AuthError {
         /// What went wrong.
         reason: String,
     },
+    /// The user name or password cannot be used with the mechanism
+    /// (SCRAM's SASLprep refuses it); nothing derived from them was sent.
+    #[error("SASL {mechanism}: {reason}")]
+    Unusable {
+        /// The mechanism, `SCRAM-SHA-256`.
+        mechanism: &'static str,
+        /// What is wrong with which one.
+        reason: String,
+    },
     /// The server sent more challenges than the mechanism has steps.
     #[error("SASL {mechanism}: unexpected challenge after the exchange was complete")]
     UnexpectedChallenge {

@@ -14,14 +14,20 @@
 //! ServerSignature := HMAC(ServerKey, AuthMessage)
 //! ```
 //!
-//! The user name and password are used as given: SASLprep (RFC 4013) is
-//! not applied, which is the same for every ASCII password.
+//! `Normalize` is SASLprep (RFC 4013), applied to the user name and the
+//! password as "query" strings (RFC 5802 section 5.1): a password typed
+//! in another Unicode form than the server stored (`ä` decomposed, a
+//! no-break space, full-width letters) gives the same salted password.
+
+use std::borrow::Cow;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
+use stringprep::tables;
+use unicode_normalization::UnicodeNormalization as _;
 
 use super::oauth::gs2_saslname;
 use super::{AuthError, Authenticator, Redacted};
@@ -93,13 +99,27 @@ enum Step {
 }
 
 /// A SCRAM exchange (SCRAM-SHA-1 or SCRAM-SHA-256).
+///
+/// The user name and password are prepared with SASLprep when the
+/// exchange is made. One that SASLprep refuses (a control character, a
+/// private-use code point, mixed right-to-left and left-to-right text) or
+/// that prepares to nothing fails the exchange before anything but the
+/// mechanism name is sent: the session cancels with `*` and returns the
+/// [`AuthError::Unusable`].
 #[derive(Clone)]
 pub struct Scram {
     hash: ScramHash,
-    username: String,
-    password: String,
+    /// The prepared user name and password, or why they cannot be used.
+    credentials: Result<Credentials, AuthError>,
     nonce: String,
     step: Step,
+}
+
+/// A user name and password after SASLprep.
+#[derive(Clone)]
+struct Credentials {
+    username: String,
+    password: String,
 }
 
 impl Scram {
@@ -134,20 +154,24 @@ impl Scram {
     ) -> Self {
         Scram {
             hash,
-            username: username.into(),
-            password: password.into(),
+            credentials: Credentials::prepare(hash, &username.into(), &password.into()),
             nonce,
             step: Step::Start,
         }
     }
 
-    fn client_first(&mut self) -> Vec<u8> {
-        let bare = format!("n={},r={}", gs2_saslname(&self.username), self.nonce);
+    fn credentials(&self) -> Result<&Credentials, AuthError> {
+        self.credentials.as_ref().map_err(Clone::clone)
+    }
+
+    fn client_first(&mut self) -> Result<Vec<u8>, AuthError> {
+        let username = gs2_saslname(&self.credentials()?.username);
+        let bare = format!("n={username},r={}", self.nonce);
         let message = format!("n,,{bare}");
         self.step = Step::SentFirst {
             client_first_bare: bare,
         };
-        message.into_bytes()
+        Ok(message.into_bytes())
     }
 
     fn malformed(&self, reason: impl Into<String>) -> AuthError {
@@ -178,7 +202,8 @@ impl Scram {
             .decode(first.salt)
             .map_err(|_| self.malformed("salt is not base64"))?;
         let hash = self.hash;
-        let salted = hash.salted_password(self.password.as_bytes(), &salt, first.iterations);
+        let password = self.credentials()?.password.as_bytes();
+        let salted = hash.salted_password(password, &salt, first.iterations);
         let client_key = hash.hmac(&salted, b"Client Key");
         let stored_key = hash.hash(&client_key);
         // "biws" is base64("n,,"): no channel binding, no authzid.
@@ -222,6 +247,74 @@ impl Scram {
     }
 }
 
+impl Credentials {
+    /// RFC 5802 section 5.1: "the client SHOULD prepare the username using
+    /// the SASLprep profile", and "If the preparation of the password fails
+    /// or results in an empty string, the client SHOULD abort".
+    fn prepare(hash: ScramHash, username: &str, password: &str) -> Result<Self, AuthError> {
+        let unusable = |reason: String| AuthError::Unusable {
+            mechanism: hash.mechanism(),
+            reason,
+        };
+        let username = match saslprep_query(username) {
+            Ok(prepared) if !prepared.is_empty() => prepared.into_owned(),
+            Ok(_) => return Err(unusable("the user name is empty after SASLprep".into())),
+            Err(error) => {
+                return Err(unusable(format!(
+                    "SASLprep (RFC 4013) refuses the user name {username:?}: {error}"
+                )))
+            }
+        };
+        // The error names no character of the password.
+        let password = match saslprep_query(password) {
+            Ok(prepared) if !prepared.is_empty() => prepared.into_owned(),
+            Ok(_) => return Err(unusable("the password is empty after SASLprep".into())),
+            Err(_) => {
+                return Err(unusable(
+                    "SASLprep (RFC 4013) refuses the password: it holds a control, \
+                     private-use or other prohibited character, or mixes \
+                     right-to-left and left-to-right text"
+                        .into(),
+                ))
+            }
+        };
+        Ok(Credentials { username, password })
+    }
+}
+
+/// SASLprep of a "query" string (RFC 3454 section 7), the kind RFC 5802
+/// prepares: unlike a stored string, it may hold code points unassigned in
+/// Unicode 3.2 (most emoji, scripts added since). The `stringprep` crate
+/// prepares stored strings, so for a string it refuses that holds such
+/// code points, the mapping and NFKC steps are done here and the crate
+/// checks the rest of the rules on what remains without them.
+fn saslprep_query(text: &str) -> Result<Cow<'_, str>, stringprep::Error> {
+    match stringprep::saslprep(text) {
+        Err(_) if text.chars().any(tables::unassigned_code_point) => {
+            // RFC 4013 section 2.1 (mapping) and 2.2 (normalization).
+            let prepared: String = text
+                .chars()
+                .filter(|&c| !tables::commonly_mapped_to_nothing(c))
+                .map(|c| {
+                    if tables::non_ascii_space_character(c) {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .nfkc()
+                .collect();
+            let assigned: String = prepared
+                .chars()
+                .filter(|&c| !tables::unassigned_code_point(c))
+                .collect();
+            stringprep::saslprep(&assigned)?;
+            Ok(Cow::Owned(prepared))
+        }
+        prepared => prepared,
+    }
+}
+
 /// The fields of `server-first-message`.
 struct ServerFirst<'a> {
     nonce: &'a str,
@@ -260,7 +353,10 @@ impl std::fmt::Debug for Scram {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scram")
             .field("hash", &self.hash)
-            .field("username", &self.username)
+            .field(
+                "username",
+                &self.credentials.as_ref().map(|c| c.username.as_str()),
+            )
             .field("password", &Redacted)
             .finish_non_exhaustive()
     }
@@ -278,14 +374,16 @@ impl Authenticator for Scram {
 
     fn initial_response(&mut self) -> Option<Vec<u8>> {
         match self.step {
-            Step::Start => Some(self.client_first()),
+            // Unusable credentials: no initial response, so that the
+            // first challenge's `respond` reports why.
+            Step::Start => self.client_first().ok(),
             _ => None,
         }
     }
 
     fn respond(&mut self, challenge: &[u8]) -> Result<Option<Vec<u8>>, AuthError> {
         match std::mem::replace(&mut self.step, Step::Start) {
-            Step::Start => Ok(Some(self.client_first())),
+            Step::Start => self.client_first().map(Some),
             Step::SentFirst { client_first_bare } => {
                 self.client_final(&client_first_bare, challenge).map(Some)
             }
@@ -382,6 +480,112 @@ mod tests {
             .respond(b"v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=")
             .unwrap();
         assert_eq!(scram.complete(), Ok(()));
+    }
+
+    /// The RFC 7677 exchange up to client-final, with another password.
+    fn rfc7677_client_final(password: &str) -> Vec<u8> {
+        let mut scram = Scram::with_nonce(
+            ScramHash::Sha256,
+            "user",
+            password,
+            "rOprNGfwEbeRWgbNEkqO".into(),
+        );
+        scram.initial_response().unwrap();
+        scram.respond(SHA256_SERVER_FIRST).unwrap().unwrap()
+    }
+
+    #[test]
+    fn sha256_rfc7677_proof_for_pencil_with_a_soft_hyphen() {
+        // SASLprep maps U+00AD SOFT HYPHEN to nothing (RFC 4013 section 2.1).
+        assert_eq!(
+            rfc7677_client_final("pen\u{ad}cil"),
+            &b"c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="[..]
+        );
+    }
+
+    #[test]
+    fn sha1_rfc5802_proof_for_full_width_pencil() {
+        // NFKC turns full-width letters into ASCII ones.
+        let mut scram = Scram::with_nonce(
+            ScramHash::Sha1,
+            "user",
+            "\u{ff50}\u{ff45}\u{ff4e}\u{ff43}\u{ff49}\u{ff4c}",
+            "fyko+d2lbbFgONRv9qkxdawL".into(),
+        );
+        scram.initial_response().unwrap();
+        assert_eq!(
+            scram.respond(SHA1_SERVER_FIRST).unwrap().unwrap(),
+            b"c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="
+        );
+    }
+
+    #[test]
+    fn decomposed_and_composed_passwords_give_the_same_proof() {
+        assert_eq!(
+            rfc7677_client_final("pa\u{308}sswo\u{308}rd"),
+            rfc7677_client_final("p\u{e4}ssw\u{f6}rd")
+        );
+        assert_ne!(
+            rfc7677_client_final("p\u{e4}ssw\u{f6}rd"),
+            rfc7677_client_final("password")
+        );
+    }
+
+    #[test]
+    fn rfc4013_section_3_examples() {
+        let prepared = |text| saslprep_query(text).map(Cow::into_owned);
+        assert_eq!(prepared("I\u{ad}X").unwrap(), "IX");
+        assert_eq!(prepared("user").unwrap(), "user");
+        assert_eq!(prepared("USER").unwrap(), "USER");
+        assert_eq!(prepared("\u{aa}").unwrap(), "a");
+        assert_eq!(prepared("\u{2168}").unwrap(), "IX");
+        assert!(prepared("\u{7}").is_err(), "prohibited character");
+        assert!(prepared("\u{627}\u{31}").is_err(), "bidi check");
+    }
+
+    #[test]
+    fn non_ascii_space_is_mapped_to_space() {
+        assert_eq!(saslprep_query("a\u{a0}b\u{3000}c").unwrap(), "a b c");
+    }
+
+    #[test]
+    fn code_points_unassigned_in_unicode_3_2_are_kept_in_a_query() {
+        // U+1F600 came with Unicode 6.1: a stored string may not hold it,
+        // a query (RFC 5802's kind) may; the rest is still prepared.
+        assert!(stringprep::saslprep("pencil\u{1f600}").is_err());
+        assert_eq!(
+            saslprep_query("pen\u{ad}cil\u{1f600}").unwrap(),
+            "pencil\u{1f600}"
+        );
+        assert!(saslprep_query("\u{7}\u{1f600}").is_err());
+    }
+
+    #[test]
+    fn user_name_is_prepared_then_escaped() {
+        let mut scram =
+            Scram::with_nonce(ScramHash::Sha256, "\u{ff55}ser,x=y", "pencil", "abc".into());
+        assert_eq!(
+            scram.initial_response().unwrap(),
+            b"n,,n=user=2Cx=3Dy,r=abc"
+        );
+    }
+
+    #[test]
+    fn prohibited_password_fails_before_anything_is_sent() {
+        let mut scram = Scram::sha256("user", "pen\u{7}cil");
+        assert_eq!(scram.initial_response(), None);
+        let error = scram.respond(b"").unwrap_err();
+        assert!(matches!(error, AuthError::Unusable { .. }), "{error}");
+        assert!(error.to_string().contains("password"), "{error}");
+        assert!(!error.to_string().contains("pen"), "{error}");
+    }
+
+    #[test]
+    fn password_empty_after_saslprep_is_refused() {
+        let mut scram = Scram::sha1("user", "\u{ad}");
+        assert_eq!(scram.initial_response(), None);
+        let error = scram.respond(b"").unwrap_err();
+        assert!(error.to_string().contains("empty"), "{error}");
     }
 
     #[test]

@@ -459,7 +459,7 @@ impl Client {
                 reason: "connection already closed".into(),
             });
         };
-        match connection.upgrade(&self.host, &config) {
+        match connection.upgrade(&self.host, &config, &self.timeouts) {
             Ok(upgraded) => {
                 self.connection = Some(upgraded);
                 self.session.tls_established();

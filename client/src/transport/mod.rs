@@ -35,6 +35,10 @@ pub const IMAPS_PORT: u16 = 993;
 pub struct Timeouts {
     /// Establishing the TCP connection (each resolved address in turn).
     pub connect: Option<Duration>,
+    /// The TLS handshake as a whole (implicit TLS, or after STARTTLS):
+    /// catches a server that stalls it or trickles it a byte at a time,
+    /// which the read timeout alone would let run without end.
+    pub handshake: Option<Duration>,
     /// One read: silence longer than this is an error.
     pub read: Option<Duration>,
     /// One write.
@@ -49,6 +53,7 @@ impl Default for Timeouts {
     fn default() -> Self {
         Timeouts {
             connect: Some(Duration::from_secs(30)),
+            handshake: Some(Duration::from_secs(30)),
             read: Some(Duration::from_secs(120)),
             write: Some(Duration::from_secs(60)),
             command: None,
@@ -62,6 +67,7 @@ impl Timeouts {
     pub fn validate(&self) -> Result<(), Error> {
         let named = [
             ("connect", self.connect),
+            ("handshake", self.handshake),
             ("read", self.read),
             ("write", self.write),
             ("command", self.command),
@@ -99,7 +105,9 @@ impl Connection {
     }
 
     /// Opens TCP to `host:port` and starts TLS at once (implicit TLS), the
-    /// certificate checked against `host` as `config` says.
+    /// certificate checked against `host` as `config` says. The TCP
+    /// connection is bounded by `timeouts.connect`, the handshake that
+    /// follows by `timeouts.handshake`.
     pub fn tls(
         host: &str,
         port: u16,
@@ -108,7 +116,7 @@ impl Connection {
     ) -> Result<Self, Error> {
         let tcp = tcp::connect(host, port, timeouts)?;
         Ok(Connection::Tls(Box::new(tls::handshake(
-            tcp, host, config,
+            tcp, host, config, timeouts,
         )?)))
     }
 
@@ -118,13 +126,19 @@ impl Connection {
     }
 
     /// Starts TLS on a plain TCP connection (after the server's STARTTLS
-    /// OK). The handshake completes before this returns; if it fails, the
-    /// connection is closed, never continued in plaintext.
-    pub fn upgrade(self, host: &str, config: &TlsConfig) -> Result<Self, Error> {
+    /// OK). The handshake completes, within `timeouts.handshake`, before
+    /// this returns; if it fails, the connection is closed, never continued
+    /// in plaintext.
+    pub fn upgrade(
+        self,
+        host: &str,
+        config: &TlsConfig,
+        timeouts: &Timeouts,
+    ) -> Result<Self, Error> {
         match self {
             Connection::Tcp(tcp) => {
                 let closer = tcp.try_clone().ok();
-                tls::handshake_after_starttls(tcp, host, config)
+                tls::handshake_after_starttls(tcp, host, config, timeouts)
                     .map(|stream| Connection::Tls(Box::new(stream)))
                     .inspect_err(|_| {
                         if let Some(socket) = closer {
@@ -261,6 +275,7 @@ mod tests {
     fn default_timeouts_are_set_except_command() {
         let timeouts = Timeouts::default();
         assert!(timeouts.connect.is_some() && timeouts.read.is_some() && timeouts.write.is_some());
+        assert!(timeouts.handshake.is_some());
         assert_eq!(timeouts.command, None);
         assert!(timeouts.validate().is_ok());
     }
@@ -276,5 +291,18 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("read timeout is zero"));
+    }
+
+    #[test]
+    fn zero_handshake_timeout_is_refused() {
+        let timeouts = Timeouts {
+            handshake: Some(Duration::ZERO),
+            ..Timeouts::default()
+        };
+        assert!(timeouts
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("handshake timeout is zero"));
     }
 }

@@ -37,6 +37,18 @@ impl<S> SkipPlaintext<S> {
     }
 }
 
+impl<S> SkipPlaintext<S> {
+    /// The stream underneath.
+    pub(super) fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The stream underneath, once the handshake is over.
+    pub(super) fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
 impl<S: Read> Read for SkipPlaintext<S> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {

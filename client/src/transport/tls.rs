@@ -2,9 +2,12 @@
 //! optional client certificate, and the eager handshake used by both
 //! implicit TLS and STARTTLS.
 
-use super::starttls::SkipPlaintext;
+use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::starttls::SkipPlaintext;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{ring, CryptoProvider};
@@ -14,7 +17,8 @@ use rustls::{
     StreamOwned,
 };
 
-use crate::error::Error;
+use super::Timeouts;
+use crate::error::{Error, Handshake};
 
 /// Which servers to trust, and how to present the client.
 ///
@@ -54,8 +58,13 @@ impl TlsConfig {
         TlsConfig::with_roots(roots)
     }
 
-    /// Trusts the operating system's roots. Certificates the system store
-    /// holds but that cannot be parsed are skipped.
+    /// Trusts the operating system's roots: whatever its store holds
+    /// (`/etc/ssl/certs` and the like on Linux, the keychain on macOS, the
+    /// Windows store), including any root a local administrator or another
+    /// program added there. If `SSL_CERT_FILE` or `SSL_CERT_DIR` is set,
+    /// the certificates in that file and those directories are trusted
+    /// instead of the store: whoever sets this process's environment
+    /// chooses its roots. Certificates that cannot be parsed are skipped.
     pub fn native_roots() -> Result<Self, Error> {
         let found = rustls_native_certs::load_native_certs();
         let mut roots = RootCertStore::empty();
@@ -160,14 +169,17 @@ fn parse_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error>
     Ok(certificates)
 }
 
-/// Runs the TLS handshake on `tcp` to completion, checking the certificate
-/// against `host` (or the configured server name).
+/// Runs the TLS handshake on `tcp` to completion within
+/// `timeouts.handshake`, checking the certificate against `host` (or the
+/// configured server name). The socket has `timeouts.read` and
+/// `timeouts.write` again afterwards.
 pub(super) fn handshake(
     tcp: TcpStream,
     host: &str,
     config: &TlsConfig,
+    timeouts: &Timeouts,
 ) -> Result<StreamOwned<ClientConnection, TcpStream>, Error> {
-    handshake_over(tcp, host, config, false)
+    handshake_over(tcp, host, config, timeouts, false)
 }
 
 /// [`handshake`] after STARTTLS's OK: plaintext that arrives before the
@@ -176,14 +188,16 @@ pub(super) fn handshake_after_starttls(
     tcp: TcpStream,
     host: &str,
     config: &TlsConfig,
+    timeouts: &Timeouts,
 ) -> Result<StreamOwned<ClientConnection, TcpStream>, Error> {
-    handshake_over(tcp, host, config, true)
+    handshake_over(tcp, host, config, timeouts, true)
 }
 
 fn handshake_over(
-    mut tcp: TcpStream,
+    tcp: TcpStream,
     host: &str,
     config: &TlsConfig,
+    timeouts: &Timeouts,
     skip_plaintext: bool,
 ) -> Result<StreamOwned<ClientConnection, TcpStream>, Error> {
     let name = config.server_name.as_deref().unwrap_or(host);
@@ -191,13 +205,90 @@ fn handshake_over(
         .map_err(|_| Error::tls(format!("{name:?} is neither a DNS name nor an IP address")))?;
     let mut connection =
         ClientConnection::new(config.client_config()?, server_name).map_err(Error::tls)?;
-    let mut io = SkipPlaintext::new(&mut tcp, skip_plaintext);
+    let mut io = SkipPlaintext::new(Deadline::new(tcp, timeouts), skip_plaintext);
     while connection.is_handshaking() {
-        connection
-            .complete_io(&mut io)
-            .map_err(Error::from_tls_io)?;
+        if let Err(error) = connection.complete_io(&mut io) {
+            let socket = io.get_ref();
+            return Err(Error::tls_handshake(
+                error,
+                &Handshake {
+                    server: name,
+                    elapsed: socket.started.elapsed(),
+                    received: socket.received,
+                },
+            ));
+        }
     }
-    Ok(StreamOwned::new(connection, tcp))
+    Ok(StreamOwned::new(connection, io.into_inner().finish()?))
+}
+
+/// The socket during a handshake: no read or write waits past the
+/// deadline (nor longer than its own timeout), and the bytes the server
+/// sent are counted for the error message.
+struct Deadline {
+    tcp: TcpStream,
+    started: Instant,
+    deadline: Option<Instant>,
+    read: Option<Duration>,
+    write: Option<Duration>,
+    received: u64,
+}
+
+impl Deadline {
+    fn new(tcp: TcpStream, timeouts: &Timeouts) -> Self {
+        let started = Instant::now();
+        Deadline {
+            tcp,
+            started,
+            deadline: timeouts.handshake.map(|handshake| started + handshake),
+            read: timeouts.read,
+            write: timeouts.write,
+            received: 0,
+        }
+    }
+
+    /// The timeout of the next read or write: its own, cut to what is left
+    /// until the deadline.
+    fn limit(&self, own: Option<Duration>) -> io::Result<Option<Duration>> {
+        let Some(deadline) = self.deadline else {
+            return Ok(own);
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the TLS handshake deadline passed",
+            ));
+        }
+        Ok(Some(own.map_or(left, |own| own.min(left))))
+    }
+
+    /// The socket with its own read and write timeouts back.
+    fn finish(self) -> Result<TcpStream, Error> {
+        self.tcp.set_read_timeout(self.read)?;
+        self.tcp.set_write_timeout(self.write)?;
+        Ok(self.tcp)
+    }
+}
+
+impl Read for Deadline {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.tcp.set_read_timeout(self.limit(self.read)?)?;
+        let n = self.tcp.read(buf)?;
+        self.received += n as u64;
+        Ok(n)
+    }
+}
+
+impl Write for Deadline {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.tcp.set_write_timeout(self.limit(self.write)?)?;
+        self.tcp.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.tcp.flush()
+    }
 }
 
 /// The verifier behind [`TlsConfig::danger_accept_invalid_certs`]: any

@@ -170,6 +170,24 @@ struct Layout {
     cyrus_conf: PathBuf,
 }
 
+/// `base` with the `key: value` lines of `extra` added, an extra line
+/// replacing the base line of the same key (Cyrus refuses a key given
+/// twice).
+fn with_overrides(base: &str, extra: &str) -> String {
+    let key = |line: &str| line.split_once(':').map(|(key, _)| key.trim().to_owned());
+    let overridden: Vec<String> = extra.lines().filter_map(key).collect();
+    let mut text: String = base
+        .lines()
+        .filter(|line| key(line).is_none_or(|key| !overridden.contains(&key)))
+        .flat_map(|line| [line, "\n"])
+        .collect();
+    for line in extra.lines() {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
+}
+
 impl Layout {
     fn new(dir: &Path, root: &Path) -> Result<Self> {
         let plain = |p: &Path| {
@@ -220,11 +238,7 @@ impl Layout {
         } else {
             user_and_group_names()?.0
         };
-        let mut imapd_conf = self.imapd_conf_text(&cyrus_user);
-        imapd_conf.push_str(extra_conf);
-        if !imapd_conf.ends_with('\n') {
-            imapd_conf.push('\n');
-        }
+        let imapd_conf = with_overrides(&self.imapd_conf_text(&cyrus_user), extra_conf);
         write(&self.imapd_conf, &imapd_conf)?;
         write(&self.cyrus_conf, &self.cyrus_conf_text(port))?;
         let sasldb = self.dir.join("sasldb2");

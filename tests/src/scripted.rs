@@ -54,6 +54,10 @@ pub enum Expected {
     Exact(String),
     /// Any line.
     Any,
+    /// A whole line with no tag (IDLE's `DONE`), exactly, or any such
+    /// line (a SASL response) when `None`; the tag of the last command
+    /// stays what `{tag}` stands for.
+    Untagged(Option<String>),
 }
 
 impl Expected {
@@ -61,6 +65,7 @@ impl Expected {
         match self {
             Expected::Any => true,
             Expected::Exact(text) => rest == text.as_bytes(),
+            Expected::Untagged(_) => false,
             Expected::Command(name) => {
                 let name = name.as_bytes();
                 rest.len() >= name.len()
@@ -160,6 +165,16 @@ impl Script {
     /// Expects a line that is exactly `tag SP text`.
     pub fn expect_exact(self, text: &str) -> Self {
         self.step(Step::Expect(Expected::Exact(text.to_owned())))
+    }
+
+    /// Expects a line that is exactly `text`, without a tag (`DONE`).
+    pub fn expect_untagged(self, text: &str) -> Self {
+        self.step(Step::Expect(Expected::Untagged(Some(text.to_owned()))))
+    }
+
+    /// Expects any line without a tag (an answer to a SASL challenge).
+    pub fn expect_any_untagged(self) -> Self {
+        self.step(Step::Expect(Expected::Untagged(None)))
     }
 
     /// Expects any line.
@@ -685,6 +700,14 @@ impl Session {
     fn expect(&mut self, expected: &Expected) -> StepResult {
         let line = self.read_line()?;
         self.transcript.lines.push(line.clone());
+        if let Expected::Untagged(text) = expected {
+            return match text {
+                Some(text) if line != text.as_bytes() => {
+                    Err(format!("expected {text:?}, got {:?}", escape(&line)))
+                }
+                _ => Ok(()),
+            };
+        }
         let (tag, rest) = match line.iter().position(|&b| b == b' ') {
             Some(space) => (
                 line.get(..space).unwrap_or_default(),

@@ -66,7 +66,7 @@ fn literal_plus_on_dovecot_sends_appends_without_waiting() {
     assert_eq!(selected.exists, 1);
     imap.logout().unwrap();
     let sent = proxy.sent();
-    let announced = format!("APPEND INBOX {{{}+}}\r\n", message.len());
+    let announced = format!("APPEND INBOX () {{{}+}}\r\n", message.len());
     assert!(sent.contains(&announced), "{sent}");
 }
 
@@ -78,10 +78,10 @@ fn literal_minus_sends_small_literals_at_once_and_waits_for_large_ones() {
         .send("* OK [CAPABILITY IMAP4rev1 LITERAL- AUTH=PLAIN] ready\r\n")
         .expect_command("LOGIN")
         .reply("OK [CAPABILITY IMAP4rev1 LITERAL-] logged in")
-        .expect_exact("APPEND INBOX {100+}")
+        .expect_exact("APPEND INBOX () {100+}")
         .read_literal()
         .reply("OK appended")
-        .expect_exact("APPEND INBOX {5000}")
+        .expect_exact("APPEND INBOX () {5000}")
         .send("+ go ahead\r\n")
         .read_literal()
         .reply("OK appended")

@@ -4,7 +4,10 @@
 
 use toml::Spanned;
 
-use super::{arg, fields, in_group, output_field, response_ref, shape, Source, Vocabulary};
+use super::commands::{arg, in_group, output_field, response_ref, shape};
+use super::names::{ident, type_taken};
+use super::responses::fields;
+use super::{Source, Vocabulary};
 use crate::error::Error;
 use crate::model::{self, Model};
 use crate::raw;
@@ -376,8 +379,8 @@ fn give_struct(
     name: &Spanned<String>,
     index: usize,
 ) -> Result<String, Error> {
-    let ident = super::ident(source, name, crate::rust::camel(name.get_ref()))?;
-    if let Some(clash) = super::type_taken(model, &ident, None) {
+    let ident = ident(source, name, crate::rust::camel(name.get_ref()))?;
+    if let Some(clash) = type_taken(model, &ident, None) {
         return Err(source.error(
             name,
             "a struct name no other generated type has",

@@ -1,0 +1,162 @@
+//! `[[response]]` and `[[code]]`: their fields, value type and effect.
+
+use toml::Spanned;
+
+use super::names::{ident, Names};
+use super::vocabulary::parsed_type;
+use super::{Source, Vocabulary};
+use crate::error::Error;
+use crate::model::{self, Parse};
+use crate::raw;
+use crate::rust;
+
+pub(super) fn fields(
+    source: &Source,
+    vocabulary: &Vocabulary,
+    raw: &[raw::Field],
+) -> Result<Vec<model::Field>, Error> {
+    let mut names = Names::default();
+    raw.iter()
+        .map(|f| {
+            names.unique(source, "field", &f.name)?;
+            let ty = parsed_type(source, vocabulary, &f.ty)?;
+            if f.optional && matches!(ty.parse, Parse::Function { own_sp: true, .. }) {
+                return Err(source.error(
+                    &f.ty,
+                    "a type that does not read its own SPs, for an optional field",
+                    format!("`{}` (a possibly empty list already)", f.ty.get_ref()),
+                ));
+            }
+            let mut rust = ty.rust.clone();
+            if f.list {
+                rust = format!("Vec<{rust}>");
+            }
+            if f.optional {
+                rust = format!("Option<{rust}>");
+            }
+            Ok(model::Field {
+                ident: ident(source, &f.name, rust::snake(f.name.get_ref()))?,
+                doc: f.doc.clone(),
+                ty,
+                list: f.list,
+                optional: f.optional,
+                rust,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn effect(
+    source: &Source,
+    vocabulary: &Vocabulary,
+    raw: Option<&Spanned<String>>,
+    value: Option<&String>,
+) -> Result<Option<(String, bool)>, Error> {
+    let Some(raw) = raw else { return Ok(None) };
+    let Some(effect) = vocabulary.effects.iter().find(|e| &e.name == raw.get_ref()) else {
+        let known: Vec<&str> = vocabulary.effects.iter().map(|e| e.name.as_str()).collect();
+        return Err(source.error(
+            raw,
+            format!("an effect of types.toml ({})", known.join(", ")),
+            format!("`{}`", raw.get_ref()),
+        ));
+    };
+    if effect.value && value.is_none() {
+        return Err(source.error(
+            raw,
+            "an effect without value for a code without value",
+            format!("`{}`", raw.get_ref()),
+        ));
+    }
+    Ok(Some((effect.variant.clone(), effect.value)))
+}
+
+/// The Rust type of a response's value.
+fn value_type(
+    source: &Source,
+    name: &Spanned<String>,
+    number: bool,
+    struct_ident: Option<&String>,
+    fields: &[model::Field],
+) -> Result<Option<String>, Error> {
+    match (struct_ident, number, fields) {
+        (Some(s), _, _) => Ok(Some(s.clone())),
+        (None, false, []) => Ok(None),
+        (None, true, []) => Ok(Some("u32".to_owned())),
+        (None, false, [field]) => Ok(Some(field.rust.clone())),
+        _ => Err(source.error(
+            name,
+            "`struct` naming the struct of several fields",
+            "several fields and no `struct`",
+        )),
+    }
+}
+
+pub(super) fn response_model(
+    source: &Source,
+    vocabulary: &Vocabulary,
+    spec: &str,
+    raw: &raw::Response,
+) -> Result<model::Response, Error> {
+    let fields = fields(source, vocabulary, &raw.fields)?;
+    let number = raw
+        .number
+        .as_ref()
+        .map(|n| ident(source, n, rust::snake(n.get_ref())))
+        .transpose()?;
+    let struct_ident = raw
+        .struct_name
+        .as_ref()
+        .map(|s| ident(source, s, rust::camel(s.get_ref())))
+        .transpose()?;
+    let value = value_type(
+        source,
+        &raw.name,
+        number.is_some(),
+        struct_ident.as_ref(),
+        &fields,
+    )?;
+    Ok(model::Response {
+        name: raw.name.get_ref().clone(),
+        variant: {
+            let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
+            ident(source, name, rust::camel(name.get_ref()))?
+        },
+        doc: raw.doc.clone(),
+        spec: spec.to_owned(),
+        effect: effect(source, vocabulary, raw.effect.as_ref(), value.as_ref())?,
+        number,
+        struct_ident,
+        fields,
+        value,
+    })
+}
+
+pub(super) fn code_model(
+    source: &Source,
+    vocabulary: &Vocabulary,
+    spec: &str,
+    raw: &raw::Code,
+) -> Result<model::Response, Error> {
+    let fields = fields(source, vocabulary, &raw.fields)?;
+    let struct_ident = raw
+        .struct_name
+        .as_ref()
+        .map(|s| ident(source, s, rust::camel(s.get_ref())))
+        .transpose()?;
+    let value = value_type(source, &raw.name, false, struct_ident.as_ref(), &fields)?;
+    Ok(model::Response {
+        name: raw.name.get_ref().clone(),
+        variant: {
+            let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
+            ident(source, name, rust::camel(name.get_ref()))?
+        },
+        doc: raw.doc.clone(),
+        spec: spec.to_owned(),
+        effect: effect(source, vocabulary, raw.effect.as_ref(), value.as_ref())?,
+        number: None,
+        struct_ident,
+        fields,
+        value,
+    })
+}

@@ -1,0 +1,285 @@
+//! types.toml: the runtime paths, the kinds the runtime knows (states,
+//! behaviours, effects) and the grammar types, resolved into the model's
+//! Rust paths and types.
+
+use std::collections::BTreeMap;
+
+use toml::Spanned;
+
+use super::{Names, Source};
+use crate::error::Error;
+use crate::model::{self, Parse};
+use crate::raw;
+use crate::rust;
+
+/// A grammar type of types.toml, resolved.
+pub(super) struct TypeEntry {
+    pub(super) arg: Option<model::ArgType>,
+    pub(super) search_arg: Option<String>,
+    pub(super) parsed: Option<model::ParsedType>,
+}
+
+/// The vocabulary read from types.toml.
+pub(super) struct Vocabulary {
+    pub(super) root: String,
+    pub(super) states: Vec<model::Kind>,
+    pub(super) behaviours: Vec<model::Kind>,
+    pub(super) effects: Vec<model::EffectKind>,
+    pub(super) types: BTreeMap<String, TypeEntry>,
+}
+
+pub(super) fn runtime(
+    root: &str,
+    source: &Source,
+    raw: &raw::Runtime,
+) -> Result<model::Runtime, Error> {
+    let p = |s: &Spanned<String>| path(root, source, s);
+    Ok(model::Runtime {
+        encoder: p(&raw.encoder)?,
+        encode_error: p(&raw.encode_error)?,
+        parser: p(&raw.parser)?,
+        parse_error: p(&raw.parse_error)?,
+        limits: p(&raw.limits)?,
+        command: p(&raw.command)?,
+        state: p(&raw.state)?,
+        behaviour: p(&raw.behaviour)?,
+        effect: p(&raw.effect)?,
+        completed: p(&raw.completed)?,
+        error: p(&raw.error)?,
+        data: p(&raw.data)?,
+        code: p(&raw.code)?,
+        raw_data: p(&raw.raw_data)?,
+        raw_code: p(&raw.raw_code)?,
+        parse_data: p(&raw.parse_data)?,
+        parse_code: p(&raw.parse_code)?,
+        bytes: p(&raw.bytes)?,
+        client: p(&raw.client)?,
+        search_key: p(&raw.search_key)?,
+        search_key_new: p(&raw.search_key_new)?,
+        fetch_item: p(&raw.fetch_item)?,
+        fetch_item_new: p(&raw.fetch_item_new)?,
+        fetch_item_section: p(&raw.fetch_item_section)?,
+        fetch_item_args: p(&raw.fetch_item_args)?,
+        fetch_section: p(&raw.fetch_section)?,
+        fetch_items: p(&raw.fetch_items)?,
+        message: p(&raw.message)?,
+        fetch_macro: p(&raw.fetch_macro)?,
+        status_item: p(&raw.status_item)?,
+        status_item_new: p(&raw.status_item_new)?,
+        missing_argument: p(&raw.missing_argument)?,
+        missing_response: p(&raw.missing_response)?,
+        bad_response: p(&raw.bad_response)?,
+    })
+}
+
+pub(super) fn path(root: &str, source: &Source, s: &Spanned<String>) -> Result<String, Error> {
+    rust::root_path(s.get_ref(), root).ok_or_else(|| Error::RustSyntax {
+        location: source.at(s.span()),
+        what: "path",
+        text: s.get_ref().clone(),
+    })
+}
+
+/// `boxed`: only the generated `Message` fills a box in place, and only it
+/// is large enough to need one.
+fn boxed(source: &Source, boxed: Option<&Spanned<bool>>, parse: &Parse) -> Result<bool, Error> {
+    match boxed {
+        Some(b) if *b.get_ref() && !matches!(parse, Parse::FetchAttributes) => Err(source.error(
+            b,
+            "`boxed` only beside `generated = \"fetch-attributes\"`",
+            "`boxed` on another type",
+        )),
+        Some(b) => Ok(*b.get_ref()),
+        None => Ok(false),
+    }
+}
+
+fn rust_type(root: &str, source: &Source, s: &Spanned<String>) -> Result<String, Error> {
+    rust::root_type(s.get_ref(), root).ok_or_else(|| Error::RustSyntax {
+        location: source.at(s.span()),
+        what: "type",
+        text: s.get_ref().clone(),
+    })
+}
+
+pub(super) fn kinds(
+    source: &Source,
+    what: &str,
+    raw: &[raw::Kind],
+) -> Result<Vec<model::Kind>, Error> {
+    let mut names = Names::default();
+    raw.iter()
+        .map(|k| {
+            names.unique(source, what, &k.name)?;
+            Ok(model::Kind {
+                name: k.name.get_ref().clone(),
+                variant: rust::camel(k.name.get_ref()),
+                doc: k.doc.clone(),
+            })
+        })
+        .collect()
+}
+
+pub(super) fn vocabulary(
+    root: &str,
+    source: &Source,
+    raw: &raw::TypesFile,
+) -> Result<Vocabulary, Error> {
+    let mut names = Names::default();
+    let effects = raw
+        .effects
+        .iter()
+        .map(|e| {
+            names.unique(source, "effect", &e.name)?;
+            Ok(model::EffectKind {
+                name: e.name.get_ref().clone(),
+                variant: rust::camel(e.name.get_ref()),
+                value: e.value,
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    let mut types = BTreeMap::new();
+    for t in &raw.types {
+        names.unique(source, "type", &t.name)?;
+        let name = t.name.get_ref().clone();
+        types.insert(name.clone(), type_entry(root, source, t)?);
+    }
+    Ok(Vocabulary {
+        root: root.to_owned(),
+        states: kinds(source, "state", &raw.states)?,
+        behaviours: kinds(source, "behaviour", &raw.behaviours)?,
+        effects,
+        types,
+    })
+}
+
+pub(super) fn type_entry(
+    root: &str,
+    source: &Source,
+    t: &raw::GrammarType,
+) -> Result<TypeEntry, Error> {
+    let name = t.name.get_ref().clone();
+    let arg = match (&t.arg, &t.encode) {
+        (Some(arg), Some(encode)) => Some(model::ArgType {
+            name: name.clone(),
+            rust: rust_type(root, source, arg)?,
+            encode: path(root, source, encode)?,
+        }),
+        (None, None) => None,
+        (Some(arg), None) => return Err(source.error(arg, "`encode` beside `arg`", "`arg` alone")),
+        (None, Some(encode)) => {
+            return Err(source.error(encode, "`arg` beside `encode`", "`encode` alone"))
+        }
+    };
+    let search_arg = t
+        .search_arg
+        .as_ref()
+        .map(|s| path(root, source, s))
+        .transpose()?;
+    let parse = match (&t.parse, &t.generated) {
+        (Some(parse), None) => Some(Parse::Function {
+            path: path(root, source, parse)?,
+            own_sp: t.own_sp,
+        }),
+        (None, Some(g)) if g.get_ref() == "fetch-attributes" => Some(Parse::FetchAttributes),
+        (None, Some(g)) if g.get_ref() == "status-attributes" => Some(Parse::StatusAttributes),
+        (None, Some(g)) => {
+            return Err(source.error(
+                g,
+                "`fetch-attributes` or `status-attributes`",
+                format!("`{}`", g.get_ref()),
+            ))
+        }
+        (Some(parse), Some(_)) => {
+            return Err(source.error(parse, "`parse` or `generated`", "both"))
+        }
+        (None, None) => None,
+    };
+    let parsed = match (&t.parsed, parse) {
+        (Some(parsed), Some(parse)) => {
+            let inner = rust_type(root, source, parsed)?;
+            let boxed = boxed(source, t.boxed.as_ref(), &parse)?;
+            Some(model::ParsedType {
+                name,
+                rust: if boxed {
+                    format!("Box<{inner}>")
+                } else {
+                    inner.clone()
+                },
+                inner,
+                boxed,
+                parse,
+            })
+        }
+        (None, None) => None,
+        (Some(parsed), None) => {
+            return Err(source.error(
+                parsed,
+                "`parse` or `generated` beside `parsed`",
+                "`parsed` alone",
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(source.error(&t.name, "`parsed` beside `parse`", "`parse` alone"))
+        }
+    };
+    Ok(TypeEntry {
+        arg,
+        search_arg,
+        parsed,
+    })
+}
+
+fn known_types(vocabulary: &Vocabulary, pick: impl Fn(&TypeEntry) -> bool) -> String {
+    let names: Vec<&str> = vocabulary
+        .types
+        .iter()
+        .filter(|(_, t)| pick(t))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    names.join(", ")
+}
+
+pub(super) fn arg_type(
+    source: &Source,
+    vocabulary: &Vocabulary,
+    ty: &Spanned<String>,
+) -> Result<model::ArgType, Error> {
+    match vocabulary
+        .types
+        .get(ty.get_ref())
+        .and_then(|t| t.arg.clone())
+    {
+        Some(arg) => Ok(arg),
+        None => Err(source.error(
+            ty,
+            format!(
+                "a type that can be sent ({})",
+                known_types(vocabulary, |t| t.arg.is_some())
+            ),
+            format!("`{}`", ty.get_ref()),
+        )),
+    }
+}
+
+pub(super) fn parsed_type(
+    source: &Source,
+    vocabulary: &Vocabulary,
+    ty: &Spanned<String>,
+) -> Result<model::ParsedType, Error> {
+    match vocabulary
+        .types
+        .get(ty.get_ref())
+        .and_then(|t| t.parsed.clone())
+    {
+        Some(parsed) => Ok(parsed),
+        None => Err(source.error(
+            ty,
+            format!(
+                "a type that can be parsed ({})",
+                known_types(vocabulary, |t| t.parsed.is_some())
+            ),
+            format!("`{}`", ty.get_ref()),
+        )),
+    }
+}

@@ -207,7 +207,7 @@ fn extended_command_model_snapshot() {
     let fetch: Vec<_> = model
         .commands
         .iter()
-        .filter(|c| c.base == "FETCH")
+        .filter(|c| c.base == "Fetch")
         .collect();
     insta::assert_debug_snapshot!("extend_fetch_model", fetch);
 }

@@ -6,7 +6,7 @@ use typed_imap::chrono::{DateTime, FixedOffset};
 use typed_imap::types::{
     Flag, SearchKey, SequenceSet, SortCriterion, SortKey, Thread, ThreadAlgorithm,
 };
-use typed_imap::{Append, Select, Sort, Store, Thread as ThreadCommand};
+use typed_imap::{Append, Select, Sort, Store, ThreadCommand};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::views::thread_tree;

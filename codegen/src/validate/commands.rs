@@ -170,21 +170,31 @@ pub(super) fn commands(
         .collect::<Result<Vec<_>, _>>()?;
     let output = output(source, model, &collects, raw)?;
     let name = raw.name.get_ref().to_ascii_uppercase();
-    let method = raw.method.unwrap_or(true);
-    // The Rust names come from `rust_name` when a second builder shares
-    // the wire name (SEARCH RETURN beside SEARCH).
+    let method = method(source, raw)?;
+    let named_method = matches!(
+        raw.method.as_ref().map(|m| m.get_ref()),
+        Some(raw::Method::Named(_))
+    );
+    // The Rust names come from `rust_name` when the wire name makes a poor
+    // one (GETQUOTAROOT: `GetQuotaRoot`) or a second builder shares it
+    // (SEARCH RETURN beside SEARCH).
     let named = raw.rust_name.as_ref().unwrap_or(&raw.name);
-    let base = named.get_ref().clone();
-    let mut variants = vec![(name.clone(), base.clone())];
+    let base = ident(source, named, rust::camel(named.get_ref()))?;
+    let mut variants = vec![(name.clone(), base.clone(), method.clone())];
     if raw.uid_variant {
-        variants.push((format!("UID {name}"), format!("UID {base}")));
+        // `uid_` before the name, which was raw if a keyword (`r#move`).
+        let uid_method = method
+            .as_deref()
+            .map(|m| rust::snake(&format!("uid_{}", m.trim_start_matches("r#"))));
+        variants.push((format!("UID {name}"), format!("Uid{base}"), uid_method));
     }
     variants
         .into_iter()
-        .map(|(wire, rust_name)| {
+        .map(|(wire, ident, method)| {
             Ok(model::Command {
-                ident: ident(source, named, rust::camel(&rust_name))?,
-                method: method.then(|| rust::snake(&rust_name)),
+                alias: alias(&wire, method.as_deref(), named_method),
+                ident,
+                method,
                 doc: raw.doc.clone(),
                 name: wire,
                 spec: spec.to_owned(),
@@ -200,6 +210,40 @@ pub(super) fn commands(
             })
         })
         .collect()
+}
+
+/// The wire name in lower case, for a method found by it in the docs: one
+/// whose name splits the wire name into words (`get_acl`) or that `method`
+/// names (`move_to`). Not for a second builder's (`search_return`) nor a
+/// UID variant (no alias holds a space).
+fn alias(wire: &str, method: Option<&str>, named: bool) -> Option<String> {
+    let wire = wire.to_ascii_lowercase();
+    let method = method?;
+    let split = method.replace('_', "") == wire;
+    (method != wire && !wire.contains(' ') && (split || named)).then_some(wire)
+}
+
+/// The client method's name: the builder's in snake_case, the one
+/// `method` gives, or none (`method = false`).
+fn method(source: &Source, raw: &raw::Command) -> Result<Option<String>, Error> {
+    let named = raw.rust_name.as_ref().unwrap_or(&raw.name);
+    match raw.method.as_ref().map(|m| (m, m.get_ref())) {
+        None | Some((_, raw::Method::Generated(true))) => {
+            Ok(Some(ident(source, named, rust::snake(named.get_ref()))?))
+        }
+        Some((_, raw::Method::Generated(false))) => Ok(None),
+        Some((at, raw::Method::Named(name))) => {
+            let snake = rust::snake(name);
+            if &snake != name || !rust::is_ident(name) {
+                return Err(source.error(
+                    at,
+                    "a method name in snake_case that is not a keyword",
+                    format!("`{name}`"),
+                ));
+            }
+            Ok(Some(snake))
+        }
+    }
 }
 
 pub(super) fn args(
@@ -287,22 +331,22 @@ pub(super) fn arg(
             })
         })
         .collect::<Result<_, Error>>()?;
+    let ty =
+        a.ty.as_ref()
+            .map(|ty| arg_type(source, vocabulary, ty))
+            .transpose()?;
     Ok(model::Arg {
         name: a.name.get_ref().clone(),
         ident: ident(source, &a.name, rust::snake(a.name.get_ref()))?,
         doc: a.doc.clone(),
-        ty: a
-            .ty
-            .as_ref()
-            .map(|ty| arg_type(source, vocabulary, ty))
-            .transpose()?,
+        capability: needs(source, a, ty.as_ref(), capability)?,
+        ty,
         kind,
         group: a
             .group_of
             .as_ref()
             .map(|g| ident(source, g, rust::snake(g.get_ref())))
             .transpose()?,
-        capability: capability.cloned(),
         prefix: a
             .prefix
             .as_deref()
@@ -310,6 +354,47 @@ pub(super) fn arg(
             .unwrap_or_default(),
         setters,
     })
+}
+
+/// The capability an argument needs when given: its own `capability`
+/// (where `{value}` stands for the value's atom: `THREAD={value}`), else
+/// `extension`'s, the capability of the `[[extend]]` that added it.
+fn needs(
+    source: &Source,
+    a: &raw::Arg,
+    ty: Option<&model::ArgType>,
+    extension: Option<&String>,
+) -> Result<Option<model::Needs>, Error> {
+    let Some(own) = &a.capability else {
+        return Ok(extension.map(|c| model::Needs::Name(c.clone())));
+    };
+    let text = own.get_ref();
+    if text.is_empty() || text.replacen("{value}", "", 1).contains(['{', '}', ' ']) {
+        return Err(source.error(
+            own,
+            "a capability name, with at most one `{value}`",
+            format!("`{text}`"),
+        ));
+    }
+    let Some((before, after)) = text.split_once("{value}") else {
+        return Ok(Some(model::Needs::Name(text.clone())));
+    };
+    if !ty.is_some_and(|t| t.atom.is_some()) {
+        let found = match &a.ty {
+            Some(t) => format!("`{text}` for `{}`", t.get_ref()),
+            None => format!("`{text}` for an argument without type"),
+        };
+        return Err(source.error(
+            own,
+            "`{value}` only for a type with `atom` in types.toml",
+            found,
+        ));
+    }
+    let needs = model::Needs::Value {
+        before: before.to_owned(),
+        after: after.to_owned(),
+    };
+    Ok(Some(needs))
 }
 
 /// A member of a group (`in = "..."`) names a group argument of the

@@ -67,16 +67,36 @@ fn one(
     }
 }
 
-/// The commands an `[[extend]]` names: by wire name or `rust_name`, with
-/// the UID variant.
+/// The commands an `[[extend]]` names, with their UID variant: those whose
+/// builder has that name (ignoring case: `STORE` is `Store`, not
+/// `ConditionalStore`; `GETACL` is `GetAcl`), else those of that wire name
+/// (`THREAD` is `ThreadCommand`, whose name a runtime type took).
 fn targets(model: &Model, name: &str) -> Vec<usize> {
-    model
-        .commands
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.base.eq_ignore_ascii_case(name))
-        .map(|(index, _)| index)
-        .collect()
+    let matching = |matches: &dyn Fn(&model::Command) -> bool| -> Vec<usize> {
+        model
+            .commands
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches(c))
+            .map(|(index, _)| index)
+            .collect()
+    };
+    let rust = crate::rust::camel(name);
+    let by_builder = matching(&|c| c.base.eq_ignore_ascii_case(&rust));
+    if !by_builder.is_empty() {
+        return by_builder;
+    }
+    matching(&|c| wire_base(c).eq_ignore_ascii_case(name))
+}
+
+/// The wire name without the `UID` of a UID variant (`UID EXPUNGE`, a
+/// command of its own, keeps it).
+fn wire_base(c: &model::Command) -> &str {
+    let is_variant = c.ident.strip_prefix("Uid") == Some(c.base.as_str());
+    match c.name.strip_prefix("UID ") {
+        Some(wire) if is_variant => wire,
+        _ => &c.name,
+    }
 }
 
 fn extend_command(
@@ -88,8 +108,7 @@ fn extend_command(
 ) -> Result<(), Error> {
     let indices = targets(model, name.get_ref());
     if indices.is_empty() {
-        let known: Vec<&str> = model.commands.iter().map(|c| c.base.as_str()).collect();
-        let mut known = known;
+        let mut known: Vec<&str> = model.commands.iter().map(wire_base).collect();
         known.dedup();
         return Err(source.error(
             name,

@@ -2,7 +2,7 @@
 //! constructors of search keys, fetch items and status items.
 
 use super::names::ident;
-use super::vocabulary::{arg_type, parsed_type};
+use super::vocabulary::{arg_type, nil_able, parsed_type};
 use super::{Source, Vocabulary};
 use crate::error::Error;
 use crate::model;
@@ -24,6 +24,7 @@ pub(super) fn search_key(
         doc: raw.doc.clone(),
         args,
         composite: raw.composite,
+        capability: raw.capability.clone(),
     })
 }
 
@@ -80,6 +81,13 @@ pub(super) fn fetch_att(
         .as_ref()
         .map(|t| parsed_type(source, vocabulary, t))
         .transpose()?;
+    let nil = match (&raw.ty, &value) {
+        (Some(at), Some(ty)) => nil_able(source, at, ty, raw.nil)?,
+        _ if raw.nil => {
+            return Err(source.error(&raw.name, "`nil` beside `type`", "`nil` alone"));
+        }
+        _ => false,
+    };
     if raw.is_macro && (value.is_some() || section.is_some() || !raw.args.is_empty()) {
         return Err(source.error(
             &raw.name,
@@ -113,6 +121,8 @@ pub(super) fn fetch_att(
         section,
         args,
         value,
+        nil,
+        capability: raw.capability.clone(),
     })
 }
 
@@ -123,11 +133,14 @@ pub(super) fn status_att(
     raw: &raw::StatusAtt,
 ) -> Result<model::StatusAtt, Error> {
     let rust_name = raw.rust_name.as_ref().unwrap_or(&raw.name);
+    let value = parsed_type(source, vocabulary, &raw.ty)?;
     Ok(model::StatusAtt {
         name: raw.name.get_ref().clone(),
         spec: spec.to_owned(),
         ident: ident(source, rust_name, rust::snake(rust_name.get_ref()))?,
         doc: raw.doc.clone(),
-        value: parsed_type(source, vocabulary, &raw.ty)?,
+        nil: nil_able(source, &raw.ty, &value, raw.nil)?,
+        value,
+        capability: raw.capability.clone(),
     })
 }

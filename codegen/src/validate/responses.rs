@@ -3,7 +3,7 @@
 use toml::Spanned;
 
 use super::names::{ident, Names};
-use super::vocabulary::parsed_type;
+use super::vocabulary::{nil_able, parsed_type};
 use super::{Source, Vocabulary};
 use crate::error::Error;
 use crate::model::{self, Parse};
@@ -27,9 +27,13 @@ pub(super) fn fields(
                     format!("`{}` (a possibly empty list already)", f.ty.get_ref()),
                 ));
             }
+            let nil = nil_able(source, &f.ty, &ty, f.nil)?;
             let mut rust = ty.rust.clone();
             if f.list {
                 rust = format!("Vec<{rust}>");
+            }
+            if nil {
+                rust = format!("Option<{rust}>");
             }
             if f.optional {
                 rust = format!("Option<{rust}>");
@@ -39,6 +43,7 @@ pub(super) fn fields(
                 doc: f.doc.clone(),
                 ty,
                 list: f.list,
+                nil,
                 optional: f.optional,
                 rust,
             })

@@ -159,13 +159,26 @@ pub(super) fn type_entry(
     t: &raw::GrammarType,
 ) -> Result<TypeEntry, Error> {
     let name = t.name.get_ref().clone();
+    let optional_path =
+        |p: &Option<Spanned<String>>| p.as_ref().map(|p| path(root, source, p)).transpose();
     let arg = match (&t.arg, &t.encode) {
         (Some(arg), Some(encode)) => Some(model::ArgType {
             name: name.clone(),
             rust: rust_type(root, source, arg)?,
             encode: path(root, source, encode)?,
+            capabilities: optional_path(&t.capabilities)?,
+            atom: optional_path(&t.atom)?,
         }),
-        (None, None) => None,
+        (None, None) => {
+            if let Some(f) = t.capabilities.as_ref().or(t.atom.as_ref()) {
+                return Err(source.error(
+                    f,
+                    "`capabilities` and `atom` only beside `arg`",
+                    "a type that is never sent",
+                ));
+            }
+            None
+        }
         (Some(arg), None) => return Err(source.error(arg, "`encode` beside `arg`", "`arg` alone")),
         (None, Some(encode)) => {
             return Err(source.error(encode, "`arg` beside `encode`", "`encode` alone"))
@@ -282,4 +295,23 @@ pub(super) fn parsed_type(
             format!("`{}`", ty.get_ref()),
         )),
     }
+}
+
+/// `nil = true` on a use of `ty` (a field, an attribute): the value may be
+/// `NIL`, read before the type's own parser is tried. A type that reads
+/// its own leading SP cannot be told from NIL that way.
+pub(super) fn nil_able(
+    source: &Source,
+    at: &Spanned<String>,
+    ty: &model::ParsedType,
+    nil: bool,
+) -> Result<bool, Error> {
+    if nil && matches!(ty.parse, Parse::Function { own_sp: true, .. }) {
+        return Err(source.error(
+            at,
+            "a type that does not read its own SPs, for a value that may be NIL",
+            format!("`{}`", at.get_ref()),
+        ));
+    }
+    Ok(nil)
 }

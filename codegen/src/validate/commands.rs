@@ -548,3 +548,153 @@ pub(super) fn output_field(
         all: f.all,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{command, error, model};
+    use crate::model::{ArgKind, Needs};
+
+    #[test]
+    fn rust_name_names_the_builder_and_its_method() {
+        let spec = command("rust_name = \"XGetAll\"\nuid_variant = true");
+        let model = model(&spec);
+        let names: Vec<(&str, Option<&str>, Option<&str>)> = model
+            .commands
+            .iter()
+            .map(|c| (c.ident.as_str(), c.method.as_deref(), c.alias.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("XGetAll", Some("x_get_all"), None),
+                ("UidXGetAll", Some("uid_x_get_all"), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_method_that_splits_the_wire_name_is_found_by_it() {
+        let spec = command("rust_name = \"XcMd\"");
+        let c = &model(&spec).commands[0];
+        assert_eq!(c.method.as_deref(), Some("xc_md"));
+        assert_eq!(c.alias.as_deref(), Some("xcmd"));
+    }
+
+    #[test]
+    fn method_names_the_method_and_its_uid_variant() {
+        let spec = command("method = \"xcmd_to\"\nuid_variant = true");
+        let model = model(&spec);
+        let methods: Vec<Option<&str>> =
+            model.commands.iter().map(|c| c.method.as_deref()).collect();
+        assert_eq!(methods, [Some("xcmd_to"), Some("uid_xcmd_to")]);
+        assert_eq!(model.commands[0].alias.as_deref(), Some("xcmd"));
+        assert_eq!(model.commands[1].alias, None, "an alias holds no space");
+    }
+
+    #[test]
+    fn method_false_gives_no_method() {
+        assert_eq!(model(&command("method = false")).commands[0].method, None);
+    }
+
+    #[test]
+    fn a_keyword_method_is_raw_and_its_uid_variant_is_not() {
+        let spec = command("uid_variant = true").replace("XCMD", "MOVE");
+        let methods: Vec<Option<String>> = model(&spec)
+            .commands
+            .iter()
+            .map(|c| c.method.clone())
+            .collect();
+        assert_eq!(
+            methods,
+            [Some("r#move".to_owned()), Some("uid_move".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_method_name_is_snake_case() {
+        assert_eq!(
+            error(&command("method = \"MoveTo\"")),
+            "expected a method name in snake_case that is not a keyword, found `MoveTo`"
+        );
+    }
+
+    fn algorithm_arg(capability: &str, ty: &str) -> String {
+        command(&format!(
+            "args = [{{ name = \"algorithm\", type = \"{ty}\", capability = \"{capability}\", doc = \"d\" }}]"
+        ))
+    }
+
+    #[test]
+    fn a_capability_may_name_the_value() {
+        let model = model(&algorithm_arg("XTHREAD={value}", "thread-algorithm"));
+        let arg = &model.commands[0].args[0];
+        assert_eq!(
+            arg.capability,
+            Some(Needs::Value {
+                before: "XTHREAD=".into(),
+                after: String::new()
+            })
+        );
+        assert_eq!(arg.kind, ArgKind::Required);
+    }
+
+    #[test]
+    fn a_capability_naming_the_value_needs_a_type_with_atom() {
+        assert_eq!(
+            error(&algorithm_arg("X={value}", "astring")),
+            "expected `{value}` only for a type with `atom` in types.toml, found `X={value}` for `astring`"
+        );
+    }
+
+    #[test]
+    fn a_capability_names_the_value_once() {
+        assert_eq!(
+            error(&algorithm_arg("X={value}{value}", "thread-algorithm")),
+            "expected a capability name, with at most one `{value}`, found `X={value}{value}`"
+        );
+        assert_eq!(
+            error(&algorithm_arg("X={algorithm}", "thread-algorithm")),
+            "expected a capability name, with at most one `{value}`, found `X={algorithm}`"
+        );
+    }
+
+    #[test]
+    fn an_argument_needs_no_capability_unless_told() {
+        let spec =
+            command("args = [{ name = \"n\", type = \"number\", optional = true, doc = \"d\" }]");
+        assert_eq!(model(&spec).commands[0].args[0].capability, None);
+    }
+
+    #[test]
+    fn a_setter_argument_needs_a_type() {
+        let spec = command("args = [{ name = \"s\", setter = true, prefix = \"S\", doc = \"d\" }]");
+        assert_eq!(
+            error(&spec),
+            "expected `type` for an argument given with a setter, found none"
+        );
+    }
+
+    #[test]
+    fn a_group_member_is_optional() {
+        let spec = command(
+            "args = [{ name = \"g\", group = true, doc = \"d\" }, \
+             { name = \"n\", type = \"number\", in = \"g\", doc = \"d\" }]",
+        );
+        assert_eq!(
+            error(&spec),
+            "expected an optional argument, a switch or a `setter` argument inside a group, found a required argument or a group"
+        );
+    }
+
+    #[test]
+    fn an_output_reads_collected_responses() {
+        let spec = format!(
+            "{}[[response]]\nname = \"XDATA\"\ndoc = \"d\"\n",
+            command("output = { one = \"XDATA\" }")
+        );
+        assert_eq!(
+            error(&spec),
+            "expected a response listed in `collects`, found `XDATA`"
+        );
+    }
+}

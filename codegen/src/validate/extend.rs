@@ -477,3 +477,99 @@ fn shared_structs_agree(model: &Model, applied: &[Pending<'_>]) -> Result<(), Er
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::models;
+    use crate::model::Needs;
+
+    /// imap4rev1-like commands: `XSTORE` and a second builder of its wire
+    /// name, `XGETACL` named `XGetAcl`, `XTHREAD` named `XThreadCommand`.
+    const COMMANDS: &str = r#"
+[[command]]
+name = "XSTORE"
+doc = "d"
+states = ["selected"]
+uid_variant = true
+[[command]]
+name = "XSTORE"
+rust_name = "XConditionalStore"
+doc = "d"
+states = ["selected"]
+[[command]]
+name = "XGETACL"
+rust_name = "XGetAcl"
+doc = "d"
+states = ["selected"]
+[[command]]
+name = "XTHREAD"
+rust_name = "XThreadCommand"
+doc = "d"
+states = ["selected"]
+uid_variant = true
+"#;
+
+    fn extended(command: &str) -> Vec<String> {
+        let extend = format!(
+            "[[extend]]\ncommand = \"{command}\"\ncapability = \"XEXT\"\n\
+             args = [{{ name = \"flag\", optional = true, prefix = \"XFLAG\", doc = \"d\" }}]\n"
+        );
+        let model = models(&[COMMANDS, &extend]).expect("valid");
+        model
+            .commands
+            .iter()
+            .filter(|c| c.args.iter().any(|a| a.name == "flag"))
+            .map(|c| c.ident.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_wire_name_reaches_its_first_builder_and_uid_variant_only() {
+        assert_eq!(extended("XSTORE"), ["Xstore", "UidXstore"]);
+    }
+
+    #[test]
+    fn a_second_builder_is_reached_by_its_rust_name() {
+        assert_eq!(extended("XConditionalStore"), ["XConditionalStore"]);
+    }
+
+    #[test]
+    fn a_renamed_builder_is_reached_by_its_wire_name_whatever_the_case() {
+        assert_eq!(extended("XGETACL"), ["XGetAcl"]);
+        assert_eq!(extended("xgetacl"), ["XGetAcl"]);
+    }
+
+    #[test]
+    fn a_builder_named_apart_from_its_wire_name_is_reached_by_the_wire_name() {
+        assert_eq!(extended("XTHREAD"), ["XThreadCommand", "UidXThreadCommand"]);
+    }
+
+    #[test]
+    fn extension_arguments_need_the_extension() {
+        let extend = "[[extend]]\ncommand = \"XGETACL\"\ncapability = \"XEXT\"\n\
+                      args = [{ name = \"flag\", optional = true, prefix = \"XFLAG\", doc = \"d\" }]\n";
+        let model = models(&[COMMANDS, extend]).expect("valid");
+        let arg = model
+            .commands
+            .iter()
+            .flat_map(|c| &c.args)
+            .find(|a| a.name == "flag")
+            .expect("added");
+        assert_eq!(arg.capability, Some(Needs::Name("XEXT".into())));
+    }
+
+    #[test]
+    fn an_unknown_command_lists_the_wire_names() {
+        let extend = "[[extend]]\ncommand = \"XNONE\"\ncapability = \"XEXT\"\n";
+        let error = models(&[COMMANDS, extend])
+            .map(drop)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.ends_with(
+                "expected a command of these spec files (XSTORE, XGETACL, XTHREAD), found `XNONE`"
+            ),
+            "{error}"
+        );
+    }
+}

@@ -144,3 +144,61 @@ pub(super) fn status_att(
         capability: raw.capability.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{error, model};
+
+    #[test]
+    fn items_keep_the_capability_they_need() {
+        let spec = "[[search_key]]\nname = \"XKEY\"\ndoc = \"d\"\ncapability = \"XEXT\"\n\
+                    [[fetch_att]]\nname = \"XATT\"\ndoc = \"d\"\ntype = \"number\"\ncapability = \"XEXT\"\n\
+                    [[status_att]]\nname = \"XSTAT\"\ndoc = \"d\"\ntype = \"number\"\ncapability = \"XEXT\"\n";
+        let model = model(spec);
+        assert_eq!(model.search_keys[0].capability.as_deref(), Some("XEXT"));
+        assert_eq!(model.fetch_atts[0].capability.as_deref(), Some("XEXT"));
+        assert_eq!(model.status_atts[0].capability.as_deref(), Some("XEXT"));
+    }
+
+    #[test]
+    fn an_attribute_value_may_be_nil() {
+        let spec =
+            "[[fetch_att]]\nname = \"XDATE\"\ndoc = \"d\"\ntype = \"date-time\"\nnil = true\n";
+        assert!(model(spec).fetch_atts[0].nil);
+    }
+
+    #[test]
+    fn nil_needs_a_value_type() {
+        let spec = "[[fetch_att]]\nname = \"XPEEK\"\ndoc = \"d\"\nnil = true\n";
+        assert_eq!(
+            error(spec),
+            "expected `nil` beside `type`, found `nil` alone"
+        );
+    }
+
+    #[test]
+    fn a_sectioned_attribute_is_named_for_its_section() {
+        let spec = "[[fetch_att]]\nname = \"XPART\"\ndoc = \"d\"\nsection = \"section\"\ntype = \"nstring\"\n";
+        let att = &model(spec).fetch_atts[0];
+        assert_eq!(att.ident, "xpart_section");
+        assert_eq!(att.field.as_deref(), Some("xpart_sections"));
+    }
+
+    #[test]
+    fn a_macro_has_no_value() {
+        let spec = "[[fetch_att]]\nname = \"XMAC\"\ndoc = \"d\"\nmacro = true\ntype = \"number\"\n";
+        assert_eq!(
+            error(spec),
+            "expected a macro without `type`, `section` or `args`, found a macro with a value"
+        );
+    }
+
+    #[test]
+    fn search_key_arguments_need_a_search_arg() {
+        let spec = "[[search_key]]\nname = \"XK\"\ndoc = \"d\"\nargs = [{ name = \"m\", type = \"mailbox\" }]\n";
+        assert_eq!(
+            error(spec),
+            "expected a type with `search_arg` in types.toml, found `mailbox`"
+        );
+    }
+}

@@ -162,3 +162,70 @@ pub(crate) fn read(path: &Path) -> Result<Source, Error> {
         text,
     })
 }
+
+/// Validating a spec written inline, against typed-imap's own types.toml,
+/// for the unit tests of each module.
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A spec file's header, to put before the items of a test spec.
+    pub(crate) const HEADER: &str = "[spec]\nname = \"t\"\ndoc = \"A test.\"\nrfc = \"none\"\n";
+
+    fn types() -> Source {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/types.toml");
+        read(&path).expect("spec/types.toml is readable")
+    }
+
+    /// The model of specs written inline (each given its header), in order.
+    pub(crate) fn models(specs: &[&str]) -> Result<Model, Error> {
+        let sources: Vec<Source> = specs
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Source {
+                path: PathBuf::from(format!("t{i}.toml")),
+                text: format!("{HEADER}{text}"),
+            })
+            .collect();
+        validate("crate", &types(), &sources)
+    }
+
+    /// The model of one spec written inline.
+    pub(crate) fn model(spec: &str) -> Model {
+        models(&[spec]).unwrap_or_else(|e| panic!("the test spec is valid: {e}"))
+    }
+
+    /// The error a spec written inline gives, without its location.
+    pub(crate) fn error(spec: &str) -> String {
+        match models(&[spec]) {
+            Ok(_) => panic!("the test spec was accepted"),
+            Err(Error::Spec {
+                expected, found, ..
+            }) => format!("expected {expected}, found {found}"),
+            Err(other) => other.to_string(),
+        }
+    }
+
+    /// A command `XCMD` with these extra TOML lines.
+    pub(crate) fn command(lines: &str) -> String {
+        format!(
+            "[[command]]\nname = \"XCMD\"\ndoc = \"d\"\nstates = [\"authenticated\"]\n{lines}\n"
+        )
+    }
+
+    #[test]
+    fn an_empty_spec_gives_an_empty_model() {
+        let model = model("");
+        assert!(model.core);
+        assert!(model.commands.is_empty());
+        assert_eq!(model.specs[0].ident, "T");
+    }
+
+    #[test]
+    fn a_reference_to_a_later_file_resolves() {
+        let collecting = command("collects = [\"XDATA\"]");
+        let declaring = "[[response]]\nname = \"XDATA\"\ndoc = \"d\"\n";
+        let model = models(&[&collecting, declaring]).expect("valid in either order");
+        assert_eq!(model.commands[0].collects[0].variant, "Xdata");
+    }
+}

@@ -138,3 +138,69 @@ pub(super) fn ident(
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{command, error, model};
+
+    #[test]
+    fn names_that_differ_only_in_case_are_the_same_name() {
+        let spec =
+            "[[code]]\nname = \"XONE\"\ndoc = \"d\"\n[[code]]\nname = \"xone\"\ndoc = \"d\"\n";
+        assert!(error(spec).starts_with("expected a code name not declared before, found `XONE`"));
+    }
+
+    #[test]
+    fn a_name_needs_atom_characters() {
+        let spec = "[[response]]\nname = \"X[A]\"\ndoc = \"d\"\n";
+        assert_eq!(
+            error(spec),
+            "expected a response name of atom characters, found `X[A]`, with `[`"
+        );
+    }
+
+    #[test]
+    fn a_matched_name_fits_the_runtime_buffer() {
+        let long = "X".repeat(33);
+        let spec = format!("[[fetch_att]]\nname = \"{long}\"\ndoc = \"d\"\ntype = \"number\"\n");
+        assert_eq!(
+            error(&spec),
+            format!(
+                "expected a fetch attribute name of at most 32 bytes, found `{long}`, 33 bytes"
+            )
+        );
+    }
+
+    #[test]
+    fn a_name_that_makes_no_identifier_is_refused() {
+        let spec = "[[search_key]]\nname = \"X1\"\nrust_name = \"1x\"\ndoc = \"d\"\n";
+        assert_eq!(
+            error(spec),
+            "expected a name that makes a Rust identifier, found `1x` (as `1x`)"
+        );
+    }
+
+    #[test]
+    fn a_builder_may_not_take_a_generated_type_name() {
+        let spec = command("rust_name = \"Message\"");
+        assert_eq!(
+            error(&spec),
+            "expected names for the builder and output struct that no other generated type has, found `Message`, already a type the generator defines"
+        );
+    }
+
+    #[test]
+    fn a_builder_may_not_take_a_response_struct_name() {
+        let spec = format!(
+            "{}[[response]]\nname = \"XDATA\"\ndoc = \"d\"\nstruct = \"Xcmd\"\nfields = [{{ name = \"n\", type = \"number\", doc = \"d\" }}]\n",
+            command("")
+        );
+        assert!(error(&spec).ends_with("found `Xcmd`, already the struct of response `XDATA`"));
+    }
+
+    #[test]
+    fn a_keyword_becomes_a_raw_identifier() {
+        let model = model("[[search_key]]\nname = \"TYPE\"\ndoc = \"d\"\n");
+        assert_eq!(model.search_keys[0].ident, "r#type");
+    }
+}

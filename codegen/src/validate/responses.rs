@@ -165,3 +165,72 @@ pub(super) fn code_model(
         value,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{error, model};
+
+    fn response(fields: &str, more: &str) -> String {
+        format!("[[response]]\nname = \"XDATA\"\ndoc = \"d\"\n{more}\nfields = [{fields}]\n")
+    }
+
+    #[test]
+    fn one_field_is_the_value() {
+        let model = model(&response(
+            "{ name = \"n\", type = \"number\", doc = \"d\" }",
+            "",
+        ));
+        assert_eq!(model.responses[0].value.as_deref(), Some("u32"));
+    }
+
+    #[test]
+    fn several_fields_need_a_struct() {
+        let fields = "{ name = \"a\", type = \"number\", doc = \"d\" }, { name = \"b\", type = \"number\", doc = \"d\" }";
+        assert_eq!(
+            error(&response(fields, "")),
+            "expected `struct` naming the struct of several fields, found several fields and no `struct`"
+        );
+        let model = model(&response(fields, "struct = \"XPair\""));
+        assert_eq!(model.responses[0].value.as_deref(), Some("XPair"));
+    }
+
+    #[test]
+    fn a_nil_field_is_an_option_of_its_value_or_list() {
+        let fields = "{ name = \"a\", type = \"date-time\", nil = true, doc = \"d\" }, \
+                      { name = \"b\", type = \"flag\", list = true, nil = true, doc = \"d\" }, \
+                      { name = \"c\", type = \"astring\", nil = true, optional = true, doc = \"d\" }";
+        let model = model(&response(fields, "struct = \"XNils\""));
+        let rust: Vec<&str> = model.responses[0]
+            .fields
+            .iter()
+            .map(|f| f.rust.as_str())
+            .collect();
+        assert_eq!(
+            rust,
+            [
+                "Option<crate::chrono::DateTime<crate::chrono::FixedOffset>>",
+                "Option<Vec<crate::types::Flag>>",
+                "Option<Option<crate::Bytes>>",
+            ]
+        );
+        assert!(model.responses[0].fields.iter().all(|f| f.nil));
+    }
+
+    #[test]
+    fn an_optional_field_cannot_read_its_own_sp() {
+        let field = "{ name = \"n\", type = \"number-list\", optional = true, doc = \"d\" }";
+        assert_eq!(
+            error(&response(field, "")),
+            "expected a type that does not read its own SPs, for an optional field, found `number-list` (a possibly empty list already)"
+        );
+    }
+
+    #[test]
+    fn an_effect_with_a_value_needs_one() {
+        let code = "[[code]]\nname = \"XFLAG\"\ndoc = \"d\"\neffect = \"exists\"\n";
+        assert_eq!(
+            error(code),
+            "expected an effect without value for a code without value, found `exists`"
+        );
+    }
+}

@@ -315,3 +315,83 @@ pub(super) fn nil_able(
     }
     Ok(nil)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{error, model};
+
+    /// A grammar type of the spec file, with these keys.
+    fn grammar_type(keys: &str) -> String {
+        format!("[[type]]\nname = \"x-type\"\ndoc = \"d\"\n{keys}\n")
+    }
+
+    #[test]
+    fn a_spec_file_type_is_used_like_a_vocabulary_one() {
+        let spec = format!(
+            "{}[[status_att]]\nname = \"XCOUNT\"\ndoc = \"d\"\ntype = \"x-type\"\n",
+            grammar_type("parsed = \"u64\"\nparse = \"crate::x::parse\"")
+        );
+        let model = model(&spec);
+        assert_eq!(model.status_atts[0].value.rust, "u64");
+    }
+
+    #[test]
+    fn a_type_is_declared_once() {
+        let spec = grammar_type("parsed = \"u64\"\nparse = \"x::parse\"").replace("x-type", "atom");
+        assert_eq!(
+            error(&spec),
+            "expected a type name not declared before, found `atom` again"
+        );
+    }
+
+    #[test]
+    fn arg_and_encode_go_together() {
+        assert_eq!(
+            error(&grammar_type("arg = \"u32\"")),
+            "expected `encode` beside `arg`, found `arg` alone"
+        );
+        assert_eq!(
+            error(&grammar_type("parsed = \"u32\"")),
+            "expected `parse` or `generated` beside `parsed`, found `parsed` alone"
+        );
+    }
+
+    #[test]
+    fn capabilities_and_atom_are_for_types_that_are_sent() {
+        assert_eq!(
+            error(&grammar_type(
+                "atom = \"x::name\"\nparsed = \"u32\"\nparse = \"x::p\""
+            )),
+            "expected `capabilities` and `atom` only beside `arg`, found a type that is never sent"
+        );
+    }
+
+    #[test]
+    fn only_the_generated_message_is_boxed() {
+        assert_eq!(
+            error(&grammar_type("parsed = \"u32\"\nparse = \"x::p\"\nboxed = true")),
+            "expected `boxed` only beside `generated = \"fetch-attributes\"`, found `boxed` on another type"
+        );
+    }
+
+    #[test]
+    fn a_value_that_may_be_nil_cannot_read_its_own_sp() {
+        let spec =
+            "[[status_att]]\nname = \"XLIST\"\ndoc = \"d\"\ntype = \"number-list\"\nnil = true\n";
+        assert_eq!(
+            error(spec),
+            "expected a type that does not read its own SPs, for a value that may be NIL, found `number-list`"
+        );
+    }
+
+    #[test]
+    fn an_unknown_type_names_the_known_ones() {
+        let spec = "[[status_att]]\nname = \"XN\"\ndoc = \"d\"\ntype = \"nosuch\"\n";
+        let message = error(spec);
+        assert!(
+            message.starts_with("expected a type that can be parsed (acl-entries, "),
+            "{message}"
+        );
+        assert!(message.ends_with("found `nosuch`"), "{message}");
+    }
+}

@@ -177,6 +177,30 @@ fn a_binary_value_may_be_nil() {
     assert_eq!(message.uid, Some(9));
 }
 
+/// SAVEDATE (spec/savedate.toml) is `date-time / nil`: a message not
+/// fetched with it has `None`, NIL gives `Some(None)`.
+#[test]
+fn a_save_date_is_a_date_time_or_nil() {
+    let lines = vec![
+        data(b"* 1 FETCH (SAVEDATE \"01-Feb-2024 10:20:30 +0100\")\r\n"),
+        data(b"* 2 FETCH (SAVEDATE NIL)\r\n"),
+        data(b"* 3 FETCH (UID 7)\r\n"),
+    ];
+    let fetched = Fetch::output(done(lines, vec![])).expect("output");
+    let dates: Vec<Option<Option<String>>> = fetched
+        .iter()
+        .map(|f| f.message.save_date.map(|d| d.map(|d| d.to_rfc3339())))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            Some(Some("2024-02-01T10:20:30+01:00".to_owned())),
+            Some(None),
+            None
+        ]
+    );
+}
+
 /// NAMESPACE's three parts are each NIL or a list (`nil = true`), in any
 /// combination.
 #[test]

@@ -271,5 +271,8 @@ fn no_generated_type_takes_the_name_of_a_runtime_type() {
                 .filter_map(|r| r.struct_ident.clone()),
         );
     let clashes: Vec<String> = generated.filter(|name| runtime.contains(name)).collect();
-    assert!(clashes.is_empty(), "generated names taken by types::*: {clashes:?}");
+    assert!(
+        clashes.is_empty(),
+        "generated names taken by types::*: {clashes:?}"
+    );
 }

@@ -502,3 +502,43 @@ Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: x-rot13\r\n
         "{error}"
     );
 }
+
+/// SAVEDATE (spec/savedate.toml, an extension without Rust of its own):
+/// when each message was saved, and searching by it. Dovecot's Maildir
+/// keeps save dates; NIL, for a mailbox that does not, is parsed in
+/// `client/tests/generated_responses.rs`.
+#[test]
+fn savedate_gives_when_each_message_was_saved() {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 200)))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    assert!(imap.has_capability("SAVEDATE").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap
+        .fetch(SequenceSet::all(), FetchItem::save_date())
+        .unwrap();
+    let saved: Vec<_> = fetched
+        .iter()
+        .map(|f| {
+            f.message
+                .save_date
+                .expect("SAVEDATE sent")
+                .expect("a date, not NIL")
+        })
+        .collect();
+    let age = typed_imap::chrono::Utc::now().signed_duration_since(saved[0]);
+    assert!(age.num_minutes().abs() < 10, "saved {age} ago");
+    let day = saved[0].date_naive();
+    assert_eq!(imap.search(SearchKey::saved_on(day)).unwrap(), [1, 2]);
+    assert_eq!(
+        imap.search(SearchKey::saved_before(day)).unwrap(),
+        Vec::<u32>::new()
+    );
+    assert_eq!(
+        imap.search(SearchKey::saved_since(day) & SearchKey::save_date_supported())
+            .unwrap(),
+        [1, 2]
+    );
+}

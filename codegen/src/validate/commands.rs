@@ -390,11 +390,10 @@ fn needs(
             found,
         ));
     }
-    let needs = model::Needs::Value {
+    Ok(Some(model::Needs::Value {
         before: before.to_owned(),
         after: after.to_owned(),
-    };
-    Ok(Some(needs))
+    }))
 }
 
 /// A member of a group (`in = "..."`) names a group argument of the

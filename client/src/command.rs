@@ -69,12 +69,42 @@ pub trait Command {
     /// (an extension's command).
     const CAPABILITY: Option<&'static str>;
 
-    /// Every capability the server must advertise for this value: the
-    /// command's own and those of the extension arguments that are set
-    /// (`Fetch::new(set).changed_since(n)` needs CONDSTORE). The session
-    /// checks these before sending.
-    fn capabilities(&self) -> Vec<&'static str> {
-        Self::CAPABILITY.into_iter().collect()
+    /// Calls `need` with every capability the server must advertise for
+    /// this value: the command's own ([`CAPABILITY`](Self::CAPABILITY)),
+    /// those of the extension arguments that are set
+    /// (`Fetch::new(set).changed_since(n)` needs CONDSTORE), and those the
+    /// arguments' values name (CONDSTORE for the `MODSEQ` search key,
+    /// `THREAD=REFS` for that algorithm). A name may come more than once.
+    ///
+    /// A visitor rather than a list: the session asks before every send,
+    /// and nothing is allocated (but for a name made from a value, such as
+    /// `THREAD=<algorithm>`).
+    fn each_capability(&self, need: &mut dyn FnMut(&str)) {
+        if let Some(capability) = Self::CAPABILITY {
+            need(capability);
+        }
+    }
+
+    /// The first capability of [`each_capability`](Self::each_capability)
+    /// that `advertised` says the server lacks. The session refuses to
+    /// send the command when there is one.
+    ///
+    /// ```
+    /// use typed_imap::command::Command;
+    /// use typed_imap::types::SearchKey;
+    /// use typed_imap::Search;
+    /// let search = Search::new(SearchKey::unseen() & SearchKey::mod_seq(7u64));
+    /// assert_eq!(search.missing_capability(|_| false).as_deref(), Some("CONDSTORE"));
+    /// assert_eq!(search.missing_capability(|c| c == "CONDSTORE"), None);
+    /// ```
+    fn missing_capability(&self, advertised: impl Fn(&str) -> bool) -> Option<String> {
+        let mut missing = None;
+        self.each_capability(&mut |capability| {
+            if missing.is_none() && !advertised(capability) {
+                missing = Some(capability.to_owned());
+            }
+        });
+        missing
     }
 
     /// Writes the name and the arguments: no tag, no CRLF.

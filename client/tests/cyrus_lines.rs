@@ -29,7 +29,7 @@ fn quota_of_a_root_without_limits_has_no_resources() {
 
 #[test]
 fn listrights_with_cyrus_digits_one_right_per_group() {
-    let Data::Listrights(listed) =
+    let Data::ListRights(listed) =
         data(b"* LISTRIGHTS INBOX bob p l r s w i k x t e c d a n 0 1 2 3 4 5 6 7 8 9\r\n")
     else {
         panic!("a LISTRIGHTS response");

@@ -6,9 +6,9 @@ use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder, Fragment};
 use typed_imap::command::{Behaviour, Command, State};
 use typed_imap::types::{FetchItem, FetchItems, Flag, SearchKey, Section, SectionText, StatusItem};
 use typed_imap::{
-    Append, Authenticate, Capability, Check, Close, Copy, Create, Delete, Examine, Expunge, Fetch,
-    List, Login, Logout, Lsub, Noop, Rename, Search, Select, Starttls, Status, Store, Subscribe,
-    UidCopy, UidFetch, UidSearch, UidStore, Unsubscribe,
+    Append, Authenticate, CapabilityCommand, Check, Close, Copy, Create, Delete, Examine, Expunge,
+    Fetch, List, Login, Logout, Lsub, Noop, Rename, Search, Select, StartTls, Status, Store,
+    Subscribe, UidCopy, UidFetch, UidSearch, UidStore, Unsubscribe,
 };
 
 fn fragments(command: &impl Command) -> Vec<Fragment> {
@@ -23,10 +23,10 @@ fn wire(command: &impl Command) -> String {
 
 #[test]
 fn commands_without_arguments_are_their_name() {
-    assert_eq!(wire(&Capability::new()), "CAPABILITY\r\n");
+    assert_eq!(wire(&CapabilityCommand::new()), "CAPABILITY\r\n");
     assert_eq!(wire(&Noop::new()), "NOOP\r\n");
     assert_eq!(wire(&Logout::new()), "LOGOUT\r\n");
-    assert_eq!(wire(&Starttls::new()), "STARTTLS\r\n");
+    assert_eq!(wire(&StartTls::new()), "STARTTLS\r\n");
     assert_eq!(wire(&Check::new()), "CHECK\r\n");
     assert_eq!(wire(&Close::new()), "CLOSE\r\n");
     assert_eq!(wire(&Expunge::new()), "EXPUNGE\r\n");
@@ -251,7 +251,7 @@ fn the_spec_gives_each_command_its_states_and_behaviour() {
     assert_eq!(Login::ON_OK, Some(State::Authenticated));
     assert_eq!(Close::ON_OK, Some(State::Authenticated));
     assert_eq!(Fetch::STATES, &[State::Selected]);
-    assert_eq!(Starttls::BEHAVIOUR, Behaviour::StartTls);
+    assert_eq!(StartTls::BEHAVIOUR, Behaviour::StartTls);
     assert_eq!(Authenticate::BEHAVIOUR, Behaviour::Authenticate);
     assert_eq!(Logout::BEHAVIOUR, Behaviour::Logout);
     assert_eq!(UidFetch::NAME, "UID FETCH");
@@ -267,14 +267,14 @@ fn fetch_of_an_attribute_with_arguments() {
         ]),
         SearchArg::Atom("value.priv".into()),
     ])];
-    let item = FetchItem::with_args("XANNOTATION", args);
+    let item = FetchItem::with_args("XANNOTATION", None, args);
     assert_eq!(
         wire(&Fetch::new(1).items(FetchItem::flags() | item)),
         "FETCH 1 (FLAGS XANNOTATION ((/comment \"/*\") value.priv))\r\n"
     );
     // The name must be an atom, as for any attribute.
     let error = Fetch::new(1)
-        .items(FetchItem::with_args("X Y", vec![]))
+        .items(FetchItem::with_args("X Y", None, vec![]))
         .encode(&mut Encoder::new(EncodeOptions::default()))
         .unwrap_err();
     assert!(error.to_string().contains("X Y"), "{error}");

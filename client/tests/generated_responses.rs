@@ -166,6 +166,66 @@ fn binary_attributes_are_typed_with_their_sections() {
     assert_eq!(message.binary_sizes[0].1, 4711);
 }
 
+/// BINARY's value is `nstring / literal8`: `nil = true` in the spec makes
+/// NIL `None`, and the value's own parser never sees it.
+#[test]
+fn a_binary_value_may_be_nil() {
+    let line = data(b"* 3 FETCH (BINARY[1] NIL UID 9)\r\n");
+    let fetched = Fetch::output(done(vec![line], vec![])).expect("output");
+    let message = &fetched[0].message;
+    assert!(matches!(message.binary_sections.as_slice(), [(_, None)]));
+    assert_eq!(message.uid, Some(9));
+}
+
+/// SAVEDATE (spec/savedate.toml) is `date-time / nil`: a message not
+/// fetched with it has `None`, NIL gives `Some(None)`.
+#[test]
+fn a_save_date_is_a_date_time_or_nil() {
+    let lines = vec![
+        data(b"* 1 FETCH (SAVEDATE \"01-Feb-2024 10:20:30 +0100\")\r\n"),
+        data(b"* 2 FETCH (SAVEDATE NIL)\r\n"),
+        data(b"* 3 FETCH (UID 7)\r\n"),
+    ];
+    let fetched = Fetch::output(done(lines, vec![])).expect("output");
+    let dates: Vec<Option<Option<String>>> = fetched
+        .iter()
+        .map(|f| f.message.save_date.map(|d| d.map(|d| d.to_rfc3339())))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            Some(Some("2024-02-01T10:20:30+01:00".to_owned())),
+            Some(None),
+            None
+        ]
+    );
+}
+
+/// NAMESPACE's three parts are each NIL or a list (`nil = true`), in any
+/// combination.
+#[test]
+fn namespace_parts_may_each_be_nil() {
+    let Data::Namespace(all_nil) = data(b"* NAMESPACE NIL NIL NIL\r\n") else {
+        panic!("a NAMESPACE");
+    };
+    assert!(
+        all_nil.personal.is_none() && all_nil.other_users.is_none() && all_nil.shared.is_none()
+    );
+    let Data::Namespace(mixed) = data(b"* NAMESPACE ((\"\" \"/\")) NIL ((\"#shared/\" \"/\"))\r\n")
+    else {
+        panic!("a NAMESPACE");
+    };
+    assert_eq!(mixed.personal.map(|p| p.len()), Some(1));
+    assert!(mixed.other_users.is_none());
+    assert_eq!(mixed.shared.map(|p| p.len()), Some(1));
+    // NIL is the atom alone: `NILS` is neither NIL nor a list.
+    let error = parse_response_as::<Data, Code>(
+        &Bytes::from_static(b"* NAMESPACE NILS NIL NIL\r\n"),
+        &Limits::default(),
+    );
+    assert!(error.is_err());
+}
+
 #[test]
 fn an_unknown_attribute_holding_flag_like_names_is_kept_raw() {
     // Gmail's X-GM-LABELS: system labels are written like flags.

@@ -6,8 +6,8 @@ use chrono::{FixedOffset, NaiveDate, TimeZone};
 use proptest::prelude::*;
 use typed_imap::codec::encode::{self, to_bytes, EncodeError, EncodeOptions, Encoder, Fragment};
 use typed_imap::types::{
-    utf7, FetchItem, FetchItems, FetchMacro, Flag, Mailbox, SearchArg, SearchKey, Secret, Section,
-    SectionText, SequenceSet, StatusItem, StoreAction,
+    utf7, FetchItem, FetchItems, FetchMacro, FetchSection, Flag, Mailbox, SearchArg, SearchKey,
+    Secret, Section, SectionText, SequenceSet, StatusItem, StoreAction,
 };
 
 const PLAIN: EncodeOptions = EncodeOptions {
@@ -701,14 +701,14 @@ fn section(part: Vec<u32>, text: Option<SectionText>) -> Section {
 
 #[test]
 fn body_section_whole_message() {
-    let item = FetchItem::section("BODY", Section::default());
+    let item = FetchSection::new("BODY", Section::default());
     assert_eq!(fetch(item).unwrap(), vec![line("FETCH 1 BODY[]\r\n")]);
 }
 
 #[test]
 fn body_peek_header_fields_with_partial() {
     let fields = SectionText::HeaderFields(vec!["From".into(), "To".into()]);
-    let item = FetchItem::section("BODY", section(vec![1, 2], Some(fields)))
+    let item = FetchSection::new("BODY", section(vec![1, 2], Some(fields)))
         .peek()
         .partial(0, 100);
     assert_eq!(
@@ -721,9 +721,9 @@ fn body_peek_header_fields_with_partial() {
 
 #[test]
 fn body_section_text_mime_and_not() {
-    let text = FetchItem::section("BODY", section(vec![], Some(SectionText::Text)));
-    let mime = FetchItem::section("BODY", section(vec![3], Some(SectionText::Mime)));
-    let not = FetchItem::section(
+    let text = FetchSection::new("BODY", section(vec![], Some(SectionText::Text)));
+    let mime = FetchSection::new("BODY", section(vec![3], Some(SectionText::Mime)));
+    let not = FetchSection::new(
         "BODY",
         section(
             vec![],
@@ -740,7 +740,7 @@ fn body_section_text_mime_and_not() {
 
 #[test]
 fn binary_section_uses_its_name() {
-    let item = FetchItem::section("BINARY", section(vec![1], None)).peek();
+    let item = FetchSection::new("BINARY", section(vec![1], None)).peek();
     assert_eq!(
         fetch(item).unwrap(),
         vec![line("FETCH 1 BINARY.PEEK[1]\r\n")]
@@ -750,13 +750,13 @@ fn binary_section_uses_its_name() {
 #[test]
 fn invalid_sections_are_refused() {
     let bad = [
-        FetchItem::section("BODY", section(vec![], Some(SectionText::Mime))),
-        FetchItem::section("BODY", section(vec![0], None)),
-        FetchItem::section(
+        FetchSection::new("BODY", section(vec![], Some(SectionText::Mime))),
+        FetchSection::new("BODY", section(vec![0], None)),
+        FetchSection::new(
             "BODY",
             section(vec![], Some(SectionText::HeaderFields(vec![]))),
         ),
-        FetchItem::section("BODY", Section::default()).partial(10, 0),
+        FetchSection::new("BODY", Section::default()).partial(10, 0),
     ];
     for item in bad {
         assert!(fetch(item.clone()).is_err(), "{item:?}");
@@ -767,7 +767,7 @@ fn invalid_sections_are_refused() {
 
 #[test]
 fn status_items_are_parenthesised_atoms() {
-    let items = vec![StatusItem::new("MESSAGES"), StatusItem::new("UIDNEXT")];
+    let items = vec![StatusItem::messages(), StatusItem::uid_next()];
     let out = command(PLAIN, "STATUS INBOX", |e| encode::status_items(e, &items));
     assert_eq!(
         out.unwrap(),

@@ -121,6 +121,11 @@ pub struct ArgType {
     pub rust: String,
     /// Encode function.
     pub encode: String,
+    /// Function reporting the capabilities a value needs, if values can
+    /// need any.
+    pub capabilities: Option<String>,
+    /// Function giving the value's atom, for a capability naming it.
+    pub atom: Option<String>,
 }
 
 /// A grammar type resolved for parsing.
@@ -163,6 +168,9 @@ pub struct Command {
     pub ident: String,
     /// Client method name (`uid_fetch`), if one is generated.
     pub method: Option<String>,
+    /// The wire name as the method's documentation alias, when the method
+    /// was named otherwise (`getacl` for `get_acl`, `move` for `move_to`).
+    pub alias: Option<String>,
     /// Documentation.
     pub doc: String,
     /// The name of the spec file that declares it.
@@ -177,8 +185,9 @@ pub struct Command {
     pub behaviour: String,
     /// Required capability.
     pub capability: Option<String>,
-    /// The name `[[extend]]` finds it by: `rust_name` if given, else the
-    /// wire name (without `UID`).
+    /// The builder's name without the `Uid` of a UID variant: `rust_name`
+    /// if given, else the wire name's UpperCamelCase. `[[extend]]` finds
+    /// the command by it.
     pub base: String,
     /// Arguments in wire order.
     pub args: Vec<Arg>,
@@ -222,12 +231,28 @@ pub struct Arg {
     pub kind: ArgKind,
     /// The group argument (ident) it is written inside.
     pub group: Option<String>,
-    /// The capability it needs, when an extension added it.
-    pub capability: Option<String>,
+    /// The capability it needs when given: its own, or that of the
+    /// extension that added it.
+    pub capability: Option<Needs>,
     /// Tokens written before it.
     pub prefix: Vec<String>,
     /// Named setters building it.
     pub setters: Vec<Setter>,
+}
+
+/// A capability an argument needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Needs {
+    /// This one (`CONDSTORE`).
+    Name(String),
+    /// One naming the value's atom between two texts (`THREAD={value}`:
+    /// `THREAD=` and `` around `REFERENCES`).
+    Value {
+        /// The text before the atom.
+        before: String,
+        /// The text after it.
+        after: String,
+    },
 }
 
 /// A named setter.
@@ -349,6 +374,8 @@ pub struct Field {
     pub ty: ParsedType,
     /// A parenthesised list of items.
     pub list: bool,
+    /// May be `NIL` instead of a value (or list).
+    pub nil: bool,
     /// May be absent.
     pub optional: bool,
     /// The field's Rust type (with `Vec`/`Option`).
@@ -370,6 +397,8 @@ pub struct SearchKey {
     pub args: Vec<Param>,
     /// Built by the runtime's nesting: no constructor.
     pub composite: bool,
+    /// The capability a server must advertise for it.
+    pub capability: Option<String>,
 }
 
 /// A fetch attribute.
@@ -393,6 +422,10 @@ pub struct FetchAtt {
     pub args: Vec<Param>,
     /// Value in a FETCH response.
     pub value: Option<ParsedType>,
+    /// The value may be `NIL` (then an `Option` of it).
+    pub nil: bool,
+    /// The capability a server must advertise for it.
+    pub capability: Option<String>,
 }
 
 /// A status attribute.
@@ -408,4 +441,8 @@ pub struct StatusAtt {
     pub doc: String,
     /// Value type.
     pub value: ParsedType,
+    /// The value may be `NIL` (then an `Option` of it).
+    pub nil: bool,
+    /// The capability a server must advertise for it.
+    pub capability: Option<String>,
 }

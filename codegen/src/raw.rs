@@ -98,6 +98,13 @@ pub(crate) struct GrammarType {
     pub encode: Option<Str>,
     /// Function turning the argument into a search-key argument.
     pub search_arg: Option<Str>,
+    /// Function reporting the capabilities a value needs:
+    /// `fn(&Arg, &mut dyn FnMut(&str))` (search keys, fetch and status
+    /// items of extensions).
+    pub capabilities: Option<Str>,
+    /// For a type whose value is an atom: `fn(&Arg) -> &str`, the atom, so
+    /// that a capability can name the value (`THREAD={value}`).
+    pub atom: Option<Str>,
     /// Rust type of the parsed value.
     pub parsed: Option<Str>,
     /// Function that parses it: `fn(&mut Parser<'_>) -> Result<Parsed, ParseError>`.
@@ -164,13 +171,22 @@ pub(crate) struct Command {
     pub capability: Option<String>,
     #[serde(default)]
     pub uid_variant: bool,
-    /// Whether a client method is generated (false where the runtime has its own).
-    pub method: Option<bool>,
+    /// The client method: `false` for none (the runtime has its own), or
+    /// its name when the builder's snake_case makes a poor one.
+    pub method: Option<Spanned<Method>>,
     #[serde(default)]
     pub args: Vec<Arg>,
     #[serde(default)]
     pub collects: Vec<Str>,
     pub output: Option<Output>,
+}
+
+/// `method = false` or `method = "move_to"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Method {
+    Generated(bool),
+    Named(String),
 }
 
 /// One argument of a command.
@@ -201,6 +217,9 @@ pub(crate) struct Arg {
     /// Further setters that build this argument from other values.
     #[serde(default)]
     pub setters: Vec<Setter>,
+    /// The capability the argument needs when given; `{value}` stands for
+    /// the value's atom (`THREAD={value}`).
+    pub capability: Option<Str>,
 }
 
 /// A named setter: `add_flags(flags)` sets `action` to `StoreAction::add_flags(flags)`.
@@ -335,6 +354,9 @@ pub(crate) struct Field {
     /// May be absent (nothing follows).
     #[serde(default)]
     pub optional: bool,
+    /// May be `NIL` instead of a value.
+    #[serde(default)]
+    pub nil: bool,
 }
 
 /// `[[search_key]]`.
@@ -350,6 +372,8 @@ pub(crate) struct SearchKey {
     /// Built by the runtime's nesting (AND, OR, NOT): no constructor.
     #[serde(default)]
     pub composite: bool,
+    /// The capability a server must advertise for the key.
+    pub capability: Option<String>,
 }
 
 /// `[[fetch_att]]`.
@@ -370,6 +394,11 @@ pub(crate) struct FetchAtt {
     /// Grammar type of the value in a FETCH response; none for request-only items.
     #[serde(rename = "type")]
     pub ty: Option<Str>,
+    /// The value may be `NIL`.
+    #[serde(default)]
+    pub nil: bool,
+    /// The capability a server must advertise for the attribute.
+    pub capability: Option<String>,
 }
 
 /// `[[status_att]]`.
@@ -381,4 +410,9 @@ pub(crate) struct StatusAtt {
     pub rust_name: Option<Str>,
     #[serde(rename = "type")]
     pub ty: Str,
+    /// The value may be `NIL`.
+    #[serde(default)]
+    pub nil: bool,
+    /// The capability a server must advertise for the attribute.
+    pub capability: Option<String>,
 }

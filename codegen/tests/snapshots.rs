@@ -207,7 +207,7 @@ fn extended_command_model_snapshot() {
     let fetch: Vec<_> = model
         .commands
         .iter()
-        .filter(|c| c.base == "FETCH")
+        .filter(|c| c.base == "Fetch")
         .collect();
     insta::assert_debug_snapshot!("extend_fetch_model", fetch);
 }
@@ -224,4 +224,55 @@ fn extended_command_code_snapshot() {
     insta::assert_snapshot!("extend_fetch_code", fetch);
     let selected = excerpt(commands, "pub struct Selected {", "pub struct Selected {");
     insta::assert_snapshot!("extend_selected_code", selected);
+}
+
+/// The names `client/src/types/mod.rs` re-exports (`pub use acl::{AclEntry, ..};`).
+fn runtime_type_names() -> Vec<String> {
+    let text = std::fs::read_to_string("../client/src/types/mod.rs").expect("readable");
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("pub use "))
+        .filter_map(|rest| rest.split_once("::").map(|(_, names)| names))
+        .flat_map(|names| {
+            names
+                .trim_end_matches(';')
+                .trim_matches(|c| c == '{' || c == '}')
+                .split(',')
+                .map(|name| name.trim().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// `use typed_imap::*; use typed_imap::types::*;` must leave no name
+/// ambiguous: no builder, output struct or response struct takes the name
+/// of a runtime type (the CAPABILITY builder is `CapabilityCommand`
+/// because `types::Capability` is the capability).
+#[test]
+fn no_generated_type_takes_the_name_of_a_runtime_type() {
+    let model = imap4rev1().model().expect("the spec files are valid");
+    let runtime = runtime_type_names();
+    assert!(runtime.iter().any(|n| n == "Capability"), "{runtime:?}");
+    let generated = model
+        .commands
+        .iter()
+        .flat_map(|c| {
+            let output = match &c.output {
+                typed_imap_codegen::model::Output::Struct { ident, .. } => Some(ident.clone()),
+                _ => None,
+            };
+            std::iter::once(c.ident.clone()).chain(output)
+        })
+        .chain(
+            model
+                .responses
+                .iter()
+                .chain(&model.codes)
+                .filter_map(|r| r.struct_ident.clone()),
+        );
+    let clashes: Vec<String> = generated.filter(|name| runtime.contains(name)).collect();
+    assert!(
+        clashes.is_empty(),
+        "generated names taken by types::*: {clashes:?}"
+    );
 }

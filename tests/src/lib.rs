@@ -29,6 +29,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// The repository's README, whose examples are compiled as doc tests here,
+/// where both typed-imap and this harness are at hand.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
+
 pub mod cert;
 pub mod client;
 pub mod courier;

@@ -5,7 +5,7 @@ use typed_imap::types::{
     MetadataCode, MetadataDepth, MetadataEntry, MetadataOptions, QuotaLimit, Right, Rights,
 };
 use typed_imap::{
-    Error, Getacl, Getmetadata, Getquota, Getquotaroot, Listrights, Myrights, Setacl, Setquota,
+    Error, GetAcl, GetMetadata, GetQuota, GetQuotaRoot, ListRights, MyRights, SetAcl, SetQuota,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::{Dovecot, Options, Plugins};
@@ -38,13 +38,13 @@ fn acl_set_get_list_my_rights_and_delete() {
     assert!(imap.has_capability("ACL").unwrap());
     imap.create("Shared").unwrap();
 
-    imap.run(Setacl::new("Shared", "bob").set_rights([Right::Lookup, Right::Read]))
+    imap.run(SetAcl::new("Shared", "bob").set_rights([Right::Lookup, Right::Read]))
         .unwrap();
-    imap.run(Setacl::new("Shared", "bob").add_rights([Right::Seen, Right::Write]))
+    imap.run(SetAcl::new("Shared", "bob").add_rights([Right::Seen, Right::Write]))
         .unwrap();
-    imap.run(Setacl::new("Shared", "bob").remove_rights([Right::Write]))
+    imap.run(SetAcl::new("Shared", "bob").remove_rights([Right::Write]))
         .unwrap();
-    let acl = imap.run(Getacl::new("Shared")).unwrap();
+    let acl = imap.run(GetAcl::new("Shared")).unwrap();
     assert_eq!(acl.mailbox.as_str(), "Shared");
     let bob = rights_of(&acl, "bob").expect("bob is in the ACL");
     let mut letters: Vec<char> = bob.rights().iter().map(|r| r.letter()).collect();
@@ -55,7 +55,7 @@ fn acl_set_get_list_my_rights_and_delete() {
     let owner = rights_of(&acl, "alice").unwrap_or_else(|| panic!("alice listed: {acl:?}"));
     assert!(owner.contains(Right::Administer), "{owner}");
 
-    let mine = imap.run(Myrights::new("Shared")).unwrap();
+    let mine = imap.run(MyRights::new("Shared")).unwrap();
     assert_eq!(mine.mailbox.as_str(), "Shared");
     for right in [
         Right::Lookup,
@@ -66,7 +66,7 @@ fn acl_set_get_list_my_rights_and_delete() {
         assert!(mine.rights.contains(right), "{right:?} in {}", mine.rights);
     }
 
-    let listed = imap.run(Listrights::new("Shared", "bob")).unwrap();
+    let listed = imap.run(ListRights::new("Shared", "bob")).unwrap();
     assert_eq!(listed.mailbox.as_str(), "Shared");
     assert_eq!(listed.identifier.as_ref(), b"bob");
     let grantable: Vec<Right> = listed
@@ -82,8 +82,8 @@ fn acl_set_get_list_my_rights_and_delete() {
         );
     }
 
-    imap.deleteacl("Shared", "bob").unwrap();
-    let acl = imap.getacl("Shared").unwrap();
+    imap.delete_acl("Shared", "bob").unwrap();
+    let acl = imap.get_acl("Shared").unwrap();
     assert_eq!(rights_of(&acl, "bob"), None, "{acl:?}");
     assert!(
         acl.entries
@@ -102,16 +102,16 @@ fn acl_client_methods_set_and_read_back_exact_rights() {
     let mut alice = logged_in(&server, "alice").unwrap();
     alice.create("Reports").unwrap();
     alice
-        .setacl("Reports", "bob", Rights::from([Right::Lookup, Right::Read]))
+        .set_acl("Reports", "bob", Rights::from([Right::Lookup, Right::Read]))
         .unwrap();
-    let acl = alice.getacl("Reports").unwrap();
+    let acl = alice.get_acl("Reports").unwrap();
     assert_eq!(
         rights_of(&acl, "bob"),
         Some(Rights::from([Right::Lookup, Right::Read]))
     );
     // bob owns his INBOX: he administers it.
     let mut bob = logged_in(&server, "bob").unwrap();
-    let own = bob.myrights("INBOX").unwrap();
+    let own = bob.my_rights("INBOX").unwrap();
     assert!(own.rights.contains(Right::Administer));
 }
 
@@ -123,7 +123,7 @@ fn quota_root_of_inbox_counts_an_appended_message() {
     });
     let mut imap = logged_in(&server, "alice").unwrap();
     assert!(imap.has_capability("QUOTA").unwrap());
-    let before = imap.run(Getquotaroot::new("INBOX")).unwrap();
+    let before = imap.run(GetQuotaRoot::new("INBOX")).unwrap();
     assert_eq!(before.roots.mailbox.as_str(), "INBOX");
     assert_eq!(before.roots.roots, [&b"User quota"[..]]);
     let storage_before = storage(&before.quotas);
@@ -131,7 +131,7 @@ fn quota_root_of_inbox_counts_an_appended_message() {
 
     let message = sample_message(1, 20_000);
     imap.append("INBOX", message).unwrap();
-    let after = imap.run(Getquotaroot::new("INBOX")).unwrap();
+    let after = imap.run(GetQuotaRoot::new("INBOX")).unwrap();
     assert_eq!(after.quotas.len(), 1, "one root, one QUOTA: {after:?}");
     assert_eq!(after.quotas[0].root.as_ref(), b"User quota");
     let used = storage(&after.quotas);
@@ -147,7 +147,7 @@ fn quota_root_of_inbox_counts_an_appended_message() {
     }
 
     // GETQUOTA on the root the mailbox named gives the same figures.
-    let root = imap.run(Getquota::new("User quota")).unwrap();
+    let root = imap.run(GetQuota::new("User quota")).unwrap();
     assert_eq!(root.root.as_ref(), b"User quota");
     assert_eq!(storage(std::slice::from_ref(&root)), used);
 }
@@ -173,7 +173,7 @@ fn setquota_by_a_user_is_refused_with_a_typed_no() {
     .unwrap();
     let mut imap = logged_in(&server, "alice").unwrap();
     let error = imap
-        .run(Setquota::new("User quota", vec![QuotaLimit::storage(512)]))
+        .run(SetQuota::new("User quota", vec![QuotaLimit::storage(512)]))
         .unwrap_err();
     match &error {
         Error::No { command, text, .. } => {
@@ -183,7 +183,7 @@ fn setquota_by_a_user_is_refused_with_a_typed_no() {
         other => panic!("expected a tagged NO, got {other:?}"),
     }
     // The session goes on and the limit is unchanged.
-    let quota = imap.getquotaroot("INBOX").unwrap();
+    let quota = imap.get_quota_root("INBOX").unwrap();
     assert_eq!(storage(&quota.quotas).limit, 1048576);
 }
 
@@ -213,19 +213,19 @@ fn metadata_set_get_and_delete_on_a_mailbox_and_the_server() {
     let mut imap = logged_in(&server, "alice").unwrap();
     assert!(imap.has_capability("METADATA").unwrap());
     imap.create("Notes").unwrap();
-    imap.setmetadata(
+    imap.set_metadata(
         "Notes",
         vec![MetadataEntry::new("/private/comment", "mailbox note")],
     )
     .unwrap();
-    imap.setmetadata(
+    imap.set_metadata(
         "",
         vec![MetadataEntry::new("/private/comment", "server note")],
     )
     .unwrap();
 
     let mailbox = imap
-        .getmetadata("Notes", vec!["/private/comment".to_owned()])
+        .get_metadata("Notes", vec!["/private/comment".to_owned()])
         .unwrap();
     assert_eq!(
         metadata_values(&mailbox),
@@ -237,7 +237,7 @@ fn metadata_set_get_and_delete_on_a_mailbox_and_the_server() {
     );
     assert_eq!(mailbox.code, None);
     let whole = imap
-        .getmetadata("", vec!["/private/comment".to_owned()])
+        .get_metadata("", vec!["/private/comment".to_owned()])
         .unwrap();
     assert_eq!(
         metadata_values(&whole),
@@ -249,17 +249,17 @@ fn metadata_set_get_and_delete_on_a_mailbox_and_the_server() {
     );
 
     // NIL deletes: the mailbox's entry goes, the server's stays.
-    imap.setmetadata("Notes", vec![MetadataEntry::remove("/private/comment")])
+    imap.set_metadata("Notes", vec![MetadataEntry::remove("/private/comment")])
         .unwrap();
     let gone = imap
-        .getmetadata("Notes", vec!["/private/comment".to_owned()])
+        .get_metadata("Notes", vec!["/private/comment".to_owned()])
         .unwrap();
     assert!(
         metadata_values(&gone).iter().all(|(_, _, v)| v.is_none()),
         "deleted: {gone:?}"
     );
     let kept = imap
-        .getmetadata("", vec!["/private/comment".to_owned()])
+        .get_metadata("", vec!["/private/comment".to_owned()])
         .unwrap();
     assert_eq!(
         metadata_values(&kept)[0].2.as_deref(),
@@ -272,13 +272,13 @@ fn metadata_value_with_crlf_and_8_bit_bytes_round_trips() {
     let server = metadata_server();
     let mut imap = logged_in(&server, "alice").unwrap();
     let value = b"line one\r\nl\xc3\xadnea dos \xff\xfe\r\n\"quoted\" \\ end".to_vec();
-    imap.setmetadata(
+    imap.set_metadata(
         "INBOX",
         vec![MetadataEntry::new("/private/comment", value.clone())],
     )
     .unwrap();
     let reply = imap
-        .getmetadata("INBOX", vec!["/private/comment".to_owned()])
+        .get_metadata("INBOX", vec!["/private/comment".to_owned()])
         .unwrap();
     assert_eq!(metadata_values(&reply)[0].2.as_deref(), Some(&value[..]));
 }
@@ -287,7 +287,7 @@ fn metadata_value_with_crlf_and_8_bit_bytes_round_trips() {
 fn metadata_maxsize_reports_long_entries_and_depth_lists_children() {
     let server = metadata_server();
     let mut imap = logged_in(&server, "alice").unwrap();
-    imap.setmetadata(
+    imap.set_metadata(
         "INBOX",
         vec![
             MetadataEntry::new("/private/vendor/typed-imap/short", "ok"),
@@ -297,7 +297,7 @@ fn metadata_maxsize_reports_long_entries_and_depth_lists_children() {
     .unwrap();
     let children = imap
         .run(
-            Getmetadata::new("INBOX", vec!["/private/vendor/typed-imap".to_owned()])
+            GetMetadata::new("INBOX", vec!["/private/vendor/typed-imap".to_owned()])
                 .options(MetadataOptions::default().depth(MetadataDepth::One)),
         )
         .unwrap();
@@ -317,7 +317,7 @@ fn metadata_maxsize_reports_long_entries_and_depth_lists_children() {
 
     let short_only = imap
         .run(
-            Getmetadata::new(
+            GetMetadata::new(
                 "INBOX",
                 vec![
                     "/private/vendor/typed-imap/short".to_owned(),

@@ -6,8 +6,8 @@ use typed_imap::types::{
     Capability, FetchItem, Flag, IdFields, SearchKey, Section, SequenceSet, StatusItem,
 };
 use typed_imap::{
-    Append, Code, Copy as CopyMessages, Create, Enable, Error, Examine, Fetch, Id, Namespace,
-    Search, Select, Status, Store, UidCopy, UidExpunge, UidFetch, UidMove,
+    Append, Code, Copy as CopyMessages, Create, Enable, Error, Examine, Fetch, Id,
+    NamespaceCommand, Search, Select, Status, Store, UidCopy, UidExpunge, UidFetch, UidMove,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::{Dovecot, Options};
@@ -76,8 +76,12 @@ fn extension_commands_are_refused_without_their_capability() {
     );
     imap.select("INBOX").unwrap();
     refused(imap.uid_expunge(1).unwrap_err(), "UID EXPUNGE", "UIDPLUS");
-    refused(imap.r#move(1, "Archive").unwrap_err(), "MOVE", "MOVE");
-    refused(imap.uid_move(1, "Archive").unwrap_err(), "UID MOVE", "MOVE");
+    refused(imap.move_to(1, "Archive").unwrap_err(), "MOVE", "MOVE");
+    refused(
+        imap.uid_move_to(1, "Archive").unwrap_err(),
+        "UID MOVE",
+        "MOVE",
+    );
     refused(imap.id(None).unwrap_err(), "ID", "ID");
     refused(imap.namespace().unwrap_err(), "NAMESPACE", "NAMESPACE");
     refused(
@@ -286,7 +290,7 @@ fn move_by_sequence_number() {
         .unwrap();
     let mut imap = logged_in(&server, "alice").unwrap();
     imap.select("INBOX").unwrap();
-    let moved = imap.r#move(1, "Trash").unwrap();
+    let moved = imap.move_to(1, "Trash").unwrap();
     assert!(
         moved.copy_uid.is_some_and(|c| c.source.iter().eq([1])),
         "the first message (UID 1) moved"
@@ -329,7 +333,7 @@ fn id_exchanges_names_with_the_server() {
 fn namespace_shows_the_personal_namespace() {
     let server = Dovecot::start().unwrap();
     let mut imap = logged_in(&server, "alice").unwrap();
-    let namespaces = imap.run(Namespace::new()).unwrap();
+    let namespaces = imap.run(NamespaceCommand::new()).unwrap();
     let personal = namespaces.personal.clone().expect("a personal namespace");
     assert_eq!(personal.len(), 1, "{personal:?}");
     assert_eq!(personal[0].prefix.as_str(), "");
@@ -496,5 +500,45 @@ Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: x-rot13\r\n
             }
         ),
         "{error}"
+    );
+}
+
+/// SAVEDATE (spec/savedate.toml, an extension without Rust of its own):
+/// when each message was saved, and searching by it. Dovecot's Maildir
+/// keeps save dates; NIL, for a mailbox that does not, is parsed in
+/// `client/tests/generated_responses.rs`.
+#[test]
+fn savedate_gives_when_each_message_was_saved() {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 200)))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    assert!(imap.has_capability("SAVEDATE").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap
+        .fetch(SequenceSet::all(), FetchItem::save_date())
+        .unwrap();
+    let saved: Vec<_> = fetched
+        .iter()
+        .map(|f| {
+            f.message
+                .save_date
+                .expect("SAVEDATE sent")
+                .expect("a date, not NIL")
+        })
+        .collect();
+    let age = typed_imap::chrono::Utc::now().signed_duration_since(saved[0]);
+    assert!(age.num_minutes().abs() < 10, "saved {age} ago");
+    let day = saved[0].date_naive();
+    assert_eq!(imap.search(SearchKey::saved_on(day)).unwrap(), [1, 2]);
+    assert_eq!(
+        imap.search(SearchKey::saved_before(day)).unwrap(),
+        Vec::<u32>::new()
+    );
+    assert_eq!(
+        imap.search(SearchKey::saved_since(day) & SearchKey::save_date_supported())
+            .unwrap(),
+        [1, 2]
     );
 }

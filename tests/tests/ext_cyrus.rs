@@ -11,7 +11,7 @@ use typed_imap::types::{
 };
 use typed_imap::Bytes;
 use typed_imap::{
-    Append, Code, Error, Fetch, Getmetadata, Getquota, Getquotaroot, Proxyauth, Quota, Setquota,
+    Append, Code, Error, Fetch, GetMetadata, GetQuota, GetQuotaRoot, ProxyAuth, Quota, SetQuota,
     StoreAnnotation, UidCopy, UidFetch, UidMove, UidStoreAnnotation,
 };
 use typed_imap_tests::cyrus::{Cyrus, ADMIN};
@@ -35,7 +35,7 @@ fn login(server: &Cyrus, user: &str) -> Client {
 #[test]
 fn proxyauth_writes_the_user_as_an_astring() {
     let mut enc = Encoder::new(EncodeOptions::default());
-    Proxyauth::new("a user").encode(&mut enc).unwrap();
+    ProxyAuth::new("a user").encode(&mut enc).unwrap();
     assert_eq!(to_bytes(&enc.finish()), b"PROXYAUTH \"a user\"\r\n");
 }
 
@@ -45,7 +45,7 @@ fn proxyauth_on_cyrus_3_is_a_typed_bad() {
     // typed error names it and keeps the server's text.
     let server = Cyrus::start().unwrap();
     let mut imap = login(&server, ADMIN);
-    match imap.proxyauth("alice") {
+    match imap.proxy_auth("alice") {
         Err(Error::Bad { command, text, .. }) => {
             assert_eq!(command, "PROXYAUTH");
             assert!(text.contains("Unrecognized"), "{text}");
@@ -69,7 +69,7 @@ fn setquota_by_the_admin_limits_what_the_user_sees() {
     // alice's first login creates her INBOX; without a limit Cyrus still
     // names the root, with an empty resource list: `* QUOTA INBOX ()`.
     let mut alice = login(&server, "alice");
-    let unlimited = alice.run(Getquotaroot::new("INBOX")).unwrap();
+    let unlimited = alice.run(GetQuotaRoot::new("INBOX")).unwrap();
     assert_eq!(unlimited.roots.mailbox.as_str(), "INBOX");
     // With `altnamespace` a user sees her own root as INBOX.
     assert_eq!(unlimited.roots.roots, [&b"INBOX"[..]]);
@@ -79,14 +79,14 @@ fn setquota_by_the_admin_limits_what_the_user_sees() {
 
     // The admin sees the same root under its full name, and sets it.
     let mut admin = login(&server, ADMIN);
-    let root = admin.run(Getquotaroot::new("user/alice")).unwrap();
+    let root = admin.run(GetQuotaRoot::new("user/alice")).unwrap();
     assert_eq!(root.roots.roots, [&b"user/alice"[..]]);
     let set = admin
-        .run(Setquota::new("user/alice", vec![QuotaLimit::storage(1000)]))
+        .run(SetQuota::new("user/alice", vec![QuotaLimit::storage(1000)]))
         .unwrap();
     // Cyrus sends no QUOTA for SETQUOTA; GETQUOTA shows the new limit.
     assert!(set.is_empty(), "{set:?}");
-    let quota = admin.run(Getquota::new("user/alice")).unwrap();
+    let quota = admin.run(GetQuota::new("user/alice")).unwrap();
     assert_eq!(quota.root.as_ref(), b"user/alice");
     assert_eq!(
         quota.resources,
@@ -99,7 +99,7 @@ fn setquota_by_the_admin_limits_what_the_user_sees() {
 
     // alice's (still open) session sees the limit, and her usage grow.
     alice.append("INBOX", sample_message(1, 20_000)).unwrap();
-    let limited = alice.run(Getquotaroot::new("INBOX")).unwrap();
+    let limited = alice.run(GetQuotaRoot::new("INBOX")).unwrap();
     let storage = resource(&limited.quotas, "STORAGE").unwrap();
     assert_eq!(storage.limit, 1000);
     assert!(
@@ -113,7 +113,7 @@ fn setquota_by_a_user_is_a_typed_no() {
     let server = Cyrus::start().unwrap();
     let mut alice = login(&server, "alice");
     let error = alice
-        .run(Setquota::new("INBOX", vec![QuotaLimit::storage(1)]))
+        .run(SetQuota::new("INBOX", vec![QuotaLimit::storage(1)]))
         .unwrap_err();
     match &error {
         Error::No { command, text, .. } => {
@@ -126,7 +126,7 @@ fn setquota_by_a_user_is_a_typed_no() {
     // as a line of its own (`* BAD Invalid tag`): the session goes on,
     // and no limit was set.
     alice.run(typed_imap::Noop::new()).unwrap();
-    let quota = alice.run(Getquotaroot::new("INBOX")).unwrap();
+    let quota = alice.run(GetQuotaRoot::new("INBOX")).unwrap();
     assert_eq!(resource(&quota.quotas, "STORAGE"), None, "{quota:?}");
 }
 
@@ -278,7 +278,7 @@ fn acl_on_cyrus_with_its_own_rights_letters() {
     assert!(alice.has_capability("RIGHTS=kxten").unwrap());
     // Her INBOX: every RFC 4314 right, the obsolete c and d, and Cyrus's
     // `n` (write shared annotations) as an implementation-defined one.
-    let mine = alice.myrights("INBOX").unwrap();
+    let mine = alice.my_rights("INBOX").unwrap();
     assert_eq!(mine.rights, "lrswipkxtecdan".parse::<Rights>().unwrap());
     for right in [
         Right::Lookup,
@@ -291,9 +291,9 @@ fn acl_on_cyrus_with_its_own_rights_letters() {
     }
     alice.create("Work").unwrap();
     alice
-        .setacl("Work", "bob", Rights::from([Right::Lookup, Right::Read]))
+        .set_acl("Work", "bob", Rights::from([Right::Lookup, Right::Read]))
         .unwrap();
-    let acl = alice.getacl("Work").unwrap();
+    let acl = alice.get_acl("Work").unwrap();
     let entries: Vec<(Vec<u8>, String)> = acl
         .entries
         .iter()
@@ -308,7 +308,7 @@ fn acl_on_cyrus_with_its_own_rights_letters() {
     );
     // LISTRIGHTS: `p` required (a user can always be given post), then
     // each letter, and the digits 0-9 Cyrus reserves, one per group.
-    let listed = alice.listrights("INBOX", "bob").unwrap();
+    let listed = alice.list_rights("INBOX", "bob").unwrap();
     assert_eq!(listed.identifier.as_ref(), b"bob");
     assert_eq!(listed.required.to_string(), "p");
     let optional: String = listed.optional.iter().map(|r| r.to_string()).collect();
@@ -324,11 +324,11 @@ fn acl_on_cyrus_with_its_own_rights_letters() {
 
     // bob reaches it through the Other Users namespace, with exactly lr.
     let mut bob = login(&server, "bob");
-    let shared = bob.myrights("Other Users/alice/Work").unwrap();
+    let shared = bob.my_rights("Other Users/alice/Work").unwrap();
     assert_eq!(shared.mailbox.as_str(), "Other Users/alice/Work");
     assert_eq!(shared.rights, Rights::from([Right::Lookup, Right::Read]));
-    alice.deleteacl("Work", "bob").unwrap();
-    assert!(bob.myrights("Other Users/alice/Work").is_err());
+    alice.delete_acl("Work", "bob").unwrap();
+    assert!(bob.my_rights("Other Users/alice/Work").is_err());
 }
 
 #[test]
@@ -337,7 +337,7 @@ fn metadata_on_cyrus_private_shared_depth_and_server() {
     let mut alice = login(&server, "alice");
     let value = b"two\r\nlines \xc3\xa9".to_vec();
     alice
-        .setmetadata(
+        .set_metadata(
             "INBOX",
             vec![
                 MetadataEntry::new("/private/comment", "mine"),
@@ -347,7 +347,7 @@ fn metadata_on_cyrus_private_shared_depth_and_server() {
         .unwrap();
     // Cyrus answers in its own order: shared before private.
     let reply = alice
-        .getmetadata(
+        .get_metadata(
             "INBOX",
             vec!["/private/comment".to_owned(), "/shared/comment".to_owned()],
         )
@@ -369,7 +369,7 @@ fn metadata_on_cyrus_private_shared_depth_and_server() {
     // DEPTH infinity lists Cyrus's own entries too, most of them NIL.
     let deep = alice
         .run(
-            Getmetadata::new("INBOX", vec!["/private".to_owned()])
+            GetMetadata::new("INBOX", vec!["/private".to_owned()])
                 .options(MetadataOptions::default().depth(MetadataDepth::Infinity)),
         )
         .unwrap();
@@ -385,20 +385,20 @@ fn metadata_on_cyrus_private_shared_depth_and_server() {
     assert!(values.len() > 5, "{values:?}");
     // Deleting with NIL.
     alice
-        .setmetadata("INBOX", vec![MetadataEntry::remove("/private/comment")])
+        .set_metadata("INBOX", vec![MetadataEntry::remove("/private/comment")])
         .unwrap();
     let gone = alice
-        .getmetadata("INBOX", vec!["/private/comment".to_owned()])
+        .get_metadata("INBOX", vec!["/private/comment".to_owned()])
         .unwrap();
     assert_eq!(metadata_values(&gone), [inbox("/private/comment", None)]);
 
     // Server entries: the admin writes, a user reads.
     let mut admin = login(&server, ADMIN);
     admin
-        .setmetadata("", vec![MetadataEntry::new("/shared/comment", "hello all")])
+        .set_metadata("", vec![MetadataEntry::new("/shared/comment", "hello all")])
         .unwrap();
     let server_wide = alice
-        .getmetadata("", vec!["/shared/comment".to_owned()])
+        .get_metadata("", vec!["/shared/comment".to_owned()])
         .unwrap();
     assert_eq!(
         metadata_values(&server_wide),

@@ -12,7 +12,7 @@ use typed_imap::{
     ListItem, Search, SearchReturn, Select, Store, UidConditionalStore, UidFetch, UidSearchReturn,
 };
 use typed_imap_tests::client::logged_in;
-use typed_imap_tests::dovecot::Dovecot;
+use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::messages::sample_message;
 
 /// A server whose alice has `count` messages in INBOX.
@@ -277,6 +277,46 @@ fn search_modseq_finds_the_messages_changed_since() {
         }
         other => panic!("expected one SEARCH, got {other:?}"),
     }
+}
+
+/// The MODSEQ search key, FETCH attribute and HIGHESTMODSEQ status item
+/// need CONDSTORE (the session checks the values, not only the command):
+/// Dovecot told not to advertise it, as a deployment may, is sent none of
+/// them, and the session goes on.
+#[test]
+fn condstore_items_are_refused_where_condstore_is_not_advertised() {
+    let server = Dovecot::start_with(Options {
+        extra_config: "imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE ESEARCH\n"
+            .to_owned(),
+        ..Options::default()
+    })
+    .unwrap();
+    server
+        .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 300)))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    assert!(!imap.has_capability("CONDSTORE").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let refused = [
+        imap.search(SearchKey::all() & SearchKey::mod_seq(1u64))
+            .map(drop),
+        imap.run(SearchReturn::new(!SearchKey::mod_seq(1u64)).count())
+            .map(drop),
+        imap.fetch(1, FetchItem::uid() | FetchItem::mod_seq())
+            .map(drop),
+        imap.status(
+            "INBOX",
+            vec![StatusItem::messages(), StatusItem::highest_mod_seq()],
+        )
+        .map(drop),
+    ];
+    for result in refused {
+        match result {
+            Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, "CONDSTORE"),
+            other => panic!("expected MissingCapability CONDSTORE, got {other:?}"),
+        }
+    }
+    assert_eq!(imap.search(SearchKey::all()).unwrap(), vec![1, 2]);
 }
 
 // ---------------------------------------------------------------- ESEARCH

@@ -6,9 +6,9 @@ use typed_imap::chrono::{DateTime, FixedOffset};
 use typed_imap::types::{
     Flag, SearchKey, SequenceSet, SortCriterion, SortKey, Thread, ThreadAlgorithm,
 };
-use typed_imap::{Append, Select, Sort, Store, Thread as ThreadCommand};
+use typed_imap::{Append, Error, Select, Sort, Store, ThreadCommand};
 use typed_imap_tests::client::logged_in;
-use typed_imap_tests::dovecot::Dovecot;
+use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::views::thread_tree;
 
 /// A message with the headers the sort keys read, padded to about `size`
@@ -362,4 +362,36 @@ fn thread_with_search_keys_and_uid_thread() {
         )
         .unwrap();
     assert!(none.is_empty());
+}
+
+/// The capability each algorithm needs is its own `THREAD=<name>`: Dovecot
+/// told to advertise only `THREAD=REFERENCES` (as a deployment may) is
+/// sent THREAD REFERENCES, and the other algorithms, which it would run,
+/// are refused before they are sent.
+#[test]
+fn thread_needs_the_capability_of_its_algorithm() {
+    let server = Dovecot::start_with(Options {
+        extra_config: "imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE SORT \
+                       THREAD=REFERENCES\n"
+            .to_owned(),
+        ..Options::default()
+    })
+    .unwrap();
+    let mut imap = threaded_mailbox(&server);
+    assert!(!imap.has_capability("THREAD=ORDEREDSUBJECT").unwrap());
+    for algorithm in [
+        ThreadAlgorithm::OrderedSubject,
+        ThreadAlgorithm::Refs,
+        ThreadAlgorithm::Other("X-NOSUCH".into()),
+    ] {
+        let wanted = format!("THREAD={algorithm}");
+        match imap.thread(algorithm, "UTF-8", SearchKey::all()) {
+            Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, wanted),
+            other => panic!("{wanted}: expected MissingCapability, got {other:?}"),
+        }
+    }
+    let references = imap
+        .thread(ThreadAlgorithm::References, "UTF-8", SearchKey::all())
+        .unwrap();
+    assert_eq!(trees(&references), ["1[2[3],4,9]", "5", "6", "?[7,8]"]);
 }

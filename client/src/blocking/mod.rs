@@ -208,7 +208,7 @@ impl Client {
     /// (after STARTTLS or login).
     pub fn capabilities(&mut self) -> Result<&[Capability], Error> {
         if self.session.capabilities().is_none() {
-            self.run(crate::Capability::new())?;
+            self.run(crate::CapabilityCommand::new())?;
         }
         Ok(self.session.capabilities().unwrap_or_default())
     }
@@ -285,7 +285,8 @@ impl Client {
     pub fn send<C: Command>(&mut self, command: &C) -> Result<String, Error> {
         // An extension command is checked against the capabilities, which
         // are unknown after STARTTLS or a login that did not send them.
-        if !command.capabilities().is_empty() && self.session.capabilities().is_none() {
+        if self.session.capabilities().is_none() && command.missing_capability(|_| false).is_some()
+        {
             self.capabilities()?;
         }
         let tag = self.session.send(command)?;
@@ -380,7 +381,7 @@ impl Client {
             });
         }
         self.pending_tls = Some(tls.clone());
-        let result = self.run(crate::Starttls::new());
+        let result = self.run(crate::StartTls::new());
         self.pending_tls = None;
         result?;
         self.capabilities().map(drop)

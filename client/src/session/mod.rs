@@ -544,11 +544,10 @@ impl Session {
         if matches!(C::BEHAVIOUR, Behaviour::Login) {
             policy::login(self.channel(), |name| self.has_capability(name))?;
         }
-        let capabilities = command.capabilities();
-        if let Some(missing) = capabilities.iter().find(|c| !self.has_capability(c)) {
+        if let Some(capability) = command.missing_capability(|c| self.has_capability(c)) {
             return Err(Error::MissingCapability {
                 command: C::NAME.to_owned(),
-                capability: (*missing).to_owned(),
+                capability,
             });
         }
         if let Some(exclusive) = self

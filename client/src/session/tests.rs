@@ -3,7 +3,7 @@
 use super::*;
 use crate::auth::{FnAuthenticator, Plain};
 use crate::types::Mailbox;
-use crate::{Append, Authenticate, Examine, List, Login, Logout, Noop, Select, Starttls};
+use crate::{Append, Authenticate, Examine, List, Login, Logout, Noop, Select, StartTls};
 
 /// A session to a server on this machine (credentials may go in clear).
 fn session() -> Session {
@@ -348,7 +348,7 @@ fn unparsable_response_breaks_the_session() {
 #[test]
 fn starttls_ok_asks_for_the_upgrade_and_forgets_capabilities() {
     let mut session = ready();
-    session.send(&Starttls::new()).unwrap();
+    session.send(&StartTls::new()).unwrap();
     assert_eq!(output(&mut session), "A1 STARTTLS\r\n");
     let event = feed(&mut session, "A1 OK begin\r\n").unwrap();
     assert!(matches!(event, Some(Event::StartTls(_))), "{event:?}");
@@ -360,7 +360,7 @@ fn starttls_ok_asks_for_the_upgrade_and_forgets_capabilities() {
 #[test]
 fn bytes_after_starttls_ok_are_discarded_unread() {
     let mut session = ready();
-    session.send(&Starttls::new()).unwrap();
+    session.send(&StartTls::new()).unwrap();
     let event = feed(
         &mut session,
         "A1 OK begin\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN LITERAL+] injected\r\n* 3 EXISTS\r\n",
@@ -377,7 +377,7 @@ fn bytes_after_starttls_ok_are_discarded_unread() {
 #[test]
 fn untagged_data_before_starttls_ok_has_no_effect() {
     let mut session = ready();
-    session.send(&Starttls::new()).unwrap();
+    session.send(&StartTls::new()).unwrap();
     let event = feed(
         &mut session,
         "* CAPABILITY IMAP4rev1 AUTH=ANONYMOUS\r\n* 5 EXISTS\r\n* OK [ALERT] trust me\r\nA1 OK begin\r\n",
@@ -395,7 +395,7 @@ fn untagged_data_before_starttls_ok_has_no_effect() {
 #[test]
 fn bye_next_to_starttls_reply_does_not_surface_its_text() {
     let mut session = ready();
-    session.send(&Starttls::new()).unwrap();
+    session.send(&StartTls::new()).unwrap();
     let error = feed(&mut session, "* BYE [ALERT] call 555-0100 now\r\n").unwrap_err();
     assert!(!error.to_string().contains("555-0100"), "{error}");
 }
@@ -404,9 +404,9 @@ fn bye_next_to_starttls_reply_does_not_surface_its_text() {
 fn starttls_cannot_be_pipelined() {
     let mut session = ready();
     session.send(&Noop::new()).unwrap();
-    assert!(session.send(&Starttls::new()).is_err());
+    assert!(session.send(&StartTls::new()).is_err());
     let mut session = ready();
-    session.send(&Starttls::new()).unwrap();
+    session.send(&StartTls::new()).unwrap();
     assert!(session.send(&Noop::new()).is_err());
 }
 
@@ -537,7 +537,7 @@ fn client_side_sasl_failure_cancels_and_is_reported() {
 #[test]
 fn literal_plus_learnt_before_starttls_is_forgotten() {
     let mut session = ready();
-    session.send(&Starttls::new()).unwrap();
+    session.send(&StartTls::new()).unwrap();
     assert!(matches!(
         feed(&mut session, "A1 OK begin\r\n").unwrap(),
         Some(Event::StartTls(_))
@@ -729,7 +729,7 @@ fn over_the_network(greeting: &str) -> Session {
 #[test]
 fn everything_received_in_plaintext_is_forgotten_once_tls_is_up() {
     let mut session = greeted("* OK hi\r\n");
-    session.send(&crate::Capability::new()).unwrap();
+    session.send(&crate::CapabilityCommand::new()).unwrap();
     completed(feed(
         &mut session,
         "* LIST () \"/\" x\r\n* 54321 EXISTS\r\n* NO text\r\n* OK [ALERT] pay here\r\n\
@@ -738,7 +738,7 @@ fn everything_received_in_plaintext_is_forgotten_once_tls_is_up() {
     ));
     assert!(session.unsolicited().count() >= 5);
     assert!(session.utf8_enabled());
-    session.send(&Starttls::new()).unwrap();
+    session.send(&StartTls::new()).unwrap();
     assert!(matches!(
         feed(&mut session, "A2 OK begin\r\n").unwrap(),
         Some(Event::StartTls(_))

@@ -6,7 +6,8 @@ use std::fmt;
 /// as `IMAP4rev1`, `STARTTLS`, `AUTH=PLAIN` or `LITERAL+`.
 ///
 /// Capability names are case-insensitive; [`is`](Self::is) compares them
-/// that way. The name is kept as the server spelled it.
+/// that way. The name is kept as the server spelled it. The CAPABILITY
+/// command's builder is [`CapabilityCommand`](crate::CapabilityCommand).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Capability(String);
 

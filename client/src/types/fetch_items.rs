@@ -1,9 +1,10 @@
 //! FETCH data items (RFC 3501 section 6.4.5), generic over the attributes.
 //!
 //! The attributes themselves (`ENVELOPE`, `FLAGS`, `UID`, ...) are declared
-//! in the spec (`[[fetch_att]]`) and generated as constants over
-//! [`FetchItem::Attribute`]; this module holds the macros, the list and
-//! their composition with `|`.
+//! in the spec (`[[fetch_att]]`) and generated as constructors over
+//! [`FetchItem`], each with the capability a server must advertise for it
+//! (`FetchItem::mod_seq()` needs CONDSTORE); this module holds the macros,
+//! the list and their composition with `|`.
 //!
 //! ```text
 //! fetch           = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" /
@@ -48,7 +49,7 @@ impl FetchMacro {
         };
         fast.iter()
             .chain(extra)
-            .map(|name| FetchItem::Attribute(name))
+            .map(|name| FetchItem::attribute(name))
             .collect()
     }
 }
@@ -57,8 +58,14 @@ impl FetchMacro {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FetchItem {
     /// A named attribute without arguments (`ENVELOPE`, `UID`, `X-GM-LABELS`).
-    /// The name is written as is; the encoder checks it is an atom.
-    Attribute(&'static str),
+    Attribute {
+        /// The attribute name; written as is (the encoder checks it is an
+        /// atom).
+        name: &'static str,
+        /// The capability a server must advertise for it (an extension's
+        /// attribute), from the spec.
+        capability: Option<&'static str>,
+    },
     /// An attribute with a section: `BODY[1.TEXT]<0.100>`, `BODY.PEEK[HEADER]`,
     /// `BINARY[2]` (RFC 3516).
     Section(FetchSection),
@@ -68,25 +75,60 @@ pub enum FetchItem {
         /// The attribute name; written as is (the encoder checks it is an
         /// atom).
         name: &'static str,
+        /// The capability a server must advertise for it, from the spec.
+        capability: Option<&'static str>,
         /// Its arguments, typed by their grammar as search-key arguments.
         args: Vec<SearchArg>,
     },
 }
 
 impl FetchItem {
-    /// A named attribute.
+    /// A named attribute that needs no capability.
     pub const fn attribute(name: &'static str) -> Self {
-        FetchItem::Attribute(name)
+        Self::new(name, None)
     }
 
-    /// An attribute with arguments, such as `ANNOTATION (entries attribs)`.
-    pub fn with_args(name: &'static str, args: Vec<SearchArg>) -> Self {
-        FetchItem::Arguments { name, args }
+    /// A named attribute and the capability a server must advertise for
+    /// it: what the generated constructors build.
+    pub const fn new(name: &'static str, capability: Option<&'static str>) -> Self {
+        FetchItem::Attribute { name, capability }
     }
 
-    /// A sectioned attribute such as `BODY[section]`; see [`FetchSection`].
-    pub fn section(name: &'static str, section: Section) -> FetchSection {
-        FetchSection::new(name, section)
+    /// An attribute with arguments, such as `ANNOTATION (entries attribs)`,
+    /// and the capability it needs.
+    pub fn with_args(
+        name: &'static str,
+        capability: Option<&'static str>,
+        args: Vec<SearchArg>,
+    ) -> Self {
+        FetchItem::Arguments {
+            name,
+            capability,
+            args,
+        }
+    }
+
+    /// A sectioned attribute such as `BINARY[section]` and the capability
+    /// it needs; see [`FetchSection`].
+    pub fn section(
+        name: &'static str,
+        capability: Option<&'static str>,
+        section: Section,
+    ) -> FetchSection {
+        FetchSection {
+            capability,
+            ..FetchSection::new(name, section)
+        }
+    }
+
+    /// The capability a server must advertise for this attribute, if any.
+    pub fn capability(&self) -> Option<&'static str> {
+        match self {
+            FetchItem::Attribute { capability, .. } | FetchItem::Arguments { capability, .. } => {
+                *capability
+            }
+            FetchItem::Section(section) => section.capability,
+        }
     }
 }
 
@@ -94,15 +136,19 @@ impl FetchItem {
 /// `BINARY[...]` ask for it.
 ///
 /// ```
-/// use typed_imap::types::{FetchItem, Section, SectionText};
+/// use typed_imap::types::{FetchItem, FetchSection, Section, SectionText};
 /// let header = Section { part: vec![], text: Some(SectionText::Header) };
-/// let item = FetchItem::section("BODY", header).peek().partial(0, 512);
+/// let item = FetchSection::new("BODY", header.clone()).peek().partial(0, 512);
 /// assert!(item.peek && item.partial == Some((0, 512)));
+/// // The generated constructor: the same, with `.PEEK` in its name.
+/// assert_eq!(FetchItem::body_peek(header).partial(0, 512).section, item.section);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FetchSection {
     /// The attribute name, `BODY` or `BINARY`; written as is.
     pub name: &'static str,
+    /// The capability a server must advertise for it (`BINARY`).
+    pub capability: Option<&'static str>,
     /// Which part of the message.
     pub section: Section,
     /// `.PEEK`: do not set `\Seen`.
@@ -112,10 +158,12 @@ pub struct FetchSection {
 }
 
 impl FetchSection {
-    /// `name[section]`, without `.PEEK` or a partial range.
+    /// `name[section]`, without `.PEEK` or a partial range, needing no
+    /// capability.
     pub fn new(name: &'static str, section: Section) -> Self {
         FetchSection {
             name,
+            capability: None,
             section,
             peek: false,
             partial: None,
@@ -170,6 +218,17 @@ pub enum FetchItems {
 }
 
 impl FetchItems {
+    /// Calls `need` with the capability of every attribute that has one
+    /// (the session checks them before sending a FETCH). Macros need none.
+    pub fn each_capability(&self, need: &mut dyn FnMut(&str)) {
+        if let FetchItems::Items(items) = self {
+            items
+                .iter()
+                .filter_map(FetchItem::capability)
+                .for_each(need);
+        }
+    }
+
     /// The attributes, macros expanded.
     pub fn into_items(self) -> Vec<FetchItem> {
         match self {
@@ -263,6 +322,28 @@ mod tests {
     #[test]
     fn bitor_skips_duplicates() {
         assert_eq!(FLAGS | FLAGS, FetchItems::Items(vec![FLAGS]));
+    }
+
+    #[test]
+    fn each_attribute_capability_is_found() {
+        let modseq = FetchItem::new("MODSEQ", Some("CONDSTORE"));
+        let header = Section {
+            part: vec![],
+            text: None,
+        };
+        let binary = FetchItem::section("BINARY", Some("BINARY"), header);
+        let items = UID | modseq | binary;
+        let mut found = Vec::new();
+        items.each_capability(&mut |c| found.push(c.to_owned()));
+        assert_eq!(found, ["CONDSTORE", "BINARY"]);
+    }
+
+    #[test]
+    fn macros_and_base_attributes_need_no_capability() {
+        let mut found = Vec::new();
+        FetchItems::from(FetchMacro::Full).each_capability(&mut |c| found.push(c.to_owned()));
+        (ENVELOPE | FLAGS).each_capability(&mut |c| found.push(c.to_owned()));
+        assert!(found.is_empty());
     }
 
     #[test]

@@ -5,7 +5,8 @@ use bytes::Bytes;
 use super::Mailbox;
 
 /// One namespace: the prefix its mailbox names start with and its
-/// hierarchy delimiter (RFC 2342 section 5).
+/// hierarchy delimiter (RFC 2342 section 5). The NAMESPACE command's
+/// builder is [`NamespaceCommand`](crate::NamespaceCommand).
 ///
 /// ```text
 /// "(" string SP (<"> QUOTED_CHAR <"> / nil) *(Namespace_Response_Extension) ")"

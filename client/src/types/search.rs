@@ -45,6 +45,8 @@ pub enum SearchArg {
 /// let from = SearchKey::key("FROM", vec![SearchArg::AString(b"bob".to_vec())]);
 /// let key = unseen.and(from.not());
 /// assert!(matches!(key, SearchKey::And(ref keys) if keys.len() == 2));
+/// // The generated constructors do the same, and know each key's capability:
+/// assert_eq!(SearchKey::unseen() & !SearchKey::from("bob"), key);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SearchKey {
@@ -52,6 +54,9 @@ pub enum SearchKey {
     Key {
         /// The wire name, from the spec.
         name: &'static str,
+        /// The capability a server must advertise for this key (an
+        /// extension's key: CONDSTORE's `MODSEQ`), from the spec.
+        capability: Option<&'static str>,
         /// Its arguments, in order.
         args: Vec<SearchArg>,
     },
@@ -66,9 +71,44 @@ pub enum SearchKey {
 }
 
 impl SearchKey {
-    /// A named key with its arguments: what the generated constructors build.
+    /// A named key with its arguments, that needs no capability.
     pub fn key(name: &'static str, args: Vec<SearchArg>) -> Self {
-        SearchKey::Key { name, args }
+        Self::new(name, None, args)
+    }
+
+    /// A named key, the capability a server must advertise for it, and its
+    /// arguments: what the generated constructors build.
+    pub fn new(name: &'static str, capability: Option<&'static str>, args: Vec<SearchArg>) -> Self {
+        SearchKey::Key {
+            name,
+            capability,
+            args,
+        }
+    }
+
+    /// The messages with these sequence numbers (RFC 3501's
+    /// `sequence-set` search key, written bare).
+    pub fn sequence_set(set: impl Into<SequenceSet>) -> Self {
+        SearchKey::Set(set.into())
+    }
+
+    /// Calls `need` with the capability of every key in the criteria that
+    /// has one (the session checks them before sending a SEARCH). Without
+    /// allocating: a search is sent often.
+    pub fn each_capability(&self, need: &mut dyn FnMut(&str)) {
+        match self {
+            SearchKey::Key {
+                capability: Some(capability),
+                ..
+            } => need(capability),
+            SearchKey::Key { .. } | SearchKey::Set(_) => {}
+            SearchKey::And(keys) => keys.iter().for_each(|key| key.each_capability(need)),
+            SearchKey::Or(a, b) => {
+                a.each_capability(need);
+                b.each_capability(need);
+            }
+            SearchKey::Not(a) => a.each_capability(need),
+        }
     }
 
     /// Both this and `other` (flattened: `a.and(b).and(c)` is one AND of three).
@@ -96,12 +136,6 @@ impl SearchKey {
     #[allow(clippy::should_implement_trait)] // also implemented as `!key`
     pub fn not(self) -> Self {
         SearchKey::Not(Box::new(self))
-    }
-}
-
-impl From<SequenceSet> for SearchKey {
-    fn from(set: SequenceSet) -> Self {
-        SearchKey::Set(set)
     }
 }
 
@@ -150,6 +184,28 @@ mod tests {
     fn and_flattens() {
         let key = k("A").and(k("B")).and(k("C").and(k("D")));
         assert_eq!(key, SearchKey::And(vec![k("A"), k("B"), k("C"), k("D")]));
+    }
+
+    fn capabilities(key: &SearchKey) -> Vec<String> {
+        let mut found = Vec::new();
+        key.each_capability(&mut |c| found.push(c.to_owned()));
+        found
+    }
+
+    #[test]
+    fn capabilities_of_nested_keys_are_all_found() {
+        let modseq = SearchKey::new("MODSEQ", Some("CONDSTORE"), vec![SearchArg::Number64(5)]);
+        let fuzzy = SearchKey::new("FUZZY", Some("SEARCH=FUZZY"), vec![]);
+        let key = k("A").and(modseq.not()).or(k("B").and(fuzzy));
+        assert_eq!(capabilities(&key), ["CONDSTORE", "SEARCH=FUZZY"]);
+    }
+
+    #[test]
+    fn keys_without_capability_need_none() {
+        let key = k("A")
+            .and(SearchKey::sequence_set(SequenceSet::all()))
+            .not();
+        assert!(capabilities(&key).is_empty());
     }
 
     #[test]

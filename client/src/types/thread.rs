@@ -50,7 +50,8 @@ impl fmt::Display for ThreadAlgorithm {
 /// ```
 ///
 /// `(3 6 (4 23)(44 7 96))` is `Thread { messages: [3, 6], children:
-/// [[4, 23], [44, 7, 96]] }`: 6 answers 3; 4 and 44 answer 6.
+/// [[4, 23], [44, 7, 96]] }`: 6 answers 3; 4 and 44 answer 6. The THREAD
+/// command's builder is [`ThreadCommand`](crate::ThreadCommand).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Thread {
     /// The chain of messages (sequence numbers or UIDs), parent first;

@@ -77,6 +77,8 @@ fn method_parts(
         "Sends `{}` and waits for its result (see [`{}`](struct@{}); use `run` with the builder for optional arguments).",
         command.name, command.ident, command.ident
     ));
+    let alias = command.alias.as_ref().map(|a| quote!(#[doc(alias = #a)]));
+    let docs = quote!(#docs #alias);
     let output = super::commands::output_type(command);
     let signature = quote!(fn #ident(&mut self, #(#params),*) -> Result<#output, #error>);
     let body = quote!(self.run(#builder::new(#(#new_args),*) #(#setters)*));

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, tok};
-use crate::model::{Arg, ArgKind, Command, Model, Output, OutputField, ResponseRef};
+use crate::model::{Arg, ArgKind, Command, Model, Needs, Output, OutputField, ResponseRef};
 
 /// Every command's builder and `Command` impl, and each output struct once.
 pub(crate) fn emit(model: &Model) -> TokenStream {
@@ -75,8 +75,25 @@ pub(crate) fn arg_type(arg: &Arg) -> TokenStream {
 
 fn builder(command: &Command) -> TokenStream {
     let name = tok(&command.ident);
+    let needs: Vec<String> = command
+        .capability
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .chain(
+            command
+                .args
+                .iter()
+                .filter(|a| a.kind == ArgKind::Required)
+                .filter_map(|a| Some(needs_text(a.capability.as_ref()?, a))),
+        )
+        .collect();
+    let needs = if needs.is_empty() {
+        String::new()
+    } else {
+        format!(" Needs the capability {}.", needs.join(" and "))
+    };
     let docs = doc(&format!(
-        "{}\n\n```text\n{}\n```\n\nSent with `run`; returns `{}`.",
+        "{}\n\n```text\n{}\n```\n\nSent with `run`; returns `{}`.{needs}",
         command.doc,
         synopsis(command),
         output_type_text(command)
@@ -165,8 +182,11 @@ fn setter(arg: &Arg) -> TokenStream {
     let ident = tok(&arg.ident);
     let ty = arg_type(arg);
     let mut text = arg.doc.clone();
-    if let Some(capability) = &arg.capability {
-        text.push_str(&format!("\n\nNeeds the `{capability}` capability."));
+    if let Some(needs) = &arg.capability {
+        text.push_str(&format!(
+            "\n\nNeeds the capability {}.",
+            needs_text(needs, arg)
+        ));
     }
     let docs = doc(&text);
     match arg.kind {
@@ -257,35 +277,91 @@ fn command_impl(model: &Model, command: &Command) -> TokenStream {
     }
 }
 
-/// `fn capabilities`, for builders with arguments an extension added:
-/// setting one makes its capability required.
+/// `` `CONDSTORE` ``, or `` `THREAD=<algorithm>` `` for a capability naming
+/// the value: for documentation.
+fn needs_text(needs: &Needs, arg: &Arg) -> String {
+    match needs {
+        Needs::Name(name) => format!("`{name}`"),
+        Needs::Value { before, after } => format!("`{before}<{}>{after}`", arg.name),
+    }
+}
+
+/// `fn each_capability`, for builders whose arguments may need
+/// capabilities: extension arguments (setting one makes its capability
+/// required), arguments whose capability names their value (`THREAD=REFS`)
+/// and values that carry capabilities (search keys, fetch and status
+/// items of extensions). Others keep the trait's default, the command's
+/// own capability.
 fn capabilities(command: &Command) -> TokenStream {
     let checks: Vec<TokenStream> = command
         .args
         .iter()
-        .filter_map(|arg| {
-            let capability = arg.capability.as_ref()?;
+        .flat_map(|arg| [arg_needs(command, arg), value_needs(arg)])
+        .flatten()
+        .collect();
+    if checks.is_empty() {
+        return quote!();
+    }
+    let own = command.capability.as_ref().map(|c| quote!(need(#c);));
+    quote! {
+        fn each_capability(&self, need: &mut dyn FnMut(&str)) {
+            #own
+            #(#checks)*
+        }
+    }
+}
+
+/// The capability an argument needs when given.
+fn arg_needs(command: &Command, arg: &Arg) -> Option<TokenStream> {
+    let ident = tok(&arg.ident);
+    match arg.capability.as_ref()? {
+        Needs::Name(capability) => {
             // A member needing what its group needs adds nothing.
             let group = command
                 .args
                 .iter()
                 .find(|g| Some(g.ident.as_str()) == arg.group.as_deref());
-            if group.is_some_and(|g| g.capability.as_ref() == Some(capability)) {
+            if group.is_some_and(|g| g.capability == arg.capability) {
                 return None;
             }
-            let set = is_set(command, arg);
-            Some(quote!(if #set { needed.push(#capability); }))
-        })
-        .collect();
-    if checks.is_empty() {
-        return quote!();
-    }
-    quote! {
-        fn capabilities(&self) -> Vec<&'static str> {
-            let mut needed: Vec<&'static str> = Self::CAPABILITY.into_iter().collect();
-            #(#checks)*
-            needed
+            match arg.kind {
+                ArgKind::Required => Some(quote!(need(#capability);)),
+                _ => {
+                    let set = is_set(command, arg);
+                    Some(quote!(if #set { need(#capability); }))
+                }
+            }
         }
+        Needs::Value { before, after } => {
+            let atom = tok(arg.ty.as_ref()?.atom.as_deref()?);
+            let before = (!before.is_empty()).then(|| quote!(#before,));
+            let after = (!after.is_empty()).then(|| quote!(, #after));
+            let need = quote!(need(&[#before #atom(value) #after].concat()););
+            match arg.kind {
+                ArgKind::Required => Some(quote!({
+                    let value = &self.#ident;
+                    #need
+                })),
+                ArgKind::Optional | ArgKind::Setter => {
+                    Some(quote!(if let Some(value) = &self.#ident { #need }))
+                }
+                ArgKind::Switch | ArgKind::Group { .. } => None,
+            }
+        }
+    }
+}
+
+/// The capabilities the argument's value carries, for types that report
+/// them.
+fn value_needs(arg: &Arg) -> Option<TokenStream> {
+    let ident = tok(&arg.ident);
+    let report = tok(arg.ty.as_ref()?.capabilities.as_deref()?);
+    match arg.kind {
+        ArgKind::Required => Some(quote!(#report(&self.#ident, need);)),
+        ArgKind::Optional | ArgKind::Setter => {
+            Some(quote!(if let Some(value) = &self.#ident { #report(value, need); }))
+        }
+        ArgKind::Switch | ArgKind::Group { .. } => None,
     }
 }
 

@@ -91,6 +91,22 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
     quote!(#(#items)*)
 }
 
+/// `` `NAME`: doc `` and the capability it needs, if any.
+fn item_doc(name: &str, text: &str, capability: Option<&str>) -> TokenStream {
+    let needs = capability
+        .map(|c| format!("\n\nNeeds the `{c}` capability (checked before sending)."))
+        .unwrap_or_default();
+    doc(&format!("`{name}`: {text}{needs}"))
+}
+
+/// `Some("CONDSTORE")` or `None`, the constructors' capability argument.
+fn capability(capability: Option<&str>) -> TokenStream {
+    match capability {
+        Some(c) => quote!(Some(#c)),
+        None => quote!(None),
+    }
+}
+
 fn params(params: &[Param]) -> (Vec<TokenStream>, Vec<TokenStream>) {
     params
         .iter()
@@ -113,10 +129,11 @@ fn search_keys(model: &Model) -> Vec<Constructor> {
             let name = &k.name;
             let (signature_params, _) = params(&k.args);
             let values = search_arg_values(&k.args);
+            let capability = capability(k.capability.as_deref());
             Constructor {
-                docs: doc(&format!("`{name}`: {}", k.doc)),
+                docs: item_doc(name, &k.doc, k.capability.as_deref()),
                 signature: quote!(fn #ident(#(#signature_params),*) -> Self),
-                body: quote!(#new(#name, vec![#(#values),*])),
+                body: quote!(#new(#name, #capability, vec![#(#values),*])),
             }
         })
         .collect()
@@ -148,14 +165,15 @@ fn fetch_items(model: &Model) -> Vec<Constructor> {
         .map(|a| {
             let ident = tok(&a.ident);
             let name = &a.name;
-            let docs = doc(&format!("`{name}`: {}", a.doc));
+            let docs = item_doc(name, &a.doc, a.capability.as_deref());
+            let capability = capability(a.capability.as_deref());
             match &a.section {
                 Some((section, _)) => {
                     let ty = tok(&section.rust);
                     Constructor {
                         docs,
                         signature: quote!(fn #ident(section: impl Into<#ty>) -> #fetch_section),
-                        body: quote!(#section_new(#name, section.into())),
+                        body: quote!(#section_new(#name, #capability, section.into())),
                     }
                 }
                 None if !a.args.is_empty() => {
@@ -164,13 +182,13 @@ fn fetch_items(model: &Model) -> Vec<Constructor> {
                     Constructor {
                         docs,
                         signature: quote!(fn #ident(#(#signature_params),*) -> Self),
-                        body: quote!(#args_new(#name, vec![#(#values),*])),
+                        body: quote!(#args_new(#name, #capability, vec![#(#values),*])),
                     }
                 }
                 None => Constructor {
                     docs,
                     signature: quote!(fn #ident() -> Self),
-                    body: quote!(#new(#name)),
+                    body: quote!(#new(#name, #capability)),
                 },
             }
         })
@@ -204,10 +222,11 @@ fn status_items(model: &Model) -> Vec<Constructor> {
         .map(|a| {
             let ident = tok(&a.ident);
             let name = &a.name;
+            let capability = capability(a.capability.as_deref());
             Constructor {
-                docs: doc(&format!("`{name}`: {}", a.doc)),
+                docs: item_doc(name, &a.doc, a.capability.as_deref()),
                 signature: quote!(fn #ident() -> Self),
-                body: quote!(#new(#name)),
+                body: quote!(#new(#name, #capability)),
             }
         })
         .collect()

@@ -41,39 +41,45 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
 
 /// Reads one field, with the SP before it.
 fn field_value(model: &Model, field: &Field) -> TokenStream {
-    let item = parse_call(model, &field.ty);
-    let own_sp = matches!(field.ty.parse, Parse::Function { own_sp: true, .. });
-    let value = if field.list {
-        let function = parse_fn(model, &field.ty);
-        quote!({
-            p.sp()?;
-            p.list(#function)?
-        })
-    } else if own_sp {
-        item
-    } else {
-        quote!({
-            p.sp()?;
-            #item
-        })
-    };
-    if field.optional && !own_sp {
-        let value = if field.list {
-            let function = parse_fn(model, &field.ty);
-            quote!(p.list(#function)?)
-        } else {
-            parse_call(model, &field.ty)
-        };
-        quote!(if p.peek() == Some(b' ') {
+    let own_sp = !field.list && matches!(field.ty.parse, Parse::Function { own_sp: true, .. });
+    let value = read_value(model, &field.ty, field.list, field.nil);
+    match (field.optional, own_sp) {
+        // Validation refuses optional fields of types that read their SP.
+        (true, true) => quote!(Some(#value)),
+        (true, false) => quote!(if p.peek() == Some(b' ') {
             p.sp()?;
             Some(#value)
         } else {
             None
-        })
-    } else if field.optional {
-        quote!(Some(#value))
+        }),
+        (false, true) => value,
+        (false, false) => quote!({
+            p.sp()?;
+            #value
+        }),
+    }
+}
+
+/// Reads a value of `ty` (a parenthesised list of them with `list`), or
+/// `NIL` instead with `nil`.
+fn read_value(model: &Model, ty: &ParsedType, list: bool, nil: bool) -> TokenStream {
+    let function = parse_fn(model, ty);
+    match (list, nil) {
+        (false, false) => quote!(#function(p)?),
+        (true, false) => quote!(p.list(#function)?),
+        (false, true) => quote!(p.nil_or(#function)?),
+        (true, true) => quote!(p.nil_or(|p| p.list(#function))?),
+    }
+}
+
+/// The Rust type of an attribute's value: `Option` of the type's if it
+/// may be NIL.
+fn value_type(ty: &ParsedType, nil: bool) -> TokenStream {
+    let rust = tok(&ty.rust);
+    if nil {
+        quote!(Option<#rust>)
     } else {
-        value
+        rust
     }
 }
 
@@ -359,7 +365,10 @@ fn message(model: &Model) -> TokenStream {
     let fields = atts.iter().map(|a| {
         let field = tok(a.field.as_deref().unwrap_or_default());
         let docs = doc(&format!("`{}`: {}", a.name, a.doc));
-        let value = tok(a.value.as_ref().map_or("()", |v| v.rust.as_str()));
+        let value = a
+            .value
+            .as_ref()
+            .map_or(quote!(()), |v| value_type(v, a.nil));
         match &a.section {
             Some((_, section)) => {
                 let section = tok(&section.rust);
@@ -371,7 +380,7 @@ fn message(model: &Model) -> TokenStream {
     let plain = atts.iter().filter(|a| a.section.is_none()).map(|a| {
         let name = upper_literal(&a.name);
         let field = tok(a.field.as_deref().unwrap_or_default());
-        let value = a.value.as_ref().map(|v| parse_call(model, v));
+        let value = a.value.as_ref().map(|v| read_value(model, v, false, a.nil));
         quote!(#name => {
             p.sp()?;
             self.#field = Some(#value);
@@ -384,7 +393,7 @@ fn message(model: &Model) -> TokenStream {
             let name = upper_literal(&a.name);
             let field = tok(a.field.as_deref().unwrap_or_default());
             let section = parse_call(model, section);
-            let value = a.value.as_ref().map(|v| parse_call(model, v));
+            let value = a.value.as_ref().map(|v| read_value(model, v, false, a.nil));
             quote!(#name => {
                 let section = #section;
                 p.sp()?;
@@ -461,14 +470,14 @@ fn status_attributes(model: &Model) -> TokenStream {
     let (parser, parse_error, bytes) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.bytes));
     let fields = model.status_atts.iter().map(|a| {
         let ident = tok(&a.ident);
-        let ty = tok(&a.value.rust);
+        let ty = value_type(&a.value, a.nil);
         let docs = doc(&format!("`{}`: {}", a.name, a.doc));
         quote!(#docs pub #ident: Option<#ty>,)
     });
     let reads = model.status_atts.iter().map(|a| {
         let name = upper_literal(&a.name);
         let ident = tok(&a.ident);
-        let value = parse_call(model, &a.value);
+        let value = read_value(model, &a.value, false, a.nil);
         quote!(#name => self.#ident = Some(#value),)
     });
     quote! {
@@ -515,6 +524,7 @@ fn downstream_message(model: &Model) -> TokenStream {
         .iter()
         .filter(|a| a.section.is_none())
         .filter_map(|a| Some((a, a.field.as_deref()?, a.value.as_ref()?)))
+        .map(|(a, field, value)| (a, field, value, value_type(value, a.nil)))
         .collect();
     if atts.is_empty() {
         return quote!();
@@ -538,9 +548,8 @@ fn downstream_message(model: &Model) -> TokenStream {
     ));
     let signatures: Vec<_> = atts
         .iter()
-        .map(|(a, field, value)| {
+        .map(|(a, field, _, value)| {
             let field = tok(field);
-            let value = tok(&value.rust);
             let docs = doc(&format!("`{}`: {}", a.name, a.doc));
             (
                 docs,
@@ -549,14 +558,22 @@ fn downstream_message(model: &Model) -> TokenStream {
         })
         .collect();
     let declarations = signatures.iter().map(|(docs, s)| quote!(#docs #s;));
-    let definitions = atts.iter().zip(&signatures).map(|((a, _, value), (_, s))| {
-        let name = &a.name;
-        let parse = parse_fn(model, value);
-        quote!(#s {
-            let (_, raw) = self.extra.iter().find(|(n, _)| n.eq_ignore_ascii_case(#name))?;
-            Some(fetch_value_from_raw(raw, #parse))
-        })
-    });
+    let definitions = atts
+        .iter()
+        .zip(&signatures)
+        .map(|((a, _, value, _), (_, s))| {
+            let name = &a.name;
+            let parse = parse_fn(model, value);
+            let parse = if a.nil {
+                quote!(|p: &mut #parser<'_>| p.nil_or(#parse))
+            } else {
+                parse
+            };
+            quote!(#s {
+                let (_, raw) = self.extra.iter().find(|(n, _)| n.eq_ignore_ascii_case(#name))?;
+                Some(fetch_value_from_raw(raw, #parse))
+            })
+        });
     quote! {
         #trait_doc
         pub trait #trait_name { #(#declarations)* }

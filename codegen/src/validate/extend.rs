@@ -4,7 +4,10 @@
 
 use toml::Spanned;
 
-use super::{arg, fields, in_group, output_field, response_ref, shape, Source, Vocabulary};
+use super::commands::{arg, in_group, output_field, response_ref, shape};
+use super::names::{ident, type_taken};
+use super::responses::fields;
+use super::{Source, Vocabulary};
 use crate::error::Error;
 use crate::model::{self, Model};
 use crate::raw;
@@ -64,16 +67,36 @@ fn one(
     }
 }
 
-/// The commands an `[[extend]]` names: by wire name or `rust_name`, with
-/// the UID variant.
+/// The commands an `[[extend]]` names, with their UID variant: those whose
+/// builder has that name (ignoring case: `STORE` is `Store`, not
+/// `ConditionalStore`; `GETACL` is `GetAcl`), else those of that wire name
+/// (`THREAD` is `ThreadCommand`, whose name a runtime type took).
 fn targets(model: &Model, name: &str) -> Vec<usize> {
-    model
-        .commands
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.base.eq_ignore_ascii_case(name))
-        .map(|(index, _)| index)
-        .collect()
+    let matching = |matches: &dyn Fn(&model::Command) -> bool| -> Vec<usize> {
+        model
+            .commands
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches(c))
+            .map(|(index, _)| index)
+            .collect()
+    };
+    let rust = crate::rust::camel(name);
+    let by_builder = matching(&|c| c.base.eq_ignore_ascii_case(&rust));
+    if !by_builder.is_empty() {
+        return by_builder;
+    }
+    matching(&|c| wire_base(c).eq_ignore_ascii_case(name))
+}
+
+/// The wire name without the `UID` of a UID variant (`UID EXPUNGE`, a
+/// command of its own, keeps it).
+fn wire_base(c: &model::Command) -> &str {
+    let is_variant = c.ident.strip_prefix("Uid") == Some(c.base.as_str());
+    match c.name.strip_prefix("UID ") {
+        Some(wire) if is_variant => wire,
+        _ => &c.name,
+    }
 }
 
 fn extend_command(
@@ -85,8 +108,7 @@ fn extend_command(
 ) -> Result<(), Error> {
     let indices = targets(model, name.get_ref());
     if indices.is_empty() {
-        let known: Vec<&str> = model.commands.iter().map(|c| c.base.as_str()).collect();
-        let mut known = known;
+        let mut known: Vec<&str> = model.commands.iter().map(wire_base).collect();
         known.dedup();
         return Err(source.error(
             name,
@@ -376,8 +398,8 @@ fn give_struct(
     name: &Spanned<String>,
     index: usize,
 ) -> Result<String, Error> {
-    let ident = super::ident(source, name, crate::rust::camel(name.get_ref()))?;
-    if let Some(clash) = super::type_taken(model, &ident, None) {
+    let ident = ident(source, name, crate::rust::camel(name.get_ref()))?;
+    if let Some(clash) = type_taken(model, &ident, None) {
         return Err(source.error(
             name,
             "a struct name no other generated type has",
@@ -454,4 +476,100 @@ fn shared_structs_agree(model: &Model, applied: &[Pending<'_>]) -> Result<(), Er
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::models;
+    use crate::model::Needs;
+
+    /// imap4rev1-like commands: `XSTORE` and a second builder of its wire
+    /// name, `XGETACL` named `XGetAcl`, `XTHREAD` named `XThreadCommand`.
+    const COMMANDS: &str = r#"
+[[command]]
+name = "XSTORE"
+doc = "d"
+states = ["selected"]
+uid_variant = true
+[[command]]
+name = "XSTORE"
+rust_name = "XConditionalStore"
+doc = "d"
+states = ["selected"]
+[[command]]
+name = "XGETACL"
+rust_name = "XGetAcl"
+doc = "d"
+states = ["selected"]
+[[command]]
+name = "XTHREAD"
+rust_name = "XThreadCommand"
+doc = "d"
+states = ["selected"]
+uid_variant = true
+"#;
+
+    fn extended(command: &str) -> Vec<String> {
+        let extend = format!(
+            "[[extend]]\ncommand = \"{command}\"\ncapability = \"XEXT\"\n\
+             args = [{{ name = \"flag\", optional = true, prefix = \"XFLAG\", doc = \"d\" }}]\n"
+        );
+        let model = models(&[COMMANDS, &extend]).expect("valid");
+        model
+            .commands
+            .iter()
+            .filter(|c| c.args.iter().any(|a| a.name == "flag"))
+            .map(|c| c.ident.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_wire_name_reaches_its_first_builder_and_uid_variant_only() {
+        assert_eq!(extended("XSTORE"), ["Xstore", "UidXstore"]);
+    }
+
+    #[test]
+    fn a_second_builder_is_reached_by_its_rust_name() {
+        assert_eq!(extended("XConditionalStore"), ["XConditionalStore"]);
+    }
+
+    #[test]
+    fn a_renamed_builder_is_reached_by_its_wire_name_whatever_the_case() {
+        assert_eq!(extended("XGETACL"), ["XGetAcl"]);
+        assert_eq!(extended("xgetacl"), ["XGetAcl"]);
+    }
+
+    #[test]
+    fn a_builder_named_apart_from_its_wire_name_is_reached_by_the_wire_name() {
+        assert_eq!(extended("XTHREAD"), ["XThreadCommand", "UidXThreadCommand"]);
+    }
+
+    #[test]
+    fn extension_arguments_need_the_extension() {
+        let extend = "[[extend]]\ncommand = \"XGETACL\"\ncapability = \"XEXT\"\n\
+                      args = [{ name = \"flag\", optional = true, prefix = \"XFLAG\", doc = \"d\" }]\n";
+        let model = models(&[COMMANDS, extend]).expect("valid");
+        let arg = model
+            .commands
+            .iter()
+            .flat_map(|c| &c.args)
+            .find(|a| a.name == "flag")
+            .expect("added");
+        assert_eq!(arg.capability, Some(Needs::Name("XEXT".into())));
+    }
+
+    #[test]
+    fn an_unknown_command_lists_the_wire_names() {
+        let extend = "[[extend]]\ncommand = \"XNONE\"\ncapability = \"XEXT\"\n";
+        let error = models(&[COMMANDS, extend])
+            .map(drop)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.ends_with(
+                "expected a command of these spec files (XSTORE, XGETACL, XTHREAD), found `XNONE`"
+            ),
+            "{error}"
+        );
+    }
 }

@@ -46,6 +46,26 @@ fn fetch_items_and_search_keys_have_their_wire_form() {
     );
 }
 
+/// A downstream crate's keys and attributes carry their capability like
+/// typed-imap's own: the session refuses them where X-GM-EXT-1 is not
+/// advertised.
+#[test]
+fn fetch_items_and_search_keys_need_x_gm_ext_1() {
+    let fetch = Fetch::new(1).items(FetchItem::uid() | FetchItem::gm_labels());
+    let search = Search::new(SearchKey::unseen() | SearchKey::gm_raw("in:unread"));
+    for missing in [
+        fetch.missing_capability(|_| false),
+        search.missing_capability(|_| false),
+    ] {
+        assert_eq!(missing.as_deref(), Some("X-GM-EXT-1"));
+    }
+    assert_eq!(fetch.missing_capability(|c| c == "X-GM-EXT-1"), None);
+    assert_eq!(
+        Search::new(SearchKey::unseen()).missing_capability(|_| false),
+        None
+    );
+}
+
 #[test]
 fn label_stores_have_their_wire_form() {
     use gmail_ext::StoreLabels;

@@ -193,7 +193,7 @@ fn each_key(enc: &mut Encoder, keys: &[SearchKey]) -> Result<(), EncodeError> {
 
 fn nested_key(enc: &mut Encoder, key: &SearchKey) -> Result<(), EncodeError> {
     match key {
-        SearchKey::Key { name, args } => {
+        SearchKey::Key { name, args, .. } => {
             enc.atom_as("search key", name)?;
             for arg in args {
                 enc.sp();
@@ -267,9 +267,9 @@ pub fn fetch_items(enc: &mut Encoder, value: &FetchItems) -> Result<(), EncodeEr
 
 fn fetch_item(enc: &mut Encoder, item: &FetchItem) -> Result<(), EncodeError> {
     match item {
-        FetchItem::Attribute(name) => enc.atom_as("fetch attribute", name),
+        FetchItem::Attribute { name, .. } => enc.atom_as("fetch attribute", name),
         FetchItem::Section(section) => fetch_section(enc, section),
-        FetchItem::Arguments { name, args } => {
+        FetchItem::Arguments { name, args, .. } => {
             enc.atom_as("fetch attribute", name)?;
             for arg in args {
                 enc.sp();

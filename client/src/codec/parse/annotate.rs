@@ -2,7 +2,7 @@
 
 use crate::types::{Annotation, AnnotationValue};
 
-use super::{nstring8, utf8_astring, ParseError, Parser};
+use super::{string8, utf8_astring, ParseError, Parser};
 
 /// `"(" entry-att *(SP entry-att) ")"`, each `entry SP "(" att-value *(SP
 /// att-value) ")"`; or the bare entries of an unsolicited change.
@@ -26,7 +26,7 @@ pub fn annotations(p: &mut Parser<'_>) -> Result<Vec<Annotation>, ParseError> {
 fn att_value(p: &mut Parser<'_>) -> Result<AnnotationValue, ParseError> {
     let attrib = utf8_astring(p, "annotation attribute name in UTF-8")?;
     p.sp()?;
-    let value = nstring8(p)?;
+    let value = p.nil_or(string8)?;
     Ok(AnnotationValue { attrib, value })
 }
 

@@ -4,13 +4,11 @@ use bytes::Bytes;
 
 use super::{ParseError, Parser};
 
-/// `nstring / literal8`: NIL, a string, or a binary literal `~{n}` whose
-/// bytes may include NUL.
-pub fn nstring8(p: &mut Parser<'_>) -> Result<Option<Bytes>, ParseError> {
-    if p.nil() {
-        return Ok(None);
-    }
-    p.string8().map(Some)
+/// `string / literal8`: a string, or a binary literal `~{n}` whose bytes
+/// may include NUL. BINARY's value may be NIL instead (`nstring /
+/// literal8`): the spec says so with `nil = true`.
+pub fn string8(p: &mut Parser<'_>) -> Result<Bytes, ParseError> {
+    p.string8()
 }
 
 #[cfg(test)]
@@ -18,7 +16,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &[u8]) -> Result<Option<Bytes>, ParseError> {
-        crate::codec::parse::parse_whole([text, b"\r\n"].concat(), nstring8)
+        crate::codec::parse::parse_whole([text, b"\r\n"].concat(), |p| p.nil_or(string8))
     }
 
     #[test]
@@ -27,6 +25,11 @@ mod tests {
         assert_eq!(parse(b"\"abc\"").unwrap().unwrap(), &b"abc"[..]);
         assert_eq!(parse(b"{3}\r\na\x01c").unwrap().unwrap(), &b"a\x01c"[..]);
         assert_eq!(parse(b"~{3}\r\na\0c").unwrap().unwrap(), &b"a\0c"[..]);
+    }
+
+    #[test]
+    fn nil_is_not_the_start_of_a_longer_atom() {
+        assert!(parse(b"NILS").is_err());
     }
 
     #[test]

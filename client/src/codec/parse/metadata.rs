@@ -22,7 +22,7 @@ pub fn metadata_data(p: &mut Parser<'_>) -> Result<MetadataData, ParseError> {
 fn entry_value(p: &mut Parser<'_>) -> Result<MetadataEntry, ParseError> {
     let name = entry(p)?;
     p.sp()?;
-    let value = if p.nil() { None } else { Some(p.string8()?) };
+    let value = p.nil_or(Parser::string8)?;
     Ok(MetadataEntry { name, value })
 }
 

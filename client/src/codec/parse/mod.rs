@@ -39,7 +39,7 @@ mod uidplus;
 pub use acl::{acl_entries, rights, rights_groups};
 pub use annotate::annotations;
 pub use appendlimit::append_limit;
-pub use binary::nstring8;
+pub use binary::string8;
 pub use body_structure::body_structure;
 pub use condstore::{permsg_modsequence, search_sort_mod_seq};
 pub use datetime::date_time;

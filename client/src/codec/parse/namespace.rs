@@ -5,13 +5,10 @@ use crate::types::{Namespace, NamespaceExtension};
 
 /// `Namespace = nil / "(" 1*( "(" string SP (<"> QUOTED_CHAR <"> / nil)
 /// *(Namespace_Response_Extension) ")" ) ")"`: one of the three parts of a
-/// NAMESPACE response. The descriptions follow each other without SP.
-/// Leniency: an SP between two descriptions, and an empty list `()`, are
-/// accepted.
-pub fn namespace(p: &mut Parser<'_>) -> Result<Option<Vec<Namespace>>, ParseError> {
-    if p.nil() {
-        return Ok(None);
-    }
+/// NAMESPACE response, but NIL, which the spec's `nil = true` reads. The
+/// descriptions follow each other without SP. Leniency: an SP between two
+/// descriptions, and an empty list `()`, are accepted.
+pub fn namespace(p: &mut Parser<'_>) -> Result<Vec<Namespace>, ParseError> {
     p.byte(b'(', "`(` opening a namespace list, or NIL")?;
     p.enter()?;
     let mut namespaces = Vec::new();
@@ -25,7 +22,7 @@ pub fn namespace(p: &mut Parser<'_>) -> Result<Option<Vec<Namespace>>, ParseErro
         namespaces.push(description(p)?);
     }
     p.leave();
-    Ok(Some(namespaces))
+    Ok(namespaces)
 }
 
 /// `"(" prefix SP delimiter *(extension) ")"`.
@@ -62,7 +59,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Option<Vec<Namespace>>, ParseError> {
-        crate::codec::parse::parse_whole(format!("{text}\r\n"), namespace)
+        crate::codec::parse::parse_whole(format!("{text}\r\n"), |p| p.nil_or(namespace))
     }
 
     #[test]

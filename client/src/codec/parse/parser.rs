@@ -381,6 +381,20 @@ impl<'a> Parser<'a> {
         is_nil
     }
 
+    /// `NIL`, or a value `parse` reads: the "... / nil" of the grammar
+    /// (SAVEDATE's `date-time / nil`, NAMESPACE's lists), what a spec
+    /// declares with `nil = true`. `None` for NIL.
+    #[inline]
+    pub fn nil_or<T>(
+        &mut self,
+        parse: impl FnOnce(&mut Self) -> Result<T, ParseError>,
+    ) -> Result<Option<T>, ParseError> {
+        if self.nil() {
+            return Ok(None);
+        }
+        parse(self).map(Some)
+    }
+
     /// `number`: 1*DIGIT fitting in 32 bits (RFC 3501 section 9).
     pub fn number(&mut self) -> Result<u32, ParseError> {
         let start = self.pos;

@@ -1,0 +1,204 @@
+//! `[[search_key]]`, `[[fetch_att]]` and `[[status_att]]`: the
+//! constructors of search keys, fetch items and status items.
+
+use super::names::ident;
+use super::vocabulary::{arg_type, nil_able, parsed_type};
+use super::{Source, Vocabulary};
+use crate::error::Error;
+use crate::model;
+use crate::raw;
+use crate::rust;
+
+pub(super) fn search_key(
+    source: &Source,
+    vocabulary: &Vocabulary,
+    spec: &str,
+    raw: &raw::SearchKey,
+) -> Result<model::SearchKey, Error> {
+    let args = search_args(source, vocabulary, &raw.args, !raw.composite)?;
+    let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
+    Ok(model::SearchKey {
+        name: raw.name.get_ref().clone(),
+        spec: spec.to_owned(),
+        ident: ident(source, name, rust::snake(name.get_ref()))?,
+        doc: raw.doc.clone(),
+        args,
+        composite: raw.composite,
+        capability: raw.capability.clone(),
+    })
+}
+
+/// Arguments made into search arguments (of search keys, and of fetch
+/// attributes with arguments); each type must have `search_arg` when
+/// `required`.
+fn search_args(
+    source: &Source,
+    vocabulary: &Vocabulary,
+    raw: &[raw::Param],
+    required: bool,
+) -> Result<Vec<model::Param>, Error> {
+    raw.iter()
+        .map(|a| {
+            let ty = arg_type(source, vocabulary, &a.ty)?;
+            let search_arg = vocabulary
+                .types
+                .get(a.ty.get_ref())
+                .and_then(|t| t.search_arg.clone());
+            if search_arg.is_none() && required {
+                return Err(source.error(
+                    &a.ty,
+                    "a type with `search_arg` in types.toml",
+                    format!("`{}`", a.ty.get_ref()),
+                ));
+            }
+            Ok(model::Param {
+                ident: ident(source, &a.name, rust::snake(a.name.get_ref()))?,
+                ty,
+                search_arg,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn fetch_att(
+    source: &Source,
+    vocabulary: &Vocabulary,
+    spec: &str,
+    raw: &raw::FetchAtt,
+) -> Result<model::FetchAtt, Error> {
+    let section = raw
+        .section
+        .as_ref()
+        .map(|s| {
+            Ok::<_, Error>((
+                arg_type(source, vocabulary, s)?,
+                parsed_type(source, vocabulary, s)?,
+            ))
+        })
+        .transpose()?;
+    let value = raw
+        .ty
+        .as_ref()
+        .map(|t| parsed_type(source, vocabulary, t))
+        .transpose()?;
+    let nil = match (&raw.ty, &value) {
+        (Some(at), Some(ty)) => nil_able(source, at, ty, raw.nil)?,
+        _ if raw.nil => {
+            return Err(source.error(&raw.name, "`nil` beside `type`", "`nil` alone"));
+        }
+        _ => false,
+    };
+    if raw.is_macro && (value.is_some() || section.is_some() || !raw.args.is_empty()) {
+        return Err(source.error(
+            &raw.name,
+            "a macro without `type`, `section` or `args`",
+            "a macro with a value",
+        ));
+    }
+    if section.is_some() && !raw.args.is_empty() {
+        return Err(source.error(&raw.name, "either `section` or `args`", "both"));
+    }
+    let args = search_args(source, vocabulary, &raw.args, true)?;
+    let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
+    let mut base = rust::snake(name.get_ref());
+    if section.is_some() && raw.rust_name.is_none() {
+        base = format!("{base}_section");
+    }
+    let field = value.as_ref().map(|_| {
+        if section.is_some() {
+            format!("{base}s")
+        } else {
+            base.clone()
+        }
+    });
+    Ok(model::FetchAtt {
+        name: raw.name.get_ref().clone(),
+        spec: spec.to_owned(),
+        ident: ident(source, name, base)?,
+        field,
+        doc: raw.doc.clone(),
+        is_macro: raw.is_macro,
+        section,
+        args,
+        value,
+        nil,
+        capability: raw.capability.clone(),
+    })
+}
+
+pub(super) fn status_att(
+    source: &Source,
+    vocabulary: &Vocabulary,
+    spec: &str,
+    raw: &raw::StatusAtt,
+) -> Result<model::StatusAtt, Error> {
+    let rust_name = raw.rust_name.as_ref().unwrap_or(&raw.name);
+    let value = parsed_type(source, vocabulary, &raw.ty)?;
+    Ok(model::StatusAtt {
+        name: raw.name.get_ref().clone(),
+        spec: spec.to_owned(),
+        ident: ident(source, rust_name, rust::snake(rust_name.get_ref()))?,
+        doc: raw.doc.clone(),
+        nil: nil_able(source, &raw.ty, &value, raw.nil)?,
+        value,
+        capability: raw.capability.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{error, model};
+
+    #[test]
+    fn items_keep_the_capability_they_need() {
+        let spec = "[[search_key]]\nname = \"XKEY\"\ndoc = \"d\"\ncapability = \"XEXT\"\n\
+                    [[fetch_att]]\nname = \"XATT\"\ndoc = \"d\"\ntype = \"number\"\ncapability = \"XEXT\"\n\
+                    [[status_att]]\nname = \"XSTAT\"\ndoc = \"d\"\ntype = \"number\"\ncapability = \"XEXT\"\n";
+        let model = model(spec);
+        assert_eq!(model.search_keys[0].capability.as_deref(), Some("XEXT"));
+        assert_eq!(model.fetch_atts[0].capability.as_deref(), Some("XEXT"));
+        assert_eq!(model.status_atts[0].capability.as_deref(), Some("XEXT"));
+    }
+
+    #[test]
+    fn an_attribute_value_may_be_nil() {
+        let spec =
+            "[[fetch_att]]\nname = \"XDATE\"\ndoc = \"d\"\ntype = \"date-time\"\nnil = true\n";
+        assert!(model(spec).fetch_atts[0].nil);
+    }
+
+    #[test]
+    fn nil_needs_a_value_type() {
+        let spec = "[[fetch_att]]\nname = \"XPEEK\"\ndoc = \"d\"\nnil = true\n";
+        assert_eq!(
+            error(spec),
+            "expected `nil` beside `type`, found `nil` alone"
+        );
+    }
+
+    #[test]
+    fn a_sectioned_attribute_is_named_for_its_section() {
+        let spec = "[[fetch_att]]\nname = \"XPART\"\ndoc = \"d\"\nsection = \"section\"\ntype = \"nstring\"\n";
+        let att = &model(spec).fetch_atts[0];
+        assert_eq!(att.ident, "xpart_section");
+        assert_eq!(att.field.as_deref(), Some("xpart_sections"));
+    }
+
+    #[test]
+    fn a_macro_has_no_value() {
+        let spec = "[[fetch_att]]\nname = \"XMAC\"\ndoc = \"d\"\nmacro = true\ntype = \"number\"\n";
+        assert_eq!(
+            error(spec),
+            "expected a macro without `type`, `section` or `args`, found a macro with a value"
+        );
+    }
+
+    #[test]
+    fn search_key_arguments_need_a_search_arg() {
+        let spec = "[[search_key]]\nname = \"XK\"\ndoc = \"d\"\nargs = [{ name = \"m\", type = \"mailbox\" }]\n";
+        assert_eq!(
+            error(spec),
+            "expected a type with `search_arg` in types.toml, found `mailbox`"
+        );
+    }
+}

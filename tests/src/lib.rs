@@ -7,6 +7,9 @@
 //! - [`cyrus::Cyrus`] starts a throw-away Cyrus (unpacked into a private
 //!   root, as its packages conflict with Dovecot's) for ANNOTATE, PROXYAUTH
 //!   and admin-only commands.
+//! - [`mailutils::Mailutils`] starts a throw-away GNU Mailutils imap4d
+//!   (STARTTLS and implicit TLS, virtual-domain users logging in as
+//!   `user@example.org`, mbox mail), a server with deviations of its own.
 //! - [`courier::CourierStream`] gives the command line and environment of
 //!   Courier's PREAUTH stream (unpacked into a private root), for
 //!   UTF8=ACCEPT.
@@ -36,6 +39,7 @@ pub mod dovecot;
 mod error;
 pub mod install;
 pub mod maildir;
+pub mod mailutils;
 pub mod messages;
 pub mod preauth;
 mod process;

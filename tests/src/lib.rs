@@ -19,6 +19,8 @@
 //!   APPEND.
 //! - [`raw::RawSession`] speaks IMAP as plain lines, to check the servers
 //!   without the client under test.
+//! - [`proxy::CutProxy`] forwards connections to a server and closes them
+//!   after a chosen number of the server's bytes, for cut-connection tests.
 //! - [`scripted::Script`] plays a fixed script on a socket (plain, STARTTLS
 //!   or implicit TLS), for the hostile-server tests.
 //! - [`views`] turns typed results into forms several tests compare.
@@ -43,6 +45,7 @@ pub mod mailutils;
 pub mod messages;
 pub mod preauth;
 mod process;
+pub mod proxy;
 pub mod raw;
 pub mod scripted;
 pub mod views;

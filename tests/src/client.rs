@@ -4,12 +4,18 @@
 use typed_imap::blocking::{Client, ClientOptions};
 use typed_imap::transport::TlsConfig;
 
+use crate::cert::Certificate;
 use crate::dovecot::Dovecot;
 use crate::{HarnessError, Result};
 
 /// A TLS configuration that trusts the server's self-signed certificate.
 pub fn trust(server: &Dovecot) -> Result<TlsConfig> {
-    TlsConfig::custom_roots_pem(server.certificate().cert_pem().as_bytes()).map_err(|source| {
+    trust_certificate(server.certificate())
+}
+
+/// A TLS configuration that trusts this certificate as its only root.
+pub fn trust_certificate(certificate: &Certificate) -> Result<TlsConfig> {
+    TlsConfig::custom_roots_pem(certificate.cert_pem().as_bytes()).map_err(|source| {
         HarnessError::Client {
             action: "trust the test certificate".into(),
             source: Box::new(source),

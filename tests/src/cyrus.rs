@@ -30,7 +30,8 @@ use tempfile::TempDir;
 use crate::dovecot::User;
 use crate::install::ensure_cyrus;
 use crate::process::{
-    free_local_ports, is_root, nobody_ids, run, stop_tree, user_and_group_names, wait_for_greeting,
+    free_local_ports, is_root, nobody_ids, run, run_with_input, stop_tree, user_and_group_names,
+    wait_for_greeting,
 };
 use crate::{HarnessError, Result};
 
@@ -243,33 +244,16 @@ impl Layout {
         write(&self.cyrus_conf, &self.cyrus_conf_text(port))?;
         let sasldb = self.dir.join("sasldb2");
         for user in users {
-            let mut command = Command::new("saslpasswd2");
-            command
-                .arg("-f")
-                .arg(&sasldb)
-                .args(["-p", "-c", "-u", "localhost", &user.name])
-                .stdin(Stdio::piped())
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped());
-            let mut child = command
-                .spawn()
-                .map_err(|e| HarnessError::io("run saslpasswd2", e))?;
-            if let Some(mut stdin) = child.stdin.take() {
-                use std::io::Write as _;
-                stdin
-                    .write_all(user.password.as_bytes())
-                    .map_err(|e| HarnessError::io("give saslpasswd2 a password", e))?;
-            }
-            let output = child
-                .wait_with_output()
-                .map_err(|e| HarnessError::io("wait for saslpasswd2", e))?;
-            if !output.status.success() {
-                return Err(HarnessError::Command {
-                    command: format!("saslpasswd2 ... {}", user.name),
-                    status: output.status.to_string(),
-                    stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-                });
-            }
+            run_with_input(
+                Command::new("saslpasswd2").arg("-f").arg(&sasldb).args([
+                    "-p",
+                    "-c",
+                    "-u",
+                    "localhost",
+                    &user.name,
+                ]),
+                user.password.as_bytes(),
+            )?;
         }
         if is_root() {
             let (uid, gid) = nobody_ids()?;

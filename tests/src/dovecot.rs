@@ -34,12 +34,10 @@ use crate::cert::Certificate;
 use crate::install::{ensure_dovecot, DOVECOT};
 use crate::maildir::{Maildir, MaildirMessage};
 use crate::process::{
-    free_local_ports, is_root, nobody_ids, stop_tree, user_and_group_names, wait_for_greeting,
+    free_local_ports, is_root, nobody_ids, retry_on_port_clash, stop_tree, user_and_group_names,
+    wait_for_greeting,
 };
 use crate::{HarnessError, Result};
-
-/// Attempts with fresh ports, should another process take a port first.
-const START_ATTEMPTS: usize = 3;
 
 /// A mail user and the password the test logs in with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -210,23 +208,7 @@ impl Dovecot {
         validate_users(&options.users)?;
         let certificate = Certificate::localhost()?;
         let identity = Identity::detect()?;
-        let mut last_error = None;
-        for _ in 0..START_ATTEMPTS {
-            match Dovecot::try_start(&options, certificate, &identity) {
-                Ok(server) => return Ok(server),
-                // A port taken between our probe and Dovecot's bind: retry.
-                Err(HarnessError::NotReady { reason, log })
-                    if log.contains("Address already in use") =>
-                {
-                    last_error = Some(HarnessError::NotReady { reason, log });
-                }
-                Err(other) => return Err(other),
-            }
-        }
-        Err(last_error.unwrap_or_else(|| HarnessError::NotReady {
-            reason: "no attempt was made".into(),
-            log: String::new(),
-        }))
+        retry_on_port_clash(|| Dovecot::try_start(&options, certificate, &identity))
     }
 
     fn try_start(
@@ -389,7 +371,9 @@ fn free_ports() -> Result<(u16, u16)> {
     Ok((plain, tls))
 }
 
-fn validate_users(users: &[User]) -> Result<()> {
+/// Refuses names that cannot be directory names and passwords that a
+/// users file cannot hold.
+pub(crate) fn validate_users(users: &[User]) -> Result<()> {
     for user in users {
         let name_ok = !user.name.is_empty()
             && user

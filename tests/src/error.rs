@@ -33,7 +33,7 @@ pub enum HarnessError {
         stderr: String,
     },
     /// The server did not start, or did not accept connections in time.
-    #[error("Dovecot did not become ready: {reason}\n--- dovecot log ---\n{log}")]
+    #[error("the server did not become ready: {reason}\n--- server log ---\n{log}")]
     NotReady {
         /// What went wrong.
         reason: String,

@@ -1,6 +1,6 @@
 //! Making sure the servers and tools the tests need are installed.
 //!
-//! When Dovecot or openssl is missing, the harness installs it from the
+//! When Dovecot, imap4d or openssl is missing, the harness installs it from the
 //! distribution's packages if it runs as root on a machine with `apt-get`;
 //! otherwise it fails with the exact command to run.
 
@@ -56,6 +56,11 @@ const COURIER_RUNTIME_LIBRARIES: &[&str] = &[
 /// Where Courier is unpacked (under the system's temporary directory).
 pub const COURIER_ROOT_NAME: &str = "typed-imap-courier-root";
 
+/// GNU Mailutils' IMAP server.
+pub const IMAP4D: &str = "/usr/sbin/imap4d";
+/// The Debian package that provides [`IMAP4D`] (it conflicts with nothing).
+pub const MAILUTILS_PACKAGES: &[&str] = &["mailutils-imap4d"];
+
 /// Serialises installs: tests run on several threads and apt holds a lock.
 static INSTALL: Mutex<()> = Mutex::new(());
 
@@ -65,6 +70,15 @@ pub fn ensure_dovecot() -> Result<()> {
         "Dovecot",
         &|| exists(DOVECOT) && exists(DOVECOT_IMAP),
         DOVECOT_PACKAGES,
+    )
+}
+
+/// Ensures GNU Mailutils' imap4d is present, installing it if possible.
+pub fn ensure_mailutils() -> Result<()> {
+    ensure(
+        "GNU Mailutils imap4d",
+        &|| exists(IMAP4D),
+        MAILUTILS_PACKAGES,
     )
 }
 

@@ -7,6 +7,9 @@
 //! - [`cyrus::Cyrus`] starts a throw-away Cyrus (unpacked into a private
 //!   root, as its packages conflict with Dovecot's) for ANNOTATE, PROXYAUTH
 //!   and admin-only commands.
+//! - [`mailutils::Mailutils`] starts a throw-away GNU Mailutils imap4d
+//!   (STARTTLS and implicit TLS, virtual-domain users logging in as
+//!   `user@example.org`, mbox mail), a server with deviations of its own.
 //! - [`courier::CourierStream`] gives the command line and environment of
 //!   Courier's PREAUTH stream (unpacked into a private root), for
 //!   UTF8=ACCEPT.
@@ -16,6 +19,8 @@
 //!   APPEND.
 //! - [`raw::RawSession`] speaks IMAP as plain lines, to check the servers
 //!   without the client under test.
+//! - [`proxy::CutProxy`] forwards connections to a server and closes them
+//!   after a chosen number of the server's bytes, for cut-connection tests.
 //! - [`scripted::Script`] plays a fixed script on a socket (plain, STARTTLS
 //!   or implicit TLS), for the hostile-server tests.
 //! - [`views`] turns typed results into forms several tests compare.
@@ -44,9 +49,11 @@ mod error;
 pub mod install;
 pub mod logs;
 pub mod maildir;
+pub mod mailutils;
 pub mod messages;
 pub mod preauth;
 mod process;
+pub mod proxy;
 pub mod raw;
 pub mod scripted;
 pub mod views;

@@ -1,10 +1,10 @@
 //! Small helpers around processes, users and signals (no `unsafe`, no libc).
 
 use std::fs;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::MetadataExt;
-use std::process::{Child, Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,34 @@ pub(crate) fn run(command: &mut Command) -> Result<Output> {
     let output = command
         .output()
         .map_err(|e| HarnessError::io(format!("run {line}"), e))?;
+    succeeded(line, output)
+}
+
+/// Runs a command with `input` on its stdin (secrets stay off the command
+/// line) and fails with its stderr when it fails. The input is written
+/// whole before the output is read: keep both small.
+pub(crate) fn run_with_input(command: &mut Command, input: &[u8]) -> Result<Output> {
+    let line = format!("{command:?}");
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| HarnessError::io(format!("run {line}"), e))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // Dropped at the end of this block: the command reads EOF.
+        stdin
+            .write_all(input)
+            .map_err(|e| HarnessError::io(format!("write to the stdin of {line}"), e))?;
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|e| HarnessError::io(format!("wait for {line}"), e))?;
+    succeeded(line, output)
+}
+
+/// The output of a command that exited with success, or its failure.
+fn succeeded(line: String, output: Output) -> Result<Output> {
     if output.status.success() {
         Ok(output)
     } else {
@@ -62,7 +90,7 @@ pub(crate) fn signal(pids: &[u32], name: &str) -> Result<()> {
     Command::new("kill")
         .arg(format!("-{name}"))
         .args(pids.iter().map(u32::to_string))
-        .stderr(std::process::Stdio::null())
+        .stderr(Stdio::null())
         .status()
         .map(|_| ())
         .map_err(|e| HarnessError::io(format!("run kill -{name}"), e))
@@ -234,6 +262,26 @@ pub(crate) fn read_greeting(addr: SocketAddr) -> std::io::Result<String> {
     let mut line = String::new();
     BufReader::new(stream).read_line(&mut line)?;
     Ok(line)
+}
+
+/// Attempts with fresh ports, should another process take a port first.
+const START_ATTEMPTS: usize = 3;
+
+/// Runs `start` (which probes free ports and starts a server on them)
+/// again while it fails because another process took a port between the
+/// probe and the server's bind ("Address already in use" in its log).
+pub(crate) fn retry_on_port_clash<T>(mut start: impl FnMut() -> Result<T>) -> Result<T> {
+    let mut attempt = 1;
+    loop {
+        match start() {
+            Err(HarnessError::NotReady { log, .. })
+                if attempt < START_ATTEMPTS && log.contains("Address already in use") =>
+            {
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// How long a server may take to accept connections (they take 30-40 ms).

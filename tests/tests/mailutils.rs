@@ -18,7 +18,7 @@ use typed_imap::types::{
 };
 use typed_imap::{
     Append, Copy as CopyMessages, Create, Delete, Error, Examine, Expunge, Fetch, Fetched, Id,
-    List, Namespace, Noop, Rename, Search, Select, Status, Store, UidStore,
+    List, NamespaceCommand, Noop, Rename, Search, Select, Status, Store, UidStore,
 };
 use typed_imap_tests::client::trust_certificate;
 use typed_imap_tests::mailutils::Mailutils;
@@ -276,7 +276,7 @@ fn id_is_bad_before_login_and_a_bare_ok_after() {
 fn namespace_is_one_personal_namespace() {
     let server = Mailutils::start().unwrap();
     let mut imap = logged_in(&server);
-    let namespaces = imap.run(Namespace::new()).unwrap();
+    let namespaces = imap.run(NamespaceCommand::new()).unwrap();
     let personal = namespaces.personal.clone().expect("a personal namespace");
     assert_eq!(personal.len(), 1, "{personal:?}");
     assert_eq!(personal[0].prefix.as_str(), "");

@@ -10,7 +10,7 @@
 use crate::codec::encode::{EncodeError, Encoder};
 use crate::codec::parse::ParseError;
 use crate::response::Status;
-use crate::types::{Capability, Flag};
+use crate::types::{Capability, Flag, Mailbox, SequenceSet};
 use crate::{Code, Data, Error};
 
 /// The connection states of RFC 3501 section 3.
@@ -107,6 +107,29 @@ pub trait Command {
         missing
     }
 
+    /// The names of the untagged responses the command collects (`FETCH`):
+    /// the session holds a pipelined command back while another that
+    /// collects the same kind runs, unless their [`scope`](Self::scope)s
+    /// tell the data apart.
+    const COLLECTS: &'static [&'static str] = &[];
+
+    /// Whether the command names messages by sequence number (FETCH, STORE,
+    /// COPY ... but not their UID forms): RFC 3501 section 5.5 makes it
+    /// wait for any running command that may expunge.
+    const SEQUENCE_NUMBERS: bool = false;
+
+    /// Whether the server may send EXPUNGE while the command runs: every
+    /// command but FETCH, STORE and SEARCH (RFC 3501 section 7.4.1; their
+    /// UID forms may get EXPUNGE).
+    const MAY_EXPUNGE: bool = true;
+
+    /// What the command's untagged data is about (its messages, its
+    /// mailbox, its tag), so that data of pipelined commands of the same
+    /// kind reaches the right one.
+    fn scope(&self) -> Scope {
+        Scope::Any
+    }
+
     /// Writes the name and the arguments: no tag, no CRLF.
     fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError>;
 
@@ -117,6 +140,61 @@ pub trait Command {
     /// Assembles the output from what the command collected; called only
     /// after a tagged OK.
     fn output(done: Completed) -> Result<Self::Output, Error>;
+}
+
+/// A command whose result is a list of one kind of response (FETCH's
+/// messages): the session can hand the items out as they arrive
+/// (`Client::stream`) instead of collecting them.
+pub trait Streaming: Command {
+    /// One item of the result (`Fetched`).
+    type Item;
+
+    /// The item this untagged data is, or the data back when it is another
+    /// kind the command also collects (kept for its completion).
+    // The `Err` side hands the caller's data back, not an error: its size
+    // is that of the `Data` passed in.
+    #[allow(clippy::result_large_err)]
+    fn item(data: Data) -> Result<Self::Item, Data>;
+}
+
+/// What a command's untagged data is about: the session routes data of
+/// pipelined commands by it (RFC 3501 section 5.5).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Nothing tells its data apart from another command's of the same
+    /// kind (LIST, SEARCH): a second such command waits.
+    #[default]
+    Any,
+    /// These messages, by UID or by sequence number (FETCH, STORE, UID
+    /// FETCH ...): a FETCH response about another message is not its own.
+    Messages {
+        /// Whether `set` holds UIDs.
+        uid: bool,
+        /// The messages.
+        set: SequenceSet,
+    },
+    /// One mailbox (STATUS): data naming another mailbox is not its own.
+    Mailbox(Mailbox),
+    /// Data that carries the command's tag (ESEARCH's `(TAG "...")`).
+    Tag,
+}
+
+/// What a piece of untagged data is about, for routing it by [`Scope`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Correlation<'a> {
+    /// Nothing in it says which command it answers.
+    None,
+    /// A message: its sequence number, and its UID when the data has it.
+    Message {
+        /// The sequence number.
+        seq: u32,
+        /// The UID, if the response carries one.
+        uid: Option<u32>,
+    },
+    /// A mailbox, by name.
+    Mailbox(&'a Mailbox),
+    /// A command's tag (`None` when the data has no correlator).
+    Tag(Option<&'a [u8]>),
 }
 
 /// What a command collected by the time it completed.

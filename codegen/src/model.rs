@@ -75,6 +75,9 @@ pub struct Runtime {
     pub missing_argument: String,
     pub missing_response: String,
     pub bad_response: String,
+    pub scope: String,
+    pub correlation: String,
+    pub streaming: String,
 }
 
 /// One spec file.
@@ -195,6 +198,44 @@ pub struct Command {
     pub collects: Vec<ResponseRef>,
     /// What it returns.
     pub output: Output,
+    /// What its untagged data is about.
+    pub scope: Scope,
+    /// It names messages by sequence number (the non-UID form of a
+    /// command with a UID variant, or one taking a sequence set).
+    pub sequence_numbers: bool,
+    /// The server may send EXPUNGE while it runs.
+    pub may_expunge: bool,
+}
+
+/// What a command's untagged data is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Nothing tells it apart.
+    Any,
+    /// The messages of this `sequence-set` argument (ident, how given);
+    /// UIDs when the command is a UID variant.
+    Messages(String, ArgKind),
+    /// The mailbox of this `mailbox` argument.
+    Mailbox(String, ArgKind),
+    /// Data carrying the command's tag.
+    Tag,
+}
+
+/// What a response is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Correlation {
+    /// A message: the field of its sequence number, and the path to its
+    /// UID (`Option<u32>`) if it has one.
+    Message {
+        /// Field ident.
+        seq: String,
+        /// Field idents, outermost first.
+        uid: Option<Vec<String>>,
+    },
+    /// A mailbox: the field's ident.
+    Mailbox(String),
+    /// A tag (`Option<Bytes>`): the field's ident.
+    Tag(String),
 }
 
 /// How an argument is given.
@@ -361,6 +402,8 @@ pub struct Response {
     pub value: Option<String>,
     /// Session effect variant, and whether it carries the value.
     pub effect: Option<(String, bool)>,
+    /// What the response is about (responses only).
+    pub correlation: Option<Correlation>,
 }
 
 /// A field of a response or code.

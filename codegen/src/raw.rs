@@ -61,6 +61,9 @@ pub(crate) struct Runtime {
     pub missing_argument: Str,
     pub missing_response: Str,
     pub bad_response: Str,
+    pub scope: Str,
+    pub correlation: Str,
+    pub streaming: Str,
 }
 
 /// `[[state]]` or `[[behaviour]]`: a kind the runtime knows.
@@ -179,6 +182,25 @@ pub(crate) struct Command {
     #[serde(default)]
     pub collects: Vec<Str>,
     pub output: Option<Output>,
+    /// What its untagged data is about, for routing the data of pipelined
+    /// commands.
+    pub scope: Option<Spanned<Scope>>,
+    /// `false`: the server sends no EXPUNGE while it runs (RFC 3501 section
+    /// 7.4.1: FETCH, STORE, SEARCH; never their UID variants).
+    pub sends_expunge: Option<bool>,
+}
+
+/// `scope`: one of its keys.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Scope {
+    /// The `sequence-set` argument naming its messages (UIDs in the UID
+    /// variant).
+    pub messages: Option<Str>,
+    /// The `mailbox` argument naming its mailbox.
+    pub mailbox: Option<Str>,
+    /// Its data carry its tag (ESEARCH's `(TAG "...")`).
+    pub tag: Option<bool>,
 }
 
 /// `method = false` or `method = "move_to"`.
@@ -323,6 +345,24 @@ pub(crate) struct Response {
     #[serde(default)]
     pub fields: Vec<Field>,
     pub effect: Option<Str>,
+    /// What the response is about, for routing it to the pipelined command
+    /// it answers.
+    pub correlation: Option<Spanned<Correlation>>,
+}
+
+/// `correlation`: `message` (with `uid`), `mailbox` or `tag`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Correlation {
+    /// The field holding the message's sequence number.
+    pub message: Option<Str>,
+    /// With `message`: the path to its UID, an `Option<u32>`
+    /// (`message.uid`).
+    pub uid: Option<Str>,
+    /// The field holding the mailbox it is about.
+    pub mailbox: Option<Str>,
+    /// The field holding the tag it answers, an `Option<Bytes>`.
+    pub tag: Option<Str>,
 }
 
 /// `[[code]]`: a response code.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::Client;
 use crate::command::Behaviour;
 use crate::error::Error;
-use crate::session::{Done, Event, Unsolicited};
+use crate::session::{Event, Unsolicited};
 
 /// How long one IDLE runs before the client renews it. RFC 2177 section 3
 /// asks clients to end an IDLE at least every 29 minutes, as servers may log
@@ -156,26 +156,15 @@ impl Idler<'_> {
     fn start(&mut self) -> Result<(), Error> {
         let tag = self.client.send(&crate::Idle::new())?;
         self.tag = Some(tag.clone());
-        let deadline = self
-            .client
-            .timeouts
-            .command
-            .map(|timeout| Instant::now() + timeout);
+        let deadline = self.client.command_deadline();
         loop {
-            while let Some(event) = self.client.session.poll()? {
-                match event {
-                    Event::IdleStarted => {
-                        self.started = Instant::now();
-                        return Ok(());
-                    }
-                    other => {
-                        if let Some(done) = self.client.handle(other)? {
-                            self.completed_early(done)?;
-                        }
-                    }
+            match self.client.next_event(deadline)? {
+                Event::IdleStarted => {
+                    self.started = Instant::now();
+                    return Ok(());
                 }
+                other => self.not_ours(other)?,
             }
-            self.client.fill(deadline)?;
         }
     }
 
@@ -187,25 +176,28 @@ impl Idler<'_> {
         Ok(())
     }
 
-    /// Handles what was read while idling.
+    /// Handles what was already read, without reading more.
     fn process(&mut self) -> Result<(), Error> {
         while let Some(event) = self.client.session.poll()? {
-            if let Some(done) = self.client.handle(event)? {
-                self.completed_early(done)?;
-            }
+            let event = self.client.transport_change(event)?;
+            self.not_ours(event)?;
         }
         Ok(())
     }
 
-    /// A completion while idling: the server ended the IDLE itself (a NO
-    /// or BAD), or another command's result came in.
-    fn completed_early(&mut self, done: Done) -> Result<(), Error> {
-        if self.tag.as_deref() == Some(done.tag.as_str()) {
-            self.tag = None;
-            return done.into_result::<crate::Idle>();
+    /// An event while idling: the IDLE's own completion (the server ended
+    /// it with a NO or BAD), or another command's.
+    fn not_ours(&mut self, event: Event) -> Result<(), Error> {
+        match event {
+            Event::Completed(done) if self.tag.as_deref() == Some(done.tag.as_str()) => {
+                self.tag = None;
+                done.into_result::<crate::Idle>()
+            }
+            other => {
+                self.client.set_aside(other);
+                Ok(())
+            }
         }
-        self.client.finished.insert(done.tag.clone(), done);
-        Ok(())
     }
 
     fn stop(&mut self) -> Result<(), Error> {

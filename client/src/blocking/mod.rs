@@ -13,14 +13,18 @@
 //! ```
 
 mod idle;
+mod pipeline;
 mod raw;
+mod stream;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
 
 pub use idle::{Idler, IDLE_RENEWAL};
+pub use pipeline::Ticket;
 pub use raw::Raw;
+pub use stream::{StreamEvent, StreamEvents, Streamed, BODY_THRESHOLD};
 
 use crate::auth::Authenticator;
 use crate::command::{Command, Completed, State};
@@ -58,6 +62,9 @@ pub struct Client {
     timeouts: Timeouts,
     /// Completions of pipelined commands not claimed by `wait` yet.
     finished: HashMap<String, Done>,
+    /// Commands whose stream was dropped before their completion: it is
+    /// dropped when it comes.
+    abandoned: HashSet<String>,
     /// The TLS settings of a STARTTLS in progress.
     pending_tls: Option<TlsConfig>,
     buffer: Vec<u8>,
@@ -147,6 +154,7 @@ impl Client {
             host: host.to_owned(),
             timeouts: options.timeouts,
             finished: HashMap::new(),
+            abandoned: HashSet::new(),
             pending_tls: None,
             buffer: vec![0; READ_CHUNK],
         };
@@ -277,21 +285,29 @@ impl Client {
     /// Sends `command` without waiting (pipelining); returns its tag for
     /// [`wait`](Self::wait).
     ///
-    /// Untagged data goes to the oldest running command that wants it.
-    /// RFC 3501 section 5.5 lets a server run pipelined commands at once,
-    /// so two running commands that want the same kind of data (two
-    /// FETCHes) may get each other's: pipeline commands whose data differ
-    /// (LIST, STATUS, SELECT, NOOP), or wait between those that do not.
+    /// Untagged data goes to the running command it is about (a FETCH
+    /// response to the command whose UIDs or numbers hold its message),
+    /// and a command whose data could not be told apart from a running
+    /// one's, or that names messages by number while one that may expunge
+    /// runs, is held back until that one completes (RFC 3501 section 5.5;
+    /// [`Session::send`]). [`pipeline`](Self::pipeline) and
+    /// [`submit`](Self::submit) are the typed forms.
     pub fn send<C: Command>(&mut self, command: &C) -> Result<String, Error> {
-        // An extension command is checked against the capabilities, which
-        // are unknown after STARTTLS or a login that did not send them.
+        self.ensure_capabilities(command)?;
+        let tag = self.session.send(command)?;
+        self.flush()?;
+        Ok(tag)
+    }
+
+    /// An extension command is checked against the capabilities, which are
+    /// unknown after STARTTLS or a login that did not send them: asks them
+    /// then.
+    fn ensure_capabilities<C: Command>(&mut self, command: &C) -> Result<(), Error> {
         if self.session.capabilities().is_none() && command.missing_capability(|_| false).is_some()
         {
             self.capabilities()?;
         }
-        let tag = self.session.send(command)?;
-        self.flush()?;
-        Ok(tag)
+        Ok(())
     }
 
     /// Waits for the completion of the command tagged `tag`.
@@ -304,21 +320,48 @@ impl Client {
                 reason: format!("no command tagged {tag:?} is running"),
             });
         }
-        let deadline = self
-            .timeouts
-            .command
-            .map(|timeout| Instant::now() + timeout);
+        let deadline = self.command_deadline();
         loop {
-            while let Some(event) = self.session.poll()? {
-                if let Some(done) = self.handle(event)? {
-                    if done.tag == tag {
-                        return Ok(done);
-                    }
+            match self.next_event(deadline)? {
+                Event::Completed(done) if done.tag == tag => return Ok(done),
+                other => self.set_aside(other),
+            }
+        }
+    }
+
+    /// When a command started now must have completed.
+    fn command_deadline(&self) -> Option<Instant> {
+        self.timeouts
+            .command
+            .map(|timeout| Instant::now() + timeout)
+    }
+
+    /// The next event of the session, reading as needed until `deadline`.
+    /// Transport changes (STARTTLS, COMPRESS) are made on the way; their
+    /// commands' completions come as [`Event::Completed`].
+    fn next_event(&mut self, deadline: Option<Instant>) -> Result<Event, Error> {
+        loop {
+            if let Some(event) = self.session.poll()? {
+                return self.transport_change(event);
+            }
+            // Answers to `+`, commands no longer held back.
+            self.flush()?;
+            self.fill(deadline)?;
+        }
+    }
+
+    /// An event that is not what the caller waits for: a completion is
+    /// kept for its own `wait` (dropped if its stream was abandoned);
+    /// stream events of another command can only be an abandoned
+    /// stream's.
+    fn set_aside(&mut self, event: Event) {
+        match event {
+            Event::Completed(done) => {
+                if !self.abandoned.remove(&done.tag) {
                     self.finished.insert(done.tag.clone(), done);
                 }
             }
-            self.flush()?;
-            self.fill(deadline)?;
+            other => tracing::debug!(event = ?other, "event for no reader dropped"),
         }
     }
 
@@ -416,10 +459,7 @@ impl Client {
     }
 
     fn read_greeting(&mut self) -> Result<(), Error> {
-        let deadline = self
-            .timeouts
-            .command
-            .map(|timeout| Instant::now() + timeout);
+        let deadline = self.command_deadline();
         loop {
             if let Some(event) = self.session.poll()? {
                 return match event {
@@ -431,13 +471,13 @@ impl Client {
         }
     }
 
-    /// Acts on transport changes; returns a completion.
-    fn handle(&mut self, event: Event) -> Result<Option<Done>, Error> {
+    /// Makes the transport change an event asks for; STARTTLS's and
+    /// COMPRESS's completions come back as plain completions.
+    fn transport_change(&mut self, event: Event) -> Result<Event, Error> {
         match event {
-            Event::Completed(done) => Ok(Some(done)),
             Event::StartTls(done) => {
                 self.start_tls()?;
-                Ok(Some(done))
+                Ok(Event::Completed(done))
             }
             Event::Compress(done) => {
                 let Some(connection) = self.connection.take() else {
@@ -446,10 +486,10 @@ impl Client {
                     });
                 };
                 self.connection = Some(connection.compress()?);
-                Ok(Some(done))
+                Ok(Event::Completed(done))
             }
             Event::Greeting(_) => Err(Error::protocol("a second greeting")),
-            Event::IdleStarted => Ok(None),
+            other => Ok(other),
         }
     }
 

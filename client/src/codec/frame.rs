@@ -156,12 +156,20 @@ impl Framer {
         }
     }
 
-    /// Hands literals larger than `threshold` bytes out in chunks as they
+    /// Hands literals of FETCH responses (`* n FETCH ...`, where message
+    /// bodies are) larger than `threshold` bytes out in chunks as they
     /// arrive ([`Event::LiteralStart`], [`Event::LiteralChunk`],
-    /// [`Event::LiteralEnd`]) instead of holding them; `None` turns this off.
-    /// Streamed literals are not bound by `Limits::max_literal`.
+    /// [`Event::LiteralEnd`]) instead of holding them; `None` turns this
+    /// off. Streamed literals are not bound by `Limits::max_literal`.
     pub fn stream_literals_above(&mut self, threshold: Option<u64>) {
         self.stream_above = threshold;
+    }
+
+    /// While a literal is streamed: the response so far, its announcement
+    /// rewritten to `{0}` CRLF (`* 12 FETCH (BODY[] {0}` CRLF), to tell
+    /// which message and item the literal is.
+    pub fn streamed_prefix(&self) -> &[u8] {
+        &self.scan.pending
     }
 
     /// The limits this framer checks.
@@ -270,7 +278,9 @@ impl Framer {
                 None => return Ok(Some(Event::Response(self.take_frame(end)))),
                 Some(announcement) => {
                     self.count_literal()?;
-                    if self.stream_above.is_some_and(|t| announcement.size > t) {
+                    if self.stream_above.is_some_and(|t| announcement.size > t)
+                        && self.in_fetch_response()
+                    {
                         return Ok(Some(self.start_stream(announcement, end)));
                     }
                     self.check_literal_size(announcement.size)?;
@@ -280,6 +290,24 @@ impl Framer {
                 }
             }
         }
+    }
+
+    /// Whether the response being read is message data (`* n FETCH`),
+    /// the only kind whose literals are streamed.
+    fn in_fetch_response(&self) -> bool {
+        let head: &[u8] = if self.scan.pending.is_empty() {
+            &self.buf
+        } else {
+            &self.scan.pending
+        };
+        let Some(rest) = head.strip_prefix(b"* ") else {
+            return false;
+        };
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        digits > 0
+            && rest
+                .get(digits..digits + 7)
+                .is_some_and(|word| word.eq_ignore_ascii_case(b" FETCH "))
     }
 
     /// Moves over received bytes of an in-memory literal; tells whether it

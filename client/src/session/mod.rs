@@ -12,14 +12,18 @@
 //!                                                              Event::Completed
 //! ```
 
+mod bodies;
 mod mailbox;
 mod outbound;
+mod pending;
 mod policy;
 mod record;
+mod routing;
 mod tag;
 mod trace;
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -27,16 +31,19 @@ use bytes::Bytes;
 
 use crate::auth::{AuthError, Authenticator};
 use crate::codec::encode::{EncodeOptions, Encoder, Fragment};
-use crate::codec::frame::Framer;
+use crate::codec::frame::{self, Framer};
 use crate::codec::parse::Limits;
-use crate::command::{Behaviour, Command, Completed, Effect, State};
+use crate::command::{Behaviour, Command, Completed, Correlation, Effect, State};
 use crate::error::Error;
 use crate::response::{parse_response_with_utf8, Continuation, Response, Status, StatusResponse};
 use crate::types::Capability;
 use crate::{Code, Data};
 
+pub use bodies::BodyStart;
 pub use mailbox::MailboxState;
 use outbound::Outbound;
+use pending::Pending;
+pub use pending::{Delivery, SendOptions};
 use policy::Channel;
 use record::Record;
 pub use tag::{int2ap, TagGenerator};
@@ -87,6 +94,36 @@ pub enum Event {
     /// IDLE is running (the server sent `+`); end it with
     /// [`Session::idle_done`].
     IdleStarted,
+    /// Untagged data for a command sent with [`Delivery::Stream`], as it
+    /// arrives.
+    Data {
+        /// The command's tag.
+        tag: Arc<str>,
+        /// The data.
+        data: Data,
+    },
+    /// A literal of a FETCH response begins, for a command that streams
+    /// bodies ([`SendOptions::bodies_above`]): chunks follow, then
+    /// [`BodyEnd`](Event::BodyEnd). In the typed message it reads as
+    /// empty.
+    BodyStart {
+        /// The command's tag.
+        tag: Arc<str>,
+        /// Which message and item, and the announced size.
+        body: BodyStart,
+    },
+    /// The next piece of the body begun by `BodyStart`.
+    BodyChunk {
+        /// The command's tag.
+        tag: Arc<str>,
+        /// The bytes, in order.
+        bytes: Bytes,
+    },
+    /// The body is complete: every announced byte came.
+    BodyEnd {
+        /// The command's tag.
+        tag: Arc<str>,
+    },
 }
 
 /// A completed command: its tagged response and what it gathered.
@@ -112,62 +149,34 @@ impl Done {
     /// The command's result: `output` of the completed data on OK, the NO
     /// or BAD as an error.
     pub fn into_result<C: Command>(self) -> Result<C::Output, Error> {
-        let text = String::from_utf8_lossy(&self.response.text).into_owned();
-        let code = self.response.code;
-        if let Some(error) = self.auth_error {
-            return Err(Error::Auth(error));
+        self.check()?;
+        C::output(self.completed)
+    }
+
+    /// `Ok` when the command succeeded (tagged OK, the mailbox still
+    /// writable, no SASL failure on the client's side), else the error:
+    /// the outcome without the output, for a streamed command.
+    pub fn check(&self) -> Result<(), Error> {
+        if let Some(error) = &self.auth_error {
+            return Err(Error::Auth(error.clone()));
         }
+        let text = || String::from_utf8_lossy(&self.response.text).into_owned();
         match self.response.status {
             Status::Ok if self.became_read_only => Err(Error::ReadOnly {
                 text: format!("the mailbox became read-only during {}", self.command),
             }),
-            Status::Ok => C::output(self.completed),
+            Status::Ok => Ok(()),
             Status::No => Err(Error::No {
                 command: self.command.to_owned(),
-                code,
-                text,
+                code: self.response.code.clone(),
+                text: text(),
             }),
             _ => Err(Error::Bad {
                 command: self.command.to_owned(),
-                code,
-                text,
+                code: self.response.code.clone(),
+                text: text(),
             }),
         }
-    }
-}
-
-/// A command sent and not yet completed.
-struct Pending {
-    tag: String,
-    name: &'static str,
-    behaviour: Behaviour,
-    on_ok: Option<State>,
-    on_no: Option<State>,
-    wants: fn(&Data) -> bool,
-    data: Vec<Data>,
-    codes: Vec<Code>,
-    /// AUTHENTICATE only: the SASL side of the exchange.
-    authenticator: Option<Box<dyn Authenticator + Send>>,
-    /// AUTHENTICATE only: the initial response not sent yet (no SASL-IR).
-    initial_response: Option<Vec<u8>>,
-    /// IDLE only: the server's `+` came.
-    idling: bool,
-    /// The session's count of capability updates when this was sent.
-    capabilities_seen: u64,
-    /// The selected mailbox turned read-only while this ran.
-    became_read_only: bool,
-    /// AUTHENTICATE only: why the client cancelled the exchange.
-    auth_error: Option<AuthError>,
-}
-
-impl std::fmt::Debug for Pending {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pending")
-            .field("tag", &self.tag)
-            .field("name", &self.name)
-            .field("behaviour", &self.behaviour)
-            .field("data", &self.data.len())
-            .finish_non_exhaustive()
     }
 }
 
@@ -211,6 +220,8 @@ pub struct Session {
     utf8: bool,
     /// Set once the connection can no longer be used.
     broken: Option<String>,
+    /// The command a literal being streamed goes to.
+    body_owner: Option<Arc<str>>,
 }
 
 impl Default for Session {
@@ -245,6 +256,7 @@ impl Session {
             warned_late_code: false,
             utf8: false,
             broken: None,
+            body_owner: None,
         }
     }
 
@@ -308,9 +320,20 @@ impl Session {
         self.broken.as_deref()
     }
 
-    /// Tags of the commands sent and not completed, oldest first.
+    /// Tags of the commands sent and not completed, oldest first (those
+    /// held back behind others included).
     pub fn in_flight(&self) -> impl Iterator<Item = &str> {
-        self.in_flight.iter().map(|pending| pending.tag.as_str())
+        self.in_flight.iter().map(|pending| &*pending.tag)
+    }
+
+    /// Tags of the commands held back, not written yet: each waits for a
+    /// running command whose data it could not be told apart from, or
+    /// that may renumber the messages it names (RFC 3501 section 5.5).
+    pub fn held(&self) -> impl Iterator<Item = &str> {
+        self.in_flight
+            .iter()
+            .filter(|pending| pending.held)
+            .map(|pending| &*pending.tag)
     }
 
     /// The unsolicited responses kept so far, oldest first: untagged data
@@ -395,12 +418,40 @@ impl Session {
     /// Checks and encodes `command` and queues it; returns its tag. Nothing
     /// is queued when it is refused.
     ///
-    /// Several commands may run at once; untagged data goes to the oldest
-    /// one that wants it (see `blocking::Client::send` for the limit this
-    /// puts on pipelining commands that want the same data).
+    /// Several commands may run at once. Untagged data goes to the running
+    /// command it is about (a FETCH response to the command whose UIDs or
+    /// sequence numbers hold its message, a STATUS to the one naming its
+    /// mailbox, an ESEARCH to its tag); a command whose data could not be
+    /// told apart from a running one's, or that names messages by sequence
+    /// number while a command that may expunge runs, is held back until
+    /// that one completes ([`held`](Self::held)), and so are the commands
+    /// sent after it.
     pub fn send<C: Command>(&mut self, command: &C) -> Result<String, Error> {
+        self.send_with(command, SendOptions::default())
+    }
+
+    /// [`send`](Self::send) with the delivery of its data chosen: streamed
+    /// as [`Event::Data`] rather than collected, bodies in chunks.
+    pub fn send_with<C: Command>(
+        &mut self,
+        command: &C,
+        options: SendOptions,
+    ) -> Result<String, Error> {
         let fragments = self.prepare(command)?;
-        Ok(self.queue(command, fragments, None))
+        Ok(self.queue(command, fragments, None, options))
+    }
+
+    /// Stops delivering the data of the running command `tag` (a reader of
+    /// its stream gave up): what still comes for it is dropped, and its
+    /// completion is still an event, to be ignored. Returns false when no
+    /// such command runs.
+    pub fn abandon(&mut self, tag: &str) -> bool {
+        let Some(pending) = self.in_flight.iter_mut().find(|p| &*p.tag == tag) else {
+            return false;
+        };
+        pending.options.delivery = Delivery::Discard;
+        pending.data.clear();
+        true
     }
 
     /// Sends an `AUTHENTICATE` command (behaviour `Authenticate`),
@@ -431,7 +482,12 @@ impl Session {
             }
             other => other,
         };
-        let tag = self.queue(command, fragments, Some(authenticator));
+        let tag = self.queue(
+            command,
+            fragments,
+            Some(authenticator),
+            SendOptions::default(),
+        );
         if let Some(pending) = self.in_flight.back_mut() {
             pending.initial_response = pending_initial;
         }
@@ -488,8 +544,12 @@ impl Session {
             if self.tls_pending {
                 return Ok(None);
             }
-            let frame = match self.framer.next_frame() {
-                Ok(Some(frame)) => frame,
+            let frame = match self.framer.next_event() {
+                Ok(Some(frame::Event::Response(frame))) => frame,
+                Ok(Some(streamed)) => match self.streamed_body(streamed) {
+                    Some(event) => return Ok(Some(event)),
+                    None => continue,
+                },
                 Ok(None) => return Ok(None),
                 Err(error) => return Err(self.fail(Error::protocol(error.to_string()))),
             };
@@ -530,10 +590,11 @@ impl Session {
                 C::NAME
             )));
         }
-        if !C::STATES.contains(&self.state) {
+        let state = self.state_after_in_flight();
+        if !C::STATES.contains(&state) {
             return Err(Error::State {
                 command: C::NAME.to_owned(),
-                state: state_name(self.state).to_owned(),
+                state: state_name(state).to_owned(),
                 allowed: C::STATES
                     .iter()
                     .map(|state| state_name(*state))
@@ -573,6 +634,16 @@ impl Session {
         Ok(encoder.finish())
     }
 
+    /// The state a command sent now will run in if the commands in flight
+    /// succeed: a FETCH pipelined behind a SELECT runs in state selected.
+    fn state_after_in_flight(&self) -> State {
+        self.in_flight
+            .iter()
+            .rev()
+            .find_map(|pending| pending.on_ok)
+            .unwrap_or(self.state)
+    }
+
     fn channel(&self) -> Channel {
         Channel {
             tls: self.tls,
@@ -599,36 +670,102 @@ impl Session {
 
     fn queue<C: Command>(
         &mut self,
-        _command: &C,
+        command: &C,
         mut fragments: Vec<Fragment>,
         authenticator: Option<Box<dyn Authenticator + Send>>,
+        options: SendOptions,
     ) -> String {
         let tag = self.tags.next_tag();
         prepend_tag(&mut fragments, &tag);
         tracing::debug!(tag = %tag, command = C::NAME, "sending");
         trace::command(&tag, C::NAME, C::BEHAVIOUR, &fragments);
-        if C::ON_OK == Some(State::Selected) {
-            // The untagged data of SELECT/EXAMINE describes the new mailbox.
-            self.mailbox = Some(MailboxState::default());
+        let mut pending = Pending::new(
+            command,
+            Arc::from(tag.as_str()),
+            options,
+            self.capabilities_seen,
+        );
+        pending.authenticator = authenticator;
+        let after: Vec<String> = self
+            .in_flight
+            .iter()
+            .filter(|running| pending.route.must_wait_for(&running.route))
+            .map(|running| running.tag.to_string())
+            .collect();
+        if !after.is_empty() {
+            tracing::debug!(tag = %tag, after = ?after, "held back (RFC 3501 section 5.5)");
         }
-        self.outbound.push(&tag, fragments);
-        self.in_flight.push_back(Pending {
-            tag: tag.clone(),
-            name: C::NAME,
-            behaviour: C::BEHAVIOUR,
-            on_ok: C::ON_OK,
-            on_no: C::ON_NO,
-            wants: C::wants,
-            data: Vec::new(),
-            codes: Vec::new(),
-            authenticator,
-            initial_response: None,
-            idling: false,
-            capabilities_seen: self.capabilities_seen,
-            became_read_only: false,
-            auth_error: None,
-        });
+        pending.held = true;
+        self.in_flight.push_back(pending);
+        self.outbound.push(&tag, fragments, after);
+        self.released();
+        self.stream_bodies();
         tag
+    }
+
+    /// Marks the commands whose first bytes went out as running.
+    fn released(&mut self) {
+        for tag in self.outbound.take_released() {
+            let Some(pending) = self.in_flight.iter_mut().find(|p| *p.tag == *tag) else {
+                continue;
+            };
+            pending.held = false;
+            if pending.on_ok == Some(State::Selected) {
+                // The untagged data of SELECT/EXAMINE describes the new
+                // mailbox.
+                self.mailbox = Some(MailboxState::default());
+            }
+        }
+    }
+
+    /// Tells the framer to stream literals while a command wants bodies
+    /// streamed (the smallest threshold of those running).
+    fn stream_bodies(&mut self) {
+        let threshold = self
+            .in_flight
+            .iter()
+            .filter_map(|pending| pending.options.bodies_above)
+            .min();
+        self.framer.stream_literals_above(threshold);
+    }
+
+    /// A streamed literal's event, for the command streaming bodies.
+    fn streamed_body(&mut self, event: frame::Event) -> Option<Event> {
+        match event {
+            frame::Event::LiteralStart { size, .. } => {
+                let body = BodyStart::from_prefix(self.framer.streamed_prefix(), size).unwrap_or(
+                    BodyStart {
+                        seq: 0,
+                        item: String::new(),
+                        size,
+                    },
+                );
+                let correlation = Correlation::Message {
+                    seq: body.seq,
+                    uid: None,
+                };
+                let owner = self
+                    .in_flight
+                    .iter()
+                    .filter(|p| !p.held && p.options.bodies_above.is_some())
+                    .find(|p| p.route.may_claim(correlation, &p.tag))
+                    .or_else(|| {
+                        self.in_flight
+                            .iter()
+                            .find(|p| !p.held && p.options.bodies_above.is_some())
+                    })
+                    .filter(|p| p.options.delivery != Delivery::Discard)
+                    .map(|p| Arc::clone(&p.tag));
+                self.body_owner = owner.clone();
+                owner.map(|tag| Event::BodyStart { tag, body })
+            }
+            frame::Event::LiteralChunk(bytes) => self
+                .body_owner
+                .clone()
+                .map(|tag| Event::BodyChunk { tag, bytes }),
+            frame::Event::LiteralEnd => self.body_owner.take().map(|tag| Event::BodyEnd { tag }),
+            frame::Event::Response(_) => None,
+        }
     }
 
     fn handle(&mut self, response: Response<Data, Code>) -> Result<Option<Event>, Error> {
@@ -636,10 +773,7 @@ impl Session {
             return self.greeting_response(response).map(Some);
         }
         match response {
-            Response::Data(data) => {
-                self.data(data);
-                Ok(None)
-            }
+            Response::Data(data) => Ok(self.data(data)),
             Response::Status(status) => self.untagged_status(status),
             Response::Continuation(continuation) => self.continuation(continuation),
             Response::Tagged { tag, status } => self.tagged(tag, status),
@@ -683,29 +817,40 @@ impl Session {
             .any(|pending| matches!(pending.behaviour, Behaviour::StartTls))
     }
 
-    fn data(&mut self, data: Data) {
+    /// Untagged data: applied to the session's state, then given to the
+    /// running command it is about (`routing`), else recorded.
+    fn data(&mut self, data: Data) -> Option<Event> {
         if self.untrusted() {
             tracing::debug!("untagged data during STARTTLS ignored");
-            return;
+            return None;
         }
         let effect = data.effect();
         let changes_state = effect.is_some();
         if let Some(effect) = effect {
             self.apply(effect);
         }
-        let claimant = self
-            .in_flight
-            .iter_mut()
-            .find(|pending| (pending.wants)(&data));
-        match claimant {
-            Some(pending) => {
-                if changes_state {
-                    // imaplib's `response("EXISTS")` after SELECT.
-                    self.record.remember(data.clone());
-                }
+        let correlation = data.correlation();
+        let claimant = self.in_flight.iter().position(|pending| {
+            pending.takes(&data) && pending.route.may_claim(correlation, &pending.tag)
+        });
+        let Some(pending) = claimant.and_then(|index| self.in_flight.get_mut(index)) else {
+            self.record.push(Unsolicited::Data(data));
+            return None;
+        };
+        if changes_state {
+            // imaplib's `response("EXISTS")` after SELECT.
+            self.record.remember(data.clone());
+        }
+        match pending.options.delivery {
+            Delivery::Collect => {
                 pending.data.push(data);
+                None
             }
-            None => self.record.push(Unsolicited::Data(data)),
+            Delivery::Stream => Some(Event::Data {
+                tag: Arc::clone(&pending.tag),
+                data,
+            }),
+            Delivery::Discard => None,
         }
     }
 
@@ -798,21 +943,33 @@ impl Session {
         tag: String,
         status: StatusResponse<Code>,
     ) -> Result<Option<Event>, Error> {
-        let Some(index) = self.in_flight.iter().position(|pending| pending.tag == tag) else {
+        let Some(index) = self
+            .in_flight
+            .iter()
+            .position(|pending| *pending.tag == *tag)
+        else {
             return Err(Error::protocol(format!(
                 "tagged response for {tag:?}, a tag not in flight (in flight: {})",
                 self.in_flight().collect::<Vec<_>>().join(", ")
             )));
         };
-        if status.status == Status::Ok && self.outbound.has_unsent(&tag) {
+        let held = self
+            .in_flight
+            .get(index)
+            .is_some_and(|pending| pending.held);
+        if held || (status.status == Status::Ok && self.outbound.has_unsent(&tag)) {
             return Err(Error::protocol(format!(
-                "tagged OK for {tag} before the command was fully sent"
+                "tagged {:?} for {tag} before the command was {} sent",
+                status.status,
+                if held { "even" } else { "fully" }
             )));
         }
         let Some(mut pending) = self.in_flight.remove(index) else {
             return Err(Error::protocol(format!("tag {tag} vanished")));
         };
         self.outbound.cancel(&tag);
+        self.released();
+        self.stream_bodies();
         self.note_late_code(&status);
         if let Some(code) = &status.code {
             if !matches!(pending.behaviour, Behaviour::StartTls) {
@@ -1061,3 +1218,5 @@ fn sasl_answer(pending: &mut Pending, challenge: &Bytes) -> Result<Vec<u8>, Erro
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_routing;

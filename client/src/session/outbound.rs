@@ -1,5 +1,6 @@
 //! What the session has to write: the fragments of every command sent,
-//! held back at each synchronising literal until the server's `+`.
+//! held back at each synchronising literal until the server's `+`, and
+//! behind a command that must complete first (`routing`).
 
 use std::collections::VecDeque;
 
@@ -10,6 +11,9 @@ use crate::codec::encode::Fragment;
 struct Queued {
     tag: String,
     fragment: Fragment,
+    /// The first fragment of its command: the commands that must complete
+    /// before it may go (empty: none).
+    after: Option<Vec<String>>,
 }
 
 /// The write side of the session.
@@ -24,17 +28,29 @@ pub(super) struct Outbound {
     waiting: Option<String>,
     /// Bytes ready to be written.
     ready: Vec<u8>,
+    /// Commands whose first bytes went to `ready` since last asked.
+    released: Vec<String>,
 }
 
 impl Outbound {
-    /// Queues a command's fragments (the first line already tagged).
-    pub(super) fn push(&mut self, tag: &str, fragments: Vec<Fragment>) {
+    /// Queues a command's fragments (the first line already tagged), to
+    /// go once the commands tagged `after` have completed. Commands leave
+    /// in the order queued: one held back holds back those after it.
+    pub(super) fn push(&mut self, tag: &str, fragments: Vec<Fragment>, after: Vec<String>) {
+        let mut after = Some(after);
         self.queue
             .extend(fragments.into_iter().map(|fragment| Queued {
                 tag: tag.to_owned(),
                 fragment,
+                after: after.take(),
             }));
         self.pump();
+    }
+
+    /// The commands whose first bytes became ready to write since the
+    /// last call (those held back are not).
+    pub(super) fn take_released(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.released)
     }
 
     /// Bytes that answer a continuation request (SASL responses, `DONE`):
@@ -67,9 +83,15 @@ impl Outbound {
     }
 
     /// The command `tag` completed: what is left of it is never sent (a
-    /// tagged NO instead of `+` sends nothing more).
+    /// tagged NO instead of `+` sends nothing more), and commands held
+    /// back behind it may go.
     pub(super) fn cancel(&mut self, tag: &str) {
         self.queue.retain(|queued| queued.tag != tag);
+        for queued in &mut self.queue {
+            if let Some(after) = &mut queued.after {
+                after.retain(|waited| waited != tag);
+            }
+        }
         if self.waiting.as_deref() == Some(tag) {
             self.waiting = None;
         }
@@ -91,17 +113,24 @@ impl Outbound {
         !self.ready.is_empty()
     }
 
-    /// Moves fragments to `ready` up to the next synchronising literal.
+    /// Moves fragments to `ready` up to the next synchronising literal or
+    /// the next command held back.
     fn pump(&mut self) {
         while self.waiting.is_none() {
             let Some(front) = self.queue.front() else {
                 break;
             };
+            if front.after.as_ref().is_some_and(|after| !after.is_empty()) {
+                break;
+            }
             if let Fragment::Literal { sync: true, .. } = front.fragment {
                 self.waiting = Some(front.tag.clone());
                 break;
             }
             if let Some(queued) = self.queue.pop_front() {
+                if queued.after.is_some() {
+                    self.released.push(queued.tag);
+                }
                 match queued.fragment {
                     Fragment::Line(bytes) => self.ready.extend_from_slice(&bytes),
                     Fragment::Literal { data, .. } => self.ready.extend_from_slice(&data),
@@ -129,7 +158,7 @@ mod tests {
     #[test]
     fn synchronising_literal_waits_for_continuation() {
         let mut out = Outbound::default();
-        out.push("A1", append_fragments());
+        out.push("A1", append_fragments(), Vec::new());
         assert_eq!(out.take(), b"A1 APPEND INBOX {5}\r\n");
         assert_eq!(out.waiting(), Some("A1"));
         assert!(out.continuation());
@@ -140,7 +169,7 @@ mod tests {
     #[test]
     fn tagged_no_instead_of_continuation_sends_nothing_more() {
         let mut out = Outbound::default();
-        out.push("A1", append_fragments());
+        out.push("A1", append_fragments(), Vec::new());
         out.take();
         out.cancel("A1");
         assert!(out.take().is_empty());
@@ -160,6 +189,7 @@ mod tests {
                 },
                 Fragment::Line(b" y\r\n".to_vec()),
             ],
+            Vec::new(),
         );
         assert_eq!(out.take(), b"A1 LOGIN {1+}\r\nx y\r\n");
     }
@@ -167,12 +197,37 @@ mod tests {
     #[test]
     fn pipelined_command_waits_behind_a_literal() {
         let mut out = Outbound::default();
-        out.push("A1", append_fragments());
-        out.push("A2", vec![Fragment::Line(b"A2 NOOP\r\n".to_vec())]);
+        out.push("A1", append_fragments(), Vec::new());
+        out.push(
+            "A2",
+            vec![Fragment::Line(b"A2 NOOP\r\n".to_vec())],
+            Vec::new(),
+        );
         assert_eq!(out.take(), b"A1 APPEND INBOX {5}\r\n");
         assert!(out.has_unsent("A2"));
         out.continuation();
         assert_eq!(out.take(), b"hello\r\nA2 NOOP\r\n");
+    }
+
+    fn line(tag: &str, text: &str) -> Vec<Fragment> {
+        vec![Fragment::Line(format!("{tag} {text}\r\n").into_bytes())]
+    }
+
+    #[test]
+    fn a_command_held_back_goes_when_the_one_it_waits_for_completes() {
+        let mut out = Outbound::default();
+        out.push("A1", line("A1", "EXPUNGE"), Vec::new());
+        out.push("A2", line("A2", "FETCH 1 FLAGS"), vec!["A1".into()]);
+        out.push("A3", line("A3", "NOOP"), Vec::new());
+        assert_eq!(out.take(), b"A1 EXPUNGE\r\n");
+        assert_eq!(out.take_released(), ["A1"]);
+        assert!(
+            out.has_unsent("A3"),
+            "a held command holds back those after it"
+        );
+        out.cancel("A1");
+        assert_eq!(out.take(), b"A2 FETCH 1 FLAGS\r\nA3 NOOP\r\n");
+        assert_eq!(out.take_released(), ["A2", "A3"]);
     }
 
     #[test]

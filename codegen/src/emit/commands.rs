@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, tok};
-use crate::model::{Arg, ArgKind, Command, Model, Needs, Output, OutputField, ResponseRef};
+use crate::model::{Arg, ArgKind, Command, Model, Needs, Output, OutputField, ResponseRef, Scope};
 
 /// Every command's builder and `Command` impl, and each output struct once.
 pub(crate) fn emit(model: &Model) -> TokenStream {
@@ -20,7 +20,8 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
         };
         let builder = builder(command);
         let command_impl = command_impl(model, command);
-        quote!(#output_struct #builder #command_impl)
+        let streaming = streaming_impl(model, command);
+        quote!(#output_struct #builder #command_impl #streaming)
     });
     quote!(#(#items)*)
 }
@@ -247,6 +248,7 @@ fn command_impl(model: &Model, command: &Command) -> TokenStream {
     let capabilities = capabilities(command);
     let wants = wants(model, &command.collects);
     let output = output_body(model, command);
+    let routing = routing(model, command);
     quote! {
         impl #command_trait for #name {
             type Output = #output_type;
@@ -256,6 +258,7 @@ fn command_impl(model: &Model, command: &Command) -> TokenStream {
             const ON_NO: Option<#state> = #on_no;
             const BEHAVIOUR: #behaviour = #behaviour::#behaviour_variant;
             const CAPABILITY: Option<&'static str> = #capability;
+            #routing
 
             #capabilities
 
@@ -272,6 +275,104 @@ fn command_impl(model: &Model, command: &Command) -> TokenStream {
             #[allow(clippy::single_match)]
             fn output(done: #completed) -> Result<Self::Output, #error> {
                 #output
+            }
+        }
+    }
+}
+
+/// What the session needs to route the data of pipelined commands: the
+/// kinds collected, whether sequence numbers are used, whether EXPUNGE
+/// may come, and `fn scope`. Each only where it differs from the trait's
+/// default.
+fn routing(model: &Model, command: &Command) -> TokenStream {
+    let collects: Vec<&str> = command
+        .collects
+        .iter()
+        .filter(|r| !r.is_code)
+        .map(|r| r.name.as_str())
+        .collect();
+    let collects = (!collects.is_empty())
+        .then(|| quote!(const COLLECTS: &'static [&'static str] = &[#(#collects),*];));
+    let sequence_numbers = command.sequence_numbers.then(|| {
+        quote!(
+            const SEQUENCE_NUMBERS: bool = true;
+        )
+    });
+    let may_expunge = (!command.may_expunge).then(|| {
+        quote!(
+            const MAY_EXPUNGE: bool = false;
+        )
+    });
+    let scope_type = tok(&model.runtime.scope);
+    let uid = command.name.starts_with("UID ");
+    let scope = |ident: &str, kind: ArgKind, make: &dyn Fn(TokenStream) -> TokenStream| {
+        let field = tok(ident);
+        match kind {
+            ArgKind::Optional | ArgKind::Setter => {
+                let value = make(quote!(value.clone()));
+                quote!(match &self.#field {
+                    Some(value) => #value,
+                    None => #scope_type::Any,
+                })
+            }
+            _ => make(quote!(self.#field.clone())),
+        }
+    };
+    let body = match &command.scope {
+        Scope::Any => None,
+        Scope::Messages(ident, kind) => Some(scope(
+            ident,
+            *kind,
+            &|set| quote!(#scope_type::Messages { uid: #uid, set: #set }),
+        )),
+        Scope::Mailbox(ident, kind) => Some(scope(
+            ident,
+            *kind,
+            &|mailbox| quote!(#scope_type::Mailbox(#mailbox)),
+        )),
+        Scope::Tag => Some(quote!(#scope_type::Tag)),
+    };
+    let scope = body.map(|body| quote!(fn scope(&self) -> #scope_type { #body }));
+    quote!(#collects #sequence_numbers #may_expunge #scope)
+}
+
+/// `impl Streaming`: a command whose output is every value of one
+/// response can hand them out one at a time (`Client::stream`). Only in
+/// typed-imap itself, where the data are typed already.
+fn streaming_impl(model: &Model, command: &Command) -> TokenStream {
+    let Output::All {
+        from,
+        flatten: false,
+    } = &command.output
+    else {
+        return quote!();
+    };
+    let Some(value) = &from.value else {
+        return quote!();
+    };
+    if !model.core {
+        return quote!();
+    }
+    let (name, streaming, data) = (
+        tok(&command.ident),
+        tok(&model.runtime.streaming),
+        tok(&model.runtime.data),
+    );
+    let value = tok(value);
+    let pattern = pattern(model, from, true);
+    let bind = bind_value(model, from);
+    quote! {
+        impl #streaming for #name {
+            type Item = #value;
+
+            fn item(data: #data) -> Result<Self::Item, #data> {
+                match data {
+                    #pattern => {
+                        #bind
+                        Ok(value)
+                    }
+                    other => Err(other),
+                }
             }
         }
     }

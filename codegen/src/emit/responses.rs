@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::commands::raw_parser_name;
 use super::{doc, tok};
-use crate::model::{Field, Model, Parse, ParsedType, Response, ResponseRef};
+use crate::model::{Correlation, Field, Model, Parse, ParsedType, Response, ResponseRef};
 
 /// The response side of the model.
 pub(crate) fn emit(model: &Model) -> TokenStream {
@@ -254,6 +254,11 @@ fn data_enum(model: &Model) -> TokenStream {
         .iter()
         .filter_map(|r| effect_arm(model, &data, r));
     let name_fn = name_fn(&data, &model.responses, quote!(keyword));
+    let correlation = tok(&rt.correlation);
+    let correlations = model
+        .responses
+        .iter()
+        .filter_map(|r| correlation_arm(&correlation, r));
     quote! {
         /// Untagged data (`* ...`): one variant per response the specs declare.
         #[derive(Clone, Debug)]
@@ -284,8 +289,46 @@ fn data_enum(model: &Model) -> TokenStream {
                     _ => None,
                 }
             }
+
+            /// What this data is about (a message, a mailbox, a command's
+            /// tag), for giving it to the pipelined command it answers.
+            pub fn correlation(&self) -> #correlation<'_> {
+                match self {
+                    #(#correlations)*
+                    _ => #correlation::None,
+                }
+            }
         }
     }
+}
+
+/// `Data::Fetch(value) => Correlation::Message { .. },` for a response
+/// that declares its `correlation`.
+fn correlation_arm(correlation: &TokenStream, r: &Response) -> Option<TokenStream> {
+    let variant = format_ident!("{}", r.variant);
+    let field = |ident: &str| tok(ident);
+    let result = match r.correlation.as_ref()? {
+        Correlation::Message { seq, uid } => {
+            let seq = field(seq);
+            let uid = match uid {
+                Some(path) => {
+                    let path = path.iter().map(|part| field(part));
+                    quote!(value.#(#path).*)
+                }
+                None => quote!(None),
+            };
+            quote!(#correlation::Message { seq: value.#seq, uid: #uid })
+        }
+        Correlation::Mailbox(mailbox) => {
+            let mailbox = field(mailbox);
+            quote!(#correlation::Mailbox(&value.#mailbox))
+        }
+        Correlation::Tag(tag) => {
+            let tag = field(tag);
+            quote!(#correlation::Tag(value.#tag.as_deref()))
+        }
+    };
+    Some(quote!(Data::#variant(value) => #result,))
 }
 
 fn code_enum(model: &Model) -> TokenStream {

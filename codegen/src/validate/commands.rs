@@ -154,6 +154,10 @@ pub(super) fn commands(
             .ok_or_else(|| source.error(&raw.name, "a behaviour in types.toml", "none"))?,
     };
     let args = args(source, vocabulary, raw)?;
+    let scope = scope(source, raw, &args)?;
+    let takes_sequence_set = args
+        .iter()
+        .any(|arg| arg.ty.as_ref().is_some_and(|ty| ty.name == "sequence-set"));
     let collects = raw
         .collects
         .iter()
@@ -191,7 +195,14 @@ pub(super) fn commands(
     variants
         .into_iter()
         .map(|(wire, ident, method)| {
+            // RFC 3501 section 7.4.1: a UID command may get EXPUNGE; the
+            // others use sequence numbers if they have a UID variant
+            // (SEARCH's results) or take a sequence set.
+            let uid = wire.starts_with("UID ");
             Ok(model::Command {
+                sequence_numbers: !uid && (raw.uid_variant || takes_sequence_set),
+                may_expunge: uid || raw.sends_expunge.unwrap_or(true),
+                scope: scope.clone(),
                 alias: alias(&wire, method.as_deref(), named_method),
                 ident,
                 method,
@@ -210,6 +221,43 @@ pub(super) fn commands(
             })
         })
         .collect()
+}
+
+/// `scope`: the argument whose messages or mailbox the command's data are
+/// about, or its tag. Exactly one key, naming an argument of the right type.
+fn scope(source: &Source, raw: &raw::Command, args: &[model::Arg]) -> Result<model::Scope, Error> {
+    let Some(spanned) = &raw.scope else {
+        return Ok(model::Scope::Any);
+    };
+    let scope = spanned.get_ref();
+    let named = |name: &Spanned<String>, grammar: &str| {
+        let found = args
+            .iter()
+            .find(|arg| arg.name == *name.get_ref())
+            .filter(|arg| arg.ty.as_ref().is_some_and(|ty| ty.name == grammar));
+        match found {
+            Some(arg) => Ok((arg.ident.clone(), arg.kind)),
+            None => Err(source.error(
+                name,
+                format!("an argument of the command of type `{grammar}`"),
+                format!("`{}`", name.get_ref()),
+            )),
+        }
+    };
+    match (&scope.messages, &scope.mailbox, scope.tag) {
+        (Some(messages), None, None) => {
+            named(messages, "sequence-set").map(|(a, k)| model::Scope::Messages(a, k))
+        }
+        (None, Some(mailbox), None) => {
+            named(mailbox, "mailbox").map(|(a, k)| model::Scope::Mailbox(a, k))
+        }
+        (None, None, Some(true)) => Ok(model::Scope::Tag),
+        _ => Err(source.error(
+            spanned,
+            "one of `messages = \"arg\"`, `mailbox = \"arg\"` or `tag = true`",
+            "another combination",
+        )),
+    }
 }
 
 /// The wire name in lower case, for a method found by it in the docs: one

@@ -121,6 +121,13 @@ pub(super) fn response_model(
         struct_ident.as_ref(),
         &fields,
     )?;
+    let correlation = correlation(
+        source,
+        raw,
+        number.as_deref(),
+        struct_ident.is_some(),
+        &fields,
+    )?;
     Ok(model::Response {
         name: raw.name.get_ref().clone(),
         variant: {
@@ -134,7 +141,75 @@ pub(super) fn response_model(
         struct_ident,
         fields,
         value,
+        correlation,
     })
+}
+
+/// `correlation`: the fields that say what the response is about, so that
+/// the session can give it to the pipelined command it answers.
+fn correlation(
+    source: &Source,
+    raw: &raw::Response,
+    number: Option<&str>,
+    has_struct: bool,
+    fields: &[model::Field],
+) -> Result<Option<model::Correlation>, Error> {
+    let Some(spanned) = &raw.correlation else {
+        return Ok(None);
+    };
+    if !has_struct {
+        return Err(source.error(
+            spanned,
+            "a correlation on a response with a `struct`",
+            "a response without one",
+        ));
+    }
+    let field = |name: &Spanned<String>| {
+        let wanted = rust::snake(name.get_ref());
+        if number == Some(wanted.as_str()) || fields.iter().any(|f| f.ident == wanted) {
+            Ok(wanted)
+        } else {
+            Err(source.error(
+                name,
+                "a field of the response, or its `number`",
+                format!("`{}`", name.get_ref()),
+            ))
+        }
+    };
+    let c = spanned.get_ref();
+    let correlation = match (&c.message, &c.uid, &c.mailbox, &c.tag) {
+        (Some(seq), uid, None, None) => {
+            let uid = match uid {
+                Some(path) => {
+                    let parts: Vec<String> = path.get_ref().split('.').map(rust::snake).collect();
+                    let first = parts.first().cloned().unwrap_or_default();
+                    if !fields.iter().any(|f| f.ident == first) {
+                        return Err(source.error(
+                            path,
+                            "a path starting with a field of the response (`message.uid`)",
+                            format!("`{}`", path.get_ref()),
+                        ));
+                    }
+                    Some(parts)
+                }
+                None => None,
+            };
+            model::Correlation::Message {
+                seq: field(seq)?,
+                uid,
+            }
+        }
+        (None, None, Some(mailbox), None) => model::Correlation::Mailbox(field(mailbox)?),
+        (None, None, None, Some(tag)) => model::Correlation::Tag(field(tag)?),
+        _ => {
+            return Err(source.error(
+                spanned,
+                "one of `message` (with an optional `uid`), `mailbox` or `tag`",
+                "another combination",
+            ))
+        }
+    };
+    Ok(Some(correlation))
 }
 
 pub(super) fn code_model(
@@ -163,6 +238,7 @@ pub(super) fn code_model(
         struct_ident,
         fields,
         value,
+        correlation: None,
     })
 }
 

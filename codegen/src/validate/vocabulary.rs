@@ -69,6 +69,9 @@ pub(super) fn runtime(
         missing_argument: p(&raw.missing_argument)?,
         missing_response: p(&raw.missing_response)?,
         bad_response: p(&raw.bad_response)?,
+        scope: p(&raw.scope)?,
+        correlation: p(&raw.correlation)?,
+        streaming: p(&raw.streaming)?,
     })
 }
 

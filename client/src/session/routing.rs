@@ -1,0 +1,242 @@
+//! Which running command an untagged response belongs to, and when a
+//! pipelined command must wait instead (RFC 3501 section 5.5).
+//!
+//! A server may run pipelined commands at once (Dovecot interleaves the
+//! FETCH responses of pipelined FETCHes), and IMAP's untagged data names no
+//! tag. The session therefore tells data apart by what it is about: a
+//! FETCH response by its message (the UID for UID commands, the sequence
+//! number otherwise), a STATUS by its mailbox, an ESEARCH by its TAG
+//! correlator. Where two commands' data cannot be told apart (two LISTs,
+//! two SEARCHes, two FETCHes of overlapping sets), or where a command names
+//! messages by sequence number while one that may expunge runs, the second
+//! is held back until the first completes, as RFC 3501 section 5.5 asks
+//! of clients, instead of guessed at.
+
+use crate::command::{Command, Correlation, Scope};
+use crate::types::{SeqNumber, Sequence, SequenceSet};
+
+/// What the session knows of a command for routing.
+#[derive(Clone, Debug)]
+pub(super) struct Route {
+    /// The untagged responses it collects, by name.
+    pub(super) collects: &'static [&'static str],
+    /// What its data is about.
+    pub(super) scope: Scope,
+    /// It names messages by sequence number.
+    pub(super) sequence_numbers: bool,
+    /// The server may send EXPUNGE while it runs.
+    pub(super) may_expunge: bool,
+    /// Its large literals are streamed to the caller: no other FETCH data
+    /// may arrive while it runs, since a streamed literal is routed before
+    /// its response is complete.
+    pub(super) streams_bodies: bool,
+}
+
+impl Route {
+    /// The route of `command`.
+    pub(super) fn of<C: Command>(command: &C) -> Self {
+        Route {
+            collects: C::COLLECTS,
+            scope: command.scope(),
+            sequence_numbers: C::SEQUENCE_NUMBERS,
+            may_expunge: C::MAY_EXPUNGE,
+            streams_bodies: false,
+        }
+    }
+
+    /// Whether a command with this route, sent now, must wait until
+    /// `running` completes.
+    pub(super) fn must_wait_for(&self, running: &Route) -> bool {
+        if self.sequence_numbers && running.may_expunge {
+            // RFC 3501 section 5.5: an EXPUNGE could renumber its messages
+            // between sending and running.
+            return true;
+        }
+        let shared = self.collects.iter().any(|kind| {
+            running
+                .collects
+                .iter()
+                .any(|other| other.eq_ignore_ascii_case(kind))
+        });
+        if shared && (self.streams_bodies || running.streams_bodies) {
+            return true;
+        }
+        shared && !separable(&self.scope, &running.scope)
+    }
+
+    /// Whether data about `correlation` may be this command's (given that
+    /// it collects data of that kind). `tag` is the command's own.
+    pub(super) fn may_claim(&self, correlation: Correlation<'_>, tag: &str) -> bool {
+        match (&self.scope, correlation) {
+            (Scope::Messages { uid: true, set }, Correlation::Message { uid: Some(uid), .. }) => {
+                may_contain(set, uid)
+            }
+            // A UID command's FETCH without a UID (GNU mailutils after UID
+            // STORE) cannot be checked: it is taken.
+            (Scope::Messages { uid: true, .. }, Correlation::Message { uid: None, .. }) => true,
+            (Scope::Messages { uid: false, set }, Correlation::Message { seq, .. }) => {
+                may_contain(set, seq)
+            }
+            (Scope::Mailbox(mine), Correlation::Mailbox(theirs)) => mine == theirs,
+            (Scope::Tag, Correlation::Tag(Some(theirs))) => theirs == tag.as_bytes(),
+            _ => true,
+        }
+    }
+}
+
+/// Whether data of two scopes can always be told apart.
+fn separable(a: &Scope, b: &Scope) -> bool {
+    match (a, b) {
+        (Scope::Messages { uid: a_uid, set: a }, Scope::Messages { uid: b_uid, set: b }) => {
+            a_uid == b_uid && disjoint(a, b)
+        }
+        (Scope::Mailbox(a), Scope::Mailbox(b)) => a != b,
+        (Scope::Tag, Scope::Tag) => true,
+        _ => false,
+    }
+}
+
+/// The bounds of a set element, `None` when it involves `*` (the largest
+/// number in use, which the session does not know for UIDs).
+fn bounds(item: &Sequence) -> Option<(u32, u32)> {
+    let value = |n: &SeqNumber| match n {
+        SeqNumber::Value(v) => Some(*v),
+        SeqNumber::Largest => None,
+    };
+    match item {
+        Sequence::Single(n) => value(n).map(|v| (v, v)),
+        Sequence::Range(a, b) => {
+            let (a, b) = (value(a)?, value(b)?);
+            Some((a.min(b), a.max(b)))
+        }
+    }
+}
+
+/// Whether `n` may be in `set`: an element with `*` may hold any number
+/// (`5:*` is `3:5` in a mailbox of three messages).
+fn may_contain(set: &SequenceSet, n: u32) -> bool {
+    set.items().iter().any(|item| match bounds(item) {
+        Some((lo, hi)) => (lo..=hi).contains(&n),
+        None => true,
+    })
+}
+
+/// Whether no number can be in both sets.
+fn disjoint(a: &SequenceSet, b: &SequenceSet) -> bool {
+    a.items().iter().all(|x| {
+        b.items().iter().all(|y| match (bounds(x), bounds(y)) {
+            (Some((x_lo, x_hi)), Some((y_lo, y_hi))) => x_hi < y_lo || y_hi < x_lo,
+            _ => false,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Mailbox;
+
+    fn set(text: &str) -> SequenceSet {
+        text.parse().unwrap()
+    }
+
+    fn messages(uid: bool, text: &str) -> Route {
+        Route {
+            collects: &["FETCH"],
+            scope: Scope::Messages {
+                uid,
+                set: set(text),
+            },
+            sequence_numbers: !uid,
+            may_expunge: uid,
+            streams_bodies: false,
+        }
+    }
+
+    fn any(collects: &'static [&'static str]) -> Route {
+        Route {
+            collects,
+            scope: Scope::Any,
+            sequence_numbers: false,
+            may_expunge: true,
+            streams_bodies: false,
+        }
+    }
+
+    #[test]
+    fn uid_fetches_of_disjoint_sets_run_together() {
+        assert!(!messages(true, "1:5").must_wait_for(&messages(true, "6,8:9")));
+        assert!(messages(true, "1:5").must_wait_for(&messages(true, "5:7")));
+    }
+
+    #[test]
+    fn a_set_with_star_is_never_disjoint() {
+        assert!(messages(true, "100").must_wait_for(&messages(true, "1:*")));
+        assert!(messages(true, "*").must_wait_for(&messages(true, "1")));
+    }
+
+    #[test]
+    fn a_sequence_number_command_waits_for_one_that_may_expunge() {
+        // A UID FETCH may get EXPUNGE (RFC 3501 section 7.4.1's note).
+        assert!(messages(false, "1").must_wait_for(&messages(true, "7")));
+        assert!(messages(false, "1").must_wait_for(&any(&["LIST"])));
+        // FETCH by number does not expunge: another FETCH by number of
+        // other messages runs alongside.
+        assert!(!messages(false, "1").must_wait_for(&messages(false, "2")));
+    }
+
+    #[test]
+    fn commands_collecting_the_same_unscoped_kind_wait() {
+        assert!(any(&["LIST"]).must_wait_for(&any(&["LIST"])));
+        assert!(any(&["SEARCH"]).must_wait_for(&any(&["SEARCH"])));
+        assert!(!any(&["LIST"]).must_wait_for(&any(&["STATUS"])));
+        assert!(!any(&[]).must_wait_for(&any(&["LIST"])));
+    }
+
+    #[test]
+    fn status_of_different_mailboxes_run_together() {
+        let status = |name: &str| Route {
+            collects: &["STATUS"],
+            scope: Scope::Mailbox(Mailbox::new(name)),
+            sequence_numbers: false,
+            may_expunge: true,
+            streams_bodies: false,
+        };
+        assert!(!status("INBOX").must_wait_for(&status("Sent")));
+        assert!(status("Sent").must_wait_for(&status("Sent")));
+    }
+
+    #[test]
+    fn a_command_streaming_bodies_runs_alone_among_fetches() {
+        let streaming = Route {
+            streams_bodies: true,
+            ..messages(true, "1")
+        };
+        assert!(messages(true, "2").must_wait_for(&streaming));
+        assert!(streaming.must_wait_for(&messages(true, "2")));
+        assert!(!any(&["LIST"]).must_wait_for(&streaming));
+    }
+
+    #[test]
+    fn fetch_data_goes_by_uid_or_by_number() {
+        let by_uid = messages(true, "10:20");
+        let message = |seq, uid| Correlation::Message { seq, uid };
+        assert!(by_uid.may_claim(message(1, Some(15)), "A1"));
+        assert!(!by_uid.may_claim(message(15, Some(1)), "A1"));
+        assert!(by_uid.may_claim(message(1, None), "A1"));
+        let by_number = messages(false, "1:3");
+        assert!(by_number.may_claim(message(2, Some(99)), "A1"));
+        assert!(!by_number.may_claim(message(4, None), "A1"));
+    }
+
+    #[test]
+    fn tagged_data_goes_to_its_tag() {
+        let route = Route {
+            scope: Scope::Tag,
+            ..any(&["ESEARCH"])
+        };
+        assert!(route.may_claim(Correlation::Tag(Some(b"A7")), "A7"));
+        assert!(!route.may_claim(Correlation::Tag(Some(b"A8")), "A7"));
+        assert!(route.may_claim(Correlation::Tag(None), "A7"));
+    }
+}

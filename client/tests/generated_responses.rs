@@ -4,7 +4,8 @@
 
 use typed_imap::codec::parse::Limits;
 use typed_imap::command::{Command, Completed, Effect};
-use typed_imap::response::{parse_response_as, Response, Status};
+use typed_imap::codec::parse;
+use typed_imap::response::{parse_response_as, RawValue, Response, Status};
 use typed_imap::types::Flag;
 use typed_imap::{Bytes, Code, Data, Examine, Expunge, Fetch, List, Search, Select};
 
@@ -135,7 +136,80 @@ fn fetch_attributes_land_in_their_message_fields() {
     assert_eq!(message.body_sections[0].1.as_deref(), Some(&b"Hello"[..]));
     assert_eq!(message.extra.len(), 1);
     assert_eq!(message.extra[0].0, "X-UNKNOWN");
-    assert_eq!(message.extra[0].1.as_ref(), b"(1 \"two\" NIL)");
+    assert_eq!(
+        message.extra[0].1,
+        RawValue::Other(Bytes::from_static(b"(1 \"two\" NIL)"))
+    );
+}
+
+#[test]
+fn an_unknown_attribute_holding_a_literal_keeps_its_bytes_without_the_announcement() {
+    let line = data(b"* 1 FETCH (X-PREVIEW {5}\r\nhello UID 3)\r\n");
+    let fetched = Fetch::output(done(vec![line], vec![])).expect("output");
+    let message = &fetched[0].message;
+    assert_eq!(message.uid, Some(3));
+    assert_eq!(
+        message.extra,
+        [(
+            "X-PREVIEW".to_owned(),
+            RawValue::String(Bytes::from_static(b"hello"))
+        )]
+    );
+}
+
+#[test]
+fn an_unknown_attribute_holding_a_quoted_string_keeps_its_value() {
+    let line = data(b"* 1 FETCH (X-NOTE \"say \\\"hi\\\"\" X-FLAG NIL X-ATOM ~x)\r\n");
+    let fetched = Fetch::output(done(vec![line], vec![])).expect("output");
+    let extra = &fetched[0].message.extra;
+    let values: Vec<&RawValue> = extra.iter().map(|(_, value)| value).collect();
+    assert_eq!(
+        values,
+        [
+            &RawValue::String(Bytes::from_static(b"say \"hi\"")),
+            &RawValue::Other(Bytes::from_static(b"NIL")),
+            &RawValue::Other(Bytes::from_static(b"~x")),
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_status_attribute_holding_a_literal_keeps_its_bytes() {
+    let Data::Status(status) = data(b"* STATUS INBOX (X-NAME {3}\r\nabc MESSAGES 1)\r\n") else {
+        panic!("a STATUS response");
+    };
+    assert_eq!(status.attributes.messages, Some(1));
+    assert_eq!(
+        status.attributes.extra,
+        [(
+            "X-NAME".to_owned(),
+            RawValue::String(Bytes::from_static(b"abc"))
+        )]
+    );
+}
+
+#[test]
+fn a_raw_string_value_reads_as_that_string_whatever_it_holds() {
+    // What a downstream crate's reader does with `extra`.
+    let nil_string = RawValue::String(Bytes::from_static(b"NIL"));
+    assert_eq!(
+        nil_string.parse_as(parse::nstring).unwrap().as_deref(),
+        Some(&b"NIL"[..])
+    );
+    let nil = RawValue::Other(Bytes::from_static(b"NIL"));
+    assert_eq!(nil.parse_as(parse::nstring).unwrap(), None);
+    let quoted_inside = RawValue::String(Bytes::from_static(b"\"x\" {1}"));
+    assert_eq!(
+        quoted_inside.parse_as(parse::astring).unwrap(),
+        &b"\"x\" {1}"[..]
+    );
+    let binary = RawValue::String(Bytes::from_static(b"a\0b"));
+    assert_eq!(
+        binary.parse_as(parse::nstring8).unwrap().as_deref(),
+        Some(&b"a\0b"[..])
+    );
+    let number = RawValue::Other(Bytes::from_static(b"4711"));
+    assert_eq!(number.parse_as(parse::number64).unwrap(), 4711);
 }
 
 #[test]
@@ -147,6 +221,10 @@ fn a_sectioned_attribute_no_spec_declares_is_kept_raw_with_its_section() {
     assert_eq!(message.uid, Some(9));
     assert_eq!(message.extra.len(), 1);
     assert_eq!(message.extra[0].0, "X-BINARY[1.2 (X \"]\")]<0>");
+    assert_eq!(
+        message.extra[0].1,
+        RawValue::String(Bytes::from_static(b"a\x00b"))
+    );
 }
 
 #[test]

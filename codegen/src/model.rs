@@ -56,6 +56,7 @@ pub struct Runtime {
     pub code: String,
     pub raw_data: String,
     pub raw_code: String,
+    pub raw_value: String,
     pub parse_data: String,
     pub parse_code: String,
     pub bytes: String,

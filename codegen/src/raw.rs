@@ -42,6 +42,7 @@ pub(crate) struct Runtime {
     pub code: Str,
     pub raw_data: Str,
     pub raw_code: Str,
+    pub raw_value: Str,
     pub parse_data: Str,
     pub parse_code: Str,
     pub bytes: Str,

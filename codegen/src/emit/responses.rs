@@ -350,7 +350,7 @@ fn upper_literal(name: &str) -> proc_macro2::Literal {
 /// `Message`: the attributes of one FETCH response.
 fn message(model: &Model) -> TokenStream {
     let rt = &model.runtime;
-    let (parser, parse_error, bytes) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.bytes));
+    let (parser, parse_error, raw) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.raw_value));
     let atts: Vec<_> = model
         .fetch_atts
         .iter()
@@ -399,7 +399,7 @@ fn message(model: &Model) -> TokenStream {
         pub struct Message {
             #(#fields)*
             /// Attributes no spec of this crate declares: name and raw value.
-            pub extra: Vec<(String, #bytes)>,
+            pub extra: Vec<(String, #raw)>,
         }
 
         impl Message {
@@ -447,7 +447,7 @@ fn message(model: &Model) -> TokenStream {
             fn extra_attribute(&mut self, p: &mut #parser<'_>, start: usize) -> Result<(), #parse_error> {
                 let name = String::from_utf8_lossy(&p.slice(start, p.position())).into_owned();
                 p.sp()?;
-                let value = p.raw_value()?;
+                let value = #raw::parse(p)?;
                 self.extra.push((name, value));
                 Ok(())
             }
@@ -458,7 +458,7 @@ fn message(model: &Model) -> TokenStream {
 /// `StatusAttributes`: the values of a STATUS response.
 fn status_attributes(model: &Model) -> TokenStream {
     let rt = &model.runtime;
-    let (parser, parse_error, bytes) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.bytes));
+    let (parser, parse_error, raw) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.raw_value));
     let fields = model.status_atts.iter().map(|a| {
         let ident = tok(&a.ident);
         let ty = tok(&a.value.rust);
@@ -478,7 +478,7 @@ fn status_attributes(model: &Model) -> TokenStream {
         pub struct StatusAttributes {
             #(#fields)*
             /// Attributes no spec of this crate declares: name and raw value.
-            pub extra: Vec<(String, #bytes)>,
+            pub extra: Vec<(String, #raw)>,
         }
 
         impl StatusAttributes {
@@ -496,7 +496,7 @@ fn status_attributes(model: &Model) -> TokenStream {
                 match #parser::upper(name).as_bytes() {
                     #(#reads)*
                     _ => {
-                        let value = p.raw_value()?;
+                        let value = #raw::parse(p)?;
                         self.extra.push((name.to_owned(), value));
                     }
                 }
@@ -520,13 +520,7 @@ fn downstream_message(model: &Model) -> TokenStream {
         return quote!();
     }
     let rt = &model.runtime;
-    let (parser, parse_error, limits, bytes, message) = (
-        tok(&rt.parser),
-        tok(&rt.parse_error),
-        tok(&rt.limits),
-        tok(&rt.bytes),
-        tok(&rt.message),
-    );
+    let (parse_error, message) = (tok(&rt.parse_error), tok(&rt.message));
     let spec = model
         .specs
         .first()
@@ -554,7 +548,7 @@ fn downstream_message(model: &Model) -> TokenStream {
         let parse = parse_fn(model, value);
         quote!(#s {
             let (_, raw) = self.extra.iter().find(|(n, _)| n.eq_ignore_ascii_case(#name))?;
-            Some(fetch_value_from_raw(raw, #parse))
+            Some(raw.parse_as(#parse))
         })
     });
     quote! {
@@ -562,22 +556,6 @@ fn downstream_message(model: &Model) -> TokenStream {
         pub trait #trait_name { #(#declarations)* }
 
         impl #trait_name for #message { #(#definitions)* }
-
-        /// Parses one attribute value kept raw by the runtime.
-        fn fetch_value_from_raw<T>(
-            raw: &#bytes,
-            parse: fn(&mut #parser<'_>) -> Result<T, #parse_error>,
-        ) -> Result<T, #parse_error> {
-            let mut frame = Vec::with_capacity(raw.len() + 2);
-            frame.extend_from_slice(raw);
-            frame.extend_from_slice(b"\r\n");
-            let frame = #bytes::from(frame);
-            let limits = #limits::default();
-            let mut p = #parser::new(&frame, &limits);
-            let value = parse(&mut p)?;
-            p.finish()?;
-            Ok(value)
-        }
     }
 }
 

@@ -536,7 +536,8 @@ impl<'a> Parser<'a> {
     pub fn skip_value(&mut self) -> Result<(), ParseError> {
         match self.peek() {
             Some(b'(') => self.list(Self::skip_value).map(drop),
-            Some(b'"' | b'{' | b'~') => self.string8().map(drop),
+            Some(b'"' | b'{') => self.string().map(drop),
+            Some(b'~') if self.peek_at(1) == Some(b'{') => self.string8().map(drop),
             // A flag or flag-like name (`\Seen`, `\*`, Gmail's `\Inbox`).
             Some(b'\\') => {
                 self.advance();

@@ -7,7 +7,7 @@ use typed_imap::command::{Command, Completed, Effect};
 use typed_imap::codec::parse;
 use typed_imap::response::{parse_response_as, RawValue, Response, Status};
 use typed_imap::types::Flag;
-use typed_imap::{Bytes, Code, Data, Examine, Expunge, Fetch, List, Search, Select};
+use typed_imap::{Bytes, Code, Data, Error, Examine, Expunge, Fetch, List, Search, Select};
 
 fn response(line: &'static [u8]) -> Response<Data, Code> {
     parse_response_as::<Data, Code>(&Bytes::from_static(line), &Limits::default()).expect("parses")
@@ -59,7 +59,7 @@ fn select_output_is_assembled_from_data_and_codes() {
     let selected = Select::output(done(data, codes)).expect("output");
     assert_eq!(selected.exists, 172);
     assert_eq!(selected.recent, Some(1));
-    assert_eq!(selected.flags.len(), 5);
+    assert_eq!(selected.flags.map(|f| f.len()), Some(5));
     assert_eq!(selected.unseen, Some(12));
     assert_eq!(selected.uid_validity, Some(3857529045));
     assert_eq!(selected.uid_next, Some(4392));
@@ -95,6 +95,11 @@ fn select_without_exists_is_an_error_naming_the_missing_response() {
     let error = Select::output(done(vec![data(b"* 1 RECENT\r\n")], vec![]))
         .expect_err("EXISTS is required");
     assert!(error.to_string().contains("* EXISTS"), "{error}");
+    assert!(
+        matches!(error, Error::MissingResponse { .. }),
+        "{error:?}"
+    );
+    assert!(!error.is_fatal(), "the exchange was complete: {error}");
 }
 
 #[test]

@@ -294,10 +294,12 @@ pub enum Output {
         /// Concatenate list values.
         flatten: bool,
     },
-    /// The last value of a response, required.
+    /// The last value of a response, required unless `or_default`.
     One {
         /// The response.
         from: ResponseRef,
+        /// Missing gives the value's `Default` instead of an error.
+        or_default: bool,
     },
 }
 

@@ -242,6 +242,9 @@ pub(crate) struct Output {
     /// With `all`: concatenate the values (each one is a list).
     #[serde(default)]
     pub flatten: bool,
+    /// With `one`: the value's default when the response did not come.
+    #[serde(default)]
+    pub or_default: bool,
 }
 
 /// A field of an output struct.

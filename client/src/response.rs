@@ -294,6 +294,17 @@ pub fn parse_response_with_utf8<D: ParseData, C: ParseCode>(
             p.advance();
             Response::Continuation(continuation(&mut p)?)
         }
+        // Quirk `bare_response_code` (Exchange): `[COPYUID 55 31 6]` alone
+        // on its line is an untagged OK with that code. A tag may begin
+        // with `[` (an ATOM-CHAR), but no tag this client sends does.
+        Some(b'[') => {
+            let (code, text) = resp_text(&mut p)?;
+            Response::Status(StatusResponse {
+                status: Status::Ok,
+                code,
+                text,
+            })
+        }
         _ => tagged(&mut p)?,
     };
     // Quirk `trailing_space`: Exchange ends some responses with a space.
@@ -307,7 +318,7 @@ fn untagged<D: ParseData, C: ParseCode>(p: &mut Parser<'_>) -> Result<Response<D
     if p.peek().is_some_and(|b| b.is_ascii_digit()) {
         let number = p.number()?;
         p.sp()?;
-        let keyword = p.atom()?;
+        let keyword = crate::quirks::message_data_keyword(p.atom()?);
         return D::parse(keyword, Some(number), p).map(Response::Data);
     }
     if !p.peek().is_some_and(|b| b.is_ascii_alphabetic()) {

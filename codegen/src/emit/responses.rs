@@ -387,7 +387,7 @@ fn message(model: &Model) -> TokenStream {
             let value = a.value.as_ref().map(|v| parse_call(model, v));
             quote!(#name => {
                 let section = #section;
-                p.sp()?;
+                p.value_sp()?;
                 let value = #value;
                 self.#field.push((section, value));
             })
@@ -406,7 +406,7 @@ fn message(model: &Model) -> TokenStream {
             /// Parses `"(" msg-att *(SP msg-att) ")"`.
             pub fn parse(p: &mut #parser<'_>) -> Result<Self, #parse_error> {
                 let mut message = Message::default();
-                p.list(|p| message.attribute(p))?;
+                p.msg_att(|p| message.attribute(p))?;
                 Ok(message)
             }
 
@@ -415,7 +415,7 @@ fn message(model: &Model) -> TokenStream {
             /// the copy into the box.
             pub fn parse_boxed(p: &mut #parser<'_>) -> Result<Box<Self>, #parse_error> {
                 let mut message = Box::<Message>::default();
-                p.list(|p| message.attribute(p))?;
+                p.msg_att(|p| message.attribute(p))?;
                 Ok(message)
             }
 

@@ -6,8 +6,11 @@ use super::{ParseError, Parser};
 
 /// `nstring / literal8`: NIL, a string, or a binary literal `~{n}` whose
 /// bytes may include NUL.
+///
+/// Leniency (quirk `missing_section_value`): no value at all, the cursor on
+/// the `)` that closes the list (after [`Parser::value_sp`]), reads as NIL.
 pub fn nstring8(p: &mut Parser<'_>) -> Result<Option<Bytes>, ParseError> {
-    if p.nil() {
+    if p.peek() == Some(b')') || p.nil() {
         return Ok(None);
     }
     p.string8().map(Some)

@@ -751,6 +751,52 @@ impl<'a> Parser<'a> {
         Ok(items)
     }
 
+    /// `msg-att = "(" msg-att-item *(SP msg-att-item) ")"`: the attributes
+    /// of a FETCH response, each read by `attribute` (`name SP value`),
+    /// counting towards the nesting limit.
+    ///
+    /// Leniency (quirk `parenthesised_fetch_items`, IBM/HCL Domino): an
+    /// attribute wrapped in one more pair of parentheses,
+    /// `(UID 5 (ENVELOPE (...)) BODYSTRUCTURE (...))`, is read as if they
+    /// were absent (one level: `((ENVELOPE ...))` inside is refused).
+    pub fn msg_att(
+        &mut self,
+        mut attribute: impl FnMut(&mut Self) -> Result<(), ParseError>,
+    ) -> Result<(), ParseError> {
+        self.byte(b'(', "`(` opening a list")?;
+        self.enter()?;
+        if !self.eat(b')') {
+            loop {
+                if self.peek() == Some(b'(') {
+                    self.list(&mut attribute)?;
+                } else {
+                    attribute(self)?;
+                }
+                if self.eat(b')') {
+                    break;
+                }
+                self.sp()
+                    .map_err(|_| self.error("SP or `)` after a list item"))?;
+            }
+        }
+        self.leave();
+        Ok(())
+    }
+
+    /// The SP between a FETCH attribute's name (`BODY[2]`) and its value.
+    ///
+    /// Leniency (quirk `missing_section_value`, Yandex): when `)` follows
+    /// the name instead, nothing is consumed and the value's parser meets
+    /// the `)`: [`nstring`](super::nstring) and [`nstring8`](super::nstring8)
+    /// read it as NIL, other types fail there.
+    pub fn value_sp(&mut self) -> Result<(), ParseError> {
+        if self.eat(b' ') || self.peek() == Some(b')') {
+            Ok(())
+        } else {
+            Err(self.error("SP"))
+        }
+    }
+
     /// Enters one level of nesting; fails beyond `Limits::max_depth`.
     /// Recursive productions call this (and [`leave`](Self::leave)) so that a
     /// million `(` is an error, not a stack overflow.

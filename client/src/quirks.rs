@@ -227,7 +227,9 @@ mod tests {
     fn frame(quirk: &Quirk) -> Bytes {
         let mut framer = Framer::new(Limits::default());
         framer.push(quirk.trigger);
-        let frame = framer.next_frame().unwrap_or_else(|e| panic!("{}: {e}", quirk.name));
+        let frame = framer
+            .next_frame()
+            .unwrap_or_else(|e| panic!("{}: {e}", quirk.name));
         assert!(!framer.is_mid_response(), "{}: one frame", quirk.name);
         frame.unwrap_or_else(|| panic!("{}: incomplete", quirk.name))
     }
@@ -569,8 +571,7 @@ mod tests {
 
     #[test]
     fn missing_binary_section_value_reads_as_nil() {
-        let Ok(Response::Data(Data::Fetch(fetched))) =
-            parse_line(b"* 4 FETCH (BINARY[2])\r\n")
+        let Ok(Response::Data(Data::Fetch(fetched))) = parse_line(b"* 4 FETCH (BINARY[2])\r\n")
         else {
             panic!("expected FETCH");
         };
@@ -604,7 +605,10 @@ mod tests {
             panic!("expected a tagged response");
         };
         assert_eq!((tag.as_str(), status.status), ("A1", Status::Ok));
-        assert_eq!(&status.text[..], b"AUTHENTICATE PLAIN authentication successful");
+        assert_eq!(
+            &status.text[..],
+            b"AUTHENTICATE PLAIN authentication successful"
+        );
     }
 
     #[test]
@@ -618,7 +622,10 @@ mod tests {
     #[test]
     fn expunged_keyword_without_a_number_is_not_expunge() {
         let parsed = parse_line(b"* EXPUNGED 1\r\n").unwrap();
-        assert!(matches!(parsed, Response::Data(Data::Other(_))), "{parsed:?}");
+        assert!(
+            matches!(parsed, Response::Data(Data::Other(_))),
+            "{parsed:?}"
+        );
     }
 
     #[test]

@@ -307,8 +307,7 @@ fn item19_bare_lf_ending_a_response_is_a_documented_leniency_of_the_framer() {
 
 #[test]
 fn item19_bare_lf_after_a_literal_announcement_is_refused() {
-    let err = frame_one(b"* 1 FETCH (BODY[] {4}\nA1 OK\r\n)\r\n", Limits::default())
-        .unwrap_err();
+    let err = frame_one(b"* 1 FETCH (BODY[] {4}\nA1 OK\r\n)\r\n", Limits::default()).unwrap_err();
     assert!(
         matches!(err, FrameError::BareLfAfterLiteral { .. }),
         "{err}"

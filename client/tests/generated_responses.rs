@@ -2,9 +2,9 @@
 //! parsed from RFC 3501 example lines, effects, and command outputs
 //! assembled from what a command collected.
 
+use typed_imap::codec::parse;
 use typed_imap::codec::parse::Limits;
 use typed_imap::command::{Command, Completed, Effect};
-use typed_imap::codec::parse;
 use typed_imap::response::{parse_response_as, RawValue, Response, Status};
 use typed_imap::types::Flag;
 use typed_imap::{Bytes, Code, Data, Error, Examine, Expunge, Fetch, List, Search, Select};
@@ -95,10 +95,7 @@ fn select_without_exists_is_an_error_naming_the_missing_response() {
     let error = Select::output(done(vec![data(b"* 1 RECENT\r\n")], vec![]))
         .expect_err("EXISTS is required");
     assert!(error.to_string().contains("* EXISTS"), "{error}");
-    assert!(
-        matches!(error, Error::MissingResponse { .. }),
-        "{error:?}"
-    );
+    assert!(matches!(error, Error::MissingResponse { .. }), "{error:?}");
     assert!(!error.is_fatal(), "the exchange was complete: {error}");
 }
 

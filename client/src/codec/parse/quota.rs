@@ -73,7 +73,10 @@ mod tests {
     fn resources_empty_or_absent_are_none() {
         assert!(parse(b" ()\r\n", quota_resources).unwrap().is_empty());
         assert!(parse(b"\r\n", quota_resources).unwrap().is_empty());
-        assert!(parse(b"(STORAGE 1 2)\r\n", quota_resources).is_err(), "SP first");
+        assert!(
+            parse(b"(STORAGE 1 2)\r\n", quota_resources).is_err(),
+            "SP first"
+        );
     }
 
     #[test]

@@ -318,6 +318,7 @@ fn untagged<D: ParseData, C: ParseCode>(p: &mut Parser<'_>) -> Result<Response<D
     if p.peek().is_some_and(|b| b.is_ascii_digit()) {
         let number = p.number()?;
         p.sp()?;
+        // Quirk `expunged_keyword`: GNU mailutils' `* n EXPUNGED`.
         let keyword = crate::quirks::message_data_keyword(p.atom()?);
         return D::parse(keyword, Some(number), p).map(Response::Data);
     }

@@ -256,11 +256,13 @@ pub fn missing_argument(command: &'static str, argument: &'static str) -> Encode
 }
 
 /// A response the command's output needs did not come before the tagged
-/// OK (`SELECT` without `* n EXISTS`).
+/// OK (`SELECT` without `* n EXISTS`): [`Error::MissingResponse`], not
+/// fatal, since the exchange itself was complete and in step.
 pub fn missing_response(command: &'static str, response: &'static str) -> Error {
-    Error::protocol(format!(
-        "{command} completed without the `{response}` response its result needs"
-    ))
+    Error::MissingResponse {
+        command: command.to_owned(),
+        response: response.to_owned(),
+    }
 }
 
 /// Untagged data of a downstream spec, kept raw by the runtime, did not

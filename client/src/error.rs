@@ -55,6 +55,17 @@ pub enum Error {
         /// What was expected, and what came.
         reason: String,
     },
+    /// The server accepted the command (tagged OK) without sending a
+    /// response its result needs (a SELECT without `* n EXISTS`). The
+    /// exchange was complete and in step, so the connection is still
+    /// usable; only this command's result is missing.
+    #[error("{command} completed without the `{response}` response its result needs")]
+    MissingResponse {
+        /// The command's wire name (`SELECT`).
+        command: String,
+        /// The response or code it needed (`* EXISTS`, `[UIDNEXT]`).
+        response: String,
+    },
     /// Reading from or writing to the connection failed (timeouts
     /// included: `io::ErrorKind::TimedOut` or `WouldBlock`).
     #[error("I/O error: {0}")]
@@ -333,6 +344,17 @@ mod tests {
         }
         .is_fatal());
         assert!(Error::protocol("unknown tag").is_fatal());
+    }
+
+    #[test]
+    fn missing_response_is_not_fatal() {
+        let error = crate::command::missing_response("SELECT", "* EXISTS");
+        assert!(matches!(error, Error::MissingResponse { .. }));
+        assert!(!error.is_fatal());
+        assert_eq!(
+            error.to_string(),
+            "SELECT completed without the `* EXISTS` response its result needs"
+        );
     }
 
     #[test]

@@ -170,6 +170,66 @@ impl ParseCode for RawCode {
     }
 }
 
+/// The value of a FETCH or STATUS attribute that no spec of this crate
+/// declares (`Message::extra`, `StatusAttributes::extra`), kept raw: the
+/// value, not its wire form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RawValue {
+    /// A string (quoted, literal or literal8): its bytes, without the
+    /// quotes and escapes or the `{n}` CRLF before a literal's data.
+    String(Bytes),
+    /// Anything else, as sent: an atom, a number, NIL, a flag-like name
+    /// (`\Inbox`) or a parenthesised list (the strings inside a list as
+    /// sent).
+    Other(Bytes),
+}
+
+impl RawValue {
+    /// Reads one value at the cursor.
+    pub fn parse(p: &mut Parser<'_>) -> Result<Self, ParseError> {
+        match (p.peek(), p.peek_at(1)) {
+            (Some(b'"' | b'{'), _) | (Some(b'~'), Some(b'{')) => p.string8().map(RawValue::String),
+            _ => p.raw_value().map(RawValue::Other),
+        }
+    }
+
+    /// The bytes: a string's value, anything else as sent.
+    pub fn bytes(&self) -> &Bytes {
+        match self {
+            RawValue::String(bytes) | RawValue::Other(bytes) => bytes,
+        }
+    }
+
+    /// Reads the value as a grammar type, with that type's parse function:
+    /// how a downstream crate reads its own attributes out of `extra`. A
+    /// string is handed to `parse` as a literal (a literal8 if it holds
+    /// NUL), so that a string type reads exactly its bytes.
+    pub fn parse_as<T>(
+        &self,
+        parse: fn(&mut Parser<'_>) -> Result<T, ParseError>,
+    ) -> Result<T, ParseError> {
+        let mut frame = Vec::with_capacity(self.bytes().len() + 24);
+        if let RawValue::String(bytes) = self {
+            let eight = if bytes.contains(&0) { "~" } else { "" };
+            frame.extend_from_slice(format!("{eight}{{{}}}\r\n", bytes.len()).as_bytes());
+        }
+        frame.extend_from_slice(self.bytes());
+        frame.extend_from_slice(b"\r\n");
+        let frame = Bytes::from(frame);
+        let limits = Limits::default();
+        let mut p = Parser::new(&frame, &limits);
+        let value = parse(&mut p)?;
+        p.finish()?;
+        Ok(value)
+    }
+}
+
+impl AsRef<[u8]> for RawValue {
+    fn as_ref(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
 /// The bytes of a code's arguments up to the `]` that closes the code:
 /// quoted strings and literals are skipped whole, and brackets inside
 /// balance (`[PERMANENTFLAGS (\Seen [x])]`, quirk `bracket_in_flag`).
@@ -234,6 +294,17 @@ pub fn parse_response_with_utf8<D: ParseData, C: ParseCode>(
             p.advance();
             Response::Continuation(continuation(&mut p)?)
         }
+        // Quirk `bare_response_code` (Exchange): `[COPYUID 55 31 6]` alone
+        // on its line is an untagged OK with that code. A tag may begin
+        // with `[` (an ATOM-CHAR), but no tag this client sends does.
+        Some(b'[') => {
+            let (code, text) = resp_text(&mut p)?;
+            Response::Status(StatusResponse {
+                status: Status::Ok,
+                code,
+                text,
+            })
+        }
         _ => tagged(&mut p)?,
     };
     // Quirk `trailing_space`: Exchange ends some responses with a space.
@@ -247,7 +318,8 @@ fn untagged<D: ParseData, C: ParseCode>(p: &mut Parser<'_>) -> Result<Response<D
     if p.peek().is_some_and(|b| b.is_ascii_digit()) {
         let number = p.number()?;
         p.sp()?;
-        let keyword = p.atom()?;
+        // Quirk `expunged_keyword`: GNU mailutils' `* n EXPUNGED`.
+        let keyword = crate::quirks::message_data_keyword(p.atom()?);
         return D::parse(keyword, Some(number), p).map(Response::Data);
     }
     if !p.peek().is_some_and(|b| b.is_ascii_alphabetic()) {

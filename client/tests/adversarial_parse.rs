@@ -294,11 +294,31 @@ fn item18_nul_in_a_literal8_is_data() {
 // 19. Bare LF, CR in a quoted string, missing SP.
 
 #[test]
-fn item19_bare_lf_ending_a_response_is_refused() {
+fn item19_bare_lf_ending_a_response_is_a_documented_leniency_of_the_framer() {
+    // Quirk `bare_lf_line_end` (GNU mailutils): the framer hands the
+    // response out with CRLF.
     let frame = frame_one(b"* 3 EXISTS\n", Limits::default())
         .unwrap()
         .unwrap();
-    let err = parse_response(&frame, &Limits::default()).unwrap_err();
+    assert_eq!(&frame[..], b"* 3 EXISTS\r\n");
+    let response = parse_response(&frame, &Limits::default()).unwrap();
+    assert!(matches!(response, Response::Data(Data::Exists(3))));
+}
+
+#[test]
+fn item19_bare_lf_after_a_literal_announcement_is_refused() {
+    let err = frame_one(b"* 1 FETCH (BODY[] {4}\nA1 OK\r\n)\r\n", Limits::default()).unwrap_err();
+    assert!(
+        matches!(err, FrameError::BareLfAfterLiteral { .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn item19_parser_given_a_bare_lf_refuses_it() {
+    // The leniency is the framer's: a frame that did not come through it
+    // must still end in CRLF.
+    let err = response(b"* 3 EXISTS\n").unwrap_err();
     assert_eq!(err.expected(), "CRLF ending the response");
 }
 

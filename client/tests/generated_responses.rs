@@ -2,11 +2,12 @@
 //! parsed from RFC 3501 example lines, effects, and command outputs
 //! assembled from what a command collected.
 
+use typed_imap::codec::parse;
 use typed_imap::codec::parse::Limits;
 use typed_imap::command::{Command, Completed, Effect};
-use typed_imap::response::{parse_response_as, Response, Status};
+use typed_imap::response::{parse_response_as, RawValue, Response, Status};
 use typed_imap::types::Flag;
-use typed_imap::{Bytes, Code, Data, Examine, Expunge, Fetch, List, Search, Select};
+use typed_imap::{Bytes, Code, Data, Error, Examine, Expunge, Fetch, List, Search, Select};
 
 fn response(line: &'static [u8]) -> Response<Data, Code> {
     parse_response_as::<Data, Code>(&Bytes::from_static(line), &Limits::default()).expect("parses")
@@ -58,7 +59,7 @@ fn select_output_is_assembled_from_data_and_codes() {
     let selected = Select::output(done(data, codes)).expect("output");
     assert_eq!(selected.exists, 172);
     assert_eq!(selected.recent, Some(1));
-    assert_eq!(selected.flags.len(), 5);
+    assert_eq!(selected.flags.map(|f| f.len()), Some(5));
     assert_eq!(selected.unseen, Some(12));
     assert_eq!(selected.uid_validity, Some(3857529045));
     assert_eq!(selected.uid_next, Some(4392));
@@ -94,6 +95,8 @@ fn select_without_exists_is_an_error_naming_the_missing_response() {
     let error = Select::output(done(vec![data(b"* 1 RECENT\r\n")], vec![]))
         .expect_err("EXISTS is required");
     assert!(error.to_string().contains("* EXISTS"), "{error}");
+    assert!(matches!(error, Error::MissingResponse { .. }), "{error:?}");
+    assert!(!error.is_fatal(), "the exchange was complete: {error}");
 }
 
 #[test]
@@ -135,7 +138,77 @@ fn fetch_attributes_land_in_their_message_fields() {
     assert_eq!(message.body_sections[0].1.as_deref(), Some(&b"Hello"[..]));
     assert_eq!(message.extra.len(), 1);
     assert_eq!(message.extra[0].0, "X-UNKNOWN");
-    assert_eq!(message.extra[0].1.as_ref(), b"(1 \"two\" NIL)");
+    assert_eq!(
+        message.extra[0].1,
+        RawValue::Other(Bytes::from_static(b"(1 \"two\" NIL)"))
+    );
+}
+
+#[test]
+fn an_unknown_attribute_holding_a_literal_keeps_its_bytes_without_the_announcement() {
+    let line = data(b"* 1 FETCH (X-PREVIEW {5}\r\nhello UID 3)\r\n");
+    let fetched = Fetch::output(done(vec![line], vec![])).expect("output");
+    let message = &fetched[0].message;
+    assert_eq!(message.uid, Some(3));
+    assert_eq!(
+        message.extra,
+        [(
+            "X-PREVIEW".to_owned(),
+            RawValue::String(Bytes::from_static(b"hello"))
+        )]
+    );
+}
+
+#[test]
+fn an_unknown_attribute_holding_a_quoted_string_keeps_its_value() {
+    let line = data(b"* 1 FETCH (X-NOTE \"say \\\"hi\\\"\" X-FLAG NIL X-ATOM ~x)\r\n");
+    let fetched = Fetch::output(done(vec![line], vec![])).expect("output");
+    let extra = &fetched[0].message.extra;
+    let values: Vec<&RawValue> = extra.iter().map(|(_, value)| value).collect();
+    assert_eq!(
+        values,
+        [
+            &RawValue::String(Bytes::from_static(b"say \"hi\"")),
+            &RawValue::Other(Bytes::from_static(b"NIL")),
+            &RawValue::Other(Bytes::from_static(b"~x")),
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_status_attribute_holding_a_literal_keeps_its_bytes() {
+    let Data::Status(status) = data(b"* STATUS INBOX (X-NAME {3}\r\nabc MESSAGES 1)\r\n") else {
+        panic!("a STATUS response");
+    };
+    assert_eq!(status.attributes.messages, Some(1));
+    assert_eq!(
+        status.attributes.extra,
+        [(
+            "X-NAME".to_owned(),
+            RawValue::String(Bytes::from_static(b"abc"))
+        )]
+    );
+}
+
+#[test]
+fn a_raw_string_value_reads_as_that_string_whatever_it_holds() {
+    // What a downstream crate's reader does with `extra`.
+    let nil_string = RawValue::String(Bytes::from_static(b"NIL"));
+    assert_eq!(
+        nil_string.parse_as(parse::nstring).unwrap().as_deref(),
+        Some(&b"NIL"[..])
+    );
+    let nil = RawValue::Other(Bytes::from_static(b"NIL"));
+    assert_eq!(nil.parse_as(parse::nstring).unwrap(), None);
+    let quoted_inside = RawValue::String(Bytes::from_static(b"\"x\" {1}"));
+    assert_eq!(
+        quoted_inside.parse_as(parse::astring).unwrap(),
+        &b"\"x\" {1}"[..]
+    );
+    let binary = RawValue::String(Bytes::from_static(b"a\0b"));
+    assert_eq!(binary.parse_as(parse::string8).unwrap(), &b"a\0b"[..]);
+    let number = RawValue::Other(Bytes::from_static(b"4711"));
+    assert_eq!(number.parse_as(parse::number64).unwrap(), 4711);
 }
 
 #[test]
@@ -147,6 +220,10 @@ fn a_sectioned_attribute_no_spec_declares_is_kept_raw_with_its_section() {
     assert_eq!(message.uid, Some(9));
     assert_eq!(message.extra.len(), 1);
     assert_eq!(message.extra[0].0, "X-BINARY[1.2 (X \"]\")]<0>");
+    assert_eq!(
+        message.extra[0].1,
+        RawValue::String(Bytes::from_static(b"a\x00b"))
+    );
 }
 
 #[test]

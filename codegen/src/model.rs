@@ -56,6 +56,7 @@ pub struct Runtime {
     pub code: String,
     pub raw_data: String,
     pub raw_code: String,
+    pub raw_value: String,
     pub parse_data: String,
     pub parse_code: String,
     pub bytes: String,
@@ -359,10 +360,12 @@ pub enum Output {
         /// Concatenate list values.
         flatten: bool,
     },
-    /// The last value of a response, required.
+    /// The last value of a response, required unless `or_default`.
     One {
         /// The response.
         from: ResponseRef,
+        /// Missing gives the value's `Default` instead of an error.
+        or_default: bool,
     },
 }
 

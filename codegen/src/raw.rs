@@ -42,6 +42,7 @@ pub(crate) struct Runtime {
     pub code: Str,
     pub raw_data: Str,
     pub raw_code: Str,
+    pub raw_value: Str,
     pub parse_data: Str,
     pub parse_code: Str,
     pub bytes: Str,
@@ -282,6 +283,9 @@ pub(crate) struct Output {
     /// With `all`: concatenate the values (each one is a list).
     #[serde(default)]
     pub flatten: bool,
+    /// With `one`: the value's default when the response did not come.
+    #[serde(default)]
+    pub or_default: bool,
 }
 
 /// A field of an output struct.

@@ -11,6 +11,15 @@
 //! A literal larger than a threshold can instead be handed out in chunks as
 //! it arrives ([`Framer::stream_literals_above`] and [`Event`]), so that a
 //! large body goes to a writer with constant memory.
+//!
+//! Every frame handed out ends in CRLF. Leniency (quirk `bare_lf_line_end`,
+//! GNU mailutils after AUTHENTICATE): a response whose last line ends in a
+//! bare LF is handed out with CRLF in its place (a copy of that one frame).
+//! The leniency is bounded to that one place: a literal announcement must
+//! still end in CRLF, since what follows a `{n}` LF cannot be told apart
+//! from literal data ([`FrameError::BareLfAfterLiteral`]), and a bare LF
+//! anywhere else in a line still ends it, so the rest is a response of its
+//! own that the parser refuses.
 
 use std::io::{self, Read};
 
@@ -56,6 +65,14 @@ pub enum FrameError {
         size: u64,
         /// The limit.
         limit: u64,
+    },
+    /// A literal announcement ending in a bare LF instead of CRLF: whether
+    /// the bytes after it are literal data or the next response is a guess,
+    /// and this client does not guess.
+    #[error("literal announcement `{announcement}` ends in a bare LF: expected CRLF before the literal's data")]
+    BareLfAfterLiteral {
+        /// The announcement, escaped.
+        announcement: String,
     },
     /// More literals in one response than `Limits::max_literals`.
     #[error("more than {limit} literals in one response")]
@@ -359,11 +376,16 @@ impl Framer {
     ///
     /// A line ending in `{...}` CRLF whose braces hold only digits, `+` and
     /// `-` (or nothing) is an announcement and must be valid; braces holding
-    /// anything else are text (`* OK see {docs}`).
+    /// anything else are text (`* OK see {docs}`). An announcement ending in
+    /// a bare LF is refused.
     fn announcement(&self, end: usize) -> Result<Option<Announcement>, FrameError> {
         let line = self.buf.get(self.scan.line_start..end).unwrap_or_default();
-        let Some(body) = line.strip_suffix(b"}\r\n") else {
-            return Ok(None);
+        let (body, crlf) = match line.strip_suffix(b"}\r\n") {
+            Some(body) => (body, true),
+            None => match line.strip_suffix(b"}\n") {
+                Some(body) => (body, false),
+                None => return Ok(None),
+            },
         };
         let Some(open) = memchr::memrchr(b'{', body) else {
             return Ok(None);
@@ -376,8 +398,9 @@ impl Framer {
             return Ok(None);
         }
         let digits = inner.strip_suffix(b"+").unwrap_or(inner);
+        let escaped = || error_escape(line.get(open..body.len() + 1).unwrap_or_default());
         let bad = || FrameError::BadLiteral {
-            announcement: error_escape(line.get(open..line.len() - 2).unwrap_or_default()),
+            announcement: escaped(),
         };
         if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
             return Err(bad());
@@ -394,6 +417,11 @@ impl Framer {
                 limit: self.limits.max_literal.min(MAX_LITERAL_SIZE),
             });
         }
+        if !crlf {
+            return Err(FrameError::BareLfAfterLiteral {
+                announcement: escaped(),
+            });
+        }
         let literal8 = open > 0 && body.get(open - 1) == Some(&b'~');
         let start = self.scan.line_start + open - usize::from(literal8);
         Ok(Some(Announcement {
@@ -405,8 +433,15 @@ impl Framer {
 
     /// Hands out the response ending at `end` and resets the scan.
     fn take_frame(&mut self, end: usize) -> Bytes {
+        // Quirk `bare_lf_line_end`: the line ends in LF without CR. The byte
+        // before the LF is looked at only inside the line, never in the
+        // literal data before it.
+        let bare_lf = end - self.scan.line_start < 2 || self.buf.get(end - 2) != Some(&b'\r');
         let tail = self.buf.split_to(end);
         let mut scan = std::mem::take(&mut self.scan);
+        if bare_lf {
+            return with_crlf(&scan.pending, &tail);
+        }
         if scan.pending.is_empty() {
             return tail.freeze();
         }
@@ -455,6 +490,17 @@ impl Framer {
         }
         None
     }
+}
+
+/// `head` and `tail` as one frame, the LF ending `tail` replaced by CRLF.
+#[cold]
+fn with_crlf(head: &[u8], tail: &[u8]) -> Bytes {
+    let line = tail.strip_suffix(b"\n").unwrap_or(tail);
+    let mut frame = BytesMut::with_capacity(head.len() + line.len() + 2);
+    frame.extend_from_slice(head);
+    frame.extend_from_slice(line);
+    frame.extend_from_slice(b"\r\n");
+    frame.freeze()
 }
 
 #[cfg(test)]
@@ -520,6 +566,69 @@ mod tests {
             frames(&mut f),
             vec![b"* 1 FETCH (BODY[] {0}\r\n)\r\n".to_vec()]
         );
+    }
+
+    #[test]
+    fn bare_lf_ending_a_response_is_handed_out_as_crlf() {
+        let mut f = framer();
+        f.push(b"A1 OK done\n* 2 EXISTS\r\n");
+        assert_eq!(
+            frames(&mut f),
+            vec![b"A1 OK done\r\n".to_vec(), b"* 2 EXISTS\r\n".to_vec()]
+        );
+        assert!(!f.is_mid_response());
+    }
+
+    #[test]
+    fn bare_lf_after_literal_data_ends_the_response() {
+        let mut f = framer();
+        // The literal's last byte is a CR: it is data, not half of a CRLF.
+        f.push(b"* 1 FETCH (BODY[] {2}\r\nx\r)\n* 1 FETCH (BODY[] {2}\r\nx\r\n");
+        assert_eq!(
+            frames(&mut f),
+            vec![
+                b"* 1 FETCH (BODY[] {2}\r\nx\r)\r\n".to_vec(),
+                b"* 1 FETCH (BODY[] {2}\r\nx\r\r\n".to_vec()
+            ]
+        );
+    }
+
+    #[test]
+    fn bare_lf_after_a_streamed_literal_keeps_the_response_before_it() {
+        let mut f = framer();
+        f.stream_literals_above(Some(1));
+        f.push(b"* 1 FETCH (BODY[] {3}\r\nabc UID 4)\n");
+        let mut events = Vec::new();
+        while let Some(event) = f.next_event().unwrap() {
+            events.push(event);
+        }
+        assert_eq!(
+            events.last(),
+            Some(&Event::Response(Bytes::from_static(
+                b"* 1 FETCH (BODY[] {0}\r\n UID 4)\r\n"
+            )))
+        );
+    }
+
+    #[test]
+    fn literal_announcement_ending_in_a_bare_lf_is_refused() {
+        for announcement in [&b"{5}"[..], b"~{5}", b"{5+}"] {
+            let mut f = framer();
+            f.push(b"* 1 FETCH (BODY[] ");
+            f.push(announcement);
+            f.push(b"\nA1 OK)\r\n");
+            assert!(
+                matches!(f.next_frame(), Err(FrameError::BareLfAfterLiteral { .. })),
+                "{announcement:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn braces_holding_text_before_a_bare_lf_are_text() {
+        let mut f = framer();
+        f.push(b"* OK see {docs}\n");
+        assert_eq!(frames(&mut f), vec![b"* OK see {docs}\r\n".to_vec()]);
     }
 
     #[test]

@@ -3,9 +3,7 @@
 
 use super::*;
 use crate::types::{FetchItem, SearchKey, SequenceSet, StatusItem};
-use crate::{
-    Expunge, Fetch, List, Noop, SearchReturn, Select, Status, Store, UidFetch, UidSearch,
-};
+use crate::{Expunge, Fetch, List, Noop, SearchReturn, Select, Status, Store, UidFetch, UidSearch};
 
 fn selected() -> Session {
     let mut session = Session::new(SessionOptions {

@@ -660,7 +660,7 @@ pub(crate) fn output_type(command: &Command) -> TokenStream {
                 quote!(Vec<#value>)
             }
         }
-        Output::One { from } => tok(from.value.as_deref().unwrap_or("()")),
+        Output::One { from, .. } => tok(from.value.as_deref().unwrap_or("()")),
     }
 }
 
@@ -733,10 +733,15 @@ fn output_body(model: &Model, command: &Command) -> TokenStream {
                 Ok(values)
             }
         }
-        Output::One { from } => {
+        Output::One { from, or_default } => {
             let pattern = pattern(model, from, true);
             let bind = bind_value(model, from);
             let name = source_name(from);
+            let result = if *or_default {
+                quote!(Ok(found.unwrap_or_default()))
+            } else {
+                quote!(found.ok_or_else(|| #missing(Self::NAME, #name)))
+            };
             quote! {
                 let mut found = None;
                 for item in done.data {
@@ -748,7 +753,7 @@ fn output_body(model: &Model, command: &Command) -> TokenStream {
                         _ => {}
                     }
                 }
-                found.ok_or_else(|| #missing(Self::NAME, #name))
+                #result
             }
         }
         Output::Struct { ident, fields, .. } => struct_body(model, ident, fields),

@@ -399,7 +399,7 @@ fn upper_literal(name: &str) -> proc_macro2::Literal {
 /// `Message`: the attributes of one FETCH response.
 fn message(model: &Model) -> TokenStream {
     let rt = &model.runtime;
-    let (parser, parse_error, bytes) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.bytes));
+    let (parser, parse_error, raw) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.raw_value));
     let atts: Vec<_> = model
         .fetch_atts
         .iter()
@@ -439,7 +439,7 @@ fn message(model: &Model) -> TokenStream {
             let value = a.value.as_ref().map(|v| read_value(model, v, false, a.nil));
             quote!(#name => {
                 let section = #section;
-                p.sp()?;
+                p.value_sp()?;
                 let value = #value;
                 self.#field.push((section, value));
             })
@@ -451,14 +451,14 @@ fn message(model: &Model) -> TokenStream {
         pub struct Message {
             #(#fields)*
             /// Attributes no spec of this crate declares: name and raw value.
-            pub extra: Vec<(String, #bytes)>,
+            pub extra: Vec<(String, #raw)>,
         }
 
         impl Message {
             /// Parses `"(" msg-att *(SP msg-att) ")"`.
             pub fn parse(p: &mut #parser<'_>) -> Result<Self, #parse_error> {
                 let mut message = Message::default();
-                p.list(|p| message.attribute(p))?;
+                p.msg_att(|p| message.attribute(p))?;
                 Ok(message)
             }
 
@@ -467,7 +467,7 @@ fn message(model: &Model) -> TokenStream {
             /// the copy into the box.
             pub fn parse_boxed(p: &mut #parser<'_>) -> Result<Box<Self>, #parse_error> {
                 let mut message = Box::<Message>::default();
-                p.list(|p| message.attribute(p))?;
+                p.msg_att(|p| message.attribute(p))?;
                 Ok(message)
             }
 
@@ -499,7 +499,7 @@ fn message(model: &Model) -> TokenStream {
             fn extra_attribute(&mut self, p: &mut #parser<'_>, start: usize) -> Result<(), #parse_error> {
                 let name = String::from_utf8_lossy(&p.slice(start, p.position())).into_owned();
                 p.sp()?;
-                let value = p.raw_value()?;
+                let value = #raw::parse(p)?;
                 self.extra.push((name, value));
                 Ok(())
             }
@@ -510,7 +510,7 @@ fn message(model: &Model) -> TokenStream {
 /// `StatusAttributes`: the values of a STATUS response.
 fn status_attributes(model: &Model) -> TokenStream {
     let rt = &model.runtime;
-    let (parser, parse_error, bytes) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.bytes));
+    let (parser, parse_error, raw) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.raw_value));
     let fields = model.status_atts.iter().map(|a| {
         let ident = tok(&a.ident);
         let ty = value_type(&a.value, a.nil);
@@ -530,7 +530,7 @@ fn status_attributes(model: &Model) -> TokenStream {
         pub struct StatusAttributes {
             #(#fields)*
             /// Attributes no spec of this crate declares: name and raw value.
-            pub extra: Vec<(String, #bytes)>,
+            pub extra: Vec<(String, #raw)>,
         }
 
         impl StatusAttributes {
@@ -548,7 +548,7 @@ fn status_attributes(model: &Model) -> TokenStream {
                 match #parser::upper(name).as_bytes() {
                     #(#reads)*
                     _ => {
-                        let value = p.raw_value()?;
+                        let value = #raw::parse(p)?;
                         self.extra.push((name.to_owned(), value));
                     }
                 }
@@ -573,13 +573,7 @@ fn downstream_message(model: &Model) -> TokenStream {
         return quote!();
     }
     let rt = &model.runtime;
-    let (parser, parse_error, limits, bytes, message) = (
-        tok(&rt.parser),
-        tok(&rt.parse_error),
-        tok(&rt.limits),
-        tok(&rt.bytes),
-        tok(&rt.message),
-    );
+    let (parser, parse_error, message) = (tok(&rt.parser), tok(&rt.parse_error), tok(&rt.message));
     let spec = model
         .specs
         .first()
@@ -614,7 +608,7 @@ fn downstream_message(model: &Model) -> TokenStream {
             };
             quote!(#s {
                 let (_, raw) = self.extra.iter().find(|(n, _)| n.eq_ignore_ascii_case(#name))?;
-                Some(fetch_value_from_raw(raw, #parse))
+                Some(raw.parse_as(#parse))
             })
         });
     quote! {
@@ -622,22 +616,6 @@ fn downstream_message(model: &Model) -> TokenStream {
         pub trait #trait_name { #(#declarations)* }
 
         impl #trait_name for #message { #(#definitions)* }
-
-        /// Parses one attribute value kept raw by the runtime.
-        fn fetch_value_from_raw<T>(
-            raw: &#bytes,
-            parse: fn(&mut #parser<'_>) -> Result<T, #parse_error>,
-        ) -> Result<T, #parse_error> {
-            let mut frame = Vec::with_capacity(raw.len() + 2);
-            frame.extend_from_slice(raw);
-            frame.extend_from_slice(b"\r\n");
-            let frame = #bytes::from(frame);
-            let limits = #limits::default();
-            let mut p = #parser::new(&frame, &limits);
-            let value = parse(&mut p)?;
-            p.finish()?;
-            Ok(value)
-        }
     }
 }
 

@@ -517,6 +517,13 @@ pub(super) fn output(
         }
         Ok(found)
     };
+    if out.or_default && out.one.is_none() {
+        return Err(source.error(
+            &raw.name,
+            "`or_default` only with `one`",
+            "`or_default` with another output",
+        ));
+    }
     match (&out.name, &out.all, &out.one) {
         (Some(name), None, None) => {
             let mut names = Names::default();
@@ -550,6 +557,7 @@ pub(super) fn output(
         }
         (None, None, Some(one)) => Ok(model::Output::One {
             from: collected(one)?,
+            or_default: out.or_default,
         }),
         _ => Err(source.error(
             &raw.name,

@@ -432,7 +432,7 @@ fn give_struct(
             model::Output::Struct { fields, .. } => {
                 fields.iter_mut().map(|f| &mut f.from).collect()
             }
-            model::Output::All { from, .. } | model::Output::One { from } => vec![from],
+            model::Output::All { from, .. } | model::Output::One { from, .. } => vec![from],
         };
         for r in outputs
             .into_iter()

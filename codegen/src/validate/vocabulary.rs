@@ -50,6 +50,7 @@ pub(super) fn runtime(
         code: p(&raw.code)?,
         raw_data: p(&raw.raw_data)?,
         raw_code: p(&raw.raw_code)?,
+        raw_value: p(&raw.raw_value)?,
         parse_data: p(&raw.parse_data)?,
         parse_code: p(&raw.parse_code)?,
         bytes: p(&raw.bytes)?,

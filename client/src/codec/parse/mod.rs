@@ -92,7 +92,13 @@ pub fn string(p: &mut Parser<'_>) -> Result<Bytes, ParseError> {
 }
 
 /// `nstring`: string / NIL.
+///
+/// Leniency (quirk `missing_section_value`): no value at all, the cursor on
+/// the `)` that closes the list (after [`Parser::value_sp`]), reads as NIL.
 pub fn nstring(p: &mut Parser<'_>) -> Result<Option<Bytes>, ParseError> {
+    if p.peek() == Some(b')') {
+        return Ok(None);
+    }
     p.nstring()
 }
 
@@ -117,6 +123,8 @@ pub fn text(p: &mut Parser<'_>) -> Result<Bytes, ParseError> {
 }
 
 /// The LIST/LSUB hierarchy delimiter: `DQUOTE QUOTED-CHAR DQUOTE / nil`.
+///
+/// Leniency (quirk `empty_delimiter`): `""` reads as NIL, no hierarchy.
 pub fn delimiter(p: &mut Parser<'_>) -> Result<Option<char>, ParseError> {
     if p.nil() {
         return Ok(None);
@@ -125,6 +133,7 @@ pub fn delimiter(p: &mut Parser<'_>) -> Result<Option<char>, ParseError> {
     let quoted = p.quoted()?;
     match quoted.as_ref() {
         [c] if c.is_ascii() => Ok(Some(char::from(*c))),
+        [] => Ok(None),
         _ => Err(p.error_at("one ASCII character in quotes, or NIL", start)),
     }
 }

@@ -389,7 +389,9 @@ impl<'a> Parser<'a> {
         &mut self,
         parse: impl FnOnce(&mut Self) -> Result<T, ParseError>,
     ) -> Result<Option<T>, ParseError> {
-        if self.nil() {
+        // Quirk `missing_section_value`: no value before the list's `)`
+        // reads as NIL (after `value_sp`, which leaves the `)`).
+        if self.peek() == Some(b')') || self.nil() {
             return Ok(None);
         }
         parse(self).map(Some)
@@ -550,7 +552,8 @@ impl<'a> Parser<'a> {
     pub fn skip_value(&mut self) -> Result<(), ParseError> {
         match self.peek() {
             Some(b'(') => self.list(Self::skip_value).map(drop),
-            Some(b'"' | b'{' | b'~') => self.string8().map(drop),
+            Some(b'"' | b'{') => self.string().map(drop),
+            Some(b'~') if self.peek_at(1) == Some(b'{') => self.string8().map(drop),
             // A flag or flag-like name (`\Seen`, `\*`, Gmail's `\Inbox`).
             Some(b'\\') => {
                 self.advance();
@@ -762,6 +765,53 @@ impl<'a> Parser<'a> {
         }
         self.leave();
         Ok(items)
+    }
+
+    /// `msg-att = "(" msg-att-item *(SP msg-att-item) ")"`: the attributes
+    /// of a FETCH response, each read by `attribute` (`name SP value`),
+    /// counting towards the nesting limit.
+    ///
+    /// Leniency (quirk `parenthesised_fetch_items`, IBM/HCL Domino): an
+    /// attribute wrapped in one more pair of parentheses,
+    /// `(UID 5 (ENVELOPE (...)) BODYSTRUCTURE (...))`, is read as if they
+    /// were absent (one level: `((ENVELOPE ...))` inside is refused).
+    pub fn msg_att(
+        &mut self,
+        mut attribute: impl FnMut(&mut Self) -> Result<(), ParseError>,
+    ) -> Result<(), ParseError> {
+        self.byte(b'(', "`(` opening a list")?;
+        self.enter()?;
+        if !self.eat(b')') {
+            loop {
+                if self.peek() == Some(b'(') {
+                    self.list(&mut attribute)?;
+                } else {
+                    attribute(self)?;
+                }
+                if self.eat(b')') {
+                    break;
+                }
+                self.sp()
+                    .map_err(|_| self.error("SP or `)` after a list item"))?;
+            }
+        }
+        self.leave();
+        Ok(())
+    }
+
+    /// The SP between a FETCH attribute's name (`BODY[2]`) and its value.
+    ///
+    /// Leniency (quirk `missing_section_value`, Yandex): when `)` follows
+    /// the name instead, nothing is consumed and the value's parser meets
+    /// the `)`: [`nstring`](super::nstring) and NIL-able values
+    /// ([`nil_or`](Self::nil_or), BINARY's) read it as NIL, other types
+    /// fail there.
+    pub fn value_sp(&mut self) -> Result<(), ParseError> {
+        if self.eat(b' ') || self.peek() == Some(b')') {
+            Ok(())
+        } else {
+            Err(self.error("SP"))
+        }
     }
 
     /// Enters one level of nesting; fails beyond `Limits::max_depth`.

@@ -7,13 +7,17 @@ use crate::types::QuotaResource;
 
 use super::{ParseError, Parser};
 
-/// `"(" [quota-resource *(SP quota-resource)] ")"`, each resource
+/// `SP "(" [quota-resource *(SP quota-resource)] ")"`, each resource
 /// `resource-name SP resource-usage SP resource-limit` (numbers up to
-/// 2^63 - 1, RFC 9208).
+/// 2^63 - 1, RFC 9208). Takes its own leading SP.
 ///
 /// Leniency: RFC 9208 asks for at least one resource; an empty list is
-/// read as none.
+/// read as none, and so is no list at all (quirk
+/// `quota_without_resources`, Courier: `* QUOTA "ROOT"`).
 pub fn quota_resources(p: &mut Parser<'_>) -> Result<Vec<QuotaResource>, ParseError> {
+    if !p.opt_sp() {
+        return Ok(Vec::new());
+    }
     p.list(|p| {
         let name = p.atom()?.to_owned();
         p.sp()?;
@@ -42,7 +46,7 @@ mod tests {
 
     #[test]
     fn resources_of_rfc_9208_example() {
-        let resources = parse(b"(STORAGE 10 512 MESSAGE 3 100)\r\n", quota_resources).unwrap();
+        let resources = parse(b" (STORAGE 10 512 MESSAGE 3 100)\r\n", quota_resources).unwrap();
         assert_eq!(
             resources,
             [
@@ -58,11 +62,21 @@ mod tests {
                 }
             ]
         );
-        let half = parse(b"(STORAGE 10)\r\n", quota_resources).unwrap_err();
-        assert_eq!(half.offset(), 11, "{half}");
-        let big = parse(b"(STORAGE 9223372036854775807 1)\r\n", quota_resources).unwrap();
+        let half = parse(b" (STORAGE 10)\r\n", quota_resources).unwrap_err();
+        assert_eq!(half.offset(), 12, "{half}");
+        let big = parse(b" (STORAGE 9223372036854775807 1)\r\n", quota_resources).unwrap();
         assert_eq!(big[0].usage, i64::MAX as u64);
-        assert!(parse(b"(STORAGE 9223372036854775808 1)\r\n", quota_resources).is_err());
+        assert!(parse(b" (STORAGE 9223372036854775808 1)\r\n", quota_resources).is_err());
+    }
+
+    #[test]
+    fn resources_empty_or_absent_are_none() {
+        assert!(parse(b" ()\r\n", quota_resources).unwrap().is_empty());
+        assert!(parse(b"\r\n", quota_resources).unwrap().is_empty());
+        assert!(
+            parse(b"(STORAGE 1 2)\r\n", quota_resources).is_err(),
+            "SP first"
+        );
     }
 
     #[test]

@@ -829,6 +829,14 @@ fn check_framing(fragments: &[Fragment]) -> Result<(), TestCaseError> {
                 let expected = format!("{{{}{plus}}}\r\n", data.len());
                 prop_assert!(announce.ends_with(expected.as_bytes()));
             }
+            Fragment::External { len, sync } => {
+                let Some(Fragment::Line(announce)) = previous else {
+                    return Err(TestCaseError::fail("literal not after a line"));
+                };
+                let plus = if *sync { "" } else { "+" };
+                let expected = format!("{{{len}{plus}}}\r\n");
+                prop_assert!(announce.ends_with(expected.as_bytes()));
+            }
         }
         previous = Some(fragment);
     }

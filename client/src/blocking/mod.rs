@@ -17,7 +17,7 @@ mod pipeline;
 mod raw;
 mod stream;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
 
@@ -65,6 +65,9 @@ pub struct Client {
     /// Commands whose stream was dropped before their completion: it is
     /// dropped when it comes.
     abandoned: HashSet<String>,
+    /// The readers of [`run_from`](Self::run_from), in the order their
+    /// literals go out.
+    external_sources: Readers,
     /// The TLS settings of a STARTTLS in progress.
     pending_tls: Option<TlsConfig>,
     buffer: Vec<u8>,
@@ -155,6 +158,7 @@ impl Client {
             timeouts: options.timeouts,
             finished: HashMap::new(),
             abandoned: HashSet::new(),
+            external_sources: Readers::default(),
             pending_tls: None,
             buffer: vec![0; READ_CHUNK],
         };
@@ -514,16 +518,101 @@ impl Client {
         }
     }
 
+    /// Writes what the session has to send, and the literals it asks to
+    /// be copied from the caller's readers ([`run_from`](Self::run_from)).
     fn flush(&mut self) -> Result<(), Error> {
-        let output = self.session.take_output();
-        if output.is_empty() {
-            return Ok(());
+        loop {
+            let output = self.session.take_output();
+            if !output.is_empty() {
+                let connection = self.connection_mut()?;
+                let result = connection
+                    .write_all(&output)
+                    .and_then(|()| connection.flush());
+                result.map_err(|error| self.io_failed(error))?;
+            }
+            let Some(len) = self.session.pending_external() else {
+                return Ok(());
+            };
+            self.copy_external(len)?;
+            self.session.external_written();
         }
-        let connection = self.connection_mut()?;
-        let result = connection
-            .write_all(&output)
-            .and_then(|()| connection.flush());
-        result.map_err(|error| self.io_failed(error))
+    }
+
+    /// Copies `len` bytes from the next reader to the connection, in
+    /// chunks: the message is never held whole. Fewer bytes than announced
+    /// leave the literal unfinishable: the connection is broken.
+    fn copy_external(&mut self, len: u64) -> Result<(), Error> {
+        let Some(mut source) = self.external_sources.0.pop_front() else {
+            let reason = format!(
+                "a message of {len} bytes is to be sent from a reader, but none was given \
+                 (use Client::run_from); the announced literal cannot be completed"
+            );
+            self.session.set_broken(reason.clone());
+            return Err(Error::InvalidArgument { reason });
+        };
+        let mut chunk = vec![0; READ_CHUNK];
+        let mut left = len;
+        while left > 0 {
+            let want = usize::try_from(left.min(READ_CHUNK as u64)).unwrap_or(READ_CHUNK);
+            let read = match source.read(chunk.get_mut(..want).unwrap_or_default()) {
+                Ok(0) => {
+                    let reason = format!(
+                        "the message's reader ended after {} of the {len} bytes announced; \
+                         the literal cannot be completed",
+                        len - left
+                    );
+                    self.session.set_broken(reason.clone());
+                    return Err(Error::InvalidArgument { reason });
+                }
+                Ok(read) => read,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => {
+                    self.session
+                        .set_broken(format!("reading the message to send failed: {error}"));
+                    return Err(Error::Io(error));
+                }
+            };
+            let connection = self.connection_mut()?;
+            let written = connection.write_all(chunk.get(..read).unwrap_or_default());
+            written.map_err(|error| self.io_failed(error))?;
+            left -= read as u64;
+        }
+        Ok(())
+    }
+
+    /// Runs `command`, whose messages built with
+    /// [`MessageData::external`](crate::types::MessageData::external) take
+    /// their bytes from `readers`, one reader per such message, in order:
+    /// each literal is copied in chunks as it is sent, never held whole
+    /// (a 50 MB file costs a 64 KiB buffer). A reader that ends early
+    /// breaks the connection, the literal being announced.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), typed_imap::Error> {
+    /// # let mut imap = typed_imap::blocking::Client::connect("localhost", 143)?;
+    /// use typed_imap::types::MessageData;
+    /// use typed_imap::Append;
+    ///
+    /// let file = std::fs::File::open("large.eml")?;
+    /// let len = file.metadata()?.len();
+    /// imap.run_from(Append::new("Archive", MessageData::external(len)), [file])?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn run_from<C: Command, R: Read + Send + 'static>(
+        &mut self,
+        command: C,
+        readers: impl IntoIterator<Item = R>,
+    ) -> Result<C::Output, Error> {
+        self.external_sources = Readers(
+            readers
+                .into_iter()
+                .map(|reader| Box::new(reader) as Box<dyn Read + Send>)
+                .collect(),
+        );
+        let result = self.run(command);
+        self.external_sources.0.clear();
+        result
     }
 
     /// Reads once into the session. EOF, I/O errors and an elapsed timeout
@@ -599,6 +688,16 @@ impl Client {
     fn io_failed(&mut self, error: io::Error) -> Error {
         self.session.set_broken(format!("I/O error: {error}"));
         Error::from_tls_io(error)
+    }
+}
+
+/// The readers of `run_from`, shown by their number.
+#[derive(Default)]
+struct Readers(VecDeque<Box<dyn Read + Send>>);
+
+impl std::fmt::Debug for Readers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Readers({})", self.0.len())
     }
 }
 

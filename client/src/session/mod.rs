@@ -404,6 +404,23 @@ impl Session {
         self.outbound.has_ready()
     }
 
+    /// After the driver wrote what [`take_output`](Self::take_output) gave:
+    /// the length of a literal it must now copy from its own source (an
+    /// APPEND of [`MessageData::external`](crate::types::MessageData)),
+    /// exactly that many bytes, then call
+    /// [`external_written`](Self::external_written). Nothing else goes out
+    /// before.
+    pub fn pending_external(&self) -> Option<u64> {
+        self.outbound.pending_external()
+    }
+
+    /// The driver wrote the literal [`pending_external`](Self::pending_external)
+    /// asked for.
+    pub fn external_written(&mut self) {
+        self.outbound.external_written();
+        self.released();
+    }
+
     /// Bytes read from the server.
     pub fn receive(&mut self, bytes: &[u8]) {
         self.framer.push(bytes);

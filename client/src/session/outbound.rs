@@ -30,6 +30,9 @@ pub(super) struct Outbound {
     ready: Vec<u8>,
     /// Commands whose first bytes went to `ready` since last asked.
     released: Vec<String>,
+    /// A literal the driver must copy from its own source now (its
+    /// command's tag and length): nothing more goes until it has.
+    external: Option<(String, u64)>,
 }
 
 impl Outbound {
@@ -71,15 +74,33 @@ impl Outbound {
         if self.waiting.take().is_none() {
             return false;
         }
-        if let Some(Queued {
-            fragment: Fragment::Literal { data, .. },
-            ..
-        }) = self.queue.pop_front()
-        {
-            self.ready.extend_from_slice(&data);
+        match self.queue.pop_front() {
+            Some(Queued {
+                fragment: Fragment::Literal { data, .. },
+                ..
+            }) => self.ready.extend_from_slice(&data),
+            Some(Queued {
+                tag,
+                fragment: Fragment::External { len, .. },
+                ..
+            }) => self.external = Some((tag, len)),
+            _ => {}
         }
         self.pump();
         true
+    }
+
+    /// The length of the literal the driver must now copy from its source,
+    /// after writing what [`take`](Self::take) gave.
+    pub(super) fn pending_external(&self) -> Option<u64> {
+        self.external.as_ref().map(|(_, len)| *len)
+    }
+
+    /// The driver copied the literal [`pending_external`](Self::pending_external)
+    /// asked for: what follows may go.
+    pub(super) fn external_written(&mut self) {
+        self.external = None;
+        self.pump();
     }
 
     /// The command `tag` completed: what is left of it is never sent (a
@@ -95,12 +116,23 @@ impl Outbound {
         if self.waiting.as_deref() == Some(tag) {
             self.waiting = None;
         }
+        if self
+            .external
+            .as_ref()
+            .is_some_and(|(owner, _)| owner == tag)
+        {
+            self.external = None;
+        }
         self.pump();
     }
 
     /// Whether part of `tag` is still unsent.
     pub(super) fn has_unsent(&self, tag: &str) -> bool {
         self.queue.iter().any(|queued| queued.tag == tag)
+            || self
+                .external
+                .as_ref()
+                .is_some_and(|(owner, _)| owner == tag)
     }
 
     /// Takes the bytes ready to be written.
@@ -116,24 +148,27 @@ impl Outbound {
     /// Moves fragments to `ready` up to the next synchronising literal or
     /// the next command held back.
     fn pump(&mut self) {
-        while self.waiting.is_none() {
+        while self.waiting.is_none() && self.external.is_none() {
             let Some(front) = self.queue.front() else {
                 break;
             };
             if front.after.as_ref().is_some_and(|after| !after.is_empty()) {
                 break;
             }
-            if let Fragment::Literal { sync: true, .. } = front.fragment {
+            if let Fragment::Literal { sync: true, .. } | Fragment::External { sync: true, .. } =
+                front.fragment
+            {
                 self.waiting = Some(front.tag.clone());
                 break;
             }
             if let Some(queued) = self.queue.pop_front() {
                 if queued.after.is_some() {
-                    self.released.push(queued.tag);
+                    self.released.push(queued.tag.clone());
                 }
                 match queued.fragment {
                     Fragment::Line(bytes) => self.ready.extend_from_slice(&bytes),
                     Fragment::Literal { data, .. } => self.ready.extend_from_slice(&data),
+                    Fragment::External { len, .. } => self.external = Some((queued.tag, len)),
                 }
             }
         }
@@ -228,6 +263,48 @@ mod tests {
         out.cancel("A1");
         assert_eq!(out.take(), b"A2 FETCH 1 FLAGS\r\nA3 NOOP\r\n");
         assert_eq!(out.take_released(), ["A2", "A3"]);
+    }
+
+    fn external(sync: bool) -> Vec<Fragment> {
+        vec![
+            Fragment::Line(b"A1 APPEND INBOX {500}\r\n".to_vec()),
+            Fragment::External { len: 500, sync },
+            Fragment::Line(b"\r\n".to_vec()),
+        ]
+    }
+
+    #[test]
+    fn an_external_literal_is_asked_of_the_driver_after_the_continuation() {
+        let mut out = Outbound::default();
+        out.push("A1", external(true), Vec::new());
+        out.push("A2", line("A2", "NOOP"), Vec::new());
+        assert_eq!(out.take(), b"A1 APPEND INBOX {500}\r\n");
+        assert_eq!(out.pending_external(), None);
+        assert!(out.continuation());
+        assert_eq!(out.pending_external(), Some(500));
+        assert!(out.take().is_empty(), "nothing goes before the literal");
+        assert!(out.has_unsent("A1"));
+        out.external_written();
+        assert_eq!(out.take(), b"\r\nA2 NOOP\r\n");
+        assert!(!out.has_unsent("A1"));
+    }
+
+    #[test]
+    fn a_non_synchronising_external_literal_is_asked_at_once() {
+        let mut out = Outbound::default();
+        out.push("A1", external(false), Vec::new());
+        assert_eq!(out.take(), b"A1 APPEND INBOX {500}\r\n");
+        assert_eq!(out.pending_external(), Some(500));
+    }
+
+    #[test]
+    fn a_refused_append_asks_for_no_external_literal() {
+        let mut out = Outbound::default();
+        out.push("A1", external(true), Vec::new());
+        out.take();
+        out.cancel("A1");
+        assert_eq!(out.pending_external(), None);
+        assert!(out.take().is_empty());
     }
 
     #[test]

@@ -434,3 +434,25 @@ fn a_command_streaming_bodies_holds_other_fetches_back() {
         .unwrap();
     assert_eq!(session.held().count(), 1);
 }
+
+#[test]
+fn an_external_message_is_left_to_the_driver_after_the_continuation() {
+    let mut session = selected();
+    let tag = session
+        .send(&crate::Append::new(
+            "INBOX",
+            crate::types::MessageData::external(5),
+        ))
+        .unwrap();
+    session.send(&Noop::new()).unwrap();
+    assert_eq!(
+        output(&mut session),
+        format!("{tag} APPEND INBOX () {{5}}\r\n")
+    );
+    assert_eq!(session.pending_external(), None);
+    assert!(events(&mut session, "+ go on\r\n").is_empty());
+    assert_eq!(session.pending_external(), Some(5));
+    assert_eq!(output(&mut session), "", "nothing before the literal");
+    session.external_written();
+    assert_eq!(output(&mut session), "\r\nA3 NOOP\r\n");
+}

@@ -91,6 +91,10 @@ fn render_fragments(fragments: &[Fragment]) -> String {
         match fragment {
             Fragment::Line(line) => out.push_str(&show(line.trim_ascii_end())),
             Fragment::Literal { data, .. } => literal(&mut out, data),
+            Fragment::External { len, .. } => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "<literal {len} bytes from the caller's source>");
+            }
         }
     }
     out

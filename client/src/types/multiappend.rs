@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use super::Flag;
+use super::{Flag, MessageData};
 
 /// One more message of an APPEND: its flags and internal date, if given,
 /// and its bytes.
@@ -18,13 +18,14 @@ pub struct AppendMessage {
     pub flags: Option<Vec<Flag>>,
     /// The internal date of the new message.
     pub internal_date: Option<DateTime<FixedOffset>>,
-    /// The message, RFC 5322 format, CRLF line ends.
-    pub message: Vec<u8>,
+    /// The message, RFC 5322 format, CRLF line ends (or its length, its
+    /// bytes from a reader: [`MessageData::external`]).
+    pub message: MessageData,
 }
 
 impl AppendMessage {
     /// A message without flags or date.
-    pub fn new(message: impl Into<Vec<u8>>) -> Self {
+    pub fn new(message: impl Into<MessageData>) -> Self {
         AppendMessage {
             flags: None,
             internal_date: None,
@@ -42,6 +43,15 @@ impl AppendMessage {
     pub fn internal_date(mut self, date: DateTime<FixedOffset>) -> Self {
         self.internal_date = Some(date);
         self
+    }
+}
+
+/// The capabilities MULTIAPPEND's further messages need (`BINARY` for a
+/// binary one).
+#[allow(clippy::ptr_arg)]
+pub fn each_capability(messages: &Vec<AppendMessage>, need: &mut dyn FnMut(&str)) {
+    for message in messages {
+        message.message.each_capability(need);
     }
 }
 

@@ -21,6 +21,14 @@ pub enum Fragment {
         /// Whether the server's `+` must be awaited first.
         sync: bool,
     },
+    /// Literal data the driver copies from a source of its own (a file
+    /// being appended) when the session asks, never held in memory.
+    External {
+        /// How many bytes the literal announced.
+        len: u64,
+        /// Whether the server's `+` must be awaited first.
+        sync: bool,
+    },
 }
 
 impl Fragment {
@@ -29,6 +37,7 @@ impl Fragment {
         match self {
             Fragment::Line(bytes) => bytes,
             Fragment::Literal { data, .. } => data,
+            Fragment::External { .. } => &[],
         }
     }
 }
@@ -43,6 +52,9 @@ impl fmt::Debug for Fragment {
                     "Literal {{ data: \"{}\", sync: {sync} }}",
                     data.escape_ascii()
                 )
+            }
+            Fragment::External { len, sync } => {
+                write!(f, "External {{ len: {len}, sync: {sync} }}")
             }
         }
     }
@@ -202,6 +214,15 @@ impl Encoder {
         Ok(())
     }
 
+    /// A literal (a literal8 with `literal8`) of `len` bytes that the
+    /// driver copies from its own source when the session asks
+    /// ([`Fragment::External`]): a message far larger than memory.
+    pub fn external_literal(&mut self, len: u64, literal8: bool) {
+        let sync = self.literal_sync(len);
+        self.announce(if literal8 { "~" } else { "" }, len, sync);
+        self.fragments.push(Fragment::External { len, sync });
+    }
+
     /// Writes `items` separated by spaces inside parentheses.
     pub fn list<T>(
         &mut self,
@@ -269,22 +290,32 @@ impl Encoder {
 
     /// Writes the announcement, closes the line, and adds the literal.
     fn write_literal(&mut self, prefix: &str, data: &[u8]) {
-        let over_limit = self
-            .options
-            .append_limit
-            .is_some_and(|limit| u64::try_from(data.len()).map_or(true, |len| len > limit));
-        let sync = over_limit
-            || !(self.options.literal_plus
-                || (self.options.literal_minus && data.len() <= LITERAL_MINUS_MAX));
-        let plus = if sync { "" } else { "+" };
-        let announce = format!("{prefix}{{{}{plus}}}\r\n", data.len());
-        self.line.extend_from_slice(announce.as_bytes());
-        let line = std::mem::take(&mut self.line);
-        self.fragments.push(Fragment::Line(line));
+        let len = u64::try_from(data.len()).unwrap_or(u64::MAX);
+        let sync = self.literal_sync(len);
+        self.announce(prefix, len, sync);
         self.fragments.push(Fragment::Literal {
             data: data.to_vec(),
             sync,
         });
+    }
+
+    /// Whether a literal of `len` bytes must wait for the server's `+`:
+    /// unless LITERAL+ (or LITERAL- up to 4096 bytes) allows otherwise, and
+    /// always above the server's APPENDLIMIT.
+    fn literal_sync(&self, len: u64) -> bool {
+        let over_limit = self.options.append_limit.is_some_and(|limit| len > limit);
+        over_limit
+            || !(self.options.literal_plus
+                || (self.options.literal_minus && len <= LITERAL_MINUS_MAX as u64))
+    }
+
+    /// Ends the line with a literal's announcement, `{n}` or `{n+}`.
+    fn announce(&mut self, prefix: &str, len: u64, sync: bool) {
+        let plus = if sync { "" } else { "+" };
+        let announce = format!("{prefix}{{{len}{plus}}}\r\n");
+        self.line.extend_from_slice(announce.as_bytes());
+        let line = std::mem::take(&mut self.line);
+        self.fragments.push(Fragment::Line(line));
     }
 }
 

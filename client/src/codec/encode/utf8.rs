@@ -7,19 +7,28 @@
 #![allow(clippy::ptr_arg)]
 
 use super::{astring, EncodeError, Encoder};
+use crate::types::MessageData;
 
-/// `append-data`: the message as a literal; once UTF-8 is enabled, as
-/// `UTF8 (~{n}...)` (RFC 6855 section 4), the form whose header fields
-/// may hold UTF-8, as imaplib sends it.
-pub fn append_message(enc: &mut Encoder, message: &Vec<u8>) -> Result<(), EncodeError> {
-    if enc.options().utf8 {
+/// `append-data`: the message as a literal (a binary literal `~{n}` with
+/// [`MessageData::binary`], RFC 3516); once UTF-8 is enabled, as `UTF8
+/// (~{n}...)` (RFC 6855 section 4), the form whose header fields may hold
+/// UTF-8, as imaplib sends it. An external message's bytes are the
+/// driver's to copy ([`Encoder::external_literal`]).
+pub fn append_message(enc: &mut Encoder, message: &MessageData) -> Result<(), EncodeError> {
+    let utf8 = enc.options().utf8;
+    let literal8 = utf8 || message.is_binary();
+    if utf8 {
         enc.token("UTF8 (");
-        enc.literal8(message)?;
-        enc.token(")");
-        Ok(())
-    } else {
-        enc.literal(message)
     }
+    match message.bytes() {
+        Some(bytes) if literal8 => enc.literal8(bytes)?,
+        Some(bytes) => enc.literal(bytes)?,
+        None => enc.external_literal(message.len(), literal8),
+    }
+    if utf8 {
+        enc.token(")");
+    }
+    Ok(())
 }
 
 /// SEARCH's optional `CHARSET`: refused once UTF-8 is enabled, when a
@@ -56,7 +65,7 @@ pub fn charset(enc: &mut Encoder, charset: &String) -> Result<(), EncodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::encode::{to_bytes, EncodeOptions};
+    use crate::codec::encode::{to_bytes, EncodeOptions, Fragment};
 
     fn encoded(
         utf8: bool,
@@ -73,14 +82,35 @@ mod tests {
 
     #[test]
     fn a_message_is_a_plain_literal_without_utf8() {
-        let wire = encoded(false, |enc| append_message(enc, &b"hi".to_vec())).unwrap();
+        let wire = encoded(false, |enc| append_message(enc, &"hi".into())).unwrap();
         assert_eq!(wire, "{2+}\r\nhi\r\n");
     }
 
     #[test]
     fn a_message_goes_as_utf8_literal8_once_enabled() {
-        let wire = encoded(true, |enc| append_message(enc, &b"hi".to_vec())).unwrap();
+        let wire = encoded(true, |enc| append_message(enc, &"hi".into())).unwrap();
         assert_eq!(wire, "UTF8 (~{2+}\r\nhi)\r\n");
+    }
+
+    #[test]
+    fn a_binary_message_is_a_literal8_and_may_hold_nul() {
+        let message = MessageData::from(&b"a\0b"[..]).binary();
+        let wire = encoded(false, |enc| append_message(enc, &message)).unwrap();
+        assert_eq!(wire, "~{3+}\r\na\0b\r\n");
+    }
+
+    #[test]
+    fn an_external_message_is_announced_and_left_to_the_driver() {
+        let mut enc = Encoder::new(EncodeOptions::default());
+        append_message(&mut enc, &MessageData::external(7)).unwrap();
+        assert_eq!(
+            enc.finish(),
+            [
+                Fragment::Line(b"{7}\r\n".to_vec()),
+                Fragment::External { len: 7, sync: true },
+                Fragment::Line(b"\r\n".to_vec()),
+            ]
+        );
     }
 
     #[test]

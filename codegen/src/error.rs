@@ -76,8 +76,13 @@ pub enum Error {
         /// The text.
         text: String,
     },
-    /// No `types` file was given to the generator.
-    #[error("no types file: call Generator::types with the path of spec/types.toml")]
+    /// No `types` file was given to the generator, and typed-imap's build
+    /// script did not say where its own is (`DEP_TYPED_IMAP_SPEC_DIR`).
+    #[error(
+        "no types file: DEP_TYPED_IMAP_SPEC_DIR is not set (typed-imap sets it for the build \
+         scripts of crates that list it in [dependencies]); or call Generator::types with \
+         the path of a types.toml"
+    )]
     NoTypes,
     /// No output directory: neither `out_dir` was called nor is `OUT_DIR` set.
     #[error("no output directory: call Generator::out_dir or run from a build script")]

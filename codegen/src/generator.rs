@@ -42,6 +42,10 @@ enum Specs {
 /// The vocabulary's file name, which [`Generator::spec_dir`] leaves out.
 const TYPES_FILE: &str = "types.toml";
 
+/// Where typed-imap's build script says its spec lies (its `links` metadata
+/// `spec_dir`), in the build scripts of crates that depend on it.
+const TYPED_IMAP_SPEC_DIR: &str = "DEP_TYPED_IMAP_SPEC_DIR";
+
 impl Default for Generator {
     fn default() -> Self {
         Self::new()
@@ -70,7 +74,10 @@ impl Generator {
         self
     }
 
-    /// The vocabulary file (typed-imap's `spec/types.toml`).
+    /// The vocabulary file. Without it, the vocabulary is that of the
+    /// typed-imap this crate depends on: `types.toml` in
+    /// `DEP_TYPED_IMAP_SPEC_DIR`, which typed-imap's build script gives to
+    /// the build scripts of the crates that list it in `[dependencies]`.
     pub fn types(&mut self, path: impl AsRef<Path>) -> &mut Self {
         self.types = Some(path.as_ref().to_path_buf());
         self
@@ -111,7 +118,7 @@ impl Generator {
 
     /// Reads and validates the files into the model the emitters work on.
     pub fn model(&self) -> Result<Model, Error> {
-        let types = validate::read(self.types.as_deref().ok_or(Error::NoTypes)?)?;
+        let types = validate::read(&types_file(self.types.as_deref())?)?;
         let specs = self
             .spec_files()?
             .iter()
@@ -140,10 +147,7 @@ impl Generator {
                 Specs::File(_) => None,
             });
             // A directory is watched for added and removed files.
-            for path in self
-                .types
-                .iter()
-                .cloned()
+            for path in std::iter::once(types_file(self.types.as_deref())?)
                 .chain(self.spec_files()?)
                 .chain(dirs)
             {
@@ -154,6 +158,15 @@ impl Generator {
             write_if_changed(&out_dir.join(name), &contents)?;
         }
         Ok(())
+    }
+}
+
+/// The vocabulary file: the one given, or that of the typed-imap depended on.
+fn types_file(given: Option<&Path>) -> Result<PathBuf, Error> {
+    match (given, std::env::var_os(TYPED_IMAP_SPEC_DIR)) {
+        (Some(path), _) => Ok(path.to_path_buf()),
+        (None, Some(dir)) => Ok(PathBuf::from(dir).join(TYPES_FILE)),
+        (None, None) => Err(Error::NoTypes),
     }
 }
 

@@ -6,13 +6,13 @@
 //! `file:line:column`), and one emitter per output kind, formatted with
 //! prettyplease. The spec language is documented in `spec/README.md`.
 //!
-//! A downstream crate generates its own extension from its build script:
+//! A downstream crate generates its own extension from its build script.
+//! The vocabulary (`types.toml`) is that of the typed-imap it depends on,
+//! whose build script says where it lies (`DEP_TYPED_IMAP_SPEC_DIR`):
 //!
 //! ```no_run
 //! // build.rs: print the error and fail the build, never panic.
 //! if let Err(error) = typed_imap_codegen::Generator::new()
-//!     .runtime_path("::typed_imap")
-//!     .types("../../spec/types.toml")
 //!     .spec("spec/xfoo.toml")
 //!     .generate()
 //! {

@@ -2,9 +2,10 @@
 //! runtime, with the public codegen API: the path a user's crate takes.
 
 fn main() {
+    // The runtime is `::typed_imap` and the vocabulary typed-imap's own
+    // `types.toml`, found through DEP_TYPED_IMAP_SPEC_DIR (the generator's
+    // defaults): this crate never names where typed-imap's source lies.
     let result = typed_imap_codegen::Generator::new()
-        .runtime_path("::typed_imap")
-        .types("../../spec/types.toml")
         .spec("spec/xfoo.toml")
         .generate();
     if let Err(error) = result {

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::package;
 use crate::shell::{cargo, human, run_command, run_streaming, succeeds, workspace_root};
 use crate::TaskResult;
 
@@ -123,6 +124,16 @@ pub fn run(args: &[String]) -> TaskResult {
         }
     };
     steps.push(("tests", test_time));
+
+    // After the tests: those fetched every crate the offline packages need.
+    let packaging = package::check(|line| totals.add_line(line));
+    match packaging {
+        Ok(time) => steps.push(("package", human(time))),
+        Err(error) => {
+            println!("\nxtask ci: {}", totals.summary());
+            return Err(error.into());
+        }
+    }
 
     steps.push(("fuzz", fuzz(&options)?));
 

@@ -1,7 +1,8 @@
 //! `cargo xtask <task>`: the project's chores as Rust programs.
 //!
-//! - `ci`: what CI runs (formatting, lints, docs, the tests, a short fuzz run).
+//! - `ci`: what CI runs (formatting, lints, docs, the tests, the packages, a short fuzz run).
 //! - `demo`: a throw-away Dovecot, a few sample messages, the typed client against it.
+//! - `package`: both crates packaged and verified, then used by a crate outside the workspace.
 //! - `fuzz`, `bench`: the fuzz targets and the parsing benchmark.
 //!
 //! Every task is a module with `pub fn run(args: &[String]) -> TaskResult`.
@@ -12,6 +13,7 @@ mod bench;
 mod ci;
 mod demo;
 mod fuzz;
+mod package;
 mod shell;
 
 use std::process::ExitCode;
@@ -25,8 +27,13 @@ usage: cargo xtask <task> [options]
 tasks:
   ci [--no-fuzz] [--fuzz-seconds N]
                  fmt --check, clippy -D warnings, doc -D warnings, the
-                 workspace tests, then each fuzz target for N seconds
-                 (default 10) when fuzz/ and cargo-fuzz are present
+                 workspace tests, the packages (as `package` below),
+                 then each fuzz target for N seconds (default 10) when
+                 fuzz/ and cargo-fuzz are present
+  package        cargo package typed-imap-codegen and typed-imap (verified),
+                 check the packaged spec/ is spec/, then build and test a
+                 throw-away crate outside the workspace that generates its
+                 own extension against the packages (offline)
   demo           start a private Dovecot, fill a mailbox, show a session
   fuzz [--seconds N] [--target framer|response]
                  run each cargo-fuzz target for N seconds (default 30)
@@ -45,6 +52,7 @@ fn main() -> ExitCode {
     let result = match task {
         "ci" => ci::run(rest),
         "demo" => demo::run(rest),
+        "package" => package::run(rest),
         "fuzz" => fuzz::run(rest),
         "bench" => bench::run(rest),
         "help" | "-h" | "--help" => {

@@ -170,3 +170,5 @@ pub use chrono;
 pub use generated::*;
 pub mod blocking;
 pub mod session;
+#[cfg(feature = "tokio")]
+pub mod tokio;

@@ -79,6 +79,8 @@ pub struct Runtime {
     pub scope: String,
     pub correlation: String,
     pub streaming: String,
+    /// The async client and the cargo feature it lives behind.
+    pub async_client: Option<(String, String)>,
 }
 
 /// One spec file.

@@ -65,6 +65,11 @@ pub(crate) struct Runtime {
     pub scope: Str,
     pub correlation: Str,
     pub streaming: Str,
+    /// An async client the generated methods are also added to (`async fn`,
+    /// `&self`), inside `#[cfg(feature = ...)]` of `async_client_feature`:
+    /// typed-imap's own only.
+    pub async_client: Option<Str>,
+    pub async_client_feature: Option<String>,
 }
 
 /// `[[state]]` or `[[behaviour]]`: a kind the runtime knows.

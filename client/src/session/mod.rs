@@ -124,6 +124,15 @@ pub enum Event {
         /// The command's tag.
         tag: Arc<str>,
     },
+    /// A SASL challenge of a command sent with
+    /// [`Session::authenticate_by_driver`], decoded: answer it with
+    /// [`Session::answer_challenge`].
+    Challenge {
+        /// The command's tag.
+        tag: Arc<str>,
+        /// The challenge's bytes.
+        challenge: Vec<u8>,
+    },
 }
 
 /// A completed command: its tagged response and what it gathered.
@@ -479,6 +488,53 @@ impl Session {
         command: &C,
         mut authenticator: Box<dyn Authenticator + Send>,
     ) -> Result<String, Error> {
+        let mechanism = Mechanism {
+            name: authenticator.mechanism(),
+            reveals_secret: authenticator.reveals_secret(),
+        };
+        self.check_authenticate::<C>(mechanism)?;
+        let initial = authenticator.initial_response();
+        self.queue_authenticate(command, initial, Some(authenticator))
+    }
+
+    /// Like [`authenticate`](Self::authenticate), with the driver answering
+    /// each challenge itself ([`Event::Challenge`], then
+    /// [`answer_challenge`](Self::answer_challenge)): for an authenticator
+    /// that must wait for something (an OAuth token fetched over the
+    /// network) without holding the session.
+    pub fn authenticate_by_driver<C: Command>(
+        &mut self,
+        command: &C,
+        mechanism: Mechanism<'_>,
+        initial_response: Option<Vec<u8>>,
+    ) -> Result<String, Error> {
+        self.check_authenticate::<C>(mechanism)?;
+        self.queue_authenticate(command, initial_response, None)
+    }
+
+    /// Answers the challenge of [`Event::Challenge`] for the command
+    /// `tag`: `Ok(Some(bytes))` (sent in base64), `Ok(None)` or an error
+    /// (the exchange is cancelled with `*`; an error is the command's
+    /// result). False when that command waits for no answer.
+    pub fn answer_challenge(
+        &mut self,
+        tag: &str,
+        answer: Result<Option<Vec<u8>>, AuthError>,
+    ) -> bool {
+        let Some(pending) = self.in_flight.iter_mut().find(|p| &*p.tag == tag) else {
+            return false;
+        };
+        let answer = answer.unwrap_or_else(|error| {
+            pending.auth_error = Some(error);
+            None
+        });
+        let line = sasl_line(answer);
+        trace::sasl_answer(&line);
+        self.outbound.push_raw(&line);
+        true
+    }
+
+    fn check_authenticate<C: Command>(&self, mechanism: Mechanism<'_>) -> Result<(), Error> {
         if !matches!(C::BEHAVIOUR, Behaviour::Authenticate) {
             return Err(Error::InvalidArgument {
                 reason: format!("{} is not an authentication command", C::NAME),
@@ -487,11 +543,18 @@ impl Session {
         policy::authenticate(
             self.channel(),
             self.capabilities(),
-            authenticator.mechanism(),
-            authenticator.reveals_secret(),
-        )?;
+            mechanism.name,
+            mechanism.reveals_secret,
+        )
+    }
+
+    fn queue_authenticate<C: Command>(
+        &mut self,
+        command: &C,
+        initial: Option<Vec<u8>>,
+        authenticator: Option<Box<dyn Authenticator + Send>>,
+    ) -> Result<String, Error> {
         let mut fragments = self.prepare(command)?;
-        let initial = authenticator.initial_response();
         let pending_initial = match initial {
             Some(response) if self.has_capability("SASL-IR") => {
                 append_to_line(&mut fragments, &initial_response_argument(&response));
@@ -499,14 +562,11 @@ impl Session {
             }
             other => other,
         };
-        let tag = self.queue(
-            command,
-            fragments,
-            Some(authenticator),
-            SendOptions::default(),
-        );
+        let driver_answers = authenticator.is_none();
+        let tag = self.queue(command, fragments, authenticator, SendOptions::default());
         if let Some(pending) = self.in_flight.back_mut() {
             pending.initial_response = pending_initial;
+            pending.driver_answers = driver_answers;
         }
         Ok(tag)
     }
@@ -938,6 +998,16 @@ impl Session {
             ));
         };
         match pending.behaviour {
+            Behaviour::Authenticate
+                if pending.driver_answers
+                    && pending.initial_response.is_none()
+                    && !self.outbound.has_unsent(&pending.tag) =>
+            {
+                Ok(Some(Event::Challenge {
+                    tag: Arc::clone(&pending.tag),
+                    challenge: decode_challenge(&continuation.text)?,
+                }))
+            }
             Behaviour::Authenticate if !self.outbound.has_unsent(&pending.tag) => {
                 let answer = sasl_answer(pending, &continuation.text)?;
                 trace::sasl_answer(&answer);
@@ -1206,12 +1276,7 @@ fn sasl_answer(pending: &mut Pending, challenge: &Bytes) -> Result<Vec<u8>, Erro
     let answer = match pending.initial_response.take() {
         Some(initial) => Some(initial),
         None => {
-            let decoded = BASE64.decode(challenge.trim_ascii()).map_err(|_| {
-                Error::protocol(format!(
-                    "AUTHENTICATE challenge is not base64: {:?}",
-                    String::from_utf8_lossy(challenge)
-                ))
-            })?;
+            let decoded = decode_challenge(challenge)?;
             match pending.authenticator.as_mut() {
                 Some(authenticator) => match authenticator.respond(&decoded) {
                     Ok(answer) => answer,
@@ -1225,12 +1290,37 @@ fn sasl_answer(pending: &mut Pending, challenge: &Bytes) -> Result<Vec<u8>, Erro
             }
         }
     };
+    Ok(sasl_line(answer))
+}
+
+/// A challenge's bytes, from its base64.
+fn decode_challenge(challenge: &Bytes) -> Result<Vec<u8>, Error> {
+    BASE64.decode(challenge.trim_ascii()).map_err(|_| {
+        Error::protocol(format!(
+            "AUTHENTICATE challenge is not base64: {:?}",
+            String::from_utf8_lossy(challenge)
+        ))
+    })
+}
+
+/// An answer's line: its base64, or `*` to cancel.
+fn sasl_line(answer: Option<Vec<u8>>) -> Vec<u8> {
     let mut line = match answer {
         Some(answer) => BASE64.encode(answer).into_bytes(),
         None => b"*".to_vec(),
     };
     line.extend_from_slice(b"\r\n");
-    Ok(line)
+    line
+}
+
+/// A SASL mechanism as the session's credential policy sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct Mechanism<'a> {
+    /// Its name (`PLAIN`).
+    pub name: &'a str,
+    /// Whether someone reading the connection learns the secret
+    /// ([`Authenticator::reveals_secret`]).
+    pub reveals_secret: bool,
 }
 
 #[cfg(test)]

@@ -54,6 +54,8 @@ pub(super) struct Pending {
     pub(super) authenticator: Option<Box<dyn Authenticator + Send>>,
     /// AUTHENTICATE only: the initial response not sent yet (no SASL-IR).
     pub(super) initial_response: Option<Vec<u8>>,
+    /// AUTHENTICATE only: the driver answers the challenges.
+    pub(super) driver_answers: bool,
     /// IDLE only: the server's `+` came.
     pub(super) idling: bool,
     /// The session's count of capability updates when this was sent.
@@ -88,6 +90,7 @@ impl Pending {
             codes: Vec::new(),
             authenticator: None,
             initial_response: None,
+            driver_answers: false,
             idling: false,
             capabilities_seen,
             became_read_only: false,

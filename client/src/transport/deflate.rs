@@ -9,25 +9,87 @@ use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, 
 /// How much compressed input is read at once.
 const CHUNK: usize = 16 * 1024;
 
+/// Both directions of COMPRESS=DEFLATE, without I/O: the blocking
+/// [`Deflate`] stream and the async driver share it.
+pub(crate) struct DeflateCodec {
+    compress: Compress,
+    decompress: Decompress,
+    /// Inflation reached the end of the DEFLATE stream.
+    finished: bool,
+}
+
+impl DeflateCodec {
+    pub(crate) fn new() -> Self {
+        DeflateCodec {
+            // RFC 4978 section 4: raw DEFLATE, no zlib header.
+            compress: Compress::new(Compression::default(), false),
+            decompress: Decompress::new(false),
+            finished: false,
+        }
+    }
+
+    /// `input` deflated with a sync flush, so that the peer can inflate
+    /// all of it at once.
+    pub(crate) fn deflate(&mut self, input: &[u8]) -> io::Result<Vec<u8>> {
+        let mut output = Vec::with_capacity(input.len() / 2 + 64);
+        let mut rest = input;
+        loop {
+            if output.capacity() - output.len() < 64 {
+                output.reserve(output.capacity().max(1024));
+            }
+            let before = self.compress.total_in();
+            self.compress
+                .compress_vec(rest, &mut output, FlushCompress::Sync)
+                .map_err(corrupt)?;
+            let used = usize::try_from(self.compress.total_in() - before).map_err(corrupt)?;
+            rest = rest.get(used..).unwrap_or_default();
+            // Done when all input is in and the flush fit in the buffer.
+            if rest.is_empty() && output.len() < output.capacity() {
+                return Ok(output);
+            }
+        }
+    }
+
+    /// Inflates all of `input`, appending to `output`.
+    pub(crate) fn inflate(&mut self, mut input: &[u8], output: &mut Vec<u8>) -> io::Result<()> {
+        while !input.is_empty() && !self.finished {
+            if output.capacity() - output.len() < CHUNK {
+                output.reserve(CHUNK);
+            }
+            let (in_before, out_before) = (self.decompress.total_in(), self.decompress.total_out());
+            let status = self
+                .decompress
+                .decompress_vec(input, output, FlushDecompress::None)
+                .map_err(corrupt)?;
+            let used = usize::try_from(self.decompress.total_in() - in_before).map_err(corrupt)?;
+            let produced = self.decompress.total_out() - out_before;
+            input = input.get(used..).unwrap_or_default();
+            if status == Status::StreamEnd {
+                self.finished = true;
+            }
+            if used == 0 && produced == 0 && output.len() < output.capacity() {
+                return Err(corrupt("the DEFLATE stream makes no progress"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A stream whose bytes are deflated on the way out and inflated on the
 /// way in.
 pub struct Deflate<S> {
     inner: S,
-    compress: Compress,
-    decompress: Decompress,
-    /// Compressed bytes read from `inner` and not inflated yet.
-    input: Vec<u8>,
-    /// How much of `input` was inflated.
-    consumed: usize,
-    /// Inflation reached the end of the DEFLATE stream.
-    finished: bool,
+    codec: DeflateCodec,
+    /// Inflated bytes not handed out yet, from `taken` on.
+    inflated: Vec<u8>,
+    taken: usize,
 }
 
 impl<S> std::fmt::Debug for Deflate<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Deflate")
-            .field("total_in", &self.decompress.total_in())
-            .field("total_out", &self.compress.total_out())
+            .field("total_in", &self.codec.decompress.total_in())
+            .field("total_out", &self.codec.compress.total_out())
             .finish_non_exhaustive()
     }
 }
@@ -37,12 +99,9 @@ impl<S> Deflate<S> {
     pub fn new(inner: S) -> Self {
         Deflate {
             inner,
-            // RFC 4978 section 4: raw DEFLATE, no zlib header.
-            compress: Compress::new(Compression::default(), false),
-            decompress: Decompress::new(false),
-            input: Vec::with_capacity(CHUNK),
-            consumed: 0,
-            finished: false,
+            codec: DeflateCodec::new(),
+            inflated: Vec::new(),
+            taken: 0,
         }
     }
 
@@ -67,72 +126,37 @@ fn corrupt(error: impl std::fmt::Display) -> io::Error {
 
 impl<S: Read> Read for Deflate<S> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if buf.is_empty() || self.finished {
+        if buf.is_empty() {
             return Ok(0);
         }
-        loop {
-            let pending = self.input.get(self.consumed..).unwrap_or_default();
-            if !pending.is_empty() {
-                let (in_before, out_before) =
-                    (self.decompress.total_in(), self.decompress.total_out());
-                let status = self
-                    .decompress
-                    .decompress(pending, buf, FlushDecompress::None)
-                    .map_err(corrupt)?;
-                let used =
-                    usize::try_from(self.decompress.total_in() - in_before).map_err(corrupt)?;
-                let produced =
-                    usize::try_from(self.decompress.total_out() - out_before).map_err(corrupt)?;
-                self.consumed += used;
-                if status == Status::StreamEnd {
-                    self.finished = true;
-                }
-                if produced > 0 || self.finished {
-                    return Ok(produced);
-                }
-                if used > 0 {
-                    continue;
-                }
+        let mut compressed = [0u8; CHUNK];
+        while self.taken == self.inflated.len() {
+            if self.codec.finished {
+                return Ok(0);
             }
-            // Everything read so far is inflated: read more.
-            self.input.clear();
-            self.consumed = 0;
-            self.input.resize(CHUNK, 0);
-            let n = match self.inner.read(&mut self.input) {
-                Ok(n) => n,
-                Err(error) => {
-                    self.input.clear();
-                    return Err(error);
-                }
-            };
-            self.input.truncate(n);
+            self.inflated.clear();
+            self.taken = 0;
+            let n = self.inner.read(&mut compressed)?;
             if n == 0 {
                 return Ok(0);
             }
+            self.codec
+                .inflate(compressed.get(..n).unwrap_or_default(), &mut self.inflated)?;
         }
+        let ready = self.inflated.get(self.taken..).unwrap_or_default();
+        let n = ready.len().min(buf.len());
+        buf.get_mut(..n)
+            .unwrap_or_default()
+            .copy_from_slice(ready.get(..n).unwrap_or_default());
+        self.taken += n;
+        Ok(n)
     }
 }
 
 impl<S: Write> Write for Deflate<S> {
     /// Deflates all of `buf` with a sync flush and writes it out.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut output = Vec::with_capacity(buf.len() / 2 + 64);
-        let mut rest = buf;
-        loop {
-            if output.capacity() - output.len() < 64 {
-                output.reserve(output.capacity().max(1024));
-            }
-            let before = self.compress.total_in();
-            self.compress
-                .compress_vec(rest, &mut output, FlushCompress::Sync)
-                .map_err(corrupt)?;
-            let used = usize::try_from(self.compress.total_in() - before).map_err(corrupt)?;
-            rest = rest.get(used..).unwrap_or_default();
-            // Done when all input is in and the flush fit in the buffer.
-            if rest.is_empty() && output.len() < output.capacity() {
-                break;
-            }
-        }
+        let output = self.codec.deflate(buf)?;
         self.inner.write_all(&output)?;
         Ok(buf.len())
     }
@@ -154,6 +178,19 @@ mod tests {
             writer.write_all(chunk).unwrap();
         }
         writer.inner
+    }
+
+    #[test]
+    fn the_codec_inflates_what_it_deflated_in_any_split() {
+        let mut sender = DeflateCodec::new();
+        let wire = sender.deflate(b"A1 NOOP\r\nA2 LOGOUT\r\n").unwrap();
+        for split in 0..wire.len() {
+            let mut receiver = DeflateCodec::new();
+            let mut out = Vec::new();
+            receiver.inflate(&wire[..split], &mut out).unwrap();
+            receiver.inflate(&wire[split..], &mut out).unwrap();
+            assert_eq!(out, b"A1 NOOP\r\nA2 LOGOUT\r\n", "split at {split}");
+        }
     }
 
     #[test]

@@ -7,10 +7,10 @@
 //! session and the client that drive it.
 
 mod child;
-mod deflate;
-mod starttls;
+pub(crate) mod deflate;
+pub(crate) mod starttls;
 mod tcp;
-mod tls;
+pub(crate) mod tls;
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;

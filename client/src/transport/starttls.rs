@@ -8,6 +8,8 @@
 //! starts.
 
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// The content type of a TLS handshake record (RFC 8446 section 5.1): the
 /// first byte a TLS server sends.
@@ -20,26 +22,35 @@ const MAX_SKIPPED: usize = 64 * 1024;
 /// A stream that drops what precedes the first TLS record, then passes
 /// everything through.
 #[derive(Debug)]
-pub(super) struct SkipPlaintext<S> {
+pub(crate) struct SkipPlaintext<S> {
     inner: S,
     skipping: bool,
     skipped: usize,
+    /// Every byte read, dropped or not (for a failed handshake's words).
+    received: Arc<AtomicU64>,
 }
 
 impl<S> SkipPlaintext<S> {
     /// Wraps `inner`; with `active` false, nothing is skipped.
-    pub(super) fn new(inner: S, active: bool) -> Self {
+    pub(crate) fn new(inner: S, active: bool) -> Self {
         SkipPlaintext {
             inner,
             skipping: active,
             skipped: 0,
+            received: Arc::default(),
         }
+    }
+
+    /// How many bytes were read through it so far; the counter stays
+    /// readable after the stream is gone (a failed handshake consumes it).
+    pub(crate) fn received(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.received)
     }
 }
 
 impl<S> SkipPlaintext<S> {
     /// The stream underneath.
-    pub(super) fn get_ref(&self) -> &S {
+    pub(crate) fn get_ref(&self) -> &S {
         &self.inner
     }
 
@@ -49,40 +60,110 @@ impl<S> SkipPlaintext<S> {
     }
 }
 
+impl<S> SkipPlaintext<S> {
+    /// Where the bytes to keep start in what was just `received`: `None`
+    /// when all of it is dropped. Once the first TLS record came, every
+    /// byte is kept.
+    fn keep_from(&mut self, received: &[u8]) -> io::Result<Option<usize>> {
+        self.received
+            .fetch_add(received.len() as u64, Ordering::Relaxed);
+        if !self.skipping || received.is_empty() {
+            return Ok(Some(0));
+        }
+        match memchr::memchr(HANDSHAKE_RECORD, received) {
+            Some(start) => {
+                self.skipping = false;
+                self.skipped += start;
+                if self.skipped > 0 {
+                    tracing::warn!(
+                        bytes = self.skipped,
+                        "discarded plaintext received after the STARTTLS OK, before the TLS handshake"
+                    );
+                }
+                Ok(Some(start))
+            }
+            None => {
+                self.skipped += received.len();
+                if self.skipped > MAX_SKIPPED {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!(
+                            "more than {MAX_SKIPPED} bytes of plaintext after the STARTTLS OK \
+                             and no TLS record: not a TLS server"
+                        ),
+                    ));
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
 impl<S: Read> Read for SkipPlaintext<S> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
             let n = self.inner.read(buf)?;
-            if n == 0 || !self.skipping {
-                return Ok(n);
+            if let Some(start) = self.keep_from(buf.get(..n).unwrap_or_default())? {
+                buf.copy_within(start..n, 0);
+                return Ok(n - start);
             }
-            let received = buf.get(..n).unwrap_or_default();
-            match memchr::memchr(HANDSHAKE_RECORD, received) {
-                Some(start) => {
-                    self.skipping = false;
-                    self.skipped += start;
-                    if self.skipped > 0 {
-                        tracing::warn!(
-                            bytes = self.skipped,
-                            "discarded plaintext received after the STARTTLS OK, before the TLS handshake"
-                        );
-                    }
-                    buf.copy_within(start..n, 0);
-                    return Ok(n - start);
+        }
+    }
+}
+
+#[cfg(feature = "tokio")]
+mod nonblocking {
+    use std::io;
+    use std::pin::Pin;
+    use std::task::{ready, Context, Poll};
+
+    use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+    use super::SkipPlaintext;
+
+    impl<S: AsyncRead + Unpin> AsyncRead for SkipPlaintext<S> {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            let this = self.get_mut();
+            loop {
+                let before = buf.filled().len();
+                ready!(Pin::new(&mut this.inner).poll_read(cx, buf))?;
+                let received = buf.filled().get(before..).unwrap_or_default();
+                if received.is_empty() {
+                    return Poll::Ready(Ok(()));
                 }
-                None => {
-                    self.skipped += n;
-                    if self.skipped > MAX_SKIPPED {
-                        return Err(io::Error::new(
-                            io::ErrorKind::InvalidData,
-                            format!(
-                                "more than {MAX_SKIPPED} bytes of plaintext after the STARTTLS OK \
-                                 and no TLS record: not a TLS server"
-                            ),
-                        ));
-                    }
+                let kept = match this.keep_from(received)? {
+                    Some(0) => return Poll::Ready(Ok(())),
+                    Some(start) => received.get(start..).unwrap_or_default().to_vec(),
+                    None => Vec::new(),
+                };
+                buf.set_filled(before);
+                buf.put_slice(&kept);
+                if !kept.is_empty() {
+                    return Poll::Ready(Ok(()));
                 }
             }
+        }
+    }
+
+    impl<S: AsyncWrite + Unpin> AsyncWrite for SkipPlaintext<S> {
+        fn poll_write(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+        }
+
+        fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
         }
     }
 }

@@ -137,7 +137,13 @@ impl TlsConfig {
         self
     }
 
-    fn client_config(&self) -> Result<Arc<ClientConfig>, Error> {
+    /// The name the certificate is checked against when connecting to
+    /// `host`.
+    pub(crate) fn name_for<'a>(&'a self, host: &'a str) -> &'a str {
+        self.server_name.as_deref().unwrap_or(host)
+    }
+
+    pub(crate) fn client_config(&self) -> Result<Arc<ClientConfig>, Error> {
         let provider = Arc::new(ring::default_provider());
         let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
@@ -200,7 +206,7 @@ fn handshake_over(
     timeouts: &Timeouts,
     skip_plaintext: bool,
 ) -> Result<StreamOwned<ClientConnection, TcpStream>, Error> {
-    let name = config.server_name.as_deref().unwrap_or(host);
+    let name = config.name_for(host);
     let server_name = ServerName::try_from(name.to_owned())
         .map_err(|_| Error::tls(format!("{name:?} is neither a DNS name nor an IP address")))?;
     let mut connection =

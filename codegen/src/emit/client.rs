@@ -15,7 +15,7 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
         .commands
         .iter()
         .filter_map(|c| Some((c, c.method.as_ref()?)))
-        .map(|(command, method)| method_parts(command, method, &error))
+        .map(|(command, method)| method_parts(command, method, &error, quote!(&mut self)))
         .collect();
     if methods.is_empty() {
         return quote!();
@@ -24,7 +24,28 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
         let functions = methods
             .iter()
             .map(|(docs, signature, body)| quote!(#docs pub #signature { #body }));
-        quote!(impl #client { #(#functions)* })
+        let asynchronous = model.runtime.async_client.as_ref().map(|(path, feature)| {
+            let client = tok(path);
+            let functions = model
+                .commands
+                .iter()
+                .filter_map(|c| Some((c, c.method.as_ref()?)))
+                .map(|(command, method)| {
+                    // `&self`: the async client's commands go through a
+                    // shared connection task.
+                    let (docs, signature, body) =
+                        method_parts(command, method, &error, quote!(&self));
+                    quote!(#docs pub async #signature { #body.await })
+                });
+            quote! {
+                #[cfg(feature = #feature)]
+                impl #client { #(#functions)* }
+            }
+        });
+        quote! {
+            impl #client { #(#functions)* }
+            #asynchronous
+        }
     } else {
         let spec = model
             .specs
@@ -52,6 +73,7 @@ fn method_parts(
     command: &Command,
     method: &str,
     error: &TokenStream,
+    receiver: TokenStream,
 ) -> (TokenStream, TokenStream, TokenStream) {
     let ident = tok(method);
     let builder = tok(&command.ident);
@@ -80,7 +102,7 @@ fn method_parts(
     let alias = command.alias.as_ref().map(|a| quote!(#[doc(alias = #a)]));
     let docs = quote!(#docs #alias);
     let output = super::commands::output_type(command);
-    let signature = quote!(fn #ident(&mut self, #(#params),*) -> Result<#output, #error>);
+    let signature = quote!(fn #ident(#receiver, #(#params),*) -> Result<#output, #error>);
     let body = quote!(self.run(#builder::new(#(#new_args),*) #(#setters)*));
     (docs, signature, body)
 }

@@ -73,6 +73,17 @@ pub(super) fn runtime(
         scope: p(&raw.scope)?,
         correlation: p(&raw.correlation)?,
         streaming: p(&raw.streaming)?,
+        async_client: match (&raw.async_client, &raw.async_client_feature) {
+            (Some(client), Some(feature)) => Some((p(client)?, feature.clone())),
+            (Some(client), None) => {
+                return Err(source.error(
+                    client,
+                    "`async_client_feature` beside `async_client`",
+                    "`async_client` alone",
+                ))
+            }
+            _ => None,
+        },
     })
 }
 

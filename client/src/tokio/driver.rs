@@ -1,0 +1,645 @@
+//! The connection task: it owns the byte stream, feeds the session what
+//! it reads, writes what the session sends, and hands each event to the
+//! future that waits for it.
+//!
+//! Every await on the connection is here, none in a caller's future: a
+//! caller's future dropped at any point leaves the connection in step.
+//! The task goes on, and what that future waited for is dropped when it
+//! comes (a closed channel), or the session drops it as it arrives
+//! (`Session::abandon`).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::io;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::time::Instant;
+
+use super::io::{self as net, Io};
+use crate::error::Error;
+use crate::session::{BodyStart, Done, Event, Session, Unsolicited};
+use crate::transport::deflate::DeflateCodec;
+use crate::transport::{Timeouts, TlsConfig};
+use crate::Data;
+
+/// How much one read asks for: small, so that a thousand idle
+/// connections hold little.
+const READ_CHUNK: usize = 16 * 1024;
+
+/// How much of an external literal is copied at once.
+const COPY_CHUNK: usize = 64 * 1024;
+
+/// What the task and the client handles share.
+pub(super) struct Shared {
+    pub(super) inner: Mutex<Inner>,
+    /// Wakes the task: output to write, a waiter gone, the client dropped.
+    pub(super) wake: Notify,
+}
+
+impl Shared {
+    pub(super) fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic elsewhere while holding the lock leaves plain data.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The session and who waits for what.
+pub(super) struct Inner {
+    pub(super) session: Session,
+    /// The futures waiting for a command's events, by tag.
+    pub(super) waiting: HashMap<String, Waiter>,
+    /// Completions of commands sent with `send` and not waited for yet.
+    pub(super) finished: HashMap<String, Done>,
+    /// Commands whose completion nobody will collect.
+    pub(super) abandoned: HashSet<String>,
+    /// Told when the greeting came.
+    pub(super) greeting: Option<oneshot::Sender<()>>,
+    /// The TLS settings of a STARTTLS under way.
+    pub(super) starttls: Option<TlsConfig>,
+    /// The readers of `run_from`, in the order their literals go out.
+    pub(super) readers: VecDeque<Box<dyn AsyncRead + Send + Unpin>>,
+    /// The IDLE running, if one runs.
+    pub(super) idle: Option<IdleState>,
+    /// The client was dropped: write what is queued, then close.
+    pub(super) closing: bool,
+}
+
+impl Inner {
+    pub(super) fn new(session: Session) -> Self {
+        Inner {
+            session,
+            waiting: HashMap::new(),
+            finished: HashMap::new(),
+            abandoned: HashSet::new(),
+            greeting: None,
+            starttls: None,
+            readers: VecDeque::new(),
+            idle: None,
+            closing: false,
+        }
+    }
+
+    /// Why the connection is unusable, as an error.
+    pub(super) fn closed(&self) -> Error {
+        Error::Closed {
+            reason: self
+                .session
+                .broken()
+                .unwrap_or("the connection task ended")
+                .to_owned(),
+        }
+    }
+}
+
+/// Who waits for a command's events.
+pub(super) enum Waiter {
+    /// Its completion.
+    Done(oneshot::Sender<Done>),
+    /// Its data and bodies as they come, then its completion.
+    Stream(mpsc::Sender<Item>),
+    /// An AUTHENTICATE answered by the caller: its challenges, then its
+    /// completion.
+    Auth {
+        challenges: mpsc::UnboundedSender<Vec<u8>>,
+        done: oneshot::Sender<Done>,
+    },
+}
+
+/// What goes to a stream's or an IDLE's reader.
+#[derive(Debug)]
+pub(super) enum Item {
+    Data(Data),
+    BodyStart(BodyStart),
+    BodyChunk(Bytes),
+    BodyEnd,
+    IdleStarted,
+    Pushed(Unsolicited),
+    Done(Done),
+}
+
+/// An IDLE and its reader.
+pub(super) struct IdleState {
+    /// The IDLE command running (a new one after each renewal).
+    pub(super) tag: String,
+    /// What arrived before this mark is not the IDLE's.
+    pub(super) since: u64,
+    pub(super) sink: mpsc::Sender<Item>,
+    /// When the server's `+` came.
+    pub(super) started: Option<Instant>,
+    pub(super) renew_every: Duration,
+    /// No byte from the server for this long while idling: the connection
+    /// is taken for dead.
+    pub(super) dead_after: Option<Duration>,
+    /// DONE was sent to renew: IDLE again at its completion.
+    pub(super) renewing: bool,
+    /// The reader is gone or called `done`: DONE, and no more IDLE.
+    pub(super) stopping: bool,
+    /// Told when the IDLE ended after `stopping`.
+    pub(super) stopped: Option<oneshot::Sender<Result<(), Error>>>,
+}
+
+/// An item a full channel could not take yet: the task waits for room
+/// before it reads on (so memory stays that of the channel).
+struct Parked {
+    sink: mpsc::Sender<Item>,
+    item: Item,
+    /// The command to abandon if the reader is gone.
+    tag: Option<String>,
+}
+
+/// What processing the session's events asks of the task.
+enum Action {
+    Nothing,
+    Park(Parked),
+    StartTls(Done),
+    Compress(Done),
+}
+
+/// The task's side of the connection.
+pub(super) struct Driver {
+    shared: Arc<Shared>,
+    halves: Option<(ReadHalf<Io>, WriteHalf<Io>)>,
+    host: String,
+    timeouts: Timeouts,
+    read_buf: Vec<u8>,
+    /// Bytes to write, from `written` on.
+    out: Vec<u8>,
+    written: usize,
+    /// An external literal being copied: its reader and what is left.
+    external: Option<(Box<dyn AsyncRead + Send + Unpin>, u64)>,
+    deflate: Option<DeflateCodec>,
+    /// Bytes were written that TLS may still hold.
+    needs_flush: bool,
+    last_read: Instant,
+    parked: Option<Parked>,
+}
+
+impl Driver {
+    pub(super) fn new(shared: Arc<Shared>, io: Io, host: String, timeouts: Timeouts) -> Self {
+        Driver {
+            shared,
+            halves: Some(tokio::io::split(io)),
+            host,
+            timeouts,
+            read_buf: vec![0; READ_CHUNK],
+            out: Vec::new(),
+            written: 0,
+            external: None,
+            deflate: None,
+            needs_flush: false,
+            last_read: Instant::now(),
+            parked: None,
+        }
+    }
+
+    /// Runs until the connection ends; then every waiter learns why.
+    pub(super) async fn run(mut self) {
+        let result = self.drive().await;
+        let mut inner = self.shared.lock();
+        match result {
+            Ok(()) => inner.session.set_broken("connection closed by the client"),
+            Err(error) => inner.session.set_broken(error.to_string()),
+        }
+        // Dropping the senders wakes every waiting future with the reason.
+        inner.waiting.clear();
+        inner.greeting = None;
+        inner.readers.clear();
+        if let Some(idle) = inner.idle.take() {
+            if let Some(stopped) = idle.stopped {
+                let _ = stopped.send(Err(inner.closed()));
+            }
+        }
+    }
+
+    async fn drive(&mut self) -> Result<(), Error> {
+        loop {
+            if let Some(parked) = self.parked.take() {
+                self.deliver(parked).await;
+            }
+            match self.process()? {
+                Action::Nothing => {}
+                Action::Park(parked) => {
+                    self.parked = Some(parked);
+                    continue;
+                }
+                Action::StartTls(done) => {
+                    self.start_tls().await?;
+                    self.completed(done);
+                    continue;
+                }
+                Action::Compress(done) => {
+                    self.deflate = Some(DeflateCodec::new());
+                    self.completed(done);
+                    continue;
+                }
+            }
+            if self.written == self.out.len() && !self.refill().await? {
+                return Ok(());
+            }
+            self.wait().await?;
+        }
+    }
+
+    /// Hands the session's events to their waiters, until it needs more
+    /// bytes or a channel is full.
+    fn process(&mut self) -> Result<Action, Error> {
+        let mut guard = self.shared.lock();
+        let inner = &mut *guard;
+        loop {
+            let event = match inner.session.poll()? {
+                Some(event) => event,
+                None => break,
+            };
+            let action = match event {
+                Event::Greeting(_) => {
+                    if let Some(greeted) = inner.greeting.take() {
+                        let _ = greeted.send(());
+                    }
+                    Action::Nothing
+                }
+                Event::Completed(done) => dispatch_done(inner, done),
+                Event::StartTls(done) => Action::StartTls(done),
+                Event::Compress(done) => Action::Compress(done),
+                Event::IdleStarted => idle_started(inner),
+                Event::Data { tag, data } => to_stream(inner, &tag, Item::Data(data)),
+                Event::BodyStart { tag, body } => to_stream(inner, &tag, Item::BodyStart(body)),
+                Event::BodyChunk { tag, bytes } => to_stream(inner, &tag, Item::BodyChunk(bytes)),
+                Event::BodyEnd { tag } => to_stream(inner, &tag, Item::BodyEnd),
+                Event::Challenge { tag, challenge } => {
+                    if let Some(Waiter::Auth { challenges, .. }) = inner.waiting.get(&*tag) {
+                        let _ = challenges.send(challenge);
+                    }
+                    Action::Nothing
+                }
+            };
+            if !matches!(action, Action::Nothing) {
+                return Ok(action);
+            }
+        }
+        Ok(pushed_while_idling(inner))
+    }
+
+    /// A completion the task itself produced (STARTTLS, COMPRESS), after
+    /// the transport changed.
+    fn completed(&mut self, done: Done) {
+        let mut inner = self.shared.lock();
+        if let Action::Park(parked) = dispatch_done(&mut inner, done) {
+            self.parked = Some(parked);
+        }
+    }
+
+    /// Waits until the reader of a full channel takes the item (or is
+    /// gone: then its command's data is dropped from now on).
+    async fn deliver(&mut self, parked: Parked) {
+        if parked.sink.send(parked.item).await.is_err() {
+            if let Some(tag) = parked.tag {
+                self.shared.lock().session.abandon(&tag);
+            }
+        }
+    }
+
+    /// Takes the next bytes to write: the session's output, or the next
+    /// chunk of an external literal. False once the client is gone and
+    /// everything queued was written.
+    async fn refill(&mut self) -> Result<bool, Error> {
+        self.out.clear();
+        self.written = 0;
+        if let Some((mut reader, left)) = self.external.take() {
+            let mut chunk = vec![0; COPY_CHUNK.min(usize::try_from(left).unwrap_or(COPY_CHUNK))];
+            let read = reader.read(&mut chunk).await?;
+            if read == 0 {
+                return Err(Error::InvalidArgument {
+                    reason: format!(
+                        "the message's reader ended with {left} of its announced bytes still \
+                         to send; the literal cannot be completed"
+                    ),
+                });
+            }
+            chunk.truncate(read);
+            let left = left - read as u64;
+            if left > 0 {
+                self.external = Some((reader, left));
+            } else {
+                self.shared.lock().session.external_written();
+            }
+            self.queue(&chunk)?;
+            return Ok(true);
+        }
+        let (output, external, closing) = {
+            let mut inner = self.shared.lock();
+            let output = inner.session.take_output();
+            let external = match inner.session.pending_external() {
+                Some(len) => match inner.readers.pop_front() {
+                    Some(reader) => Some((reader, len)),
+                    None => {
+                        return Err(Error::InvalidArgument {
+                            reason: format!(
+                                "a message of {len} bytes is to be sent from a reader, but none \
+                                 was given (use Client::run_from); the announced literal cannot \
+                                 be completed"
+                            ),
+                        })
+                    }
+                },
+                None => None,
+            };
+            (output, external, inner.closing)
+        };
+        if let Some((reader, len)) = external {
+            if len == 0 {
+                self.shared.lock().session.external_written();
+            } else {
+                self.external = Some((reader, len));
+            }
+        }
+        self.queue(&output)?;
+        Ok(!(closing && self.out.is_empty() && self.external.is_none()))
+    }
+
+    /// Queues bytes to write, deflated when COMPRESS is on.
+    fn queue(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        match self.deflate.as_mut() {
+            Some(codec) => self.out = codec.deflate(bytes)?,
+            None => self.out.extend_from_slice(bytes),
+        }
+        Ok(())
+    }
+
+    /// Waits for the next of: bytes from the server, room to write, a
+    /// wake-up from a client handle, a deadline.
+    async fn wait(&mut self) -> Result<(), Error> {
+        let (reading_deadline, idle_renewal, idle_dead) = self.deadlines();
+        let Some((reader, writer)) = self.halves.as_mut() else {
+            return Err(Error::Closed {
+                reason: "connection already closed".into(),
+            });
+        };
+        let pending = self.out.get(self.written..).unwrap_or_default();
+        let writing = !pending.is_empty();
+        let flushing = !writing && self.needs_flush;
+        let write_deadline = self.timeouts.write.map(|limit| Instant::now() + limit);
+        tokio::select! {
+            read = reader.read(&mut self.read_buf) => {
+                let n = read.map_err(Error::from_tls_io)?;
+                if n == 0 {
+                    let mid = self.shared.lock().session.has_buffered_input();
+                    return Err(Error::Closed {
+                        reason: if mid {
+                            "connection closed in the middle of a response".into()
+                        } else {
+                            "connection closed by the server".into()
+                        },
+                    });
+                }
+                self.last_read = Instant::now();
+                self.receive(n)?;
+            }
+            step = write_step(writer, pending), if writing || flushing => {
+                match step.map_err(Error::from_tls_io)? {
+                    Some(n) => {
+                        self.written += n;
+                        self.needs_flush = true;
+                    }
+                    None => self.needs_flush = false,
+                }
+                if self.written == self.out.len() {
+                    // Silence while we were writing is not the server's.
+                    self.last_read = Instant::now();
+                }
+            }
+            () = self.shared.wake.notified() => {}
+            () = sleep_until(write_deadline), if writing && write_deadline.is_some() => {
+                return Err(timed_out("write timeout elapsed: the server does not read"));
+            }
+            () = sleep_until(reading_deadline), if reading_deadline.is_some() && !writing => {
+                let limit = self.timeouts.read.unwrap_or_default();
+                return Err(timed_out(&format!(
+                    "read timeout elapsed: the server sent nothing for {limit:?}"
+                )));
+            }
+            () = sleep_until(idle_renewal), if idle_renewal.is_some() => self.renew_idle(),
+            () = sleep_until(idle_dead), if idle_dead.is_some() => {
+                return Err(timed_out("the server sent nothing while idling, not even a keepalive: the connection is taken for dead"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Bytes read, inflated when COMPRESS is on, to the session.
+    fn receive(&mut self, n: usize) -> Result<(), Error> {
+        let read = self.read_buf.get(..n).unwrap_or_default();
+        let mut inner = self.shared.lock();
+        match self.deflate.as_mut() {
+            Some(codec) => {
+                let mut inflated = Vec::new();
+                codec.inflate(read, &mut inflated)?;
+                inner.session.receive(&inflated);
+            }
+            None => inner.session.receive(read),
+        }
+        Ok(())
+    }
+
+    /// When a reply is late (a command runs and the server is silent),
+    /// when the IDLE is renewed, and when a silent IDLE is dead.
+    fn deadlines(&self) -> (Option<Instant>, Option<Instant>, Option<Instant>) {
+        let inner = self.shared.lock();
+        let idling = inner
+            .idle
+            .as_ref()
+            .and_then(|idle| idle.started.map(|at| (idle, at)));
+        let awaiting = inner.session.in_flight().next().is_some() && idling.is_none();
+        let reading = match self.timeouts.read {
+            Some(limit) if awaiting => Some(self.last_read + limit),
+            _ => None,
+        };
+        let renewal = idling
+            .filter(|(idle, _)| !idle.renewing && !idle.stopping)
+            .map(|(idle, at)| at + idle.renew_every);
+        let dead = idling
+            .and_then(|(idle, _)| idle.dead_after)
+            .map(|limit| self.last_read + limit);
+        (reading, renewal, dead)
+    }
+
+    /// Renews the IDLE before the server's limit: DONE now, IDLE again at
+    /// its completion.
+    fn renew_idle(&mut self) {
+        let mut guard = self.shared.lock();
+        let inner = &mut *guard;
+        if let Some(idle) = inner.idle.as_mut() {
+            if inner.session.idle_done() {
+                idle.renewing = true;
+            }
+        }
+    }
+
+    /// Upgrades the transport after STARTTLS's OK.
+    async fn start_tls(&mut self) -> Result<(), Error> {
+        let config = self.shared.lock().starttls.take().unwrap_or_default();
+        let Some((reader, writer)) = self.halves.take() else {
+            return Err(Error::Closed {
+                reason: "connection already closed".into(),
+            });
+        };
+        let Io::Tcp(tcp) = reader.unsplit(writer) else {
+            return Err(Error::tls("STARTTLS on a connection that is not plain TCP"));
+        };
+        let tls = net::tls(tcp, &self.host, &config, &self.timeouts, true)
+            .await
+            .map_err(|error| Error::tls(format!("TLS handshake after STARTTLS failed: {error}")))?;
+        self.halves = Some(tokio::io::split(Io::Tls(Box::new(tls))));
+        self.shared.lock().session.tls_established();
+        Ok(())
+    }
+}
+
+/// Writes some of `pending` (`Some(n)`), or, when it is empty, flushes
+/// what TLS holds (`None`). Either may be cancelled by another branch of
+/// the select without losing or repeating a byte: a write that accepted
+/// bytes has completed.
+async fn write_step(writer: &mut WriteHalf<Io>, pending: &[u8]) -> io::Result<Option<usize>> {
+    if pending.is_empty() {
+        writer.flush().await?;
+        Ok(None)
+    } else {
+        writer.write(pending).await.map(Some)
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn timed_out(what: &str) -> Error {
+    Error::Io(io::Error::new(io::ErrorKind::TimedOut, what.to_owned()))
+}
+
+/// A completion to its waiter; an IDLE's to the IDLE; otherwise kept for
+/// `wait`.
+fn dispatch_done(inner: &mut Inner, done: Done) -> Action {
+    if inner.idle.as_ref().is_some_and(|idle| idle.tag == done.tag) {
+        return idle_completed(inner, done);
+    }
+    match inner.waiting.remove(&done.tag) {
+        Some(Waiter::Done(waiter)) | Some(Waiter::Auth { done: waiter, .. }) => {
+            let _ = waiter.send(done);
+            Action::Nothing
+        }
+        Some(Waiter::Stream(sink)) => match sink.try_send(Item::Done(done)) {
+            Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => Action::Nothing,
+            Err(mpsc::error::TrySendError::Full(item)) => Action::Park(Parked {
+                sink,
+                item,
+                tag: None,
+            }),
+        },
+        None => {
+            if !inner.abandoned.remove(&done.tag) {
+                inner.finished.insert(done.tag.clone(), done);
+            }
+            Action::Nothing
+        }
+    }
+}
+
+/// A streamed command's item to its reader; a reader gone makes the
+/// session drop the rest of that command's data.
+fn to_stream(inner: &mut Inner, tag: &str, item: Item) -> Action {
+    let Some(Waiter::Stream(sink)) = inner.waiting.get(tag) else {
+        return Action::Nothing;
+    };
+    match sink.try_send(item) {
+        Ok(()) => Action::Nothing,
+        Err(mpsc::error::TrySendError::Full(item)) => Action::Park(Parked {
+            sink: sink.clone(),
+            item,
+            tag: Some(tag.to_owned()),
+        }),
+        Err(mpsc::error::TrySendError::Closed(_)) => {
+            inner.session.abandon(tag);
+            Action::Nothing
+        }
+    }
+}
+
+/// The server's `+` to IDLE.
+fn idle_started(inner: &mut Inner) -> Action {
+    let Some(idle) = inner.idle.as_mut() else {
+        return Action::Nothing;
+    };
+    idle.started = Some(Instant::now());
+    if idle.stopping {
+        // The reader left before the server was ready.
+        inner.session.idle_done();
+        return Action::Nothing;
+    }
+    if idle.renewing {
+        idle.renewing = false;
+        return Action::Nothing;
+    }
+    push_to_idle(idle, Item::IdleStarted)
+}
+
+/// What the server pushed since the IDLE began, to its reader.
+fn pushed_while_idling(inner: &mut Inner) -> Action {
+    let Some(idle) = inner.idle.as_mut() else {
+        return Action::Nothing;
+    };
+    while let Some(pushed) = inner.session.next_unsolicited_since(idle.since) {
+        if let Action::Park(parked) = push_to_idle(idle, Item::Pushed(pushed)) {
+            return Action::Park(parked);
+        }
+    }
+    Action::Nothing
+}
+
+fn push_to_idle(idle: &mut IdleState, item: Item) -> Action {
+    match idle.sink.try_send(item) {
+        Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => Action::Nothing,
+        Err(mpsc::error::TrySendError::Full(item)) => Action::Park(Parked {
+            sink: idle.sink.clone(),
+            item,
+            tag: None,
+        }),
+    }
+}
+
+/// The IDLE's completion: IDLE again after a renewal, else the end.
+fn idle_completed(inner: &mut Inner, done: Done) -> Action {
+    let renew = inner
+        .idle
+        .as_ref()
+        .is_some_and(|idle| idle.renewing && !idle.stopping && done.check().is_ok());
+    if renew {
+        match inner.session.send(&crate::Idle::new()) {
+            Ok(tag) => {
+                if let Some(idle) = inner.idle.as_mut() {
+                    idle.tag = tag;
+                    idle.started = None;
+                }
+                return Action::Nothing;
+            }
+            Err(error) => tracing::debug!(%error, "renewing the IDLE failed"),
+        }
+    }
+    let Some(idle) = inner.idle.take() else {
+        return Action::Nothing;
+    };
+    let outcome = done.check();
+    if let Some(stopped) = idle.stopped {
+        let _ = stopped.send(outcome);
+    }
+    // The reader sees the IDLE end (with the server's NO or BAD, if any).
+    let _ = idle.sink.try_send(Item::Done(done));
+    Action::Nothing
+}

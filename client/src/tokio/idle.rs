@@ -1,0 +1,196 @@
+//! IDLE (RFC 2177) as a `futures::Stream` of typed events.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::driver::{IdleState, Item};
+use super::{Client, IDLE_RENEWAL};
+use crate::error::Error;
+use crate::session::Unsolicited;
+
+/// How an IDLE runs.
+#[derive(Clone, Copy, Debug)]
+pub struct IdleOptions {
+    /// The IDLE is ended and started again after this long (RFC 2177: at
+    /// least every 29 minutes, as servers may log out a client idle for
+    /// 30). Default [`IDLE_RENEWAL`], 28 minutes.
+    pub renew_every: Duration,
+    /// No byte from the server for this long (no pushed data, not even a
+    /// keepalive `* OK still here`) and the connection is taken for dead:
+    /// the stream ends with an error within this time of the server
+    /// falling silent, not after the renewal. `None`: never.
+    pub dead_after: Option<Duration>,
+}
+
+impl Default for IdleOptions {
+    fn default() -> Self {
+        IdleOptions {
+            renew_every: IDLE_RENEWAL,
+            dead_after: None,
+        }
+    }
+}
+
+/// A running IDLE, from [`Client::idle`]: the untagged responses the
+/// server pushes (`Data::Exists`, `Data::Expunge`, `* OK [ALERT] ...`),
+/// already applied to the session's mailbox state, as they arrive.
+/// Dropping it ends the IDLE (DONE is written at once, by the connection
+/// task, without waiting); [`done`](Self::done) waits for the server's
+/// completion.
+#[derive(Debug)]
+pub struct IdleStream<'a> {
+    client: &'a Client,
+    events: mpsc::Receiver<Item>,
+    ended: bool,
+}
+
+impl<'a> IdleStream<'a> {
+    /// Sends IDLE and waits for the server's `+`.
+    pub(super) async fn start(client: &'a Client, options: IdleOptions) -> Result<Self, Error> {
+        let (sink, events) = mpsc::channel(super::STREAM_CAPACITY);
+        {
+            let mut inner = client.shared.lock();
+            if inner.session.broken().is_some() {
+                return Err(inner.closed());
+            }
+            let since = inner.session.unsolicited_mark();
+            let tag = inner.session.send(&crate::Idle::new())?;
+            inner.idle = Some(IdleState {
+                tag,
+                since,
+                sink,
+                started: None,
+                renew_every: options.renew_every,
+                dead_after: options.dead_after,
+                renewing: false,
+                stopping: false,
+                stopped: None,
+            });
+        }
+        client.shared.wake.notify_one();
+        let mut stream = IdleStream {
+            client,
+            events,
+            ended: false,
+        };
+        match stream.events.recv().await {
+            Some(Item::IdleStarted) => Ok(stream),
+            Some(Item::Done(done)) => {
+                stream.ended = true;
+                done.check()?;
+                Err(Error::protocol("IDLE completed before the server's `+`"))
+            }
+            _ => {
+                stream.ended = true;
+                Err(client.shared.lock().closed())
+            }
+        }
+    }
+
+    /// The next response the server pushed, or `None` once the IDLE ended.
+    pub async fn next(&mut self) -> Option<Result<Unsolicited, Error>> {
+        std::future::poll_fn(|cx| self.poll_event(cx)).await
+    }
+
+    /// The next response within `timeout`; `Ok(None)` when none came.
+    pub async fn wait(&mut self, timeout: Duration) -> Result<Option<Unsolicited>, Error> {
+        match tokio::time::timeout(timeout, self.next()).await {
+            Ok(Some(event)) => event.map(Some),
+            Ok(None) => Err(Error::Closed {
+                reason: "the IDLE ended".into(),
+            }),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// imaplib's `burst`: waits up to `timeout` for a first response, then
+    /// collects those that follow each within `interval`.
+    pub async fn burst(
+        &mut self,
+        timeout: Duration,
+        interval: Duration,
+    ) -> Result<Vec<Unsolicited>, Error> {
+        let mut burst = Vec::new();
+        let Some(first) = self.wait(timeout).await? else {
+            return Ok(burst);
+        };
+        burst.push(first);
+        while let Some(next) = self.wait(interval).await? {
+            burst.push(next);
+        }
+        Ok(burst)
+    }
+
+    /// Ends the IDLE (DONE) and waits for the server's completion.
+    /// Responses arriving meanwhile stay in the client's unsolicited record.
+    pub async fn done(mut self) -> Result<(), Error> {
+        let (stopped, completion) = oneshot::channel();
+        if !self.stop(Some(stopped)) {
+            return Ok(());
+        }
+        self.ended = true;
+        completion
+            .await
+            .map_err(|_| self.client.shared.lock().closed())?
+    }
+
+    /// Asks the task to end the IDLE; false when it already ended.
+    fn stop(&mut self, stopped: Option<oneshot::Sender<Result<(), Error>>>) -> bool {
+        let mut guard = self.client.shared.lock();
+        let inner = &mut *guard;
+        let Some(idle) = inner.idle.as_mut() else {
+            return false;
+        };
+        if !idle.stopping {
+            idle.stopping = true;
+            // Before the `+` (or during a renewal), the task sends DONE
+            // when it comes.
+            inner.session.idle_done();
+        }
+        idle.stopped = stopped;
+        drop(guard);
+        self.client.shared.wake.notify_one();
+        true
+    }
+
+    fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Unsolicited, Error>>> {
+        if self.ended {
+            return Poll::Ready(None);
+        }
+        loop {
+            return match self.events.poll_recv(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(Some(Item::Pushed(event))) => Poll::Ready(Some(Ok(event))),
+                Poll::Ready(Some(Item::Done(done))) => {
+                    self.ended = true;
+                    Poll::Ready(done.check().err().map(Err))
+                }
+                Poll::Ready(Some(_)) => continue,
+                Poll::Ready(None) => {
+                    self.ended = true;
+                    Poll::Ready(Some(Err(self.client.shared.lock().closed())))
+                }
+            };
+        }
+    }
+}
+
+impl futures_core::Stream for IdleStream<'_> {
+    type Item = Result<Unsolicited, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_event(cx)
+    }
+}
+
+impl Drop for IdleStream<'_> {
+    /// DONE goes out at once through the connection task; nothing waits.
+    fn drop(&mut self) {
+        if !self.ended {
+            self.stop(None);
+        }
+    }
+}

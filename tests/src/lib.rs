@@ -25,6 +25,7 @@
 //!   or implicit TLS), for the hostile-server tests.
 //! - [`views`] turns typed results into forms several tests compare.
 //! - [`logs`] captures what the client logs through `tracing`.
+//! - [`both`] runs one test body with the blocking and the tokio client.
 //! - [`client`] opens the client under test on a Dovecot, logged in.
 //! - [`cert::Certificate`] makes the self-signed certificates and the rustls
 //!   configurations that trust them.
@@ -40,6 +41,7 @@
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExamples;
 
+pub mod both;
 pub mod cert;
 pub mod client;
 pub mod courier;

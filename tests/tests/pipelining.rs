@@ -1,13 +1,26 @@
 //! Many commands in flight at once against Dovecot, which runs pipelined
 //! commands concurrently and interleaves their answers: each result holds
-//! exactly its own data (issue 14, point 4).
+//! exactly its own data (issue 14, point 4). Each test runs with both
+//! clients (`both_clients!`).
 
-use typed_imap::blocking::Client;
 use typed_imap::types::{FetchItem, Flag, SearchKey, SequenceSet, StatusItem};
-use typed_imap::{Expunge, Fetch, List, Noop, Search, Select, Status, Store, UidFetch, UidSearch};
-use typed_imap_tests::client::logged_in;
+use typed_imap::{
+    Append, Create, Expunge, Fetch, List, Noop, Search, Select, Status, Store, UidFetch, UidSearch,
+};
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::messages::sample_message;
+
+both_clients!(
+    a_thousand_pipelined_uid_fetches_each_hold_exactly_their_own_message,
+    a_mixed_pipeline_gives_each_command_its_own_typed_result,
+    a_fetch_by_number_sent_behind_an_expunge_reads_the_renumbered_mailbox,
+    pipelined_status_of_many_mailboxes_each_get_their_own,
+    a_refused_command_in_a_pipeline_is_an_error_in_its_place,
+    uid_searches_pipelined_behind_each_other_keep_their_own_results,
+    a_noop_pipelined_with_fetches_still_lets_them_run,
+);
 
 fn server_with(count: usize) -> Dovecot {
     let server = Dovecot::start().unwrap();
@@ -30,14 +43,17 @@ fn subject(fetched: &typed_imap::Fetched) -> String {
     String::from_utf8_lossy(envelope.subject().unwrap_or_default()).into_owned()
 }
 
-#[test]
-fn a_thousand_pipelined_uid_fetches_each_hold_exactly_their_own_message() {
+fn a_thousand_pipelined_uid_fetches_each_hold_exactly_their_own_message<I: Imap>() {
     let server = server_with(1000);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
     let items = || FetchItem::uid() | FetchItem::envelope() | FetchItem::flags();
     let results = imap
-        .pipeline((1..=1000u32).map(|uid| UidFetch::new(uid).items(items())))
+        .pipeline(
+            (1..=1000u32)
+                .map(|uid| UidFetch::new(uid).items(items()))
+                .collect(),
+        )
         .unwrap();
     assert_eq!(results.len(), 1000);
     for (uid, result) in (1..=1000u32).zip(results) {
@@ -55,11 +71,10 @@ fn a_thousand_pipelined_uid_fetches_each_hold_exactly_their_own_message() {
     assert!(stray.is_empty(), "{stray:?}");
 }
 
-#[test]
-fn a_mixed_pipeline_gives_each_command_its_own_typed_result() {
+fn a_mixed_pipeline_gives_each_command_its_own_typed_result<I: Imap>() {
     let server = server_with(10);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.create("Archive").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Create::new("Archive")).unwrap();
     let selected = imap.submit(Select::new("INBOX")).unwrap();
     let fetched = imap
         .submit(Fetch::new(1..=3).items(FetchItem::uid() | FetchItem::flags()))
@@ -94,23 +109,19 @@ fn a_mixed_pipeline_gives_each_command_its_own_typed_result() {
     assert_eq!(imap.collect(flagged).unwrap(), [4, 5]);
 }
 
-#[test]
-fn a_fetch_by_number_sent_behind_an_expunge_reads_the_renumbered_mailbox() {
+fn a_fetch_by_number_sent_behind_an_expunge_reads_the_renumbered_mailbox<I: Imap>() {
     let server = server_with(5);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
-    imap.store(
-        1..=2,
-        typed_imap::types::StoreAction::add(vec![Flag::Deleted]),
-    )
-    .unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    imap.run(Store::new(1..=2).add_flags(vec![Flag::Deleted]))
+        .unwrap();
     let expunged = imap.submit(Expunge::new()).unwrap();
     // Message 1 after the expunge is the third one filled.
     let first = imap
         .submit(Fetch::new(1).items(FetchItem::envelope()))
         .unwrap();
     assert_eq!(
-        imap.session().held().count(),
+        imap.held(),
         1,
         "the FETCH waits for the EXPUNGE (RFC 3501 section 5.5)"
     );
@@ -122,22 +133,23 @@ fn a_fetch_by_number_sent_behind_an_expunge_reads_the_renumbered_mailbox() {
     assert_eq!(imap.mailbox().unwrap().exists, 3);
 }
 
-#[test]
-fn pipelined_status_of_many_mailboxes_each_get_their_own() {
+fn pipelined_status_of_many_mailboxes_each_get_their_own<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let names: Vec<String> = (0..20).map(|n| format!("Box{n}")).collect();
     for (n, name) in names.iter().enumerate() {
-        imap.create(name.as_str()).unwrap();
+        imap.run(Create::new(name.as_str())).unwrap();
         for _ in 0..n % 4 {
-            imap.append(name.as_str(), sample_message(n, 200)).unwrap();
+            imap.run(Append::new(name.as_str(), sample_message(n, 200)))
+                .unwrap();
         }
     }
     let results = imap
         .pipeline(
             names
                 .iter()
-                .map(|name| Status::new(name.as_str(), vec![StatusItem::messages()])),
+                .map(|name| Status::new(name.as_str(), vec![StatusItem::messages()]))
+                .collect(),
         )
         .unwrap();
     for ((n, name), result) in names.iter().enumerate().zip(results) {
@@ -156,11 +168,10 @@ fn pipelined_status_of_many_mailboxes_each_get_their_own() {
     }
 }
 
-#[test]
-fn a_refused_command_in_a_pipeline_is_an_error_in_its_place() {
+fn a_refused_command_in_a_pipeline_is_an_error_in_its_place<I: Imap>() {
     let server = server_with(3);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
     let results = imap
         .pipeline(vec![
             Select::new("INBOX"),
@@ -173,11 +184,10 @@ fn a_refused_command_in_a_pipeline_is_an_error_in_its_place() {
     assert_eq!(results[2].as_ref().unwrap().exists, 3);
 }
 
-#[test]
-fn uid_searches_pipelined_behind_each_other_keep_their_own_results() {
+fn uid_searches_pipelined_behind_each_other_keep_their_own_results<I: Imap>() {
     let server = server_with(9);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
     let results = imap
         .pipeline(vec![
             UidSearch::new(SearchKey::from("bob")),
@@ -191,11 +201,10 @@ fn uid_searches_pipelined_behind_each_other_keep_their_own_results() {
     assert_eq!(results[2], (1..=9).collect::<Vec<_>>());
 }
 
-#[test]
-fn a_noop_pipelined_with_fetches_still_lets_them_run() {
+fn a_noop_pipelined_with_fetches_still_lets_them_run<I: Imap>() {
     let server = server_with(4);
-    let mut imap: Client = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
     let noop = imap.submit(Noop::new()).unwrap();
     let fetch = imap
         .submit(UidFetch::new(SequenceSet::all()).items(FetchItem::uid()))

@@ -1,16 +1,26 @@
 //! Results as they arrive, and bodies to a writer, against Dovecot
-//! (issue 14, points 1 and 2).
+//! (issue 14, points 1 and 2); each test runs with both clients.
 
 use std::time::Duration;
 
-use typed_imap::blocking::{Client, ClientOptions, StreamEvent, BODY_THRESHOLD};
+use typed_imap::blocking::{ClientOptions, StreamEvent, BODY_THRESHOLD};
 use typed_imap::transport::Timeouts;
-use typed_imap::types::{FetchItem, Flag, Section, SequenceSet};
-use typed_imap::{Error, Fetch, UidFetch};
-use typed_imap_tests::client::logged_in;
+use typed_imap::types::{FetchItem, Flag, Section, SectionText, SequenceSet};
+use typed_imap::{Error, Fetch, Select, Store, UidFetch};
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::proxy::CutProxy;
+
+both_clients!(
+    stream_yields_what_run_returns_one_message_at_a_time,
+    fetch_to_writes_each_large_body_whole_and_keeps_the_rest_typed,
+    stream_events_say_which_message_and_item_each_body_is,
+    a_connection_cut_inside_a_body_is_an_error_never_a_whole_body,
+    a_stream_dropped_early_leaves_the_connection_in_step,
+    a_stream_the_server_refuses_ends_with_its_error,
+);
 
 fn server_with(messages: &[Vec<u8>]) -> Dovecot {
     let server = Dovecot::start().unwrap();
@@ -20,40 +30,36 @@ fn server_with(messages: &[Vec<u8>]) -> Dovecot {
     server
 }
 
+fn selected<I: Imap>(server: &Dovecot) -> I {
+    let mut imap = I::logged_in(server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    imap
+}
+
 fn metadata() -> typed_imap::types::FetchItems {
     FetchItem::uid() | FetchItem::envelope() | FetchItem::body_structure() | FetchItem::flags()
 }
 
-#[test]
-fn stream_yields_what_run_returns_one_message_at_a_time() {
+fn stream_yields_what_run_returns_one_message_at_a_time<I: Imap>() {
     let messages: Vec<Vec<u8>> = (0..300).map(|n| sample_message(n, 500 + n * 3)).collect();
     let server = server_with(&messages);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
+    let mut imap: I = selected(&server);
     let collected = imap
         .run(Fetch::new(SequenceSet::all()).items(metadata()))
         .unwrap();
-    let mut streamed = Vec::new();
-    let mut stream = imap
-        .stream(Fetch::new(SequenceSet::all()).items(metadata()))
+    let streamed = imap
+        .stream(Fetch::new(SequenceSet::all()).items(metadata()), usize::MAX)
         .unwrap();
-    for message in stream.by_ref() {
-        streamed.push(message.unwrap());
-    }
-    assert!(stream.completion().is_some_and(|done| done.check().is_ok()));
-    drop(stream);
     assert_eq!(streamed.len(), 300);
     assert_eq!(format!("{collected:?}"), format!("{streamed:?}"));
 }
 
-#[test]
-fn fetch_to_writes_each_large_body_whole_and_keeps_the_rest_typed() {
+fn fetch_to_writes_each_large_body_whole_and_keeps_the_rest_typed<I: Imap>() {
     let large = |n| sample_message(n, 3 * BODY_THRESHOLD as usize + n * 1000);
     let messages = vec![large(0), sample_message(1, 2000), large(2)];
     let server = server_with(&messages);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
-    imap.store(2, typed_imap::types::StoreAction::add(vec![Flag::Flagged]))
+    let mut imap: I = selected(&server);
+    imap.run(Store::new(2).add_flags(vec![Flag::Flagged]))
         .unwrap();
     let mut written = Vec::new();
     let items = FetchItem::body_peek(Section::default()) | FetchItem::flags() | FetchItem::uid();
@@ -77,24 +83,20 @@ fn fetch_to_writes_each_large_body_whole_and_keeps_the_rest_typed() {
     assert_eq!(fetched[2].message.uid, Some(3));
 }
 
-#[test]
-fn stream_events_say_which_message_and_item_each_body_is() {
+fn stream_events_say_which_message_and_item_each_body_is<I: Imap>() {
     let messages = vec![sample_message(0, 200_000), sample_message(1, 150_000)];
     let server = server_with(&messages);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
-    let mut bodies: Vec<(u32, String, u64, usize)> = Vec::new();
+    let mut imap: I = selected(&server);
+    let text = Section {
+        part: vec![],
+        text: Some(SectionText::Text),
+    };
     let events = imap
-        .stream_events(
-            Fetch::new(1..=2).items(FetchItem::body_peek(Section {
-                part: vec![],
-                text: Some(typed_imap::types::SectionText::Text),
-            })),
-            4096,
-        )
+        .stream_events(Fetch::new(1..=2).items(FetchItem::body_peek(text)), 4096)
         .unwrap();
+    let mut bodies: Vec<(u32, String, u64, usize)> = Vec::new();
     for event in events {
-        match event.unwrap() {
+        match event {
             StreamEvent::BodyStart(body) => bodies.push((body.seq, body.item, body.size, 0)),
             StreamEvent::BodyChunk(bytes) => bodies.last_mut().unwrap().3 += bytes.len(),
             _ => {}
@@ -108,8 +110,7 @@ fn stream_events_say_which_message_and_item_each_body_is() {
     }
 }
 
-#[test]
-fn a_connection_cut_inside_a_body_is_an_error_never_a_whole_body() {
+fn a_connection_cut_inside_a_body_is_an_error_never_a_whole_body<I: Imap>() {
     let body = sample_message(0, 300_000);
     let server = server_with(std::slice::from_ref(&body));
     let proxy = CutProxy::start(server.plain_addr(), " FETCH ").unwrap();
@@ -123,9 +124,9 @@ fn a_connection_cut_inside_a_body_is_an_error_never_a_whole_body() {
             },
             ..ClientOptions::default()
         };
-        let mut imap = Client::connect_with("127.0.0.1", proxy.addr().port(), options).unwrap();
+        let mut imap = I::connect("127.0.0.1", proxy.addr().port(), options).unwrap();
         imap.login("alice", &password).unwrap();
-        imap.select("INBOX").unwrap();
+        imap.run(Select::new("INBOX")).unwrap();
         let mut written = Vec::new();
         let result = imap.fetch_to(
             Fetch::new(1).items(FetchItem::body_peek(Section::default())),
@@ -134,7 +135,8 @@ fn a_connection_cut_inside_a_body_is_an_error_never_a_whole_body() {
         let error = result.expect_err("a cut answer must not succeed");
         assert!(
             matches!(error, Error::Closed { .. }),
-            "cut at {cut}: {error}"
+            "{}: cut at {cut}: {error}",
+            I::NAME
         );
         assert!(error.is_fatal());
         assert!(
@@ -145,18 +147,14 @@ fn a_connection_cut_inside_a_body_is_an_error_never_a_whole_body() {
     }
 }
 
-#[test]
-fn a_stream_dropped_early_leaves_the_connection_in_step() {
+fn a_stream_dropped_early_leaves_the_connection_in_step<I: Imap>() {
     let messages: Vec<Vec<u8>> = (0..50).map(|n| sample_message(n, 800)).collect();
     let server = server_with(&messages);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
-    {
-        let mut stream = imap
-            .stream(Fetch::new(SequenceSet::all()).items(FetchItem::uid()))
-            .unwrap();
-        assert_eq!(stream.next().unwrap().unwrap().message.uid, Some(1));
-    }
+    let mut imap: I = selected(&server);
+    let first = imap
+        .stream(Fetch::new(SequenceSet::all()).items(FetchItem::uid()), 1)
+        .unwrap();
+    assert_eq!(first[0].message.uid, Some(1));
     // The rest of its answer is dropped as it comes; the next command gets
     // exactly its own.
     let next = imap.run(UidFetch::new(7).items(FetchItem::uid())).unwrap();
@@ -170,16 +168,15 @@ fn a_stream_dropped_early_leaves_the_connection_in_step() {
     assert!(stray.is_empty(), "{stray:?}");
 }
 
-#[test]
-fn a_stream_the_server_refuses_ends_with_its_error() {
+fn a_stream_the_server_refuses_ends_with_its_error<I: Imap>() {
     let server = server_with(&[sample_message(0, 300)]);
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
-    let mut stream = imap.stream(Fetch::new(5).items(FetchItem::uid())).unwrap();
-    let error = stream.next().unwrap().unwrap_err();
+    let mut imap: I = selected(&server);
+    let error = imap
+        .stream(Fetch::new(5).items(FetchItem::uid()), usize::MAX)
+        .unwrap_err();
     assert!(
         matches!(error, Error::Bad { .. } | Error::No { .. }),
         "{error}"
     );
-    assert!(stream.next().is_none());
+    assert!(imap.broken().is_none());
 }

@@ -38,6 +38,9 @@ const READ_CHUNK: usize = 64 * 1024;
 /// announced literal.
 const MIN_GROWTH: usize = 256 * 1024;
 
+/// An empty buffer larger than this is given back by [`Framer::release`].
+const RELEASE_ABOVE: usize = 16 * 1024;
+
 /// Longest literal size RFC 3501 allows: a `number` is 32 bits.
 const MAX_LITERAL_SIZE: u64 = u32::MAX as u64;
 
@@ -228,6 +231,16 @@ impl Framer {
     /// Bytes received and not yet handed out.
     pub fn buffered(&self) -> usize {
         self.buf.len() + self.scan.pending.len()
+    }
+
+    /// Gives the buffer's memory back when it holds nothing: a connection
+    /// that waits long (between commands, in IDLE) then holds no 256 KiB
+    /// block. The next bytes allocate again.
+    pub fn release(&mut self) {
+        if self.buffered() == 0 && self.buf.capacity() > RELEASE_ABOVE {
+            self.buf = BytesMut::new();
+            self.scan.pending = BytesMut::new();
+        }
     }
 
     /// Drops every byte not yet handed out and returns how many there

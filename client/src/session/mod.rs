@@ -335,6 +335,15 @@ impl Session {
         self.in_flight.iter().map(|pending| &*pending.tag)
     }
 
+    /// The name of a running command after which nothing may be sent until
+    /// it completes (STARTTLS, AUTHENTICATE, IDLE, COMPRESS), if one runs.
+    pub fn exclusive(&self) -> Option<&'static str> {
+        self.in_flight
+            .iter()
+            .find(|pending| is_exclusive(pending.behaviour))
+            .map(|pending| pending.name)
+    }
+
     /// Tags of the commands held back, not written yet: each waits for a
     /// running command whose data it could not be told apart from, or
     /// that may renumber the messages it names (RFC 3501 section 5.5).
@@ -433,6 +442,13 @@ impl Session {
     /// Bytes read from the server.
     pub fn receive(&mut self, bytes: &[u8]) {
         self.framer.push(bytes);
+    }
+
+    /// Gives the input buffer's memory back if it holds nothing: for a
+    /// driver about to wait long (nothing in flight, or IDLE), so that
+    /// thousands of waiting connections hold little.
+    pub fn release_buffers(&mut self) {
+        self.framer.release();
     }
 
     /// Whether the framer holds bytes not yet handed out (a partial

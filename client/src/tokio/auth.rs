@@ -73,6 +73,7 @@ impl Client {
         if self.shared.lock().session.capabilities().is_none() {
             self.capabilities().await?;
         }
+        self.after_exclusive().await?;
         let initial = authenticator.initial_response().await;
         let mechanism = authenticator.mechanism().to_owned();
         let command = crate::Authenticate::new(mechanism.clone());

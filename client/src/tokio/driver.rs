@@ -37,6 +37,9 @@ pub(super) struct Shared {
     pub(super) inner: Mutex<Inner>,
     /// Wakes the task: output to write, a waiter gone, the client dropped.
     pub(super) wake: Notify,
+    /// Wakes the client handles: a command completed (one waiting to send
+    /// behind STARTTLS or an ending IDLE may go).
+    pub(super) completed: Notify,
 }
 
 impl Shared {
@@ -168,8 +171,9 @@ pub(super) struct Driver {
     /// Bytes to write, from `written` on.
     out: Vec<u8>,
     written: usize,
-    /// An external literal being copied: its reader and what is left.
-    external: Option<(Box<dyn AsyncRead + Send + Unpin>, u64)>,
+    /// An external literal being copied: its reader, what is left and its
+    /// length.
+    external: Option<(Box<dyn AsyncRead + Send + Unpin>, u64, u64)>,
     deflate: Option<DeflateCodec>,
     /// Bytes were written that TLS may still hold.
     needs_flush: bool,
@@ -205,6 +209,7 @@ impl Driver {
         }
         // Dropping the senders wakes every waiting future with the reason.
         inner.waiting.clear();
+        self.shared.completed.notify_waiters();
         inner.greeting = None;
         inner.readers.clear();
         if let Some(idle) = inner.idle.take() {
@@ -246,6 +251,12 @@ impl Driver {
     /// Hands the session's events to their waiters, until it needs more
     /// bytes or a channel is full.
     fn process(&mut self) -> Result<Action, Error> {
+        let action = self.process_events();
+        self.shared.completed.notify_waiters();
+        action
+    }
+
+    fn process_events(&mut self) -> Result<Action, Error> {
         let mut guard = self.shared.lock();
         let inner = &mut *guard;
         loop {
@@ -307,21 +318,22 @@ impl Driver {
     async fn refill(&mut self) -> Result<bool, Error> {
         self.out.clear();
         self.written = 0;
-        if let Some((mut reader, left)) = self.external.take() {
+        if let Some((mut reader, left, len)) = self.external.take() {
             let mut chunk = vec![0; COPY_CHUNK.min(usize::try_from(left).unwrap_or(COPY_CHUNK))];
             let read = reader.read(&mut chunk).await?;
             if read == 0 {
                 return Err(Error::InvalidArgument {
                     reason: format!(
-                        "the message's reader ended with {left} of its announced bytes still \
-                         to send; the literal cannot be completed"
+                        "the message's reader ended after {} of the {len} bytes announced; \
+                         the literal cannot be completed",
+                        len - left
                     ),
                 });
             }
             chunk.truncate(read);
             let left = left - read as u64;
             if left > 0 {
-                self.external = Some((reader, left));
+                self.external = Some((reader, left, len));
             } else {
                 self.shared.lock().session.external_written();
             }
@@ -352,7 +364,7 @@ impl Driver {
             if len == 0 {
                 self.shared.lock().session.external_written();
             } else {
-                self.external = Some((reader, len));
+                self.external = Some((reader, len, len));
             }
         }
         self.queue(&output)?;
@@ -449,12 +461,13 @@ impl Driver {
     /// When a reply is late (a command runs and the server is silent),
     /// when the IDLE is renewed, and when a silent IDLE is dead.
     fn deadlines(&self) -> (Option<Instant>, Option<Instant>, Option<Instant>) {
-        let inner = self.shared.lock();
+        let mut inner = self.shared.lock();
         let idling = inner
             .idle
             .as_ref()
             .and_then(|idle| idle.started.map(|at| (idle, at)));
         let awaiting = inner.session.in_flight().next().is_some() && idling.is_none();
+        let idling_now = idling.is_some();
         let reading = match self.timeouts.read {
             Some(limit) if awaiting => Some(self.last_read + limit),
             _ => None,
@@ -465,6 +478,10 @@ impl Driver {
         let dead = idling
             .and_then(|(idle, _)| idle.dead_after)
             .map(|limit| self.last_read + limit);
+        if !awaiting || idling_now {
+            // A wait that may be long: hold no empty 256 KiB block.
+            inner.session.release_buffers();
+        }
         (reading, renewal, dead)
     }
 

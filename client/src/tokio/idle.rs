@@ -50,6 +50,7 @@ pub struct IdleStream<'a> {
 impl<'a> IdleStream<'a> {
     /// Sends IDLE and waits for the server's `+`.
     pub(super) async fn start(client: &'a Client, options: IdleOptions) -> Result<Self, Error> {
+        client.after_exclusive().await?;
         let (sink, events) = mpsc::channel(super::STREAM_CAPACITY);
         {
             let mut inner = client.shared.lock();

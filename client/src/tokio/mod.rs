@@ -173,6 +173,7 @@ impl Client {
         let shared = Arc::new(Shared {
             inner: std::sync::Mutex::new(inner),
             wake: Notify::new(),
+            completed: Notify::new(),
         });
         let driver = Driver::new(Arc::clone(&shared), io, host.to_owned(), options.timeouts);
         let task = tokio::spawn(driver.run());
@@ -302,15 +303,42 @@ impl Client {
 
     /// Sends `command` and waits for its completion.
     async fn done_of<C: Command>(&self, command: &C) -> Result<Done, Error> {
+        self.after_exclusive().await?;
         let (waiter, done) = oneshot::channel();
         self.submit_with(|session| session.send(command), Waiter::Done(waiter))?;
         self.within_command_timeout(done).await
+    }
+
+    /// Waits while a command after which nothing may be sent runs: a
+    /// STARTTLS or AUTHENTICATE whose future was dropped, an IDLE being
+    /// ended. An IDLE still running is an error instead: end it first.
+    async fn after_exclusive(&self) -> Result<(), Error> {
+        loop {
+            let completed = self.shared.completed.notified();
+            tokio::pin!(completed);
+            completed.as_mut().enable();
+            {
+                let inner = self.shared.lock();
+                if inner.idle.as_ref().is_some_and(|idle| !idle.stopping) {
+                    return Err(Error::InvalidArgument {
+                        reason: "a command cannot be sent while IDLE runs: end it first \
+                                 (drop the IdleStream, or IdleStream::done)"
+                            .into(),
+                    });
+                }
+                if inner.session.exclusive().is_none() || inner.session.broken().is_some() {
+                    return Ok(());
+                }
+            }
+            completed.await;
+        }
     }
 
     /// Sends `command` without waiting (pipelining); [`wait`](Self::wait)
     /// gives its completion.
     pub async fn send<C: Command>(&self, command: &C) -> Result<String, Error> {
         self.ensure_capabilities(command).await?;
+        self.after_exclusive().await?;
         let mut inner = self.shared.lock();
         if inner.session.broken().is_some() {
             return Err(inner.closed());
@@ -364,6 +392,7 @@ impl Client {
         let mut receivers = Vec::new();
         for command in commands {
             self.ensure_capabilities(&command).await?;
+            self.after_exclusive().await?;
             let (waiter, done) = oneshot::channel();
             let sent = self.submit_with(|session| session.send(&command), Waiter::Done(waiter));
             receivers.push(sent.map(|_| done));
@@ -535,6 +564,7 @@ impl Client {
         bodies_above: Option<u64>,
     ) -> Result<StreamEvents<'_, C>, Error> {
         self.ensure_capabilities(command).await?;
+        self.after_exclusive().await?;
         let (sink, items) = mpsc::channel(STREAM_CAPACITY);
         let options = SendOptions {
             delivery: Delivery::Stream,

@@ -52,7 +52,7 @@ impl DeflateCodec {
 
     /// Inflates all of `input`, appending to `output`.
     pub(crate) fn inflate(&mut self, mut input: &[u8], output: &mut Vec<u8>) -> io::Result<()> {
-        while !input.is_empty() && !self.finished {
+        while !self.finished {
             if output.capacity() - output.len() < CHUNK {
                 output.reserve(CHUNK);
             }
@@ -67,7 +67,13 @@ impl DeflateCodec {
             if status == Status::StreamEnd {
                 self.finished = true;
             }
-            if used == 0 && produced == 0 && output.len() < output.capacity() {
+            // A full output may leave inflated bytes inside the
+            // decompressor: call again even without input.
+            let filled = output.len() == output.capacity();
+            if input.is_empty() && !filled {
+                break;
+            }
+            if used == 0 && produced == 0 && !filled {
                 return Err(corrupt("the DEFLATE stream makes no progress"));
             }
         }
@@ -178,6 +184,21 @@ mod tests {
             writer.write_all(chunk).unwrap();
         }
         writer.inner
+    }
+
+    #[test]
+    fn the_codec_gives_out_everything_even_when_it_fills_the_output() {
+        // 3 MiB of zeros deflate to a few KB, each read of which inflates
+        // to far more than one reservation of output.
+        let body = vec![0u8; 3 * 1024 * 1024];
+        let mut sender = DeflateCodec::new();
+        let wire = sender.deflate(&body).unwrap();
+        let mut receiver = DeflateCodec::new();
+        let mut out = Vec::new();
+        for chunk in wire.chunks(1000) {
+            receiver.inflate(chunk, &mut out).unwrap();
+        }
+        assert_eq!(out.len(), body.len());
     }
 
     #[test]

@@ -165,8 +165,16 @@ impl Account {
             };
             Failure::new(format!("{place}: the {what} is missing"))
         };
-        let host = flags.host.clone().or(base.host).ok_or_else(|| missing("host"))?;
-        let user = flags.user.clone().or(base.user).ok_or_else(|| missing("user"))?;
+        let host = flags
+            .host
+            .clone()
+            .or(base.host)
+            .ok_or_else(|| missing("host"))?;
+        let user = flags
+            .user
+            .clone()
+            .or(base.user)
+            .ok_or_else(|| missing("user"))?;
         let tls = flags.tls.or(base.tls).unwrap_or_default();
         let port = flags.port.or(base.port).unwrap_or(match tls {
             TlsMode::Implicit => 993,
@@ -248,7 +256,8 @@ fn read_config(path: &Path, explicit: bool) -> Result<ConfigFile, Failure> {
     // line, which may hold a secret written where it should not be.
     toml::from_str(&text).map_err(|e| {
         let line = e.span().map_or(0, |span| {
-            text.get(..span.start).map_or(0, |before| before.lines().count().max(1))
+            text.get(..span.start)
+                .map_or(0, |before| before.lines().count().max(1))
         });
         Failure::new(format!("{}:{line}: {}", path.display(), e.message()))
     })
@@ -274,7 +283,9 @@ fn run_secret_command(command: &str, key: &str) -> Result<String, Failure> {
         .map_err(|_| Failure::new(format!("the {key} {command:?} printed non-UTF-8 output")))?;
     match text.lines().next() {
         Some(line) if !line.is_empty() => Ok(line.to_owned()),
-        _ => Err(Failure::new(format!("the {key} {command:?} printed nothing"))),
+        _ => Err(Failure::new(format!(
+            "the {key} {command:?} printed nothing"
+        ))),
     }
 }
 

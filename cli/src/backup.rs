@@ -86,10 +86,17 @@ pub fn run(args: &BackupArgs, account: &Account, output: Output) -> Result<(), F
         let began = Instant::now();
         let local = local_name(mailbox, *delimiter);
         let summary = match args.format {
-            Format::Maildir => {
-                backup_maildir(&mut client, server, mailbox, &args.to.join(&local), args, output)
+            Format::Maildir => backup_maildir(
+                &mut client,
+                server,
+                mailbox,
+                &args.to.join(&local),
+                args,
+                output,
+            ),
+            Format::Mbox => {
+                backup_mbox(&mut client, server, mailbox, &args.to, &local, args, output)
             }
-            Format::Mbox => backup_mbox(&mut client, server, mailbox, &args.to, &local, args, output),
         }?;
         report(output, mailbox, &summary, began.elapsed().as_secs_f64());
         total.new += summary.new;
@@ -167,7 +174,10 @@ fn capabilities(client: &mut Client) -> Result<Server, Failure> {
 
 /// The mailboxes to back up with their hierarchy delimiters: `wanted`, or
 /// every selectable one.
-fn mailboxes(client: &mut Client, wanted: &[String]) -> Result<Vec<(String, Option<char>)>, Failure> {
+fn mailboxes(
+    client: &mut Client,
+    wanted: &[String],
+) -> Result<Vec<(String, Option<char>)>, Failure> {
     let listed = client
         .run(List::new("", "*"))
         .map_err(|e| Failure::imap("LIST the mailboxes", e))?;
@@ -189,11 +199,16 @@ fn mailboxes(client: &mut Client, wanted: &[String]) -> Result<Vec<(String, Opti
         .map(|name| {
             let same = |item: &&typed_imap::ListItem| {
                 let listed = item.mailbox.as_str();
-                listed == name || (listed.eq_ignore_ascii_case("INBOX") && name.eq_ignore_ascii_case("INBOX"))
+                listed == name
+                    || (listed.eq_ignore_ascii_case("INBOX") && name.eq_ignore_ascii_case("INBOX"))
             };
             match listed.iter().find(same) {
-                Some(item) if selectable(item) => Ok((item.mailbox.as_str().to_owned(), item.delimiter)),
-                Some(_) => Err(Failure::new(format!("{name:?} cannot be selected (\\Noselect)"))),
+                Some(item) if selectable(item) => {
+                    Ok((item.mailbox.as_str().to_owned(), item.delimiter))
+                }
+                Some(_) => Err(Failure::new(format!(
+                    "{name:?} cannot be selected (\\Noselect)"
+                ))),
                 None => Err(Failure::new(format!("the server has no mailbox {name:?}"))),
             }
         })
@@ -280,15 +295,19 @@ fn move_aside(path: &Path, old_uid_validity: u32) -> Result<PathBuf, Failure> {
         } else {
             format!("-{attempt}")
         };
-        let aside =
-            path.with_file_name(format!("{stem}.uidvalidity-{old_uid_validity}{suffix}{extension}"));
+        let aside = path.with_file_name(format!(
+            "{stem}.uidvalidity-{old_uid_validity}{suffix}{extension}"
+        ));
         if !aside.exists() {
             std::fs::rename(path, &aside)
                 .map_err(|e| Failure::io(format!("move {} aside", path.display()), e))?;
             return Ok(aside);
         }
     }
-    Err(Failure::new(format!("no free name to move {} aside", path.display())))
+    Err(Failure::new(format!(
+        "no free name to move {} aside",
+        path.display()
+    )))
 }
 
 /// The state for this run: the stored one if its UIDVALIDITY is the
@@ -343,19 +362,44 @@ fn backup_maildir(
         // and no new message since the last run.
         return Ok(summary);
     }
-    let mut maildir = Maildir::open(dir, uid_validity, args.fsync).map_err(io_error("open", dir))?;
+    let mut maildir =
+        Maildir::open(dir, uid_validity, args.fsync).map_err(io_error("open", dir))?;
     if state.uid_next > 1 {
-        sync_known(client, server, &selected, &state, &mut maildir, args, &mut summary)?;
+        sync_known(
+            client,
+            server,
+            &selected,
+            &state,
+            &mut maildir,
+            args,
+            &mut summary,
+        )?;
     }
     if !nothing_new {
-        let estimate = selected.exists.saturating_sub(maildir.index().map_or(0, |i| i.len() as u32));
-        let mut sink = MaildirSink { maildir: &mut maildir, dir };
-        fetch_new(client, mailbox, &mut state, &mut sink, args.fsync, estimate, output, &mut summary)?;
+        let estimate = selected
+            .exists
+            .saturating_sub(maildir.index().map_or(0, |i| i.len() as u32));
+        let mut sink = MaildirSink {
+            maildir: &mut maildir,
+            dir,
+        };
+        fetch_new(
+            client,
+            mailbox,
+            &mut state,
+            &mut sink,
+            args.fsync,
+            estimate,
+            output,
+            &mut summary,
+        )?;
     }
     state.uid_next = state.uid_next.max(selected.uid_next.unwrap_or(0));
     state.highest_mod_seq = highest.unwrap_or(0);
     maildir.sync().map_err(io_error("flush", dir))?;
-    state.save(&state_path, args.fsync).map_err(io_error("write", &state_path))?;
+    state
+        .save(&state_path, args.fsync)
+        .map_err(io_error("write", &state_path))?;
     Ok(summary)
 }
 
@@ -385,13 +429,18 @@ fn sync_known(
     // The messages whose flags to apply, and (when every known message was
     // asked for) the UIDs still on the server.
     let (changed, present): (Vec<Fetched>, Option<Vec<u32>>) = if args.push_flags {
-        let all = fetch_flags(client, UidFetch::new(known.clone()).items(flags_only | FetchItem::mod_seq()))?;
+        let all = fetch_flags(
+            client,
+            UidFetch::new(known.clone()).items(flags_only | FetchItem::mod_seq()),
+        )?;
         let uids = all.iter().filter_map(|f| f.message.uid).collect();
         (all, Some(uids))
     } else if server.qresync && since > 0 {
         (selected.changed.clone(), None)
     } else if server.condstore && since > 0 {
-        let command = UidFetch::new(known.clone()).items(flags_only).changed_since(since);
+        let command = UidFetch::new(known.clone())
+            .items(flags_only)
+            .changed_since(since);
         (fetch_flags(client, command)?, None)
     } else {
         let all = fetch_flags(client, UidFetch::new(known.clone()).items(flags_only))?;
@@ -411,15 +460,31 @@ fn sync_known(
             if let Some(entry) = maildir.index().map_err(local_error)?.get(&uid) {
                 let local = maildir::flags_of(&entry.letters);
                 let system = |f: &&Flag| maildir::letters(std::slice::from_ref(*f)).len() == 1;
-                let add: Vec<Flag> = local.iter().filter(|f| !flags.contains(f)).cloned().collect();
-                let remove: Vec<Flag> =
-                    flags.iter().filter(system).filter(|f| !local.contains(f)).cloned().collect();
+                let add: Vec<Flag> = local
+                    .iter()
+                    .filter(|f| !flags.contains(f))
+                    .cloned()
+                    .collect();
+                let remove: Vec<Flag> = flags
+                    .iter()
+                    .filter(system)
+                    .filter(|f| !local.contains(f))
+                    .cloned()
+                    .collect();
                 let guard = fetched.message.mod_seq.unwrap_or(since);
                 if !add.is_empty() {
-                    pushes.push(UidStore::new(uid).unchanged_since(guard).action(StoreAction::add(add).silent()));
+                    pushes.push(
+                        UidStore::new(uid)
+                            .unchanged_since(guard)
+                            .action(StoreAction::add(add).silent()),
+                    );
                 }
                 if !remove.is_empty() {
-                    pushes.push(UidStore::new(uid).unchanged_since(guard).action(StoreAction::remove(remove).silent()));
+                    pushes.push(
+                        UidStore::new(uid)
+                            .unchanged_since(guard)
+                            .action(StoreAction::remove(remove).silent()),
+                    );
                 }
                 continue;
             }
@@ -443,13 +508,22 @@ fn sync_known(
             Some(present) => {
                 let present: std::collections::HashSet<u32> = present.into_iter().collect();
                 let index = maildir.index().map_err(local_error)?;
-                index.keys().filter(|uid| !present.contains(uid)).copied().collect()
+                index
+                    .keys()
+                    .filter(|uid| !present.contains(uid))
+                    .copied()
+                    .collect()
             }
             None if server.qresync => {
                 let index = maildir.index().map_err(local_error)?;
                 index
                     .keys()
-                    .filter(|&&uid| selected.vanished.iter().any(|v| v.uids.contains(uid, u32::MAX)))
+                    .filter(|&&uid| {
+                        selected
+                            .vanished
+                            .iter()
+                            .any(|v| v.uids.contains(uid, u32::MAX))
+                    })
                     .copied()
                     .collect()
             }
@@ -460,7 +534,11 @@ fn sync_known(
                     .into_iter()
                     .collect();
                 let index = maildir.index().map_err(local_error)?;
-                index.keys().filter(|uid| !on_server.contains(uid)).copied().collect()
+                index
+                    .keys()
+                    .filter(|uid| !on_server.contains(uid))
+                    .copied()
+                    .collect()
             }
         };
         for uid in gone.into_iter().filter(|&uid| uid < state.uid_next) {
@@ -479,7 +557,10 @@ fn local_error(e: io::Error) -> Failure {
 /// The FLAGS (and UID, MODSEQ) of a UID FETCH, streamed.
 fn fetch_flags(client: &mut Client, command: UidFetch) -> Result<Vec<Fetched>, Failure> {
     let mut all = Vec::new();
-    for fetched in client.stream(command).map_err(|e| Failure::imap("UID FETCH FLAGS", e))? {
+    for fetched in client
+        .stream(command)
+        .map_err(|e| Failure::imap("UID FETCH FLAGS", e))?
+    {
         let fetched = fetched.map_err(|e| Failure::imap("UID FETCH FLAGS", e))?;
         // What is not asked for (the body) is never kept.
         if fetched.message.uid.is_some() {
@@ -553,7 +634,10 @@ fn fetch_new(
     let mut progress = output.bar(mailbox, u64::from(estimate));
     let mut incoming: Option<Incoming> = None;
     let mut since_checkpoint = 0;
-    for event in client.stream_events(command, BODY_THRESHOLD).map_err(failed)? {
+    for event in client
+        .stream_events(command, BODY_THRESHOLD)
+        .map_err(failed)?
+    {
         match event.map_err(failed)? {
             StreamEvent::BodyStart(_) => {
                 if let Some(stale) = incoming.replace(sink.begin().map_err(local)?) {
@@ -591,11 +675,15 @@ fn fetch_new(
                             .body_sections
                             .iter()
                             .find_map(|(_, body)| body.as_ref())
-                            .ok_or_else(|| Failure::new(format!("message UID {uid} came without its body")))?;
+                            .ok_or_else(|| {
+                                Failure::new(format!("message UID {uid} came without its body"))
+                            })?;
                         let half = body.len() / 2;
-                        file.write(body.get(..half).unwrap_or_default()).map_err(local)?;
+                        file.write(body.get(..half).unwrap_or_default())
+                            .map_err(local)?;
                         stop_point("tmp");
-                        file.write(body.get(half..).unwrap_or_default()).map_err(local)?;
+                        file.write(body.get(half..).unwrap_or_default())
+                            .map_err(local)?;
                         file
                     }
                 };
@@ -646,11 +734,25 @@ fn backup_mbox(
     let keep = state.mbox_len.unwrap_or(0);
     let mbox = Mbox::open(&path, keep, args.fsync).map_err(io_error("open", &path))?;
     let spool = root.join(format!(".{local}.mbox.spool"));
-    let mut sink = MboxSink { mbox, spool: &spool, state_path: &state_path };
-    fetch_new(client, mailbox, &mut state, &mut sink, args.fsync, selected.exists, output, &mut summary)?;
+    let mut sink = MboxSink {
+        mbox,
+        spool: &spool,
+        state_path: &state_path,
+    };
+    fetch_new(
+        client,
+        mailbox,
+        &mut state,
+        &mut sink,
+        args.fsync,
+        selected.exists,
+        output,
+        &mut summary,
+    )?;
     state.uid_next = state.uid_next.max(selected.uid_next.unwrap_or(0));
     state.highest_mod_seq = selected.highest_mod_seq.unwrap_or(0);
-    sink.checkpoint(&mut state, args.fsync).map_err(io_error("write", &state_path))?;
+    sink.checkpoint(&mut state, args.fsync)
+        .map_err(io_error("write", &state_path))?;
     Ok(summary)
 }
 
@@ -706,7 +808,9 @@ pub fn stop_point(point: &str) {
     let Some((want, count)) = wanted else { return };
     if want == point && REACHED.fetch_add(1, Ordering::SeqCst) + 1 == *count {
         let pid = std::process::id().to_string();
-        let _ = std::process::Command::new("kill").args(["-9", &pid]).status();
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &pid])
+            .status();
         loop {
             std::thread::sleep(std::time::Duration::from_secs(1));
         }

@@ -72,7 +72,11 @@ fn ls(client: &mut Client, output: Output) -> Result<(), Failure> {
             &json!({ "mailbox": name, "messages": messages, "unseen": unseen }),
             || {
                 let count = |n: Option<u32>| n.map_or("?".to_owned(), |n| n.to_string());
-                format!("{name:<30} {:>7} messages {:>6} unseen", count(messages), count(unseen))
+                format!(
+                    "{name:<30} {:>7} messages {:>6} unseen",
+                    count(messages),
+                    count(unseen)
+                )
             },
         );
     }
@@ -116,9 +120,20 @@ pub fn print_message(fetched: &Fetched, output: Output) {
         .and_then(|e| e.from().get(0))
         .map(address)
         .unwrap_or_default();
-    let subject = envelope.and_then(|e| e.subject()).map(text).unwrap_or_default();
-    let date = message.internal_date.map(|d| d.to_rfc3339()).unwrap_or_default();
-    let flags: Vec<String> = message.flags.iter().flatten().map(ToString::to_string).collect();
+    let subject = envelope
+        .and_then(|e| e.subject())
+        .map(text)
+        .unwrap_or_default();
+    let date = message
+        .internal_date
+        .map(|d| d.to_rfc3339())
+        .unwrap_or_default();
+    let flags: Vec<String> = message
+        .flags
+        .iter()
+        .flatten()
+        .map(ToString::to_string)
+        .collect();
     let uid = message.uid;
     output.line(
         &json!({ "uid": uid, "date": date, "from": from, "subject": subject,
@@ -148,19 +163,27 @@ fn fetch(client: &mut Client, mailbox: &str, uid: u32) -> Result<(), Failure> {
     client
         .run(Examine::new(mailbox))
         .map_err(|e| Failure::imap(format!("EXAMINE {mailbox:?}"), e))?;
-    let command = UidFetch::new(uid).items(FetchItems::from(FetchItem::uid()) | FetchItem::body_peek(Section::default()));
+    let command = UidFetch::new(uid)
+        .items(FetchItems::from(FetchItem::uid()) | FetchItem::body_peek(Section::default()));
     let failed = |e| Failure::imap(format!("UID FETCH {uid}"), e);
     let mut stdout = std::io::stdout().lock();
     let written = |e| Failure::io("write to stdout", e);
     let mut found = false;
-    for event in client.stream_events(command, BODY_THRESHOLD).map_err(failed)? {
+    for event in client
+        .stream_events(command, BODY_THRESHOLD)
+        .map_err(failed)?
+    {
         match event.map_err(failed)? {
             StreamEvent::BodyChunk(bytes) => {
                 found = true;
                 stdout.write_all(&bytes).map_err(written)?;
             }
             StreamEvent::Item(fetched) if fetched.message.uid == Some(uid) => {
-                let body = fetched.message.body_sections.iter().find_map(|(_, b)| b.as_ref());
+                let body = fetched
+                    .message
+                    .body_sections
+                    .iter()
+                    .find_map(|(_, b)| b.as_ref());
                 if let Some(body) = body.filter(|b| !b.is_empty()) {
                     found = true;
                     stdout.write_all(body).map_err(written)?;
@@ -173,6 +196,8 @@ fn fetch(client: &mut Client, mailbox: &str, uid: u32) -> Result<(), Failure> {
     if found {
         Ok(())
     } else {
-        Err(Failure::new(format!("{mailbox:?} has no message with UID {uid}")))
+        Err(Failure::new(format!(
+            "{mailbox:?} has no message with UID {uid}"
+        )))
     }
 }

@@ -269,10 +269,7 @@ mod tests {
 
     #[test]
     fn only_names_this_tool_writes_are_read_back() {
-        assert_eq!(
-            parse_name("12.99.typed-imap:2,FS"),
-            Some((12, 99, "FS"))
-        );
+        assert_eq!(parse_name("12.99.typed-imap:2,FS"), Some((12, 99, "FS")));
         assert_eq!(parse_name("1700000000.M1P2.host:2,S"), None);
         assert_eq!(parse_name("12.99.typed-imap"), None);
     }

@@ -61,7 +61,7 @@ pub enum Command {
         /// The mailbox to search.
         mailbox: String,
         /// The query (words are joined with spaces); see below.
-        #[arg(required = true, num_args = 1..)]
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
         query: Vec<String>,
     },
     /// Write one message (by UID) to stdout, byte for byte.

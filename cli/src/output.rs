@@ -56,11 +56,7 @@ impl Output {
     /// Prints `value` as one JSON line, or `text` when not `--json`.
     pub fn line(&self, value: &serde_json::Value, text: impl FnOnce() -> String) {
         let mut stdout = std::io::stdout().lock();
-        let line = if self.json {
-            value.to_string()
-        } else {
-            text()
-        };
+        let line = if self.json { value.to_string() } else { text() };
         // A closed pipe (`| head`) ends the output, not the program's work.
         let _ = writeln!(stdout, "{line}");
     }

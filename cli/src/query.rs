@@ -242,7 +242,10 @@ mod tests {
     #[test]
     fn not_and_a_leading_minus_negate() {
         same("-seen", !SearchKey::seen());
-        same("not (flagged or seen)", !(SearchKey::flagged() | SearchKey::seen()));
+        same(
+            "not (flagged or seen)",
+            !(SearchKey::flagged() | SearchKey::seen()),
+        );
     }
 
     #[test]
@@ -263,10 +266,7 @@ mod tests {
             "uid:1:5,9",
             SearchKey::uid("1:5,9".parse::<SequenceSet>().unwrap()),
         );
-        same(
-            "header:List-Id:rust",
-            SearchKey::header("List-Id", "rust"),
-        );
+        same("header:List-Id:rust", SearchKey::header("List-Id", "rust"));
     }
 
     #[test]

@@ -73,8 +73,12 @@ fn watch(
     announce(client, uid_next, output).map_err(Stop::Connection)?;
     loop {
         let mut idler = client.idle().map_err(Stop::Connection)?;
+        eprintln!("typed-imap: watching {mailbox:?} (IDLE)");
         loop {
-            match idler.wait(Duration::from_secs(60)).map_err(Stop::Connection)? {
+            match idler
+                .wait(Duration::from_secs(60))
+                .map_err(Stop::Connection)?
+            {
                 Some(Unsolicited::Data(Data::Exists(_))) => break,
                 _ => continue,
             }

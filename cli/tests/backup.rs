@@ -20,12 +20,28 @@ fn change_from_elsewhere(client: &mut Client) -> Vec<u32> {
     client.run(Select::new("INBOX")).unwrap();
     for n in 0..3 {
         let message = sample_message(900 + n, 2000);
-        client.run(Append::new("INBOX", message).flags(vec![Flag::Seen])).unwrap();
+        client
+            .run(Append::new("INBOX", message).flags(vec![Flag::Seen]))
+            .unwrap();
     }
-    client.uid_store(SequenceSet::from(1..=3), StoreAction::add([Flag::Flagged, Flag::Seen])).unwrap();
-    client.uid_store(SequenceSet::from(4..=5), StoreAction::add([Flag::Answered])).unwrap();
-    client.uid_store(SequenceSet::from(1), StoreAction::remove([Flag::Seen])).unwrap();
-    client.uid_store(SequenceSet::from_uids([6, 9]), StoreAction::add([Flag::Deleted])).unwrap();
+    client
+        .uid_store(
+            SequenceSet::from(1..=3),
+            StoreAction::add([Flag::Flagged, Flag::Seen]),
+        )
+        .unwrap();
+    client
+        .uid_store(SequenceSet::from(4..=5), StoreAction::add([Flag::Answered]))
+        .unwrap();
+    client
+        .uid_store(SequenceSet::from(1), StoreAction::remove([Flag::Seen]))
+        .unwrap();
+    client
+        .uid_store(
+            SequenceSet::from_uids([6, 9]),
+            StoreAction::add([Flag::Deleted]),
+        )
+        .unwrap();
     client.expunge().unwrap();
     vec![6, 9]
 }
@@ -34,14 +50,20 @@ fn mirror_matches_the_server_after_changes(setup: &Setup, mut client: Client) {
     let first = setup.json_backup(&["INBOX"], &["--mirror"]);
     assert_eq!(first[0]["new"], 20, "{first:?}");
     let inbox = setup.target().join("INBOX");
-    assert_same(&local_messages(&inbox), &server_messages(&mut client, "INBOX"));
+    assert_same(
+        &local_messages(&inbox),
+        &server_messages(&mut client, "INBOX"),
+    );
 
     change_from_elsewhere(&mut client);
     let second = setup.json_backup(&["INBOX"], &["--mirror"]);
     assert_eq!(second[0]["new"], 3, "{second:?}");
     assert_eq!(second[0]["removed"], 2, "{second:?}");
     assert_eq!(second[0]["flags"], 5, "{second:?}");
-    assert_same(&local_messages(&inbox), &server_messages(&mut client, "INBOX"));
+    assert_same(
+        &local_messages(&inbox),
+        &server_messages(&mut client, "INBOX"),
+    );
 }
 
 #[test]
@@ -56,7 +78,9 @@ fn a_mirror_matches_cyrus_after_appends_flag_changes_and_expunges() {
     let server = Cyrus::start().unwrap();
     let mut client = alice_on_cyrus(&server);
     for n in 1..=20 {
-        client.run(Append::new("INBOX", sample_message(n, 700))).unwrap();
+        client
+            .run(Append::new("INBOX", sample_message(n, 700)))
+            .unwrap();
     }
     assert!(client.has_capability("QRESYNC").unwrap());
     let setup = Setup::cyrus(&server);
@@ -68,7 +92,9 @@ fn dovecot_offering(capabilities: &str) -> typed_imap_tests::dovecot::Dovecot {
     dovecot_with_options(
         20,
         Options {
-            extra_config: format!("imap_capability = IMAP4rev1 LITERAL+ SASL-IR ENABLE IDLE UIDPLUS {capabilities}\n"),
+            extra_config: format!(
+                "imap_capability = IMAP4rev1 LITERAL+ SASL-IR ENABLE IDLE UIDPLUS {capabilities}\n"
+            ),
             ..Options::default()
         },
     )
@@ -116,13 +142,24 @@ fn every_selectable_mailbox_is_backed_up_when_none_is_named() {
     let server = dovecot_with(3);
     let mut client = alice(&server);
     client.run(Create::new("Work/Projects")).unwrap();
-    client.run(Append::new("Work/Projects", sample_message(1, 500))).unwrap();
+    client
+        .run(Append::new("Work/Projects", sample_message(1, 500)))
+        .unwrap();
     let setup = Setup::dovecot(&server);
     setup.backup(&[], &[]);
     let projects = setup.target().join("Work.Projects");
-    assert_same(&local_messages(&projects), &server_messages(&mut client, "Work/Projects"));
-    assert_same(&local_messages(&setup.target().join("INBOX")), &server_messages(&mut client, "INBOX"));
-    assert!(setup.target().join("Sent").join("cur").is_dir(), "empty mailboxes too");
+    assert_same(
+        &local_messages(&projects),
+        &server_messages(&mut client, "Work/Projects"),
+    );
+    assert_same(
+        &local_messages(&setup.target().join("INBOX")),
+        &server_messages(&mut client, "INBOX"),
+    );
+    assert!(
+        setup.target().join("Sent").join("cur").is_dir(),
+        "empty mailboxes too"
+    );
 }
 
 #[test]
@@ -132,9 +169,15 @@ fn a_run_with_nothing_new_fetches_nothing_with_qresync() {
     let setup = Setup::plain(proxy.addr().port(), "alice-secret");
     setup.backup(&["INBOX"], &[]);
     let again = setup.json_backup(&["INBOX"], &[]);
-    assert_eq!((again[0]["new"].as_u64(), again[0]["flags"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(
+        (again[0]["new"].as_u64(), again[0]["flags"].as_u64()),
+        (Some(0), Some(0))
+    );
     let wire = text(&proxy.passed());
-    assert!(!wire.contains(" FETCH "), "no FETCH after the EXAMINE: {wire}");
+    assert!(
+        !wire.contains(" FETCH "),
+        "no FETCH after the EXAMINE: {wire}"
+    );
     assert!(wire.contains("HIGHESTMODSEQ"), "{wire}");
 }
 
@@ -146,19 +189,40 @@ fn only_the_changed_flags_and_the_new_messages_cross_the_wire() {
     setup.backup(&["INBOX"], &[]);
     let mut client = alice(&server);
     client.run(Select::new("INBOX")).unwrap();
-    client.uid_store(SequenceSet::from(101..=200), StoreAction::add([Flag::Flagged])).unwrap();
+    client
+        .uid_store(
+            SequenceSet::from(101..=200),
+            StoreAction::add([Flag::Flagged]),
+        )
+        .unwrap();
     for n in 0..10 {
-        client.run(Append::new("INBOX", sample_message(500 + n, 1500))).unwrap();
+        client
+            .run(Append::new("INBOX", sample_message(500 + n, 1500)))
+            .unwrap();
     }
     let second = setup.json_backup(&["INBOX"], &[]);
-    assert_eq!((second[0]["new"].as_u64(), second[0]["flags"].as_u64()), (Some(10), Some(100)));
+    assert_eq!(
+        (second[0]["new"].as_u64(), second[0]["flags"].as_u64()),
+        (Some(10), Some(100))
+    );
     let wire = text(&proxy.passed());
     let bodies = wire.matches("BODY[]").count();
     let fetches = wire.matches(" FETCH (").count();
     assert_eq!(bodies, 10, "ten bodies");
-    assert_eq!(fetches, 100 + 10 + 10, "100 changed flags, 10 new messages as changed, 10 bodies");
-    assert!(wire.len() < 10 * 1700 + 120 * 120 + 2000, "{} bytes", wire.len());
-    assert_same(&local_messages(&setup.target().join("INBOX")), &server_messages(&mut client, "INBOX"));
+    assert_eq!(
+        fetches,
+        100 + 10 + 10,
+        "100 changed flags, 10 new messages as changed, 10 bodies"
+    );
+    assert!(
+        wire.len() < 10 * 1700 + 120 * 120 + 2000,
+        "{} bytes",
+        wire.len()
+    );
+    assert_same(
+        &local_messages(&setup.target().join("INBOX")),
+        &server_messages(&mut client, "INBOX"),
+    );
 }
 
 #[test]
@@ -167,26 +231,43 @@ fn a_changed_uidvalidity_moves_the_old_copy_aside_and_starts_over() {
     let mut client = alice(&server);
     client.run(Create::new("Work")).unwrap();
     for n in 1..=3 {
-        client.run(Append::new("Work", sample_message(n, 500))).unwrap();
+        client
+            .run(Append::new("Work", sample_message(n, 500)))
+            .unwrap();
     }
     let setup = Setup::dovecot(&server);
     setup.backup(&["Work"], &[]);
     let before = local_messages(&setup.target().join("Work"));
-    let old_validity = client.run(Select::new("Work")).unwrap().uid_validity.unwrap();
+    let old_validity = client
+        .run(Select::new("Work"))
+        .unwrap()
+        .uid_validity
+        .unwrap();
     client.run(Select::new("INBOX")).unwrap();
     client.run(Delete::new("Work")).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1100)); // Dovecot's UIDVALIDITY is a time
     client.run(Create::new("Work")).unwrap();
     for n in 10..=11 {
-        client.run(Append::new("Work", sample_message(n, 500))).unwrap();
+        client
+            .run(Append::new("Work", sample_message(n, 500)))
+            .unwrap();
     }
-    let validity = client.run(Select::new("Work")).unwrap().uid_validity.unwrap();
+    let validity = client
+        .run(Select::new("Work"))
+        .unwrap()
+        .uid_validity
+        .unwrap();
     assert_ne!(validity, old_validity);
 
     let second = setup.json_backup(&["Work"], &[]);
     assert_eq!(second[0]["restarted"], true);
-    assert_same(&local_messages(&setup.target().join("Work")), &server_messages(&mut client, "Work"));
-    let aside = setup.target().join(format!("Work.uidvalidity-{old_validity}"));
+    assert_same(
+        &local_messages(&setup.target().join("Work")),
+        &server_messages(&mut client, "Work"),
+    );
+    let aside = setup
+        .target()
+        .join(format!("Work.uidvalidity-{old_validity}"));
     assert_eq!(local_messages(&aside), before, "the old copy kept whole");
 }
 
@@ -200,7 +281,13 @@ fn pushed_flags_reach_the_server_and_server_changes_win_where_both_changed() {
         let old = std::fs::read_dir(&cur)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(&format!("{uid}.")))
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .starts_with(&format!("{uid}."))
+            })
             .unwrap();
         let name = old.file_name().unwrap().to_str().unwrap();
         let base = name.split_once(":2,").unwrap().0;
@@ -210,7 +297,9 @@ fn pushed_flags_reach_the_server_and_server_changes_win_where_both_changed() {
     rename(2, "F"); // flagged locally, but ...
     let mut client = alice(&server);
     client.run(Select::new("INBOX")).unwrap();
-    client.uid_store(2, StoreAction::add([Flag::Answered])).unwrap(); // ... answered on the server
+    client
+        .uid_store(2, StoreAction::add([Flag::Answered]))
+        .unwrap(); // ... answered on the server
     let run = setup.json_backup(&["INBOX"], &["--mirror", "--push-flags"]);
     assert_eq!(run[0]["pushed"], 1, "{run:?}");
     let on_server = server_messages(&mut client, "INBOX");
@@ -225,13 +314,24 @@ fn an_mbox_backup_holds_each_message_once_and_appends_only_new_ones() {
     let setup = Setup::dovecot(&server);
     setup.backup(&["INBOX"], &["--format", "mbox"]);
     let mut client = alice(&server);
-    client.run(Append::new("INBOX", sample_message(77, 400))).unwrap();
+    client
+        .run(Append::new("INBOX", sample_message(77, 400)))
+        .unwrap();
     let second = setup.json_backup(&["INBOX"], &["--format", "mbox"]);
     assert_eq!(second[0]["new"], 1);
     let mbox = text(&std::fs::read(setup.target().join("INBOX.mbox")).unwrap());
-    assert_eq!(mbox.matches("\nFrom MAILER-DAEMON ").count() + 1, 5, "{mbox}");
+    assert_eq!(
+        mbox.matches("\nFrom MAILER-DAEMON ").count() + 1,
+        5,
+        "{mbox}"
+    );
     for n in [1, 2, 3, 4, 77] {
-        assert_eq!(mbox.matches(&format!("Subject: Sample message {n}\n")).count(), 1, "message {n}");
+        assert_eq!(
+            mbox.matches(&format!("Subject: Sample message {n}\n"))
+                .count(),
+            1,
+            "message {n}"
+        );
     }
     assert!(!mbox.contains('\r'), "LF line ends");
 }

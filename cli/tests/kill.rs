@@ -23,13 +23,18 @@ fn killed_then_completed(point: &str) {
     let server = dovecot_with(MESSAGES);
     let setup = Setup::dovecot(&server);
     let mut command = setup.cli();
-    command.args(["backup", "test", "INBOX", "--to"]).arg(setup.target());
+    command
+        .args(["backup", "test", "INBOX", "--to"])
+        .arg(setup.target());
     command.env("TYPED_IMAP_TEST_KILL_AT", point);
     let status = command.output().unwrap().status;
     assert_eq!(status.signal(), Some(9), "killed at {point}: {status:?}");
     setup.backup(&["INBOX"], &[]);
     let mut client = alice(&server);
-    assert_same(&local_messages(&setup.target().join("INBOX")), &server_messages(&mut client, "INBOX"));
+    assert_same(
+        &local_messages(&setup.target().join("INBOX")),
+        &server_messages(&mut client, "INBOX"),
+    );
 }
 
 #[test]
@@ -67,7 +72,9 @@ fn mbox_killed_then_completed(point: &str) {
     let server = dovecot_with(MESSAGES);
     let setup = Setup::dovecot(&server);
     let mut command = setup.cli();
-    command.args(["backup", "test", "INBOX", "--format", "mbox", "--to"]).arg(setup.target());
+    command
+        .args(["backup", "test", "INBOX", "--format", "mbox", "--to"])
+        .arg(setup.target());
     command.env("TYPED_IMAP_TEST_KILL_AT", point);
     assert_eq!(command.output().unwrap().status.signal(), Some(9));
     setup.backup(&["INBOX"], &["--format", "mbox"]);
@@ -76,7 +83,9 @@ fn mbox_killed_then_completed(point: &str) {
     let mut client = alice(&server);
     client.run(Examine::new("INBOX")).unwrap();
     let items = FetchItems::from(FetchItem::uid()) | FetchItem::body_peek(Section::default());
-    let messages = client.run(UidFetch::new(SequenceSet::all()).items(items)).unwrap();
+    let messages = client
+        .run(UidFetch::new(SequenceSet::all()).items(items))
+        .unwrap();
     assert_eq!(mbox.matches("From MAILER-DAEMON ").count(), messages.len());
     // Each message whole, once, in UID order, as mboxrd writes it.
     let mut expected = String::new();
@@ -89,7 +98,10 @@ fn mbox_killed_then_completed(point: &str) {
         .split_inclusive('\n')
         .filter(|line| !line.starts_with("From MAILER-DAEMON "))
         .collect();
-    assert!(without_from_lines == expected, "the mbox holds every message once, whole");
+    assert!(
+        without_from_lines == expected,
+        "the mbox holds every message once, whole"
+    );
 }
 
 #[test]

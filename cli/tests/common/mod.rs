@@ -47,7 +47,10 @@ impl Setup {
     }
 
     pub fn cyrus(server: &Cyrus) -> Setup {
-        Setup::plain(server.addr().port(), &server.user("alice").unwrap().password)
+        Setup::plain(
+            server.addr().port(),
+            &server.user("alice").unwrap().password,
+        )
     }
 
     fn with_account(dir: TempDir, account: &str, password: &str) -> Setup {
@@ -79,9 +82,17 @@ impl Setup {
     pub fn backup(&self, mailboxes: &[&str], extra: &[&str]) -> Output {
         let mut command = self.cli();
         command.args(["backup", "test"]).args(mailboxes);
-        command.arg("--to").arg(self.target()).args(["--fsync", "never"]).args(extra);
+        command
+            .arg("--to")
+            .arg(self.target())
+            .args(["--fsync", "never"])
+            .args(extra);
         let output = command.output().unwrap();
-        assert!(output.status.success(), "backup failed: {}", text(&output.stderr));
+        assert!(
+            output.status.success(),
+            "backup failed: {}",
+            text(&output.stderr)
+        );
         output
     }
 
@@ -113,7 +124,11 @@ pub fn dovecot_with(count: usize) -> Dovecot {
 pub fn dovecot_with_options(count: usize, options: Options) -> Dovecot {
     let server = Dovecot::start_with(options).unwrap();
     server
-        .fill("alice", "INBOX", (1..=count).map(|n| sample_message(n, 600 + 37 * (n % 50))))
+        .fill(
+            "alice",
+            "INBOX",
+            (1..=count).map(|n| sample_message(n, 600 + 37 * (n % 50))),
+        )
         .unwrap();
     server
 }
@@ -127,7 +142,9 @@ pub fn alice(server: &Dovecot) -> Client {
 pub fn alice_on_cyrus(server: &Cyrus) -> Client {
     let port = server.addr().port();
     let mut client = Client::connect_with("127.0.0.1", port, ClientOptions::default()).unwrap();
-    client.login("alice", &server.user("alice").unwrap().password).unwrap();
+    client
+        .login("alice", &server.user("alice").unwrap().password)
+        .unwrap();
     client
 }
 
@@ -137,13 +154,18 @@ pub type Copy = (Vec<u8>, String);
 /// Every message of `mailbox` on the server by UID.
 pub fn server_messages(client: &mut Client, mailbox: &str) -> BTreeMap<u32, Copy> {
     client.run(Examine::new(mailbox)).unwrap();
-    let items = FetchItems::from(FetchItem::uid()) | FetchItem::flags() | FetchItem::body_peek(Section::default());
+    let items = FetchItems::from(FetchItem::uid())
+        | FetchItem::flags()
+        | FetchItem::body_peek(Section::default());
     let mut all = BTreeMap::new();
     let exists = client.mailbox().map_or(0, |m| m.exists);
     if exists == 0 {
         return all;
     }
-    for fetched in client.run(UidFetch::new(SequenceSet::all()).items(items)).unwrap() {
+    for fetched in client
+        .run(UidFetch::new(SequenceSet::all()).items(items))
+        .unwrap()
+    {
         let uid = fetched.message.uid.unwrap();
         let flags: Vec<Flag> = fetched.message.flags.clone().unwrap_or_default();
         let body = fetched.message.body_sections[0].1.clone().unwrap();
@@ -177,10 +199,21 @@ pub fn local_messages(dir: &Path) -> BTreeMap<u32, Copy> {
         let (unique, info) = name.split_once(":2,").unwrap();
         let uid: u32 = unique.split('.').next().unwrap().parse().unwrap();
         let bytes = std::fs::read(entry.path()).unwrap();
-        assert!(all.insert(uid, (bytes, info.to_owned())).is_none(), "two files for UID {uid}");
+        assert!(
+            all.insert(uid, (bytes, info.to_owned())).is_none(),
+            "two files for UID {uid}"
+        );
     }
-    assert_eq!(std::fs::read_dir(dir.join("tmp")).unwrap().count(), 0, "tmp/ is empty");
-    assert_eq!(std::fs::read_dir(dir.join("new")).unwrap().count(), 0, "new/ is empty");
+    assert_eq!(
+        std::fs::read_dir(dir.join("tmp")).unwrap().count(),
+        0,
+        "tmp/ is empty"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.join("new")).unwrap().count(),
+        0,
+        "new/ is empty"
+    );
     all
 }
 

@@ -27,7 +27,7 @@ Configuration (TOML), one table per account:
   # oauth2_command = \"oauth2-token work\"     # XOAUTH2 instead of LOGIN
   # ca_file = \"/etc/ssl/private-ca.pem\"      # trust this root instead of the web's
 
-A password is never written in the file nor printed; the flags below
+A password is never written in the file nor printed; the account flags
 override the file's values, or make an account of their own.";
 
 /// How the connection is secured.

@@ -11,6 +11,8 @@ use typed_imap::types::Flag;
 use typed_imap::{Append, Select};
 use typed_imap_tests::messages::sample_message;
 
+use typed_imap_tests::proxy::CutProxy;
+
 use common::*;
 
 #[test]
@@ -177,6 +179,39 @@ fn watch_prints_a_line_for_each_message_appended_by_another_connection() {
         assert_eq!(value["subject"], format!("Sample message {n}"));
     }
     assert!(started.elapsed() < Duration::from_secs(20));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn watch_reconnects_after_the_connection_is_cut_and_still_announces() {
+    let server = dovecot_with(1);
+    let proxy = CutProxy::start(server.plain_addr(), "IDLE").unwrap();
+    // The first connection is cut as soon as the server answers IDLE.
+    proxy.cut_after(Some(3));
+    let setup = Setup::plain(proxy.addr().port(), "alice-secret");
+    let mut child = setup
+        .cli()
+        .args(["--json", "watch", "test", "INBOX"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut notes = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut next_note = || notes.next().unwrap().unwrap();
+    // Cut before the server's `+`: IDLE never started.
+    let lost = next_note();
+    assert!(lost.contains("reconnecting in 1 s"), "{lost}");
+    proxy.cut_after(None); // the next connection stays up
+    let mut client = alice(&server);
+    // Appended while disconnected: announced once back.
+    client
+        .run(Append::new("INBOX", sample_message(51, 500)))
+        .unwrap();
+    let line: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(line["subject"], "Sample message 51");
+    assert!(next_note().contains("(IDLE)"));
     child.kill().unwrap();
     child.wait().unwrap();
 }

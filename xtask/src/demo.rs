@@ -152,8 +152,7 @@ fn text(bytes: Option<&[u8]>) -> String {
 }
 
 /// Writes `target/demo/config.toml` (account `demo`, the server's
-/// certificate trusted) and waits: for Enter on a terminal, else until
-/// killed.
+/// certificate trusted) and waits for Enter or the end of stdin.
 fn keep_serving(server: &Dovecot) -> TaskResult {
     let dir = crate::shell::workspace_root().join("target").join("demo");
     std::fs::create_dir_all(&dir)?;
@@ -182,15 +181,10 @@ fn keep_serving(server: &Dovecot) -> TaskResult {
     );
     println!("  cargo run -p typed-imap-cli -- -c target/demo/config.toml backup demo --to /tmp/demo-mail");
     println!("  cargo run -p typed-imap-cli -- -c target/demo/config.toml watch demo INBOX");
-    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        println!("Press Enter to stop it.");
-        let mut line = String::new();
-        std::io::stdin().read_line(&mut line)?;
-    } else {
-        println!("Stop it with Ctrl-C or kill.");
-        loop {
-            std::thread::sleep(std::time::Duration::from_secs(3600));
-        }
-    }
+    // Enter, or the end of stdin, stops it; then the server is stopped by
+    // PID and its directory removed (a kill would leave it running).
+    println!("Press Enter (or close stdin) to stop it.");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
     Ok(())
 }

@@ -81,6 +81,11 @@ pub fn run(args: &[String]) -> TaskResult {
         interleaved.args(["bench", "-p", "typed-imap", "--bench", "interleaved"]);
         run_command(interleaved)?;
     }
+    let mut backup = cargo(); // typed-imap backup against mbsync: cli/benches/backup.rs
+    backup
+        .args(["bench", "-p", "typed-imap-cli", "--bench", "backup", "--"])
+        .args(args);
+    run_command(backup)?;
     Ok(())
 }
 

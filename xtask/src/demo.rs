@@ -16,10 +16,12 @@ const USER: &str = "alice";
 /// How many sample messages go into the INBOX.
 const MESSAGES: usize = 5;
 
-/// Runs the demo.
+/// Runs the demo; `--serve` then keeps the server running for the CLI
+/// (`cargo run -p typed-imap-cli -- -c target/demo/config.toml ...`).
 pub fn run(args: &[String]) -> TaskResult {
-    if let Some(extra) = args.first() {
-        return Err(format!("demo takes no options, got {extra:?}").into());
+    let serve = args.first().is_some_and(|a| a == "--serve");
+    if let Some(extra) = args.get(usize::from(serve)) {
+        return Err(format!("demo takes only --serve, got {extra:?}").into());
     }
     println!("typed-imap demo\n");
     let server = Dovecot::start()?;
@@ -41,6 +43,9 @@ pub fn run(args: &[String]) -> TaskResult {
     let written = server.fill(USER, "INBOX", messages)?;
     println!("Wrote {written} sample messages into {USER}'s INBOX (Maildir files, no APPEND).\n");
     session(&server)?;
+    if serve {
+        keep_serving(&server)?;
+    }
     server.stop()?;
     println!("\nStopped Dovecot and removed its directory.");
     Ok(())
@@ -144,4 +149,42 @@ fn text(bytes: Option<&[u8]>) -> String {
     bytes
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default()
+}
+
+/// Writes `target/demo/config.toml` (account `demo`, the server's
+/// certificate trusted) and waits for Enter or the end of stdin.
+fn keep_serving(server: &Dovecot) -> TaskResult {
+    let dir = crate::shell::workspace_root().join("target").join("demo");
+    std::fs::create_dir_all(&dir)?;
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, server.certificate().cert_pem())?;
+    let config = dir.join("config.toml");
+    let password = server
+        .user(USER)
+        .map(|u| u.password.clone())
+        .ok_or("no demo user")?;
+    let secret = dir.join("password");
+    std::fs::write(&secret, format!("{password}\n"))?;
+    std::fs::write(
+        &config,
+        format!(
+            "[accounts.demo]\nhost = \"localhost\"\nport = {}\ntls = \"implicit\"\nuser = \"{USER}\"\n\
+             password_command = \"cat '{}'\"\nca_file = \"{}\"\n",
+            server.tls_addr().port(),
+            secret.display(),
+            ca.display()
+        ),
+    )?;
+    println!(
+        "\nThe server keeps running; its account for the CLI is in {}:",
+        config.display()
+    );
+    println!("  cargo run -p typed-imap-cli -- -c target/demo/config.toml backup demo --to /tmp/demo-mail");
+    println!("  cargo run -p typed-imap-cli -- -c target/demo/config.toml watch demo INBOX");
+    // Enter, or the end of stdin, stops it; then the server is stopped by
+    // PID and its directory removed (a kill would leave it running).
+    println!("Press Enter (or close stdin) to stop it.");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(())
 }

@@ -3,6 +3,7 @@
 //! - `ci`: what CI runs (formatting, lints, docs, the tests, a short fuzz run).
 //! - `demo`: a throw-away Dovecot, a few sample messages, the typed client against it.
 //! - `fuzz`, `bench`: the fuzz targets and the parsing benchmark.
+//! - `coverage`: the README's table of capabilities, servers and tests.
 //!
 //! Every task is a module with `pub fn run(args: &[String]) -> TaskResult`.
 #![forbid(unsafe_code)]
@@ -10,6 +11,7 @@
 
 mod bench;
 mod ci;
+mod coverage;
 mod demo;
 mod fuzz;
 mod shell;
@@ -34,6 +36,8 @@ tasks:
   bench [criterion args]
                  the parsing benchmark against imap-proto and imap-codec,
                  with MB/s and ratios; then bench (a) interleaved
+  coverage       start every test server, check which capabilities
+                 typed-imap supports, and rewrite the README's table
   help           this text";
 
 fn main() -> ExitCode {
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
         "demo" => demo::run(rest),
         "fuzz" => fuzz::run(rest),
         "bench" => bench::run(rest),
+        "coverage" => coverage::run(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())

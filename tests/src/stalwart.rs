@@ -225,13 +225,78 @@ impl Stalwart {
     /// Sends one request to the management API as [`ADMIN`] and returns the
     /// status and the body (as text, lossy).
     pub fn api_request(&self, method: &str, path: &str, body: &str) -> Result<(u16, String)> {
-        let credentials = base64::engine::general_purpose::STANDARD
-            .encode(format!("{ADMIN}:{}", self.admin_secret));
+        let credentials = format!("{ADMIN}:{}", self.admin_secret);
+        self.http_request(method, path, Some(&credentials), "application/json", body)
+    }
+
+    /// An OAuth access token for `user`, as a client gets one: an
+    /// authorization code asked for as the user (`POST /api/oauth`), then
+    /// exchanged at `/auth/token`. For AUTHENTICATE OAUTHBEARER and XOAUTH2.
+    pub fn oauth_token(&self, user: &str) -> Result<String> {
+        let password = &self
+            .user(user)
+            .ok_or(HarnessError::Invalid {
+                what: "user",
+                value: user.to_owned(),
+                reason: "not one of the server's users",
+            })?
+            .password;
+        let (client, redirect) = ("typed-imap-tests", "https://localhost/callback");
+        let request = format!(
+            "{{\"type\":\"code\",\"client_id\":\"{client}\",\"redirect_uri\":\"{redirect}\"}}"
+        );
+        let credentials = format!("{user}:{password}");
+        let (status, reply) = self.http_request(
+            "POST",
+            "/api/oauth",
+            Some(&credentials),
+            "application/json",
+            &request,
+        )?;
+        let code = json_field(&reply, "code")
+            .filter(|_| status == 200)
+            .ok_or_else(|| HarnessError::Unexpected {
+                expected: format!("200 with an authorization code for {user}"),
+                got: format!("{status} {reply}"),
+            })?;
+        let form = format!(
+            "grant_type=authorization_code&code={code}&client_id={client}\
+             &redirect_uri=https%3A%2F%2Flocalhost%2Fcallback"
+        );
+        let (status, reply) = self.http_request(
+            "POST",
+            "/auth/token",
+            None,
+            "application/x-www-form-urlencoded",
+            &form,
+        )?;
+        json_field(&reply, "access_token")
+            .filter(|_| status == 200)
+            .ok_or_else(|| HarnessError::Unexpected {
+                expected: format!("200 with an access token for {user}"),
+                got: format!("{status} {reply}"),
+            })
+    }
+
+    /// Sends one HTTP request to the management listener, with Basic
+    /// credentials (`user:password`) when given.
+    fn http_request(
+        &self,
+        method: &str,
+        path: &str,
+        credentials: Option<&str>,
+        content_type: &str,
+        body: &str,
+    ) -> Result<(u16, String)> {
+        let authorization = credentials.map_or(String::new(), |credentials| {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+            format!("Authorization: Basic {encoded}\r\n")
+        });
         let request = format!(
             "{method} {path} HTTP/1.1\r\n\
              Host: {host}\r\n\
-             Authorization: Basic {credentials}\r\n\
-             Content-Type: application/json\r\n\
+             {authorization}\
+             Content-Type: {content_type}\r\n\
              Content-Length: {length}\r\n\
              Connection: close\r\n\r\n{body}",
             host = self.http_addr(),
@@ -432,6 +497,15 @@ fn http_exchange(addr: SocketAddr, request: &[u8]) -> Result<(u16, String)> {
     }
 }
 
+/// The value of the first string field `name` of a JSON text (tokens
+/// and codes hold no escapes).
+fn json_field(json: &str, name: &str) -> Option<String> {
+    let start = json.find(&format!("\"{name}\":\""))? + name.len() + 4;
+    let value = json.get(start..)?;
+    let end = value.find('"')?;
+    Some(value[..end].to_owned())
+}
+
 /// A JSON string literal: `"`, `\` and control characters escaped.
 fn json_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -567,7 +641,7 @@ impl Layout {
 
 #[cfg(test)]
 mod tests {
-    use super::json_string;
+    use super::{json_field, json_string};
 
     #[test]
     fn json_strings_escape_quotes_backslashes_and_controls() {
@@ -575,5 +649,13 @@ mod tests {
             json_string("p\"a\\ss wörd\n"),
             "\"p\\\"a\\\\ss wörd\\u000a\""
         );
+    }
+
+    #[test]
+    fn json_field_reads_a_string_value() {
+        let reply = r#"{"data":{"code":"Ab12","permissions":[]},"access_token":"x.y"}"#;
+        assert_eq!(json_field(reply, "code").as_deref(), Some("Ab12"));
+        assert_eq!(json_field(reply, "access_token").as_deref(), Some("x.y"));
+        assert_eq!(json_field(reply, "missing"), None);
     }
 }

@@ -190,13 +190,13 @@ const EXERCISED_BY: &[(&str, &[&str])] = &[
     ),
     ("AUTH=CRAM-MD5", &["auth::authenticate_cram_md5"]),
     ("AUTH=LOGIN", &["auth::authenticate_login"]),
-    ("AUTH=OAUTHBEARER", &["boundaries::wire_trace_hides_oauth_tokens"]),
+    ("AUTH=OAUTHBEARER", &["stalwart::authenticate_oauthbearer_with_a_token_from_the_server", "boundaries::wire_trace_hides_oauth_tokens"]),
     ("AUTH=PLAIN", &[
             "auth::authenticate_plain_with_sasl_ir",
             "mailutils::authenticate_plain_succeeds", "stalwart::authenticate_plain_with_sasl_ir"]),
     ("AUTH=SCRAM-SHA-1", &["auth::authenticate_scram_sha_1"]),
     ("AUTH=SCRAM-SHA-256", &["auth::authenticate_scram_sha_256"]),
-    ("AUTH=XOAUTH2", &["boundaries::wire_trace_hides_oauth_tokens"]),
+    ("AUTH=XOAUTH2", &["stalwart::authenticate_xoauth2_with_a_token_from_the_server", "boundaries::wire_trace_hides_oauth_tokens"]),
     ("BINARY", &["ext_basic::binary_returns_the_decoded_attachment_and_its_size", "stalwart::binary_peek_decodes_a_base64_part"]),
     ("CHILDREN", &["ext_modifiers::list_return_children_marks_every_mailbox", "stalwart::list_extended_special_use_subscribed_children_and_status"]),
     (

@@ -2,7 +2,9 @@
 //!
 //! When Dovecot, imap4d or openssl is missing, the harness installs it from the
 //! distribution's packages if it runs as root on a machine with `apt-get`;
-//! otherwise it fails with the exact command to run.
+//! otherwise it fails with the exact command to run. Stalwart is built from
+//! crates.io, which takes minutes: `.ci/run` builds it, and the harness only
+//! says what to run when it is missing.
 
 use std::fs;
 use std::path::PathBuf;
@@ -61,6 +63,23 @@ pub const IMAP4D: &str = "/usr/sbin/imap4d";
 /// The Debian package that provides [`IMAP4D`] (it conflicts with nothing).
 pub const MAILUTILS_PACKAGES: &[&str] = &["mailutils-imap4d"];
 
+/// The crates.io package of the Stalwart server the tests run.
+pub const STALWART_CRATE: &str = "stalwart-lite";
+/// Its version, pinned: the tests assert what this version sends.
+pub const STALWART_VERSION: &str = "0.16.0";
+/// Where `cargo install --root` puts Stalwart (under the system's temporary
+/// directory); the binary is `ROOT/bin/stalwart`.
+pub const STALWART_ROOT_NAME: &str = "typed-imap-stalwart-root";
+/// The release profile of the Stalwart build: no LTO and little
+/// optimisation halve the build time (about 11 minutes on 2 cores) and the
+/// server is still fast enough for tests.
+pub const STALWART_PROFILE: &[(&str, &str)] = &[
+    ("CARGO_PROFILE_RELEASE_LTO", "off"),
+    ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16"),
+    ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1"),
+    ("CARGO_PROFILE_RELEASE_DEBUG", "0"),
+];
+
 /// Serialises installs: tests run on several threads and apt holds a lock.
 static INSTALL: Mutex<()> = Mutex::new(());
 
@@ -112,6 +131,40 @@ pub fn ensure_courier() -> Result<PathBuf> {
         COURIER_ROOT_NAME,
         COURIER_PACKAGES,
         "usr/bin/imapd",
+    )
+}
+
+/// The Stalwart binary, built by `.ci/run` (or by the command
+/// [`stalwart_build_command`] gives) into [`STALWART_ROOT_NAME`]. Building
+/// takes about 11 minutes, too long for a test to start on its own: when
+/// the binary is missing this fails with the exact command to run.
+pub fn ensure_stalwart() -> Result<PathBuf> {
+    let root = std::env::temp_dir().join(STALWART_ROOT_NAME);
+    let binary = root.join("bin/stalwart");
+    if binary.is_file() {
+        return Ok(binary);
+    }
+    Err(HarnessError::Missing {
+        program: format!("Stalwart ({} at {})", STALWART_CRATE, binary.display()),
+        hint: format!(
+            "build it (about 11 minutes on 2 cores, 2 GB of target directory) with \
+             `bash .ci/run`, or run: {}",
+            stalwart_build_command(&root)
+        ),
+    })
+}
+
+/// The shell command that builds Stalwart into `root`, as `.ci/run` runs it.
+pub fn stalwart_build_command(root: &std::path::Path) -> String {
+    let profile: Vec<String> = STALWART_PROFILE
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    format!(
+        "{} cargo install {STALWART_CRATE} --version {STALWART_VERSION} --locked \
+         --no-default-features --features \"sqlite enterprise\" --root {}",
+        profile.join(" "),
+        root.display()
     )
 }
 

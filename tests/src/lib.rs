@@ -10,6 +10,10 @@
 //! - [`mailutils::Mailutils`] starts a throw-away GNU Mailutils imap4d
 //!   (STARTTLS and implicit TLS, virtual-domain users logging in as
 //!   `user@example.org`, mbox mail), a server with deviations of its own.
+//! - [`stalwart::Stalwart`] starts a throw-away Stalwart (built from
+//!   crates.io by `.ci/run`; STARTTLS and implicit TLS, a certificate from
+//!   a private CA, users created through its HTTP management API), the
+//!   IMAP4rev2 server.
 //! - [`courier::CourierStream`] gives the command line and environment of
 //!   Courier's PREAUTH stream (unpacked into a private root), for
 //!   UTF8=ACCEPT.
@@ -58,6 +62,7 @@ mod process;
 pub mod proxy;
 pub mod raw;
 pub mod scripted;
+pub mod stalwart;
 pub mod views;
 
 pub use error::HarnessError;

@@ -4,6 +4,7 @@
 //! - `demo`: a throw-away Dovecot, a few sample messages, the typed client against it.
 //! - `package`: both crates packaged and verified, then used by a crate outside the workspace.
 //! - `fuzz`, `bench`: the fuzz targets and the parsing benchmark.
+//! - `coverage`: the README's table of capabilities, servers and tests.
 //!
 //! Every task is a module with `pub fn run(args: &[String]) -> TaskResult`.
 #![forbid(unsafe_code)]
@@ -11,6 +12,7 @@
 
 mod bench;
 mod ci;
+mod coverage;
 mod demo;
 mod fuzz;
 mod package;
@@ -41,6 +43,8 @@ tasks:
   bench [criterion args]
                  the parsing benchmark against imap-proto and imap-codec,
                  with MB/s and ratios; then bench (a) interleaved
+  coverage       start every test server, check which capabilities
+                 typed-imap supports, and rewrite the README's table
   help           this text";
 
 fn main() -> ExitCode {
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         "package" => package::run(rest),
         "fuzz" => fuzz::run(rest),
         "bench" => bench::run(rest),
+        "coverage" => coverage::run(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())

@@ -33,7 +33,11 @@ tasks:
                  and report its execution count
   bench [criterion args]
                  the parsing benchmark against imap-proto and imap-codec,
-                 with MB/s and ratios; then bench (a) interleaved
+                 with MB/s and ratios; then bench (a) interleaved; then,
+                 without a filter, the end-to-end benchmark
+  bench e2e [rounds] [workload ...]
+                 only the end-to-end benchmark: typed-imap against a raw
+                 byte-counting client on a private Dovecot
   help           this text";
 
 fn main() -> ExitCode {

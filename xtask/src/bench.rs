@@ -2,7 +2,12 @@
 //! (`client/benches/parse.rs`) and prints each measurement's throughput in
 //! MB/s with typed-imap's ratio to every other contender of its group;
 //! then, for bench (a), the interleaved one (`client/benches/interleaved.rs`),
-//! whose ratios a drifting machine disturbs less.
+//! whose ratios a drifting machine disturbs less; then, unless a filter
+//! names parser benchmarks only, the end-to-end one against a private
+//! Dovecot (`tests/benches/e2e`).
+//!
+//! `cargo xtask bench e2e [rounds] [workload ...]` runs only the
+//! end-to-end benchmark, with its own arguments.
 
 use std::collections::BTreeMap;
 
@@ -52,8 +57,49 @@ fn peers<'a>(name: &str, results: &'a BTreeMap<String, f64>) -> Vec<(&'a str, f6
         .collect()
 }
 
-/// Runs the benchmark and prints the summary table.
+/// The first argument that selects the end-to-end benchmark alone.
+const E2E: &str = "e2e";
+
+/// Runs the benchmarks and prints their summaries.
 pub fn run(args: &[String]) -> TaskResult {
+    if let Some((first, rest)) = args.split_first() {
+        if first == E2E {
+            return run_e2e(rest);
+        }
+    }
+    run_parse(args)?;
+    if runs_bench_a(args) {
+        let mut interleaved = cargo();
+        interleaved.args(["bench", "-p", "typed-imap", "--bench", "interleaved"]);
+        run_command(interleaved)?;
+    }
+    if !has_filter(args) {
+        run_e2e(&[])?;
+        run_backup()?;
+    }
+    Ok(())
+}
+
+/// typed-imap's backup against mbsync (`cli/benches/backup.rs`), which
+/// prints its own summary.
+fn run_backup() -> TaskResult {
+    let mut backup = cargo();
+    backup.args(["bench", "-p", "typed-imap-cli", "--bench", "backup"]);
+    run_command(backup)?;
+    Ok(())
+}
+
+/// The end-to-end benchmark, which prints its own summary.
+fn run_e2e(args: &[String]) -> TaskResult {
+    let mut command = cargo();
+    command.args(["bench", "-p", "typed-imap-tests", "--bench", "e2e", "--"]);
+    command.args(args);
+    run_command(command)?;
+    Ok(())
+}
+
+/// The parsing benchmark, then its summary table.
+fn run_parse(args: &[String]) -> TaskResult {
     let mut command = cargo();
     command.args(["bench", "-p", "typed-imap", "--bench", "parse", "--"]);
     command.args(args);
@@ -76,22 +122,22 @@ pub fn run(args: &[String]) -> TaskResult {
             }
         }
     }
-    if runs_bench_a(args) {
-        let mut interleaved = cargo();
-        interleaved.args(["bench", "-p", "typed-imap", "--bench", "interleaved"]);
-        run_command(interleaved)?;
-    }
-    let mut backup = cargo(); // typed-imap backup against mbsync: cli/benches/backup.rs
-    backup
-        .args(["bench", "-p", "typed-imap-cli", "--bench", "backup", "--"])
-        .args(args);
-    run_command(backup)?;
     Ok(())
+}
+
+/// The criterion filters among the arguments (those not options).
+fn filters(args: &[String]) -> Vec<&String> {
+    args.iter().filter(|a| !a.starts_with('-')).collect()
+}
+
+/// Whether the criterion arguments name some parser benchmarks only.
+fn has_filter(args: &[String]) -> bool {
+    !filters(args).is_empty()
 }
 
 /// Whether the criterion arguments (a filter, if any) select bench (a).
 fn runs_bench_a(args: &[String]) -> bool {
-    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let filters = filters(args);
     filters.is_empty()
         || filters
             .iter()
@@ -109,6 +155,14 @@ mod tests {
         assert!(runs_bench_a(&args(&["a_fetch"])));
         assert!(runs_bench_a(&args(&["--noplot"])));
         assert!(!runs_bench_a(&args(&["c_search"])));
+    }
+
+    #[test]
+    fn the_end_to_end_bench_runs_unless_a_filter_names_parser_benchmarks() {
+        let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert!(!has_filter(&args(&[])));
+        assert!(!has_filter(&args(&["--noplot"])));
+        assert!(has_filter(&args(&["c_search"])));
     }
 
     #[test]

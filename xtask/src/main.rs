@@ -42,7 +42,12 @@ tasks:
                  and report its execution count
   bench [criterion args]
                  the parsing benchmark against imap-proto and imap-codec,
-                 with MB/s and ratios; then bench (a) interleaved
+                 with MB/s and ratios; then bench (a) interleaved; then,
+                 without a filter, the end-to-end benchmark and the backup
+                 against mbsync
+  bench e2e [rounds] [workload ...]
+                 only the end-to-end benchmark: typed-imap against a raw
+                 byte-counting client on a private Dovecot
   coverage       start every test server, check which capabilities
                  typed-imap supports, and rewrite the README's table
   help           this text";

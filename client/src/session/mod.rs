@@ -229,6 +229,11 @@ pub struct Session {
     utf8: bool,
     /// Set once the connection can no longer be used.
     broken: Option<String>,
+    /// What the capabilities allow the encoder (LITERAL+, APPENDLIMIT).
+    literal_options: EncodeOptions,
+    /// The state the commands in flight leave if they succeed, when one
+    /// of them changes it.
+    projected: Option<State>,
     /// The command a literal being streamed goes to.
     body_owner: Option<Arc<str>>,
 }
@@ -266,6 +271,8 @@ impl Session {
             utf8: false,
             broken: None,
             body_owner: None,
+            literal_options: EncodeOptions::default(),
+            projected: None,
         }
     }
 
@@ -444,6 +451,12 @@ impl Session {
         self.framer.push(bytes);
     }
 
+    /// Bytes read from the server into a buffer of their own (a driver
+    /// reading with `read_buf`): no copy when nothing is buffered.
+    pub fn receive_owned(&mut self, bytes: bytes::BytesMut) {
+        self.framer.push_owned(bytes);
+    }
+
     /// Gives the input buffer's memory back if it holds nothing: for a
     /// driver about to wait long (nothing in flight, or IDLE), so that
     /// thousands of waiting connections hold little.
@@ -612,7 +625,7 @@ impl Session {
     pub fn tls_established(&mut self) {
         self.tls_pending = false;
         self.tls = true;
-        self.capabilities = None;
+        self.set_capabilities(None);
         self.mailbox = None;
         self.utf8 = false;
         self.record.clear();
@@ -730,11 +743,17 @@ impl Session {
     /// The state a command sent now will run in if the commands in flight
     /// succeed: a FETCH pipelined behind a SELECT runs in state selected.
     fn state_after_in_flight(&self) -> State {
-        self.in_flight
+        self.projected.unwrap_or(self.state)
+    }
+
+    /// Recomputes [`projected`](Self::projected) after a command that
+    /// changes the state completed (rare: the scan is not per command).
+    fn project_state(&mut self) {
+        self.projected = self
+            .in_flight
             .iter()
             .rev()
-            .find_map(|pending| pending.on_ok)
-            .unwrap_or(self.state)
+            .find_map(|pending| pending.on_ok);
     }
 
     fn channel(&self) -> Channel {
@@ -747,18 +766,33 @@ impl Session {
 
     fn encode_options(&self) -> EncodeOptions {
         EncodeOptions {
-            // LITERAL+ learnt before TLS is forgotten with the rest.
-            literal_plus: self.has_capability("LITERAL+"),
-            literal_minus: self.has_capability("LITERAL-"),
-            append_limit: self
-                .capabilities
-                .iter()
-                .flatten()
-                .find_map(Capability::append_limit),
             // Commands already encoded keep modified UTF-7: pipelined
             // behind ENABLE, they were prepared before its answer.
             utf8: self.utf8,
+            ..self.literal_options
         }
+    }
+
+    /// The capabilities, and what they allow the encoder, read once per
+    /// change rather than per command.
+    fn set_capabilities(&mut self, capabilities: Option<Vec<Capability>>) {
+        let has = |name: &str| {
+            capabilities
+                .iter()
+                .flatten()
+                .any(|capability| capability.is(name))
+        };
+        self.literal_options = EncodeOptions {
+            // LITERAL+ learnt before TLS is forgotten with the rest.
+            literal_plus: has("LITERAL+"),
+            literal_minus: has("LITERAL-"),
+            append_limit: capabilities
+                .iter()
+                .flatten()
+                .find_map(Capability::append_limit),
+            utf8: false,
+        };
+        self.capabilities = capabilities;
     }
 
     fn queue<C: Command>(
@@ -789,19 +823,33 @@ impl Session {
             tracing::debug!(tag = %tag, after = ?after, "held back (RFC 3501 section 5.5)");
         }
         pending.held = true;
+        let streams_bodies = pending.options.bodies_above.is_some();
+        if let Some(next) = pending.on_ok {
+            self.projected = Some(next);
+        }
         self.in_flight.push_back(pending);
         self.outbound.push(&tag, fragments, after);
         self.released();
-        self.stream_bodies();
+        if streams_bodies {
+            self.stream_bodies();
+        }
         tag
     }
 
-    /// Marks the commands whose first bytes went out as running.
+    /// Marks the commands whose first bytes went out as running. They go
+    /// out in the order they were queued, the order of `in_flight`: one
+    /// walk finds them all.
     fn released(&mut self) {
-        for tag in self.outbound.take_released() {
-            let Some(pending) = self.in_flight.iter_mut().find(|p| *p.tag == *tag) else {
-                continue;
+        let released = self.outbound.take_released();
+        let mut released = released.iter().peekable();
+        for pending in self.in_flight.iter_mut() {
+            let Some(tag) = released.peek() else {
+                break;
             };
+            if *pending.tag != ***tag {
+                continue;
+            }
+            released.next();
             pending.held = false;
             if pending.on_ok == Some(State::Selected) {
                 // The untagged data of SELECT/EXAMINE describes the new
@@ -898,7 +946,12 @@ impl Session {
         if let Some(code) = &status.code {
             self.apply_code(code);
         }
-        self.greeting = Some(status.clone());
+        // Its own copy of the text: kept for the session's life, a slice of
+        // the frame would keep the first 256 KiB read block alive.
+        self.greeting = Some(StatusResponse {
+            text: Bytes::copy_from_slice(&status.text),
+            ..status.clone()
+        });
         Ok(Event::Greeting(status))
     }
 
@@ -1072,7 +1125,12 @@ impl Session {
         };
         self.outbound.cancel(&tag);
         self.released();
-        self.stream_bodies();
+        if pending.options.bodies_above.is_some() {
+            self.stream_bodies();
+        }
+        if pending.on_ok.is_some() {
+            self.project_state();
+        }
         self.note_late_code(&status);
         if let Some(code) = &status.code {
             if !matches!(pending.behaviour, Behaviour::StartTls) {
@@ -1121,7 +1179,7 @@ impl Session {
         {
             // Servers change their capabilities on login; when the command
             // brought none, what was known before must be asked again.
-            self.capabilities = None;
+            self.set_capabilities(None);
         }
         if let Some(next) = next {
             self.state = next;
@@ -1155,7 +1213,7 @@ impl Session {
                         "discarded bytes received after the STARTTLS OK, before TLS started"
                     );
                 }
-                self.capabilities = None;
+                self.set_capabilities(None);
                 self.tls_pending = true;
                 Ok(Some(Upgrade::Tls))
             }
@@ -1177,7 +1235,7 @@ impl Session {
     /// Keeps capabilities and the selected mailbox current.
     fn apply(&mut self, effect: Effect) {
         if let Effect::Capabilities(capabilities) = effect {
-            self.capabilities = Some(capabilities);
+            self.set_capabilities(Some(capabilities));
             self.capabilities_seen += 1;
             return;
         }

@@ -58,8 +58,17 @@ impl Record {
         self.next_serial
     }
 
-    /// Queues a response; the oldest goes when the queue is full.
+    /// Queues a response; the oldest goes when the queue is full. A status
+    /// response's text is copied: kept for long, a slice of its frame
+    /// would keep the frame's whole read block alive.
     pub(super) fn push(&mut self, response: Unsolicited) {
+        let response = match response {
+            Unsolicited::Status(status) => Unsolicited::Status(StatusResponse {
+                text: bytes::Bytes::copy_from_slice(&status.text),
+                ..status
+            }),
+            data => data,
+        };
         let serial = self.serial();
         if self.max == 0 {
             self.dropped += 1;
@@ -89,6 +98,13 @@ impl Record {
     }
 
     fn keep_latest(&mut self, response: Unsolicited, tagged: bool) {
+        let response = match response {
+            Unsolicited::Status(status) => Unsolicited::Status(StatusResponse {
+                text: bytes::Bytes::copy_from_slice(&status.text),
+                ..status
+            }),
+            data => data,
+        };
         let serial = self.serial();
         let entry = Entry {
             serial,

@@ -68,6 +68,9 @@ pub struct Client {
     /// The readers of [`run_from`](Self::run_from), in the order their
     /// literals go out.
     external_sources: Readers,
+    /// The read timeout the connection has, once set (`None`: unknown, as
+    /// after the connection changed).
+    read_timeout: Option<Option<Duration>>,
     /// The TLS settings of a STARTTLS in progress.
     pending_tls: Option<TlsConfig>,
     buffer: Vec<u8>,
@@ -159,6 +162,7 @@ impl Client {
             finished: HashMap::new(),
             abandoned: HashSet::new(),
             external_sources: Readers::default(),
+            read_timeout: None,
             pending_tls: None,
             buffer: vec![0; READ_CHUNK],
         };
@@ -490,6 +494,7 @@ impl Client {
                     });
                 };
                 self.connection = Some(connection.compress()?);
+                self.read_timeout = None;
                 Ok(Event::Completed(done))
             }
             Event::Greeting(_) => Err(Error::protocol("a second greeting")),
@@ -507,6 +512,7 @@ impl Client {
         match connection.upgrade(&self.host, &config, &self.timeouts) {
             Ok(upgraded) => {
                 self.connection = Some(upgraded);
+                self.read_timeout = None;
                 self.session.tls_established();
                 Ok(())
             }
@@ -648,7 +654,11 @@ impl Client {
         let connection = self.connection.as_mut().ok_or_else(|| Error::Closed {
             reason: "connection closed".into(),
         })?;
-        connection.set_read_timeout(timeout)?;
+        if self.read_timeout != Some(timeout) {
+            // One system call per change, not per read.
+            connection.set_read_timeout(timeout)?;
+            self.read_timeout = Some(timeout);
+        }
         match connection.read(&mut self.buffer) {
             Ok(0) => {
                 let reason = if self.session.has_buffered_input() {

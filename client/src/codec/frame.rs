@@ -206,7 +206,13 @@ impl Framer {
     /// Ensures room for `n` more bytes, growing by at least [`MIN_GROWTH`].
     fn make_room(&mut self, n: usize) {
         if self.buf.capacity() - self.buf.len() < n {
-            self.buf.reserve(n.max(MIN_GROWTH));
+            if self.buf.is_empty() {
+                // A new block: `reserve` on a buffer no frame shares any
+                // more doubles it (512 KiB, 1 MiB ...) instead.
+                self.buf = BytesMut::with_capacity(n.max(MIN_GROWTH));
+            } else {
+                self.buf.reserve(n.max(MIN_GROWTH));
+            }
         }
     }
 
@@ -231,6 +237,17 @@ impl Framer {
     /// Bytes received and not yet handed out.
     pub fn buffered(&self) -> usize {
         self.buf.len() + self.scan.pending.len()
+    }
+
+    /// Appends bytes received in a buffer of their own: taken as the
+    /// buffer, without a copy, when nothing is buffered (a body streamed
+    /// in chunks then goes from the socket to the caller uncopied).
+    pub fn push_owned(&mut self, data: BytesMut) {
+        if self.buf.is_empty() && self.scan.pos == 0 {
+            self.buf = data;
+        } else {
+            self.push(&data);
+        }
     }
 
     /// Gives the buffer's memory back when it holds nothing: a connection

@@ -13,7 +13,7 @@ use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::time::Instant;
@@ -167,7 +167,9 @@ pub(super) struct Driver {
     halves: Option<(ReadHalf<Io>, WriteHalf<Io>)>,
     host: String,
     timeouts: Timeouts,
-    read_buf: Vec<u8>,
+    /// Where reads land; each read's bytes go to the session without a
+    /// copy.
+    read_buf: BytesMut,
     /// Bytes to write, from `written` on.
     out: Vec<u8>,
     written: usize,
@@ -188,7 +190,7 @@ impl Driver {
             halves: Some(tokio::io::split(io)),
             host,
             timeouts,
-            read_buf: vec![0; READ_CHUNK],
+            read_buf: BytesMut::new(),
             out: Vec::new(),
             written: 0,
             external: None,
@@ -396,8 +398,11 @@ impl Driver {
         let writing = !pending.is_empty();
         let flushing = !writing && self.needs_flush;
         let write_deadline = self.timeouts.write.map(|limit| Instant::now() + limit);
+        if self.read_buf.capacity() - self.read_buf.len() < READ_CHUNK / 4 {
+            self.read_buf.reserve(READ_CHUNK);
+        }
         tokio::select! {
-            read = reader.read(&mut self.read_buf) => {
+            read = reader.read_buf(&mut self.read_buf) => {
                 let n = read.map_err(Error::from_tls_io)?;
                 if n == 0 {
                     let mid = self.shared.lock().session.has_buffered_input();
@@ -444,16 +449,16 @@ impl Driver {
     }
 
     /// Bytes read, inflated when COMPRESS is on, to the session.
-    fn receive(&mut self, n: usize) -> Result<(), Error> {
-        let read = self.read_buf.get(..n).unwrap_or_default();
+    fn receive(&mut self, _n: usize) -> Result<(), Error> {
+        let read = self.read_buf.split();
         let mut inner = self.shared.lock();
         match self.deflate.as_mut() {
             Some(codec) => {
                 let mut inflated = Vec::new();
-                codec.inflate(read, &mut inflated)?;
+                codec.inflate(&read, &mut inflated)?;
                 inner.session.receive(&inflated);
             }
-            None => inner.session.receive(read),
+            None => inner.session.receive_owned(read),
         }
         Ok(())
     }

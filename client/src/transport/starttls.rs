@@ -43,6 +43,7 @@ impl<S> SkipPlaintext<S> {
 
     /// How many bytes were read through it so far; the counter stays
     /// readable after the stream is gone (a failed handshake consumes it).
+    #[cfg(feature = "tokio")]
     pub(crate) fn received(&self) -> Arc<AtomicU64> {
         Arc::clone(&self.received)
     }

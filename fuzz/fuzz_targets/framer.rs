@@ -36,5 +36,8 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    assert!(input.starts_with(&framed), "frames must be the input, in order");
+    assert!(
+        input.starts_with(&framed),
+        "frames must be the input, in order"
+    );
 });

@@ -243,6 +243,15 @@ fn check_bounds(session: &Session, options: &SessionOptions) {
     );
 }
 
+/// `stream` in pieces of the two sizes in turn.
+fn split(mut stream: &[u8], sizes: [usize; 2]) -> impl Iterator<Item = &[u8]> {
+    sizes.into_iter().cycle().map_while(move |size| {
+        let (piece, rest) = stream.split_at(size.min(stream.len()));
+        stream = rest;
+        (!piece.is_empty()).then_some(piece)
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((selectors, stream)) = data.split_first_chunk::<SELECTORS>() else {
         return;
@@ -257,16 +266,8 @@ fuzz_target!(|data: &[u8]| {
         idling_for: None,
         done_after: plan.done_after,
     };
-    let mut rest = stream;
-    let mut turn = 0;
-    let mut pieces = std::iter::once(plan.greeting).chain(std::iter::from_fn(|| {
-        let size = plan.pieces[turn % 2].min(rest.len());
-        turn += 1;
-        let (piece, tail) = rest.split_at(size);
-        rest = tail;
-        (!piece.is_empty()).then_some(piece)
-    }));
-    while let Some(piece) = pieces.next() {
+    let pieces = std::iter::once(plan.greeting).chain(split(stream, plan.pieces));
+    for piece in pieces {
         if driver.session.broken().is_some() {
             break;
         }
@@ -283,6 +284,9 @@ fuzz_target!(|data: &[u8]| {
     }
     // The end of the stream: the driver reports it, and the session ends
     // in an error that says so (or the one that broke it before).
+    if let Some(reason) = driver.session.broken() {
+        assert!(!reason.is_empty(), "broken for no reason");
+    }
     driver.session.set_broken("connection closed by the server");
     match driver.session.poll() {
         Err(error) => assert!(error.is_fatal(), "after the end: {error}"),

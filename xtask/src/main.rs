@@ -28,9 +28,11 @@ tasks:
                  workspace tests, then each fuzz target for N seconds
                  (default 10) when fuzz/ and cargo-fuzz are present
   demo           start a private Dovecot, fill a mailbox, show a session
-  fuzz [--seconds N] [--target framer|response]
-                 run each cargo-fuzz target for N seconds (default 30)
-                 and report its execution count
+  fuzz [--time DURATION | --seconds N] [--target framer|response|session]... [--cmin]
+                 run each cargo-fuzz target in turn for DURATION (3600,
+                 90s, 10m, 1h; default 30s), then print a table of
+                 executions, cov and ft per target; --cmin minimises
+                 fuzz/corpus/<target> after each run
   bench [criterion args]
                  the parsing benchmark against imap-proto and imap-codec,
                  with MB/s and ratios; then bench (a) interleaved

@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = format!("{body:?}");
         assert!(body == body.clone());
         for (_, part) in body.numbered_parts() {
-            let _ = (part.params().get("NAME"), part.extension().map(|e| e.language().count()));
+            let _ = (
+                part.params().get("NAME"),
+                part.extension().map(|e| e.language().count()),
+            );
         }
     }
     if let Ok(envelope) = parse::envelope(&mut Parser::new(&frame, &limits)) {

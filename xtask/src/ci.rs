@@ -150,8 +150,9 @@ pub fn run(args: &[String]) -> TaskResult {
     Ok(())
 }
 
-/// Runs `cargo xtask fuzz --seconds N` when the fuzz crate and cargo-fuzz
-/// are both present; says plainly when it is skipped and why.
+/// Runs `cargo xtask fuzz --seconds N` (each target in turn: framer,
+/// response, session) when the fuzz crate and cargo-fuzz are both
+/// present; says plainly when it is skipped and why.
 fn fuzz(options: &Options) -> Result<String, Box<dyn std::error::Error>> {
     if !options.fuzz {
         return Ok("skipped (--no-fuzz)".into());

@@ -37,9 +37,11 @@ tasks:
                  throw-away crate outside the workspace that generates its
                  own extension against the packages (offline)
   demo           start a private Dovecot, fill a mailbox, show a session
-  fuzz [--seconds N] [--target framer|response]
-                 run each cargo-fuzz target for N seconds (default 30)
-                 and report its execution count
+  fuzz [--time DURATION | --seconds N] [--target framer|response|session]... [--cmin]
+                 run each cargo-fuzz target in turn for DURATION (3600,
+                 90s, 10m, 1h; default 30s), then print a table of
+                 executions, cov and ft per target; --cmin minimises
+                 fuzz/corpus/<target> after each run
   bench [criterion args]
                  the parsing benchmark against imap-proto and imap-codec,
                  with MB/s and ratios; then bench (a) interleaved; then,

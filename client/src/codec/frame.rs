@@ -331,6 +331,7 @@ impl Framer {
                         return Ok(Some(self.start_stream(announcement, end)));
                     }
                     self.check_literal_size(announcement.size)?;
+                    self.check_fits(end, announcement.size)?;
                     self.scan.literal_left = announcement.size;
                     self.scan.pos = end;
                     self.scan.line_start = end;
@@ -397,6 +398,19 @@ impl Framer {
         let limit = self.limits.max_literal.min(MAX_LITERAL_SIZE);
         if size > limit {
             return Err(FrameError::LiteralTooLarge { size, limit });
+        }
+        Ok(())
+    }
+
+    /// A response whose literal, announced on the line ending at `end`,
+    /// cannot fit in `Limits::max_response` is refused before the literal
+    /// is received: the buffer then never holds more than that limit.
+    fn check_fits(&self, end: usize, size: u64) -> Result<(), FrameError> {
+        let held = (end + self.scan.pending.len()) as u64;
+        if held.saturating_add(size) > self.limits.max_response as u64 {
+            return Err(FrameError::ResponseTooLarge {
+                limit: self.limits.max_response,
+            });
         }
         Ok(())
     }
@@ -783,6 +797,36 @@ mod tests {
             f.next_frame(),
             Err(FrameError::ResponseTooLarge { limit: 50 })
         );
+    }
+
+    #[test]
+    fn a_literal_that_cannot_fit_in_the_response_is_refused_when_announced() {
+        // Found by the session fuzz target: the literal used to be held
+        // whole before the limit was checked, max_literal over max_response.
+        let limits = Limits {
+            max_response: 50,
+            ..Limits::default()
+        };
+        let mut f = Framer::new(limits);
+        f.push(b"* X {41}\r\n");
+        assert_eq!(
+            f.next_frame(),
+            Err(FrameError::ResponseTooLarge { limit: 50 })
+        );
+    }
+
+    #[test]
+    fn a_literal_that_fills_the_response_exactly_is_read() {
+        let limits = Limits {
+            max_response: 50,
+            ..Limits::default()
+        };
+        let mut f = Framer::new(limits);
+        f.push(b"* X {40}\r\n");
+        assert_eq!(f.next_frame(), Ok(None));
+        f.push(&[b'x'; 40]);
+        assert_eq!(f.next_frame(), Ok(None));
+        assert_eq!(f.buffered(), 50);
     }
 
     #[test]

@@ -470,6 +470,14 @@ impl Session {
         self.framer.buffered() > 0
     }
 
+    /// How many received bytes the session holds and has not handed out
+    /// yet (the framer's buffer). Once [`poll`](Self::poll) has returned
+    /// `Ok(None)`, this is one partial response, bounded by
+    /// `Limits::max_response`.
+    pub fn buffered_input(&self) -> usize {
+        self.framer.buffered()
+    }
+
     /// Checks and encodes `command` and queues it; returns its tag. Nothing
     /// is queued when it is refused.
     ///

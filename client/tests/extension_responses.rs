@@ -18,7 +18,6 @@ fn data(line: &'static [u8]) -> Data {
     }
 }
 
-#[allow(dead_code)]
 fn code(line: &'static [u8]) -> Code {
     match response(line) {
         Response::Status(status) | Response::Tagged { status, .. } => status.code.expect("a code"),
@@ -46,4 +45,63 @@ fn a_status_size_is_a_63_bit_number() {
     )]);
     assert_eq!(status.attributes.size, Some(12_345_678_901));
     assert_eq!(status.attributes.messages, Some(2));
+}
+
+/// OBJECTID (RFC 8474 section 5): EMAILID is an id in parentheses;
+/// THREADID is one or a bare NIL (no thread); either may be absent.
+#[test]
+fn object_ids_of_messages_are_parenthesised_and_threadid_may_be_nil() {
+    let fetched = output::<typed_imap::Fetch>(vec![
+        data(b"* 1 FETCH (EMAILID (M6d99ac3275bb4e) THREADID (T64b478a75b7ea9))\r\n"),
+        data(b"* 2 FETCH (EMAILID (M5fdc09b49ea703) THREADID NIL)\r\n"),
+        data(b"* 3 FETCH (UID 7)\r\n"),
+    ]);
+    let ids: Vec<_> = fetched
+        .iter()
+        .map(|f| (f.message.email_id.as_deref(), f.message.thread_id.clone()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (
+                Some("M6d99ac3275bb4e"),
+                Some(Some("T64b478a75b7ea9".to_owned()))
+            ),
+            (Some("M5fdc09b49ea703"), Some(None)),
+            (None, None),
+        ]
+    );
+}
+
+/// The MAILBOXID code of CREATE and SELECT, and the status attribute
+/// (RFC 8474 section 4).
+#[test]
+fn a_mailbox_id_comes_as_a_code_and_a_status_attribute() {
+    let created = code(b"3 OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Completed\r\n");
+    assert!(
+        matches!(&created, Code::MailboxId(id) if id == "F2212ea87-6097-4256-9d51-71338625"),
+        "{created:?}"
+    );
+    let status = output::<typed_imap::Status>(vec![data(
+        b"* STATUS foo (MAILBOXID (F2212ea87-6097-4256-9d51-71338625))\r\n",
+    )]);
+    assert_eq!(
+        status.attributes.mailbox_id.as_deref(),
+        Some("F2212ea87-6097-4256-9d51-71338625")
+    );
+}
+
+/// An id outside the grammar (a dot, no parentheses) is a parse error, not
+/// a value.
+#[test]
+fn an_object_id_outside_the_grammar_is_refused() {
+    for line in [
+        &b"* 1 FETCH (EMAILID (M6d9.9))\r\n"[..],
+        b"* 1 FETCH (EMAILID M6d99)\r\n",
+        b"* 1 FETCH (THREADID ())\r\n",
+    ] {
+        let result =
+            parse_response_as::<Data, Code>(&Bytes::copy_from_slice(line), &Limits::default());
+        assert!(result.is_err(), "{}", String::from_utf8_lossy(line));
+    }
 }

@@ -6,8 +6,8 @@
 //! check runs against every server that has the extension.
 
 use typed_imap::blocking::Client;
-use typed_imap::types::{FetchItem, SequenceSet, StatusItem};
-use typed_imap::Select;
+use typed_imap::types::{FetchItem, SearchKey, SequenceSet, StatusItem};
+use typed_imap::{Code, Create, Error, Select};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::Dovecot;
@@ -71,4 +71,119 @@ fn status_size_on_dovecot() {
 fn status_size_on_cyrus() {
     let (_server, mut imap) = cyrus_with("", &SIZES);
     status_size_is_the_sum_of_the_message_sizes(&mut imap);
+}
+
+/// A message answering [`sample_message`]`(0, ..)`: same thread by its
+/// References and subject.
+fn reply_to_first_sample() -> Vec<u8> {
+    b"From: Carol <carol@example.org>\r\n\
+      To: Bob <bob@example.org>\r\n\
+      Subject: Re: Sample message 0\r\n\
+      Date: Mon, 2 Nov 2026 11:00:00 +0100\r\n\
+      Message-ID: <reply-0@typed-imap.invalid>\r\n\
+      In-Reply-To: <sample-0@typed-imap.invalid>\r\n\
+      References: <sample-0@typed-imap.invalid>\r\n\
+      \r\n\
+      Agreed.\r\n"
+        .to_vec()
+}
+
+/// The MAILBOXID of `mailbox`, by STATUS.
+fn mailbox_id(imap: &mut Client, mailbox: &str) -> String {
+    let status = imap
+        .status(mailbox, vec![StatusItem::mailbox_id()])
+        .unwrap();
+    status.attributes.mailbox_id.expect("MAILBOXID sent")
+}
+
+/// OBJECTID: CREATE's MAILBOXID code, STATUS and SELECT give one id that
+/// a rename keeps; EMAILID and THREADID name a message and its thread, a
+/// MOVE keeps the EMAILID, and both search keys find by them. INBOX holds
+/// [`sample_message`]`(0, ..)`; the function adds a reply to it.
+fn objectid_names_mailboxes_messages_and_threads(imap: &mut Client) {
+    assert!(imap.has_capability("OBJECTID").unwrap());
+    let ((), codes) = imap.run_with_codes(Create::new("Projects")).unwrap();
+    let created = codes
+        .iter()
+        .find_map(|code| match code {
+            Code::MailboxId(id) => Some(id.clone()),
+            _ => None,
+        })
+        .expect("a MAILBOXID code in CREATE's OK");
+    assert_eq!(mailbox_id(imap, "Projects"), created);
+    imap.rename("Projects", "Archive").unwrap();
+    assert_eq!(
+        mailbox_id(imap, "Archive"),
+        created,
+        "a rename keeps the id"
+    );
+
+    imap.append("INBOX", reply_to_first_sample()).unwrap();
+    let inbox = mailbox_id(imap, "INBOX");
+    assert_ne!(inbox, created);
+    let selected = imap.run(Select::new("INBOX")).unwrap();
+    assert_eq!(selected.mailbox_id.as_deref(), Some(inbox.as_str()));
+
+    let items = FetchItem::email_id() | FetchItem::thread_id();
+    let fetched = imap.fetch(SequenceSet::all(), items).unwrap();
+    let [original, reply] = [&fetched[0].message, &fetched[1].message];
+    let email = original.email_id.clone().expect("EMAILID sent");
+    assert_ne!(Some(&email), reply.email_id.as_ref());
+    let thread = original.thread_id.clone().expect("THREADID sent");
+    let thread = thread.expect("a thread, not NIL");
+    assert_eq!(reply.thread_id, Some(Some(thread.clone())), "one thread");
+
+    assert_eq!(
+        imap.search(SearchKey::email_id(email.clone())).unwrap(),
+        [1]
+    );
+    assert_eq!(imap.search(SearchKey::thread_id(thread)).unwrap(), [1, 2]);
+
+    imap.move_to(1, "Archive").unwrap();
+    imap.run(Select::new("Archive")).unwrap();
+    let moved = imap.fetch(1, FetchItem::email_id()).unwrap();
+    assert_eq!(
+        moved[0].message.email_id,
+        Some(email),
+        "a MOVE keeps EMAILID"
+    );
+}
+
+/// Cyrus keeps threads (and gives THREADIDs) with `conversations` on.
+#[test]
+fn objectid_on_cyrus() {
+    let (_server, mut imap) = cyrus_with("conversations: 1", &[2_000]);
+    objectid_names_mailboxes_messages_and_threads(&mut imap);
+}
+
+/// Server deviation: Cyrus without `conversations` (its default) sends
+/// `THREADID (NIL)` where RFC 8474 section 5.2 has a bare NIL for "no
+/// thread". By the grammar that is an id spelt `NIL`, and it reads so:
+/// the parser does not change what valid input means.
+#[test]
+fn cyrus_without_conversations_sends_threadid_nil_in_parentheses() {
+    let (_server, mut imap) = cyrus_with("", &[2_000]);
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap.fetch(1, FetchItem::thread_id()).unwrap();
+    assert_eq!(fetched[0].message.thread_id, Some(Some("NIL".to_owned())));
+}
+
+/// Dovecot 2.3 lacks OBJECTID: its keys and attributes are refused
+/// before anything is sent, naming the capability.
+#[test]
+fn objectid_items_are_refused_without_the_capability() {
+    let (_server, mut imap) = dovecot_with(&[300]);
+    assert!(!imap.has_capability("OBJECTID").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let refused = |error: Error| match error {
+        Error::MissingCapability { capability, .. } => assert_eq!(capability, "OBJECTID"),
+        other => panic!("expected MissingCapability, got {other}"),
+    };
+    refused(imap.search(SearchKey::thread_id("T1")).unwrap_err());
+    refused(imap.fetch(1, FetchItem::email_id()).unwrap_err());
+    refused(
+        imap.status("INBOX", vec![StatusItem::mailbox_id()])
+            .unwrap_err(),
+    );
+    imap.noop().unwrap();
 }

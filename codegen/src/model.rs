@@ -67,6 +67,9 @@ pub struct Runtime {
     pub fetch_item_new: String,
     pub fetch_item_section: String,
     pub fetch_item_args: String,
+    /// `fn(&'static str, Option<&'static str>, &'static [&'static str]) -> FetchItem`:
+    /// an attribute with fixed modifiers (`PREVIEW (LAZY)`).
+    pub fetch_item_modifiers: String,
     pub fetch_section: String,
     pub fetch_items: String,
     pub message: String,
@@ -466,6 +469,8 @@ pub struct FetchAtt {
     pub section: Option<(ArgType, ParsedType)>,
     /// `NAME arg ...`: the request's arguments (as search-key arguments).
     pub args: Vec<Param>,
+    /// `NAME (MOD ...)`: fixed modifiers, for a request-only attribute.
+    pub modifiers: Vec<String>,
     /// Value in a FETCH response.
     pub value: Option<ParsedType>,
     /// The value may be `NIL` (then an `Option` of it).

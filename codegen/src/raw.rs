@@ -53,6 +53,7 @@ pub(crate) struct Runtime {
     pub fetch_item_new: Str,
     pub fetch_item_section: Str,
     pub fetch_item_args: Str,
+    pub fetch_item_modifiers: Str,
     pub fetch_section: Str,
     pub fetch_items: Str,
     pub message: Str,
@@ -435,6 +436,10 @@ pub(crate) struct FetchAtt {
     /// `NAME arg ...`: arguments of the request, of types with `search_arg`.
     #[serde(default)]
     pub args: Vec<Param>,
+    /// `NAME (MOD ...)`: fixed modifiers of a request-only attribute
+    /// (RFC 8970's `PREVIEW (LAZY)`).
+    #[serde(default)]
+    pub modifiers: Vec<Str>,
     /// Grammar type of the value in a FETCH response; none for request-only items.
     #[serde(rename = "type")]
     pub ty: Option<Str>,

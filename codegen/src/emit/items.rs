@@ -156,6 +156,7 @@ fn search_arg_values(args: &[Param]) -> Vec<TokenStream> {
 fn fetch_items(model: &Model) -> Vec<Constructor> {
     let new = tok(&model.runtime.fetch_item_new);
     let args_new = tok(&model.runtime.fetch_item_args);
+    let modifiers_new = tok(&model.runtime.fetch_item_modifiers);
     let section_new = tok(&model.runtime.fetch_item_section);
     let fetch_section = tok(&model.runtime.fetch_section);
     model
@@ -165,7 +166,11 @@ fn fetch_items(model: &Model) -> Vec<Constructor> {
         .map(|a| {
             let ident = tok(&a.ident);
             let name = &a.name;
-            let docs = item_doc(name, &a.doc, a.capability.as_deref());
+            let wire = match a.modifiers.as_slice() {
+                [] => name.clone(),
+                modifiers => format!("{name} ({})", modifiers.join(" ")),
+            };
+            let docs = item_doc(&wire, &a.doc, a.capability.as_deref());
             let capability = capability(a.capability.as_deref());
             match &a.section {
                 Some((section, _)) => {
@@ -183,6 +188,14 @@ fn fetch_items(model: &Model) -> Vec<Constructor> {
                         docs,
                         signature: quote!(fn #ident(#(#signature_params),*) -> Self),
                         body: quote!(#args_new(#name, #capability, vec![#(#values),*])),
+                    }
+                }
+                None if !a.modifiers.is_empty() => {
+                    let modifiers = &a.modifiers;
+                    Constructor {
+                        docs,
+                        signature: quote!(fn #ident() -> Self),
+                        body: quote!(#modifiers_new(#name, #capability, &[#(#modifiers),*])),
                     }
                 }
                 None => Constructor {

@@ -98,6 +98,7 @@ pub(super) fn fetch_att(
     if section.is_some() && !raw.args.is_empty() {
         return Err(source.error(&raw.name, "either `section` or `args`", "both"));
     }
+    let modifiers = modifiers(source, raw)?;
     let args = search_args(source, vocabulary, &raw.args, true)?;
     let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
     let mut base = rust::snake(name.get_ref());
@@ -120,10 +121,44 @@ pub(super) fn fetch_att(
         is_macro: raw.is_macro,
         section,
         args,
+        modifiers,
         value,
         nil,
         capability: raw.capability.clone(),
     })
+}
+
+/// The fixed modifiers of a request-only attribute (`PREVIEW (LAZY)`),
+/// each an atom.
+fn modifiers(source: &Source, raw: &raw::FetchAtt) -> Result<Vec<String>, Error> {
+    if raw.modifiers.is_empty() {
+        return Ok(Vec::new());
+    }
+    if raw.ty.is_some() || raw.section.is_some() || !raw.args.is_empty() || raw.is_macro {
+        return Err(source.error(
+            &raw.name,
+            "`modifiers` on a request-only attribute (no `type`, `section`, `args` or `macro`)",
+            "`modifiers` with a value, section, arguments or as a macro",
+        ));
+    }
+    raw.modifiers
+        .iter()
+        .map(|m| {
+            let atom = !m.get_ref().is_empty()
+                && m.get_ref()
+                    .bytes()
+                    .all(|b| b.is_ascii_graphic() && !b"(){%*\"\\]".contains(&b));
+            if atom {
+                Ok(m.get_ref().clone())
+            } else {
+                Err(source.error(
+                    m,
+                    "a modifier that is an atom",
+                    format!("`{}`", m.get_ref()),
+                ))
+            }
+        })
+        .collect()
 }
 
 pub(super) fn status_att(
@@ -190,6 +225,32 @@ mod tests {
         assert_eq!(
             error(spec),
             "expected a macro without `type`, `section` or `args`, found a macro with a value"
+        );
+    }
+
+    #[test]
+    fn modifiers_make_a_request_only_form_of_an_attribute() {
+        let spec = "[[fetch_att]]\nname = \"XPRE\"\ndoc = \"d\"\ntype = \"nstring\"\n\
+                    [[fetch_att]]\nname = \"XPRE\"\nrust_name = \"xpre_lazy\"\ndoc = \"d\"\nmodifiers = [\"LAZY\"]\n";
+        let model = model(spec);
+        assert_eq!(model.fetch_atts[1].modifiers, ["LAZY"]);
+        assert_eq!(model.fetch_atts[1].field, None);
+    }
+
+    #[test]
+    fn the_same_modifiers_twice_are_refused() {
+        let att = "[[fetch_att]]\nname = \"XPRE\"\nrust_name = \"x{}\"\ndoc = \"d\"\nmodifiers = [\"LAZY\"]\n";
+        let spec = format!("{}{}", att.replace("{}", "1"), att.replace("{}", "2"));
+        assert!(error(&spec)
+            .starts_with("expected a fetch attribute with modifiers name not declared before"));
+    }
+
+    #[test]
+    fn a_modifier_is_an_atom() {
+        let spec = "[[fetch_att]]\nname = \"XPRE\"\ndoc = \"d\"\nmodifiers = [\"(LAZY)\"]\n";
+        assert_eq!(
+            error(spec),
+            "expected a modifier that is an atom, found `(LAZY)`"
         );
     }
 

@@ -111,15 +111,26 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
                 .push(items::search_key(source, &vocabulary, index, key)?);
         }
         for att in &spec.fetch_atts {
-            let kind = if att.section.is_some() {
-                "fetch attribute with section"
+            let validated = items::fetch_att(source, &vocabulary, index, att)?;
+            if validated.modifiers.is_empty() {
+                let kind = if att.section.is_some() {
+                    "fetch attribute with section"
+                } else {
+                    "fetch attribute"
+                };
+                names.matched(source, kind, &att.name)?;
             } else {
-                "fetch attribute"
-            };
-            names.matched(source, kind, &att.name)?;
-            model
-                .fetch_atts
-                .push(items::fetch_att(source, &vocabulary, index, att)?);
+                // A request-only form of another attribute (`PREVIEW
+                // (LAZY)`): unique with its modifiers.
+                let key = format!("{} {}", att.name.get_ref(), validated.modifiers.join(" "));
+                names.insert(
+                    source,
+                    "fetch attribute with modifiers",
+                    &att.name,
+                    &key.to_ascii_uppercase(),
+                )?;
+            }
+            model.fetch_atts.push(validated);
         }
         for att in &spec.status_atts {
             names.matched(source, "status attribute", &att.name)?;

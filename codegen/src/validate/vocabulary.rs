@@ -61,6 +61,7 @@ pub(super) fn runtime(
         fetch_item_new: p(&raw.fetch_item_new)?,
         fetch_item_section: p(&raw.fetch_item_section)?,
         fetch_item_args: p(&raw.fetch_item_args)?,
+        fetch_item_modifiers: p(&raw.fetch_item_modifiers)?,
         fetch_section: p(&raw.fetch_section)?,
         fetch_items: p(&raw.fetch_items)?,
         message: p(&raw.message)?,

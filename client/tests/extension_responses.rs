@@ -105,3 +105,31 @@ fn an_object_id_outside_the_grammar_is_refused() {
         assert!(result.is_err(), "{}", String::from_utf8_lossy(line));
     }
 }
+
+/// PREVIEW's value is an nstring (RFC 8970 section 6): quoted, a literal
+/// or NIL; the drafts' `(FUZZY "text")` reads as the text.
+#[test]
+fn a_preview_is_an_nstring_or_the_drafts_fuzzy_form() {
+    let fetched = output::<typed_imap::Fetch>(vec![
+        data(b"* 1 FETCH (PREVIEW \"Hello, see you\")\r\n"),
+        data(b"* 2 FETCH (PREVIEW {5}\r\nHi\tyo)\r\n"),
+        data(b"* 3 FETCH (PREVIEW NIL)\r\n"),
+        data(b"* 4 FETCH (PREVIEW (FUZZY \"Fuzzy\") UID 4)\r\n"),
+        data(b"* 5 FETCH (UID 5)\r\n"),
+    ]);
+    let previews: Vec<_> = fetched
+        .iter()
+        .map(|f| f.message.preview.clone().map(|p| p.map(|b| b.to_vec())))
+        .collect();
+    assert_eq!(
+        previews,
+        [
+            Some(Some(b"Hello, see you".to_vec())),
+            Some(Some(b"Hi\tyo".to_vec())),
+            Some(None),
+            Some(Some(b"Fuzzy".to_vec())),
+            None,
+        ]
+    );
+    assert_eq!(fetched[3].message.uid, Some(4));
+}

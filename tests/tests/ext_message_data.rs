@@ -6,8 +6,12 @@
 //! check runs against every server that has the extension.
 
 use typed_imap::blocking::Client;
-use typed_imap::types::{FetchItem, SearchKey, SequenceSet, StatusItem};
-use typed_imap::{Code, Create, Error, Select};
+use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
+use typed_imap::command::Command;
+use typed_imap::types::{
+    Annotation, AnnotationValue, FetchItem, SearchKey, SequenceSet, StatusItem,
+};
+use typed_imap::{Bytes, Code, Create, Error, Fetch, Select, StoreAnnotation};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::Dovecot;
@@ -186,4 +190,108 @@ fn objectid_items_are_refused_without_the_capability() {
             .unwrap_err(),
     );
     imap.noop().unwrap();
+}
+
+/// The preview Dovecot makes of [`sample_message`]'s body: its first
+/// line and more, at most 256 characters (RFC 8970 section 3).
+fn assert_is_a_preview_of_the_sample_body(preview: &[u8]) {
+    let text = std::str::from_utf8(preview).expect("UTF-8");
+    assert!(
+        text.starts_with("The quick brown fox jumps over the lazy dog"),
+        "{text:?}"
+    );
+    assert!(text.chars().count() <= 256, "{} characters", text.len());
+    assert!(!text.contains('\r') && !text.contains('\n'), "{text:?}");
+}
+
+/// PREVIEW (RFC 8970): the server's preview of each message's text, asked
+/// for plainly and with LAZY.
+#[test]
+fn preview_gives_the_start_of_each_message_text_on_dovecot() {
+    let (_server, mut imap) = dovecot_with(&[2_000, 2_000]);
+    assert!(imap.has_capability("PREVIEW").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap
+        .fetch(SequenceSet::all(), FetchItem::preview())
+        .unwrap();
+    assert_eq!(fetched.len(), 2);
+    for f in &fetched {
+        let preview = f.message.preview.clone().expect("PREVIEW sent");
+        assert_is_a_preview_of_the_sample_body(&preview.expect("a preview, not NIL"));
+    }
+    // LAZY may answer NIL when the preview is not at hand; Dovecot has it.
+    let lazy = imap.fetch(1, FetchItem::preview_lazy()).unwrap();
+    let preview = lazy[0].message.preview.clone().expect("PREVIEW sent");
+    if let Some(text) = preview {
+        assert_is_a_preview_of_the_sample_body(&text);
+    }
+}
+
+/// PREVIEW=FUZZY, the drafts' form Dovecot still answers:
+/// `PREVIEW (FUZZY "text")` reads as the same preview.
+#[test]
+fn preview_fuzzy_reads_the_drafts_answer_on_dovecot() {
+    let (_server, mut imap) = dovecot_with(&[2_000]);
+    assert!(imap.has_capability("PREVIEW=FUZZY").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let plain = imap.fetch(1, FetchItem::preview()).unwrap();
+    let fuzzy = imap.fetch(1, FetchItem::preview_fuzzy()).unwrap();
+    assert_eq!(fuzzy[0].message.preview, plain[0].message.preview);
+    assert!(matches!(fuzzy[0].message.preview, Some(Some(_))));
+}
+
+/// Cyrus 3.6 makes no previews of its own: it answers NIL, the RFC's
+/// "no preview".
+#[test]
+fn preview_on_cyrus_is_nil_without_a_preview_source() {
+    let (_server, mut imap) = cyrus_with("", &[2_000]);
+    assert!(imap.has_capability("PREVIEW").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap.fetch(1, FetchItem::preview()).unwrap();
+    assert_eq!(fetched[0].message.preview, Some(None));
+    let lazy = imap.fetch(1, FetchItem::preview_lazy()).unwrap();
+    assert_eq!(lazy[0].message.preview, Some(None));
+}
+
+/// With `jmap_preview_annot`, Cyrus serves that annotation as the
+/// preview, and an empty string for a message without it.
+#[test]
+fn preview_on_cyrus_reads_the_configured_annotation() {
+    let (_server, mut imap) = cyrus_with("jmap_preview_annot: /shared/comment", &[2_000, 2_000]);
+    imap.run(Select::new("INBOX")).unwrap();
+    let preview = Annotation {
+        entry: "/comment".into(),
+        values: vec![AnnotationValue {
+            attrib: "value.shared".into(),
+            value: Some(Bytes::from_static(b"Minutes of Monday's meeting")),
+        }],
+    };
+    imap.run(StoreAnnotation::new(1, vec![preview])).unwrap();
+    let fetched = imap
+        .fetch(SequenceSet::all(), FetchItem::preview())
+        .unwrap();
+    let previews: Vec<_> = fetched.iter().map(|f| f.message.preview.clone()).collect();
+    assert_eq!(
+        previews,
+        [
+            Some(Some(Bytes::from_static(b"Minutes of Monday's meeting"))),
+            Some(Some(Bytes::new()))
+        ]
+    );
+}
+
+/// `PREVIEW (LAZY)` and `PREVIEW (FUZZY)` are PREVIEW with a fixed
+/// modifier (`modifiers` in spec/preview.toml), each needing its
+/// capability.
+#[test]
+fn preview_modifiers_are_written_after_the_name() {
+    let mut enc = Encoder::new(EncodeOptions::default());
+    let items = FetchItem::preview_lazy() | FetchItem::uid();
+    Fetch::new(1).items(items).encode(&mut enc).unwrap();
+    assert_eq!(to_bytes(&enc.finish()), b"FETCH 1 (PREVIEW (LAZY) UID)\r\n");
+    let mut needs = Vec::new();
+    Fetch::new(1)
+        .items(FetchItem::preview_fuzzy())
+        .each_capability(&mut |c| needs.push(c.to_owned()));
+    assert_eq!(needs, ["PREVIEW=FUZZY"]);
 }

@@ -35,6 +35,8 @@ pub struct Model {
     pub fetch_atts: Vec<FetchAtt>,
     /// Status attributes.
     pub status_atts: Vec<StatusAtt>,
+    /// Mailbox attributes of LIST responses (only in the runtime crate).
+    pub mailbox_attributes: Vec<MailboxAttribute>,
 }
 
 /// Rooted paths of the runtime items.
@@ -477,6 +479,23 @@ pub struct FetchAtt {
     pub nil: bool,
     /// The capability a server must advertise for it.
     pub capability: Option<String>,
+}
+
+/// A mailbox attribute of LIST responses: a variant of the generated
+/// `MailboxAttribute`, or another name for one.
+#[derive(Debug)]
+pub struct MailboxAttribute {
+    /// Wire name, with its backslash (`\HasChildren`).
+    pub name: String,
+    /// The name of the spec file that declares it.
+    pub spec: String,
+    /// The variant it reads as: its own, or the one it `means`.
+    pub variant: String,
+    /// Documentation.
+    pub doc: String,
+    /// Another name for the attribute named here (`\All` for `\AllMail`):
+    /// no variant of its own.
+    pub means: Option<String>,
 }
 
 /// A status attribute.

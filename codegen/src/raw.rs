@@ -142,6 +142,8 @@ pub(crate) struct SpecFile {
     pub fetch_atts: Vec<FetchAtt>,
     #[serde(default, rename = "status_att")]
     pub status_atts: Vec<StatusAtt>,
+    #[serde(default, rename = "mailbox_attribute")]
+    pub mailbox_attributes: Vec<MailboxAttribute>,
     /// Grammar types of this extension, with runtime functions of the
     /// crate being generated (`crate::...`) or of typed-imap.
     #[serde(default, rename = "type")]
@@ -448,6 +450,19 @@ pub(crate) struct FetchAtt {
     pub nil: bool,
     /// The capability a server must advertise for the attribute.
     pub capability: Option<String>,
+}
+
+/// `[[mailbox_attribute]]`: an attribute of LIST responses (`\HasChildren`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MailboxAttribute {
+    /// The name with its backslash, as servers send it.
+    pub name: Str,
+    pub doc: String,
+    /// The variant's name, when the wire name makes a poor one.
+    pub rust_name: Option<Str>,
+    /// The attribute this one is read as (XLIST's `\AllMail` is `\All`).
+    pub means: Option<Str>,
 }
 
 /// `[[status_att]]`.

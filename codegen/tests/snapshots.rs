@@ -69,6 +69,14 @@ fn every_spec_file_has_a_model_snapshot() {
     }
 }
 
+/// The mailbox attributes of every spec file, in one snapshot: each
+/// file's model snapshot would otherwise gain an empty list.
+#[test]
+fn mailbox_attributes_snapshot() {
+    let model = imap4rev1().model().expect("the spec files are valid");
+    insta::assert_debug_snapshot!("mailbox_attributes", model.mailbox_attributes);
+}
+
 #[test]
 fn spec_dir_reads_every_spec_file_but_the_vocabulary() {
     let files = imap4rev1().spec_files().expect("spec/ is readable");

@@ -638,7 +638,12 @@ fn create_with_use_on_cyrus_gives_the_mailbox_its_special_use() {
         .iter()
         .find(|item| item.mailbox.as_str() == "Receipts")
         .unwrap_or_else(|| panic!("Receipts among {:?}", listed.mailboxes));
-    assert!(receipts.attributes.contains(&archive), "{receipts:?}");
+    assert!(
+        receipts
+            .attributes
+            .contains(&typed_imap::MailboxAttribute::Archive),
+        "{receipts:?}"
+    );
     assert!(
         listed
             .mailboxes

@@ -29,7 +29,8 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
         let code = code_enum(model);
         let message = message(model);
         let status = status_attributes(model);
-        quote!(#data #code #message #status)
+        let attributes = mailbox_attributes(model);
+        quote!(#data #code #message #status #attributes)
     } else {
         let responses = model.responses.iter().map(|r| from_raw(model, r, false));
         let codes = model.codes.iter().map(|r| from_raw(model, r, true));
@@ -678,6 +679,77 @@ fn from_raw(model: &Model, r: &Response, is_code: bool) -> TokenStream {
             let value = #value;
             p.finish()?;
             Ok(value)
+        }
+    }
+}
+
+/// `MailboxAttribute`: the attributes of LIST responses the spec files
+/// declare, one variant each (another name reads as the one it means),
+/// and `Other` for the rest.
+fn mailbox_attributes(model: &Model) -> TokenStream {
+    let own: Vec<_> = model
+        .mailbox_attributes
+        .iter()
+        .filter(|a| a.means.is_none())
+        .collect();
+    let variants = own.iter().map(|a| {
+        let variant = format_ident!("{}", a.variant);
+        let docs = doc(&format!("`{}`: {}", a.name, a.doc));
+        quote!(#docs #variant,)
+    });
+    let names = own.iter().map(|a| {
+        let variant = format_ident!("{}", a.variant);
+        let name = &a.name;
+        quote!(MailboxAttribute::#variant => #name,)
+    });
+    let reads = model.mailbox_attributes.iter().map(|a| {
+        let variant = format_ident!("{}", a.variant);
+        let name = &a.name;
+        quote!(if name.eq_ignore_ascii_case(#name) {
+            return MailboxAttribute::#variant;
+        })
+    });
+    let aliases: Vec<String> = model
+        .mailbox_attributes
+        .iter()
+        .filter_map(|a| Some(format!("`{}` reads as `{}`", a.name, a.means.as_deref()?)))
+        .collect();
+    let alias_doc = if aliases.is_empty() {
+        String::new()
+    } else {
+        format!(" Other names: {}.", aliases.join(", "))
+    };
+    let from_wire_doc = doc(&format!(
+        "The attribute a server sent as `name` (with its backslash), compared without regard to case.{alias_doc}"
+    ));
+    quote! {
+        /// A mailbox attribute of a LIST, LSUB or XLIST response, as the
+        /// spec files declare them (`[[mailbox_attribute]]`).
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum MailboxAttribute {
+            #(#variants)*
+            /// An attribute no spec file declares, as sent (with its
+            /// backslash: `\\Foo`).
+            Other(String),
+        }
+        impl MailboxAttribute {
+            #from_wire_doc
+            pub fn from_wire(name: &str) -> Self {
+                #(#reads)*
+                MailboxAttribute::Other(name.to_owned())
+            }
+            /// Its wire name, with its backslash (`\\HasChildren`).
+            pub fn name(&self) -> &str {
+                match self {
+                    #(#names)*
+                    MailboxAttribute::Other(name) => name,
+                }
+            }
+        }
+        impl std::fmt::Display for MailboxAttribute {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
         }
     }
 }

@@ -161,6 +161,75 @@ fn modifiers(source: &Source, raw: &raw::FetchAtt) -> Result<Vec<String>, Error>
         .collect()
 }
 
+/// A mailbox attribute: `\` and an atom; its variant, or the attribute
+/// it `means` (resolved by [`resolve_means`] once every file is read).
+pub(super) fn mailbox_attribute(
+    source: &Source,
+    core: bool,
+    spec: &str,
+    raw: &raw::MailboxAttribute,
+) -> Result<model::MailboxAttribute, Error> {
+    if !core {
+        return Err(source.error(
+            &raw.name,
+            "mailbox attributes in typed-imap's own spec files (another crate's arrive as `MailboxAttribute::Other`)",
+            "a mailbox attribute",
+        ));
+    }
+    let Some(bare) = raw.name.get_ref().strip_prefix('\\') else {
+        return Err(source.error(
+            &raw.name,
+            "a mailbox attribute written with its backslash",
+            format!("`{}`", raw.name.get_ref()),
+        ));
+    };
+    let variant = match (&raw.rust_name, &raw.means) {
+        (Some(rust_name), None) => ident(source, rust_name, rust_name.get_ref().clone())?,
+        (None, None) => ident(source, &raw.name, rust::camel(bare))?,
+        (None, Some(_)) => String::new(),
+        (Some(rust_name), Some(_)) => {
+            return Err(source.error(rust_name, "`rust_name` or `means`", "both"));
+        }
+    };
+    Ok(model::MailboxAttribute {
+        name: raw.name.get_ref().clone(),
+        spec: spec.to_owned(),
+        variant,
+        doc: raw.doc.clone(),
+        means: raw.means.as_ref().map(|m| m.get_ref().clone()),
+    })
+}
+
+/// Gives each attribute of one file that `means` another the variant of
+/// that one, which must have a variant of its own.
+pub(super) fn resolve_means(
+    source: &Source,
+    attributes: &mut [model::MailboxAttribute],
+    raw: &[raw::MailboxAttribute],
+) -> Result<(), Error> {
+    for att in raw {
+        let Some(means) = &att.means else { continue };
+        let target = attributes
+            .iter()
+            .find(|a| a.means.is_none() && a.name.eq_ignore_ascii_case(means.get_ref()))
+            .map(|a| a.variant.clone());
+        let Some(variant) = target else {
+            return Err(source.error(
+                means,
+                "a mailbox attribute declared with a variant of its own",
+                format!("`{}`", means.get_ref()),
+            ));
+        };
+        if let Some(alias) = attributes
+            .iter_mut()
+            .find(|a| a.name == *att.name.get_ref())
+        {
+            alias.variant = variant;
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn status_att(
     source: &Source,
     vocabulary: &Vocabulary,
@@ -251,6 +320,38 @@ mod tests {
         assert_eq!(
             error(spec),
             "expected a modifier that is an atom, found `(LAZY)`"
+        );
+    }
+
+    #[test]
+    fn a_mailbox_attribute_is_a_variant_or_means_another() {
+        let spec = "[[mailbox_attribute]]\nname = \"\\\\XAll\"\ndoc = \"d\"\n\
+                    [[mailbox_attribute]]\nname = \"\\\\XAllMail\"\ndoc = \"d\"\nmeans = \"\\\\xall\"\n";
+        let model = model(spec);
+        let variants: Vec<_> = model
+            .mailbox_attributes
+            .iter()
+            .map(|a| a.variant.as_str())
+            .collect();
+        assert_eq!(variants, ["XAll", "XAll"]);
+    }
+
+    #[test]
+    fn a_mailbox_attribute_has_its_backslash() {
+        let spec = "[[mailbox_attribute]]\nname = \"XAll\"\ndoc = \"d\"\n";
+        assert_eq!(
+            error(spec),
+            "expected a mailbox attribute written with its backslash, found `XAll`"
+        );
+    }
+
+    #[test]
+    fn an_attribute_means_one_with_a_variant() {
+        let spec =
+            "[[mailbox_attribute]]\nname = \"\\\\XAllMail\"\ndoc = \"d\"\nmeans = \"\\\\XAll\"\n";
+        assert_eq!(
+            error(spec),
+            "expected a mailbox attribute declared with a variant of its own, found `\\XAll`"
         );
     }
 

@@ -84,6 +84,7 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
         search_keys: Vec::new(),
         fetch_atts: Vec::new(),
         status_atts: Vec::new(),
+        mailbox_attributes: Vec::new(),
     };
     let mut names = Names::default();
     for (source, spec) in specs.iter().zip(&raw_specs) {
@@ -132,6 +133,17 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
             }
             model.fetch_atts.push(validated);
         }
+        for att in &spec.mailbox_attributes {
+            let attribute = items::mailbox_attribute(source, model.core, index, att)?;
+            let bare = attribute.name.trim_start_matches('\\');
+            names.insert(
+                source,
+                "mailbox attribute",
+                &att.name,
+                &bare.to_ascii_uppercase(),
+            )?;
+            model.mailbox_attributes.push(attribute);
+        }
         for att in &spec.status_atts {
             names.matched(source, "status attribute", &att.name)?;
             model
@@ -154,6 +166,13 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
                 model.commands.push(c);
             }
         }
+    }
+    for (source, spec) in specs.iter().zip(&raw_specs) {
+        items::resolve_means(
+            source,
+            &mut model.mailbox_attributes,
+            &spec.mailbox_attributes,
+        )?;
     }
     extend::apply(&vocabulary, &mut model, specs, &raw_specs)?;
     model.states = vocabulary.states;

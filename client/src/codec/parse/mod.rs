@@ -214,6 +214,15 @@ pub fn flag_list(p: &mut Parser<'_>) -> Result<Vec<Flag>, ParseError> {
     p.list(flag)
 }
 
+/// `mbx-list-flags`: the attributes of a LIST, LSUB or XLIST response, a
+/// flag list read as the generated [`MailboxAttribute`]s (the ones the
+/// spec files declare; `Other` for the rest).
+///
+/// [`MailboxAttribute`]: crate::MailboxAttribute
+pub fn mbx_list_flags(p: &mut Parser<'_>) -> Result<Vec<crate::MailboxAttribute>, ParseError> {
+    p.list(|p| flag(p).map(|flag| crate::MailboxAttribute::from_wire(&flag.to_string())))
+}
+
 /// `mailbox = "INBOX" / astring`, decoded from modified UTF-7
 /// (`types::Mailbox::from_wire`: a name that is not valid modified UTF-7
 /// is decoded lossily and its exact bytes kept for sending back), or, once

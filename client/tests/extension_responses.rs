@@ -133,3 +133,31 @@ fn a_preview_is_an_nstring_or_the_drafts_fuzzy_form() {
     );
     assert_eq!(fetched[3].message.uid, Some(4));
 }
+
+/// LIST attributes read as the declared ones whatever their case (imap4d
+/// sends `\NoSelect`); `\Flagged` is SPECIAL-USE's, not the message flag;
+/// an attribute no spec declares keeps its name as sent.
+#[test]
+fn mailbox_attributes_are_typed_and_others_kept_as_sent() {
+    use typed_imap::MailboxAttribute::*;
+    let Data::List(item) =
+        data(b"* LIST (\\NoSelect \\haschildren \\Flagged \\X-Odd) \"/\" Work\r\n")
+    else {
+        panic!("a LIST");
+    };
+    assert_eq!(
+        item.attributes,
+        [
+            NoSelect,
+            HasChildren,
+            Flagged,
+            Other("\\X-Odd".to_owned())
+        ]
+    );
+    let names: Vec<String> = item.attributes.iter().map(ToString::to_string).collect();
+    assert_eq!(names, ["\\Noselect", "\\HasChildren", "\\Flagged", "\\X-Odd"]);
+    let Data::Lsub(empty) = data(b"* LSUB () \".\" INBOX.Sent\r\n") else {
+        panic!("an LSUB");
+    };
+    assert!(empty.attributes.is_empty());
+}

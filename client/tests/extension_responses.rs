@@ -147,17 +147,40 @@ fn mailbox_attributes_are_typed_and_others_kept_as_sent() {
     };
     assert_eq!(
         item.attributes,
-        [
-            NoSelect,
-            HasChildren,
-            Flagged,
-            Other("\\X-Odd".to_owned())
-        ]
+        [NoSelect, HasChildren, Flagged, Other("\\X-Odd".to_owned())]
     );
     let names: Vec<String> = item.attributes.iter().map(ToString::to_string).collect();
-    assert_eq!(names, ["\\Noselect", "\\HasChildren", "\\Flagged", "\\X-Odd"]);
+    assert_eq!(
+        names,
+        ["\\Noselect", "\\HasChildren", "\\Flagged", "\\X-Odd"]
+    );
     let Data::Lsub(empty) = data(b"* LSUB () \".\" INBOX.Sent\r\n") else {
         panic!("an LSUB");
     };
     assert!(empty.attributes.is_empty());
+}
+
+/// LIST-MYRIGHTS (RFC 8440 section 4's example): a MYRIGHTS after each
+/// LIST, collected beside the mailboxes.
+#[test]
+fn list_with_myrights_collects_the_rights_of_each_mailbox() {
+    let listed = output::<typed_imap::ListExtended>(vec![
+        data(b"* LIST () \".\" \"INBOX\"\r\n"),
+        data(b"* MYRIGHTS \"INBOX\" lrswipkxtecda\r\n"),
+        data(b"* LIST () \".\" \"foo\"\r\n"),
+        data(b"* MYRIGHTS \"foo\" lrs\r\n"),
+    ]);
+    assert_eq!(listed.mailboxes.len(), 2);
+    let rights: Vec<(String, String)> = listed
+        .rights
+        .iter()
+        .map(|r| (r.mailbox.as_str().to_owned(), r.rights.to_string()))
+        .collect();
+    assert_eq!(
+        rights,
+        [
+            ("INBOX".to_owned(), "lrswipkxtecda".to_owned()),
+            ("foo".to_owned(), "lrs".to_owned())
+        ]
+    );
 }

@@ -6,7 +6,8 @@
 //! check runs against every server that has the extension.
 
 use typed_imap::blocking::Client;
-use typed_imap::{List, ListItem, MailboxAttribute};
+use typed_imap::types::Right;
+use typed_imap::{List, ListExtended, ListItem, MailboxAttribute, MyRights};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::courier::CourierStream;
 use typed_imap_tests::cyrus::Cyrus;
@@ -71,4 +72,33 @@ fn children_on_courier() {
     let stream = CourierStream::new().unwrap();
     let mut imap = Client::spawn(stream.command()).unwrap();
     children_attributes_tell_parents_from_leaves(&mut imap, "INBOX.");
+}
+
+/// LIST-MYRIGHTS: `RETURN (MYRIGHTS)` gives one MYRIGHTS per mailbox
+/// listed, the same rights MYRIGHTS gives for it.
+fn list_my_rights_match_myrights_per_mailbox(imap: &mut Client) {
+    assert!(imap.has_capability("LIST-MYRIGHTS").unwrap());
+    imap.create("Work").unwrap();
+    let listed = imap.run(ListExtended::new("", "*").my_rights()).unwrap();
+    let mut listed_names: Vec<&str> = listed
+        .mailboxes
+        .iter()
+        .map(|m| m.mailbox.as_str())
+        .collect();
+    let mut with_rights: Vec<&str> = listed.rights.iter().map(|r| r.mailbox.as_str()).collect();
+    listed_names.sort_unstable();
+    with_rights.sort_unstable();
+    assert_eq!(with_rights, listed_names);
+    assert!(listed_names.contains(&"Work"), "{listed_names:?}");
+    for listed in &listed.rights {
+        let asked = imap.run(MyRights::new(listed.mailbox.clone())).unwrap();
+        assert_eq!(asked.rights, listed.rights, "{}", listed.mailbox);
+        assert!(listed.rights.contains(Right::Lookup), "{listed:?}");
+    }
+}
+
+#[test]
+fn list_myrights_on_cyrus() {
+    let (_server, mut imap) = cyrus_with("");
+    list_my_rights_match_myrights_per_mailbox(&mut imap);
 }

@@ -6,8 +6,12 @@
 //! check runs against every server that has the extension.
 
 use typed_imap::blocking::Client;
-use typed_imap::types::Right;
-use typed_imap::{List, ListExtended, ListItem, MailboxAttribute, MyRights};
+use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
+use typed_imap::command::Command;
+use typed_imap::types::{MetadataEntry, Right};
+use typed_imap::{
+    List, ListExtended, ListItem, MailboxAttribute, MailboxList, MyRights, SetMetadata,
+};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::courier::CourierStream;
 use typed_imap_tests::cyrus::Cyrus;
@@ -101,4 +105,86 @@ fn list_my_rights_match_myrights_per_mailbox(imap: &mut Client) {
 fn list_myrights_on_cyrus() {
     let (_server, mut imap) = cyrus_with("");
     list_my_rights_match_myrights_per_mailbox(&mut imap);
+}
+
+/// Every (mailbox, entry, value) of a LIST with METADATA.
+fn listed_metadata(listed: &MailboxList) -> Vec<(String, String, Option<Vec<u8>>)> {
+    let mut values: Vec<_> = listed
+        .metadata
+        .iter()
+        .flat_map(|r| {
+            r.data.values().iter().map(|e| {
+                let value = e.value.as_ref().map(|v| v.to_vec());
+                (r.mailbox.as_str().to_owned(), e.name.clone(), value)
+            })
+        })
+        .collect();
+    values.sort();
+    values
+}
+
+/// LIST-METADATA: `RETURN (METADATA (...))` gives each mailbox's entries,
+/// NIL where one has no value; one entry goes in parentheses too.
+fn list_metadata_gives_the_entries_of_each_mailbox(imap: &mut Client) {
+    assert!(imap.has_capability("LIST-METADATA").unwrap());
+    imap.create("Work").unwrap();
+    imap.run(SetMetadata::new(
+        "Work",
+        vec![MetadataEntry::new("/private/comment", "projects")],
+    ))
+    .unwrap();
+    let entries = ["/private/comment", "/shared/comment"].map(String::from);
+    let listed = imap
+        .run(ListExtended::new("", "*").metadata(entries.to_vec()))
+        .unwrap();
+    let comment = |mailbox: &str, entry: &str, value: Option<&str>| {
+        (
+            mailbox.to_owned(),
+            entry.to_owned(),
+            value.map(|v| v.as_bytes().to_vec()),
+        )
+    };
+    assert_eq!(
+        listed_metadata(&listed),
+        [
+            comment("INBOX", "/private/comment", None),
+            comment("INBOX", "/shared/comment", None),
+            comment("Work", "/private/comment", Some("projects")),
+            comment("Work", "/shared/comment", None),
+        ]
+    );
+    let one = imap
+        .run(ListExtended::new("", "Work").metadata(vec!["/private/comment".to_owned()]))
+        .unwrap();
+    assert_eq!(
+        listed_metadata(&one),
+        [comment("Work", "/private/comment", Some("projects"))]
+    );
+}
+
+#[test]
+fn list_metadata_on_cyrus() {
+    let (_server, mut imap) = cyrus_with("");
+    list_metadata_gives_the_entries_of_each_mailbox(&mut imap);
+}
+
+/// The METADATA return option is always parenthesised, and needs its
+/// capability.
+#[test]
+fn list_metadata_writes_its_entries_in_parentheses() {
+    let command = ListExtended::new("", "*").metadata(vec!["/private/comment".to_owned()]);
+    let mut enc = Encoder::new(EncodeOptions::default());
+    command.encode(&mut enc).unwrap();
+    assert_eq!(
+        to_bytes(&enc.finish()),
+        b"LIST \"\" * RETURN (METADATA (/private/comment))\r\n"
+    );
+    assert_eq!(
+        command.missing_capability(|c| c == "LIST-EXTENDED"),
+        Some("LIST-METADATA".to_owned())
+    );
+    let empty = ListExtended::new("", "*").metadata(Vec::<String>::new());
+    assert!(empty
+        .encode(&mut Encoder::new(EncodeOptions::default()))
+        .is_err());
 }

@@ -40,7 +40,7 @@ pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;
 pub use grammar::*;
 pub use id::id_params;
-pub use metadata::{metadata_entries, metadata_options, metadata_values};
+pub use metadata::{metadata_entries, metadata_entry_list, metadata_options, metadata_values};
 pub use multiappend::append_messages;
 pub use qresync::qresync_params;
 pub use quota::quota_limits;

@@ -8,14 +8,15 @@
 use typed_imap::blocking::Client;
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
-use typed_imap::types::{MetadataEntry, Right};
+use typed_imap::types::{MetadataEntry, Right, Rights};
 use typed_imap::{
-    List, ListExtended, ListItem, MailboxAttribute, MailboxList, MyRights, SetMetadata,
+    GetAcl, List, ListExtended, ListItem, ListRights, MailboxAttribute, MailboxList, MyRights,
+    SetAcl, SetMetadata,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::courier::CourierStream;
 use typed_imap_tests::cyrus::Cyrus;
-use typed_imap_tests::dovecot::Dovecot;
+use typed_imap_tests::dovecot::{Dovecot, Options, Plugins};
 
 /// alice on a Cyrus started with `extra_conf`.
 fn cyrus_with(extra_conf: &str) -> (Cyrus, Client) {
@@ -187,4 +188,74 @@ fn list_metadata_writes_its_entries_in_parentheses() {
     assert!(empty
         .encode(&mut Encoder::new(EncodeOptions::default()))
         .is_err());
+}
+
+/// The rights of the `RIGHTS=` capability, if the server advertises one.
+fn advertised_rights(imap: &mut Client) -> Option<Rights> {
+    imap.capabilities()
+        .unwrap()
+        .iter()
+        .find_map(|capability| capability.rights())
+}
+
+/// RIGHTS= (RFC 4314 section 2.1): the rights it names are among those
+/// LISTRIGHTS offers for another user, and each can be granted: GETACL
+/// shows it.
+fn rights_capability_names_rights_that_can_be_granted(imap: &mut Client, mailbox: &str) {
+    let advertised = advertised_rights(imap).expect("a RIGHTS= capability");
+    assert!(!advertised.is_empty());
+    let offered = imap.run(ListRights::new(mailbox, "bob")).unwrap();
+    let grantable: Vec<Right> = offered
+        .required
+        .rights()
+        .iter()
+        .chain(offered.optional.iter().flat_map(|group| group.rights()))
+        .copied()
+        .collect();
+    for right in advertised.rights() {
+        assert!(grantable.contains(right), "{right:?} not in {offered:?}");
+    }
+    let mut granted = vec![Right::Lookup, Right::Read];
+    granted.extend(advertised.rights().iter().copied());
+    imap.run(SetAcl::new(mailbox, "bob").set_rights(granted.iter().copied().collect::<Rights>()))
+        .unwrap();
+    let acl = imap.run(GetAcl::new(mailbox)).unwrap();
+    let bob = acl
+        .entries
+        .iter()
+        .find(|e| e.identifier.as_ref() == b"bob")
+        .unwrap_or_else(|| panic!("bob in {acl:?}"));
+    for right in &granted {
+        assert!(bob.rights.contains(*right), "{right:?} not in {bob:?}");
+    }
+}
+
+#[test]
+fn rights_capability_on_dovecot() {
+    let server = Dovecot::start_with(Options {
+        plugins: Plugins {
+            acl: true,
+            ..Plugins::default()
+        },
+        ..Options::default()
+    })
+    .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.create("Shared").unwrap();
+    assert_eq!(
+        advertised_rights(&mut imap).map(|r| r.to_string()),
+        Some("texk".to_owned())
+    );
+    rights_capability_names_rights_that_can_be_granted(&mut imap, "Shared");
+}
+
+#[test]
+fn rights_capability_on_cyrus() {
+    let (_server, mut imap) = cyrus_with("");
+    imap.create("Shared").unwrap();
+    assert_eq!(
+        advertised_rights(&mut imap).map(|r| r.to_string()),
+        Some("kxten".to_owned())
+    );
+    rights_capability_names_rights_that_can_be_granted(&mut imap, "Shared");
 }

@@ -10,8 +10,8 @@ use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
 use typed_imap::types::{MetadataEntry, Right, Rights};
 use typed_imap::{
-    GetAcl, List, ListExtended, ListItem, ListRights, MailboxAttribute, MailboxList, MyRights,
-    SetAcl, SetMetadata,
+    GetAcl, List, ListExtended, ListItem, ListRights, ListWithRights, MailboxAttribute,
+    MailboxList, MyRights, Select, SetAcl, SetMetadata,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::courier::CourierStream;
@@ -258,4 +258,38 @@ fn rights_capability_on_cyrus() {
         Some("kxten".to_owned())
     );
     rights_capability_names_rights_that_can_be_granted(&mut imap, "Shared");
+}
+
+/// Courier's ACL2: `LIST (ACL MYRIGHTS)` gives each mailbox's ACL and the
+/// user's rights in its extended data, the same GETACL and MYRIGHTS give;
+/// SELECT brings the rights in a `[MYRIGHTS ...]` code.
+#[test]
+fn acl2_lists_each_mailbox_with_its_acl_and_rights_on_courier() {
+    let stream = CourierStream::new().unwrap();
+    let mut imap = Client::spawn(stream.command()).unwrap();
+    assert!(imap.has_capability("ACL2=UNION").unwrap());
+    imap.create("INBOX.Work").unwrap();
+    imap.run(SetAcl::new("INBOX.Work", "anyone").set_rights([Right::Lookup, Right::Read]))
+        .unwrap();
+    let listed = imap
+        .run(ListWithRights::new("", "*").acl().my_rights())
+        .unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    for item in &listed {
+        let extended = item.extended.as_ref().expect("extended data");
+        let asked = imap.run(MyRights::new(item.mailbox.clone())).unwrap();
+        assert_eq!(extended.my_rights.as_ref(), Some(&asked.rights), "{item:?}");
+        let acl = imap.run(GetAcl::new(item.mailbox.clone())).unwrap();
+        assert_eq!(extended.acl.as_ref(), Some(&acl.entries), "{item:?}");
+    }
+    let work = find(&listed, "INBOX.Work").extended.as_ref().unwrap();
+    let anyone = work
+        .acl
+        .iter()
+        .flatten()
+        .find(|e| e.identifier.as_ref() == b"anyone")
+        .expect("anyone in the ACL");
+    assert_eq!(anyone.rights.to_string(), "lr");
+    let selected = imap.run(Select::new("INBOX.Work")).unwrap();
+    assert_eq!(selected.my_rights, work.my_rights);
 }

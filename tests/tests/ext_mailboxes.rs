@@ -8,15 +8,16 @@
 use typed_imap::blocking::Client;
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
-use typed_imap::types::{MetadataEntry, Right, Rights};
+use typed_imap::types::{MetadataEntry, Right, Rights, StatusItem};
 use typed_imap::{
-    GetAcl, List, ListExtended, ListItem, ListRights, ListWithRights, MailboxAttribute,
-    MailboxList, MyRights, Select, SetAcl, SetMetadata,
+    GetAcl, GetQuotaRoot, List, ListExtended, ListItem, ListRights, ListWithRights,
+    MailboxAttribute, MailboxList, MyRights, Select, SetAcl, SetMetadata,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::courier::CourierStream;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options, Plugins};
+use typed_imap_tests::scripted::Script;
 
 /// alice on a Cyrus started with `extra_conf`.
 fn cyrus_with(extra_conf: &str) -> (Cyrus, Client) {
@@ -292,4 +293,67 @@ fn acl2_lists_each_mailbox_with_its_acl_and_rights_on_courier() {
     assert_eq!(anyone.rights.to_string(), "lr");
     let selected = imap.run(Select::new("INBOX.Work")).unwrap();
     assert_eq!(selected.my_rights, work.my_rights);
+}
+
+/// The resources of the `QUOTA=RES-*` capabilities.
+fn quota_resources(imap: &mut Client) -> Vec<String> {
+    imap.capabilities()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.quota_resource().map(str::to_owned))
+        .collect()
+}
+
+/// QUOTA=RES-* (RFC 9208): the server names the resources it counts, and
+/// every resource of INBOX's quotas is one of them; with RES-STORAGE,
+/// STATUS gives DELETED-STORAGE (nothing marked `\Deleted` in a new
+/// INBOX: 0). Stalwart advertises these (Dovecot 2.3 and Cyrus 3.6 have
+/// RFC 2087's QUOTA only): run it against a Stalwart logged in as a user
+/// with a quota.
+fn quota_resources_are_advertised_and_reported(imap: &mut Client) {
+    let resources = quota_resources(imap);
+    assert!(!resources.is_empty(), "no QUOTA=RES-* capability");
+    let quota = imap.run(GetQuotaRoot::new("INBOX")).unwrap();
+    for root in &quota.quotas {
+        for resource in &root.resources {
+            assert!(
+                resources.iter().any(|r| resource.is(r)),
+                "{resource:?} not among {resources:?}"
+            );
+        }
+    }
+    if resources.iter().any(|r| r.eq_ignore_ascii_case("STORAGE")) {
+        let status = imap
+            .status("INBOX", vec![StatusItem::deleted_storage()])
+            .unwrap();
+        assert_eq!(status.attributes.deleted_storage, Some(0));
+    }
+}
+
+/// The lines of a Stalwart session (its capabilities as a Nextcloud Mail
+/// log shows them, nextcloud/mail#12235) and RFC 9208's QUOTA answers,
+/// played to [`quota_resources_are_advertised_and_reported`].
+#[test]
+fn quota_resources_on_a_scripted_stalwart() {
+    let capabilities =
+        "IMAP4rev2 IMAP4rev1 ENABLE SASL-IR LITERAL+ ID UTF8=ACCEPT JMAPACCESS IDLE \
+        NAMESPACE CHILDREN MULTIAPPEND BINARY UNSELECT ACL UIDPLUS ESEARCH WITHIN SEARCHRES SORT \
+        THREAD=REFERENCES LIST-EXTENDED LIST-STATUS ESORT SORT=DISPLAY SPECIAL-USE \
+        CREATE-SPECIAL-USE MOVE CONDSTORE QRESYNC UNAUTHENTICATE STATUS=SIZE OBJECTID PREVIEW \
+        QUOTA QUOTA=RES-STORAGE";
+    let server = Script::new()
+        .send("* OK [CAPABILITY IMAP4rev2 IMAP4rev1 AUTH=PLAIN] Stalwart IMAP4rev2 at your service.\r\n")
+        .expect_command("LOGIN")
+        .send(format!("{{tag}} OK [CAPABILITY {capabilities}] Authentication successful\r\n"))
+        .expect_exact("GETQUOTAROOT INBOX")
+        .send("* QUOTAROOT INBOX \"\"\r\n* QUOTA \"\" (STORAGE 10 512)\r\n{tag} OK Completed\r\n")
+        .expect_exact("STATUS INBOX (DELETED-STORAGE)")
+        .send("* STATUS INBOX (DELETED-STORAGE 0)\r\n{tag} OK Completed\r\n")
+        .serve()
+        .unwrap();
+    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    imap.login("alice", "secret").unwrap();
+    quota_resources_are_advertised_and_reported(&mut imap);
+    drop(imap);
+    server.finish().unwrap();
 }

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::commands::raw_parser_name;
 use super::{doc, tok};
-use crate::model::{Correlation, Field, Model, Parse, ParsedType, Response, ResponseRef};
+use crate::model::{Correlation, Field, Model, Output, Parse, ParsedType, Response, ResponseRef};
 
 /// The response side of the model.
 pub(crate) fn emit(model: &Model) -> TokenStream {
@@ -135,9 +135,19 @@ fn value_struct(model: &Model, r: &Response) -> TokenStream {
         "Parses the arguments of `{}`, the cursor right after the name.",
         r.name
     ));
+    // A command's `one` output `or_default` over this response needs its
+    // value's Default (SEARCH RETURN (SAVE): no ESEARCH at all).
+    let defaulted = model.commands.iter().any(|c| {
+        matches!(&c.output, Output::One { from, or_default: true } if from.name == r.name && !from.is_code)
+    });
+    let derives = if defaulted {
+        quote!(#[derive(Clone, Debug, Default)])
+    } else {
+        quote!(#[derive(Clone, Debug)])
+    };
     quote! {
         #docs
-        #[derive(Clone, Debug)]
+        #derives
         pub struct #name {
             #number_field
             #(#fields)*

@@ -1,0 +1,108 @@
+//! Extensions of SEARCH and SORT (RFC 5032 WITHIN, RFC 5182 SEARCHRES,
+//! RFC 5267 ESORT and CONTEXT, RFC 5957 SORT=DISPLAY, RFC 9394 PARTIAL,
+//! RFC 6203 FUZZY), each from its own spec file, against the servers here
+//! that advertise them.
+
+use typed_imap::blocking::Client;
+use typed_imap::types::{FetchItem, SearchKey, SequenceSet};
+use typed_imap::{Error, Fetch, Search, SearchReturn, Select};
+use typed_imap_tests::client::logged_in;
+use typed_imap_tests::cyrus::Cyrus;
+use typed_imap_tests::dovecot::Dovecot;
+use typed_imap_tests::messages::sample_message;
+
+/// alice on a Dovecot with `count` sample messages, INBOX selected.
+fn dovecot_with(count: usize) -> (Dovecot, Client) {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..count).map(|n| sample_message(n, 500)))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    (server, imap)
+}
+
+/// alice on a Cyrus started with `extra_conf`, `count` sample messages
+/// appended, INBOX selected.
+fn cyrus_with(extra_conf: &str, count: usize) -> (Cyrus, Client) {
+    let server = Cyrus::start_with(extra_conf).unwrap();
+    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    imap.login("alice", &server.user("alice").unwrap().password)
+        .unwrap();
+    for n in 0..count {
+        imap.append("INBOX", sample_message(n, 500)).unwrap();
+    }
+    imap.run(Select::new("INBOX")).unwrap();
+    (server, imap)
+}
+
+fn uids(imap: &mut Client, set: SequenceSet) -> Vec<u32> {
+    imap.fetch(set, FetchItem::uid())
+        .unwrap()
+        .iter()
+        .map(|f| f.message.uid.unwrap())
+        .collect()
+}
+
+/// SEARCHRES: `RETURN (SAVE)` answers nothing (an empty result), and `$`
+/// then names what it found, in FETCH and SEARCH; with MIN only the
+/// lowest is saved. Six messages, every third from bob: 1 and 4.
+#[test]
+fn searchres_saves_a_result_that_later_commands_name_as_dollar() {
+    let (_server, mut imap) = dovecot_with(6);
+    assert!(imap.has_capability("SEARCHRES").unwrap());
+    let saved = imap
+        .run(SearchReturn::new(SearchKey::from("bob")).save())
+        .unwrap();
+    assert_eq!(saved.data, Default::default(), "{saved:?}");
+    assert_eq!(uids(&mut imap, SequenceSet::saved()), [1, 4]);
+    let again = imap.run(Search::new(SearchKey::sequence_set(SequenceSet::saved())));
+    assert_eq!(again.unwrap(), [1, 4]);
+    let by_uid = imap.uid_search(SearchKey::uid(SequenceSet::saved()) & SearchKey::unseen());
+    assert_eq!(by_uid.unwrap(), [1, 4]);
+
+    let lowest = imap
+        .run(SearchReturn::new(SearchKey::from("alice")).min().save())
+        .unwrap();
+    assert_eq!(lowest.data.min, Some(2));
+    assert_eq!(uids(&mut imap, SequenceSet::saved()), [2]);
+}
+
+/// SEARCHRES lets a client pipeline the commands that use `$` behind the
+/// SEARCH that saves it (RFC 5182 section 2.1): the server runs them once
+/// the SEARCH completes.
+#[test]
+fn searchres_dollar_may_be_pipelined_behind_its_search() {
+    let (_server, mut imap) = dovecot_with(6);
+    let search = SearchReturn::new(SearchKey::from("bob")).save();
+    let fetch = Fetch::new(SequenceSet::saved()).items(FetchItem::uid());
+    let search_tag = imap.send(&search).unwrap();
+    let fetch_tag = imap.send(&fetch).unwrap();
+    let fetched = imap
+        .wait(&fetch_tag)
+        .unwrap()
+        .into_result::<Fetch>()
+        .unwrap();
+    imap.wait(&search_tag)
+        .unwrap()
+        .into_result::<SearchReturn>()
+        .unwrap();
+    let uids: Vec<u32> = fetched.iter().filter_map(|f| f.message.uid).collect();
+    assert_eq!(uids, [1, 4]);
+}
+
+/// Cyrus 3.6 lacks SEARCHRES: `$` is refused before it is sent.
+#[test]
+fn searchres_dollar_is_refused_without_the_capability() {
+    let (_server, mut imap) = cyrus_with("", 1);
+    assert!(!imap.has_capability("SEARCHRES").unwrap());
+    match imap.fetch(SequenceSet::saved(), FetchItem::uid()) {
+        Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, "SEARCHRES"),
+        other => panic!("expected MissingCapability, got {other:?}"),
+    }
+    match imap.search(SearchKey::sequence_set(SequenceSet::saved())) {
+        Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, "SEARCHRES"),
+        other => panic!("expected MissingCapability, got {other:?}"),
+    }
+    imap.noop().unwrap();
+}

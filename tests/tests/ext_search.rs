@@ -4,8 +4,9 @@
 //! that advertise them.
 
 use typed_imap::blocking::Client;
+use typed_imap::chrono::{Duration, Utc};
 use typed_imap::types::{FetchItem, SearchKey, SequenceSet};
-use typed_imap::{Error, Fetch, Search, SearchReturn, Select};
+use typed_imap::{Append, Error, Fetch, Search, SearchReturn, Select};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::Dovecot;
@@ -105,4 +106,36 @@ fn searchres_dollar_is_refused_without_the_capability() {
         other => panic!("expected MissingCapability, got {other:?}"),
     }
     imap.noop().unwrap();
+}
+
+/// WITHIN: YOUNGER and OLDER count seconds back from now by the internal
+/// date. Three messages into an empty mailbox: two days old, two hours
+/// old, and new.
+fn within_finds_messages_by_age(imap: &mut Client) {
+    assert!(imap.has_capability("WITHIN").unwrap());
+    imap.create("Aged").unwrap();
+    let now = Utc::now().fixed_offset();
+    for (n, age) in [(0, Duration::days(2)), (1, Duration::hours(2))] {
+        let message = Append::new("Aged", sample_message(n, 300)).internal_date(now - age);
+        imap.run(message).unwrap();
+    }
+    imap.append("Aged", sample_message(2, 300)).unwrap();
+    imap.run(Select::new("Aged")).unwrap();
+    const HOUR: u32 = 3600;
+    assert_eq!(imap.search(SearchKey::younger(3 * HOUR)).unwrap(), [2, 3]);
+    assert_eq!(imap.search(SearchKey::older(24 * HOUR)).unwrap(), [1]);
+    let between = SearchKey::younger(24 * HOUR) & SearchKey::older(HOUR);
+    assert_eq!(imap.search(between).unwrap(), [2]);
+}
+
+#[test]
+fn within_on_dovecot() {
+    let (_server, mut imap) = dovecot_with(0);
+    within_finds_messages_by_age(&mut imap);
+}
+
+#[test]
+fn within_on_cyrus() {
+    let (_server, mut imap) = cyrus_with("", 0);
+    within_finds_messages_by_age(&mut imap);
 }

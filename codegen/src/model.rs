@@ -37,6 +37,8 @@ pub struct Model {
     pub status_atts: Vec<StatusAtt>,
     /// Mailbox attributes of LIST responses (only in the runtime crate).
     pub mailbox_attributes: Vec<MailboxAttribute>,
+    /// Sort keys.
+    pub sort_keys: Vec<SortKey>,
 }
 
 /// Rooted paths of the runtime items.
@@ -78,6 +80,8 @@ pub struct Runtime {
     pub fetch_macro: String,
     pub status_item: String,
     pub status_item_new: String,
+    pub sort_key: String,
+    pub sort_key_new: String,
     pub missing_argument: String,
     pub missing_response: String,
     pub bad_response: String,
@@ -496,6 +500,21 @@ pub struct MailboxAttribute {
     /// Another name for the attribute named here (`\All` for `\AllMail`):
     /// no variant of its own.
     pub means: Option<String>,
+}
+
+/// A sort key.
+#[derive(Debug)]
+pub struct SortKey {
+    /// Wire name.
+    pub name: String,
+    /// The name of the spec file that declares it.
+    pub spec: String,
+    /// Constructor name.
+    pub ident: String,
+    /// Documentation.
+    pub doc: String,
+    /// The capability a server must advertise for it.
+    pub capability: Option<String>,
 }
 
 /// A status attribute.

@@ -60,6 +60,8 @@ pub(crate) struct Runtime {
     pub fetch_macro: Str,
     pub status_item: Str,
     pub status_item_new: Str,
+    pub sort_key: Str,
+    pub sort_key_new: Str,
     pub missing_argument: Str,
     pub missing_response: Str,
     pub bad_response: Str,
@@ -144,6 +146,8 @@ pub(crate) struct SpecFile {
     pub status_atts: Vec<StatusAtt>,
     #[serde(default, rename = "mailbox_attribute")]
     pub mailbox_attributes: Vec<MailboxAttribute>,
+    #[serde(default, rename = "sort_key")]
+    pub sort_keys: Vec<SortKey>,
     /// Grammar types of this extension, with runtime functions of the
     /// crate being generated (`crate::...`) or of typed-imap.
     #[serde(default, rename = "type")]
@@ -463,6 +467,18 @@ pub(crate) struct MailboxAttribute {
     pub rust_name: Option<Str>,
     /// The attribute this one is read as (XLIST's `\AllMail` is `\All`).
     pub means: Option<Str>,
+}
+
+/// `[[sort_key]]`: a key SORT orders by.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SortKey {
+    pub name: Str,
+    pub doc: String,
+    /// Rust name of the constructor, when the wire name makes a poor one.
+    pub rust_name: Option<Str>,
+    /// The capability a server must advertise for the key.
+    pub capability: Option<String>,
 }
 
 /// `[[status_att]]`.

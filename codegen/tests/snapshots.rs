@@ -77,6 +77,14 @@ fn mailbox_attributes_snapshot() {
     insta::assert_debug_snapshot!("mailbox_attributes", model.mailbox_attributes);
 }
 
+/// The sort keys of every spec file, in one snapshot, as the mailbox
+/// attributes.
+#[test]
+fn sort_keys_snapshot() {
+    let model = imap4rev1().model().expect("the spec files are valid");
+    insta::assert_debug_snapshot!("sort_keys", model.sort_keys);
+}
+
 #[test]
 fn spec_dir_reads_every_spec_file_but_the_vocabulary() {
     let files = imap4rev1().spec_files().expect("spec/ is readable");

@@ -499,12 +499,12 @@ fn sort_and_thread_on_cyrus() {
     }
     alice.select("INBOX").unwrap();
     let by_size = alice
-        .sort(vec![SortKey::Size.into()], "UTF-8", SearchKey::all())
+        .sort(vec![SortKey::size().into()], "UTF-8", SearchKey::all())
         .unwrap();
     assert_eq!(by_size, [5, 2, 4, 3, 1]);
     let by_subject = alice
         .uid_sort(
-            vec![SortKey::Subject.into(), SortKey::Size.into()],
+            vec![SortKey::subject().into(), SortKey::size().into()],
             "UTF-8",
             SearchKey::all(),
         )

@@ -42,6 +42,7 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
             &rt.status_item,
             status_items(model),
         ),
+        ("SortKeys", "Sort keys", &rt.sort_key, sort_keys(model)),
     ];
     let items = groups
         .into_iter()
@@ -238,6 +239,24 @@ fn status_items(model: &Model) -> Vec<Constructor> {
             let capability = capability(a.capability.as_deref());
             Constructor {
                 docs: item_doc(name, &a.doc, a.capability.as_deref()),
+                signature: quote!(fn #ident() -> Self),
+                body: quote!(#new(#name, #capability)),
+            }
+        })
+        .collect()
+}
+
+fn sort_keys(model: &Model) -> Vec<Constructor> {
+    let new = tok(&model.runtime.sort_key_new);
+    model
+        .sort_keys
+        .iter()
+        .map(|k| {
+            let ident = tok(&k.ident);
+            let name = &k.name;
+            let capability = capability(k.capability.as_deref());
+            Constructor {
+                docs: item_doc(name, &k.doc, k.capability.as_deref()),
                 signature: quote!(fn #ident() -> Self),
                 body: quote!(#new(#name, #capability)),
             }

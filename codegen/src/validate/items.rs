@@ -230,6 +230,21 @@ pub(super) fn resolve_means(
     Ok(())
 }
 
+pub(super) fn sort_key(
+    source: &Source,
+    spec: &str,
+    raw: &raw::SortKey,
+) -> Result<model::SortKey, Error> {
+    let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
+    Ok(model::SortKey {
+        name: raw.name.get_ref().clone(),
+        spec: spec.to_owned(),
+        ident: ident(source, name, rust::snake(name.get_ref()))?,
+        doc: raw.doc.clone(),
+        capability: raw.capability.clone(),
+    })
+}
+
 pub(super) fn status_att(
     source: &Source,
     vocabulary: &Vocabulary,

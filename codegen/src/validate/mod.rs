@@ -85,6 +85,7 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
         fetch_atts: Vec::new(),
         status_atts: Vec::new(),
         mailbox_attributes: Vec::new(),
+        sort_keys: Vec::new(),
     };
     let mut names = Names::default();
     for (source, spec) in specs.iter().zip(&raw_specs) {
@@ -143,6 +144,10 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
                 &bare.to_ascii_uppercase(),
             )?;
             model.mailbox_attributes.push(attribute);
+        }
+        for key in &spec.sort_keys {
+            names.unique(source, "sort key", &key.name)?;
+            model.sort_keys.push(items::sort_key(source, index, key)?);
         }
         for att in &spec.status_atts {
             names.matched(source, "status attribute", &att.name)?;

@@ -68,6 +68,8 @@ pub(super) fn runtime(
         fetch_macro: p(&raw.fetch_macro)?,
         status_item: p(&raw.status_item)?,
         status_item_new: p(&raw.status_item_new)?,
+        sort_key: p(&raw.sort_key)?,
+        sort_key_new: p(&raw.sort_key_new)?,
         missing_argument: p(&raw.missing_argument)?,
         missing_response: p(&raw.missing_response)?,
         bad_response: p(&raw.bad_response)?,

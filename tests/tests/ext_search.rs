@@ -5,11 +5,11 @@
 
 use typed_imap::blocking::Client;
 use typed_imap::chrono::{Duration, Utc};
-use typed_imap::types::{FetchItem, SearchKey, SequenceSet};
+use typed_imap::types::{FetchItem, SearchKey, SequenceSet, SortKey};
 use typed_imap::{Append, Error, Fetch, Search, SearchReturn, Select};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::cyrus::Cyrus;
-use typed_imap_tests::dovecot::Dovecot;
+use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::messages::sample_message;
 
 /// alice on a Dovecot with `count` sample messages, INBOX selected.
@@ -138,4 +138,66 @@ fn within_on_dovecot() {
 fn within_on_cyrus() {
     let (_server, mut imap) = cyrus_with("", 0);
     within_finds_messages_by_age(&mut imap);
+}
+
+/// A message from `from` to `to`.
+fn addressed(from: &str, to: &str) -> Vec<u8> {
+    format!("From: {from}\r\nTo: {to}\r\nSubject: hello\r\n\r\nHi.\r\n").into_bytes()
+}
+
+/// SORT=DISPLAY: DISPLAYFROM and DISPLAYTO order by the display name (the
+/// address when there is none), where FROM and TO order by the mailbox.
+fn sort_display_orders_by_the_names_people_see(imap: &mut Client) {
+    assert!(imap.has_capability("SORT=DISPLAY").unwrap());
+    imap.create("Names").unwrap();
+    for (from, to) in [
+        ("Zed <a@example.org>", "m@example.org"),
+        ("Anna <z@example.org>", "Bo <y@example.org>"),
+        ("m@example.org", "Al <b@example.org>"),
+    ] {
+        imap.append("Names", addressed(from, to)).unwrap();
+    }
+    imap.run(Select::new("Names")).unwrap();
+    let mut sort = |key: SortKey| {
+        imap.sort(vec![key.into()], "UTF-8", SearchKey::all())
+            .unwrap()
+    };
+    assert_eq!(sort(SortKey::from()), [1, 3, 2]);
+    assert_eq!(sort(SortKey::display_from()), [2, 3, 1]);
+    assert_eq!(sort(SortKey::to()), [3, 1, 2]);
+    assert_eq!(sort(SortKey::display_to()), [3, 2, 1]);
+}
+
+#[test]
+fn sort_display_on_dovecot() {
+    let (_server, mut imap) = dovecot_with(0);
+    sort_display_orders_by_the_names_people_see(&mut imap);
+}
+
+#[test]
+fn sort_display_on_cyrus() {
+    let (_server, mut imap) = cyrus_with("", 0);
+    sort_display_orders_by_the_names_people_see(&mut imap);
+}
+
+/// A display key is refused, naming SORT=DISPLAY, by a server without it.
+#[test]
+fn sort_display_keys_are_refused_without_the_capability() {
+    let server = Dovecot::start_with(Options {
+        extra_config: "imap_capability = IMAP4rev1 SORT\n".into(),
+        ..Options::default()
+    })
+    .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    let criteria = vec![SortKey::date().into(), SortKey::display_from().reverse()];
+    match imap.sort(criteria, "UTF-8", SearchKey::all()) {
+        Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, "SORT=DISPLAY"),
+        other => panic!("expected MissingCapability, got {other:?}"),
+    }
+    assert_eq!(
+        imap.sort(vec![SortKey::date().into()], "UTF-8", SearchKey::all())
+            .unwrap(),
+        Vec::<u32>::new()
+    );
 }

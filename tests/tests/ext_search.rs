@@ -5,8 +5,10 @@
 
 use typed_imap::blocking::Client;
 use typed_imap::chrono::{Duration, Utc};
-use typed_imap::types::{FetchItem, SearchKey, SequenceSet, SortKey};
-use typed_imap::{Append, Error, Fetch, Search, SearchReturn, Select};
+use typed_imap::types::{
+    FetchItem, SearchKey, SeqNumber, Sequence, SequenceSet, SortCriterion, SortKey,
+};
+use typed_imap::{Append, Error, Fetch, Search, SearchReturn, Select, SortReturn, UidSortReturn};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
@@ -200,4 +202,95 @@ fn sort_display_keys_are_refused_without_the_capability() {
             .unwrap(),
         Vec::<u32>::new()
     );
+}
+
+/// The numbers of an ESEARCH's ALL, in the order sent.
+fn all_in_order(result: &typed_imap::Esearch) -> Vec<u32> {
+    let all = result.data.all.as_ref().expect("ALL");
+    all.items()
+        .iter()
+        .flat_map(|item| match *item {
+            Sequence::Single(SeqNumber::Value(n)) => vec![n],
+            Sequence::Range(SeqNumber::Value(a), SeqNumber::Value(b)) if a <= b => {
+                (a..=b).collect()
+            }
+            Sequence::Range(SeqNumber::Value(a), SeqNumber::Value(b)) => (b..=a).rev().collect(),
+            other => panic!("{other:?} in ALL"),
+        })
+        .collect()
+}
+
+/// REVERSE SUBJECT, whose order is 3, 2, 1 for sample messages 0 to 2.
+fn reverse_subject() -> Vec<SortCriterion> {
+    vec![SortKey::subject().reverse()]
+}
+
+/// ESORT: SORT RETURN gives COUNT and ALL in sort order, by sequence
+/// number or UID; RETURN () is ALL. Messages 1 to 3 are sample messages 0
+/// to 2, whose subjects sort in that order.
+fn esort_returns_results_in_sort_order(imap: &mut Client) {
+    assert!(imap.has_capability("ESORT").unwrap());
+    let sorted = imap
+        .run(
+            SortReturn::new(reverse_subject(), "UTF-8", SearchKey::all())
+                .count()
+                .all(),
+        )
+        .unwrap();
+    assert_eq!(all_in_order(&sorted), [3, 2, 1]);
+    assert_eq!(sorted.data.count, Some(3));
+    assert!(!sorted.uid);
+    let by_uid = imap
+        .run(UidSortReturn::new(
+            reverse_subject(),
+            "UTF-8",
+            SearchKey::all(),
+        ))
+        .unwrap();
+    assert!(by_uid.uid);
+    let uids = uids(imap, SequenceSet::all());
+    let expected: Vec<u32> = uids.iter().rev().copied().collect();
+    assert_eq!(all_in_order(&by_uid), expected);
+    let none = imap
+        .run(
+            SortReturn::new(
+                vec![SortKey::size().into()],
+                "UTF-8",
+                SearchKey::from("nobody"),
+            )
+            .count(),
+        )
+        .unwrap();
+    assert_eq!(none.data.count, Some(0));
+}
+
+/// MIN and MAX of SORT RETURN: (MIN, MAX) as the server sends them.
+fn esort_min_max(imap: &mut Client) -> (Option<u32>, Option<u32>) {
+    let result = imap
+        .run(
+            SortReturn::new(reverse_subject(), "UTF-8", SearchKey::all())
+                .min()
+                .max(),
+        )
+        .unwrap();
+    (result.data.min, result.data.max)
+}
+
+/// Dovecot's MIN and MAX are the first and last in sort order (RFC 5267
+/// section 3.2), not the lowest and highest number.
+#[test]
+fn esort_on_dovecot() {
+    let (_server, mut imap) = dovecot_with(3);
+    esort_returns_results_in_sort_order(&mut imap);
+    assert_eq!(esort_min_max(&mut imap), (Some(3), Some(1)));
+}
+
+/// Server deviation: Cyrus 3.6 answers ESORT's MIN and MAX with the lowest
+/// and highest number found, as SEARCH's, not the first and last in sort
+/// order. The values are read as sent.
+#[test]
+fn esort_on_cyrus_gives_min_and_max_as_search_does() {
+    let (_server, mut imap) = cyrus_with("", 3);
+    esort_returns_results_in_sort_order(&mut imap);
+    assert_eq!(esort_min_max(&mut imap), (Some(1), Some(3)));
 }

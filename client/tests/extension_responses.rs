@@ -184,3 +184,14 @@ fn list_with_myrights_collects_the_rights_of_each_mailbox() {
         ]
     );
 }
+
+/// CONTEXT (RFC 5267 section 4.4): NOUPDATE names the tag whose result
+/// the server will not keep up to date.
+#[test]
+fn noupdate_names_the_tag_not_kept_up_to_date() {
+    let refused = code(b"* NO [NOUPDATE \"B02\"] Too many contexts\r\n");
+    assert!(
+        matches!(&refused, Code::NoUpdate(tag) if tag.as_ref() == b"B02"),
+        "{refused:?}"
+    );
+}

@@ -5,10 +5,14 @@
 
 use typed_imap::blocking::Client;
 use typed_imap::chrono::{Duration, Utc};
+use typed_imap::session::Unsolicited;
 use typed_imap::types::{
     FetchItem, SearchKey, SeqNumber, Sequence, SequenceSet, SortCriterion, SortKey,
 };
-use typed_imap::{Append, Error, Fetch, Search, SearchReturn, Select, SortReturn, UidSortReturn};
+use typed_imap::{
+    Append, CancelUpdate, Data, Error, Fetch, Search, SearchReturn, Select, SortReturn,
+    UidSortReturn,
+};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
@@ -293,4 +297,51 @@ fn esort_on_cyrus_gives_min_and_max_as_search_does() {
     let (_server, mut imap) = cyrus_with("", 3);
     esort_returns_results_in_sort_order(&mut imap);
     assert_eq!(esort_min_max(&mut imap), (Some(1), Some(3)));
+}
+
+/// The ESEARCH updates of the command tagged `tag` among the unsolicited
+/// responses.
+fn updates_of(imap: &mut Client, tag: &str) -> Vec<typed_imap::Esearch> {
+    imap.take_unsolicited()
+        .into_iter()
+        .filter_map(|u| match u {
+            Unsolicited::Data(Data::Esearch(e)) if e.tag.as_deref() == Some(tag.as_bytes()) => {
+                Some(e)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// CONTEXT=SEARCH: a SEARCH with UPDATE is kept up to date by unsolicited
+/// ESEARCH responses naming its tag (ADDTO as a matching message arrives)
+/// until CANCELUPDATE. Three messages; the fourth, from bob, arrives
+/// while INBOX is selected.
+#[test]
+fn context_search_update_adds_arriving_messages_until_cancelled() {
+    let (server, mut imap) = dovecot_with(3);
+    assert!(imap.has_capability("CONTEXT=SEARCH").unwrap());
+    let search = SearchReturn::new(SearchKey::from("bob")).update().count();
+    let tag = imap.send(&search).unwrap();
+    let first = imap
+        .wait(&tag)
+        .unwrap()
+        .into_result::<SearchReturn>()
+        .unwrap();
+    assert_eq!(first.data.count, Some(1));
+
+    server
+        .fill("alice", "INBOX", [sample_message(3, 500)])
+        .unwrap();
+    imap.noop().unwrap();
+    let updates = updates_of(&mut imap, &tag);
+    let added: Vec<_> = updates.iter().flat_map(|u| u.data.add_to.clone()).collect();
+    assert_eq!(added, [(0, SequenceSet::from(4))], "{updates:?}");
+
+    imap.run(CancelUpdate::new(tag.clone())).unwrap();
+    server
+        .fill("alice", "INBOX", [sample_message(6, 500)])
+        .unwrap();
+    imap.noop().unwrap();
+    assert!(updates_of(&mut imap, &tag).is_empty());
 }

@@ -21,6 +21,13 @@ pub struct SearchReturnData {
     /// `MODSEQ` (RFC 7162): the highest modification sequence of the
     /// messages found, when the criteria had MODSEQ.
     pub mod_seq: Option<u64>,
+    /// `ADDTO` (RFC 5267 section 4.3, CONTEXT=SEARCH and CONTEXT=SORT's
+    /// UPDATE): messages that now match, each set with its position in the
+    /// result (0 for a SEARCH, whose result has no order), in order.
+    pub add_to: Vec<(u32, SequenceSet)>,
+    /// `REMOVEFROM` (RFC 5267 section 4.3): messages that no longer match,
+    /// each set with its position in the result (0 for a SEARCH).
+    pub remove_from: Vec<(u32, SequenceSet)>,
     /// Return data of other extensions: name and raw value.
     pub extra: Vec<(String, Bytes)>,
 }

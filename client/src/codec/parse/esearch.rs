@@ -3,7 +3,7 @@
 use bytes::Bytes;
 
 use super::{sequence_set, ParseError, Parser};
-use crate::types::SearchReturnData;
+use crate::types::{SearchReturnData, SequenceSet};
 
 /// `[search-correlator]` = `[SP "(" "TAG" SP tag-string ")"]`: the tag of
 /// the command answered. Takes its own leading SP.
@@ -55,6 +55,8 @@ pub fn search_return_data(p: &mut Parser<'_>) -> Result<SearchReturnData, ParseE
             b"COUNT" => data.count = Some(p.number()?),
             b"ALL" => data.all = Some(sequence_set(p)?),
             b"MODSEQ" => data.mod_seq = Some(p.number64()?),
+            b"ADDTO" => data.add_to.extend(context_updates(p)?),
+            b"REMOVEFROM" => data.remove_from.extend(context_updates(p)?),
             _ => {
                 let name = name.to_owned();
                 data.extra.push((name, p.raw_value()?));
@@ -62,4 +64,52 @@ pub fn search_return_data(p: &mut Parser<'_>) -> Result<SearchReturnData, ParseE
         }
     }
     Ok(data)
+}
+/// `"(" context-position SP sequence-set *(SP context-position SP
+/// sequence-set) ")"`: the value of ADDTO and REMOVEFROM (RFC 5267
+/// section 4.3).
+fn context_updates(p: &mut Parser<'_>) -> Result<Vec<(u32, SequenceSet)>, ParseError> {
+    p.byte(b'(', "`(` opening context updates")?;
+    let mut updates = Vec::new();
+    loop {
+        let position = p.number()?;
+        p.sp()?;
+        updates.push((position, sequence_set(p)?));
+        if p.eat(b')') {
+            return Ok(updates);
+        }
+        p.sp()
+            .map_err(|_| p.error("SP or `)` after a context update"))?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::parse::parse_whole as parse;
+
+    fn set(text: &str) -> SequenceSet {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn context_updates_of_rfc_5267_examples() {
+        let added = parse(b" ADDTO (0 32768:32769)\r\n", search_return_data).unwrap();
+        assert_eq!(added.add_to, [(0, set("32768:32769"))]);
+        let sorted = parse(
+            b" ADDTO (1 2733 1 2732) REMOVEFROM (0 12)\r\n",
+            search_return_data,
+        )
+        .unwrap();
+        assert_eq!(sorted.add_to, [(1, set("2733")), (1, set("2732"))]);
+        assert_eq!(sorted.remove_from, [(0, set("12"))]);
+        assert!(sorted.extra.is_empty());
+    }
+
+    #[test]
+    fn a_context_update_without_its_set_is_refused() {
+        assert!(parse(b" ADDTO (0)\r\n", search_return_data).is_err());
+        assert!(parse(b" ADDTO ()\r\n", search_return_data).is_err());
+        assert!(parse(b" REMOVEFROM 0 5\r\n", search_return_data).is_err());
+    }
 }

@@ -7,16 +7,18 @@ use typed_imap::blocking::Client;
 use typed_imap::chrono::{Duration, Utc};
 use typed_imap::session::Unsolicited;
 use typed_imap::types::{
-    FetchItem, SearchKey, SeqNumber, Sequence, SequenceSet, SortCriterion, SortKey,
+    FetchItem, Partial, PartialRange, SearchKey, SeqNumber, Sequence, SequenceSet, SortCriterion,
+    SortKey,
 };
 use typed_imap::{
     Append, CancelUpdate, Data, Error, Fetch, Search, SearchReturn, Select, SortReturn,
-    UidSortReturn,
+    UidSearchReturn, UidSortReturn,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::messages::sample_message;
+use typed_imap_tests::scripted::Script;
 
 /// alice on a Dovecot with `count` sample messages, INBOX selected.
 fn dovecot_with(count: usize) -> (Dovecot, Client) {
@@ -344,4 +346,88 @@ fn context_search_update_adds_arriving_messages_until_cancelled() {
         .unwrap();
     imap.noop().unwrap();
     assert!(updates_of(&mut imap, &tag).is_empty());
+}
+
+/// A Dovecot that advertises PARTIAL too: it implements RFC 5267's PARTIAL
+/// return option, ranges from the first, with RFC 9394's syntax, but names
+/// only CONTEXT=SEARCH.
+fn dovecot_with_partial(count: usize) -> (Dovecot, Client) {
+    let server = Dovecot::start_with(Options {
+        extra_config: "imap_capability = +PARTIAL\n".into(),
+        ..Options::default()
+    })
+    .unwrap();
+    server
+        .fill("alice", "INBOX", (0..count).map(|n| sample_message(n, 500)))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    (server, imap)
+}
+
+/// PARTIAL: one page of the results, with the range asked for; NIL when
+/// the page is empty. Six messages, subjects in order.
+#[test]
+fn partial_pages_search_and_sort_results_on_dovecot() {
+    let (_server, mut imap) = dovecot_with_partial(6);
+    assert!(imap.has_capability("PARTIAL").unwrap());
+    let page = imap
+        .run(SearchReturn::new(SearchKey::all()).partial(PartialRange::first(2..=3)))
+        .unwrap();
+    assert_eq!(
+        page.data.partial,
+        Some(Partial {
+            range: PartialRange::first(2..=3),
+            results: Some(SequenceSet::from(2..=3)),
+        })
+    );
+    let sorted = imap
+        .run(
+            SortReturn::new(reverse_subject(), "UTF-8", SearchKey::all())
+                .partial(PartialRange::first(1..=2)),
+        )
+        .unwrap();
+    let results = sorted
+        .data
+        .partial
+        .and_then(|p| p.results)
+        .expect("results");
+    assert_eq!(results.to_string(), "6,5");
+    let beyond = imap
+        .run(SearchReturn::new(SearchKey::all()).partial(PartialRange::first(10..=20)))
+        .unwrap();
+    let beyond = beyond.data.partial.expect("PARTIAL sent");
+    assert_eq!(beyond.results, None, "{beyond:?}");
+}
+
+/// RFC 9394's ranges from the last, against its example answer.
+#[test]
+fn partial_from_the_last_on_a_scripted_server() {
+    let server = Script::new()
+        .send("* PREAUTH [CAPABILITY IMAP4rev1 ESEARCH PARTIAL] ready\r\n")
+        .expect_exact("SELECT INBOX")
+        .send("* 400 EXISTS\r\n{tag} OK [READ-WRITE] selected\r\n")
+        .expect_exact("UID SEARCH RETURN (COUNT PARTIAL -1:-100) UNDELETED")
+        .send("* ESEARCH (TAG \"{tag}\") UID COUNT 350 PARTIAL (-1:-100 200:250,252:300)\r\n{tag} OK done\r\n")
+        .serve()
+        .unwrap();
+    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    let last = imap
+        .run(
+            UidSearchReturn::new(SearchKey::undeleted())
+                .count()
+                .partial(PartialRange::last(1..=100)),
+        )
+        .unwrap();
+    assert!(last.uid);
+    assert_eq!(last.data.count, Some(350));
+    let partial = last.data.partial.expect("PARTIAL");
+    assert_eq!(partial.range, PartialRange::Last(1, 100));
+    assert_eq!(
+        partial.results.map(|r| r.to_string()).as_deref(),
+        Some("200:250,252:300")
+    );
+    drop(imap);
+    server.finish().unwrap();
 }

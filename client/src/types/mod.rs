@@ -36,7 +36,7 @@ pub use body_structure::{BodyStructure, Part, PartKind};
 pub use capability::Capability;
 pub use datetime::InternalDate;
 pub use envelope::{Address, Addresses, Envelope};
-pub use esearch::SearchReturnData;
+pub use esearch::{Partial, PartialRange, SearchReturnData};
 pub use fetch_items::{FetchItem, FetchItems, FetchMacro, FetchSection};
 pub use flag::{Flag, FlagError};
 pub use id::IdFields;

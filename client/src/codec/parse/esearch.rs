@@ -3,7 +3,7 @@
 use bytes::Bytes;
 
 use super::{sequence_set, ParseError, Parser};
-use crate::types::{SearchReturnData, SequenceSet};
+use crate::types::{Partial, PartialRange, SearchReturnData, SequenceSet};
 
 /// `[search-correlator]` = `[SP "(" "TAG" SP tag-string ")"]`: the tag of
 /// the command answered. Takes its own leading SP.
@@ -57,6 +57,7 @@ pub fn search_return_data(p: &mut Parser<'_>) -> Result<SearchReturnData, ParseE
             b"MODSEQ" => data.mod_seq = Some(p.number64()?),
             b"ADDTO" => data.add_to.extend(context_updates(p)?),
             b"REMOVEFROM" => data.remove_from.extend(context_updates(p)?),
+            b"PARTIAL" => data.partial = Some(partial(p)?),
             _ => {
                 let name = name.to_owned();
                 data.extra.push((name, p.raw_value()?));
@@ -65,6 +66,28 @@ pub fn search_return_data(p: &mut Parser<'_>) -> Result<SearchReturnData, ParseE
     }
     Ok(data)
 }
+/// `"(" partial-range SP partial-results ")"`: the value of PARTIAL
+/// (RFC 9394 section 3.2), its results a sequence set or NIL.
+fn partial(p: &mut Parser<'_>) -> Result<Partial, ParseError> {
+    p.byte(b'(', "`(` opening PARTIAL's value")?;
+    let from_last = p.eat(b'-');
+    let a = p.nz_number()?;
+    p.byte(b':', "`:` in a partial range")?;
+    if from_last {
+        p.byte(b'-', "`-` before the second end of a range from the last")?;
+    }
+    let b = p.nz_number()?;
+    let range = if from_last {
+        PartialRange::Last(a, b)
+    } else {
+        PartialRange::First(a, b)
+    };
+    p.sp()?;
+    let results = p.nil_or(sequence_set)?;
+    p.byte(b')', "`)` closing PARTIAL's value")?;
+    Ok(Partial { range, results })
+}
+
 /// `"(" context-position SP sequence-set *(SP context-position SP
 /// sequence-set) ")"`: the value of ADDTO and REMOVEFROM (RFC 5267
 /// section 4.3).
@@ -104,6 +127,37 @@ mod tests {
         assert_eq!(sorted.add_to, [(1, set("2733")), (1, set("2732"))]);
         assert_eq!(sorted.remove_from, [(0, set("12"))]);
         assert!(sorted.extra.is_empty());
+    }
+
+    #[test]
+    fn partial_of_rfc_9394_examples() {
+        let last = parse(
+            b" PARTIAL (-1:-100 200:250,252:300)\r\n",
+            search_return_data,
+        )
+        .unwrap();
+        assert_eq!(
+            last.partial,
+            Some(Partial {
+                range: PartialRange::Last(1, 100),
+                results: Some(set("200:250,252:300")),
+            })
+        );
+        let none = parse(b" COUNT 0 PARTIAL (1:100 NIL)\r\n", search_return_data).unwrap();
+        assert_eq!(none.partial.unwrap().results, None);
+        assert_eq!(none.count, Some(0));
+        for bad in [
+            &b" PARTIAL (1:-100 5)\r\n"[..],
+            b" PARTIAL (-1:100 5)\r\n",
+            b" PARTIAL (0:10 5)\r\n",
+            b" PARTIAL 1:10\r\n",
+        ] {
+            assert!(
+                parse(bad, search_return_data).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
     }
 
     #[test]

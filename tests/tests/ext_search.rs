@@ -5,6 +5,8 @@
 
 use typed_imap::blocking::Client;
 use typed_imap::chrono::{Duration, Utc};
+use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
+use typed_imap::command::Command;
 use typed_imap::session::Unsolicited;
 use typed_imap::types::{
     FetchItem, Partial, PartialRange, SearchKey, SeqNumber, Sequence, SequenceSet, SortCriterion,
@@ -430,4 +432,57 @@ fn partial_from_the_last_on_a_scripted_server() {
     );
     drop(imap);
     server.finish().unwrap();
+}
+
+/// FUZZY wraps a search key, parenthesised when it is several, and needs
+/// SEARCH=FUZZY wherever it is.
+#[test]
+fn fuzzy_wraps_a_search_key() {
+    let key =
+        SearchKey::unseen() & SearchKey::fuzzy(SearchKey::subject("helo") & SearchKey::from("bob"));
+    let search = Search::new(key);
+    let mut enc = Encoder::new(EncodeOptions::default());
+    search.encode(&mut enc).unwrap();
+    assert_eq!(
+        to_bytes(&enc.finish()),
+        b"SEARCH UNSEEN FUZZY (SUBJECT helo FROM bob)\r\n"
+    );
+    assert_eq!(
+        search.missing_capability(|_| false),
+        Some("SEARCH=FUZZY".to_owned())
+    );
+}
+
+/// RELEVANCY on Cyrus: a score from 1 to 100 per message found, in the
+/// order of ALL.
+#[test]
+fn relevancy_scores_each_message_found_on_cyrus() {
+    let (_server, mut imap) = cyrus_with("", 3);
+    assert!(imap.has_capability("SEARCH=FUZZY").unwrap());
+    let scored = imap
+        .run(
+            SearchReturn::new(SearchKey::subject("Sample"))
+                .all()
+                .relevancy(),
+        )
+        .unwrap();
+    assert_eq!(scored.data.all, Some(SequenceSet::from(1..=3)));
+    let scores = scored.data.relevancy.expect("RELEVANCY");
+    assert_eq!(scores.len(), 3, "{scores:?}");
+    assert!(scores.iter().all(|s| (1..=100).contains(s)), "{scores:?}");
+}
+
+/// Server deviation: Cyrus 3.6 without a search engine (its default)
+/// advertises SEARCH=FUZZY but answers a FUZZY search with no SEARCH
+/// response at all, where the same key matches every message exactly:
+/// the result reads as empty.
+#[test]
+fn fuzzy_on_cyrus_without_a_search_engine_finds_nothing() {
+    let (_server, mut imap) = cyrus_with("", 3);
+    let exact = SearchKey::subject("Sample");
+    assert_eq!(imap.search(exact.clone()).unwrap(), [1, 2, 3]);
+    assert_eq!(
+        imap.search(SearchKey::fuzzy(exact)).unwrap(),
+        Vec::<u32>::new()
+    );
 }

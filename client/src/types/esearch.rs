@@ -34,6 +34,9 @@ pub struct SearchReturnData {
     /// `PARTIAL` (RFC 9394, RFC 5267 section 4.4): the range of results
     /// asked for, and the numbers (or UIDs) in it.
     pub partial: Option<Partial>,
+    /// `RELEVANCY` (RFC 6203, SEARCH=FUZZY): a score from 1 to 100 for
+    /// each message found, in the order of ALL.
+    pub relevancy: Option<Vec<u8>>,
     /// Return data of other extensions: name and raw value.
     pub extra: Vec<(String, Bytes)>,
 }

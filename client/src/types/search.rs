@@ -31,13 +31,23 @@ pub enum SearchArg {
     /// A parenthesised list, its items separated by SP (ANNOTATE's
     /// `(entries attribs)` of a fetch attribute).
     List(Vec<SearchArg>),
+    /// A search key (RFC 6203's `FUZZY search-key`), parenthesised when
+    /// it is several.
+    Key(Box<SearchKey>),
 }
 
 impl SearchArg {
-    /// Calls `need` with what the argument needs: SEARCHRES for `$`.
+    /// A search key as an argument (`FUZZY`'s).
+    pub fn key(key: SearchKey) -> Self {
+        SearchArg::Key(Box::new(key))
+    }
+
+    /// Calls `need` with what the argument needs: SEARCHRES for `$`, the
+    /// capabilities of a key's keys.
     fn each_capability(&self, need: &mut dyn FnMut(&str)) {
         match self {
             SearchArg::SequenceSet(set) => set.each_capability(need),
+            SearchArg::Key(key) => key.each_capability(need),
             SearchArg::List(items) => items.iter().for_each(|item| item.each_capability(need)),
             _ => {}
         }

@@ -58,6 +58,7 @@ pub fn search_return_data(p: &mut Parser<'_>) -> Result<SearchReturnData, ParseE
             b"ADDTO" => data.add_to.extend(context_updates(p)?),
             b"REMOVEFROM" => data.remove_from.extend(context_updates(p)?),
             b"PARTIAL" => data.partial = Some(partial(p)?),
+            b"RELEVANCY" => data.relevancy = Some(p.list(relevancy_score)?),
             _ => {
                 let name = name.to_owned();
                 data.extra.push((name, p.raw_value()?));
@@ -66,6 +67,16 @@ pub fn search_return_data(p: &mut Parser<'_>) -> Result<SearchReturnData, ParseE
     }
     Ok(data)
 }
+/// `relevancy-score = 1*3DIGIT`, from 1 to 100 (RFC 6203 section 6).
+fn relevancy_score(p: &mut Parser<'_>) -> Result<u8, ParseError> {
+    let start = p.position();
+    let score = p.number()?;
+    u8::try_from(score)
+        .ok()
+        .filter(|s| (1..=100).contains(s))
+        .ok_or_else(|| p.error_at("a relevancy score from 1 to 100", start))
+}
+
 /// `"(" partial-range SP partial-results ")"`: the value of PARTIAL
 /// (RFC 9394 section 3.2), its results a sequence set or NIL.
 fn partial(p: &mut Parser<'_>) -> Result<Partial, ParseError> {
@@ -158,6 +169,15 @@ mod tests {
                 String::from_utf8_lossy(bad)
             );
         }
+    }
+
+    #[test]
+    fn relevancy_scores_of_rfc_6203() {
+        let scored = parse(b" RELEVANCY (4 18 73) ALL 1,5,9\r\n", search_return_data).unwrap();
+        assert_eq!(scored.relevancy, Some(vec![4, 18, 73]));
+        assert_eq!(scored.all, Some(set("1,5,9")));
+        assert!(parse(b" RELEVANCY (101)\r\n", search_return_data).is_err());
+        assert!(parse(b" RELEVANCY (0)\r\n", search_return_data).is_err());
     }
 
     #[test]

@@ -124,10 +124,19 @@ fn sort_by_each_key_reverse_and_two_keys() {
     let mut imap = sorted_mailbox(&server);
     assert!(imap.has_capability("SORT").unwrap());
     // Base subjects alpha (2, 4), bravo (3, 5), charlie (1); ties by number.
-    assert_eq!(sort(&mut imap, &[SortKey::subject().into()]), [2, 4, 3, 5, 1]);
+    assert_eq!(
+        sort(&mut imap, &[SortKey::subject().into()]),
+        [2, 4, 3, 5, 1]
+    );
     assert_eq!(sort(&mut imap, &[SortKey::date().into()]), [3, 4, 1, 2, 5]);
-    assert_eq!(sort(&mut imap, &[SortKey::date().reverse()]), [5, 2, 1, 4, 3]);
-    assert_eq!(sort(&mut imap, &[SortKey::arrival().into()]), [3, 5, 2, 4, 1]);
+    assert_eq!(
+        sort(&mut imap, &[SortKey::date().reverse()]),
+        [5, 2, 1, 4, 3]
+    );
+    assert_eq!(
+        sort(&mut imap, &[SortKey::arrival().into()]),
+        [3, 5, 2, 4, 1]
+    );
     assert_eq!(sort(&mut imap, &[SortKey::size().into()]), [4, 2, 3, 1, 5]);
     assert_eq!(sort(&mut imap, &[SortKey::from().into()]), [2, 4, 5, 3, 1]);
     assert_eq!(sort(&mut imap, &[SortKey::to().into()]), [5, 3, 4, 1, 2]);

@@ -1,113 +1,95 @@
-//! Gmail labels: the one grammar type this extension adds (`gm-labels` in
-//! `spec/gmail.toml`), with its encode and parse functions over typed-imap's
-//! encoder and parser.
+//! Tags: the one grammar type this invented extension adds (`x-tags` in
+//! `spec/xtags.toml`), with its encode and parse functions over
+//! typed-imap's encoder and parser.
 
-use typed_imap::codec::encode::{self, EncodeError, Encoder};
-use typed_imap::codec::parse::{self, ParseError, Parser};
-use typed_imap::types::Mailbox;
+use typed_imap::codec::encode::{EncodeError, Encoder};
+use typed_imap::codec::parse::{ParseError, Parser};
 
-/// One Gmail label.
+/// One tag.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Label {
-    /// A system label, written `\Name` (`\Inbox`, `\Important`, `\Sent`).
+pub enum Tag {
+    /// One of the server's own tags, written `\Name` (`\Newsletter`).
     System(String),
-    /// A user's label, named like a mailbox (`Work/Projects`, `Muy Importante`).
-    Named(Mailbox),
+    /// A user's tag (`work`, `to do`).
+    Named(String),
 }
 
-impl Label {
-    /// A user's label.
-    pub fn named(name: impl Into<Mailbox>) -> Self {
-        Label::Named(name.into())
+impl Tag {
+    /// A user's tag.
+    pub fn named(name: impl Into<String>) -> Self {
+        Tag::Named(name.into())
     }
 
-    /// A system label, without its backslash: `Label::system("Important")`.
+    /// One of the server's tags, without its backslash.
     pub fn system(name: impl Into<String>) -> Self {
-        Label::System(name.into())
+        Tag::System(name.into())
     }
 }
 
-/// What a label STORE does: `+X-GM-LABELS`, `-X-GM-LABELS` or
-/// `X-GM-LABELS` with a list of labels.
+/// What a tag STORE does: `+XTAGS`, `-XTAGS` or `XTAGS` with a list of
+/// tags.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LabelsAction {
+pub struct TagsAction {
     /// `+` (add), `-` (remove) or nothing (replace).
     pub sign: Option<char>,
-    /// `.SILENT`: the server sends no FETCH back.
-    pub silent: bool,
-    /// The labels.
-    pub labels: Vec<Label>,
+    /// The tags.
+    pub tags: Vec<Tag>,
 }
 
-impl LabelsAction {
-    /// `+X-GM-LABELS (labels)`.
-    pub fn add(labels: Vec<Label>) -> Self {
-        LabelsAction {
+impl TagsAction {
+    /// `+XTAGS (tags)`.
+    pub fn add(tags: Vec<Tag>) -> Self {
+        TagsAction {
             sign: Some('+'),
-            silent: false,
-            labels,
+            tags,
         }
     }
 
-    /// `-X-GM-LABELS (labels)`.
-    pub fn remove(labels: Vec<Label>) -> Self {
-        LabelsAction {
+    /// `-XTAGS (tags)`.
+    pub fn remove(tags: Vec<Tag>) -> Self {
+        TagsAction {
             sign: Some('-'),
-            silent: false,
-            labels,
+            tags,
         }
     }
 
-    /// `X-GM-LABELS (labels)`.
-    pub fn replace(labels: Vec<Label>) -> Self {
-        LabelsAction {
-            sign: None,
-            silent: false,
-            labels,
-        }
+    /// `XTAGS (tags)`.
+    pub fn replace(tags: Vec<Tag>) -> Self {
+        TagsAction { sign: None, tags }
     }
 }
 
-/// Writes a [`LabelsAction`]: `+X-GM-LABELS[.SILENT] (labels)`.
-pub fn encode_action(enc: &mut Encoder, action: &LabelsAction) -> Result<(), EncodeError> {
+/// Writes a [`TagsAction`]: `+XTAGS (tags)`.
+pub fn encode_action(enc: &mut Encoder, action: &TagsAction) -> Result<(), EncodeError> {
     match action.sign {
         Some('+') => enc.token("+"),
         Some('-') => enc.token("-"),
         _ => {}
     }
-    enc.token(if action.silent {
-        "X-GM-LABELS.SILENT"
-    } else {
-        "X-GM-LABELS"
-    });
+    enc.token("XTAGS");
     enc.sp();
-    encode(enc, &action.labels)
+    encode(enc, &action.tags)
 }
 
-/// Writes `(label label ...)`: system labels as `\Name` (the name must be
-/// an atom), the others as mailbox names are written (modified UTF-7,
-/// quoted or a literal as needed).
-pub fn encode(enc: &mut Encoder, labels: &[Label]) -> Result<(), EncodeError> {
-    enc.list(labels, |enc, label| match label {
-        Label::System(name) => {
+/// Writes `(tag tag ...)`: the server's tags as `\Name` (the name must be
+/// an atom), the others as astrings (an atom, quoted or a literal).
+pub fn encode(enc: &mut Encoder, tags: &[Tag]) -> Result<(), EncodeError> {
+    enc.list(tags, |enc, tag| match tag {
+        Tag::System(name) => {
             enc.token("\\");
             enc.atom(name)
         }
-        Label::Named(mailbox) => encode::mailbox(enc, mailbox),
+        Tag::Named(name) => enc.astring(name.as_bytes()),
     })
 }
 
-/// Reads `(label ...)` as Gmail sends it after `X-GM-LABELS`. A system
-/// label may come bare (`\Inbox`) or quoted (`"\\Important"`).
-pub fn parse(p: &mut Parser<'_>) -> Result<Vec<Label>, ParseError> {
+/// Reads `(tag ...)` after `XTAGS`.
+pub fn parse(p: &mut Parser<'_>) -> Result<Vec<Tag>, ParseError> {
     p.list(|p| {
         if p.eat(b'\\') {
-            return Ok(Label::System(p.atom()?.to_owned()));
+            return Ok(Tag::System(p.atom()?.to_owned()));
         }
-        let mailbox = parse::mailbox(p)?;
-        Ok(match mailbox.as_str().strip_prefix('\\') {
-            Some(system) => Label::System(system.to_owned()),
-            None => Label::Named(mailbox),
-        })
+        let name = p.astring()?;
+        Ok(Tag::Named(String::from_utf8_lossy(&name).into_owned()))
     })
 }

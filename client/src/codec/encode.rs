@@ -20,6 +20,7 @@
 
 mod acl;
 mod annotate;
+mod catenate;
 mod enable;
 mod encoder;
 mod error;
@@ -37,6 +38,7 @@ mod utf8;
 
 pub use acl::{mod_rights, rights};
 pub use annotate::{annotation_fetch, annotation_store};
+pub use catenate::cat_parts;
 pub use enable::capability_list;
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;

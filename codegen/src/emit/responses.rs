@@ -739,7 +739,7 @@ fn mailbox_attributes(model: &Model) -> TokenStream {
         pub enum MailboxAttribute {
             #(#variants)*
             /// An attribute no spec file declares, as sent (with its
-            /// backslash: `\\Foo`).
+            /// backslash: `\Foo`).
             Other(String),
         }
         impl MailboxAttribute {
@@ -748,7 +748,7 @@ fn mailbox_attributes(model: &Model) -> TokenStream {
                 #(#reads)*
                 MailboxAttribute::Other(name.to_owned())
             }
-            /// Its wire name, with its backslash (`\\HasChildren`).
+            /// Its wire name, with its backslash (`\HasChildren`).
             pub fn name(&self) -> &str {
                 match self {
                     #(#names)*

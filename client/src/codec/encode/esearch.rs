@@ -35,6 +35,6 @@ mod tests {
         assert_eq!(wire(PartialRange::first(1..=100)).unwrap(), b"1:100\r\n");
         assert_eq!(wire(PartialRange::last(1..=100)).unwrap(), b"-1:-100\r\n");
         assert!(wire(PartialRange::first(0..=5)).is_err());
-        assert!(wire(PartialRange::last(1..=0)).is_err());
+        assert!(wire(PartialRange::Last(1, 0)).is_err());
     }
 }

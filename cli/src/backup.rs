@@ -19,7 +19,9 @@ use typed_imap::blocking::{Client, StreamEvent, BODY_THRESHOLD};
 use typed_imap::types::{
     Capability, FetchItem, FetchItems, Flag, QresyncParams, Section, SequenceSet, StoreAction,
 };
-use typed_imap::{Enable, Examine, Fetched, List, Select, Selected, UidFetch, UidStore};
+use typed_imap::{
+    Enable, Examine, Fetched, List, MailboxAttribute, Select, Selected, UidFetch, UidStore,
+};
 
 use crate::account::Account;
 use crate::maildir::{self, Incoming, Maildir};
@@ -183,8 +185,10 @@ fn mailboxes(
         .map_err(|e| Failure::imap("LIST the mailboxes", e))?;
     let selectable = |item: &typed_imap::ListItem| {
         !item.attributes.iter().any(|a| {
-            matches!(a, Flag::Extension(name)
-                if name.eq_ignore_ascii_case("Noselect") || name.eq_ignore_ascii_case("NonExistent"))
+            matches!(
+                a,
+                MailboxAttribute::NoSelect | MailboxAttribute::NonExistent
+            )
         })
     };
     if wanted.is_empty() {

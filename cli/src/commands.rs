@@ -5,8 +5,8 @@ use std::io::Write;
 
 use serde_json::json;
 use typed_imap::blocking::{Client, StreamEvent, BODY_THRESHOLD};
-use typed_imap::types::{Address, FetchItem, FetchItems, Flag, Section, SequenceSet, StatusItem};
-use typed_imap::{Examine, Fetched, List, Status, UidFetch};
+use typed_imap::types::{Address, FetchItem, FetchItems, Section, SequenceSet, StatusItem};
+use typed_imap::{Examine, Fetched, List, MailboxAttribute, Status, UidFetch};
 
 use crate::account::Account;
 use crate::output::{Failure, Output};
@@ -48,10 +48,12 @@ fn ls(client: &mut Client, output: Output) -> Result<(), Failure> {
     let selectable: Vec<_> = listed
         .iter()
         .filter(|item| {
-            !item
-                .attributes
-                .iter()
-                .any(|a| matches!(a, Flag::Extension(n) if n.eq_ignore_ascii_case("Noselect")))
+            !item.attributes.iter().any(|a| {
+                matches!(
+                    a,
+                    MailboxAttribute::NoSelect | MailboxAttribute::NonExistent
+                )
+            })
         })
         .collect();
     let items = || vec![StatusItem::messages(), StatusItem::unseen()];

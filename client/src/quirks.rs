@@ -592,7 +592,7 @@ mod tests {
         };
         assert_eq!(item.delimiter, None);
         assert_eq!(item.mailbox.as_str(), "INBOX");
-        assert_eq!(item.attributes, [Flag::Extension("HasNoChildren".into())]);
+        assert_eq!(item.attributes, [crate::MailboxAttribute::HasNoChildren]);
     }
 
     #[test]

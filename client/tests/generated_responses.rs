@@ -305,12 +305,12 @@ fn namespace_parts_may_each_be_nil() {
 
 #[test]
 fn an_unknown_attribute_holding_flag_like_names_is_kept_raw() {
-    // Gmail's X-GM-LABELS: system labels are written like flags.
-    let line = data(b"* 1 FETCH (X-GM-LABELS (\\Inbox \\* \"Muy Importante\") UID 5)\r\n");
+    // A vendor's tags (tests/gmail's invented XTAGS), written like flags.
+    let line = data(b"* 1 FETCH (XTAGS (\\Inbox \\* \"Muy Importante\") UID 5)\r\n");
     let fetched = Fetch::output(done(vec![line], vec![])).expect("output");
     let message = &fetched[0].message;
     assert_eq!(message.uid, Some(5));
-    assert_eq!(message.extra[0].0, "X-GM-LABELS");
+    assert_eq!(message.extra[0].0, "XTAGS");
     assert_eq!(
         message.extra[0].1.as_ref(),
         b"(\\Inbox \\* \"Muy Importante\")"

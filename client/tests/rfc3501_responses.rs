@@ -238,7 +238,7 @@ fn s7_2_2_list_data() {
     else {
         panic!("expected LIST data");
     };
-    assert_eq!(item.attributes, [Flag::Extension("Noselect".into())]);
+    assert_eq!(item.attributes, [typed_imap::MailboxAttribute::NoSelect]);
     assert_eq!(item.delimiter, Some('/'));
     assert_eq!(item.mailbox, Mailbox::new("~/Mail/foo"));
 }

@@ -35,6 +35,10 @@ pub struct Model {
     pub fetch_atts: Vec<FetchAtt>,
     /// Status attributes.
     pub status_atts: Vec<StatusAtt>,
+    /// Mailbox attributes of LIST responses (only in the runtime crate).
+    pub mailbox_attributes: Vec<MailboxAttribute>,
+    /// Sort keys.
+    pub sort_keys: Vec<SortKey>,
 }
 
 /// Rooted paths of the runtime items.
@@ -67,12 +71,17 @@ pub struct Runtime {
     pub fetch_item_new: String,
     pub fetch_item_section: String,
     pub fetch_item_args: String,
+    /// `fn(&'static str, Option<&'static str>, &'static [&'static str]) -> FetchItem`:
+    /// an attribute with fixed modifiers (`PREVIEW (LAZY)`).
+    pub fetch_item_modifiers: String,
     pub fetch_section: String,
     pub fetch_items: String,
     pub message: String,
     pub fetch_macro: String,
     pub status_item: String,
     pub status_item_new: String,
+    pub sort_key: String,
+    pub sort_key_new: String,
     pub missing_argument: String,
     pub missing_response: String,
     pub bad_response: String,
@@ -468,10 +477,44 @@ pub struct FetchAtt {
     pub section: Option<(ArgType, ParsedType)>,
     /// `NAME arg ...`: the request's arguments (as search-key arguments).
     pub args: Vec<Param>,
+    /// `NAME (MOD ...)`: fixed modifiers, for a request-only attribute.
+    pub modifiers: Vec<String>,
     /// Value in a FETCH response.
     pub value: Option<ParsedType>,
     /// The value may be `NIL` (then an `Option` of it).
     pub nil: bool,
+    /// The capability a server must advertise for it.
+    pub capability: Option<String>,
+}
+
+/// A mailbox attribute of LIST responses: a variant of the generated
+/// `MailboxAttribute`, or another name for one.
+#[derive(Debug)]
+pub struct MailboxAttribute {
+    /// Wire name, with its backslash (`\HasChildren`).
+    pub name: String,
+    /// The name of the spec file that declares it.
+    pub spec: String,
+    /// The variant it reads as: its own, or the one it `means`.
+    pub variant: String,
+    /// Documentation.
+    pub doc: String,
+    /// Another name for the attribute named here (`\All` for `\AllMail`):
+    /// no variant of its own.
+    pub means: Option<String>,
+}
+
+/// A sort key.
+#[derive(Debug)]
+pub struct SortKey {
+    /// Wire name.
+    pub name: String,
+    /// The name of the spec file that declares it.
+    pub spec: String,
+    /// Constructor name.
+    pub ident: String,
+    /// Documentation.
+    pub doc: String,
     /// The capability a server must advertise for it.
     pub capability: Option<String>,
 }

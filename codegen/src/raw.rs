@@ -53,12 +53,15 @@ pub(crate) struct Runtime {
     pub fetch_item_new: Str,
     pub fetch_item_section: Str,
     pub fetch_item_args: Str,
+    pub fetch_item_modifiers: Str,
     pub fetch_section: Str,
     pub fetch_items: Str,
     pub message: Str,
     pub fetch_macro: Str,
     pub status_item: Str,
     pub status_item_new: Str,
+    pub sort_key: Str,
+    pub sort_key_new: Str,
     pub missing_argument: Str,
     pub missing_response: Str,
     pub bad_response: Str,
@@ -146,6 +149,10 @@ pub(crate) struct SpecFile {
     pub fetch_atts: Vec<FetchAtt>,
     #[serde(default, rename = "status_att")]
     pub status_atts: Vec<StatusAtt>,
+    #[serde(default, rename = "mailbox_attribute")]
+    pub mailbox_attributes: Vec<MailboxAttribute>,
+    #[serde(default, rename = "sort_key")]
+    pub sort_keys: Vec<SortKey>,
     /// Grammar types of this extension, with runtime functions of the
     /// crate being generated (`crate::...`) or of typed-imap.
     #[serde(default, rename = "type")]
@@ -440,6 +447,10 @@ pub(crate) struct FetchAtt {
     /// `NAME arg ...`: arguments of the request, of types with `search_arg`.
     #[serde(default)]
     pub args: Vec<Param>,
+    /// `NAME (MOD ...)`: fixed modifiers of a request-only attribute
+    /// (RFC 8970's `PREVIEW (LAZY)`).
+    #[serde(default)]
+    pub modifiers: Vec<Str>,
     /// Grammar type of the value in a FETCH response; none for request-only items.
     #[serde(rename = "type")]
     pub ty: Option<Str>,
@@ -447,6 +458,31 @@ pub(crate) struct FetchAtt {
     #[serde(default)]
     pub nil: bool,
     /// The capability a server must advertise for the attribute.
+    pub capability: Option<String>,
+}
+
+/// `[[mailbox_attribute]]`: an attribute of LIST responses (`\HasChildren`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MailboxAttribute {
+    /// The name with its backslash, as servers send it.
+    pub name: Str,
+    pub doc: String,
+    /// The variant's name, when the wire name makes a poor one.
+    pub rust_name: Option<Str>,
+    /// The attribute this one is read as (XLIST's `\AllMail` is `\All`).
+    pub means: Option<Str>,
+}
+
+/// `[[sort_key]]`: a key SORT orders by.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SortKey {
+    pub name: Str,
+    pub doc: String,
+    /// Rust name of the constructor, when the wire name makes a poor one.
+    pub rust_name: Option<Str>,
+    /// The capability a server must advertise for the key.
     pub capability: Option<String>,
 }
 

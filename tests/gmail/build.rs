@@ -1,4 +1,4 @@
-//! Generates Gmail's extension from this crate's own spec, against
+//! Generates the invented extension from this crate's own spec, against
 //! typed-imap's runtime, with the public codegen API.
 
 fn main() {
@@ -6,7 +6,7 @@ fn main() {
     // `types.toml`, found through DEP_TYPED_IMAP_SPEC_DIR (the generator's
     // defaults): this crate never names where typed-imap's source lies.
     let result = typed_imap_codegen::Generator::new()
-        .spec("spec/gmail.toml")
+        .spec("spec/xtags.toml")
         .generate();
     if let Err(error) = result {
         eprintln!("error: {error}");

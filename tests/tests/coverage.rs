@@ -45,36 +45,26 @@ const KNOWN_MISSING: &[(&str, &str)] = &[
     ("AUTH=SCRAM-SHA-1-PLUS", "RFC 5802, with channel binding"),
     ("AUTH=SCRAM-SHA-256-PLUS", "RFC 7677, with channel binding"),
     ("AUTH=SECURID", "RFC 2808"),
-    ("CATENATE", "RFC 4469"),
-    ("CONTEXT=SEARCH", "RFC 5267"),
-    ("ESORT", "RFC 5267"),
     ("I18NLEVEL=1", "RFC 5255"),
     (
         "IMAP4rev2",
         "RFC 9051; the session mode is issue 16 point 1",
     ),
     ("JMAPACCESS", "RFC 9698"),
-    ("LIST-METADATA", "RFC 9590"),
-    ("LIST-MYRIGHTS", "RFC 8440"),
     ("LOGIN-REFERRALS", "RFC 2221"),
     ("MAILBOX-REFERRALS", "RFC 2193"),
     ("NOTIFY", "RFC 5465"),
-    ("OBJECTID", "RFC 8474"),
-    ("PREVIEW", "RFC 8970"),
-    ("SEARCH=FUZZY", "RFC 6203"),
-    ("SEARCHRES", "RFC 5182"),
-    ("SORT=DISPLAY", "RFC 5957"),
-    ("STATUS=SIZE", "RFC 8438"),
     ("UNAUTHENTICATE", "RFC 8437"),
-    ("URL-PARTIAL", "RFC 5550"),
-    ("URLAUTH", "RFC 4467"),
     ("URLAUTH=BINARY", "RFC 5524"),
-    ("WITHIN", "RFC 5032"),
 ];
 
 /// Capabilities supported by hand-written runtime code rather than a spec
 /// file: the capability and where.
 const RUNTIME: &[(&str, &str)] = &[
+    (
+        "URL-PARTIAL",
+        "URLs are strings: a `/;PARTIAL=` range in any URL of `UrlFetch`, `GenUrlAuth`, `CatenatePart::url`",
+    ),
     (
         "STARTTLS",
         "session: `Client::starttls`, `connect_starttls`",
@@ -177,6 +167,20 @@ const X_REASON: &str = "a vendor's own extension, no published specification";
 /// (a file of `tests/tests/`). Every supported capability a server here
 /// advertises needs one.
 const EXERCISED_BY: &[(&str, &[&str])] = &[
+    ("CATENATE", &["ext_compose::catenate_on_dovecot", "ext_compose::catenate_on_cyrus"]),
+    ("CONTEXT=SEARCH", &["ext_search::context_search_update_adds_arriving_messages_until_cancelled"]),
+    ("ESORT", &["ext_search::esort_on_dovecot", "ext_search::esort_on_cyrus_gives_min_and_max_as_search_does"]),
+    ("LIST-METADATA", &["ext_mailboxes::list_metadata_on_cyrus"]),
+    ("LIST-MYRIGHTS", &["ext_mailboxes::list_myrights_on_cyrus"]),
+    ("OBJECTID", &["ext_message_data::objectid_on_cyrus"]),
+    ("PREVIEW", &["ext_message_data::preview_gives_the_start_of_each_message_text_on_dovecot", "ext_message_data::preview_on_cyrus_reads_the_configured_annotation"]),
+    ("SEARCH=FUZZY", &["ext_search::relevancy_scores_each_message_found_on_cyrus"]),
+    ("SEARCHRES", &["ext_search::searchres_saves_a_result_that_later_commands_name_as_dollar"]),
+    ("SORT=DISPLAY", &["ext_search::sort_display_on_dovecot", "ext_search::sort_display_on_cyrus"]),
+    ("STATUS=SIZE", &["ext_message_data::status_size_on_dovecot", "ext_message_data::status_size_on_cyrus"]),
+    ("URL-PARTIAL", &["ext_compose::url_partial_names_a_range_of_a_part_in_catenate"]),
+    ("URLAUTH", &["ext_compose::urlauth_on_dovecot", "ext_compose::urlauth_on_cyrus"]),
+    ("WITHIN", &["ext_search::within_on_dovecot", "ext_search::within_on_cyrus"]),
     ("ACL", &[
             "ext_admin::acl_set_get_list_my_rights_and_delete",
             "ext_cyrus::acl_on_cyrus_with_its_own_rights_letters", "stalwart::acl_set_get_list_my_rights_and_delete"]),

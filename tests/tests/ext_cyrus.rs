@@ -499,12 +499,12 @@ fn sort_and_thread_on_cyrus() {
     }
     alice.select("INBOX").unwrap();
     let by_size = alice
-        .sort(vec![SortKey::Size.into()], "UTF-8", SearchKey::all())
+        .sort(vec![SortKey::size().into()], "UTF-8", SearchKey::all())
         .unwrap();
     assert_eq!(by_size, [5, 2, 4, 3, 1]);
     let by_subject = alice
         .uid_sort(
-            vec![SortKey::Subject.into(), SortKey::Size.into()],
+            vec![SortKey::subject().into(), SortKey::size().into()],
             "UTF-8",
             SearchKey::all(),
         )
@@ -638,7 +638,12 @@ fn create_with_use_on_cyrus_gives_the_mailbox_its_special_use() {
         .iter()
         .find(|item| item.mailbox.as_str() == "Receipts")
         .unwrap_or_else(|| panic!("Receipts among {:?}", listed.mailboxes));
-    assert!(receipts.attributes.contains(&archive), "{receipts:?}");
+    assert!(
+        receipts
+            .attributes
+            .contains(&typed_imap::MailboxAttribute::Archive),
+        "{receipts:?}"
+    );
     assert!(
         listed
             .mailboxes

@@ -393,8 +393,8 @@ fn names(mailboxes: &[ListItem]) -> Vec<String> {
     names
 }
 
-fn attribute(name: &str) -> Flag {
-    Flag::Extension(name.to_owned())
+fn attribute(name: &str) -> typed_imap::MailboxAttribute {
+    typed_imap::MailboxAttribute::from_wire(&format!("\\{name}"))
 }
 
 fn find<'a>(mailboxes: &'a [ListItem], name: &str) -> &'a ListItem {
@@ -517,7 +517,7 @@ fn create_with_use_needs_create_special_use_which_dovecot_lacks() {
     let server = Dovecot::start().unwrap();
     let mut imap = logged_in(&server, "alice").unwrap();
     let error = imap
-        .run(Create::new("Receipts").special_use(vec![attribute("Archive")]))
+        .run(Create::new("Receipts").special_use(vec![Flag::Extension("Archive".into())]))
         .unwrap_err();
     assert!(
         matches!(&error, Error::MissingCapability { capability, .. } if capability == "CREATE-SPECIAL-USE"),

@@ -124,19 +124,28 @@ fn sort_by_each_key_reverse_and_two_keys() {
     let mut imap = sorted_mailbox(&server);
     assert!(imap.has_capability("SORT").unwrap());
     // Base subjects alpha (2, 4), bravo (3, 5), charlie (1); ties by number.
-    assert_eq!(sort(&mut imap, &[SortKey::Subject.into()]), [2, 4, 3, 5, 1]);
-    assert_eq!(sort(&mut imap, &[SortKey::Date.into()]), [3, 4, 1, 2, 5]);
-    assert_eq!(sort(&mut imap, &[SortKey::Date.reverse()]), [5, 2, 1, 4, 3]);
-    assert_eq!(sort(&mut imap, &[SortKey::Arrival.into()]), [3, 5, 2, 4, 1]);
-    assert_eq!(sort(&mut imap, &[SortKey::Size.into()]), [4, 2, 3, 1, 5]);
-    assert_eq!(sort(&mut imap, &[SortKey::From.into()]), [2, 4, 5, 3, 1]);
-    assert_eq!(sort(&mut imap, &[SortKey::To.into()]), [5, 3, 4, 1, 2]);
+    assert_eq!(
+        sort(&mut imap, &[SortKey::subject().into()]),
+        [2, 4, 3, 5, 1]
+    );
+    assert_eq!(sort(&mut imap, &[SortKey::date().into()]), [3, 4, 1, 2, 5]);
+    assert_eq!(
+        sort(&mut imap, &[SortKey::date().reverse()]),
+        [5, 2, 1, 4, 3]
+    );
+    assert_eq!(
+        sort(&mut imap, &[SortKey::arrival().into()]),
+        [3, 5, 2, 4, 1]
+    );
+    assert_eq!(sort(&mut imap, &[SortKey::size().into()]), [4, 2, 3, 1, 5]);
+    assert_eq!(sort(&mut imap, &[SortKey::from().into()]), [2, 4, 5, 3, 1]);
+    assert_eq!(sort(&mut imap, &[SortKey::to().into()]), [5, 3, 4, 1, 2]);
     // No Cc sorts as the empty string, first.
-    assert_eq!(sort(&mut imap, &[SortKey::Cc.into()]), [2, 4, 5, 3, 1]);
+    assert_eq!(sort(&mut imap, &[SortKey::cc().into()]), [2, 4, 5, 3, 1]);
     assert_eq!(
         sort(
             &mut imap,
-            &[SortKey::Subject.into(), SortKey::Arrival.reverse()]
+            &[SortKey::subject().into(), SortKey::arrival().reverse()]
         ),
         [4, 2, 5, 3, 1]
     );
@@ -148,7 +157,7 @@ fn sort_with_search_keys_and_uid_sort() {
     let mut imap = sorted_mailbox(&server);
     let alpha = imap
         .run(Sort::new(
-            vec![SortKey::Date.into()],
+            vec![SortKey::date().into()],
             "UTF-8",
             SearchKey::subject("alpha"),
         ))
@@ -156,7 +165,7 @@ fn sort_with_search_keys_and_uid_sort() {
     assert_eq!(alpha, [4, 2]);
     let small = imap
         .sort(
-            vec![SortKey::Size.reverse()],
+            vec![SortKey::size().reverse()],
             "US-ASCII",
             SearchKey::smaller(2500u32).and(SearchKey::Set(SequenceSet::from(2..=5))),
         )
@@ -164,12 +173,12 @@ fn sort_with_search_keys_and_uid_sort() {
     assert_eq!(small, [3, 2, 4]);
     // UIDs are sequence numbers plus one here.
     let uids = imap
-        .uid_sort(vec![SortKey::Size.into()], "UTF-8", SearchKey::all())
+        .uid_sort(vec![SortKey::size().into()], "UTF-8", SearchKey::all())
         .unwrap();
     assert_eq!(uids, [5, 3, 4, 2, 6]);
     let none = imap
         .sort(
-            vec![SortKey::Size.into()],
+            vec![SortKey::size().into()],
             "UTF-8",
             SearchKey::subject("nothing"),
         )
@@ -189,7 +198,7 @@ fn sort_without_keys_is_refused_before_sending() {
         "{error:?}"
     );
     // The session is still usable.
-    assert_eq!(sort(&mut imap, &[SortKey::Size.into()]), [4, 2, 3, 1, 5]);
+    assert_eq!(sort(&mut imap, &[SortKey::size().into()]), [4, 2, 3, 1, 5]);
 }
 
 /// A message of a discussion: its Message-ID, the IDs it answers (the

@@ -18,7 +18,8 @@ use typed_imap::types::{
 };
 use typed_imap::{
     Append, Copy as CopyMessages, Create, Delete, Error, Examine, Expunge, Fetch, Fetched, Id,
-    List, NamespaceCommand, Noop, Rename, Search, Select, Status, Store, UidStore,
+    List, MailboxAttribute, NamespaceCommand, Noop, Rename, Search, Select, Status, Store,
+    UidStore,
 };
 use typed_imap_tests::client::trust_certificate;
 use typed_imap_tests::mailutils::Mailutils;
@@ -288,7 +289,7 @@ fn list_shows_inbox_and_the_hierarchy_of_a_created_mailbox() {
     let mut imap = logged_in(&server);
     imap.run(Create::new("Work/Projects")).unwrap();
     let listed = imap.run(List::new("", "*")).unwrap();
-    let entries: Vec<(&str, Option<char>, &[Flag])> = listed
+    let entries: Vec<(&str, Option<char>, &[MailboxAttribute])> = listed
         .iter()
         .map(|item| {
             (
@@ -299,13 +300,14 @@ fn list_shows_inbox_and_the_hierarchy_of_a_created_mailbox() {
         })
         .collect();
     // Mailboxes are mbox files, which hold no children (\NoInferiors);
-    // INBOX's delimiter is NIL. The directory Work is \NoSelect.
-    let no_inferiors = [Flag::Extension("NoInferiors".into())];
+    // INBOX's delimiter is NIL. The directory Work is \NoSelect. Both
+    // read as RFC 3501's attributes, whose case differs.
+    let no_inferiors = [MailboxAttribute::NoInferiors];
     assert_eq!(
         entries,
         [
             ("INBOX", None, &no_inferiors[..]),
-            ("Work", Some('/'), &[Flag::Extension("NoSelect".into())][..]),
+            ("Work", Some('/'), &[MailboxAttribute::NoSelect][..]),
             ("Work/Projects", Some('/'), &no_inferiors[..]),
         ]
     );

@@ -502,7 +502,8 @@ fn list_shows_special_use_attributes() {
         .find(|item| item.mailbox.as_str() == "Sent")
         .unwrap();
     assert!(
-        sent.attributes.contains(&Flag::Extension("Sent".into())),
+        sent.attributes
+            .contains(&typed_imap::MailboxAttribute::Sent),
         "{sent:?}"
     );
     assert_eq!(sent.delimiter, Some('/'));

@@ -21,9 +21,9 @@ use typed_imap::types::{
 };
 use typed_imap::{
     Append, Code, Copy as CopyMessages, Create, Data, Delete, DeleteAcl, Enable, Error, Examine,
-    Expunge, Fetch, Fetched, GetAcl, Id, List, ListExtended, ListItem, ListRights, MyRights,
-    NamespaceCommand, Noop, Rename, Search, SearchReturn, Select, SetAcl, Status, Store,
-    UidExpunge, UidFetch, UidMove,
+    Expunge, Fetch, Fetched, GetAcl, Id, List, ListExtended, ListItem, ListRights,
+    MailboxAttribute, MyRights, NamespaceCommand, Noop, Rename, Search, SearchReturn, Select,
+    SetAcl, Status, Store, UidExpunge, UidFetch, UidMove,
 };
 use typed_imap_tests::dovecot::User;
 use typed_imap_tests::logs;
@@ -101,8 +101,8 @@ fn names(items: &[ListItem]) -> Vec<String> {
         .collect()
 }
 
-fn attribute(name: &str) -> Flag {
-    Flag::Extension(name.to_owned())
+fn attribute(name: &str) -> MailboxAttribute {
+    MailboxAttribute::from_wire(&format!("\\{name}"))
 }
 
 /// Every message's subject in the selected mailbox, in order.
@@ -1068,7 +1068,7 @@ fn list_extended_special_use_subscribed_children_and_status() {
 fn create_with_use_gives_the_mailbox_its_special_use() {
     let server = Stalwart::start().unwrap();
     let mut imap = logged_in(&server);
-    imap.run(Create::new("Receipts").special_use(vec![attribute("Archive")]))
+    imap.run(Create::new("Receipts").special_use(vec![Flag::Extension("Archive".into())]))
         .unwrap();
     let listed = imap
         .run(ListExtended::new("", "Receipts").return_special_use())
@@ -1121,7 +1121,11 @@ fn sort_by_subject_reverse_date_and_thread_by_references() {
     let server = Stalwart::start().unwrap();
     let mut imap = inbox_with(&server, 3);
     let sorted = imap
-        .sort(vec![SortKey::Subject.reverse()], "UTF-8", SearchKey::all())
+        .sort(
+            vec![SortKey::subject().reverse()],
+            "UTF-8",
+            SearchKey::all(),
+        )
         .unwrap();
     assert_eq!(sorted, [3, 2, 1]);
     let threads = imap

@@ -20,9 +20,12 @@
 
 mod acl;
 mod annotate;
+mod catenate;
 mod enable;
 mod encoder;
 mod error;
+mod esearch;
+mod gmail;
 mod grammar;
 mod id;
 mod metadata;
@@ -35,12 +38,15 @@ mod utf8;
 
 pub use acl::{mod_rights, rights};
 pub use annotate::{annotation_fetch, annotation_store};
+pub use catenate::cat_parts;
 pub use enable::capability_list;
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;
+pub use esearch::partial_range;
+pub use gmail::{gm_labels, gm_labels_action};
 pub use grammar::*;
 pub use id::id_params;
-pub use metadata::{metadata_entries, metadata_options, metadata_values};
+pub use metadata::{metadata_entries, metadata_entry_list, metadata_options, metadata_values};
 pub use multiappend::append_messages;
 pub use qresync::qresync_params;
 pub use quota::quota_limits;

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::acl::Rights;
+
 /// One capability name from a `CAPABILITY` response or response code, such
 /// as `IMAP4rev1`, `STARTTLS`, `AUTH=PLAIN` or `LITERAL+`.
 ///
@@ -56,6 +58,40 @@ impl Capability {
         }
         value.parse().ok()
     }
+
+    /// For `QUOTA=RES-<name>` (RFC 9208 section 3.1), the resource the
+    /// server counts against quotas (`STORAGE`, `MESSAGE`, `MAILBOX`,
+    /// `ANNOTATION-STORAGE`). `None` for any other capability.
+    ///
+    /// ```
+    /// use typed_imap::types::Capability;
+    /// assert_eq!(Capability::new("QUOTA=RES-STORAGE").quota_resource(), Some("STORAGE"));
+    /// assert_eq!(Capability::new("QUOTA").quota_resource(), None);
+    /// ```
+    pub fn quota_resource(&self) -> Option<&str> {
+        let prefix = self.0.get(..10)?;
+        let name = self.0.get(10..)?;
+        (prefix.eq_ignore_ascii_case("QUOTA=RES-") && !name.is_empty()).then_some(name)
+    }
+
+    /// For `RIGHTS=<letters>` (RFC 4314 section 2.1), the rights the server
+    /// supports beyond RFC 2086's: some of `t`, `e`, `k`, `x` and its own
+    /// (Cyrus's `n`). `None` for any other capability, or a value that is
+    /// not rights.
+    ///
+    /// ```
+    /// use typed_imap::types::{Capability, Right};
+    /// let rights = Capability::new("RIGHTS=texk").rights().unwrap();
+    /// assert!(rights.contains(Right::DeleteMessages) && rights.contains(Right::CreateMailbox));
+    /// assert_eq!(Capability::new("ACL").rights(), None);
+    /// ```
+    pub fn rights(&self) -> Option<Rights> {
+        let (name, value) = self.0.split_once('=')?;
+        if !name.eq_ignore_ascii_case("RIGHTS") {
+            return None;
+        }
+        value.parse().ok()
+    }
 }
 
 impl fmt::Display for Capability {
@@ -82,6 +118,43 @@ mod tests {
         );
         assert_eq!(Capability::new("STARTTLS").auth_mechanism(), None);
         assert_eq!(Capability::new("AUTH").auth_mechanism(), None);
+    }
+
+    #[test]
+    fn quota_resource_reads_the_name_of_quota_res_only() {
+        assert_eq!(
+            Capability::new("quota=res-MESSAGE").quota_resource(),
+            Some("MESSAGE")
+        );
+        for other in [
+            "QUOTA",
+            "QUOTA=RES-",
+            "QUOTASET",
+            "QUOTA=STORAGE",
+            "X-QUOTA=STORAGE",
+        ] {
+            assert_eq!(Capability::new(other).quota_resource(), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn rights_reads_the_letters_of_rights_only() {
+        assert_eq!(
+            Capability::new("RIGHTS=kxten")
+                .rights()
+                .map(|r| r.to_string()),
+            Some("kxten".to_owned())
+        );
+        assert_eq!(Capability::new("rights=").rights(), Some(Rights::default()));
+        for other in [
+            "RIGHTS",
+            "RIGHTS=t e",
+            "RIGHTS=t-e",
+            "X-RIGHTS=te",
+            "ACL2=UNION",
+        ] {
+            assert_eq!(Capability::new(other).rights(), None, "{other}");
+        }
     }
 
     #[test]

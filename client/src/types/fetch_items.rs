@@ -108,6 +108,20 @@ impl FetchItem {
         }
     }
 
+    /// An attribute with fixed modifiers, `NAME (MOD ...)` (RFC 8970's
+    /// `PREVIEW (LAZY)`), and the capability it needs.
+    pub fn with_modifiers(
+        name: &'static str,
+        capability: Option<&'static str>,
+        modifiers: &'static [&'static str],
+    ) -> Self {
+        let modifiers = modifiers
+            .iter()
+            .map(|m| SearchArg::Atom((*m).to_owned()))
+            .collect();
+        Self::with_args(name, capability, vec![SearchArg::List(modifiers)])
+    }
+
     /// A sectioned attribute such as `BINARY[section]` and the capability
     /// it needs; see [`FetchSection`].
     pub fn section(
@@ -357,5 +371,19 @@ mod tests {
                 UID
             ])
         );
+    }
+
+    #[test]
+    fn modifiers_are_one_parenthesised_list_of_atoms() {
+        let lazy = FetchItem::with_modifiers("PREVIEW", Some("PREVIEW"), &["LAZY"]);
+        let mut enc = crate::codec::encode::Encoder::new(Default::default());
+        crate::codec::encode::fetch_items(&mut enc, &(lazy.clone() | UID)).unwrap();
+        assert_eq!(
+            crate::codec::encode::to_bytes(&enc.finish()),
+            b"(PREVIEW (LAZY) UID)\r\n"
+        );
+        let mut found = Vec::new();
+        FetchItems::from(lazy).each_capability(&mut |c| found.push(c.to_owned()));
+        assert_eq!(found, ["PREVIEW"]);
     }
 }

@@ -31,6 +31,27 @@ pub enum SearchArg {
     /// A parenthesised list, its items separated by SP (ANNOTATE's
     /// `(entries attribs)` of a fetch attribute).
     List(Vec<SearchArg>),
+    /// A search key (RFC 6203's `FUZZY search-key`), parenthesised when
+    /// it is several.
+    Key(Box<SearchKey>),
+}
+
+impl SearchArg {
+    /// A search key as an argument (`FUZZY`'s).
+    pub fn key(key: SearchKey) -> Self {
+        SearchArg::Key(Box::new(key))
+    }
+
+    /// Calls `need` with what the argument needs: SEARCHRES for `$`, the
+    /// capabilities of a key's keys.
+    fn each_capability(&self, need: &mut dyn FnMut(&str)) {
+        match self {
+            SearchArg::SequenceSet(set) => set.each_capability(need),
+            SearchArg::Key(key) => key.each_capability(need),
+            SearchArg::List(items) => items.iter().for_each(|item| item.each_capability(need)),
+            _ => {}
+        }
+    }
 }
 
 /// A search criterion: a key with its arguments, or a combination.
@@ -93,15 +114,20 @@ impl SearchKey {
     }
 
     /// Calls `need` with the capability of every key in the criteria that
-    /// has one (the session checks them before sending a SEARCH). Without
-    /// allocating: a search is sent often.
+    /// has one, and SEARCHRES for a saved result `$` among them (the
+    /// session checks them before sending a SEARCH). Without allocating: a
+    /// search is sent often.
     pub fn each_capability(&self, need: &mut dyn FnMut(&str)) {
         match self {
             SearchKey::Key {
-                capability: Some(capability),
-                ..
-            } => need(capability),
-            SearchKey::Key { .. } | SearchKey::Set(_) => {}
+                capability, args, ..
+            } => {
+                if let Some(capability) = capability {
+                    need(capability);
+                }
+                args.iter().for_each(|arg| arg.each_capability(need));
+            }
+            SearchKey::Set(set) => set.each_capability(need),
             SearchKey::And(keys) => keys.iter().for_each(|key| key.each_capability(need)),
             SearchKey::Or(a, b) => {
                 a.each_capability(need);
@@ -213,5 +239,15 @@ mod tests {
         assert_eq!(k("A") & k("B"), k("A").and(k("B")));
         assert_eq!(k("A") | k("B"), k("A").or(k("B")));
         assert_eq!(!k("A"), k("A").not());
+    }
+
+    #[test]
+    fn a_saved_result_needs_searchres_wherever_it_is() {
+        let uid_saved = SearchKey::key("UID", vec![SearchArg::SequenceSet(SequenceSet::saved())]);
+        let key = k("A")
+            .and(uid_saved.not())
+            .or(SearchKey::Set(SequenceSet::saved()));
+        assert_eq!(capabilities(&key), ["SEARCHRES", "SEARCHRES"]);
+        assert!(capabilities(&SearchKey::Set(SequenceSet::all())).is_empty());
     }
 }

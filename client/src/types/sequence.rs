@@ -51,6 +51,9 @@ pub enum Sequence {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct SequenceSet {
     items: Vec<Sequence>,
+    /// `$` (RFC 5182): the result a SEARCH saved; `items` is then `1:*`,
+    /// what it may hold.
+    saved: bool,
 }
 
 /// Why text is not a sequence set.
@@ -75,6 +78,37 @@ impl SequenceSet {
     pub fn largest() -> Self {
         SequenceSet {
             items: vec![Sequence::Single(SeqNumber::Largest)],
+            saved: false,
+        }
+    }
+
+    /// `$` (RFC 5182, SEARCHRES): the messages the last
+    /// `SEARCH RETURN (SAVE)` found, written `$`; a command holding it
+    /// needs the SEARCHRES capability. The session cannot know which
+    /// messages those are, so it takes `$` to be `1:*` (any message may
+    /// be in it) when it tells pipelined commands' data apart.
+    ///
+    /// ```
+    /// use typed_imap::types::SequenceSet;
+    /// assert_eq!(SequenceSet::saved().to_string(), "$");
+    /// assert_eq!("$".parse::<SequenceSet>().unwrap(), SequenceSet::saved());
+    /// ```
+    pub fn saved() -> Self {
+        SequenceSet {
+            saved: true,
+            ..SequenceSet::all()
+        }
+    }
+
+    /// Whether this is `$`, the saved search result.
+    pub fn is_saved(&self) -> bool {
+        self.saved
+    }
+
+    /// Calls `need` with the capability the set needs: SEARCHRES for `$`.
+    pub fn each_capability(&self, need: &mut dyn FnMut(&str)) {
+        if self.saved {
+            need("SEARCHRES");
         }
     }
 
@@ -82,6 +116,7 @@ impl SequenceSet {
     pub fn all() -> Self {
         SequenceSet {
             items: vec![Sequence::Range(SeqNumber::Value(1), SeqNumber::Largest)],
+            saved: false,
         }
     }
 
@@ -106,11 +141,18 @@ impl SequenceSet {
         if let Some((start, end)) = run {
             items.push(run_item(start, end));
         }
-        SequenceSet { items }
+        SequenceSet {
+            items,
+            saved: false,
+        }
     }
 
-    /// Adds an element at the end (no compaction).
+    /// Adds an element at the end (no compaction). `$` cannot be combined
+    /// with numbers: pushing onto it replaces it.
     pub fn push(&mut self, item: Sequence) {
+        if self.saved {
+            *self = SequenceSet::new();
+        }
         self.items.push(item);
     }
 
@@ -124,7 +166,8 @@ impl SequenceSet {
         self.items.is_empty()
     }
 
-    /// Whether `n` is in the set, taking `*` to be `largest`.
+    /// Whether `n` is in the set, taking `*` to be `largest` (for `$`,
+    /// whether it may be: any message up to `largest`).
     pub fn contains(&self, n: u32, largest: u32) -> bool {
         let value = |s: SeqNumber| match s {
             SeqNumber::Value(v) => v,
@@ -183,8 +226,11 @@ impl fmt::Display for Sequence {
 }
 
 impl fmt::Display for SequenceSet {
-    /// The wire form, `1:3,5,7:*`.
+    /// The wire form, `1:3,5,7:*`, or `$`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.saved {
+            return f.write_str("$");
+        }
         for (i, item) in self.items.iter().enumerate() {
             if i > 0 {
                 f.write_str(",")?;
@@ -199,13 +245,19 @@ impl FromStr for SequenceSet {
     type Err = SequenceSetError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "$" {
+            return Ok(SequenceSet::saved());
+        }
         let mut items = Vec::new();
         let mut offset = 0;
         for part in s.split(',') {
             items.push(parse_sequence(s, part, offset)?);
             offset += part.len() + 1;
         }
-        Ok(SequenceSet { items })
+        Ok(SequenceSet {
+            items,
+            saved: false,
+        })
     }
 }
 
@@ -242,6 +294,7 @@ impl From<u32> for SequenceSet {
     fn from(n: u32) -> Self {
         SequenceSet {
             items: vec![Sequence::Single(SeqNumber::Value(n))],
+            saved: false,
         }
     }
 }
@@ -251,6 +304,7 @@ impl From<RangeInclusive<u32>> for SequenceSet {
         let (a, b) = range.into_inner();
         SequenceSet {
             items: vec![run_item(a, b)],
+            saved: false,
         }
     }
 }
@@ -263,6 +317,7 @@ impl From<RangeFrom<u32>> for SequenceSet {
                 SeqNumber::Value(range.start),
                 SeqNumber::Largest,
             )],
+            saved: false,
         }
     }
 }
@@ -303,7 +358,10 @@ impl From<&SequenceSet> for SequenceSet {
 
 impl From<Sequence> for SequenceSet {
     fn from(item: Sequence) -> Self {
-        SequenceSet { items: vec![item] }
+        SequenceSet {
+            items: vec![item],
+            saved: false,
+        }
     }
 }
 
@@ -311,6 +369,7 @@ impl FromIterator<Sequence> for SequenceSet {
     fn from_iter<I: IntoIterator<Item = Sequence>>(iter: I) -> Self {
         SequenceSet {
             items: iter.into_iter().collect(),
+            saved: false,
         }
     }
 }
@@ -379,5 +438,22 @@ mod tests {
         assert!(set.contains(3, 12));
         assert!(set.contains(12, 12));
         assert!(!set.contains(5, 12));
+    }
+
+    #[test]
+    fn saved_is_dollar_needs_searchres_and_may_hold_any_message() {
+        let saved = SequenceSet::saved();
+        assert!(saved.is_saved());
+        assert_eq!(saved.check(), Ok(()));
+        assert!(saved.contains(7, 9));
+        let mut needs = Vec::new();
+        saved.each_capability(&mut |c| needs.push(c.to_owned()));
+        assert_eq!(needs, ["SEARCHRES"]);
+        SequenceSet::all().each_capability(&mut |_| panic!("no capability"));
+        assert_ne!(saved, SequenceSet::all());
+        assert!("$,1".parse::<SequenceSet>().is_err());
+        let mut pushed = SequenceSet::saved();
+        pushed.push(Sequence::Single(SeqNumber::Value(3)));
+        assert_eq!(pushed.to_string(), "3");
     }
 }

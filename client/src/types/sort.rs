@@ -1,40 +1,38 @@
 //! SORT (RFC 5256): sort keys and criteria.
-//! thread trees of a THREAD response.
 
 use std::fmt;
 
-/// What SORT orders by (RFC 5256 section 3).
+/// What SORT orders by, such as `DATE` or `SUBJECT` (RFC 5256 section 3).
+///
+/// The keys themselves are declared in the spec (`[[sort_key]]`) and
+/// generated as constructors (`SortKey::date()`, SORT=DISPLAY's
+/// `SortKey::display_from()`); this type carries the wire name and the
+/// capability a server must advertise for it.
+///
+/// ```text
+/// sort-key = "ARRIVAL" / "CC" / "DATE" / "FROM" / "SIZE" / "SUBJECT" / "TO"
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SortKey {
-    /// `ARRIVAL`: the internal date and time.
-    Arrival,
-    /// `CC`: the mailbox part of the first Cc address.
-    Cc,
-    /// `DATE`: the Date header (the internal date when it is missing or
-    /// invalid).
-    Date,
-    /// `FROM`: the mailbox part of the first From address.
-    From,
-    /// `SIZE`: RFC822.SIZE.
-    Size,
-    /// `SUBJECT`: the base subject (without `Re:`, `Fwd:` and the like).
-    Subject,
-    /// `TO`: the mailbox part of the first To address.
-    To,
+pub struct SortKey {
+    name: &'static str,
+    capability: Option<&'static str>,
 }
 
 impl SortKey {
+    /// The key with this wire name (an atom) and the capability it needs:
+    /// what the generated constructors build.
+    pub const fn new(name: &'static str, capability: Option<&'static str>) -> Self {
+        SortKey { name, capability }
+    }
+
     /// The wire name.
-    pub fn name(self) -> &'static str {
-        match self {
-            SortKey::Arrival => "ARRIVAL",
-            SortKey::Cc => "CC",
-            SortKey::Date => "DATE",
-            SortKey::From => "FROM",
-            SortKey::Size => "SIZE",
-            SortKey::Subject => "SUBJECT",
-            SortKey::To => "TO",
-        }
+    pub const fn name(self) -> &'static str {
+        self.name
+    }
+
+    /// The capability a server must advertise for this key, if any.
+    pub const fn capability(self) -> Option<&'static str> {
+        self.capability
     }
 
     /// This key in descending order (`REVERSE`).
@@ -54,8 +52,8 @@ impl SortKey {
 ///
 /// ```
 /// use typed_imap::types::{SortCriterion, SortKey};
-/// assert_eq!(SortKey::Date.reverse().to_string(), "REVERSE DATE");
-/// assert_eq!(SortCriterion::from(SortKey::Size).to_string(), "SIZE");
+/// assert_eq!(SortKey::date().reverse().to_string(), "REVERSE DATE");
+/// assert_eq!(SortCriterion::from(SortKey::size()).to_string(), "SIZE");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SortCriterion {
@@ -81,4 +79,13 @@ impl fmt::Display for SortCriterion {
         }
         f.write_str(self.key.name())
     }
+}
+
+/// Calls `need` with the capability of every key that has one (the
+/// session checks them before sending a SORT).
+pub fn each_capability(criteria: &[SortCriterion], need: &mut dyn FnMut(&str)) {
+    criteria
+        .iter()
+        .filter_map(|c| c.key.capability())
+        .for_each(need);
 }

@@ -42,6 +42,7 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
             &rt.status_item,
             status_items(model),
         ),
+        ("SortKeys", "Sort keys", &rt.sort_key, sort_keys(model)),
     ];
     let items = groups
         .into_iter()
@@ -156,6 +157,7 @@ fn search_arg_values(args: &[Param]) -> Vec<TokenStream> {
 fn fetch_items(model: &Model) -> Vec<Constructor> {
     let new = tok(&model.runtime.fetch_item_new);
     let args_new = tok(&model.runtime.fetch_item_args);
+    let modifiers_new = tok(&model.runtime.fetch_item_modifiers);
     let section_new = tok(&model.runtime.fetch_item_section);
     let fetch_section = tok(&model.runtime.fetch_section);
     model
@@ -165,7 +167,11 @@ fn fetch_items(model: &Model) -> Vec<Constructor> {
         .map(|a| {
             let ident = tok(&a.ident);
             let name = &a.name;
-            let docs = item_doc(name, &a.doc, a.capability.as_deref());
+            let wire = match a.modifiers.as_slice() {
+                [] => name.clone(),
+                modifiers => format!("{name} ({})", modifiers.join(" ")),
+            };
+            let docs = item_doc(&wire, &a.doc, a.capability.as_deref());
             let capability = capability(a.capability.as_deref());
             match &a.section {
                 Some((section, _)) => {
@@ -183,6 +189,14 @@ fn fetch_items(model: &Model) -> Vec<Constructor> {
                         docs,
                         signature: quote!(fn #ident(#(#signature_params),*) -> Self),
                         body: quote!(#args_new(#name, #capability, vec![#(#values),*])),
+                    }
+                }
+                None if !a.modifiers.is_empty() => {
+                    let modifiers = &a.modifiers;
+                    Constructor {
+                        docs,
+                        signature: quote!(fn #ident() -> Self),
+                        body: quote!(#modifiers_new(#name, #capability, &[#(#modifiers),*])),
                     }
                 }
                 None => Constructor {
@@ -225,6 +239,24 @@ fn status_items(model: &Model) -> Vec<Constructor> {
             let capability = capability(a.capability.as_deref());
             Constructor {
                 docs: item_doc(name, &a.doc, a.capability.as_deref()),
+                signature: quote!(fn #ident() -> Self),
+                body: quote!(#new(#name, #capability)),
+            }
+        })
+        .collect()
+}
+
+fn sort_keys(model: &Model) -> Vec<Constructor> {
+    let new = tok(&model.runtime.sort_key_new);
+    model
+        .sort_keys
+        .iter()
+        .map(|k| {
+            let ident = tok(&k.ident);
+            let name = &k.name;
+            let capability = capability(k.capability.as_deref());
+            Constructor {
+                docs: item_doc(name, &k.doc, k.capability.as_deref()),
                 signature: quote!(fn #ident() -> Self),
                 body: quote!(#new(#name, #capability)),
             }

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::commands::raw_parser_name;
 use super::{doc, tok};
-use crate::model::{Correlation, Field, Model, Parse, ParsedType, Response, ResponseRef};
+use crate::model::{Correlation, Field, Model, Output, Parse, ParsedType, Response, ResponseRef};
 
 /// The response side of the model.
 pub(crate) fn emit(model: &Model) -> TokenStream {
@@ -29,7 +29,8 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
         let code = code_enum(model);
         let message = message(model);
         let status = status_attributes(model);
-        quote!(#data #code #message #status)
+        let attributes = mailbox_attributes(model);
+        quote!(#data #code #message #status #attributes)
     } else {
         let responses = model.responses.iter().map(|r| from_raw(model, r, false));
         let codes = model.codes.iter().map(|r| from_raw(model, r, true));
@@ -134,9 +135,19 @@ fn value_struct(model: &Model, r: &Response) -> TokenStream {
         "Parses the arguments of `{}`, the cursor right after the name.",
         r.name
     ));
+    // A command's `one` output `or_default` over this response needs its
+    // value's Default (SEARCH RETURN (SAVE): no ESEARCH at all).
+    let defaulted = model.commands.iter().any(|c| {
+        matches!(&c.output, Output::One { from, or_default: true } if from.name == r.name && !from.is_code)
+    });
+    let derives = if defaulted {
+        quote!(#[derive(Clone, Debug, Default)])
+    } else {
+        quote!(#[derive(Clone, Debug)])
+    };
     quote! {
         #docs
-        #[derive(Clone, Debug)]
+        #derives
         pub struct #name {
             #number_field
             #(#fields)*
@@ -678,6 +689,77 @@ fn from_raw(model: &Model, r: &Response, is_code: bool) -> TokenStream {
             let value = #value;
             p.finish()?;
             Ok(value)
+        }
+    }
+}
+
+/// `MailboxAttribute`: the attributes of LIST responses the spec files
+/// declare, one variant each (another name reads as the one it means),
+/// and `Other` for the rest.
+fn mailbox_attributes(model: &Model) -> TokenStream {
+    let own: Vec<_> = model
+        .mailbox_attributes
+        .iter()
+        .filter(|a| a.means.is_none())
+        .collect();
+    let variants = own.iter().map(|a| {
+        let variant = format_ident!("{}", a.variant);
+        let docs = doc(&format!("`{}`: {}", a.name, a.doc));
+        quote!(#docs #variant,)
+    });
+    let names = own.iter().map(|a| {
+        let variant = format_ident!("{}", a.variant);
+        let name = &a.name;
+        quote!(MailboxAttribute::#variant => #name,)
+    });
+    let reads = model.mailbox_attributes.iter().map(|a| {
+        let variant = format_ident!("{}", a.variant);
+        let name = &a.name;
+        quote!(if name.eq_ignore_ascii_case(#name) {
+            return MailboxAttribute::#variant;
+        })
+    });
+    let aliases: Vec<String> = model
+        .mailbox_attributes
+        .iter()
+        .filter_map(|a| Some(format!("`{}` reads as `{}`", a.name, a.means.as_deref()?)))
+        .collect();
+    let alias_doc = if aliases.is_empty() {
+        String::new()
+    } else {
+        format!(" Other names: {}.", aliases.join(", "))
+    };
+    let from_wire_doc = doc(&format!(
+        "The attribute a server sent as `name` (with its backslash), compared without regard to case.{alias_doc}"
+    ));
+    quote! {
+        /// A mailbox attribute of a LIST, LSUB or XLIST response, as the
+        /// spec files declare them (`[[mailbox_attribute]]`).
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum MailboxAttribute {
+            #(#variants)*
+            /// An attribute no spec file declares, as sent (with its
+            /// backslash: `\Foo`).
+            Other(String),
+        }
+        impl MailboxAttribute {
+            #from_wire_doc
+            pub fn from_wire(name: &str) -> Self {
+                #(#reads)*
+                MailboxAttribute::Other(name.to_owned())
+            }
+            /// Its wire name, with its backslash (`\HasChildren`).
+            pub fn name(&self) -> &str {
+                match self {
+                    #(#names)*
+                    MailboxAttribute::Other(name) => name,
+                }
+            }
+        }
+        impl std::fmt::Display for MailboxAttribute {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
         }
     }
 }

@@ -98,6 +98,7 @@ pub(super) fn fetch_att(
     if section.is_some() && !raw.args.is_empty() {
         return Err(source.error(&raw.name, "either `section` or `args`", "both"));
     }
+    let modifiers = modifiers(source, raw)?;
     let args = search_args(source, vocabulary, &raw.args, true)?;
     let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
     let mut base = rust::snake(name.get_ref());
@@ -120,8 +121,126 @@ pub(super) fn fetch_att(
         is_macro: raw.is_macro,
         section,
         args,
+        modifiers,
         value,
         nil,
+        capability: raw.capability.clone(),
+    })
+}
+
+/// The fixed modifiers of a request-only attribute (`PREVIEW (LAZY)`),
+/// each an atom.
+fn modifiers(source: &Source, raw: &raw::FetchAtt) -> Result<Vec<String>, Error> {
+    if raw.modifiers.is_empty() {
+        return Ok(Vec::new());
+    }
+    if raw.ty.is_some() || raw.section.is_some() || !raw.args.is_empty() || raw.is_macro {
+        return Err(source.error(
+            &raw.name,
+            "`modifiers` on a request-only attribute (no `type`, `section`, `args` or `macro`)",
+            "`modifiers` with a value, section, arguments or as a macro",
+        ));
+    }
+    raw.modifiers
+        .iter()
+        .map(|m| {
+            let atom = !m.get_ref().is_empty()
+                && m.get_ref()
+                    .bytes()
+                    .all(|b| b.is_ascii_graphic() && !b"(){%*\"\\]".contains(&b));
+            if atom {
+                Ok(m.get_ref().clone())
+            } else {
+                Err(source.error(
+                    m,
+                    "a modifier that is an atom",
+                    format!("`{}`", m.get_ref()),
+                ))
+            }
+        })
+        .collect()
+}
+
+/// A mailbox attribute: `\` and an atom; its variant, or the attribute
+/// it `means` (resolved by [`resolve_means`] once every file is read).
+pub(super) fn mailbox_attribute(
+    source: &Source,
+    core: bool,
+    spec: &str,
+    raw: &raw::MailboxAttribute,
+) -> Result<model::MailboxAttribute, Error> {
+    if !core {
+        return Err(source.error(
+            &raw.name,
+            "mailbox attributes in typed-imap's own spec files (another crate's arrive as `MailboxAttribute::Other`)",
+            "a mailbox attribute",
+        ));
+    }
+    let Some(bare) = raw.name.get_ref().strip_prefix('\\') else {
+        return Err(source.error(
+            &raw.name,
+            "a mailbox attribute written with its backslash",
+            format!("`{}`", raw.name.get_ref()),
+        ));
+    };
+    let variant = match (&raw.rust_name, &raw.means) {
+        (Some(rust_name), None) => ident(source, rust_name, rust_name.get_ref().clone())?,
+        (None, None) => ident(source, &raw.name, rust::camel(bare))?,
+        (None, Some(_)) => String::new(),
+        (Some(rust_name), Some(_)) => {
+            return Err(source.error(rust_name, "`rust_name` or `means`", "both"));
+        }
+    };
+    Ok(model::MailboxAttribute {
+        name: raw.name.get_ref().clone(),
+        spec: spec.to_owned(),
+        variant,
+        doc: raw.doc.clone(),
+        means: raw.means.as_ref().map(|m| m.get_ref().clone()),
+    })
+}
+
+/// Gives each attribute of one file that `means` another the variant of
+/// that one, which must have a variant of its own.
+pub(super) fn resolve_means(
+    source: &Source,
+    attributes: &mut [model::MailboxAttribute],
+    raw: &[raw::MailboxAttribute],
+) -> Result<(), Error> {
+    for att in raw {
+        let Some(means) = &att.means else { continue };
+        let target = attributes
+            .iter()
+            .find(|a| a.means.is_none() && a.name.eq_ignore_ascii_case(means.get_ref()))
+            .map(|a| a.variant.clone());
+        let Some(variant) = target else {
+            return Err(source.error(
+                means,
+                "a mailbox attribute declared with a variant of its own",
+                format!("`{}`", means.get_ref()),
+            ));
+        };
+        if let Some(alias) = attributes
+            .iter_mut()
+            .find(|a| a.name == *att.name.get_ref())
+        {
+            alias.variant = variant;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn sort_key(
+    source: &Source,
+    spec: &str,
+    raw: &raw::SortKey,
+) -> Result<model::SortKey, Error> {
+    let name = raw.rust_name.as_ref().unwrap_or(&raw.name);
+    Ok(model::SortKey {
+        name: raw.name.get_ref().clone(),
+        spec: spec.to_owned(),
+        ident: ident(source, name, rust::snake(name.get_ref()))?,
+        doc: raw.doc.clone(),
         capability: raw.capability.clone(),
     })
 }
@@ -190,6 +309,64 @@ mod tests {
         assert_eq!(
             error(spec),
             "expected a macro without `type`, `section` or `args`, found a macro with a value"
+        );
+    }
+
+    #[test]
+    fn modifiers_make_a_request_only_form_of_an_attribute() {
+        let spec = "[[fetch_att]]\nname = \"XPRE\"\ndoc = \"d\"\ntype = \"nstring\"\n\
+                    [[fetch_att]]\nname = \"XPRE\"\nrust_name = \"xpre_lazy\"\ndoc = \"d\"\nmodifiers = [\"LAZY\"]\n";
+        let model = model(spec);
+        assert_eq!(model.fetch_atts[1].modifiers, ["LAZY"]);
+        assert_eq!(model.fetch_atts[1].field, None);
+    }
+
+    #[test]
+    fn the_same_modifiers_twice_are_refused() {
+        let att = "[[fetch_att]]\nname = \"XPRE\"\nrust_name = \"x{}\"\ndoc = \"d\"\nmodifiers = [\"LAZY\"]\n";
+        let spec = format!("{}{}", att.replace("{}", "1"), att.replace("{}", "2"));
+        assert!(error(&spec)
+            .starts_with("expected a fetch attribute with modifiers name not declared before"));
+    }
+
+    #[test]
+    fn a_modifier_is_an_atom() {
+        let spec = "[[fetch_att]]\nname = \"XPRE\"\ndoc = \"d\"\nmodifiers = [\"(LAZY)\"]\n";
+        assert_eq!(
+            error(spec),
+            "expected a modifier that is an atom, found `(LAZY)`"
+        );
+    }
+
+    #[test]
+    fn a_mailbox_attribute_is_a_variant_or_means_another() {
+        let spec = "[[mailbox_attribute]]\nname = \"\\\\XAll\"\ndoc = \"d\"\n\
+                    [[mailbox_attribute]]\nname = \"\\\\XAllMail\"\ndoc = \"d\"\nmeans = \"\\\\xall\"\n";
+        let model = model(spec);
+        let variants: Vec<_> = model
+            .mailbox_attributes
+            .iter()
+            .map(|a| a.variant.as_str())
+            .collect();
+        assert_eq!(variants, ["XAll", "XAll"]);
+    }
+
+    #[test]
+    fn a_mailbox_attribute_has_its_backslash() {
+        let spec = "[[mailbox_attribute]]\nname = \"XAll\"\ndoc = \"d\"\n";
+        assert_eq!(
+            error(spec),
+            "expected a mailbox attribute written with its backslash, found `XAll`"
+        );
+    }
+
+    #[test]
+    fn an_attribute_means_one_with_a_variant() {
+        let spec =
+            "[[mailbox_attribute]]\nname = \"\\\\XAllMail\"\ndoc = \"d\"\nmeans = \"\\\\XAll\"\n";
+        assert_eq!(
+            error(spec),
+            "expected a mailbox attribute declared with a variant of its own, found `\\XAll`"
         );
     }
 

@@ -84,6 +84,8 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
         search_keys: Vec::new(),
         fetch_atts: Vec::new(),
         status_atts: Vec::new(),
+        mailbox_attributes: Vec::new(),
+        sort_keys: Vec::new(),
     };
     let mut names = Names::default();
     for (source, spec) in specs.iter().zip(&raw_specs) {
@@ -111,15 +113,41 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
                 .push(items::search_key(source, &vocabulary, index, key)?);
         }
         for att in &spec.fetch_atts {
-            let kind = if att.section.is_some() {
-                "fetch attribute with section"
+            let validated = items::fetch_att(source, &vocabulary, index, att)?;
+            if validated.modifiers.is_empty() {
+                let kind = if att.section.is_some() {
+                    "fetch attribute with section"
+                } else {
+                    "fetch attribute"
+                };
+                names.matched(source, kind, &att.name)?;
             } else {
-                "fetch attribute"
-            };
-            names.matched(source, kind, &att.name)?;
-            model
-                .fetch_atts
-                .push(items::fetch_att(source, &vocabulary, index, att)?);
+                // A request-only form of another attribute (`PREVIEW
+                // (LAZY)`): unique with its modifiers.
+                let key = format!("{} {}", att.name.get_ref(), validated.modifiers.join(" "));
+                names.insert(
+                    source,
+                    "fetch attribute with modifiers",
+                    &att.name,
+                    &key.to_ascii_uppercase(),
+                )?;
+            }
+            model.fetch_atts.push(validated);
+        }
+        for att in &spec.mailbox_attributes {
+            let attribute = items::mailbox_attribute(source, model.core, index, att)?;
+            let bare = attribute.name.trim_start_matches('\\');
+            names.insert(
+                source,
+                "mailbox attribute",
+                &att.name,
+                &bare.to_ascii_uppercase(),
+            )?;
+            model.mailbox_attributes.push(attribute);
+        }
+        for key in &spec.sort_keys {
+            names.unique(source, "sort key", &key.name)?;
+            model.sort_keys.push(items::sort_key(source, index, key)?);
         }
         for att in &spec.status_atts {
             names.matched(source, "status attribute", &att.name)?;
@@ -143,6 +171,13 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
                 model.commands.push(c);
             }
         }
+    }
+    for (source, spec) in specs.iter().zip(&raw_specs) {
+        items::resolve_means(
+            source,
+            &mut model.mailbox_attributes,
+            &spec.mailbox_attributes,
+        )?;
     }
     extend::apply(&vocabulary, &mut model, specs, &raw_specs)?;
     model.states = vocabulary.states;

@@ -12,7 +12,13 @@ use crate::model::{self, Model};
 use crate::rust;
 
 /// Types the generator always defines.
-const GENERATED_TYPES: &[&str] = &["Data", "Code", "Message", "StatusAttributes"];
+const GENERATED_TYPES: &[&str] = &[
+    "Data",
+    "Code",
+    "Message",
+    "StatusAttributes",
+    "MailboxAttribute",
+];
 
 /// What already has the generated type name `name`, if anything: a type
 /// the generator defines, a response or code struct, a builder, or the

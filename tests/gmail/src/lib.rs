@@ -1,20 +1,22 @@
-//! Gmail's X-GM-EXT-1 for typed-imap, generated from this crate's own spec
-//! (`spec/gmail.toml`) by typed-imap-codegen: it stands for a user's crate
-//! that adds the extensions of the server it talks to.
+//! An invented vendor extension (message tags and spam scores), generated
+//! from this crate's own spec (`spec/xtags.toml`) by typed-imap-codegen: it
+//! stands for a user's crate that adds the extensions of the server it
+//! talks to. (Gmail's X-GM-EXT-1, which this crate described before, is in
+//! typed-imap itself now.)
 //!
 //! ```no_run
-//! use gmail_ext::{GmailFetchItem, GmailMessage, GmailSearchKeys};
+//! use gmail_ext::{XtagsFetchItem, XtagsMessage, XtagsSearchKeys};
 //! use typed_imap::types::{FetchItem, SearchKey, SequenceSet};
 //! use typed_imap::{Fetch, Search};
 //! # fn main() -> Result<(), typed_imap::Error> {
-//! let mut imap = typed_imap::blocking::Client::connect_tls("imap.gmail.com")?;
-//! # imap.login("alice", "app password")?;
-//! imap.run(typed_imap::Select::new("[Gmail]/All Mail"))?;
-//! let found = imap.run(Search::new(SearchKey::gm_raw("has:attachment")))?;
-//! let items = FetchItem::gm_msgid() | FetchItem::gm_labels();
+//! let mut imap = typed_imap::blocking::Client::connect_tls("imap.example.com")?;
+//! # imap.login("alice", "password")?;
+//! imap.run(typed_imap::Select::new("INBOX"))?;
+//! let found = imap.run(Search::new(SearchKey::tag("work")))?;
+//! let items = FetchItem::spam_score() | FetchItem::tags();
 //! for fetched in imap.run(Fetch::new(SequenceSet::from_uids(found)).items(items))? {
-//!     let id = fetched.message.gm_msgid().transpose().ok().flatten();
-//!     println!("{id:?} {:?}", fetched.message.gm_labels());
+//!     let score = fetched.message.spam_score().transpose().ok().flatten();
+//!     println!("{score:?} {:?}", fetched.message.tags());
 //! }
 //! # Ok(())
 //! # }
@@ -22,9 +24,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod labels;
+pub mod tags;
 
-pub use labels::{Label, LabelsAction};
+pub use tags::{Tag, TagsAction};
 
 include!(concat!(env!("OUT_DIR"), "/commands.rs"));
 include!(concat!(env!("OUT_DIR"), "/responses.rs"));

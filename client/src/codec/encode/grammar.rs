@@ -243,6 +243,7 @@ pub fn search_arg(enc: &mut Encoder, arg: &SearchArg) -> Result<(), EncodeError>
             reason: "a parenthesised argument list needs at least one item".into(),
         }),
         SearchArg::List(items) => enc.list(items, search_arg),
+        SearchArg::Key(key) => nested_key(enc, key),
     }
 }
 

@@ -49,6 +49,20 @@ pub fn metadata_entries(enc: &mut Encoder, value: &Vec<String>) -> Result<(), En
     }
 }
 
+/// LIST-METADATA's entries (RFC 9590): `"(" entry *(SP entry) ")"`, in
+/// parentheses even when there is one (the form both RFC 5464's `entries`
+/// and RFC 9590's return option accept); at least one.
+pub fn metadata_entry_list(enc: &mut Encoder, value: &Vec<String>) -> Result<(), EncodeError> {
+    if value.is_empty() {
+        return Err(EncodeError::Invalid {
+            what: "entries",
+            value: "()".into(),
+            reason: "the METADATA return option needs at least one entry".into(),
+        });
+    }
+    enc.list(value, |enc, entry| enc.astring(entry.as_bytes()))
+}
+
 /// `entry-values = "(" entry SP value *(SP entry SP value) ")"`: a value
 /// is NIL (delete), a string (quoted, or a literal for CR, LF, 8-bit or
 /// length) or a literal8 when it holds NUL; at least one.

@@ -18,18 +18,22 @@ mod annotate;
 mod appendlimit;
 mod binary;
 mod body_structure;
+mod catenate;
 mod condstore;
 mod datetime;
 mod envelope;
 mod error;
 mod esearch;
+mod gmail;
 mod id;
 mod limits;
 mod list_extended;
 mod located;
 mod metadata;
 mod namespace;
+mod objectid;
 mod parser;
+mod preview;
 mod qresync;
 mod quota;
 mod section;
@@ -41,18 +45,22 @@ pub use annotate::annotations;
 pub use appendlimit::append_limit;
 pub use binary::string8;
 pub use body_structure::body_structure;
+pub use catenate::url_resp_text;
 pub use condstore::{permsg_modsequence, search_sort_mod_seq};
 pub use datetime::date_time;
 pub use envelope::envelope;
 pub(crate) use error::escape as error_escape;
 pub use error::ParseError;
 pub use esearch::{esearch_uid, search_correlator, search_return_data};
+pub use gmail::gm_labels;
 pub use id::id_params;
 pub use limits::Limits;
 pub use list_extended::mbox_list_extended;
 pub use metadata::{metadata_code, metadata_data};
 pub use namespace::namespace;
+pub use objectid::objectid;
 pub use parser::{Parser, StrAt, UpperName, MAX_NAME_LEN};
+pub use preview::preview;
 pub use qresync::vanished;
 pub use quota::{astrings, quota_resources};
 pub use section::{body_section, section};
@@ -208,6 +216,15 @@ pub fn flag(p: &mut Parser<'_>) -> Result<Flag, ParseError> {
 /// `flag-list = "(" [flag *(SP flag)] ")"`, also `mbx-list-flags` of LIST.
 pub fn flag_list(p: &mut Parser<'_>) -> Result<Vec<Flag>, ParseError> {
     p.list(flag)
+}
+
+/// `mbx-list-flags`: the attributes of a LIST, LSUB or XLIST response, a
+/// flag list read as the generated [`MailboxAttribute`]s (the ones the
+/// spec files declare; `Other` for the rest).
+///
+/// [`MailboxAttribute`]: crate::MailboxAttribute
+pub fn mbx_list_flags(p: &mut Parser<'_>) -> Result<Vec<crate::MailboxAttribute>, ParseError> {
+    p.list(|p| flag(p).map(|flag| crate::MailboxAttribute::from_wire(&flag.to_string())))
 }
 
 /// `mailbox = "INBOX" / astring`, decoded from modified UTF-7

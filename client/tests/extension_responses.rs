@@ -1,0 +1,197 @@
+//! The response side of the extensions of issue 16 (message data,
+//! mailboxes, search, Gmail), parsed from the lines their RFCs and the
+//! servers send: one test per choice the RFC leaves to the server.
+
+use typed_imap::codec::parse::Limits;
+use typed_imap::command::{Command, Completed};
+use typed_imap::response::{parse_response_as, Response, Status};
+use typed_imap::{Bytes, Code, Data};
+
+fn response(line: &'static [u8]) -> Response<Data, Code> {
+    parse_response_as::<Data, Code>(&Bytes::from_static(line), &Limits::default()).expect("parses")
+}
+
+fn data(line: &'static [u8]) -> Data {
+    match response(line) {
+        Response::Data(data) => data,
+        other => panic!("expected untagged data, got {other:?}"),
+    }
+}
+
+fn code(line: &'static [u8]) -> Code {
+    match response(line) {
+        Response::Status(status) | Response::Tagged { status, .. } => status.code.expect("a code"),
+        other => panic!("expected a status response, got {other:?}"),
+    }
+}
+
+/// What a command returns from these untagged responses and a tagged OK.
+fn output<C: Command>(data: Vec<Data>) -> C::Output {
+    assert!(data.iter().all(C::wants), "the command takes its data");
+    C::output(Completed {
+        status: Status::Ok,
+        data,
+        codes: Vec::new(),
+    })
+    .expect("output")
+}
+
+/// STATUS=SIZE's value is a 63-bit number (RFC 8438 section 3): a mailbox
+/// over 4 GiB still reads.
+#[test]
+fn a_status_size_is_a_63_bit_number() {
+    let status = output::<typed_imap::Status>(vec![data(
+        b"* STATUS INBOX (MESSAGES 2 SIZE 12345678901)\r\n",
+    )]);
+    assert_eq!(status.attributes.size, Some(12_345_678_901));
+    assert_eq!(status.attributes.messages, Some(2));
+}
+
+/// OBJECTID (RFC 8474 section 5): EMAILID is an id in parentheses;
+/// THREADID is one or a bare NIL (no thread); either may be absent.
+#[test]
+fn object_ids_of_messages_are_parenthesised_and_threadid_may_be_nil() {
+    let fetched = output::<typed_imap::Fetch>(vec![
+        data(b"* 1 FETCH (EMAILID (M6d99ac3275bb4e) THREADID (T64b478a75b7ea9))\r\n"),
+        data(b"* 2 FETCH (EMAILID (M5fdc09b49ea703) THREADID NIL)\r\n"),
+        data(b"* 3 FETCH (UID 7)\r\n"),
+    ]);
+    let ids: Vec<_> = fetched
+        .iter()
+        .map(|f| (f.message.email_id.as_deref(), f.message.thread_id.clone()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (
+                Some("M6d99ac3275bb4e"),
+                Some(Some("T64b478a75b7ea9".to_owned()))
+            ),
+            (Some("M5fdc09b49ea703"), Some(None)),
+            (None, None),
+        ]
+    );
+}
+
+/// The MAILBOXID code of CREATE and SELECT, and the status attribute
+/// (RFC 8474 section 4).
+#[test]
+fn a_mailbox_id_comes_as_a_code_and_a_status_attribute() {
+    let created = code(b"3 OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Completed\r\n");
+    assert!(
+        matches!(&created, Code::MailboxId(id) if id == "F2212ea87-6097-4256-9d51-71338625"),
+        "{created:?}"
+    );
+    let status = output::<typed_imap::Status>(vec![data(
+        b"* STATUS foo (MAILBOXID (F2212ea87-6097-4256-9d51-71338625))\r\n",
+    )]);
+    assert_eq!(
+        status.attributes.mailbox_id.as_deref(),
+        Some("F2212ea87-6097-4256-9d51-71338625")
+    );
+}
+
+/// An id outside the grammar (a dot, no parentheses) is a parse error, not
+/// a value.
+#[test]
+fn an_object_id_outside_the_grammar_is_refused() {
+    for line in [
+        &b"* 1 FETCH (EMAILID (M6d9.9))\r\n"[..],
+        b"* 1 FETCH (EMAILID M6d99)\r\n",
+        b"* 1 FETCH (THREADID ())\r\n",
+    ] {
+        let result =
+            parse_response_as::<Data, Code>(&Bytes::copy_from_slice(line), &Limits::default());
+        assert!(result.is_err(), "{}", String::from_utf8_lossy(line));
+    }
+}
+
+/// PREVIEW's value is an nstring (RFC 8970 section 6): quoted, a literal
+/// or NIL; the drafts' `(FUZZY "text")` reads as the text.
+#[test]
+fn a_preview_is_an_nstring_or_the_drafts_fuzzy_form() {
+    let fetched = output::<typed_imap::Fetch>(vec![
+        data(b"* 1 FETCH (PREVIEW \"Hello, see you\")\r\n"),
+        data(b"* 2 FETCH (PREVIEW {5}\r\nHi\tyo)\r\n"),
+        data(b"* 3 FETCH (PREVIEW NIL)\r\n"),
+        data(b"* 4 FETCH (PREVIEW (FUZZY \"Fuzzy\") UID 4)\r\n"),
+        data(b"* 5 FETCH (UID 5)\r\n"),
+    ]);
+    let previews: Vec<_> = fetched
+        .iter()
+        .map(|f| f.message.preview.clone().map(|p| p.map(|b| b.to_vec())))
+        .collect();
+    assert_eq!(
+        previews,
+        [
+            Some(Some(b"Hello, see you".to_vec())),
+            Some(Some(b"Hi\tyo".to_vec())),
+            Some(None),
+            Some(Some(b"Fuzzy".to_vec())),
+            None,
+        ]
+    );
+    assert_eq!(fetched[3].message.uid, Some(4));
+}
+
+/// LIST attributes read as the declared ones whatever their case (imap4d
+/// sends `\NoSelect`); `\Flagged` is SPECIAL-USE's, not the message flag;
+/// an attribute no spec declares keeps its name as sent.
+#[test]
+fn mailbox_attributes_are_typed_and_others_kept_as_sent() {
+    use typed_imap::MailboxAttribute::*;
+    let Data::List(item) =
+        data(b"* LIST (\\NoSelect \\haschildren \\Flagged \\X-Odd) \"/\" Work\r\n")
+    else {
+        panic!("a LIST");
+    };
+    assert_eq!(
+        item.attributes,
+        [NoSelect, HasChildren, Flagged, Other("\\X-Odd".to_owned())]
+    );
+    let names: Vec<String> = item.attributes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        names,
+        ["\\Noselect", "\\HasChildren", "\\Flagged", "\\X-Odd"]
+    );
+    let Data::Lsub(empty) = data(b"* LSUB () \".\" INBOX.Sent\r\n") else {
+        panic!("an LSUB");
+    };
+    assert!(empty.attributes.is_empty());
+}
+
+/// LIST-MYRIGHTS (RFC 8440 section 4's example): a MYRIGHTS after each
+/// LIST, collected beside the mailboxes.
+#[test]
+fn list_with_myrights_collects_the_rights_of_each_mailbox() {
+    let listed = output::<typed_imap::ListExtended>(vec![
+        data(b"* LIST () \".\" \"INBOX\"\r\n"),
+        data(b"* MYRIGHTS \"INBOX\" lrswipkxtecda\r\n"),
+        data(b"* LIST () \".\" \"foo\"\r\n"),
+        data(b"* MYRIGHTS \"foo\" lrs\r\n"),
+    ]);
+    assert_eq!(listed.mailboxes.len(), 2);
+    let rights: Vec<(String, String)> = listed
+        .rights
+        .iter()
+        .map(|r| (r.mailbox.as_str().to_owned(), r.rights.to_string()))
+        .collect();
+    assert_eq!(
+        rights,
+        [
+            ("INBOX".to_owned(), "lrswipkxtecda".to_owned()),
+            ("foo".to_owned(), "lrs".to_owned())
+        ]
+    );
+}
+
+/// CONTEXT (RFC 5267 section 4.4): NOUPDATE names the tag whose result
+/// the server will not keep up to date.
+#[test]
+fn noupdate_names_the_tag_not_kept_up_to_date() {
+    let refused = code(b"* NO [NOUPDATE \"B02\"] Too many contexts\r\n");
+    assert!(
+        matches!(&refused, Code::NoUpdate(tag) if tag.as_ref() == b"B02"),
+        "{refused:?}"
+    );
+}

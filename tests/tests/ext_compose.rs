@@ -1,0 +1,181 @@
+//! Composition on the server (RFC 4469 CATENATE, RFC 4467 URLAUTH, RFC
+//! 5550 URL-PARTIAL), each from its own spec file, against the servers
+//! here that advertise them.
+
+use typed_imap::blocking::Client;
+use typed_imap::types::{CatenatePart, FetchItem, Section, SectionText, StatusItem};
+use typed_imap::{AppendCatenate, Code, Error, Fetch, GenUrlAuth, ResetKey, Select, UrlFetch};
+use typed_imap_tests::client::logged_in;
+use typed_imap_tests::cyrus::Cyrus;
+use typed_imap_tests::dovecot::{Dovecot, Options, Plugins};
+use typed_imap_tests::messages::sample_message;
+use typed_imap_tests::views::first_body;
+
+/// alice on a Cyrus started with `extra_conf`.
+fn cyrus_with(extra_conf: &str) -> (Cyrus, Client) {
+    let server = Cyrus::start_with(extra_conf).unwrap();
+    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    imap.login("alice", &server.user("alice").unwrap().password)
+        .unwrap();
+    (server, imap)
+}
+
+/// Message `n`'s section of the selected mailbox.
+fn section(imap: &mut Client, n: u32, section: Section) -> Vec<u8> {
+    let fetched = imap
+        .run(Fetch::new(n).items(FetchItem::body_peek(section)))
+        .unwrap();
+    first_body(&fetched[0]).expect("a body").to_vec()
+}
+
+fn text() -> Section {
+    Section {
+        part: vec![],
+        text: Some(SectionText::Text),
+    }
+}
+
+const HEADER: &[u8] = b"From: Alice <alice@example.org>\r\nTo: Dan <dan@example.org>\r\nSubject: Fwd: Sample message 0\r\n\r\n";
+
+/// CATENATE: the server assembles a message from text the client sends and
+/// the text of a message it has, by URL; a URL it cannot resolve fails the
+/// APPEND with BADURL naming it. INBOX holds one message.
+fn catenate_assembles_text_and_parts_of_messages(imap: &mut Client) {
+    assert!(imap.has_capability("CATENATE").unwrap());
+    let validity = imap
+        .status("INBOX", vec![StatusItem::uid_validity()])
+        .unwrap()
+        .attributes
+        .uid_validity
+        .unwrap();
+    imap.create("Outbox").unwrap();
+    let url = format!("/INBOX;UIDVALIDITY={validity}/;UID=1/;SECTION=TEXT");
+    let parts = vec![CatenatePart::text(HEADER), CatenatePart::url(url)];
+    imap.run(AppendCatenate::new("Outbox").parts(parts))
+        .unwrap();
+
+    imap.run(Select::new("INBOX")).unwrap();
+    let original = section(imap, 1, text());
+    imap.run(Select::new("Outbox")).unwrap();
+    let assembled = section(imap, 1, Section::default());
+    assert_eq!(assembled, [HEADER, &original].concat());
+
+    let missing = "/INBOX/;UID=99";
+    let error = imap
+        .run(AppendCatenate::new("Outbox").parts(vec![CatenatePart::url(missing)]))
+        .unwrap_err();
+    match error {
+        Error::No {
+            code: Some(Code::BadUrl(url)),
+            ..
+        } => assert_eq!(url, missing),
+        other => panic!("expected NO [BADURL], got {other:?}"),
+    }
+    imap.noop().unwrap();
+}
+
+#[test]
+fn catenate_on_dovecot() {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", [sample_message(0, 2_000)])
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    catenate_assembles_text_and_parts_of_messages(&mut imap);
+}
+
+/// Cyrus quotes the URL of BADURL, as RFC 4469's example does.
+#[test]
+fn catenate_on_cyrus() {
+    let (_server, mut imap) = cyrus_with("");
+    imap.append("INBOX", sample_message(0, 2_000)).unwrap();
+    catenate_assembles_text_and_parts_of_messages(&mut imap);
+}
+
+/// URLAUTH: GENURLAUTH authorizes a URL of INBOX's first message, which
+/// URLFETCH then fetches, whole or (URL-PARTIAL) a range of its text;
+/// RESETKEY revokes it: the fetch is NIL. INBOX holds one message.
+fn urlauth_authorizes_urls_until_the_keys_are_reset(imap: &mut Client) {
+    assert!(imap.has_capability("URLAUTH").unwrap());
+    let selected = imap.run(Select::new("INBOX")).unwrap();
+    let mechanisms = selected.url_mechanisms.unwrap_or_default();
+    assert!(
+        mechanisms.is_empty() || mechanisms[0].as_ref() == b"INTERNAL",
+        "{mechanisms:?}"
+    );
+    let whole = section(imap, 1, Section::default());
+    let text = section(imap, 1, text());
+    imap.run(ResetKey::new()).unwrap();
+    let authorize = |imap: &mut Client, url: &str| -> String {
+        let urls = imap.run(GenUrlAuth::new(url, "INTERNAL")).unwrap();
+        let [authorized] = urls.as_slice() else {
+            panic!("one URL: {urls:?}");
+        };
+        let authorized = String::from_utf8(authorized.to_vec()).unwrap();
+        assert!(authorized.starts_with(url), "{authorized}");
+        assert!(authorized.contains(":internal:"), "{authorized}");
+        authorized
+    };
+    let url = authorize(
+        imap,
+        "imap://alice@localhost/INBOX/;UID=1;urlauth=user+alice",
+    );
+    let fetched = imap.run(UrlFetch::new(url.clone())).unwrap();
+    assert_eq!(fetched.url.as_ref(), url.as_bytes());
+    assert_eq!(fetched.data.as_deref(), Some(&whole[..]));
+
+    let partial = authorize(
+        imap,
+        "imap://alice@localhost/INBOX/;UID=1/;SECTION=TEXT/;PARTIAL=4.10;urlauth=user+alice",
+    );
+    let range = imap.run(UrlFetch::new(partial)).unwrap();
+    assert_eq!(range.data.as_deref(), text.get(4..14));
+
+    imap.run(ResetKey::new()).unwrap();
+    let revoked = imap.run(UrlFetch::new(url)).unwrap();
+    assert_eq!(revoked.data, None);
+}
+
+/// Dovecot needs `imap_urlauth_host` for URLAUTH, and a dictionary for
+/// its keys (the metadata plugin's).
+#[test]
+fn urlauth_on_dovecot() {
+    let server = Dovecot::start_with(Options {
+        plugins: Plugins {
+            metadata: true,
+            ..Plugins::default()
+        },
+        extra_config: "imap_urlauth_host = localhost\n".into(),
+        ..Options::default()
+    })
+    .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    imap.append("INBOX", sample_message(0, 2_000)).unwrap();
+    urlauth_authorizes_urls_until_the_keys_are_reset(&mut imap);
+}
+
+#[test]
+fn urlauth_on_cyrus() {
+    let (_server, mut imap) = cyrus_with("");
+    imap.append("INBOX", sample_message(0, 2_000)).unwrap();
+    urlauth_authorizes_urls_until_the_keys_are_reset(&mut imap);
+}
+
+/// URL-PARTIAL (RFC 5550): a URL may name a range of a part, in CATENATE
+/// as anywhere.
+#[test]
+fn url_partial_names_a_range_of_a_part_in_catenate() {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", [sample_message(0, 2_000)])
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    assert!(imap.has_capability("URL-PARTIAL").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let range = CatenatePart::url("/INBOX/;UID=1/;SECTION=TEXT/;PARTIAL=4.15");
+    imap.run(AppendCatenate::new("INBOX").parts(vec![range]))
+        .unwrap();
+    imap.noop().unwrap();
+    let text = section(&mut imap, 1, text());
+    assert_eq!(section(&mut imap, 2, Section::default()), text[4..19]);
+}

@@ -1,0 +1,297 @@
+//! Extensions that add message and mailbox data (RFC 8970 PREVIEW, RFC
+//! 8474 OBJECTID, RFC 8438 STATUS=SIZE), each from its own spec file, end
+//! to end against the servers here that advertise them (Dovecot, Cyrus).
+//!
+//! Each behaviour is a function of a logged-in client, so that the same
+//! check runs against every server that has the extension.
+
+use typed_imap::blocking::Client;
+use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
+use typed_imap::command::Command;
+use typed_imap::types::{
+    Annotation, AnnotationValue, FetchItem, SearchKey, SequenceSet, StatusItem,
+};
+use typed_imap::{Bytes, Code, Create, Error, Fetch, Select, StoreAnnotation};
+use typed_imap_tests::client::logged_in;
+use typed_imap_tests::cyrus::Cyrus;
+use typed_imap_tests::dovecot::Dovecot;
+use typed_imap_tests::messages::sample_message;
+
+/// alice on a Cyrus started with `extra_conf`, her INBOX holding the
+/// sample messages `sizes` long.
+fn cyrus_with(extra_conf: &str, sizes: &[usize]) -> (Cyrus, Client) {
+    let server = Cyrus::start_with(extra_conf).unwrap();
+    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    imap.login("alice", &server.user("alice").unwrap().password)
+        .unwrap();
+    for (n, size) in sizes.iter().enumerate() {
+        imap.append("INBOX", sample_message(n, *size)).unwrap();
+    }
+    (server, imap)
+}
+
+/// alice on a Dovecot, her INBOX holding the sample messages `sizes` long.
+fn dovecot_with(sizes: &[usize]) -> (Dovecot, Client) {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill(
+            "alice",
+            "INBOX",
+            sizes.iter().enumerate().map(|(n, s)| sample_message(n, *s)),
+        )
+        .unwrap();
+    let imap = logged_in(&server, "alice").unwrap();
+    (server, imap)
+}
+
+const SIZES: [usize; 3] = [300, 1_000, 4_321];
+
+/// STATUS=SIZE: the mailbox's size is the sum of its messages'
+/// RFC822.SIZE, read as a 63-bit number.
+fn status_size_is_the_sum_of_the_message_sizes(imap: &mut Client) {
+    assert!(imap.has_capability("STATUS=SIZE").unwrap());
+    let status = imap
+        .status("INBOX", vec![StatusItem::size(), StatusItem::messages()])
+        .unwrap();
+    assert_eq!(status.attributes.messages, Some(3));
+    imap.run(Select::new("INBOX")).unwrap();
+    let sizes = imap
+        .fetch(SequenceSet::all(), FetchItem::rfc822_size())
+        .unwrap();
+    let sum: u64 = sizes
+        .iter()
+        .map(|f| u64::from(f.message.rfc822_size.unwrap()))
+        .sum();
+    assert_eq!(status.attributes.size, Some(sum));
+}
+
+#[test]
+fn status_size_on_dovecot() {
+    let (_server, mut imap) = dovecot_with(&SIZES);
+    status_size_is_the_sum_of_the_message_sizes(&mut imap);
+}
+
+#[test]
+fn status_size_on_cyrus() {
+    let (_server, mut imap) = cyrus_with("", &SIZES);
+    status_size_is_the_sum_of_the_message_sizes(&mut imap);
+}
+
+/// A message answering [`sample_message`]`(0, ..)`: same thread by its
+/// References and subject.
+fn reply_to_first_sample() -> Vec<u8> {
+    b"From: Carol <carol@example.org>\r\n\
+      To: Bob <bob@example.org>\r\n\
+      Subject: Re: Sample message 0\r\n\
+      Date: Mon, 2 Nov 2026 11:00:00 +0100\r\n\
+      Message-ID: <reply-0@typed-imap.invalid>\r\n\
+      In-Reply-To: <sample-0@typed-imap.invalid>\r\n\
+      References: <sample-0@typed-imap.invalid>\r\n\
+      \r\n\
+      Agreed.\r\n"
+        .to_vec()
+}
+
+/// The MAILBOXID of `mailbox`, by STATUS.
+fn mailbox_id(imap: &mut Client, mailbox: &str) -> String {
+    let status = imap
+        .status(mailbox, vec![StatusItem::mailbox_id()])
+        .unwrap();
+    status.attributes.mailbox_id.expect("MAILBOXID sent")
+}
+
+/// OBJECTID: CREATE's MAILBOXID code, STATUS and SELECT give one id that
+/// a rename keeps; EMAILID and THREADID name a message and its thread, a
+/// MOVE keeps the EMAILID, and both search keys find by them. INBOX holds
+/// [`sample_message`]`(0, ..)`; the function adds a reply to it.
+fn objectid_names_mailboxes_messages_and_threads(imap: &mut Client) {
+    assert!(imap.has_capability("OBJECTID").unwrap());
+    let ((), codes) = imap.run_with_codes(Create::new("Projects")).unwrap();
+    let created = codes
+        .iter()
+        .find_map(|code| match code {
+            Code::MailboxId(id) => Some(id.clone()),
+            _ => None,
+        })
+        .expect("a MAILBOXID code in CREATE's OK");
+    assert_eq!(mailbox_id(imap, "Projects"), created);
+    imap.rename("Projects", "Archive").unwrap();
+    assert_eq!(
+        mailbox_id(imap, "Archive"),
+        created,
+        "a rename keeps the id"
+    );
+
+    imap.append("INBOX", reply_to_first_sample()).unwrap();
+    let inbox = mailbox_id(imap, "INBOX");
+    assert_ne!(inbox, created);
+    let selected = imap.run(Select::new("INBOX")).unwrap();
+    assert_eq!(selected.mailbox_id.as_deref(), Some(inbox.as_str()));
+
+    let items = FetchItem::email_id() | FetchItem::thread_id();
+    let fetched = imap.fetch(SequenceSet::all(), items).unwrap();
+    let [original, reply] = [&fetched[0].message, &fetched[1].message];
+    let email = original.email_id.clone().expect("EMAILID sent");
+    assert_ne!(Some(&email), reply.email_id.as_ref());
+    let thread = original.thread_id.clone().expect("THREADID sent");
+    let thread = thread.expect("a thread, not NIL");
+    assert_eq!(reply.thread_id, Some(Some(thread.clone())), "one thread");
+
+    assert_eq!(
+        imap.search(SearchKey::email_id(email.clone())).unwrap(),
+        [1]
+    );
+    assert_eq!(imap.search(SearchKey::thread_id(thread)).unwrap(), [1, 2]);
+
+    imap.move_to(1, "Archive").unwrap();
+    imap.run(Select::new("Archive")).unwrap();
+    let moved = imap.fetch(1, FetchItem::email_id()).unwrap();
+    assert_eq!(
+        moved[0].message.email_id,
+        Some(email),
+        "a MOVE keeps EMAILID"
+    );
+}
+
+/// Cyrus keeps threads (and gives THREADIDs) with `conversations` on.
+#[test]
+fn objectid_on_cyrus() {
+    let (_server, mut imap) = cyrus_with("conversations: 1", &[2_000]);
+    objectid_names_mailboxes_messages_and_threads(&mut imap);
+}
+
+/// Server deviation: Cyrus without `conversations` (its default) sends
+/// `THREADID (NIL)` where RFC 8474 section 5.2 has a bare NIL for "no
+/// thread". By the grammar that is an id spelt `NIL`, and it reads so:
+/// the parser does not change what valid input means.
+#[test]
+fn cyrus_without_conversations_sends_threadid_nil_in_parentheses() {
+    let (_server, mut imap) = cyrus_with("", &[2_000]);
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap.fetch(1, FetchItem::thread_id()).unwrap();
+    assert_eq!(fetched[0].message.thread_id, Some(Some("NIL".to_owned())));
+}
+
+/// Dovecot 2.3 lacks OBJECTID: its keys and attributes are refused
+/// before anything is sent, naming the capability.
+#[test]
+fn objectid_items_are_refused_without_the_capability() {
+    let (_server, mut imap) = dovecot_with(&[300]);
+    assert!(!imap.has_capability("OBJECTID").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let refused = |error: Error| match error {
+        Error::MissingCapability { capability, .. } => assert_eq!(capability, "OBJECTID"),
+        other => panic!("expected MissingCapability, got {other}"),
+    };
+    refused(imap.search(SearchKey::thread_id("T1")).unwrap_err());
+    refused(imap.fetch(1, FetchItem::email_id()).unwrap_err());
+    refused(
+        imap.status("INBOX", vec![StatusItem::mailbox_id()])
+            .unwrap_err(),
+    );
+    imap.noop().unwrap();
+}
+
+/// The preview Dovecot makes of [`sample_message`]'s body: its first
+/// line and more, at most 256 characters (RFC 8970 section 3).
+fn assert_is_a_preview_of_the_sample_body(preview: &[u8]) {
+    let text = std::str::from_utf8(preview).expect("UTF-8");
+    assert!(
+        text.starts_with("The quick brown fox jumps over the lazy dog"),
+        "{text:?}"
+    );
+    assert!(text.chars().count() <= 256, "{} characters", text.len());
+    assert!(!text.contains('\r') && !text.contains('\n'), "{text:?}");
+}
+
+/// PREVIEW (RFC 8970): the server's preview of each message's text, asked
+/// for plainly and with LAZY.
+#[test]
+fn preview_gives_the_start_of_each_message_text_on_dovecot() {
+    let (_server, mut imap) = dovecot_with(&[2_000, 2_000]);
+    assert!(imap.has_capability("PREVIEW").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap
+        .fetch(SequenceSet::all(), FetchItem::preview())
+        .unwrap();
+    assert_eq!(fetched.len(), 2);
+    for f in &fetched {
+        let preview = f.message.preview.clone().expect("PREVIEW sent");
+        assert_is_a_preview_of_the_sample_body(&preview.expect("a preview, not NIL"));
+    }
+    // LAZY may answer NIL when the preview is not at hand; Dovecot has it.
+    let lazy = imap.fetch(1, FetchItem::preview_lazy()).unwrap();
+    let preview = lazy[0].message.preview.clone().expect("PREVIEW sent");
+    if let Some(text) = preview {
+        assert_is_a_preview_of_the_sample_body(&text);
+    }
+}
+
+/// PREVIEW=FUZZY, the drafts' form Dovecot still answers:
+/// `PREVIEW (FUZZY "text")` reads as the same preview.
+#[test]
+fn preview_fuzzy_reads_the_drafts_answer_on_dovecot() {
+    let (_server, mut imap) = dovecot_with(&[2_000]);
+    assert!(imap.has_capability("PREVIEW=FUZZY").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let plain = imap.fetch(1, FetchItem::preview()).unwrap();
+    let fuzzy = imap.fetch(1, FetchItem::preview_fuzzy()).unwrap();
+    assert_eq!(fuzzy[0].message.preview, plain[0].message.preview);
+    assert!(matches!(fuzzy[0].message.preview, Some(Some(_))));
+}
+
+/// Cyrus 3.6 makes no previews of its own: it answers NIL, the RFC's
+/// "no preview".
+#[test]
+fn preview_on_cyrus_is_nil_without_a_preview_source() {
+    let (_server, mut imap) = cyrus_with("", &[2_000]);
+    assert!(imap.has_capability("PREVIEW").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let fetched = imap.fetch(1, FetchItem::preview()).unwrap();
+    assert_eq!(fetched[0].message.preview, Some(None));
+    let lazy = imap.fetch(1, FetchItem::preview_lazy()).unwrap();
+    assert_eq!(lazy[0].message.preview, Some(None));
+}
+
+/// With `jmap_preview_annot`, Cyrus serves that annotation as the
+/// preview, and an empty string for a message without it.
+#[test]
+fn preview_on_cyrus_reads_the_configured_annotation() {
+    let (_server, mut imap) = cyrus_with("jmap_preview_annot: /shared/comment", &[2_000, 2_000]);
+    imap.run(Select::new("INBOX")).unwrap();
+    let preview = Annotation {
+        entry: "/comment".into(),
+        values: vec![AnnotationValue {
+            attrib: "value.shared".into(),
+            value: Some(Bytes::from_static(b"Minutes of Monday's meeting")),
+        }],
+    };
+    imap.run(StoreAnnotation::new(1, vec![preview])).unwrap();
+    let fetched = imap
+        .fetch(SequenceSet::all(), FetchItem::preview())
+        .unwrap();
+    let previews: Vec<_> = fetched.iter().map(|f| f.message.preview.clone()).collect();
+    assert_eq!(
+        previews,
+        [
+            Some(Some(Bytes::from_static(b"Minutes of Monday's meeting"))),
+            Some(Some(Bytes::new()))
+        ]
+    );
+}
+
+/// `PREVIEW (LAZY)` and `PREVIEW (FUZZY)` are PREVIEW with a fixed
+/// modifier (`modifiers` in spec/preview.toml), each needing its
+/// capability.
+#[test]
+fn preview_modifiers_are_written_after_the_name() {
+    let mut enc = Encoder::new(EncodeOptions::default());
+    let items = FetchItem::preview_lazy() | FetchItem::uid();
+    Fetch::new(1).items(items).encode(&mut enc).unwrap();
+    assert_eq!(to_bytes(&enc.finish()), b"FETCH 1 (PREVIEW (LAZY) UID)\r\n");
+    let mut needs = Vec::new();
+    Fetch::new(1)
+        .items(FetchItem::preview_fuzzy())
+        .each_capability(&mut |c| needs.push(c.to_owned()));
+    assert_eq!(needs, ["PREVIEW=FUZZY"]);
+}

@@ -46,6 +46,7 @@ use pending::Pending;
 pub use pending::{Delivery, SendOptions};
 use policy::Channel;
 use record::Record;
+use routing::Summary;
 pub use tag::{int2ap, TagGenerator};
 pub use trace::TARGET as WIRE_TRACE_TARGET;
 
@@ -211,6 +212,8 @@ pub struct Session {
     framer: Framer,
     outbound: Outbound,
     in_flight: VecDeque<Pending>,
+    /// What the routes of `in_flight` may hold.
+    routes: Summary,
     capabilities: Option<Vec<Capability>>,
     /// How many times capabilities were received.
     capabilities_seen: u64,
@@ -261,6 +264,7 @@ impl Session {
             tags,
             outbound: Outbound::default(),
             in_flight: VecDeque::new(),
+            routes: Summary::default(),
             capabilities: None,
             capabilities_seen: 0,
             mailbox: None,
@@ -821,12 +825,16 @@ impl Session {
             self.capabilities_seen,
         );
         pending.authenticator = authenticator;
-        let after: Vec<String> = self
-            .in_flight
-            .iter()
-            .filter(|running| pending.route.must_wait_for(&running.route))
-            .map(|running| running.tag.to_string())
-            .collect();
+        let after: Vec<String> = if self.routes.clears(&pending.route) {
+            Vec::new()
+        } else {
+            self.in_flight
+                .iter()
+                .filter(|running| pending.route.must_wait_for(&running.route))
+                .map(|running| running.tag.to_string())
+                .collect()
+        };
+        self.routes.add(&pending.route);
         if !after.is_empty() {
             tracing::debug!(tag = %tag, after = ?after, "held back (RFC 3501 section 5.5)");
         }
@@ -849,8 +857,9 @@ impl Session {
     /// walk finds them all.
     fn released(&mut self) {
         let released = self.outbound.take_released();
-        let mut released = released.iter().peekable();
-        for pending in self.in_flight.iter_mut() {
+        // From the back: what goes out is mostly what was just queued.
+        let mut released = released.iter().rev().peekable();
+        for pending in self.in_flight.iter_mut().rev() {
             let Some(tag) = released.peek() else {
                 break;
             };
@@ -1131,6 +1140,9 @@ impl Session {
         let Some(mut pending) = self.in_flight.remove(index) else {
             return Err(Error::protocol(format!("tag {tag} vanished")));
         };
+        if self.in_flight.is_empty() {
+            self.routes = Summary::default();
+        }
         self.outbound.cancel(&tag);
         self.released();
         if pending.options.bodies_above.is_some() {

@@ -49,6 +49,22 @@ impl Route {
         }
     }
 
+    /// Whether its data is about messages of a set without `*`: by UID or
+    /// not, and the lowest and highest number of the set.
+    fn bounded(&self) -> Option<(bool, (u32, u32))> {
+        let Scope::Messages { uid, set } = &self.scope else {
+            return None;
+        };
+        let span = set.items().iter().try_fold(None, |span, item| {
+            let (lo, hi) = bounds(item)?;
+            Some(Some(match span {
+                Some((a, b)) => (lo.min(a), hi.max(b)),
+                None => (lo, hi),
+            }))
+        })??;
+        Some((*uid, span))
+    }
+
     /// Whether a command with this route, sent now, must wait until
     /// `running` completes.
     pub(super) fn must_wait_for(&self, running: &Route) -> bool {
@@ -89,6 +105,77 @@ impl Route {
             (Scope::Tag, Correlation::Tag(Some(theirs))) => theirs == tag.as_bytes(),
             _ => true,
         }
+    }
+}
+
+/// What the routes of the commands in flight may hold, as one
+/// over-approximation: a command it clears waits for none of them, told
+/// in constant time. Pipelining a thousand UID FETCHes of ascending UIDs
+/// would otherwise compare each with every one in flight. Routes are only
+/// added; the summary starts over when nothing is in flight.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Summary {
+    /// The kinds collected.
+    kinds: u64,
+    /// The kinds collected by routes whose data is not told apart by a
+    /// bounded set of messages (any scope but `Messages` without `*`).
+    unbounded: u64,
+    /// The kinds collected by bounded routes by sequence number, and the
+    /// span of their sets.
+    seq: Option<(u64, (u32, u32))>,
+    /// The same for bounded routes by UID.
+    uid: Option<(u64, (u32, u32))>,
+    /// Some route may expunge.
+    may_expunge: bool,
+    /// Some route streams bodies.
+    streams_bodies: bool,
+}
+
+impl Summary {
+    /// Takes `route` into the summary.
+    pub(super) fn add(&mut self, route: &Route) {
+        self.kinds |= route.kinds;
+        self.may_expunge |= route.may_expunge;
+        self.streams_bodies |= route.streams_bodies;
+        match route.bounded() {
+            Some((uid, span)) => {
+                let slot = if uid { &mut self.uid } else { &mut self.seq };
+                *slot = Some(match *slot {
+                    Some((kinds, (lo, hi))) => {
+                        (kinds | route.kinds, (lo.min(span.0), hi.max(span.1)))
+                    }
+                    None => (route.kinds, span),
+                });
+            }
+            None => self.unbounded |= route.kinds,
+        }
+    }
+
+    /// Whether `route` surely waits for no route summarised: `false` when
+    /// it may (then each is asked with [`Route::must_wait_for`]).
+    pub(super) fn clears(&self, route: &Route) -> bool {
+        if route.sequence_numbers && self.may_expunge {
+            return false;
+        }
+        if route.kinds & self.kinds == 0 {
+            return true;
+        }
+        if route.streams_bodies || self.streams_bodies || route.kinds & self.unbounded != 0 {
+            return false;
+        }
+        let Some((uid, (lo, hi))) = route.bounded() else {
+            return false;
+        };
+        let (same, other) = if uid {
+            (self.uid, self.seq)
+        } else {
+            (self.seq, self.uid)
+        };
+        let apart = |slot: Option<(u64, (u32, u32))>| {
+            !slot.is_some_and(|(kinds, (a, b))| kinds & route.kinds != 0 && a <= hi && lo <= b)
+        };
+        // Sets by UID and by sequence number are never told apart.
+        apart(same) && !other.is_some_and(|(kinds, _)| kinds & route.kinds != 0)
     }
 }
 
@@ -259,5 +346,84 @@ mod tests {
         assert!(route.may_claim(Correlation::Tag(Some(b"A7")), "A7"));
         assert!(!route.may_claim(Correlation::Tag(Some(b"A8")), "A7"));
         assert!(route.may_claim(Correlation::Tag(None), "A7"));
+    }
+
+    #[test]
+    fn ascending_uid_fetches_clear_the_summary_of_those_before() {
+        let mut summary = Summary::default();
+        for uid in 1..=100 {
+            let route = messages(true, &uid.to_string());
+            assert!(summary.clears(&route), "UID {uid}");
+            summary.add(&route);
+        }
+        assert!(!summary.clears(&messages(true, "50")));
+        assert!(!summary.clears(&messages(true, "101:*")));
+        assert!(summary.clears(&any(&["LIST"])));
+    }
+
+    #[test]
+    fn the_summary_clears_nothing_it_cannot_tell_apart() {
+        let mut summary = Summary::default();
+        summary.add(&messages(true, "1:5"));
+        // By sequence number while a UID FETCH (which may expunge) runs.
+        assert!(!summary.clears(&messages(false, "9")));
+        summary.add(&any(&["FETCH", "LIST"]));
+        assert!(!summary.clears(&messages(true, "9")));
+        assert!(!summary.clears(&any(&["LIST"])));
+        assert!(summary.clears(&any(&["STATUS"])));
+    }
+
+    fn arbitrary_route() -> impl proptest::strategy::Strategy<Value = Route> {
+        use proptest::prelude::*;
+        let set = prop_oneof![
+            (1u32..12).prop_map(|n| n.to_string()),
+            (1u32..12, 0u32..4).prop_map(|(n, len)| format!("{n}:{}", n + len)),
+            (1u32..12).prop_map(|n| format!("{n}:*")),
+            (1u32..12, 1u32..12).prop_map(|(a, b)| format!("{a},{b}")),
+        ];
+        let names: &'static [&'static [&'static str]] =
+            &[&["FETCH"], &["FETCH", "VANISHED"], &["LIST"]];
+        let rarely = || proptest::bool::weighted(0.15);
+        let flags = (proptest::bool::weighted(0.85), rarely(), rarely(), rarely());
+        (any::<bool>(), set, 0..names.len(), flags).prop_map(
+            move |(uid, text, which, (scoped, seq, expunge, streams))| {
+                let collects = names[which];
+                Route {
+                    collects,
+                    kinds: kinds(collects),
+                    scope: if scoped {
+                        Scope::Messages {
+                            uid,
+                            set: super::tests::set(&text),
+                        }
+                    } else {
+                        Scope::Any
+                    },
+                    sequence_numbers: seq,
+                    may_expunge: expunge,
+                    streams_bodies: streams,
+                }
+            },
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2048))]
+        /// What the summary clears waits for none of the routes in it.
+        #[test]
+        fn a_route_the_summary_clears_waits_for_none_of_its_routes(
+            running in proptest::collection::vec(arbitrary_route(), 0..8),
+            next in arbitrary_route(),
+        ) {
+            let mut summary = Summary::default();
+            for route in &running {
+                summary.add(route);
+            }
+            if summary.clears(&next) {
+                for route in &running {
+                    proptest::prop_assert!(!next.must_wait_for(route), "{next:?} after {route:?}");
+                }
+            }
+        }
     }
 }

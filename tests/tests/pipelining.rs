@@ -212,3 +212,43 @@ fn a_noop_pipelined_with_fetches_still_lets_them_run<I: Imap>() {
     imap.collect(noop).unwrap();
     assert_eq!(imap.collect(fetch).unwrap().len(), 4);
 }
+
+/// The blocking client's pipeline keeps at most `PIPELINE_WINDOW`
+/// commands in flight (so that its blocking writes never wait on a server
+/// waiting for its answers to be read), and sends the first window before
+/// the last command is encoded: counted from the wire trace, command
+/// lines queued against tagged completions.
+#[test]
+fn a_blocking_pipeline_longer_than_its_window_keeps_a_window_in_flight() {
+    use typed_imap::blocking::PIPELINE_WINDOW;
+    let count = PIPELINE_WINDOW as u32 * 3 + 7;
+    let server = server_with(count as usize);
+    let mut imap = typed_imap_tests::client::logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    let (results, logs) = typed_imap_tests::logs::capture(|| {
+        imap.pipeline((1..=count).map(|uid| UidFetch::new(uid).items(FetchItem::uid())))
+            .unwrap()
+    });
+    let uids: Vec<u32> = results
+        .into_iter()
+        .map(|fetched| fetched.unwrap()[0].message.uid.unwrap())
+        .collect();
+    assert_eq!(uids, (1..=count).collect::<Vec<_>>());
+    let (mut in_flight, mut most, mut completed_before_last_sent) = (0usize, 0, 0);
+    let mut sent = 0;
+    for line in logs.lines() {
+        if line.contains(" C: ") && line.contains(" UID FETCH ") {
+            in_flight += 1;
+            sent += 1;
+            most = most.max(in_flight);
+        } else if line.contains(" S: ") && line.contains(" OK ") && !line.contains(" S: * ") {
+            in_flight -= 1;
+            if sent < count {
+                completed_before_last_sent += 1;
+            }
+        }
+    }
+    assert_eq!(sent, count, "{logs}");
+    assert_eq!(most, PIPELINE_WINDOW);
+    assert!(completed_before_last_sent > 0);
+}

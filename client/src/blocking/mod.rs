@@ -22,7 +22,7 @@ use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
 
 pub use idle::{Idler, IDLE_RENEWAL};
-pub use pipeline::Ticket;
+pub use pipeline::{Ticket, PIPELINE_WINDOW};
 pub use raw::Raw;
 pub use stream::{StreamEvent, StreamEvents, Streamed, BODY_THRESHOLD};
 

@@ -23,11 +23,16 @@
 //! # }
 //! ```
 
+use std::collections::VecDeque;
 use std::marker::PhantomData;
 
 use super::Client;
 use crate::command::Command;
 use crate::error::Error;
+
+/// The most commands [`Client::pipeline`] keeps in flight; it sends more
+/// when half have completed.
+pub const PIPELINE_WINDOW: usize = 128;
 
 /// A command sent with [`Client::submit`], whose typed result
 /// [`Client::collect`] waits for.
@@ -60,29 +65,41 @@ impl Client {
         self.wait(&ticket.tag)?.into_result::<C>()
     }
 
-    /// Sends every command of `commands` at once (as many as the session
-    /// lets run together; the others follow as those complete), then
-    /// returns each one's result, in order. The outer error is the
-    /// connection's; a command the server refused is an `Err` in its place.
+    /// Sends the commands of `commands` without waiting for each (as
+    /// many as the session lets run together; the others follow as those
+    /// complete), and returns each one's result, in order. The outer error
+    /// is the connection's; a command the server refused is an `Err` in
+    /// its place.
+    ///
+    /// At most [`PIPELINE_WINDOW`] commands are in flight: the first
+    /// window is written while the rest are still being encoded, so the
+    /// server starts early, and a blocking write never waits on a server
+    /// that waits for its answers to be read.
     pub fn pipeline<C: Command>(
         &mut self,
         commands: impl IntoIterator<Item = C>,
     ) -> Result<Vec<Result<C::Output, Error>>, Error> {
-        let mut tags = Vec::new();
-        for command in commands {
-            self.ensure_capabilities(&command)?;
-            tags.push(self.session.send(&command));
-        }
-        self.flush()?;
-        let mut results = Vec::with_capacity(tags.len());
-        for tag in tags {
-            let result = match tag {
+        let mut commands = commands.into_iter();
+        let mut sent = VecDeque::new();
+        let mut results = Vec::new();
+        loop {
+            let refill = sent.len() <= PIPELINE_WINDOW / 2;
+            while refill && sent.len() < PIPELINE_WINDOW {
+                let Some(command) = commands.next() else {
+                    break;
+                };
+                self.ensure_capabilities(&command)?;
+                sent.push_back(self.session.send(&command));
+            }
+            self.flush()?;
+            let Some(tag) = sent.pop_front() else {
+                return Ok(results);
+            };
+            results.push(match tag {
                 Ok(tag) => self.wait(&tag)?.into_result::<C>(),
                 Err(error) if error.is_fatal() => return Err(error),
                 Err(refused) => Err(refused),
-            };
-            results.push(result);
+            });
         }
-        Ok(results)
     }
 }

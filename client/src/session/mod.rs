@@ -729,10 +729,12 @@ impl Session {
                 capability,
             });
         }
+        // An exclusive command is sent alone and nothing after it: if one
+        // runs, it is the only one.
         if let Some(exclusive) = self
             .in_flight
-            .iter()
-            .find(|pending| is_exclusive(pending.behaviour))
+            .front()
+            .filter(|pending| is_exclusive(pending.behaviour))
         {
             return Err(Error::InvalidArgument {
                 reason: format!("{} cannot be sent while {} runs", C::NAME, exclusive.name),
@@ -975,9 +977,10 @@ impl Session {
     /// Whether untagged responses must be ignored: before TLS is up on a
     /// STARTTLS connection, an attacker may have written them.
     fn untrusted(&self) -> bool {
+        // STARTTLS is exclusive: when it runs, it is the only command.
         self.in_flight
-            .iter()
-            .any(|pending| matches!(pending.behaviour, Behaviour::StartTls))
+            .front()
+            .is_some_and(|pending| matches!(pending.behaviour, Behaviour::StartTls))
     }
 
     /// Untagged data: applied to the session's state, then given to the
@@ -1272,11 +1275,12 @@ impl Session {
         if let Some(mailbox) = self.mailbox.as_mut() {
             // Not news while SELECT/EXAMINE runs: that is how they report
             // the mode.
-            let selecting = self
-                .in_flight
-                .iter()
-                .any(|pending| pending.on_ok == Some(State::Selected));
-            if effect == Effect::ReadOnly && !mailbox.read_only && !selecting {
+            let selecting = || {
+                self.in_flight
+                    .iter()
+                    .any(|pending| pending.on_ok == Some(State::Selected))
+            };
+            if effect == Effect::ReadOnly && !mailbox.read_only && !selecting() {
                 if let Some(pending) = self.in_flight.front_mut() {
                     pending.became_read_only = true;
                 }

@@ -39,6 +39,8 @@ pub struct Model {
     pub mailbox_attributes: Vec<MailboxAttribute>,
     /// Sort keys.
     pub sort_keys: Vec<SortKey>,
+    /// Modes a capability turns on (only in the runtime crate).
+    pub modes: Vec<Mode>,
 }
 
 /// Rooted paths of the runtime items.
@@ -90,6 +92,8 @@ pub struct Runtime {
     pub streaming: String,
     /// The async client and the cargo feature it lives behind.
     pub async_client: Option<(String, String)>,
+    /// The runtime's `Mode`, for `[[mode]]`.
+    pub mode: Option<String>,
 }
 
 /// One spec file.
@@ -370,6 +374,10 @@ pub enum Output {
         from: ResponseRef,
         /// Concatenate list values.
         flatten: bool,
+        /// Other responses whose values join, each through a runtime
+        /// function (rooted path) giving the element (a list of them with
+        /// `flatten`) or an error.
+        via: Vec<(ResponseRef, String)>,
     },
     /// The last value of a response, required unless `or_default`.
     One {
@@ -485,6 +493,23 @@ pub struct FetchAtt {
     pub nil: bool,
     /// The capability a server must advertise for it.
     pub capability: Option<String>,
+}
+
+/// What a capability, once in force, changes in the session.
+#[derive(Debug)]
+pub struct Mode {
+    /// The capability (`IMAP4rev2`).
+    pub capability: String,
+    /// Documentation.
+    pub doc: String,
+    /// The capability whose absence puts it in force without ENABLE.
+    pub replaces: Option<String>,
+    /// Names and quoted strings are UTF-8.
+    pub utf8: bool,
+    /// RFC 6855's APPEND and charset rules.
+    pub utf8_accept: bool,
+    /// Capabilities included while it is in force.
+    pub implies: Vec<String>,
 }
 
 /// A mailbox attribute of LIST responses: a variant of the generated

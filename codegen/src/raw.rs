@@ -73,6 +73,8 @@ pub(crate) struct Runtime {
     /// typed-imap's own only.
     pub async_client: Option<Str>,
     pub async_client_feature: Option<String>,
+    /// The runtime's description of a mode (`[[mode]]`): typed-imap's own.
+    pub mode: Option<Str>,
 }
 
 /// `[[state]]` or `[[behaviour]]`: a kind the runtime knows.
@@ -153,6 +155,8 @@ pub(crate) struct SpecFile {
     pub mailbox_attributes: Vec<MailboxAttribute>,
     #[serde(default, rename = "sort_key")]
     pub sort_keys: Vec<SortKey>,
+    #[serde(default, rename = "mode")]
+    pub modes: Vec<Mode>,
     /// Grammar types of this extension, with runtime functions of the
     /// crate being generated (`crate::...`) or of typed-imap.
     #[serde(default, rename = "type")]
@@ -316,6 +320,19 @@ pub(crate) struct OutputField {
     pub all: bool,
 }
 
+/// `values` of an `[[extend]]`: a response whose values join an `all`
+/// output, through `via`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OutputValues {
+    /// The response (one the command collects).
+    pub from: Str,
+    /// A runtime function `fn(&'static str, T) -> Result<U, Error>`: the
+    /// command's wire name and the response's value, to the output's
+    /// element (`Vec` of them with `flatten`).
+    pub via: Str,
+}
+
 /// `[[extend]]`: an extension's additions to a command or a response
 /// declared in any spec file.
 #[derive(Debug, Deserialize)]
@@ -336,6 +353,10 @@ pub(crate) struct Extend {
     /// Fields added: to the command's output struct, or to the response.
     #[serde(default)]
     pub output: Vec<OutputField>,
+    /// More values of an `all` output: another response collected, each
+    /// value turned into the output's by a runtime function.
+    #[serde(default)]
+    pub values: Vec<OutputValues>,
     /// Optional fields added at the end of the response.
     #[serde(default)]
     pub fields: Vec<Field>,
@@ -472,6 +493,30 @@ pub(crate) struct MailboxAttribute {
     pub rust_name: Option<Str>,
     /// The attribute this one is read as (XLIST's `\AllMail` is `\All`).
     pub means: Option<Str>,
+}
+
+/// `[[mode]]`: what the server does differently once a capability is
+/// enabled (ENABLE, RFC 5161), or when it speaks only that one.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Mode {
+    /// The capability that turns it on (`IMAP4rev2`).
+    pub capability: Str,
+    pub doc: String,
+    /// A server advertising the capability without this one speaks only
+    /// the mode: it is in force without ENABLE (`IMAP4rev1`).
+    pub replaces: Option<Str>,
+    /// Mailbox names and quoted strings are UTF-8 both ways.
+    #[serde(default)]
+    pub utf8: bool,
+    /// RFC 6855's rules: an APPEND's message as `UTF8 (~{n})`, no SEARCH
+    /// CHARSET, only `UTF-8` for SORT and THREAD.
+    #[serde(default)]
+    pub utf8_accept: bool,
+    /// Capabilities the mode includes, as if advertised while it is in
+    /// force.
+    #[serde(default)]
+    pub implies: Vec<Str>,
 }
 
 /// `[[sort_key]]`: a key SORT orders by.

@@ -23,7 +23,47 @@ pub(crate) fn emit(model: &Model) -> TokenStream {
         let streaming = streaming_impl(model, command);
         quote!(#output_struct #builder #command_impl #streaming)
     });
-    quote!(#(#items)*)
+    let modes = modes(model);
+    quote!(#(#items)* #modes)
+}
+
+/// `MODES`: the `[[mode]]`s of the spec files, for the session.
+fn modes(model: &Model) -> TokenStream {
+    // The session of the runtime crate applies them: another crate has
+    // none (its spec files may not declare any).
+    let Some(mode) = model.runtime.mode.as_ref().filter(|_| model.core) else {
+        return quote!();
+    };
+    let mode = tok(mode);
+    let entries = model.modes.iter().map(|m| {
+        let capability = &m.capability;
+        let replaces = match &m.replaces {
+            Some(r) => quote!(Some(#r)),
+            None => quote!(None),
+        };
+        let (utf8, utf8_accept, implies) = (m.utf8, m.utf8_accept, &m.implies);
+        quote! {
+            #mode {
+                capability: #capability,
+                replaces: #replaces,
+                utf8: #utf8,
+                utf8_accept: #utf8_accept,
+                implies: &[#(#implies),*],
+            },
+        }
+    });
+    let list: String = model
+        .modes
+        .iter()
+        .map(|m| format!("\n- `{}`: {}", m.capability, m.doc))
+        .collect();
+    let docs = doc(&format!(
+        "What a capability, once in force, changes in the session: the `[[mode]]`s of the spec files.\n{list}"
+    ));
+    quote! {
+        #docs
+        pub const MODES: &[#mode] = &[#(#entries)*];
+    }
 }
 
 /// `SELECT <mailbox>`: the wire form, for the builder's documentation.
@@ -340,13 +380,18 @@ fn routing(model: &Model, command: &Command) -> TokenStream {
 /// response can hand them out one at a time (`Client::stream`). Only in
 /// typed-imap itself, where the data are typed already.
 fn streaming_impl(model: &Model, command: &Command) -> TokenStream {
+    // Values that come through a function (`via`) are not streamed.
     let Output::All {
         from,
         flatten: false,
+        via,
     } = &command.output
     else {
         return quote!();
     };
+    if !via.is_empty() {
+        return quote!();
+    }
     let Some(value) = &from.value else {
         return quote!();
     };
@@ -652,7 +697,7 @@ pub(crate) fn output_type(command: &Command) -> TokenStream {
     match &command.output {
         Output::Unit => quote!(()),
         Output::Struct { ident, .. } => tok(ident),
-        Output::All { from, flatten } => {
+        Output::All { from, flatten, .. } => {
             let value = tok(from.value.as_deref().unwrap_or("()"));
             if *flatten {
                 value
@@ -711,22 +756,33 @@ fn output_body(model: &Model, command: &Command) -> TokenStream {
             let _ = done;
             Ok(())
         },
-        Output::All { from, flatten } => {
-            let pattern = pattern(model, from, true);
+        Output::All { from, flatten, via } => {
+            let own_pattern = pattern(model, from, true);
             let bind = bind_value(model, from);
-            let push = if *flatten {
-                quote!(values.extend(value))
-            } else {
-                quote!(values.push(value))
+            let push = |value: TokenStream| {
+                if *flatten {
+                    quote!(values.extend(#value))
+                } else {
+                    quote!(values.push(#value))
+                }
             };
+            let own = push(quote!(value));
+            let others = via.iter().map(|(other, function)| {
+                let pattern = pattern(model, other, true);
+                let bind = bind_value(model, other);
+                let function = tok(function);
+                let push = push(quote!(#function(Self::NAME, value)?));
+                quote!(#pattern => { #bind #push; })
+            });
             quote! {
                 let mut values = Vec::new();
                 for item in done.data {
                     match item {
-                        #pattern => {
+                        #own_pattern => {
                             #bind
-                            #push;
+                            #own;
                         }
+                        #(#others)*
                         _ => {}
                     }
                 }

@@ -553,6 +553,7 @@ pub(super) fn output(
             Ok(model::Output::All {
                 from,
                 flatten: out.flatten,
+                via: Vec::new(),
             })
         }
         (None, None, Some(one)) => Ok(model::Output::One {

@@ -142,6 +142,7 @@ fn extend_command(
         add_args(vocabulary, source, e, &mut command)?;
         add_collects(model, source, e, &mut command)?;
         add_output(model, source, e, &mut command)?;
+        add_values(vocabulary, source, e, &mut command)?;
         changed.push((index, command));
     }
     for (index, command) in changed {
@@ -319,6 +320,51 @@ fn add_output(
     Ok(())
 }
 
+/// `values`: more responses whose values join an `all` output, each
+/// through a runtime function. The response must be collected.
+fn add_values(
+    vocabulary: &Vocabulary,
+    source: &Source,
+    e: &raw::Extend,
+    command: &mut model::Command,
+) -> Result<(), Error> {
+    let Some(first) = e.values.first() else {
+        return Ok(());
+    };
+    let model::Output::All { from, via, .. } = &mut command.output else {
+        return Err(source.error(
+            &first.from,
+            "a command whose output is `all` of a response, for `values`",
+            format!("`{}`, whose output is not", command.name),
+        ));
+    };
+    for v in &e.values {
+        let Some(found) = command
+            .collects
+            .iter()
+            .find(|c| !c.is_code && c.name.eq_ignore_ascii_case(v.from.get_ref()))
+        else {
+            return Err(source.error(
+                &v.from,
+                format!("a response `{}` collects", command.name),
+                format!("`{}`", v.from.get_ref()),
+            ));
+        };
+        if found.name == from.name || via.iter().any(|(r, _)| r.name == found.name) {
+            return Err(source.error(
+                &v.from,
+                "a response whose values are not taken yet",
+                format!("`{}`", v.from.get_ref()),
+            ));
+        }
+        via.push((
+            found.clone(),
+            super::vocabulary::path(&vocabulary.root, source, &v.via)?,
+        ));
+    }
+    Ok(())
+}
+
 fn extend_response(
     vocabulary: &Vocabulary,
     model: &mut Model,
@@ -326,7 +372,8 @@ fn extend_response(
     e: &raw::Extend,
     name: &Spanned<String>,
 ) -> Result<(), Error> {
-    if !e.args.is_empty() || !e.collects.is_empty() || !e.output.is_empty() {
+    if !e.args.is_empty() || !e.collects.is_empty() || !e.output.is_empty() || !e.values.is_empty()
+    {
         return Err(source.error(
             name,
             "only `fields` when extending a response",
@@ -432,7 +479,10 @@ fn give_struct(
             model::Output::Struct { fields, .. } => {
                 fields.iter_mut().map(|f| &mut f.from).collect()
             }
-            model::Output::All { from, .. } | model::Output::One { from, .. } => vec![from],
+            model::Output::All { from, via, .. } => std::iter::once(from)
+                .chain(via.iter_mut().map(|(r, _)| r))
+                .collect(),
+            model::Output::One { from, .. } => vec![from],
         };
         for r in outputs
             .into_iter()

@@ -200,6 +200,40 @@ pub(super) fn mailbox_attribute(
     })
 }
 
+/// A mode: typed-imap's own (the session applies it), its capabilities
+/// names without spaces.
+pub(super) fn mode(
+    source: &Source,
+    model: &model::Model,
+    raw: &raw::Mode,
+) -> Result<model::Mode, Error> {
+    if !model.core || model.runtime.mode.is_none() {
+        return Err(source.error(
+            &raw.capability,
+            "modes in typed-imap's own spec files, with `mode` in `[runtime]` (the session applies them)",
+            "a mode",
+        ));
+    }
+    let names = std::iter::once(&raw.capability)
+        .chain(&raw.replaces)
+        .chain(&raw.implies);
+    for name in names {
+        let text = name.get_ref();
+        if text.is_empty() || text.contains(|c: char| c.is_whitespace() || "(){}\"|%*".contains(c))
+        {
+            return Err(source.error(name, "a capability name", format!("`{text}`")));
+        }
+    }
+    Ok(model::Mode {
+        capability: raw.capability.get_ref().clone(),
+        doc: raw.doc.clone(),
+        replaces: raw.replaces.as_ref().map(|r| r.get_ref().clone()),
+        utf8: raw.utf8,
+        utf8_accept: raw.utf8_accept,
+        implies: raw.implies.iter().map(|i| i.get_ref().clone()).collect(),
+    })
+}
+
 /// Gives each attribute of one file that `means` another the variant of
 /// that one, which must have a variant of its own.
 pub(super) fn resolve_means(

@@ -85,6 +85,7 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
         fetch_atts: Vec::new(),
         status_atts: Vec::new(),
         mailbox_attributes: Vec::new(),
+        modes: Vec::new(),
         sort_keys: Vec::new(),
     };
     let mut names = Names::default();
@@ -148,6 +149,10 @@ pub(crate) fn validate(root: &str, types: &Source, specs: &[Source]) -> Result<M
         for key in &spec.sort_keys {
             names.unique(source, "sort key", &key.name)?;
             model.sort_keys.push(items::sort_key(source, index, key)?);
+        }
+        for mode in &spec.modes {
+            names.unique(source, "mode", &mode.capability)?;
+            model.modes.push(items::mode(source, &model, mode)?);
         }
         for att in &spec.status_atts {
             names.matched(source, "status attribute", &att.name)?;

@@ -87,6 +87,7 @@ pub(super) fn runtime(
             }
             _ => None,
         },
+        mode: raw.mode.as_ref().map(p).transpose()?,
     })
 }
 

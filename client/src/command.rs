@@ -26,6 +26,27 @@ pub enum State {
     Logout,
 }
 
+/// What a capability changes once in force (a spec file's `[[mode]]`;
+/// the generated [`MODES`](crate::MODES) lists them): turned on by the
+/// server's `* ENABLED` answer to ENABLE, or, with [`replaces`](Self::replaces),
+/// by a server that advertises it without the capability it replaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mode {
+    /// The capability (`IMAP4rev2`, `UTF8=ACCEPT`).
+    pub capability: &'static str,
+    /// A server advertising [`capability`](Self::capability) without this
+    /// one speaks only the mode (`IMAP4rev1` for `IMAP4rev2`).
+    pub replaces: Option<&'static str>,
+    /// Mailbox names and quoted strings are UTF-8 both ways.
+    pub utf8: bool,
+    /// RFC 6855's rules: APPEND as `UTF8 (~{n})`, no SEARCH CHARSET, only
+    /// `UTF-8` for SORT and THREAD.
+    pub utf8_accept: bool,
+    /// Capabilities the mode includes: as good as advertised while it is
+    /// in force.
+    pub implies: &'static [&'static str],
+}
+
 /// What a command needs beyond request, untagged data and tagged
 /// completion. The session handles each kind; specs pick one per command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -97,11 +118,14 @@ pub trait Command {
     /// assert_eq!(search.missing_capability(|_| false).as_deref(), Some("CONDSTORE"));
     /// assert_eq!(search.missing_capability(|c| c == "CONDSTORE"), None);
     /// ```
+    ///
+    /// A need written `A|B` (STATUS `DELETED`: `IMAP4rev2|QUOTA=RES-MESSAGE`)
+    /// is met by either, and reported as `A or B`.
     fn missing_capability(&self, advertised: impl Fn(&str) -> bool) -> Option<String> {
         let mut missing = None;
-        self.each_capability(&mut |capability| {
-            if missing.is_none() && !advertised(capability) {
-                missing = Some(capability.to_owned());
+        self.each_capability(&mut |need| {
+            if missing.is_none() && !need.split('|').any(&advertised) {
+                missing = Some(need.replace('|', " or "));
             }
         });
         missing
@@ -266,7 +290,46 @@ pub fn missing_response(command: &'static str, response: &'static str) -> Error 
 }
 
 /// Untagged data of a downstream spec, kept raw by the runtime, did not
-/// parse when the command's output was assembled.
+/// parse when the command's output was assembled. The exchange was in
+/// step (the frame was whole): not fatal.
 pub fn bad_response(command: &'static str, error: ParseError) -> Error {
-    Error::protocol(format!("{command}: a response did not parse: {error}"))
+    Error::BadResult {
+        command: command.to_owned(),
+        reason: format!("a response did not parse: {error}"),
+    }
+}
+
+/// The most numbers [`search_numbers`] gives: what a SEARCH response could
+/// list in a line of the default [`Limits::max_line`](crate::codec::parse::Limits)
+/// (8 MiB, two bytes a number). An ESEARCH `ALL` is a compressed set, so
+/// the bytes received do not bound it.
+pub const MAX_SEARCH_NUMBERS: u64 = 4 * 1024 * 1024;
+
+/// The numbers of an ESEARCH response's `ALL`, one by one: how SEARCH's
+/// answer in IMAP4rev2 (RFC 9051 section 6.4.4) becomes the `Vec<u32>` of
+/// IMAP4rev1's `* SEARCH`. None found (no `ALL`) is an empty list.
+pub fn search_numbers(command: &'static str, found: crate::Esearch) -> Result<Vec<u32>, Error> {
+    let Some(all) = found.data.all else {
+        return Ok(Vec::new());
+    };
+    let bad = |reason: String| Error::BadResult {
+        command: command.to_owned(),
+        reason,
+    };
+    let mut ranges = Vec::with_capacity(all.items().len());
+    let mut count: u64 = 0;
+    for item in all.items() {
+        let range = item
+            .bounds()
+            .ok_or_else(|| bad(format!("`*` in the ESEARCH ALL `{all}`: not a result")))?;
+        count += u64::from(range.end() - range.start()) + 1;
+        if count > MAX_SEARCH_NUMBERS {
+            return Err(bad(format!(
+                "the ESEARCH ALL `{all}` names more than {MAX_SEARCH_NUMBERS} numbers; \
+                 ask with SearchReturn for the set itself"
+            )));
+        }
+        ranges.push(range);
+    }
+    Ok(ranges.into_iter().flatten().collect())
 }

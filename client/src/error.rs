@@ -66,6 +66,17 @@ pub enum Error {
         /// The response or code it needed (`* EXISTS`, `[UIDNEXT]`).
         response: String,
     },
+    /// The server completed the command and stayed in step, but what it
+    /// sent cannot be the command's typed result (an ESEARCH `ALL` naming
+    /// more numbers than a SEARCH result may hold, a downstream response
+    /// that does not parse). The connection is still usable.
+    #[error("{command}: unusable result: {reason}")]
+    BadResult {
+        /// The command's wire name (`SEARCH`).
+        command: String,
+        /// What came, and why it cannot be the result.
+        reason: String,
+    },
     /// Reading from or writing to the connection failed (timeouts
     /// included: `io::ErrorKind::TimedOut` or `WouldBlock`).
     #[error("I/O error: {0}")]

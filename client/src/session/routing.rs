@@ -13,7 +13,7 @@
 //! of clients, instead of guessed at.
 
 use crate::command::{Command, Correlation, Scope};
-use crate::types::{SeqNumber, Sequence, SequenceSet};
+use crate::types::{Sequence, SequenceSet};
 
 /// What the session knows of a command for routing.
 #[derive(Clone, Debug)]
@@ -102,7 +102,10 @@ impl Route {
                 may_contain(set, seq)
             }
             (Scope::Mailbox(mine), Correlation::Mailbox(theirs)) => mine == theirs,
-            (Scope::Tag, Correlation::Tag(Some(theirs))) => theirs == tag.as_bytes(),
+            // Data naming a tag is that command's, whatever collects its
+            // kind: a CONTEXT update of an earlier SEARCH is not the
+            // answer of the SEARCH running now.
+            (_, Correlation::Tag(Some(theirs))) => theirs == tag.as_bytes(),
             _ => true,
         }
     }
@@ -204,17 +207,7 @@ fn separable(a: &Scope, b: &Scope) -> bool {
 /// The bounds of a set element, `None` when it involves `*` (the largest
 /// number in use, which the session does not know for UIDs).
 fn bounds(item: &Sequence) -> Option<(u32, u32)> {
-    let value = |n: &SeqNumber| match n {
-        SeqNumber::Value(v) => Some(*v),
-        SeqNumber::Largest => None,
-    };
-    match item {
-        Sequence::Single(n) => value(n).map(|v| (v, v)),
-        Sequence::Range(a, b) => {
-            let (a, b) = (value(a)?, value(b)?);
-            Some((a.min(b), a.max(b)))
-        }
-    }
+    item.bounds().map(|range| range.into_inner())
 }
 
 /// Whether `n` may be in `set`: an element with `*` may hold any number
@@ -346,6 +339,10 @@ mod tests {
         assert!(route.may_claim(Correlation::Tag(Some(b"A7")), "A7"));
         assert!(!route.may_claim(Correlation::Tag(Some(b"A8")), "A7"));
         assert!(route.may_claim(Correlation::Tag(None), "A7"));
+        let unscoped = any(&["SEARCH", "ESEARCH"]);
+        assert!(unscoped.may_claim(Correlation::Tag(Some(b"A7")), "A7"));
+        assert!(!unscoped.may_claim(Correlation::Tag(Some(b"A3")), "A7"));
+        assert!(unscoped.may_claim(Correlation::Tag(None), "A7"));
     }
 
     #[test]

@@ -30,6 +30,31 @@ pub enum Sequence {
     Range(SeqNumber, SeqNumber),
 }
 
+impl Sequence {
+    /// The numbers it names, low to high; `None` when it involves `*`
+    /// (the largest number in use, which only the server knows).
+    ///
+    /// ```
+    /// use typed_imap::types::{SeqNumber, Sequence};
+    /// let range = Sequence::Range(SeqNumber::Value(4), SeqNumber::Value(2));
+    /// assert_eq!(range.bounds(), Some(2..=4));
+    /// assert_eq!(Sequence::Single(SeqNumber::Largest).bounds(), None);
+    /// ```
+    pub fn bounds(&self) -> Option<std::ops::RangeInclusive<u32>> {
+        let value = |n: &SeqNumber| match n {
+            SeqNumber::Value(v) => Some(*v),
+            SeqNumber::Largest => None,
+        };
+        match self {
+            Sequence::Single(n) => value(n).map(|v| v..=v),
+            Sequence::Range(a, b) => {
+                let (a, b) = (value(a)?, value(b)?);
+                Some(a.min(b)..=a.max(b))
+            }
+        }
+    }
+}
+
 /// A set of message sequence numbers or UIDs.
 ///
 /// ```text

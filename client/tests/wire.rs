@@ -14,24 +14,28 @@ const PLAIN: EncodeOptions = EncodeOptions {
     literal_plus: false,
     literal_minus: false,
     utf8: false,
+    utf8_accept: false,
     append_limit: None,
 };
 const LITERAL_PLUS: EncodeOptions = EncodeOptions {
     literal_plus: true,
     literal_minus: false,
     utf8: false,
+    utf8_accept: false,
     append_limit: None,
 };
 const LITERAL_MINUS: EncodeOptions = EncodeOptions {
     literal_plus: false,
     literal_minus: true,
     utf8: false,
+    utf8_accept: false,
     append_limit: None,
 };
 const UTF8: EncodeOptions = EncodeOptions {
     literal_plus: false,
     literal_minus: false,
     utf8: true,
+    utf8_accept: true,
     append_limit: None,
 };
 
@@ -848,13 +852,16 @@ fn options() -> impl Strategy<Value = EncodeOptions> {
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
+        any::<bool>(),
         proptest::option::of(0u64..64),
     )
         .prop_map(
-            |(literal_plus, literal_minus, utf8, append_limit)| EncodeOptions {
+            |(literal_plus, literal_minus, utf8, utf8_accept, append_limit)| EncodeOptions {
                 literal_plus,
                 literal_minus,
                 utf8,
+                // UTF8=ACCEPT's rules come with its UTF-8 names.
+                utf8_accept: utf8 && utf8_accept,
                 append_limit,
             },
         )

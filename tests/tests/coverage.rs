@@ -46,10 +46,6 @@ const KNOWN_MISSING: &[(&str, &str)] = &[
     ("AUTH=SCRAM-SHA-256-PLUS", "RFC 7677, with channel binding"),
     ("AUTH=SECURID", "RFC 2808"),
     ("I18NLEVEL=1", "RFC 5255"),
-    (
-        "IMAP4rev2",
-        "RFC 9051; the session mode is issue 16 point 1",
-    ),
     ("JMAPACCESS", "RFC 9698"),
     ("LOGIN-REFERRALS", "RFC 2221"),
     ("MAILBOX-REFERRALS", "RFC 2193"),
@@ -167,6 +163,7 @@ const X_REASON: &str = "a vendor's own extension, no published specification";
 /// (a file of `tests/tests/`). Every supported capability a server here
 /// advertises needs one.
 const EXERCISED_BY: &[(&str, &[&str])] = &[
+    ("IMAP4rev2", &["stalwart::rev2_enable_is_answered_enabled_and_the_session_goes_on", "stalwart::rev2_search_is_answered_by_esearch_and_returns_the_numbers", "stalwart::rev2_names_travel_as_utf8"]),
     ("CATENATE", &["ext_compose::catenate_on_dovecot", "ext_compose::catenate_on_cyrus"]),
     ("CONTEXT=SEARCH", &["ext_search::context_search_update_adds_arriving_messages_until_cancelled"]),
     ("ESORT", &["ext_search::esort_on_dovecot", "ext_search::esort_on_cyrus_gives_min_and_max_as_search_does"]),

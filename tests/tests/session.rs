@@ -744,3 +744,25 @@ fn protocol_version_is_read_from_the_capabilities() {
     let mut imap = logged_in(&server, "alice");
     assert_eq!(imap.protocol_version().unwrap(), "IMAP4rev1");
 }
+
+/// RFC 5530's codes are typed (`spec/resp-codes.toml`): Dovecot says why
+/// a CREATE and a DELETE failed, and the session goes on.
+#[test]
+fn why_a_command_failed_is_a_typed_code() {
+    use typed_imap::{Code, Create, Delete};
+    let server = Dovecot::start().unwrap();
+    let mut imap = logged_in(&server, "alice");
+    let code = |error: Error| match error {
+        Error::No { code, .. } => code,
+        other => panic!("expected NO, got {other:?}"),
+    };
+    imap.run(Create::new("Twice")).unwrap();
+    let again = imap.run(Create::new("Twice")).unwrap_err();
+    assert!(matches!(code(again), Some(Code::AlreadyExists)));
+    // Dovecot 2.3 says why a SELECT failed only in its text.
+    let missing = imap.run(Select::new("Nowhere")).unwrap_err();
+    assert!(code(missing).is_none());
+    let missing = imap.run(Delete::new("Nowhere")).unwrap_err();
+    assert!(matches!(code(missing), Some(Code::NonExistent)));
+    imap.run(Noop::new()).unwrap();
+}

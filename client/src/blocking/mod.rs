@@ -180,8 +180,9 @@ impl Client {
         self.session.greeting()
     }
 
-    /// Whether the server enabled `UTF8=ACCEPT` (`* ENABLED UTF8=ACCEPT`
-    /// to an ENABLE): mailbox names then travel as UTF-8 (RFC 6855).
+    /// Whether mailbox names travel as UTF-8: the server answered ENABLE
+    /// with `* ENABLED UTF8=ACCEPT` (RFC 6855) or `* ENABLED IMAP4rev2`
+    /// (RFC 9051), or speaks only IMAP4rev2.
     pub fn utf8_enabled(&self) -> bool {
         self.session.utf8_enabled()
     }
@@ -229,27 +230,25 @@ impl Client {
         Ok(self.session.capabilities().unwrap_or_default())
     }
 
-    /// Whether the server advertises `name` (asking it if not known).
+    /// Whether the server advertises `name` (asking it if not known), or
+    /// a mode in force includes it ([`Session::has_capability`]).
     pub fn has_capability(&mut self, name: &str) -> Result<bool, Error> {
-        Ok(self
-            .capabilities()?
-            .iter()
-            .any(|capability| capability.is(name)))
+        self.capabilities()?;
+        Ok(self.session.has_capability(name))
     }
 
-    /// The protocol version the server speaks, the newest its capabilities
-    /// name: `IMAP4rev2`, `IMAP4rev1` or `IMAP4` (imaplib's
-    /// `PROTOCOL_VERSION`); an error if it names none.
+    /// The protocol version in force (imaplib's `PROTOCOL_VERSION`):
+    /// `IMAP4rev2` once `ENABLE IMAP4rev2` was answered ENABLED (or with a
+    /// server that speaks only it), else `IMAP4rev1` or `IMAP4` as
+    /// advertised; an error if the capabilities name none.
     pub fn protocol_version(&mut self) -> Result<&'static str, Error> {
-        for version in ["IMAP4rev2", "IMAP4rev1", "IMAP4"] {
-            if self.has_capability(version)? {
-                return Ok(version);
-            }
-        }
-        Err(Error::MissingCapability {
-            command: "PROTOCOL_VERSION".into(),
-            capability: "IMAP4rev1".into(),
-        })
+        self.capabilities()?;
+        self.session
+            .protocol_version()
+            .ok_or_else(|| Error::MissingCapability {
+                command: "PROTOCOL_VERSION".into(),
+                capability: "IMAP4rev1".into(),
+            })
     }
 
     /// Sends `command` and waits for its result.

@@ -33,7 +33,7 @@ use crate::auth::{AuthError, Authenticator};
 use crate::codec::encode::{EncodeOptions, Encoder, Fragment};
 use crate::codec::frame::{self, Framer};
 use crate::codec::parse::Limits;
-use crate::command::{Behaviour, Command, Completed, Correlation, Effect, State};
+use crate::command::{Behaviour, Command, Completed, Correlation, Effect, Mode, State};
 use crate::error::Error;
 use crate::response::{parse_response_with_utf8, Continuation, Response, Status, StatusResponse};
 use crate::types::Capability;
@@ -228,8 +228,12 @@ pub struct Session {
     /// A response code after a status's text was warned about (once per
     /// session).
     warned_late_code: bool,
-    /// `* ENABLED UTF8=ACCEPT` was received: mailbox names are UTF-8.
-    utf8: bool,
+    /// The [`MODES`](crate::MODES) the server enabled (`* ENABLED`), a bit
+    /// each.
+    enabled: u64,
+    /// The modes in force: those enabled, and those a server speaking
+    /// only them is in (`replaces`).
+    modes: u64,
     /// Set once the connection can no longer be used.
     broken: Option<String>,
     /// What the capabilities allow the encoder (LITERAL+, APPENDLIMIT).
@@ -272,7 +276,8 @@ impl Session {
             tls: false,
             local: false,
             warned_late_code: false,
-            utf8: false,
+            enabled: 0,
+            modes: 0,
             broken: None,
             body_owner: None,
             literal_options: EncodeOptions::default(),
@@ -299,18 +304,52 @@ impl Session {
         self.capabilities.as_deref()
     }
 
-    /// Whether the server advertised `name` (case-insensitive).
+    /// Whether the server advertised `name` (case-insensitive), or a mode
+    /// in force includes it (IMAP4rev2 includes ESEARCH, MOVE ...).
     pub fn has_capability(&self, name: &str) -> bool {
+        self.advertised(name)
+            || self
+                .modes()
+                .any(|mode| mode.implies.iter().any(|c| c.eq_ignore_ascii_case(name)))
+    }
+
+    fn advertised(&self, name: &str) -> bool {
         self.capabilities
             .as_deref()
             .is_some_and(|capabilities| capabilities.iter().any(|capability| capability.is(name)))
     }
 
-    /// Whether the server enabled `UTF8=ACCEPT` (RFC 6855): it answered
-    /// ENABLE with `* ENABLED UTF8=ACCEPT`. A bare OK (Dovecot 2.3) does not
-    /// count. From then on mailbox names go and come as UTF-8.
+    /// The modes in force ([`MODES`](crate::MODES)): each enabled by the
+    /// server's `* ENABLED` answer (a bare OK, as Dovecot 2.3 sends to
+    /// `ENABLE UTF8=ACCEPT`, does not count), or in force because the
+    /// server speaks only it (IMAP4rev2 without IMAP4rev1).
+    pub fn modes(&self) -> impl Iterator<Item = &'static Mode> + '_ {
+        mode_bits()
+            .filter(|(bit, _)| self.modes & bit != 0)
+            .map(|(_, mode)| mode)
+    }
+
+    /// Whether mailbox names and quoted strings are UTF-8: a mode that
+    /// says so is in force (`UTF8=ACCEPT` enabled, RFC 6855; IMAP4rev2,
+    /// RFC 9051). Before, names travel in modified UTF-7.
     pub fn utf8_enabled(&self) -> bool {
-        self.utf8
+        self.modes().any(|mode| mode.utf8)
+    }
+
+    /// The protocol version in force: a mode that replaces another
+    /// (`IMAP4rev2` once enabled, or with a server that speaks only it),
+    /// else the newest of `IMAP4rev1` and `IMAP4` advertised; `None` while
+    /// the capabilities are unknown or name neither (imaplib's
+    /// `PROTOCOL_VERSION`, which says what is advertised instead).
+    pub fn protocol_version(&self) -> Option<&'static str> {
+        self.modes()
+            .find(|mode| mode.replaces.is_some())
+            .map(|mode| mode.capability)
+            .or_else(|| {
+                ["IMAP4rev1", "IMAP4"]
+                    .into_iter()
+                    .find(|version| self.advertised(version))
+            })
     }
 
     /// The selected mailbox, in state selected.
@@ -637,9 +676,9 @@ impl Session {
     pub fn tls_established(&mut self) {
         self.tls_pending = false;
         self.tls = true;
-        self.set_capabilities(None);
         self.mailbox = None;
-        self.utf8 = false;
+        self.enabled = 0;
+        self.set_capabilities(None);
         self.record.clear();
     }
 
@@ -675,7 +714,7 @@ impl Session {
             let response = match parse_response_with_utf8::<Data, Code>(
                 &frame,
                 &self.options.limits,
-                self.utf8,
+                self.utf8_enabled(),
             ) {
                 Ok(response) => response,
                 Err(error) => return Err(self.fail(Error::protocol(error.to_string()))),
@@ -778,35 +817,44 @@ impl Session {
         }
     }
 
+    /// What the encoder may do. Commands already encoded keep what they
+    /// were encoded with: pipelined behind ENABLE, they were prepared
+    /// before its answer.
     fn encode_options(&self) -> EncodeOptions {
-        EncodeOptions {
-            // Commands already encoded keep modified UTF-7: pipelined
-            // behind ENABLE, they were prepared before its answer.
-            utf8: self.utf8,
-            ..self.literal_options
-        }
+        self.literal_options
     }
 
-    /// The capabilities, and what they allow the encoder, read once per
-    /// change rather than per command.
+    /// The capabilities, and what they and the modes allow the encoder,
+    /// read once per change rather than per command.
     fn set_capabilities(&mut self, capabilities: Option<Vec<Capability>>) {
-        let has = |name: &str| {
-            capabilities
-                .iter()
-                .flatten()
-                .any(|capability| capability.is(name))
+        self.capabilities = capabilities;
+        self.refresh_modes();
+    }
+
+    /// Recomputes the modes in force and the encoder's options after the
+    /// capabilities or the enabled modes changed.
+    fn refresh_modes(&mut self) {
+        let speaks_only = |mode: &Mode| {
+            mode.replaces
+                .is_some_and(|old| self.advertised(mode.capability) && !self.advertised(old))
         };
-        self.literal_options = EncodeOptions {
+        let modes = mode_bits()
+            .filter(|(_, mode)| speaks_only(mode))
+            .fold(self.enabled, |bits, (bit, _)| bits | bit);
+        self.modes = modes;
+        let options = EncodeOptions {
             // LITERAL+ learnt before TLS is forgotten with the rest.
-            literal_plus: has("LITERAL+"),
-            literal_minus: has("LITERAL-"),
-            append_limit: capabilities
+            literal_plus: self.has_capability("LITERAL+"),
+            literal_minus: self.has_capability("LITERAL-"),
+            append_limit: self
+                .capabilities
                 .iter()
                 .flatten()
                 .find_map(Capability::append_limit),
-            utf8: false,
+            utf8: self.utf8_enabled(),
+            utf8_accept: self.modes().any(|mode| mode.utf8_accept),
         };
-        self.capabilities = capabilities;
+        self.literal_options = options;
     }
 
     fn queue<C: Command>(
@@ -1263,13 +1311,17 @@ impl Session {
             return;
         }
         if let Effect::Enabled(enabled) = &effect {
-            // RFC 6855 section 3: from the ENABLED response on.
-            if enabled
-                .iter()
-                .any(|capability| capability.is("UTF8=ACCEPT"))
-            {
-                self.utf8 = true;
+            // In force from the ENABLED response on (RFC 6855 section 3,
+            // RFC 9051 section 6.3.1).
+            for (bit, mode) in mode_bits() {
+                if enabled
+                    .iter()
+                    .any(|capability| capability.is(mode.capability))
+                {
+                    self.enabled |= bit;
+                }
             }
+            self.refresh_modes();
             return;
         }
         if let Some(mailbox) = self.mailbox.as_mut() {
@@ -1288,6 +1340,16 @@ impl Session {
             mailbox::apply(mailbox, effect);
         }
     }
+}
+
+/// Each of the [`MODES`](crate::MODES) with its bit in the session's
+/// masks (the first 64: there are two).
+fn mode_bits() -> impl Iterator<Item = (u64, &'static Mode)> {
+    crate::MODES
+        .iter()
+        .take(u64::BITS as usize)
+        .enumerate()
+        .map(|(index, mode)| (1 << index, mode))
 }
 
 /// RFC 3501 section 7.1: "The human-readable text contains a special alert
@@ -1423,5 +1485,7 @@ pub struct Mechanism<'a> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_modes;
 #[cfg(test)]
 mod tests_routing;

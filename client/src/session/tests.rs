@@ -130,7 +130,13 @@ fn tagged_no_is_an_error_with_code_and_text() {
     ));
     let error = done.into_result::<Login>().unwrap_err();
     assert!(
-        matches!(&error, Error::No { code: Some(Code::Other(raw)), .. } if raw.name == "AUTHENTICATIONFAILED"),
+        matches!(
+            &error,
+            Error::No {
+                code: Some(Code::AuthenticationFailed),
+                ..
+            }
+        ),
         "{error:?}"
     );
     assert_eq!(session.state(), State::NotAuthenticated);

@@ -196,7 +196,8 @@ impl Client {
         self.shared.lock().session.greeting().cloned()
     }
 
-    /// Whether the server enabled `UTF8=ACCEPT`.
+    /// Whether mailbox names are UTF-8 (`UTF8=ACCEPT` enabled, or
+    /// IMAP4rev2 in force).
     pub fn utf8_enabled(&self) -> bool {
         self.shared.lock().session.utf8_enabled()
     }
@@ -255,24 +256,20 @@ impl Client {
             .unwrap_or_default())
     }
 
-    /// Whether the server advertises `name` (asking it if not known).
+    /// Whether the server advertises `name` (asking it if not known), or
+    /// a mode in force includes it.
     pub async fn has_capability(&self, name: &str) -> Result<bool, Error> {
-        Ok(self
-            .capabilities()
-            .await?
-            .iter()
-            .any(|capability| capability.is(name)))
+        self.capabilities().await?;
+        Ok(self.shared.lock().session.has_capability(name))
     }
 
-    /// The protocol version the server speaks, the newest its capabilities
-    /// name (imaplib's `PROTOCOL_VERSION`).
+    /// The protocol version in force (imaplib's `PROTOCOL_VERSION`):
+    /// `IMAP4rev2` once enabled or with a server that speaks only it, else
+    /// `IMAP4rev1` or `IMAP4` as advertised.
     pub async fn protocol_version(&self) -> Result<&'static str, Error> {
-        for version in ["IMAP4rev2", "IMAP4rev1", "IMAP4"] {
-            if self.has_capability(version).await? {
-                return Ok(version);
-            }
-        }
-        Err(Error::MissingCapability {
+        self.capabilities().await?;
+        let version = self.shared.lock().session.protocol_version();
+        version.ok_or_else(|| Error::MissingCapability {
             command: "PROTOCOL_VERSION".into(),
             capability: "IMAP4rev1".into(),
         })

@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 
-use super::{AclEntry, Rights};
+use super::{AclEntry, Mailbox, Rights};
 
 /// `("CHILDINFO" ("SUBSCRIBED")) ...` after the mailbox name of a LIST
 /// response: why a mailbox that does not match was listed, and other
@@ -18,6 +18,10 @@ pub struct ListExtendedData {
     /// `ACL` (Courier's ACL2, `LIST (ACL)`): the mailbox's access control
     /// list.
     pub acl: Option<Vec<AclEntry>>,
-    /// Items of other extensions (`OLDNAME` ...): tag and raw value.
+    /// `OLDNAME` (RFC 9051 section 7.3.1, in IMAP4rev2 and with LIST's
+    /// extended form): the name the mailbox had before a RENAME, or before
+    /// its name was read as UTF-8.
+    pub old_name: Option<Mailbox>,
+    /// Items of other extensions: tag and raw value.
     pub extra: Vec<(Bytes, Bytes)>,
 }

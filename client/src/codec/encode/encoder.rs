@@ -76,9 +76,14 @@ pub struct EncodeOptions {
     pub literal_plus: bool,
     /// `LITERAL-` (RFC 7888): literals up to 4096 bytes may be `{n+}`.
     pub literal_minus: bool,
-    /// `UTF8=ACCEPT` enabled (RFC 6855): quoted strings may hold UTF-8 and
-    /// mailbox names travel as UTF-8.
+    /// A mode with UTF-8 in force (`UTF8=ACCEPT` enabled, RFC 6855, or
+    /// IMAP4rev2, RFC 9051): quoted strings may hold UTF-8 and mailbox
+    /// names travel as UTF-8.
     pub utf8: bool,
+    /// `UTF8=ACCEPT` enabled: RFC 6855's rules for APPEND (`UTF8
+    /// (~{n})`) and charsets (none for SEARCH, only `UTF-8` for SORT and
+    /// THREAD).
+    pub utf8_accept: bool,
     /// `APPENDLIMIT=n` (RFC 7889): a literal larger than `n` goes
     /// synchronising even with LITERAL+, so that the server can refuse it
     /// with `NO [TOOBIG]` before it is sent; sent at once, the server must

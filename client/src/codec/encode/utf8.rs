@@ -15,7 +15,7 @@ use crate::types::MessageData;
 /// UTF-8, as imaplib sends it. An external message's bytes are the
 /// driver's to copy ([`Encoder::external_literal`]).
 pub fn append_message(enc: &mut Encoder, message: &MessageData) -> Result<(), EncodeError> {
-    let utf8 = enc.options().utf8;
+    let utf8 = enc.options().utf8_accept;
     let literal8 = utf8 || message.is_binary();
     if utf8 {
         enc.token("UTF8 (");
@@ -36,7 +36,7 @@ pub fn append_message(enc: &mut Encoder, message: &MessageData) -> Result<(), En
 /// specification" (RFC 6855 section 3, erratum 4029); strings are UTF-8
 /// then.
 pub fn search_charset(enc: &mut Encoder, charset: &String) -> Result<(), EncodeError> {
-    if enc.options().utf8 {
+    if enc.options().utf8_accept {
         return Err(EncodeError::Invalid {
             what: "charset",
             value: charset.clone(),
@@ -51,7 +51,7 @@ pub fn search_charset(enc: &mut Encoder, charset: &String) -> Result<(), EncodeE
 /// The mandatory charset of SORT and THREAD: only `UTF-8` once UTF-8 is
 /// enabled (RFC 6855 erratum 4029: servers reject others with BAD).
 pub fn charset(enc: &mut Encoder, charset: &String) -> Result<(), EncodeError> {
-    if enc.options().utf8 && !charset.eq_ignore_ascii_case("UTF-8") {
+    if enc.options().utf8_accept && !charset.eq_ignore_ascii_case("UTF-8") {
         return Err(EncodeError::Invalid {
             what: "charset",
             value: charset.clone(),
@@ -67,17 +67,44 @@ mod tests {
     use super::*;
     use crate::codec::encode::{to_bytes, EncodeOptions, Fragment};
 
+    /// Encoded with UTF8=ACCEPT enabled or not.
     fn encoded(
+        utf8_accept: bool,
+        f: impl FnOnce(&mut Encoder) -> Result<(), EncodeError>,
+    ) -> Result<String, EncodeError> {
+        encoded_in(utf8_accept, utf8_accept, f)
+    }
+
+    fn encoded_in(
         utf8: bool,
+        utf8_accept: bool,
         f: impl FnOnce(&mut Encoder) -> Result<(), EncodeError>,
     ) -> Result<String, EncodeError> {
         let mut enc = Encoder::new(EncodeOptions {
             utf8,
+            utf8_accept,
             literal_plus: true,
             ..EncodeOptions::default()
         });
         f(&mut enc)?;
         Ok(String::from_utf8_lossy(&to_bytes(&enc.finish())).into_owned())
+    }
+
+    #[test]
+    fn in_imap4rev2_a_message_is_a_plain_literal_and_charsets_are_free() {
+        // UTF-8 names without UTF8=ACCEPT's APPEND and charset rules.
+        assert_eq!(
+            encoded_in(true, false, |enc| append_message(enc, &"hi".into())).unwrap(),
+            "{2+}\r\nhi\r\n"
+        );
+        assert_eq!(
+            encoded_in(true, false, |enc| search_charset(enc, &"UTF-8".into())).unwrap(),
+            "UTF-8\r\n"
+        );
+        assert_eq!(
+            encoded_in(true, false, |enc| charset(enc, &"ISO-8859-1".into())).unwrap(),
+            "ISO-8859-1\r\n"
+        );
     }
 
     #[test]

@@ -6,8 +6,9 @@ use super::{ParseError, Parser};
 use crate::types::{AclEntry, ListExtendedData};
 
 /// `"(" [mbox-list-extended-item *(SP mbox-list-extended-item)] ")"`, each
-/// item `tag SP value`; CHILDINFO's value is a list of strings, MYRIGHTS's
-/// rights, ACL's identifier/rights pairs; the others are kept raw.
+/// item `tag SP value`; CHILDINFO's value is a list of strings, OLDNAME's
+/// a mailbox in parentheses, MYRIGHTS's rights, ACL's identifier/rights
+/// pairs; the others are kept raw.
 ///
 /// Courier's ACL2 (`LIST (MYRIGHTS ACL)`, capability `ACL2=UNION`) writes
 /// each item in parentheses of its own, with no SP between them:
@@ -50,6 +51,12 @@ fn item(p: &mut Parser<'_>, data: &mut ListExtendedData) -> Result<(), ParseErro
         data.my_rights = Some(rights(p)?);
     } else if tag.eq_ignore_ascii_case(b"ACL") {
         data.acl = Some(acl_pairs(p)?);
+    } else if tag.eq_ignore_ascii_case(b"OLDNAME") {
+        // `"(" mailbox ")"`, in the session's encoding of names.
+        p.byte(b'(', "`(` before the old name")?;
+        let name = p.astring()?;
+        data.old_name = Some(super::mailbox_from_wire(p, &name));
+        p.byte(b')', "`)` after the old name")?;
     } else {
         data.extra.push((tag, p.raw_value()?));
     }
@@ -94,8 +101,25 @@ mod tests {
         )
         .unwrap();
         assert_eq!(data.child_info.unwrap(), [&b"SUBSCRIBED"[..]]);
-        assert_eq!(data.extra.len(), 1);
-        assert_eq!(data.extra[0].0.as_ref(), b"OLDNAME");
+        assert_eq!(data.old_name.unwrap().as_str(), "Old");
+        assert!(data.extra.is_empty());
+    }
+
+    #[test]
+    fn oldname_is_read_in_the_encoding_of_names() {
+        let utf7 = b"(\"OLDNAME\" (\"Gr&APwA3w-e\"))\r\n";
+        let data = parse(utf7, mbox_list_extended).unwrap();
+        assert_eq!(data.old_name.unwrap().as_str(), "Grüße");
+        let utf8 = "(\"OLDNAME\" (\"Grüße\"))\r\n";
+        let (frame, limits) = (
+            bytes::Bytes::from(utf8),
+            crate::codec::parse::Limits::DEFAULT,
+        );
+        let mut p = Parser::new(&frame, &limits).with_utf8(true);
+        let data = mbox_list_extended(&mut p).unwrap();
+        assert_eq!(data.old_name.unwrap().as_str(), "Grüße");
+        let unclosed = parse(b"(\"OLDNAME\" (\"Old\")\r\n", mbox_list_extended);
+        assert!(unclosed.is_err());
     }
 
     #[test]

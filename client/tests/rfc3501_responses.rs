@@ -1030,9 +1030,8 @@ fn rfc5258_list_with_extended_data() {
         .map(|c| c.as_ref())
         .collect();
     assert_eq!(child_info, [&b"SUBSCRIBED"[..]]);
-    assert_eq!(extended.extra.len(), 1);
-    assert_eq!(extended.extra[0].0.as_ref(), b"OLDNAME");
-    assert_eq!(extended.extra[0].1.as_ref(), b"(\"Bar\")");
+    assert_eq!(extended.old_name.expect("OLDNAME").as_str(), "Bar");
+    assert!(extended.extra.is_empty());
 
     let Response::Data(Data::List(plain)) = response("* LIST () \"/\" Foo\r\n") else {
         panic!("expected LIST data");

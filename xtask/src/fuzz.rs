@@ -5,9 +5,11 @@
 //!
 //! cargo-fuzz needs nightly flags; `RUSTC_BOOTSTRAP=1` lets the stable
 //! toolchain accept them. Each target starts from the committed seeds in
-//! `fuzz/seeds/<target>` and from its corpus in `fuzz/corpus/<target>`,
-//! where libFuzzer adds the inputs that reach new code; `--cmin` minimises
-//! that corpus after the run (`cargo fuzz cmin`).
+//! `fuzz/seeds/<target>` and from its corpus in `fuzz/corpus/<target>`.
+//! With `--cmin` (a campaign) libFuzzer adds the inputs that reach new code
+//! to that corpus, minimised after the run (`cargo fuzz cmin`); without it
+//! (CI's short run) they go to `fuzz/target/new-units/<target>`, so a run
+//! never leaves the committed corpus changed.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -263,11 +265,20 @@ fn run_target(target: &str, options: &Options) -> Result<Report, Box<dyn std::er
     let corpus = root.join("fuzz/corpus").join(target);
     std::fs::create_dir_all(&corpus)?;
     let seeds = root.join("fuzz/seeds").join(target);
+    // libFuzzer adds new inputs to the first directory. Only a campaign
+    // that minimises afterwards writes to the committed corpus; a short run
+    // (CI's) keeps what it finds in `fuzz/target` and leaves the tree clean.
+    let scratch = root.join("fuzz/target/new-units").join(target);
+    let output = if options.cmin { &corpus } else { &scratch };
+    std::fs::create_dir_all(output)?;
     let mut command = cargo();
     command
         .env("RUSTC_BOOTSTRAP", "1")
         .args(["fuzz", "run", target]);
-    command.arg(&corpus);
+    command.arg(output);
+    if !options.cmin {
+        command.arg(&corpus);
+    }
     if seeds.is_dir() {
         command.arg(&seeds);
     }
@@ -277,7 +288,9 @@ fn run_target(target: &str, options: &Options) -> Result<Report, Box<dyn std::er
         .args(LIBFUZZER_OPTIONS)
         .stderr(Stdio::piped());
     println!(
-        "\n$ RUSTC_BOOTSTRAP=1 cargo fuzz run {target} fuzz/corpus/{target} fuzz/seeds/{target} -- -max_total_time={} {}",
+        "\n$ RUSTC_BOOTSTRAP=1 cargo fuzz run {target} {}{} fuzz/seeds/{target} -- -max_total_time={} {}",
+        output.display(),
+        if options.cmin { String::new() } else { format!(" fuzz/corpus/{target}") },
         options.seconds,
         LIBFUZZER_OPTIONS.join(" ")
     );

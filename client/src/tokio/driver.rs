@@ -25,9 +25,13 @@ use crate::transport::deflate::DeflateCodec;
 use crate::transport::{Timeouts, TlsConfig};
 use crate::Data;
 
-/// How much one read asks for: small, so that a thousand idle
-/// connections hold little.
+/// How much one read asks for while a reply is awaited.
 const READ_CHUNK: usize = 16 * 1024;
+
+/// How much one read asks for while the wait may be long (nothing in
+/// flight, or IDLE): what the server pushes then is small, and a thousand
+/// idle connections hold 1 KiB each instead of [`READ_CHUNK`].
+const WAITING_READ_CHUNK: usize = 1024;
 
 /// How much of an external literal is copied at once.
 const COPY_CHUNK: usize = 64 * 1024;
@@ -388,7 +392,8 @@ impl Driver {
     /// Waits for the next of: bytes from the server, room to write, a
     /// wake-up from a client handle, a deadline.
     async fn wait(&mut self) -> Result<(), Error> {
-        let (reading_deadline, idle_renewal, idle_dead) = self.deadlines();
+        let (reading_deadline, idle_renewal, idle_dead, long_wait) = self.deadlines();
+        self.make_room(long_wait);
         let Some((reader, writer)) = self.halves.as_mut() else {
             return Err(Error::Closed {
                 reason: "connection already closed".into(),
@@ -398,9 +403,6 @@ impl Driver {
         let writing = !pending.is_empty();
         let flushing = !writing && self.needs_flush;
         let write_deadline = self.timeouts.write.map(|limit| Instant::now() + limit);
-        if self.read_buf.capacity() - self.read_buf.len() < READ_CHUNK / 4 {
-            self.read_buf.reserve(READ_CHUNK);
-        }
         tokio::select! {
             read = reader.read_buf(&mut self.read_buf) => {
                 let n = read.map_err(Error::from_tls_io)?;
@@ -448,6 +450,22 @@ impl Driver {
         Ok(())
     }
 
+    /// Room for the next read: [`READ_CHUNK`] while a reply is awaited;
+    /// before a wait that may be long, a buffer of
+    /// [`WAITING_READ_CHUNK`] instead of what is left of a large one.
+    fn make_room(&mut self, long_wait: bool) {
+        let spare = self.read_buf.capacity() - self.read_buf.len();
+        if !long_wait {
+            if spare < READ_CHUNK / 4 {
+                self.read_buf.reserve(READ_CHUNK);
+            }
+        } else if self.read_buf.is_empty() && spare > WAITING_READ_CHUNK {
+            self.read_buf = BytesMut::with_capacity(WAITING_READ_CHUNK);
+        } else if spare == 0 {
+            self.read_buf.reserve(WAITING_READ_CHUNK);
+        }
+    }
+
     /// Bytes read, inflated when COMPRESS is on, to the session.
     fn receive(&mut self, _n: usize) -> Result<(), Error> {
         let read = self.read_buf.split();
@@ -464,8 +482,9 @@ impl Driver {
     }
 
     /// When a reply is late (a command runs and the server is silent),
-    /// when the IDLE is renewed, and when a silent IDLE is dead.
-    fn deadlines(&self) -> (Option<Instant>, Option<Instant>, Option<Instant>) {
+    /// when the IDLE is renewed, when a silent IDLE is dead, and whether
+    /// the wait may be long (no reply awaited, or IDLE).
+    fn deadlines(&self) -> (Option<Instant>, Option<Instant>, Option<Instant>, bool) {
         let mut inner = self.shared.lock();
         let idling = inner
             .idle
@@ -483,11 +502,12 @@ impl Driver {
         let dead = idling
             .and_then(|(idle, _)| idle.dead_after)
             .map(|limit| self.last_read + limit);
-        if !awaiting || idling_now {
-            // A wait that may be long: hold no empty 256 KiB block.
+        let long_wait = !awaiting || idling_now;
+        if long_wait {
+            // Hold no empty 256 KiB block.
             inner.session.release_buffers();
         }
-        (reading, renewal, dead)
+        (reading, renewal, dead, long_wait)
     }
 
     /// Renews the IDLE before the server's limit: DONE now, IDLE again at

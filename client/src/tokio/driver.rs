@@ -10,13 +10,14 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::{mpsc, oneshot, Notify};
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
 
 use super::io::{self as net, Io};
 use crate::error::Error;
@@ -28,9 +29,9 @@ use crate::Data;
 /// How much one read asks for while a reply is awaited.
 const READ_CHUNK: usize = 16 * 1024;
 
-/// How much one read asks for while the wait may be long (nothing in
-/// flight, or IDLE): what the server pushes then is small, and a thousand
-/// idle connections hold 1 KiB each instead of [`READ_CHUNK`].
+/// How much one read asks for while IDLE runs: what the server pushes
+/// then is small, and a thousand idling connections hold 1 KiB each
+/// instead of [`READ_CHUNK`].
 const WAITING_READ_CHUNK: usize = 1024;
 
 /// How much of an external literal is copied at once.
@@ -185,6 +186,43 @@ pub(super) struct Driver {
     needs_flush: bool,
     last_read: Instant,
     parked: Option<Parked>,
+    /// The read or write deadline.
+    timer: Timer,
+}
+
+/// A deadline timer kept across waits: armed at the earliest deadline
+/// asked for since it last rang, so that a wait costs no timer
+/// registration (deadlines only move later, as bytes come and go). When
+/// it rings, the wait checks its own deadline.
+#[derive(Default)]
+struct Timer {
+    /// Made at the first deadline (a runtime without timers is fine
+    /// while no timeout is set).
+    sleep: Option<Pin<Box<Sleep>>>,
+    armed: bool,
+}
+
+impl Timer {
+    /// Makes it ring at `deadline` at the latest.
+    fn arm(&mut self, deadline: Instant) {
+        match self.sleep.as_mut() {
+            None => self.sleep = Some(Box::pin(tokio::time::sleep_until(deadline))),
+            Some(sleep) if !self.armed || deadline < sleep.deadline() => {
+                sleep.as_mut().reset(deadline);
+            }
+            Some(_) => {}
+        }
+        self.armed = true;
+    }
+
+    /// Waits until it rings; then it must be armed again.
+    async fn ring(&mut self) {
+        match self.sleep.as_mut() {
+            Some(sleep) => sleep.as_mut().await,
+            None => std::future::pending().await,
+        }
+        self.armed = false;
+    }
 }
 
 impl Driver {
@@ -202,6 +240,7 @@ impl Driver {
             needs_flush: false,
             last_read: Instant::now(),
             parked: None,
+            timer: Timer::default(),
         }
     }
 
@@ -392,8 +431,8 @@ impl Driver {
     /// Waits for the next of: bytes from the server, room to write, a
     /// wake-up from a client handle, a deadline.
     async fn wait(&mut self) -> Result<(), Error> {
-        let (reading_deadline, idle_renewal, idle_dead, long_wait) = self.deadlines();
-        self.make_room(long_wait);
+        let (reading_deadline, idle_renewal, idle_dead, idling) = self.deadlines();
+        self.make_room(idling);
         let Some((reader, writer)) = self.halves.as_mut() else {
             return Err(Error::Closed {
                 reason: "connection already closed".into(),
@@ -402,7 +441,14 @@ impl Driver {
         let pending = self.out.get(self.written..).unwrap_or_default();
         let writing = !pending.is_empty();
         let flushing = !writing && self.needs_flush;
-        let write_deadline = self.timeouts.write.map(|limit| Instant::now() + limit);
+        let deadline = if writing {
+            self.timeouts.write.map(|limit| Instant::now() + limit)
+        } else {
+            reading_deadline
+        };
+        if let Some(at) = deadline {
+            self.timer.arm(at);
+        }
         tokio::select! {
             read = reader.read_buf(&mut self.read_buf) => {
                 let n = read.map_err(Error::from_tls_io)?;
@@ -433,14 +479,19 @@ impl Driver {
                 }
             }
             () = self.shared.wake.notified() => {}
-            () = sleep_until(write_deadline), if writing && write_deadline.is_some() => {
-                return Err(timed_out("write timeout elapsed: the server does not read"));
-            }
-            () = sleep_until(reading_deadline), if reading_deadline.is_some() && !writing => {
-                let limit = self.timeouts.read.unwrap_or_default();
-                return Err(timed_out(&format!(
-                    "read timeout elapsed: the server sent nothing for {limit:?}"
-                )));
+            () = self.timer.ring(), if deadline.is_some() => {
+                // Armed for an earlier wait, it may ring before this
+                // wait's deadline: then the next wait arms it again.
+                if deadline.is_some_and(|at| Instant::now() >= at) {
+                    return Err(if writing {
+                        timed_out("write timeout elapsed: the server does not read")
+                    } else {
+                        let limit = self.timeouts.read.unwrap_or_default();
+                        timed_out(&format!(
+                            "read timeout elapsed: the server sent nothing for {limit:?}"
+                        ))
+                    });
+                }
             }
             () = sleep_until(idle_renewal), if idle_renewal.is_some() => self.renew_idle(),
             () = sleep_until(idle_dead), if idle_dead.is_some() => {
@@ -450,12 +501,14 @@ impl Driver {
         Ok(())
     }
 
-    /// Room for the next read: [`READ_CHUNK`] while a reply is awaited;
-    /// before a wait that may be long, a buffer of
-    /// [`WAITING_READ_CHUNK`] instead of what is left of a large one.
-    fn make_room(&mut self, long_wait: bool) {
+    /// Room for the next read: [`READ_CHUNK`], or while IDLE runs, a
+    /// buffer of [`WAITING_READ_CHUNK`] instead of what is left of a large
+    /// one. (Between commands the large one stays: dropped and allocated
+    /// again for every command, it would cost a serial workload some
+    /// 1000 instructions a command.)
+    fn make_room(&mut self, idling: bool) {
         let spare = self.read_buf.capacity() - self.read_buf.len();
-        if !long_wait {
+        if !idling {
             if spare < READ_CHUNK / 4 {
                 self.read_buf.reserve(READ_CHUNK);
             }
@@ -483,7 +536,7 @@ impl Driver {
 
     /// When a reply is late (a command runs and the server is silent),
     /// when the IDLE is renewed, when a silent IDLE is dead, and whether
-    /// the wait may be long (no reply awaited, or IDLE).
+    /// IDLE runs.
     fn deadlines(&self) -> (Option<Instant>, Option<Instant>, Option<Instant>, bool) {
         let mut inner = self.shared.lock();
         let idling = inner
@@ -502,12 +555,11 @@ impl Driver {
         let dead = idling
             .and_then(|(idle, _)| idle.dead_after)
             .map(|limit| self.last_read + limit);
-        let long_wait = !awaiting || idling_now;
-        if long_wait {
-            // Hold no empty 256 KiB block.
+        if !awaiting || idling_now {
+            // A wait that may be long: hold no empty 256 KiB block.
             inner.session.release_buffers();
         }
-        (reading, renewal, dead, long_wait)
+        (reading, renewal, dead, idling_now)
     }
 
     /// Renews the IDLE before the server's limit: DONE now, IDLE again at

@@ -26,8 +26,13 @@ use crate::transport::deflate::DeflateCodec;
 use crate::transport::{Timeouts, TlsConfig};
 use crate::Data;
 
-/// How much one read asks for while a reply is awaited.
+/// How much one read asks for while a reply is awaited, at first.
 const READ_CHUNK: usize = 16 * 1024;
+
+/// How much one read asks for at most: reads that fill their room (a
+/// long reply streaming in) double it up to this, the blocking client's
+/// read size; short ones halve it back.
+const MAX_READ_CHUNK: usize = 64 * 1024;
 
 /// How much one read asks for while IDLE runs: what the server pushes
 /// then is small, and a thousand idling connections hold 1 KiB each
@@ -116,16 +121,24 @@ pub(super) enum Waiter {
     },
 }
 
-/// What goes to a stream's or an IDLE's reader.
+/// What goes to a stream's reader.
 #[derive(Debug)]
 pub(super) enum Item {
     Data(Data),
     BodyStart(BodyStart),
     BodyChunk(Bytes),
     BodyEnd,
-    IdleStarted,
-    Pushed(Unsolicited),
     Done(Done),
+}
+
+/// What goes to an IDLE's reader: boxed, so that its channel, whose
+/// first block holds 32 of them from the start, is 0.5 KiB rather than
+/// 8 (pushes are rare; a thousand idling connections each hold one).
+#[derive(Debug)]
+pub(super) enum IdleEvent {
+    Started,
+    Pushed(Box<Unsolicited>),
+    Done(Box<Done>),
 }
 
 /// An IDLE and its reader.
@@ -134,7 +147,7 @@ pub(super) struct IdleState {
     pub(super) tag: String,
     /// What arrived before this mark is not the IDLE's.
     pub(super) since: u64,
-    pub(super) sink: mpsc::Sender<Item>,
+    pub(super) sink: mpsc::Sender<IdleEvent>,
     /// When the server's `+` came.
     pub(super) started: Option<Instant>,
     pub(super) renew_every: Duration,
@@ -151,11 +164,17 @@ pub(super) struct IdleState {
 
 /// An item a full channel could not take yet: the task waits for room
 /// before it reads on (so memory stays that of the channel).
-struct Parked {
-    sink: mpsc::Sender<Item>,
-    item: Item,
-    /// The command to abandon if the reader is gone.
-    tag: Option<String>,
+enum Parked {
+    Stream {
+        sink: mpsc::Sender<Item>,
+        item: Item,
+        /// The command to abandon if the reader is gone.
+        tag: Option<String>,
+    },
+    Idle {
+        sink: mpsc::Sender<IdleEvent>,
+        event: IdleEvent,
+    },
 }
 
 /// What processing the session's events asks of the task.
@@ -175,6 +194,9 @@ pub(super) struct Driver {
     /// Where reads land; each read's bytes go to the session without a
     /// copy.
     read_buf: BytesMut,
+    /// How much the next read asks for, from [`READ_CHUNK`] to
+    /// [`MAX_READ_CHUNK`].
+    read_chunk: usize,
     /// Bytes to write, from `written` on.
     out: Vec<u8>,
     written: usize,
@@ -233,6 +255,7 @@ impl Driver {
             host,
             timeouts,
             read_buf: BytesMut::new(),
+            read_chunk: READ_CHUNK,
             out: Vec::new(),
             written: 0,
             external: None,
@@ -350,10 +373,14 @@ impl Driver {
     /// Waits until the reader of a full channel takes the item (or is
     /// gone: then its command's data is dropped from now on).
     async fn deliver(&mut self, parked: Parked) {
-        if parked.sink.send(parked.item).await.is_err() {
-            if let Some(tag) = parked.tag {
-                self.shared.lock().session.abandon(&tag);
+        match parked {
+            Parked::Stream { sink, item, tag } => {
+                if let (Err(_), Some(tag)) = (sink.send(item).await, tag) {
+                    self.shared.lock().session.abandon(&tag);
+                }
             }
+            // A reader gone has dropped its IdleStream, which ends the IDLE.
+            Parked::Idle { sink, event } => drop(sink.send(event).await),
         }
     }
 
@@ -433,6 +460,7 @@ impl Driver {
     async fn wait(&mut self) -> Result<(), Error> {
         let (reading_deadline, idle_renewal, idle_dead, idling) = self.deadlines();
         self.make_room(idling);
+        let room = self.read_buf.capacity() - self.read_buf.len();
         let Some((reader, writer)) = self.halves.as_mut() else {
             return Err(Error::Closed {
                 reason: "connection already closed".into(),
@@ -463,6 +491,7 @@ impl Driver {
                     });
                 }
                 self.last_read = Instant::now();
+                self.adapt_read_chunk(n, room);
                 self.receive(n)?;
             }
             step = write_step(writer, pending), if writing || flushing => {
@@ -501,7 +530,17 @@ impl Driver {
         Ok(())
     }
 
-    /// Room for the next read: [`READ_CHUNK`], or while IDLE runs, a
+    /// Doubles the read size after a read that filled its `room`, halves
+    /// it after one that used less than a quarter of it.
+    fn adapt_read_chunk(&mut self, n: usize, room: usize) {
+        if n >= room {
+            self.read_chunk = (self.read_chunk * 2).min(MAX_READ_CHUNK);
+        } else if n < self.read_chunk / 4 {
+            self.read_chunk = (self.read_chunk / 2).max(READ_CHUNK);
+        }
+    }
+
+    /// Room for the next read: the read size, or while IDLE runs, a
     /// buffer of [`WAITING_READ_CHUNK`] instead of what is left of a large
     /// one. (Between commands the large one stays: dropped and allocated
     /// again for every command, it would cost a serial workload some
@@ -509,8 +548,8 @@ impl Driver {
     fn make_room(&mut self, idling: bool) {
         let spare = self.read_buf.capacity() - self.read_buf.len();
         if !idling {
-            if spare < READ_CHUNK / 4 {
-                self.read_buf.reserve(READ_CHUNK);
+            if spare < self.read_chunk / 4 {
+                self.read_buf.reserve(self.read_chunk);
             }
         } else if self.read_buf.is_empty() && spare > WAITING_READ_CHUNK {
             self.read_buf = BytesMut::with_capacity(WAITING_READ_CHUNK);
@@ -631,7 +670,7 @@ fn dispatch_done(inner: &mut Inner, done: Done) -> Action {
         }
         Some(Waiter::Stream(sink)) => match sink.try_send(Item::Done(done)) {
             Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => Action::Nothing,
-            Err(mpsc::error::TrySendError::Full(item)) => Action::Park(Parked {
+            Err(mpsc::error::TrySendError::Full(item)) => Action::Park(Parked::Stream {
                 sink,
                 item,
                 tag: None,
@@ -654,7 +693,7 @@ fn to_stream(inner: &mut Inner, tag: &str, item: Item) -> Action {
     };
     match sink.try_send(item) {
         Ok(()) => Action::Nothing,
-        Err(mpsc::error::TrySendError::Full(item)) => Action::Park(Parked {
+        Err(mpsc::error::TrySendError::Full(item)) => Action::Park(Parked::Stream {
             sink: sink.clone(),
             item,
             tag: Some(tag.to_owned()),
@@ -681,7 +720,7 @@ fn idle_started(inner: &mut Inner) -> Action {
         idle.renewing = false;
         return Action::Nothing;
     }
-    push_to_idle(idle, Item::IdleStarted)
+    push_to_idle(idle, IdleEvent::Started)
 }
 
 /// What the server pushed since the IDLE began, to its reader.
@@ -690,20 +729,19 @@ fn pushed_while_idling(inner: &mut Inner) -> Action {
         return Action::Nothing;
     };
     while let Some(pushed) = inner.session.next_unsolicited_since(idle.since) {
-        if let Action::Park(parked) = push_to_idle(idle, Item::Pushed(pushed)) {
+        if let Action::Park(parked) = push_to_idle(idle, IdleEvent::Pushed(Box::new(pushed))) {
             return Action::Park(parked);
         }
     }
     Action::Nothing
 }
 
-fn push_to_idle(idle: &mut IdleState, item: Item) -> Action {
-    match idle.sink.try_send(item) {
+fn push_to_idle(idle: &mut IdleState, event: IdleEvent) -> Action {
+    match idle.sink.try_send(event) {
         Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => Action::Nothing,
-        Err(mpsc::error::TrySendError::Full(item)) => Action::Park(Parked {
+        Err(mpsc::error::TrySendError::Full(event)) => Action::Park(Parked::Idle {
             sink: idle.sink.clone(),
-            item,
-            tag: None,
+            event,
         }),
     }
 }
@@ -734,6 +772,6 @@ fn idle_completed(inner: &mut Inner, done: Done) -> Action {
         let _ = stopped.send(outcome);
     }
     // The reader sees the IDLE end (with the server's NO or BAD, if any).
-    let _ = idle.sink.try_send(Item::Done(done));
+    let _ = idle.sink.try_send(IdleEvent::Done(Box::new(done)));
     Action::Nothing
 }

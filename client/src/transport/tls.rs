@@ -32,10 +32,11 @@ pub struct TlsConfig {
     accept_invalid_certs: bool,
     server_name: Option<String>,
     /// The rustls configuration, built at the first connection and shared
-    /// by the connections of this configuration and its clones: one
-    /// each would hold its own session cache (some 15 KB), and none would
-    /// resume another's TLS session.
-    built: OnceLock<Arc<ClientConfig>>,
+    /// by the connections of this configuration and its clones, made
+    /// before or after: one each would hold its own session cache (some
+    /// 15 KB), and none would resume another's TLS session. A change
+    /// starts a new one.
+    built: Arc<OnceLock<Arc<ClientConfig>>>,
 }
 
 impl std::fmt::Debug for TlsConfig {
@@ -96,7 +97,7 @@ impl TlsConfig {
             client_auth: None,
             accept_invalid_certs: false,
             server_name: None,
-            built: OnceLock::new(),
+            built: Arc::default(),
         }
     }
 
@@ -108,7 +109,7 @@ impl TlsConfig {
                 .add(certificate)
                 .map_err(|error| Error::tls(format!("root certificate refused: {error}")))?;
         }
-        self.built = OnceLock::new();
+        self.built = Arc::default();
         Ok(self)
     }
 
@@ -124,7 +125,7 @@ impl TlsConfig {
             .map_err(|error| Error::tls(format!("client key PEM unreadable: {error}")))?
             .ok_or_else(|| Error::tls("no private key in the client key PEM"))?;
         self.client_auth = Some((chain, Arc::new(key)));
-        self.built = OnceLock::new();
+        self.built = Arc::default();
         Ok(self)
     }
 
@@ -142,7 +143,7 @@ impl TlsConfig {
     pub fn danger_accept_invalid_certs(mut self) -> Self {
         tracing::warn!("TLS certificate verification is turned off (danger_accept_invalid_certs)");
         self.accept_invalid_certs = true;
-        self.built = OnceLock::new();
+        self.built = Arc::default();
         self
     }
 
@@ -397,12 +398,23 @@ mod tests {
     #[test]
     fn connections_of_a_config_and_its_clones_share_one_rustls_config() {
         let config = TlsConfig::default();
+        let clone_before = config.clone();
         let first = config.client_config().unwrap();
         assert!(Arc::ptr_eq(&first, &config.client_config().unwrap()));
         assert!(Arc::ptr_eq(
             &first,
             &config.clone().client_config().unwrap()
         ));
+        assert!(Arc::ptr_eq(&first, &clone_before.client_config().unwrap()));
+    }
+
+    #[test]
+    fn a_change_to_a_clone_leaves_the_original_alone() {
+        let config = TlsConfig::default();
+        let changed = config.clone().danger_accept_invalid_certs();
+        let unverified = changed.client_config().unwrap();
+        assert!(!Arc::ptr_eq(&unverified, &config.client_config().unwrap()));
+        assert!(!config.accept_invalid_certs);
     }
 
     #[test]

@@ -34,8 +34,8 @@ use crate::cert::Certificate;
 use crate::install::{ensure_dovecot, DOVECOT};
 use crate::maildir::{Maildir, MaildirMessage};
 use crate::process::{
-    free_local_ports, is_root, nobody_ids, retry_on_port_clash, stop_tree, user_and_group_names,
-    wait_for_greeting,
+    free_local_ports, is_root, nobody_ids, raise_open_files, retry_on_port_clash, stop_tree,
+    user_and_group_names, wait_for_greeting,
 };
 use crate::{HarnessError, Result};
 
@@ -98,6 +98,11 @@ pub struct Options {
     pub special_use: bool,
     /// Extra configuration appended as is, for settings not covered here.
     pub extra_config: String,
+    /// Configure for this many concurrent connections, logged in, plain or
+    /// TLS, from one address (see [`Options::connections()`]); `None`:
+    /// Dovecot's limits (up to 100 connections in login at once, each TLS
+    /// connection holding a login process of its own).
+    pub connections: Option<u32>,
 }
 
 impl Default for Options {
@@ -116,6 +121,22 @@ impl Default for Options {
                 .to_vec(),
             special_use: true,
             extra_config: String::new(),
+            connections: None,
+        }
+    }
+}
+
+impl Options {
+    /// The default options, configured for `count` concurrent connections:
+    /// one login process serves them all (Dovecot's high-performance
+    /// mode), up to `count` imap processes and logins from one address
+    /// run at once, and the services' client limits follow. Starting the
+    /// server raises the open-file limit of this process (which the
+    /// server inherits) to what the client and the server need.
+    pub fn connections(count: u32) -> Self {
+        Options {
+            connections: Some(count),
+            ..Options::default()
         }
     }
 }
@@ -208,6 +229,9 @@ impl Dovecot {
         validate_users(&options.users)?;
         let certificate = Certificate::localhost()?;
         let identity = Identity::detect()?;
+        if let Some(count) = options.connections {
+            raise_open_files(open_files_for(count))?;
+        }
         retry_on_port_clash(|| Dovecot::try_start(&options, certificate, &identity))
     }
 
@@ -483,7 +507,7 @@ impl Layout {
              first_valid_gid = 1\n\
              mail_location = maildir:~/Maildir\n\
              mail_fsync = never\n\
-             mail_max_userip_connections = 1000\n\
+             mail_max_userip_connections = {userip}\n\
              auth_failure_delay = 0\n\
              passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {users}\n}}\n\
              userdb {{\n  driver = static\n  args = uid={mail_user} gid={mail_group} home={mail}/%u\n}}\n\
@@ -497,7 +521,13 @@ impl Layout {
             mail_user = identity.mail_user,
             mail_group = identity.mail_group,
             mail = self.mail.display(),
+            userip = options
+                .connections
+                .map_or(1000, |n| (n + CONNECTIONS_MARGIN).max(1000)),
         );
+        if let Some(count) = options.connections {
+            c.push_str(&login_limits(count));
+        }
         if identity.no_chroot {
             c.push_str("  chroot =\n}\nservice anvil {\n  chroot =\n}\n");
             // Internal sockets are given to this group: it must be ours.
@@ -515,11 +545,49 @@ impl Layout {
             }
         }
         c.push_str("}\n");
+        if let Some(count) = options.connections {
+            c.push_str(&service_limits(count));
+        }
         c.push_str(&plugin_config(options.plugins));
         c.push_str(&options.extra_config);
         c.push('\n');
         c
     }
+}
+
+/// Room above [`Options::connections`] for the harness's own
+/// connections (readiness probes, a test's extra session).
+const CONNECTIONS_MARGIN: u32 = 64;
+
+/// Inside `service imap-login`: one process, started ahead, serves every
+/// connection (`service_count = 0`), instead of one process each, at most
+/// 100 (the default); a TLS connection stays with its login process,
+/// which proxies it, for the whole session.
+fn login_limits(count: u32) -> String {
+    let limit = count + CONNECTIONS_MARGIN;
+    format!("  service_count = 0\n  process_min_avail = 1\n  client_limit = {limit}\n")
+}
+
+/// Outside any block: one imap process per connection, and every
+/// service's client limit (anvil and auth count each login) above the
+/// connections. An IDLE learns of changes through inotify, whose
+/// instances are limited per user (`fs.inotify.max_user_instances`, 128
+/// by default) and all sessions run as one: the others poll, every
+/// second instead of Dovecot's 30.
+fn service_limits(count: u32) -> String {
+    let limit = count + CONNECTIONS_MARGIN;
+    format!(
+        "default_client_limit = {limit}\n\
+         mailbox_idle_check_interval = 1 secs\n\
+         service imap {{\n  process_limit = {limit}\n}}\n"
+    )
+}
+
+/// The open files the test process and the server it starts need for
+/// `count` connections: the client's socket, and the login process's
+/// socket and its pipe to the imap process, each, and some for the rest.
+fn open_files_for(count: u32) -> u64 {
+    4 * u64::from(count + CONNECTIONS_MARGIN) + 1024
 }
 
 /// The settings that turn the optional plugins on.

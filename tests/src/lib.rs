@@ -29,6 +29,7 @@
 //!   or implicit TLS), for the hostile-server tests.
 //! - [`views`] turns typed results into forms several tests compare.
 //! - [`logs`] captures what the client logs through `tracing`.
+//! - [`fleet`] runs many async sessions at once, all idling together.
 //! - [`both`] runs one test body with the blocking and the tokio client.
 //! - [`client`] opens the client under test on a Dovecot, logged in.
 //! - [`cert::Certificate`] makes the self-signed certificates and the rustls
@@ -52,6 +53,7 @@ pub mod courier;
 pub mod cyrus;
 pub mod dovecot;
 mod error;
+pub mod fleet;
 pub mod install;
 pub mod logs;
 pub mod maildir;

@@ -313,3 +313,37 @@ pub(crate) fn wait_for_greeting(
         thread::sleep(Duration::from_millis(5));
     }
 }
+
+/// Raises this process's soft limit of open files to at least `need`
+/// (children started afterwards inherit it): up to the hard limit, and
+/// the hard limit too when root. Returns the soft limit in force.
+pub(crate) fn raise_open_files(need: u64) -> Result<u64> {
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    let limit = getrlimit(Resource::Nofile);
+    // `None` is unlimited.
+    let soft = limit.current.unwrap_or(u64::MAX);
+    if soft >= need {
+        return Ok(soft);
+    }
+    let hard = limit.maximum.unwrap_or(u64::MAX);
+    let maximum = if hard < need && is_root() {
+        Some(need)
+    } else {
+        limit.maximum
+    };
+    let current = need.min(maximum.unwrap_or(u64::MAX));
+    setrlimit(
+        Resource::Nofile,
+        Rlimit {
+            current: Some(current),
+            maximum,
+        },
+    )
+    .map_err(|e| {
+        HarnessError::io(
+            format!("raise the open-file limit from {soft} to {current} (hard limit {hard})"),
+            e.into(),
+        )
+    })?;
+    Ok(current)
+}

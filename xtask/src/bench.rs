@@ -4,10 +4,15 @@
 //! then, for bench (a), the interleaved one (`client/benches/interleaved.rs`),
 //! whose ratios a drifting machine disturbs less; then, unless a filter
 //! names parser benchmarks only, the end-to-end one against a private
-//! Dovecot (`tests/benches/e2e`).
+//! Dovecot (`tests/benches/e2e`: the blocking and async clients,
+//! async-imap and the limit), the many-connections one
+//! (`tests/benches/scale.rs`: 1000 idle async sessions, plain and TLS)
+//! and the backup one against mbsync.
 //!
 //! `cargo xtask bench e2e [rounds] [workload ...]` runs only the
-//! end-to-end benchmark, with its own arguments.
+//! end-to-end benchmark, `cargo xtask bench scale [rounds]
+//! [--sessions=N]` only the many-connections one, with their own
+//! arguments.
 
 use std::collections::BTreeMap;
 
@@ -60,11 +65,17 @@ fn peers<'a>(name: &str, results: &'a BTreeMap<String, f64>) -> Vec<(&'a str, f6
 /// The first argument that selects the end-to-end benchmark alone.
 const E2E: &str = "e2e";
 
+/// The first argument that selects the many-connections benchmark alone.
+const SCALE: &str = "scale";
+
 /// Runs the benchmarks and prints their summaries.
 pub fn run(args: &[String]) -> TaskResult {
     if let Some((first, rest)) = args.split_first() {
         if first == E2E {
             return run_e2e(rest);
+        }
+        if first == SCALE {
+            return run_scale(rest);
         }
     }
     run_parse(args)?;
@@ -75,6 +86,7 @@ pub fn run(args: &[String]) -> TaskResult {
     }
     if !has_filter(args) {
         run_e2e(&[])?;
+        run_scale(&[])?;
         run_backup()?;
     }
     Ok(())
@@ -93,6 +105,15 @@ fn run_backup() -> TaskResult {
 fn run_e2e(args: &[String]) -> TaskResult {
     let mut command = cargo();
     command.args(["bench", "-p", "typed-imap-tests", "--bench", "e2e", "--"]);
+    command.args(args);
+    run_command(command)?;
+    Ok(())
+}
+
+/// The many-connections benchmark, which prints its own summary.
+fn run_scale(args: &[String]) -> TaskResult {
+    let mut command = cargo();
+    command.args(["bench", "-p", "typed-imap-tests", "--bench", "scale", "--"]);
     command.args(args);
     run_command(command)?;
     Ok(())

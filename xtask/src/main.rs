@@ -45,11 +45,15 @@ tasks:
   bench [criterion args]
                  the parsing benchmark against imap-proto and imap-codec,
                  with MB/s and ratios; then bench (a) interleaved; then,
-                 without a filter, the end-to-end benchmark and the backup
-                 against mbsync
+                 without a filter, the end-to-end benchmark, the
+                 many-connections one and the backup against mbsync
   bench e2e [rounds] [workload ...]
-                 only the end-to-end benchmark: typed-imap against a raw
-                 byte-counting client on a private Dovecot
+                 only the end-to-end benchmark: typed-imap (blocking and
+                 async) and async-imap against a raw byte-counting client
+                 on a private Dovecot
+  bench scale [rounds] [--sessions=N]
+                 only the many-connections benchmark: time to open 1000
+                 idle async sessions and memory per session, plain and TLS
   coverage       start every test server, check which capabilities
                  typed-imap supports, and rewrite the README's table
   help           this text";

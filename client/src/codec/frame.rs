@@ -38,9 +38,6 @@ const READ_CHUNK: usize = 64 * 1024;
 /// announced literal.
 const MIN_GROWTH: usize = 256 * 1024;
 
-/// An empty buffer larger than this is given back by [`Framer::release`].
-const RELEASE_ABOVE: usize = 16 * 1024;
-
 /// Longest literal size RFC 3501 allows: a `number` is 32 bits.
 const MAX_LITERAL_SIZE: u64 = u32::MAX as u64;
 
@@ -252,9 +249,13 @@ impl Framer {
 
     /// Gives the buffer's memory back when it holds nothing: a connection
     /// that waits long (between commands, in IDLE) then holds no 256 KiB
-    /// block. The next bytes allocate again.
+    /// block. The next bytes allocate again (or, pushed owned, are taken
+    /// as they are). However small its spare room, an empty buffer may be
+    /// the tail of a block shared with the frames handed out, a read
+    /// buffer taken by [`push_owned`](Self::push_owned): held, it would
+    /// keep the whole block alive after those frames are dropped.
     pub fn release(&mut self) {
-        if self.buffered() == 0 && self.buf.capacity() > RELEASE_ABOVE {
+        if self.buffered() == 0 {
             self.buf = BytesMut::new();
             self.scan.pending = BytesMut::new();
         }
@@ -569,6 +570,29 @@ mod tests {
         f.push(b"* 3 EXISTS\r\n");
         assert_eq!(frames(&mut f), vec![b"* 3 EXISTS\r\n".to_vec()]);
         assert!(!f.is_mid_response());
+    }
+
+    #[test]
+    fn release_gives_back_the_tail_of_a_read_buffer_taken_whole() {
+        let mut f = framer();
+        let mut read = BytesMut::with_capacity(16 * 1024);
+        read.extend_from_slice(b"* 3 EXISTS\r\n");
+        f.push_owned(read);
+        let frame = f.next_frame().unwrap().unwrap();
+        assert!(f.buffer_capacity() > 0);
+        f.release();
+        // Only the frame holds the block now: it goes with the frame.
+        assert_eq!(f.buffer_capacity(), 0);
+        assert_eq!(&frame[..], b"* 3 EXISTS\r\n");
+    }
+
+    #[test]
+    fn release_keeps_a_partial_response() {
+        let mut f = framer();
+        f.push(b"* 3 EXI");
+        f.release();
+        f.push(b"STS\r\n");
+        assert_eq!(frames(&mut f), vec![b"* 3 EXISTS\r\n".to_vec()]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::driver::{IdleState, Item};
+use super::driver::{IdleEvent, IdleState};
 use super::{Client, IDLE_RENEWAL};
 use crate::error::Error;
 use crate::session::Unsolicited;
@@ -43,7 +43,7 @@ impl Default for IdleOptions {
 #[derive(Debug)]
 pub struct IdleStream<'a> {
     client: &'a Client,
-    events: mpsc::Receiver<Item>,
+    events: mpsc::Receiver<IdleEvent>,
     ended: bool,
 }
 
@@ -78,8 +78,8 @@ impl<'a> IdleStream<'a> {
             ended: false,
         };
         match stream.events.recv().await {
-            Some(Item::IdleStarted) => Ok(stream),
-            Some(Item::Done(done)) => {
+            Some(IdleEvent::Started) => Ok(stream),
+            Some(IdleEvent::Done(done)) => {
                 stream.ended = true;
                 done.check()?;
                 Err(Error::protocol("IDLE completed before the server's `+`"))
@@ -164,8 +164,8 @@ impl<'a> IdleStream<'a> {
         loop {
             return match self.events.poll_recv(cx) {
                 Poll::Pending => Poll::Pending,
-                Poll::Ready(Some(Item::Pushed(event))) => Poll::Ready(Some(Ok(event))),
-                Poll::Ready(Some(Item::Done(done))) => {
+                Poll::Ready(Some(IdleEvent::Pushed(event))) => Poll::Ready(Some(Ok(*event))),
+                Poll::Ready(Some(IdleEvent::Done(done))) => {
                     self.ended = true;
                     Poll::Ready(done.check().err().map(Err))
                 }

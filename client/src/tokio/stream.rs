@@ -87,7 +87,6 @@ impl<'a, C: Streaming> StreamEvents<'a, C> {
                     self.done = Some(done);
                     return Poll::Ready(outcome.err().map(Err));
                 }
-                Some(Item::IdleStarted | Item::Pushed(_)) => continue,
                 None => {
                     self.ended = true;
                     return Poll::Ready(Some(Err(self.client.shared.lock().closed())));

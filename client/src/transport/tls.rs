@@ -4,7 +4,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::starttls::SkipPlaintext;
@@ -31,6 +31,12 @@ pub struct TlsConfig {
     client_auth: Option<(Vec<CertificateDer<'static>>, Arc<PrivateKeyDer<'static>>)>,
     accept_invalid_certs: bool,
     server_name: Option<String>,
+    /// The rustls configuration, built at the first connection and shared
+    /// by the connections of this configuration and its clones, made
+    /// before or after: one each would hold its own session cache (some
+    /// 15 KB), and none would resume another's TLS session. A change
+    /// starts a new one.
+    built: Arc<OnceLock<Arc<ClientConfig>>>,
 }
 
 impl std::fmt::Debug for TlsConfig {
@@ -91,6 +97,7 @@ impl TlsConfig {
             client_auth: None,
             accept_invalid_certs: false,
             server_name: None,
+            built: Arc::default(),
         }
     }
 
@@ -102,6 +109,7 @@ impl TlsConfig {
                 .add(certificate)
                 .map_err(|error| Error::tls(format!("root certificate refused: {error}")))?;
         }
+        self.built = Arc::default();
         Ok(self)
     }
 
@@ -117,6 +125,7 @@ impl TlsConfig {
             .map_err(|error| Error::tls(format!("client key PEM unreadable: {error}")))?
             .ok_or_else(|| Error::tls("no private key in the client key PEM"))?;
         self.client_auth = Some((chain, Arc::new(key)));
+        self.built = Arc::default();
         Ok(self)
     }
 
@@ -134,6 +143,7 @@ impl TlsConfig {
     pub fn danger_accept_invalid_certs(mut self) -> Self {
         tracing::warn!("TLS certificate verification is turned off (danger_accept_invalid_certs)");
         self.accept_invalid_certs = true;
+        self.built = Arc::default();
         self
     }
 
@@ -143,7 +153,16 @@ impl TlsConfig {
         self.server_name.as_deref().unwrap_or(host)
     }
 
+    /// The rustls configuration, built once.
     pub(crate) fn client_config(&self) -> Result<Arc<ClientConfig>, Error> {
+        if let Some(built) = self.built.get() {
+            return Ok(Arc::clone(built));
+        }
+        let config = self.build()?;
+        Ok(Arc::clone(self.built.get_or_init(|| config)))
+    }
+
+    fn build(&self) -> Result<Arc<ClientConfig>, Error> {
         let provider = Arc::new(ring::default_provider());
         let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
@@ -374,6 +393,40 @@ mod tests {
             .danger_accept_invalid_certs()
             .client_config()
             .is_ok());
+    }
+
+    #[test]
+    fn connections_of_a_config_and_its_clones_share_one_rustls_config() {
+        let config = TlsConfig::default();
+        let clone_before = config.clone();
+        let first = config.client_config().unwrap();
+        assert!(Arc::ptr_eq(&first, &config.client_config().unwrap()));
+        assert!(Arc::ptr_eq(
+            &first,
+            &config.clone().client_config().unwrap()
+        ));
+        assert!(Arc::ptr_eq(&first, &clone_before.client_config().unwrap()));
+    }
+
+    #[test]
+    fn a_change_to_a_clone_leaves_the_original_alone() {
+        let config = TlsConfig::default();
+        let changed = config.clone().danger_accept_invalid_certs();
+        let unverified = changed.client_config().unwrap();
+        assert!(!Arc::ptr_eq(&unverified, &config.client_config().unwrap()));
+        assert!(!config.accept_invalid_certs);
+    }
+
+    #[test]
+    fn a_change_after_a_connection_builds_the_rustls_config_again() {
+        let config = TlsConfig::default();
+        let verified = config.client_config().unwrap();
+        let unverified = config.danger_accept_invalid_certs();
+        assert!(!Arc::ptr_eq(
+            &verified,
+            &unverified.client_config().unwrap()
+        ));
+        assert!(unverified.accept_invalid_certs);
     }
 
     #[test]

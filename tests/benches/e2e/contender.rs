@@ -6,8 +6,7 @@
 //! workload a contender cannot do keeps the default body, which says so:
 //! the parent then leaves that contender out of that workload's table.
 //!
-//! To add one (the async client of typed-imap, the async-imap crate,
-//! mbsync for a backup workload):
+//! To add one (mbsync for a backup workload, another crate):
 //! 1. write a module with a type implementing [`Contender`] (an async
 //!    client keeps its runtime in the type and blocks on each workload; a
 //!    program such as mbsync can do its connecting inside the workload, so
@@ -96,11 +95,17 @@ pub const UNSUPPORTED: &str = "unsupported workload";
 /// The contender whose ratios to [`LIMIT`] are reported.
 pub const OURS: &str = "typed-imap";
 
+/// typed-imap's async client, compared with [`OURS`] and [`ASYNC_IMAP`].
+pub const OURS_ASYNC: &str = "typed-async";
+
+/// The async-imap crate.
+pub const ASYNC_IMAP: &str = "async-imap";
+
 /// The raw byte-counting client: the ratios' denominator.
 pub const LIMIT: &str = "limit";
 
 /// Every contender, in the order they take turns.
-pub const NAMES: &[&str] = &[LIMIT, OURS];
+pub const NAMES: &[&str] = &[LIMIT, OURS, OURS_ASYNC, ASYNC_IMAP];
 
 /// Opens the contender named `name` on `mailbox` (connected, logged in,
 /// the mailbox selected).
@@ -108,6 +113,8 @@ pub fn open(name: &str, server: &Server, mailbox: &str) -> Result<Box<dyn Conten
     Ok(match name {
         LIMIT => Box::new(crate::limit::Limit::open(server, mailbox)?),
         OURS => Box::new(crate::typed::Typed::open(server, mailbox)?),
+        OURS_ASYNC => Box::new(crate::typed_async::TypedAsync::open(server, mailbox)?),
+        ASYNC_IMAP => Box::new(crate::async_imap::AsyncImap::open(server, mailbox)?),
         other => return Err(format!("no contender named {other:?} (known: {NAMES:?})").into()),
     })
 }

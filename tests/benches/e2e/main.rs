@@ -24,11 +24,13 @@
 //! `--serve` fills the server and keeps it up instead, printing the
 //! command line of a child, to run one by hand under strace or callgrind.
 
+mod async_imap;
 mod contender;
 mod limit;
 mod measure;
 mod report;
 mod typed;
+mod typed_async;
 mod workload;
 
 use std::fs;

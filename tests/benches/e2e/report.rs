@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::contender::{LIMIT, NAMES, OURS};
+use crate::contender::{ASYNC_IMAP, LIMIT, NAMES, OURS, OURS_ASYNC};
 use crate::measure::Measured;
 use crate::workload::Workload;
 
@@ -122,17 +122,28 @@ impl Runs {
 
     /// The quartiles (25%, median, 75%) of those per-round ratios.
     pub fn paired_ratios(&self, workload: Workload, contender: &str) -> Option<[f64; 3]> {
+        self.paired_ratios_to(workload, contender, LIMIT)
+    }
+
+    /// The quartiles of the per-round ratios of `contender`'s time over
+    /// `base`'s.
+    pub fn paired_ratios_to(
+        &self,
+        workload: Workload,
+        contender: &str,
+        base: &str,
+    ) -> Option<[f64; 3]> {
         let runs = |name: &str| {
             self.runs
                 .iter()
                 .find(|((w, c), _)| *w == index(workload) && *c == name)
                 .map(|(_, runs)| runs)
         };
-        let (ours, limit) = (runs(contender)?, runs(LIMIT)?);
+        let (ours, theirs) = (runs(contender)?, runs(base)?);
         let mut ratios: Vec<f64> = ours
             .iter()
             .filter_map(|run| {
-                let other = limit.iter().find(|l| l.round == run.round)?;
+                let other = theirs.iter().find(|l| l.round == run.round)?;
                 Some(ratio(run.measured.wall, other.measured.wall))
             })
             .collect();
@@ -189,6 +200,37 @@ impl Runs {
             }
         }
         self.print_targets();
+        self.print_async_targets(workloads);
+    }
+
+    /// Issue 15's targets: the async client within x1.05 of the blocking
+    /// one and ahead of async-imap, per workload (the medians of the
+    /// rounds' ratios, with their quartiles).
+    fn print_async_targets(&self, workloads: &[Workload]) {
+        let pairs: [(&str, &str, f64); 2] = [
+            (OURS, "within x1.05 of typed-imap (blocking)", 1.05),
+            (ASYNC_IMAP, "ahead of async-imap", 1.0),
+        ];
+        println!(
+            "\ntargets of the async client ({OURS_ASYNC}'s time over the other's, median of \
+             the rounds' ratios [quartiles]):"
+        );
+        for &workload in workloads {
+            for (base, target, bound) in pairs {
+                let Some([low, median, high]) = self.paired_ratios_to(workload, OURS_ASYNC, base)
+                else {
+                    if self.summary(workload, OURS_ASYNC).is_some() {
+                        println!("  {:<10} {target}: {base} cannot do it", workload.name());
+                    }
+                    continue;
+                };
+                let met = if median <= bound { "met" } else { "missed" };
+                println!(
+                    "  {:<10} {target}: x{median:.3} [{low:.3}-{high:.3}] ({met})",
+                    workload.name()
+                );
+            }
+        }
     }
 
     /// Issue 14's targets, each with what was measured.

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use typed_imap::blocking::Client;
-use typed_imap::types::{FetchItem, Flag, Section, SequenceSet};
+use typed_imap::types::{FetchItem, FetchItems, Flag, Section, SequenceSet};
 use typed_imap::{Fetch, Fetched, UidFetch};
 use typed_imap_tests::maildir::SystemFlag;
 
@@ -25,27 +25,13 @@ impl Contender for Typed {
     }
 
     fn metadata(&mut self) -> Result<Outcome, BenchError> {
-        let items = FetchItem::uid()
-            | FetchItem::flags()
-            | FetchItem::internal_date()
-            | FetchItem::rfc822_size()
-            | FetchItem::envelope()
-            | FetchItem::body_structure();
         let mut count = 0;
         for fetched in self
             .imap
-            .stream(Fetch::new(SequenceSet::all()).items(items))?
+            .stream(Fetch::new(SequenceSet::all()).items(metadata_items()))?
         {
-            let fetched = fetched?;
             count += 1;
-            let message = &fetched.message;
-            let complete = message.envelope.is_some()
-                && message.body_structure.is_some()
-                && message.internal_date.is_some()
-                && message.rfc822_size.is_some();
-            if fetched.seq != count || message.uid != Some(count) || !complete {
-                return Err(format!("message {count}: unexpected {fetched:?}").into());
-            }
+            check_metadata(count, &fetched?)?;
         }
         expect_count("FETCH results", count, SMALL_COUNT)
     }
@@ -57,18 +43,8 @@ impl Contender for Typed {
             .imap
             .stream(Fetch::new(SequenceSet::all()).items(items))?
         {
-            let fetched = fetched?;
             count += 1;
-            let body = fetched
-                .message
-                .body_sections
-                .first()
-                .and_then(|(_, b)| b.as_ref());
-            // sample_message fills up to the size it is given.
-            let whole = body.is_some_and(|b| b.len() + 64 > SMALL_SIZE && b.len() <= SMALL_SIZE);
-            if fetched.seq != count || !whole {
-                return Err(format!("message {count}: no body of about {SMALL_SIZE} bytes").into());
-            }
+            check_body(count, &fetched?)?;
         }
         expect_count("FETCH results", count, SMALL_COUNT)
     }
@@ -79,14 +55,7 @@ impl Contender for Typed {
         let fetched = self
             .imap
             .fetch_to(Fetch::new(SequenceSet::all()).items(items), &mut sink)?;
-        let least = u64::from(LARGE_COUNT) * (large_size() as u64 - 64);
-        if sink.written < least {
-            return Err(format!(
-                "{} body bytes written, expected {least} at least",
-                sink.written
-            )
-            .into());
-        }
+        check_large_written(sink.written)?;
         expect_count("FETCH results", fetched.len() as u32, LARGE_COUNT)
     }
 
@@ -118,8 +87,65 @@ impl Contender for Typed {
     }
 }
 
+/// The attributes of the metadata workload.
+pub fn metadata_items() -> FetchItems {
+    FetchItem::uid()
+        | FetchItem::flags()
+        | FetchItem::internal_date()
+        | FetchItem::rfc822_size()
+        | FetchItem::envelope()
+        | FetchItem::body_structure()
+}
+
+/// Whether the `count`th result of the metadata workload is message
+/// `count` with every attribute.
+pub fn check_metadata(count: u32, fetched: &Fetched) -> Result<(), BenchError> {
+    let message = &fetched.message;
+    let complete = message.envelope.is_some()
+        && message.body_structure.is_some()
+        && message.internal_date.is_some()
+        && message.rfc822_size.is_some();
+    if fetched.seq == count && message.uid == Some(count) && complete {
+        Ok(())
+    } else {
+        Err(format!("message {count}: unexpected {fetched:?}").into())
+    }
+}
+
+/// Whether the `count`th result of the bodies workload is message
+/// `count` with its whole body.
+pub fn check_body(count: u32, fetched: &Fetched) -> Result<(), BenchError> {
+    let body = fetched
+        .message
+        .body_sections
+        .first()
+        .and_then(|(_, b)| b.as_ref())
+        .map(|b| b.len());
+    if fetched.seq == count && body.is_some_and(whole_small_body) {
+        Ok(())
+    } else {
+        Err(format!("message {count}: no body of about {SMALL_SIZE} bytes").into())
+    }
+}
+
+/// Whether a body of `len` bytes is a whole small message
+/// (`sample_message` fills up to the size it is given).
+pub fn whole_small_body(len: usize) -> bool {
+    len + 64 > SMALL_SIZE && len <= SMALL_SIZE
+}
+
+/// Whether `written` bytes are about the large mailbox's bodies.
+pub fn check_large_written(written: u64) -> Result<(), BenchError> {
+    let least = u64::from(LARGE_COUNT) * (large_size() as u64 - 64);
+    if written >= least {
+        Ok(())
+    } else {
+        Err(format!("{written} body bytes written, expected {least} at least").into())
+    }
+}
+
 /// The outcome if `count` is `expected`, else the error saying so.
-fn expect_count(what: &str, count: u32, expected: u32) -> Result<Outcome, BenchError> {
+pub fn expect_count(what: &str, count: u32, expected: u32) -> Result<Outcome, BenchError> {
     if count == expected {
         Ok(Outcome {
             items: count.into(),
@@ -131,7 +157,7 @@ fn expect_count(what: &str, count: u32, expected: u32) -> Result<Outcome, BenchE
 }
 
 /// Whether a UID FETCH result is exactly message `uid`, with its flags.
-fn check_own(uid: u32, fetched: &[Fetched]) -> Result<(), BenchError> {
+pub fn check_own(uid: u32, fetched: &[Fetched]) -> Result<(), BenchError> {
     let expected: Vec<Flag> = flags_of(uid).into_iter().map(flag).collect();
     let own = match fetched {
         [only] => {

@@ -165,7 +165,8 @@ pub(super) struct IdleState {
 enum Parked {
     Stream {
         sink: mpsc::Sender<Item>,
-        item: Item,
+        /// Boxed: parking is rare, and an `Action` moves on every event.
+        item: Box<Item>,
         /// The command to abandon if the reader is gone.
         tag: Option<String>,
     },
@@ -369,7 +370,7 @@ impl Driver {
     async fn deliver(&mut self, parked: Parked) {
         match parked {
             Parked::Stream { sink, item, tag } => {
-                if let (Err(_), Some(tag)) = (sink.send(item).await, tag) {
+                if let (Err(_), Some(tag)) = (sink.send(*item).await, tag) {
                     self.shared.lock().session.abandon(&tag);
                 }
             }
@@ -654,7 +655,7 @@ fn dispatch_done(inner: &mut Inner, done: Done) -> Action {
             Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => Action::Nothing,
             Err(mpsc::error::TrySendError::Full(item)) => Action::Park(Parked::Stream {
                 sink,
-                item,
+                item: Box::new(item),
                 tag: None,
             }),
         },
@@ -677,7 +678,7 @@ fn to_stream(inner: &mut Inner, tag: &str, item: Item) -> Action {
         Ok(()) => Action::Nothing,
         Err(mpsc::error::TrySendError::Full(item)) => Action::Park(Parked::Stream {
             sink: sink.clone(),
-            item,
+            item: Box::new(item),
             tag: Some(tag.to_owned()),
         }),
         Err(mpsc::error::TrySendError::Closed(_)) => {

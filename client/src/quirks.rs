@@ -40,6 +40,7 @@ pub const QUIRKS: &[Quirk] = &[
     SELECT_WITHOUT_FLAGS,
     ID_WITHOUT_DATA,
     QUOTA_WITHOUT_RESOURCES,
+    LATE_RESPONSE_CODE,
 ];
 
 /// Message-data keywords servers send in place of the one RFC 3501 names
@@ -207,6 +208,28 @@ pub const QUOTA_WITHOUT_RESOURCES: Quirk = Quirk {
     trigger: b"* QUOTA \"ROOT\"\r\n",
     tolerance: "no resource list reads as an empty one",
 };
+
+/// A response code after the status's text.
+pub const LATE_RESPONSE_CODE: Quirk = Quirk {
+    name: "late_response_code",
+    seen_from: "recorded traffic (COPY into a missing mailbox)",
+    trigger: b"A1 NO COPY [TRYCREATE] failed\r\n",
+    tolerance: "kept as text, as RFC 3501 section 7.1 reads it (a code comes first); `tracing` warns once per session, since the server's codes reach no client",
+};
+
+/// Whether a status text holds what looks like a response code after
+/// other text (quirk `late_response_code`): ` [`, an upper-case atom,
+/// then `]` or a space.
+pub(crate) fn has_late_code(text: &[u8]) -> bool {
+    memchr::memmem::find_iter(text, b" [").any(|at| {
+        let rest = text.get(at + 2..).unwrap_or_default();
+        let name_len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_uppercase() || **b == b'-')
+            .count();
+        name_len > 0 && matches!(rest.get(name_len), Some(b']' | b' '))
+    })
+}
 
 #[cfg(test)]
 mod tests {
@@ -661,5 +684,24 @@ mod tests {
         };
         assert_eq!(&quota.root[..], b"ROOT");
         assert!(quota.resources.is_empty());
+    }
+
+    #[test]
+    fn late_response_code_stays_text_and_is_recognised() {
+        let Response::Tagged { status, .. } = response(&LATE_RESPONSE_CODE) else {
+            panic!("expected a tagged status");
+        };
+        assert!(status.code.is_none());
+        assert_eq!(&status.text[..], b"COPY [TRYCREATE] failed");
+        assert!(has_late_code(&status.text));
+    }
+
+    #[test]
+    fn late_codes_are_recognised_only_after_text() {
+        assert!(has_late_code(b"x [READ-ONLY]"));
+        assert!(has_late_code(b"x [BADCHARSET (UTF-8)] no"));
+        assert!(!has_late_code(b"see [1] for details"));
+        assert!(!has_late_code(b"x [lower] case"));
+        assert!(!has_late_code(b"plain text"));
     }
 }

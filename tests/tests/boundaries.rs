@@ -807,3 +807,27 @@ fn a_code_after_the_text_is_warned_about_once() {
         "{logs}"
     );
 }
+
+#[test]
+fn each_session_warns_about_a_late_code_once() {
+    let script = || {
+        Script::new()
+            .send("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n")
+            .expect_command("NOOP")
+            .send("{tag} NO COPY [TRYCREATE] failed\r\n")
+            .stall(Duration::from_millis(300))
+            .serve()
+            .unwrap()
+    };
+    let (first, second) = (script(), script());
+    let (_, logs) = logs::capture(|| {
+        for server in [&first, &second] {
+            plain_client(server).run(Noop::new()).unwrap_err();
+        }
+    });
+    assert_eq!(
+        logs.matches("response code after the text").count(),
+        2,
+        "{logs}"
+    );
+}

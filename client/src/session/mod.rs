@@ -35,6 +35,7 @@ use crate::codec::frame::{self, Framer};
 use crate::codec::parse::Limits;
 use crate::command::{Behaviour, Command, Completed, Correlation, Effect, Mode, State};
 use crate::error::Error;
+use crate::quirks;
 use crate::response::{parse_response_with_utf8, Continuation, Response, Status, StatusResponse};
 use crate::types::Capability;
 use crate::{Code, Data};
@@ -1090,11 +1091,12 @@ impl Session {
         Ok(None)
     }
 
-    /// `NO COPY [TRYCREATE] failed`: a code after the text is no code
-    /// (RFC 3501 section 7.1) and stays text, but says the server puts
-    /// codes where no client reads them; worth one warning a session.
+    /// `NO COPY [TRYCREATE] failed` (quirk `late_response_code`): a code
+    /// after the text is no code (RFC 3501 section 7.1) and stays text, but
+    /// says the server puts codes where no client reads them; worth one
+    /// warning a session.
     fn note_late_code(&mut self, status: &StatusResponse<Code>) {
-        if self.warned_late_code || status.code.is_some() || !has_late_code(&status.text) {
+        if self.warned_late_code || status.code.is_some() || !quirks::has_late_code(&status.text) {
             return;
         }
         self.warned_late_code = true;
@@ -1358,19 +1360,6 @@ fn warn_if_alert(status: &StatusResponse<Code>) {
     if status.code.as_ref().and_then(Code::effect) == Some(Effect::Alert) {
         tracing::warn!(alert = %String::from_utf8_lossy(&status.text), "server alert");
     }
-}
-
-/// Whether a status text holds what looks like a response code after
-/// other text: ` [` then an upper-case atom and `]`.
-fn has_late_code(text: &[u8]) -> bool {
-    memchr::memmem::find_iter(text, b" [").any(|at| {
-        let rest = text.get(at + 2..).unwrap_or_default();
-        let name_len = rest
-            .iter()
-            .take_while(|b| b.is_ascii_uppercase() || **b == b'-')
-            .count();
-        name_len > 0 && matches!(rest.get(name_len), Some(b']' | b' '))
-    })
 }
 
 /// A change of transport a completed command asks of the driver.

@@ -930,14 +930,6 @@ fn the_newest_exists_wins_in_response() {
 }
 
 #[test]
-fn late_codes_are_recognised_only_after_text() {
-    assert!(has_late_code(b"COPY [TRYCREATE] failed"));
-    assert!(has_late_code(b"x [READ-ONLY]"));
-    assert!(!has_late_code(b"see [1] for details"));
-    assert!(!has_late_code(b"plain text"));
-}
-
-#[test]
 fn once_utf8_is_enabled_a_plain_append_sends_utf8_literal8() {
     let mut session =
         greeted("* PREAUTH [CAPABILITY IMAP4rev1 ENABLE UTF8=ACCEPT LITERAL+] hi\r\n");

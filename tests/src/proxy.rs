@@ -19,7 +19,8 @@
 //! the server's bytes are counted; when the limit set for that connection
 //! is reached, the proxy writes exactly that many of them and closes both
 //! sides. The bytes it let through after the trigger on the latest
-//! connection are kept: what the client received of the answer.
+//! connection are kept: what the client received of the answer; and so is
+//! everything the client sent on it, to show what went on the wire.
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -58,6 +59,8 @@ struct Shared {
     /// The server bytes let through after the trigger on the latest
     /// connection (each connection has its own).
     passed: Mutex<Arc<Mutex<Vec<u8>>>>,
+    /// Every byte the client sent on the latest connection.
+    sent: Mutex<Arc<Mutex<Vec<u8>>>>,
     stop: AtomicBool,
 }
 
@@ -77,6 +80,7 @@ impl CutProxy {
             trigger: trigger.as_bytes().to_vec(),
             limit: Mutex::new(None),
             passed: Mutex::default(),
+            sent: Mutex::default(),
             stop: AtomicBool::new(false),
         });
         let accepting = Arc::clone(&shared);
@@ -110,6 +114,14 @@ impl CutProxy {
         let latest = Arc::clone(&lock(&self.shared.passed));
         let passed = lock(&latest).clone();
         passed
+    }
+
+    /// Every byte the client sent on the latest connection so far
+    /// (recorded before it is forwarded).
+    pub fn sent(&self) -> Vec<u8> {
+        let latest = Arc::clone(&lock(&self.shared.sent));
+        let sent = lock(&latest).clone();
+        sent
     }
 }
 
@@ -159,6 +171,7 @@ struct State {
     /// Set once the client has sent the trigger.
     armed: AtomicBool,
     passed: Arc<Mutex<Vec<u8>>>,
+    sent: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Connection {
@@ -167,11 +180,14 @@ impl Connection {
         server.set_nodelay(true)?;
         let passed = Arc::default();
         *lock(&shared.passed) = Arc::clone(&passed);
+        let sent = Arc::default();
+        *lock(&shared.sent) = Arc::clone(&sent);
         let state = Arc::new(State {
             trigger: shared.trigger.clone(),
             limit: *lock(&shared.limit),
             armed: AtomicBool::new(false),
             passed,
+            sent,
         });
         Ok(Connection {
             client,
@@ -215,6 +231,7 @@ impl Forward {
         let mut window: Vec<u8> = Vec::new();
         while let Ok(n @ 1..) = self.from.read(&mut buffer) {
             let chunk = &buffer[..n];
+            lock(&self.state.sent).extend_from_slice(chunk);
             if !self.state.armed.load(Ordering::SeqCst) {
                 window.extend_from_slice(chunk);
                 if contains(&window, &self.state.trigger) {

@@ -35,6 +35,7 @@ use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::logs;
 use typed_imap_tests::messages::sample_message;
+use typed_imap_tests::proxy::CutProxy;
 use typed_imap_tests::scripted::{network_address, Script, ScriptedServer};
 
 fn trust_localhost() -> TlsConfig {
@@ -269,7 +270,9 @@ fn login_under_cyrus_logindisabled_is_refused_and_the_session_goes_on() {
     // (and offers no AUTH= mechanism): it would answer LOGIN with `NO Login
     // only available under a layer` after reading the password.
     let server = Cyrus::start_with("allowplaintext: no\n").unwrap();
-    let mut client = Client::connect_with("127.0.0.1", server.addr().port(), options()).unwrap();
+    // The proxy records what the client puts on the wire.
+    let proxy = CutProxy::start(server.addr(), "never sent").unwrap();
+    let mut client = Client::connect_with("127.0.0.1", proxy.addr().port(), options()).unwrap();
     assert!(client.has_capability("LOGINDISABLED").unwrap());
     let error = client.login("alice", "alice-secret").unwrap_err();
     assert!(matches!(error, Error::CredentialsRefused { .. }), "{error}");
@@ -280,6 +283,11 @@ fn login_under_cyrus_logindisabled_is_refused_and_the_session_goes_on() {
     // Nothing was sent: the connection is as it was.
     client.run(Noop::new()).unwrap();
     assert_eq!(client.state(), typed_imap::command::State::NotAuthenticated);
+    let sent = String::from_utf8_lossy(&proxy.sent()).into_owned();
+    assert!(sent.contains(" NOOP\r\n"), "{sent}");
+    for secret in ["LOGIN", "AUTHENTICATE", "alice-secret"] {
+        assert!(!sent.contains(secret), "{secret} went on the wire: {sent}");
+    }
 }
 
 #[test]
@@ -309,19 +317,20 @@ fn dovecot_without_auth_login_gets_no_authenticate_login() {
     })
     .unwrap();
     let password = server.user("alice").unwrap().password.clone();
-    let mut client = Client::connect_tls_with(
-        "localhost",
-        server.tls_addr().port(),
-        &trust(&server).unwrap(),
-        ClientOptions::default(),
-    )
-    .unwrap();
+    // Plain TCP over loopback through a proxy that records the wire.
+    let proxy = CutProxy::start(server.plain_addr(), "never sent").unwrap();
+    let mut client = Client::connect_with("127.0.0.1", proxy.addr().port(), options()).unwrap();
     let error = client
         .authenticate(typed_imap::auth::Login::new("alice", &password))
         .unwrap_err();
     assert!(error.to_string().contains("AUTH=LOGIN"), "{error}");
+    let sent = String::from_utf8_lossy(&proxy.sent()).into_owned();
+    assert!(!sent.contains("AUTHENTICATE"), "{sent}");
     // The mechanism it offers works on the same connection.
     client.authenticate(Plain::new("alice", &password)).unwrap();
+    let sent = String::from_utf8_lossy(&proxy.sent()).into_owned();
+    assert!(sent.contains(" AUTHENTICATE PLAIN"), "{sent}");
+    assert!(!sent.contains("AUTHENTICATE LOGIN"), "{sent}");
 }
 
 /// A server on this machine's network address, which the client does not

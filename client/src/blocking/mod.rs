@@ -175,7 +175,9 @@ impl Client {
         self.session.state()
     }
 
-    /// The server's greeting (imaplib's `welcome`).
+    /// The server's greeting (imaplib's `welcome`). After STARTTLS it is
+    /// the one thing kept from before TLS, and it came in plaintext:
+    /// anyone on the path may have written it, so do not trust it.
     pub fn greeting(&self) -> Option<&StatusResponse<Code>> {
         self.session.greeting()
     }

@@ -307,6 +307,55 @@ fn authenticate_xoauth2_with_a_token_from_the_server() {
     assert_eq!(imap.state(), State::Authenticated);
 }
 
+/// UNAUTHENTICATE (RFC 8437) from the selected state: the connection is
+/// not authenticated again, a command of the logged-in states is refused
+/// before sending, and a login as another user sees that user's INBOX.
+#[test]
+fn unauthenticate_then_login_as_another_user_on_the_same_connection() {
+    let server = Stalwart::start().unwrap();
+    let mut imap = inbox_with(&server, 2);
+    assert_eq!(imap.mailbox().unwrap().exists, 2);
+    imap.unauthenticate().unwrap();
+    assert_eq!(imap.state(), State::NotAuthenticated);
+    assert!(imap.mailbox().is_none());
+    let error = imap.run(Select::new("INBOX")).unwrap_err();
+    assert!(matches!(error, Error::State { .. }), "{error:?}");
+    imap.login("bob", password(&server, "bob")).unwrap();
+    let bobs = imap.run(Select::new("INBOX")).unwrap();
+    assert_eq!(bobs.exists, 0, "bob's INBOX, not alice's");
+    imap.unauthenticate().unwrap();
+    imap.login("alice", password(&server, "alice")).unwrap();
+    assert_eq!(imap.run(Select::new("INBOX")).unwrap().exists, 2);
+}
+
+/// Stalwart advertises UNAUTHENTICATE only once logged in, and its OK
+/// carries no capabilities: they are asked again, and are those of a new
+/// connection.
+#[test]
+fn capabilities_after_unauthenticate_are_those_before_login() {
+    let server = Stalwart::start().unwrap();
+    let mut imap = connect_tls(&server);
+    let before = imap.capabilities().unwrap().to_vec();
+    assert!(!imap.has_capability("UNAUTHENTICATE").unwrap());
+    imap.login("alice", password(&server, "alice")).unwrap();
+    assert!(imap.has_capability("UNAUTHENTICATE").unwrap());
+    imap.unauthenticate().unwrap();
+    assert_eq!(imap.capabilities().unwrap(), before);
+}
+
+/// What ENABLE turned on ends with the login: IMAP4rev2 enabled, then
+/// UNAUTHENTICATE and a new login, and the session speaks IMAP4rev1 again.
+#[test]
+fn unauthenticate_ends_what_enable_turned_on() {
+    let server = Stalwart::start().unwrap();
+    let mut imap = rev2(&server);
+    assert_eq!(imap.protocol_version().unwrap(), "IMAP4rev2");
+    imap.unauthenticate().unwrap();
+    imap.login("alice", password(&server, "alice")).unwrap();
+    assert_eq!(imap.protocol_version().unwrap(), "IMAP4rev1");
+    assert!(!imap.utf8_enabled());
+}
+
 #[test]
 fn id_names_the_server_before_and_after_login() {
     let server = Stalwart::start().unwrap();

@@ -356,6 +356,25 @@ fn unauthenticate_ends_what_enable_turned_on() {
     assert!(!imap.utf8_enabled());
 }
 
+/// Stalwart 0.16 advertises JMAPACCESS (RFC 9698) before and after login
+/// but knows no GETJMAPACCESS command, the extension's only way to learn
+/// the URL (section 4 asks a server advertising it to answer with a
+/// `* JMAPACCESS` response): the BAD is typed and the session goes on.
+/// `ext_session::getjmapaccess_returns_the_jmap_session_url` shows the
+/// answer the RFC asks for.
+#[test]
+fn getjmapaccess_is_bad_although_jmapaccess_is_advertised() {
+    let server = Stalwart::start().unwrap();
+    let mut imap = logged_in(&server);
+    assert!(imap.has_capability("JMAPACCESS").unwrap());
+    let error = imap.get_jmap_access().unwrap_err();
+    assert!(
+        matches!(&error, Error::Bad { command, code: Some(Code::Parse), .. } if command == "GETJMAPACCESS"),
+        "{error:?}"
+    );
+    imap.run(Noop::new()).unwrap();
+}
+
 #[test]
 fn id_names_the_server_before_and_after_login() {
     let server = Stalwart::start().unwrap();

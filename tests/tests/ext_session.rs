@@ -6,7 +6,12 @@
 //! against Stalwart in `stalwart.rs`.
 
 use typed_imap::blocking::Client;
-use typed_imap::{Error, GetJmapAccess};
+use typed_imap::command::State;
+use typed_imap::response::{Status, StatusResponse};
+use typed_imap::session::Unsolicited;
+use typed_imap::{Code, Create, Error, GetJmapAccess, Noop, Select, Subscribe};
+use typed_imap_tests::cyrus::Cyrus;
+use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::scripted::Script;
 
 /// A scripted server that greets with `capabilities` and accepts LOGIN,
@@ -53,4 +58,165 @@ fn getjmapaccess_needs_jmapaccess() {
     );
     drop(imap);
     server.finish().unwrap();
+}
+
+// ---------------------------------------------------------------------
+// LOGIN-REFERRALS (RFC 2221) and MAILBOX-REFERRALS (RFC 2193): the
+// REFERRAL code.
+
+/// Dovecot answering `carol` (password `carol-secret`) with a referral
+/// to imap2.example.org, from a second passdb whose extra fields say so
+/// (`host` and `nologin` without `proxy`). Without `nologin` Dovecot
+/// 2.3 logs the user in and sends no referral, so the tagged OK form is
+/// scripted below.
+fn dovecot_referring_carol() -> Dovecot {
+    Dovecot::start_with(Options {
+        extra_config: format!(
+            "passdb {{\n  driver = static\n  \
+             args = password=carol-secret host=imap2.example.org nologin=y\n}}\n"
+        ),
+        ..Options::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn login_refused_with_a_referral_gives_the_other_server_typed() {
+    let server = dovecot_referring_carol();
+    let mut imap = Client::connect("127.0.0.1", server.plain_addr().port()).unwrap();
+    assert!(imap.has_capability("LOGIN-REFERRALS").unwrap());
+    let error = imap.login("carol", "carol-secret").unwrap_err();
+    let Error::No {
+        code: Some(Code::Referral(urls)),
+        ..
+    } = &error
+    else {
+        panic!("expected NO [REFERRAL ...], got {error:?}");
+    };
+    assert_eq!(urls, &["imap://carol;AUTH=PLAIN@imap2.example.org/"]);
+    assert_eq!(imap.state(), State::NotAuthenticated);
+    imap.login("alice", "alice-secret").unwrap();
+}
+
+/// The URLs of the REFERRAL code of a failed command.
+fn referral(error: Error) -> Vec<String> {
+    match error {
+        Error::No {
+            code: Some(Code::Referral(urls)),
+            ..
+        }
+        | Error::Bad {
+            code: Some(Code::Referral(urls)),
+            ..
+        } => urls,
+        other => panic!("expected a REFERRAL, got {other:?}"),
+    }
+}
+
+/// RFC 2193 section 3's example: a mailbox on two other servers.
+#[test]
+fn referral_in_a_tagged_no_or_bad_gives_every_url() {
+    let (server, mut imap) = scripted("IMAP4rev1 MAILBOX-REFERRALS", |script| {
+        script
+            .expect_exact("SELECT foo")
+            .reply(
+                "NO [REFERRAL IMAP://user;AUTH=*@SERVER2/foo IMAP://user;AUTH=*@SERVER3/foo] \
+                 Remote mailbox. Try SERVER2 or SERVER3.",
+            )
+            .expect_exact("SELECT bar")
+            .reply("BAD [REFERRAL imap://SERVER2/bar] not here")
+    });
+    assert_eq!(
+        referral(imap.run(Select::new("foo")).unwrap_err()),
+        [
+            "IMAP://user;AUTH=*@SERVER2/foo",
+            "IMAP://user;AUTH=*@SERVER3/foo"
+        ]
+    );
+    assert_eq!(
+        referral(imap.run(Select::new("bar")).unwrap_err()),
+        ["imap://SERVER2/bar"]
+    );
+    drop(imap);
+    server.finish().unwrap();
+}
+
+/// An untagged OK (with a stray SP before the `]`) and the tagged OK of a
+/// command that succeeded but names a better server: both codes reach
+/// the command.
+#[test]
+fn referral_in_an_untagged_or_tagged_ok_reaches_the_command() {
+    let (server, mut imap) = scripted("IMAP4rev1 MAILBOX-REFERRALS", |script| {
+        script
+            .expect_exact("SELECT INBOX")
+            .send(
+                "* 0 EXISTS\r\n* OK [UIDVALIDITY 1] ok\r\n\
+                 * OK [REFERRAL imap://SERVER2/INBOX ] better there\r\n",
+            )
+            .reply("OK [REFERRAL imap://SERVER2/INBOX] selected, but SERVER2 is better")
+    });
+    let (_, codes) = imap.run_with_codes(Select::new("INBOX")).unwrap();
+    let urls: Vec<&[String]> = codes
+        .iter()
+        .filter_map(|code| match code {
+            Code::Referral(urls) => Some(&urls[..]),
+            _ => None,
+        })
+        .collect();
+    let inbox = ["imap://SERVER2/INBOX".to_owned()];
+    assert_eq!(
+        urls,
+        [&inbox[..], &inbox[..]],
+        "untagged OK, then tagged OK"
+    );
+    drop(imap);
+    server.finish().unwrap();
+}
+
+/// RFC 2221 section 4.2: a server closing the connection names the
+/// server to use; the BYE ends the session and its code stays readable.
+#[test]
+fn referral_in_a_bye_is_kept_after_the_connection_closes() {
+    let (server, mut imap) = scripted("IMAP4rev1 LOGIN-REFERRALS", |script| {
+        script.expect_command("NOOP").send(
+            "* BYE [REFERRAL IMAP://user;AUTH=*@SERVER2/] \
+             Server not accepting connections. Try SERVER2\r\n",
+        )
+    });
+    let error = imap.run(Noop::new()).unwrap_err();
+    assert!(matches!(error, Error::Closed { .. }), "{error:?}");
+    let bye = imap.response("REFERRAL");
+    let Some(Unsolicited::Status(StatusResponse {
+        status: Status::Bye,
+        code: Some(Code::Referral(urls)),
+        ..
+    })) = bye
+    else {
+        panic!("expected the BYE's REFERRAL, got {bye:?}");
+    };
+    assert_eq!(urls, ["IMAP://user;AUTH=*@SERVER2/"]);
+    drop(imap);
+    server.finish().unwrap();
+}
+
+/// Cyrus advertises MAILBOX-REFERRALS and answers RLIST and RLSUB as LIST
+/// and LSUB (it has no remote mailboxes here).
+#[test]
+fn rlist_and_rlsub_list_the_mailboxes_on_cyrus() {
+    let server = Cyrus::start().unwrap();
+    let user = server.user("alice").unwrap();
+    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    imap.login(&user.name, &user.password).unwrap();
+    assert!(imap.has_capability("MAILBOX-REFERRALS").unwrap());
+    imap.run(Create::new("INBOX.referred")).unwrap();
+    imap.run(Subscribe::new("INBOX.referred")).unwrap();
+    let listed = imap.rlist("", "*").unwrap();
+    let names: Vec<&str> = listed.iter().map(|item| item.mailbox.as_str()).collect();
+    assert_eq!(names, ["INBOX", "INBOX.referred"]);
+    let subscribed = imap.rlsub("", "*").unwrap();
+    let names: Vec<&str> = subscribed
+        .iter()
+        .map(|item| item.mailbox.as_str())
+        .collect();
+    assert!(names.contains(&"INBOX.referred"), "{names:?}");
 }

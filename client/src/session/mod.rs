@@ -1130,7 +1130,11 @@ impl Session {
             // Text sent before TLS is not shown as if the server said it.
             "BYE before TLS was established".to_owned()
         } else {
-            format!("BYE {}", String::from_utf8_lossy(&status.text))
+            let reason = format!("BYE {}", String::from_utf8_lossy(&status.text));
+            // Kept for `response()`: its code may say where to go instead
+            // (`[REFERRAL url]`, RFC 2221 section 4.2).
+            self.record.push(Unsolicited::Status(status));
+            reason
         };
         self.state = State::Logout;
         Err(Error::Closed { reason })

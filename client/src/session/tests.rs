@@ -2,8 +2,7 @@
 
 use super::*;
 use crate::auth::{FnAuthenticator, Plain};
-use crate::types::Mailbox;
-use crate::types::Capability;
+use crate::types::{Capability, Mailbox};
 use crate::{
     Append, Authenticate, CompressDeflate, Enable, Examine, List, Login, Logout, Noop, Select,
     StartTls, Unauthenticate,
@@ -190,7 +189,10 @@ fn logged_in_with_unauthenticate() -> Session {
 fn selected_with_unauthenticate() -> Session {
     let mut session = logged_in_with_unauthenticate();
     session.send(&Select::new("INBOX")).unwrap();
-    completed(feed(&mut session, "* 2 EXISTS\r\nA2 OK [READ-WRITE] done\r\n"));
+    completed(feed(
+        &mut session,
+        "* 2 EXISTS\r\nA2 OK [READ-WRITE] done\r\n",
+    ));
     output(&mut session);
     session
 }
@@ -262,10 +264,7 @@ fn unauthenticate_is_refused_while_compress_is_active() {
     let event = feed(&mut session, "A3 OK compressing\r\n").unwrap();
     assert!(matches!(event, Some(Event::Compress(_))), "{event:?}");
     let error = session.send(&Unauthenticate::new()).unwrap_err();
-    assert!(
-        error.to_string().contains("COMPRESS is active"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("COMPRESS is active"), "{error}");
 }
 
 #[test]

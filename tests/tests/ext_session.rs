@@ -9,7 +9,10 @@ use typed_imap::blocking::Client;
 use typed_imap::command::State;
 use typed_imap::response::{Status, StatusResponse};
 use typed_imap::session::Unsolicited;
-use typed_imap::{Code, Create, Error, GetJmapAccess, Noop, Select, Subscribe};
+use typed_imap::types::SearchKey;
+use typed_imap::{
+    Code, Comparator, Create, Error, GetJmapAccess, Noop, Search, Select, Subscribe,
+};
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::scripted::Script;
@@ -219,4 +222,91 @@ fn rlist_and_rlsub_list_the_mailboxes_on_cyrus() {
         .map(|item| item.mailbox.as_str())
         .collect();
     assert!(names.contains(&"INBOX.referred"), "{names:?}");
+}
+
+// ---------------------------------------------------------------------
+// I18NLEVEL (RFC 5255 section 4). Dovecot advertises I18NLEVEL=1 after
+// login: SEARCH compares with `i;unicode-casemap`, and there is no
+// command to send. No server here has I18NLEVEL=2's COMPARATOR.
+
+/// A message whose subject is `Grüße aus Köln`, as an RFC 2047 word.
+const COLOGNE: &[u8] = b"From: a@example.org\r\n\
+Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?=\r\n\
+\r\n\
+hello\r\n";
+
+#[test]
+fn i18nlevel_1_searches_non_ascii_text_without_regard_to_case_on_dovecot() {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", [COLOGNE, b"Subject: Koln\r\n\r\nx\r\n"])
+        .unwrap();
+    let mut imap = typed_imap_tests::client::logged_in(&server, "alice").unwrap();
+    assert!(imap.has_capability("I18NLEVEL=1").unwrap());
+    imap.run(Select::new("INBOX")).unwrap();
+    let search = |imap: &mut Client, text: &str| {
+        imap.run(Search::new(SearchKey::subject(text)).charset("UTF-8"))
+            .unwrap()
+    };
+    assert_eq!(search(&mut imap, "KÖLN"), [1], "Ö matches ö, not o");
+    assert_eq!(
+        search(&mut imap, "ko\u{308}ln"),
+        [1],
+        "o and a combining diaeresis match ö (RFC 5051 decomposes)"
+    );
+}
+
+#[test]
+fn comparator_needs_i18nlevel_2_which_dovecot_lacks() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = typed_imap_tests::client::logged_in(&server, "alice").unwrap();
+    let error = imap.run(Comparator::new()).unwrap_err();
+    assert!(
+        matches!(&error, Error::MissingCapability { capability, .. } if capability == "I18NLEVEL=2"),
+        "{error:?}"
+    );
+}
+
+/// After RFC 5255 section 4.7's examples: the active comparator alone,
+/// then the one chosen among several that matched.
+#[test]
+fn comparator_gives_the_active_comparator_and_those_that_matched() {
+    let (server, mut imap) = scripted("IMAP4rev1 I18NLEVEL=2", |script| {
+        script
+            .expect_exact("COMPARATOR")
+            .send("* COMPARATOR i;unicode-casemap\r\n")
+            .reply("OK")
+            .expect_exact("COMPARATOR \"cz;*\" i;basic")
+            .send("* COMPARATOR cz;pr (cz;pr i;basic)\r\n")
+            .reply("OK")
+    });
+    let active = imap.comparator().unwrap();
+    assert_eq!(&active.active[..], b"i;unicode-casemap");
+    assert_eq!(active.matched, None);
+    let chosen = imap
+        .run(Comparator::new().orders(vec!["cz;*".into(), "i;basic".into()]))
+        .unwrap();
+    assert_eq!(&chosen.active[..], b"cz;pr");
+    let matched: Vec<&[u8]> = chosen.matched.iter().flatten().map(|m| &m[..]).collect();
+    assert_eq!(matched, [&b"cz;pr"[..], b"i;basic"]);
+    drop(imap);
+    server.finish().unwrap();
+}
+
+#[test]
+fn comparator_none_of_which_exists_is_a_no_with_badcomparator() {
+    let (server, mut imap) = scripted("IMAP4rev1 I18NLEVEL=2", |script| {
+        script
+            .expect_exact("COMPARATOR x;none")
+            .reply("NO [BADCOMPARATOR] no such comparator")
+    });
+    let error = imap
+        .run(Comparator::new().orders(vec!["x;none".into()]))
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::No { code: Some(Code::BadComparator), .. }),
+        "{error:?}"
+    );
+    drop(imap);
+    server.finish().unwrap();
 }

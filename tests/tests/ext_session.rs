@@ -5,16 +5,16 @@
 //! scripted server plays the RFC's lines. UNAUTHENTICATE is tested
 //! against Stalwart in `stalwart.rs`.
 
+use typed_imap::auth::Anonymous;
 use typed_imap::blocking::Client;
 use typed_imap::command::State;
 use typed_imap::response::{Status, StatusResponse};
 use typed_imap::session::Unsolicited;
 use typed_imap::types::SearchKey;
-use typed_imap::{
-    Code, Comparator, Create, Error, GetJmapAccess, Noop, Search, Select, Subscribe,
-};
+use typed_imap::{Code, Comparator, Create, Error, GetJmapAccess, Noop, Search, Select, Subscribe};
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
+use typed_imap_tests::mailutils::{Mailutils, Options as MailutilsOptions};
 use typed_imap_tests::scripted::Script;
 
 /// A scripted server that greets with `capabilities` and accepts LOGIN,
@@ -304,9 +304,61 @@ fn comparator_none_of_which_exists_is_a_no_with_badcomparator() {
         .run(Comparator::new().orders(vec!["x;none".into()]))
         .unwrap_err();
     assert!(
-        matches!(error, Error::No { code: Some(Code::BadComparator), .. }),
+        matches!(
+            error,
+            Error::No {
+                code: Some(Code::BadComparator),
+                ..
+            }
+        ),
         "{error:?}"
     );
     drop(imap);
     server.finish().unwrap();
+}
+
+// ---------------------------------------------------------------------
+// SASL ANONYMOUS (RFC 4505). GNU Mailutils imap4d advertises it, and logs
+// it in as the user its configuration names (`gsasl { anonymous-user }`).
+
+fn imap4d(anonymous_user: Option<&str>) -> Mailutils {
+    Mailutils::start_with(MailutilsOptions {
+        anonymous_user: anonymous_user.map(str::to_owned),
+        ..MailutilsOptions::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn anonymous_logs_in_as_the_guest_imap4d_is_configured_with() {
+    let server = imap4d(Some("alice"));
+    server
+        .fill(
+            "alice",
+            "INBOX",
+            [&b"Subject: for guests\r\n\r\nhi\r\n"[..]],
+        )
+        .unwrap();
+    let mut imap = Client::connect("127.0.0.1", server.plain_addr().port()).unwrap();
+    assert!(imap.has_capability("AUTH=ANONYMOUS").unwrap());
+    imap.authenticate(Anonymous::new("tester@example.org").unwrap())
+        .unwrap();
+    assert_eq!(imap.state(), State::Authenticated);
+    assert_eq!(imap.run(Select::new("INBOX")).unwrap().exists, 1);
+    assert!(
+        server
+            .log()
+            .contains("anonymous user tester@example.org logged in"),
+        "the trace information reaches the server's log"
+    );
+}
+
+#[test]
+fn anonymous_refused_is_a_no_and_the_session_goes_on() {
+    let server = imap4d(None);
+    let mut imap = Client::connect("127.0.0.1", server.plain_addr().port()).unwrap();
+    let error = imap.authenticate(Anonymous::new("").unwrap()).unwrap_err();
+    assert!(matches!(error, Error::No { .. }), "{error:?}");
+    assert_eq!(imap.state(), State::NotAuthenticated);
+    imap.login(&server.login_name("bob"), "bob-secret").unwrap();
 }

@@ -5,13 +5,16 @@
 //! scripted server plays the RFC's lines. UNAUTHENTICATE is tested
 //! against Stalwart in `stalwart.rs`.
 
-use typed_imap::auth::Anonymous;
-use typed_imap::blocking::Client;
+use typed_imap::auth::{Anonymous, External};
+use typed_imap::blocking::{Client, ClientOptions};
 use typed_imap::command::State;
 use typed_imap::response::{Status, StatusResponse};
 use typed_imap::session::Unsolicited;
+use typed_imap::transport::TlsConfig;
 use typed_imap::types::SearchKey;
 use typed_imap::{Code, Comparator, Create, Error, GetJmapAccess, Noop, Search, Select, Subscribe};
+use typed_imap_tests::cert::Authority;
+use typed_imap_tests::client::trust;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::mailutils::{Mailutils, Options as MailutilsOptions};
@@ -361,4 +364,77 @@ fn anonymous_refused_is_a_no_and_the_session_goes_on() {
     assert!(matches!(error, Error::No { .. }), "{error:?}");
     assert_eq!(imap.state(), State::NotAuthenticated);
     imap.login(&server.login_name("bob"), "bob-secret").unwrap();
+}
+
+// ---------------------------------------------------------------------
+// SASL EXTERNAL (RFC 4422 appendix A) with a TLS client certificate.
+
+/// Dovecot asking TLS clients for a certificate from `authority`, and
+/// offering EXTERNAL as the user its common name names (a passdb that
+/// needs no password, for EXTERNAL only). The CA file lives beside the
+/// returned server for as long as it runs.
+fn dovecot_with_external(authority: &Authority) -> (Dovecot, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, authority.cert_pem()).unwrap();
+    let mut options = Options {
+        extra_config: format!(
+            "ssl_ca = <{ca}\n\
+             ssl_verify_client_cert = yes\n\
+             ssl_require_crl = no\n\
+             auth_ssl_username_from_cert = yes\n\
+             ssl_cert_username_field = commonName\n\
+             passdb {{\n  driver = static\n  args = nopassword=y\n  mechanisms = external\n}}\n",
+            ca = ca.display()
+        ),
+        ..Options::default()
+    };
+    options.auth_mechanisms.push("external".into());
+    (Dovecot::start_with(options).unwrap(), dir)
+}
+
+fn connect_tls(server: &Dovecot, config: &TlsConfig) -> Client {
+    Client::connect_tls_with(
+        "localhost",
+        server.tls_addr().port(),
+        config,
+        ClientOptions::default(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn external_logs_in_as_the_user_the_client_certificate_names_on_dovecot() {
+    let authority = Authority::new("typed-imap client CA").unwrap();
+    let (server, _ca) = dovecot_with_external(&authority);
+    let alice = authority.issue(&["DNS:alice"]).unwrap();
+    let config = trust(&server)
+        .unwrap()
+        .client_certificate_pem(alice.cert_pem().as_bytes(), alice.key_pem().as_bytes())
+        .unwrap();
+    let mut imap = connect_tls(&server, &config);
+    assert!(imap.has_capability("AUTH=EXTERNAL").unwrap());
+    imap.authenticate(External::new()).unwrap();
+    assert_eq!(imap.state(), State::Authenticated);
+    imap.run(Select::new("INBOX")).unwrap();
+    assert!(
+        server.log().contains("user=<alice>, method=EXTERNAL"),
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
+fn external_without_a_client_certificate_is_a_no() {
+    let authority = Authority::new("typed-imap client CA").unwrap();
+    let (server, _ca) = dovecot_with_external(&authority);
+    let mut imap = connect_tls(&server, &trust(&server).unwrap());
+    let error = imap.authenticate(External::new()).unwrap_err();
+    assert!(matches!(error, Error::No { .. }), "{error:?}");
+    assert_eq!(imap.state(), State::NotAuthenticated);
+    let error = imap.login("alice", "wrong").unwrap_err();
+    assert!(
+        matches!(error, Error::No { .. }),
+        "the EXTERNAL passdb admits nothing else: {error:?}"
+    );
 }

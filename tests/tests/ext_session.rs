@@ -27,7 +27,7 @@ fn scripted(
     steps: impl FnOnce(Script) -> Script,
 ) -> (typed_imap_tests::scripted::ScriptedServer, Client) {
     let script = Script::new()
-        .send(&format!("* OK [CAPABILITY {capabilities}] ready\r\n"))
+        .send(format!("* OK [CAPABILITY {capabilities}] ready\r\n"))
         .expect_command("LOGIN")
         .reply(&format!("OK [CAPABILITY {capabilities}] logged in"));
     let server = steps(script).serve().unwrap();
@@ -77,10 +77,9 @@ fn getjmapaccess_needs_jmapaccess() {
 /// scripted below.
 fn dovecot_referring_carol() -> Dovecot {
     Dovecot::start_with(Options {
-        extra_config: format!(
-            "passdb {{\n  driver = static\n  \
-             args = password=carol-secret host=imap2.example.org nologin=y\n}}\n"
-        ),
+        extra_config: "passdb {\n  driver = static\n  \
+                       args = password=carol-secret host=imap2.example.org nologin=y\n}\n"
+            .to_owned(),
         ..Options::default()
     })
     .unwrap()

@@ -1,4 +1,6 @@
 //! I18NLEVEL=2 (RFC 5255 section 4.7): the comparators COMPARATOR asks for.
+// `&Vec` because the contract is `fn(&mut Encoder, &T)` with `T` the stored type.
+#![allow(clippy::ptr_arg)]
 
 use super::encoder::Encoder;
 use super::error::EncodeError;

@@ -230,8 +230,9 @@ impl Authority {
         &self.certificate
     }
 
-    /// Issues a server certificate for these subject alternative names
-    /// (`DNS:host`, `IP:addr`), valid for 30 days from now.
+    /// Issues a certificate for these subject alternative names (`DNS:host`,
+    /// `IP:addr`), valid for 30 days from now, for a server or a client
+    /// (its common name is the first name's value: `DNS:alice`, `alice`).
     pub fn issue(&self, names: &[&str]) -> Result<Certificate> {
         let first = check_names(names)?;
         let dir = temporary_dir()?;
@@ -353,7 +354,7 @@ fn openssl_config(common_name: &str, names: &[&str]) -> String {
          subjectAltName = {}\n\
          basicConstraints = critical,CA:FALSE\n\
          keyUsage = critical,digitalSignature\n\
-         extendedKeyUsage = serverAuth\n\
+         extendedKeyUsage = serverAuth,clientAuth\n\
          subjectKeyIdentifier = hash\n",
         names.join(",")
     )

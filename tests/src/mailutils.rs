@@ -8,6 +8,7 @@
 //!
 //! let server = Mailutils::start_with(Options {
 //!     users: vec![User::new("alice", "p\"a\\ss wörd")],
+//!     ..Options::default()
 //! })?;
 //! server.fill("alice", "INBOX", [&b"Subject: hi\r\n\r\nhello\r\n"[..]])?;
 //! let login = server.login_name("alice"); // "alice@example.org"
@@ -55,16 +56,22 @@ pub const DOMAIN: &str = "example.org";
 pub struct Options {
     /// The users (local parts, without the domain) and their passwords.
     pub users: Vec<User>,
+    /// The user (a local part) SASL ANONYMOUS logs in as (`gsasl {
+    /// anonymous-user }`); `None`, imap4d's default, refuses ANONYMOUS
+    /// although it is advertised.
+    pub anonymous_user: Option<String>,
 }
 
 impl Default for Options {
-    /// Users `alice` (password `alice-secret`) and `bob` (`bob-secret`).
+    /// Users `alice` (password `alice-secret`) and `bob` (`bob-secret`),
+    /// ANONYMOUS refused.
     fn default() -> Self {
         Options {
             users: vec![
                 User::new("alice", "alice-secret"),
                 User::new("bob", "bob-secret"),
             ],
+            anonymous_user: None,
         }
     }
 }
@@ -126,7 +133,7 @@ impl Mailutils {
             .map_err(|e| HarnessError::io("create a temporary directory", e))?;
         let [plain_port, tls_port] = free_local_ports()?;
         let layout = Layout::new(dir.path())?;
-        layout.write(&options.users, hashes, certificate, plain_port, tls_port)?;
+        layout.write(options, hashes, certificate, plain_port, tls_port)?;
         let log = File::create(&layout.log)
             .map_err(|e| HarnessError::io(format!("create {}", layout.log.display()), e))?;
         let child = Command::new(IMAP4D)
@@ -408,7 +415,7 @@ impl Layout {
 
     fn write(
         &self,
-        users: &[User],
+        options: &Options,
         hashes: &[String],
         certificate: &Certificate,
         plain_port: u16,
@@ -431,7 +438,7 @@ impl Layout {
         // The sessions run as the server does: the mail is its user's.
         let (uid, gid) = effective_ids()?;
         let mut passwd = String::new();
-        for (user, hash) in users.iter().zip(hashes) {
+        for (user, hash) in options.users.iter().zip(hashes) {
             let home = self.home(&user.name);
             fs::create_dir_all(&home)
                 .map_err(|e| HarnessError::io(format!("create {}", home.display()), e))?;
@@ -442,7 +449,13 @@ impl Layout {
             ));
         }
         write(&self.passwd_dir.join(DOMAIN), &passwd, 0o600)?;
-        write(&self.config, &self.config_text(plain_port, tls_port), 0o644)
+        let mut config = self.config_text(plain_port, tls_port);
+        if let Some(user) = &options.anonymous_user {
+            config.push_str(&format!(
+                "gsasl {{ anonymous-user \"{user}@{DOMAIN}\"; }}\n"
+            ));
+        }
+        write(&self.config, &config, 0o644)
     }
 
     fn config_text(&self, plain: u16, tls: u16) -> String {

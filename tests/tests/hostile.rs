@@ -245,7 +245,7 @@ fn item09_referral_is_reported_never_followed() {
     let mut client = plain_client(&server);
     let error = client.login("alice", "secret").unwrap_err();
     assert!(
-        matches!(&error, Error::No { code: Some(Code::Other(raw)), .. } if raw.name == "REFERRAL"),
+        matches!(&error, Error::No { code: Some(Code::Referral(urls)), .. } if urls == &["imap://alice@evil.example/"]),
         "{error:?}"
     );
     assert_eq!(client.state(), typed_imap::command::State::NotAuthenticated);

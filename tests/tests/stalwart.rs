@@ -307,6 +307,74 @@ fn authenticate_xoauth2_with_a_token_from_the_server() {
     assert_eq!(imap.state(), State::Authenticated);
 }
 
+/// UNAUTHENTICATE (RFC 8437) from the selected state: the connection is
+/// not authenticated again, a command of the logged-in states is refused
+/// before sending, and a login as another user sees that user's INBOX.
+#[test]
+fn unauthenticate_then_login_as_another_user_on_the_same_connection() {
+    let server = Stalwart::start().unwrap();
+    let mut imap = inbox_with(&server, 2);
+    assert_eq!(imap.mailbox().unwrap().exists, 2);
+    imap.unauthenticate().unwrap();
+    assert_eq!(imap.state(), State::NotAuthenticated);
+    assert!(imap.mailbox().is_none());
+    let error = imap.run(Select::new("INBOX")).unwrap_err();
+    assert!(matches!(error, Error::State { .. }), "{error:?}");
+    imap.login("bob", password(&server, "bob")).unwrap();
+    let bobs = imap.run(Select::new("INBOX")).unwrap();
+    assert_eq!(bobs.exists, 0, "bob's INBOX, not alice's");
+    imap.unauthenticate().unwrap();
+    imap.login("alice", password(&server, "alice")).unwrap();
+    assert_eq!(imap.run(Select::new("INBOX")).unwrap().exists, 2);
+}
+
+/// Stalwart advertises UNAUTHENTICATE only once logged in, and its OK
+/// carries no capabilities: they are asked again, and are those of a new
+/// connection.
+#[test]
+fn capabilities_after_unauthenticate_are_those_before_login() {
+    let server = Stalwart::start().unwrap();
+    let mut imap = connect_tls(&server);
+    let before = imap.capabilities().unwrap().to_vec();
+    assert!(!imap.has_capability("UNAUTHENTICATE").unwrap());
+    imap.login("alice", password(&server, "alice")).unwrap();
+    assert!(imap.has_capability("UNAUTHENTICATE").unwrap());
+    imap.unauthenticate().unwrap();
+    assert_eq!(imap.capabilities().unwrap(), before);
+}
+
+/// What ENABLE turned on ends with the login: IMAP4rev2 enabled, then
+/// UNAUTHENTICATE and a new login, and the session speaks IMAP4rev1 again.
+#[test]
+fn unauthenticate_ends_what_enable_turned_on() {
+    let server = Stalwart::start().unwrap();
+    let mut imap = rev2(&server);
+    assert_eq!(imap.protocol_version().unwrap(), "IMAP4rev2");
+    imap.unauthenticate().unwrap();
+    imap.login("alice", password(&server, "alice")).unwrap();
+    assert_eq!(imap.protocol_version().unwrap(), "IMAP4rev1");
+    assert!(!imap.utf8_enabled());
+}
+
+/// Stalwart 0.16 advertises JMAPACCESS (RFC 9698) before and after login
+/// but knows no GETJMAPACCESS command, the extension's only way to learn
+/// the URL (section 4 asks a server advertising it to answer with a
+/// `* JMAPACCESS` response): the BAD is typed and the session goes on.
+/// `ext_session::getjmapaccess_returns_the_jmap_session_url` shows the
+/// answer the RFC asks for.
+#[test]
+fn getjmapaccess_is_bad_although_jmapaccess_is_advertised() {
+    let server = Stalwart::start().unwrap();
+    let mut imap = logged_in(&server);
+    assert!(imap.has_capability("JMAPACCESS").unwrap());
+    let error = imap.get_jmap_access().unwrap_err();
+    assert!(
+        matches!(&error, Error::Bad { command, code: Some(Code::Parse), .. } if command == "GETJMAPACCESS"),
+        "{error:?}"
+    );
+    imap.run(Noop::new()).unwrap();
+}
+
 #[test]
 fn id_names_the_server_before_and_after_login() {
     let server = Stalwart::start().unwrap();

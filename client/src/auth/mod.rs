@@ -4,18 +4,23 @@
 //! hands it each server challenge already base64-decoded and base64-encodes
 //! whatever it answers; answering `None` cancels the exchange (the session
 //! sends `*`). Built-in mechanisms: [`Plain`], [`Login`], [`CramMd5`],
-//! [`XOAuth2`], [`OAuthBearer`] and [`Scram`] (SCRAM-SHA-1 and SCRAM-SHA-256).
+//! [`XOAuth2`], [`OAuthBearer`], [`Scram`] (SCRAM-SHA-1 and SCRAM-SHA-256),
+//! [`Anonymous`] and [`External`].
 //!
 //! Secrets held by the mechanisms never show in `Debug` output, and nothing
 //! here logs a payload.
 
+mod anonymous;
 mod cram_md5;
+mod external;
 mod login;
 mod oauth;
 mod plain;
 mod scram;
 
+pub use anonymous::Anonymous;
 pub use cram_md5::CramMd5;
+pub use external::External;
 pub use login::Login;
 pub use oauth::{OAuthBearer, XOAuth2};
 pub use plain::Plain;

@@ -224,6 +224,9 @@ pub struct Session {
     /// STARTTLS succeeded and the driver has not started TLS yet.
     tls_pending: bool,
     tls: bool,
+    /// COMPRESS succeeded: both directions are compressed until the
+    /// connection ends.
+    compressed: bool,
     /// The peer is on this machine (loopback, child process).
     local: bool,
     /// A response code after a status's text was warned about (once per
@@ -275,6 +278,7 @@ impl Session {
             mailbox: None,
             tls_pending: false,
             tls: false,
+            compressed: false,
             local: false,
             warned_late_code: false,
             enabled: 0,
@@ -769,6 +773,13 @@ impl Session {
                 capability,
             });
         }
+        if self.compressed && C::ON_OK == Some(State::NotAuthenticated) {
+            // RFC 8437 section 4.1: leaving the login ends the compression
+            // layer, which no transport here can take off.
+            return Err(Error::InvalidArgument {
+                reason: format!("{} cannot be sent while COMPRESS is active", C::NAME),
+            });
+        }
         // An exclusive command is sent alone and nothing after it: if one
         // runs, it is the only one.
         if let Some(exclusive) = self
@@ -1121,7 +1132,11 @@ impl Session {
             // Text sent before TLS is not shown as if the server said it.
             "BYE before TLS was established".to_owned()
         } else {
-            format!("BYE {}", String::from_utf8_lossy(&status.text))
+            let reason = format!("BYE {}", String::from_utf8_lossy(&status.text));
+            // Kept for `response()`: its code may say where to go instead
+            // (`[REFERRAL url]`, RFC 2221 section 4.2).
+            self.record.push(Unsolicited::Status(status));
+            reason
         };
         self.state = State::Logout;
         Err(Error::Closed { reason })
@@ -1245,14 +1260,21 @@ impl Session {
             Status::No => pending.on_no,
             _ => None,
         };
-        if status.status == Status::Ok
-            && self.state == State::NotAuthenticated
-            && next == Some(State::Authenticated)
-            && pending.capabilities_seen == self.capabilities_seen
-        {
-            // Servers change their capabilities on login; when the command
-            // brought none, what was known before must be asked again.
-            self.set_capabilities(None);
+        let logs_in_or_out = next.is_some_and(|next| {
+            (next == State::NotAuthenticated) != (self.state == State::NotAuthenticated)
+        });
+        if status.status == Status::Ok && logs_in_or_out {
+            if next == Some(State::NotAuthenticated) {
+                // Leaving the login (RFC 8437 section 3) ends what ENABLE
+                // turned on, as on a new connection.
+                self.enabled = 0;
+                self.refresh_modes();
+            }
+            if pending.capabilities_seen == self.capabilities_seen {
+                // Servers change their capabilities on login and logout;
+                // when the command brought none, they must be asked again.
+                self.set_capabilities(None);
+            }
         }
         if let Some(next) = next {
             self.state = next;
@@ -1290,7 +1312,10 @@ impl Session {
                 self.tls_pending = true;
                 Ok(Some(Upgrade::Tls))
             }
-            Behaviour::Compress => Ok(Some(Upgrade::Compress)),
+            Behaviour::Compress => {
+                self.compressed = true;
+                Ok(Some(Upgrade::Compress))
+            }
             Behaviour::Logout => {
                 self.state = State::Logout;
                 Ok(None)

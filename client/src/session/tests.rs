@@ -2,8 +2,11 @@
 
 use super::*;
 use crate::auth::{FnAuthenticator, Plain};
-use crate::types::Mailbox;
-use crate::{Append, Authenticate, Examine, List, Login, Logout, Noop, Select, StartTls};
+use crate::types::{Capability, Mailbox};
+use crate::{
+    Append, Authenticate, CompressDeflate, Enable, Examine, List, Login, Logout, Noop, Select,
+    StartTls, Unauthenticate,
+};
 
 /// A session to a server on this machine (credentials may go in clear).
 fn session() -> Session {
@@ -168,6 +171,100 @@ fn failed_login_keeps_the_capabilities() {
     session.send(&Login::new("alice", "pw")).unwrap();
     completed(feed(&mut session, "A1 NO wrong\r\n"));
     assert!(session.has_capability("AUTH=PLAIN"));
+}
+
+/// Logged in with LOGIN to a server advertising UNAUTHENTICATE.
+fn logged_in_with_unauthenticate() -> Session {
+    let mut session = ready();
+    session.send(&Login::new("alice", "pw")).unwrap();
+    completed(feed(
+        &mut session,
+        "A1 OK [CAPABILITY IMAP4rev1 UNAUTHENTICATE ENABLE UTF8=ACCEPT COMPRESS=DEFLATE] in\r\n",
+    ));
+    output(&mut session);
+    session
+}
+
+/// The same, INBOX selected.
+fn selected_with_unauthenticate() -> Session {
+    let mut session = logged_in_with_unauthenticate();
+    session.send(&Select::new("INBOX")).unwrap();
+    completed(feed(
+        &mut session,
+        "* 2 EXISTS\r\nA2 OK [READ-WRITE] done\r\n",
+    ));
+    output(&mut session);
+    session
+}
+
+#[test]
+fn unauthenticate_ok_returns_to_not_authenticated_and_forgets_the_capabilities() {
+    let mut session = selected_with_unauthenticate();
+    session.send(&Unauthenticate::new()).unwrap();
+    assert_eq!(output(&mut session), "A3 UNAUTHENTICATE\r\n");
+    completed(feed(&mut session, "A3 OK done\r\n"));
+    assert_eq!(session.state(), State::NotAuthenticated);
+    assert!(session.mailbox().is_none());
+    assert_eq!(session.capabilities(), None);
+    session.send(&Login::new("bob", "pw")).unwrap();
+}
+
+#[test]
+fn unauthenticate_ok_with_capabilities_keeps_those() {
+    let mut session = selected_with_unauthenticate();
+    session.send(&Unauthenticate::new()).unwrap();
+    completed(feed(
+        &mut session,
+        "A3 OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] done\r\n",
+    ));
+    assert!(session.has_capability("AUTH=PLAIN"));
+    assert!(!session.has_capability("UNAUTHENTICATE"));
+}
+
+#[test]
+fn failed_unauthenticate_stays_logged_in_and_selected() {
+    let mut session = selected_with_unauthenticate();
+    session.send(&Unauthenticate::new()).unwrap();
+    completed(feed(&mut session, "A3 NO not now\r\n"));
+    assert_eq!(session.state(), State::Selected);
+    assert!(session.has_capability("UNAUTHENTICATE"));
+}
+
+#[test]
+fn unauthenticate_ends_what_enable_turned_on() {
+    let mut session = logged_in_with_unauthenticate();
+    session
+        .send(&Enable::new(vec![Capability::new("UTF8=ACCEPT")]))
+        .unwrap();
+    completed(feed(&mut session, "* ENABLED UTF8=ACCEPT\r\nA2 OK\r\n"));
+    assert!(session.utf8_enabled());
+    session.send(&Unauthenticate::new()).unwrap();
+    completed(feed(
+        &mut session,
+        "A3 OK [CAPABILITY IMAP4rev1 UTF8=ACCEPT] done\r\n",
+    ));
+    assert!(!session.utf8_enabled());
+}
+
+#[test]
+fn login_may_be_pipelined_behind_unauthenticate() {
+    let mut session = selected_with_unauthenticate();
+    session.send(&Unauthenticate::new()).unwrap();
+    session.send(&Login::new("bob", "pw")).unwrap();
+    assert_eq!(
+        output(&mut session),
+        "A3 UNAUTHENTICATE\r\nA4 LOGIN bob \"pw\"\r\n"
+    );
+}
+
+#[test]
+fn unauthenticate_is_refused_while_compress_is_active() {
+    let mut session = selected_with_unauthenticate();
+    session.send(&CompressDeflate::new()).unwrap();
+    let event = feed(&mut session, "A3 OK compressing\r\n").unwrap();
+    assert!(matches!(event, Some(Event::Compress(_))), "{event:?}");
+    let error = session.send(&Unauthenticate::new()).unwrap_err();
+    assert!(error.to_string().contains("COMPRESS is active"), "{error}");
 }
 
 #[test]

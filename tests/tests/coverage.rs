@@ -49,7 +49,6 @@ const KNOWN_MISSING: &[(&str, &str)] = &[
     ("JMAPACCESS", "RFC 9698"),
     ("LOGIN-REFERRALS", "RFC 2221"),
     ("MAILBOX-REFERRALS", "RFC 2193"),
-    ("NOTIFY", "RFC 5465"),
     ("UNAUTHENTICATE", "RFC 8437"),
     ("URLAUTH=BINARY", "RFC 5524"),
 ];
@@ -169,6 +168,7 @@ const EXERCISED_BY: &[(&str, &[&str])] = &[
     ("ESORT", &["ext_search::esort_on_dovecot", "ext_search::esort_on_cyrus_gives_min_and_max_as_search_does"]),
     ("LIST-METADATA", &["ext_mailboxes::list_metadata_on_cyrus"]),
     ("LIST-MYRIGHTS", &["ext_mailboxes::list_myrights_on_cyrus"]),
+    ("NOTIFY", &["ext_notify::a_message_appended_to_another_mailbox_arrives_as_an_unsolicited_status", "ext_notify::a_mailbox_created_elsewhere_arrives_as_an_unsolicited_list", "ext_notify::an_unsupported_event_is_refused_with_a_typed_badevent"]),
     ("OBJECTID", &["ext_message_data::objectid_on_cyrus"]),
     ("PREVIEW", &["ext_message_data::preview_gives_the_start_of_each_message_text_on_dovecot", "ext_message_data::preview_on_cyrus_reads_the_configured_annotation"]),
     ("SEARCH=FUZZY", &["ext_search::relevancy_scores_each_message_found_on_cyrus"]),

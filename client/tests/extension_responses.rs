@@ -220,7 +220,10 @@ fn badevent_lists_events_in_parentheses_or_bare() {
 #[test]
 fn notificationoverflow_comes_untagged_at_any_time() {
     let overflow = code(b"* OK [NOTIFICATIONOVERFLOW] ...\r\n");
-    assert!(matches!(overflow, Code::NotificationOverflow), "{overflow:?}");
+    assert!(
+        matches!(overflow, Code::NotificationOverflow),
+        "{overflow:?}"
+    );
 }
 
 /// NOTIFY's events of other mailboxes are responses of the base protocol
@@ -228,7 +231,8 @@ fn notificationoverflow_comes_untagged_at_any_time() {
 /// with OLDNAME after a rename (Dovecot's lines).
 #[test]
 fn notifications_of_other_mailboxes_are_status_and_list_data() {
-    let status = data(b"* STATUS Archive (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 1796434722 UNSEEN 1)\r\n");
+    let status =
+        data(b"* STATUS Archive (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 1796434722 UNSEEN 1)\r\n");
     assert!(
         matches!(&status, Data::Status(s) if s.mailbox.as_str() == "Archive"
             && s.attributes.uid_next == Some(2)),

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use typed_imap::blocking::Client;
 use typed_imap::session::Unsolicited;
-use typed_imap::types::{EventGroup, FetchItem, NotifyEvent, StatusItem};
+use typed_imap::types::{EventGroup, FetchItem, Flag, NotifyEvent, SequenceSet, StatusItem};
 use typed_imap::{
-    Append, Code, Create, Data, Error, MailboxAttribute, Noop, NotifyNone, NotifySet, NotifySetStatus, Rename,
-    Select, Status,
+    Append, Code, Create, Data, Error, Expunge, Fetch, MailboxAttribute, Noop, NotifyNone,
+    NotifySet, NotifySetStatus, Rename, Select, Status, Store,
 };
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::Dovecot;
@@ -197,9 +197,9 @@ fn a_status_command_running_keeps_its_answer_and_leaves_the_notification_unsolic
         // Only what was asked: the answer, not a notification about Sent.
         assert_eq!(status.attributes.uid_next, None, "{status:?}");
         let kept: Vec<&Unsolicited> = imap.unsolicited().collect();
-        let about_archive = kept.iter().any(|u| {
-            matches!(u, Unsolicited::Data(Data::Status(s)) if s.mailbox.as_str() == "Archive")
-        });
+        let about_archive = kept.iter().any(
+            |u| matches!(u, Unsolicited::Data(Data::Status(s)) if s.mailbox.as_str() == "Archive"),
+        );
         if about_archive {
             break;
         }
@@ -226,7 +226,55 @@ fn a_new_message_in_the_selected_mailbox_comes_with_the_fetch_attributes_asked()
     };
     let seen = idle_until(&mut imap, Duration::from_secs(5), fetched);
     assert!(fetched(&seen), "{seen:?}");
-    assert!(seen.iter().any(|d| matches!(d, Data::Exists(1))), "{seen:?}");
+    assert!(
+        seen.iter().any(|d| matches!(d, Data::Exists(1))),
+        "{seen:?}"
+    );
+}
+
+/// With `selected` and MessageExpunge, expunges come at once (RFC 5465
+/// section 6.1), even during a FETCH by sequence number, which RFC 3501
+/// alone forbids: Dovecot sends `* 2 EXPUNGE` after the FETCH data and
+/// before its OK. The FETCH still returns its messages, the EXPUNGE is
+/// kept unsolicited and the mailbox state follows it.
+#[test]
+fn an_expunge_during_a_fetch_by_number_is_kept_and_followed() {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 200)))
+        .unwrap();
+    let mut imap = notified(&server);
+    from_another_connection(&server, |other| {
+        other.run(Select::new("INBOX")).unwrap();
+        other
+            .run(Store::new(SequenceSet::from(2u32)).add_flags(vec![Flag::Deleted]))
+            .unwrap();
+        other.run(Expunge::new()).unwrap();
+    });
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let fetched = imap
+            .run(Fetch::new(SequenceSet::all()).items(FetchItem::uid()))
+            .unwrap();
+        let expunged = imap
+            .unsolicited()
+            .any(|u| matches!(u, Unsolicited::Data(Data::Expunge(2))));
+        if expunged {
+            assert!(fetched.len() >= 2, "{fetched:?}");
+            break;
+        }
+        assert_eq!(fetched.len(), 3, "{fetched:?}");
+        assert!(Instant::now() < deadline, "no EXPUNGE came");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(imap.mailbox().unwrap().exists, 2);
+    let uids: Vec<_> = imap
+        .run(Fetch::new(SequenceSet::all()).items(FetchItem::uid()))
+        .unwrap()
+        .iter()
+        .map(|f| f.message.uid)
+        .collect();
+    assert_eq!(uids, [Some(1), Some(3)]);
 }
 
 #[test]

@@ -69,7 +69,10 @@ impl MailboxFilter {
     /// `selected` or `selected-delayed`: RFC 5465 allows one of them in a
     /// NOTIFY command.
     pub fn is_selected(&self) -> bool {
-        matches!(self, MailboxFilter::Selected | MailboxFilter::SelectedDelayed)
+        matches!(
+            self,
+            MailboxFilter::Selected | MailboxFilter::SelectedDelayed
+        )
     }
 }
 

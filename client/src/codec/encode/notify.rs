@@ -225,10 +225,15 @@ mod tests {
         assert!(encode(vec![]).is_err());
         let both = vec![
             EventGroup::selected().message_new().message_expunge(),
-            EventGroup::selected_delayed().message_new().message_expunge(),
+            EventGroup::selected_delayed()
+                .message_new()
+                .message_expunge(),
         ];
         assert!(encode(both).is_err());
-        assert!(encode(vec![EventGroup::subtree(Vec::<Mailbox>::new()).message_new()]).is_err());
+        assert!(encode(vec![
+            EventGroup::subtree(Vec::<Mailbox>::new()).message_new()
+        ])
+        .is_err());
         let empty = EventGroup::selected().message_new_with(Vec::<FetchItem>::new());
         assert!(encode(vec![empty]).is_err());
     }

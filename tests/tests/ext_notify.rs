@@ -9,7 +9,7 @@ use typed_imap::blocking::Client;
 use typed_imap::session::Unsolicited;
 use typed_imap::types::{EventGroup, FetchItem, Flag, NotifyEvent, SequenceSet, StatusItem};
 use typed_imap::{
-    Append, Code, Create, Data, Error, Expunge, Fetch, MailboxAttribute, Noop, NotifyNone,
+    Append, Code, Create, Data, Error, Expunge, Fetch, List, MailboxAttribute, Noop, NotifyNone,
     NotifySet, NotifySetStatus, Rename, Select, Status, Store,
 };
 use typed_imap_tests::client::logged_in;
@@ -204,6 +204,32 @@ fn a_status_command_running_keeps_its_answer_and_leaves_the_notification_unsolic
             break;
         }
         assert!(Instant::now() < deadline, "no STATUS of Archive: {kept:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The same for LIST: Dovecot's `* LIST () "/" Projects` arrives during a
+/// `LIST "" Drafts`, which keeps only what its pattern matches.
+#[test]
+fn a_list_running_keeps_only_the_mailboxes_its_pattern_matches() {
+    let server = Dovecot::start().unwrap();
+    let mut imap = notified(&server);
+    from_another_connection(&server, |other| {
+        other.run(Create::new("Projects")).unwrap();
+    });
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let listed = imap.run(List::new("", "Drafts")).unwrap();
+        let names: Vec<&str> = listed.iter().map(|item| item.mailbox.as_str()).collect();
+        assert_eq!(names, ["Drafts"]);
+        let kept: Vec<&Unsolicited> = imap.unsolicited().collect();
+        let about_projects = kept.iter().any(|u| {
+            matches!(u, Unsolicited::Data(Data::List(item)) if item.mailbox.as_str() == "Projects")
+        });
+        if about_projects {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no LIST of Projects: {kept:?}");
         std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -199,6 +199,17 @@ pub enum Scope {
     },
     /// One mailbox (STATUS): data naming another mailbox is not its own.
     Mailbox(Mailbox),
+    /// The mailboxes a LIST pattern matches (LIST, LSUB): data naming a
+    /// mailbox the pattern cannot match is not its own (NOTIFY's LIST and
+    /// STATUS of other mailboxes may arrive while it runs).
+    Pattern {
+        /// The reference name; when not empty, the server's reading of
+        /// reference and pattern together is not known, and any mailbox
+        /// may be its own.
+        reference: Mailbox,
+        /// The pattern, `*` and `%` its wildcards.
+        pattern: String,
+    },
     /// Data that carries the command's tag (ESEARCH's `(TAG "...")`).
     Tag,
 }

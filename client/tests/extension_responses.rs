@@ -195,3 +195,53 @@ fn noupdate_names_the_tag_not_kept_up_to_date() {
         "{refused:?}"
     );
 }
+
+/// NOTIFY (RFC 5465 section 3.1): BADEVENT lists events in parentheses
+/// (every event the server supports); Dovecot 2.3 names, bare, those it
+/// was asked for and does not support.
+#[test]
+fn badevent_lists_events_in_parentheses_or_bare() {
+    use typed_imap::types::NotifyEvent;
+    let rfc = code(b"A1 NO [BADEVENT (MessageNew MessageExpunge)] Unsupported event\r\n");
+    assert!(
+        matches!(&rfc, Code::BadEvent(events)
+            if events == &[NotifyEvent::MessageNew, NotifyEvent::MessageExpunge]),
+        "{rfc:?}"
+    );
+    let dovecot = code(b"A1 NO [BADEVENT AnnotationChange] Unsupported NOTIFY events\r\n");
+    assert!(
+        matches!(&dovecot, Code::BadEvent(events) if events == &[NotifyEvent::AnnotationChange]),
+        "{dovecot:?}"
+    );
+}
+
+/// NOTIFY (RFC 5465 section 5.8): an untagged OK at any time says the
+/// server stopped notifying.
+#[test]
+fn notificationoverflow_comes_untagged_at_any_time() {
+    let overflow = code(b"* OK [NOTIFICATIONOVERFLOW] ...\r\n");
+    assert!(
+        matches!(overflow, Code::NotificationOverflow),
+        "{overflow:?}"
+    );
+}
+
+/// NOTIFY's events of other mailboxes are responses of the base protocol
+/// and its extensions (section 5): a STATUS with what changed, a LIST
+/// with OLDNAME after a rename (Dovecot's lines).
+#[test]
+fn notifications_of_other_mailboxes_are_status_and_list_data() {
+    let status =
+        data(b"* STATUS Archive (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 1796434722 UNSEEN 1)\r\n");
+    assert!(
+        matches!(&status, Data::Status(s) if s.mailbox.as_str() == "Archive"
+            && s.attributes.uid_next == Some(2)),
+        "{status:?}"
+    );
+    let renamed = data(b"* LIST () \"/\" New (\"OLDNAME\" (Old))\r\n");
+    let Data::List(item) = &renamed else {
+        panic!("{renamed:?}");
+    };
+    let old = item.extended.as_ref().and_then(|e| e.old_name.as_ref());
+    assert_eq!(old.map(|m| m.as_str()), Some("Old"));
+}

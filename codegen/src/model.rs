@@ -233,6 +233,15 @@ pub enum Scope {
     Messages(String, ArgKind),
     /// The mailbox of this `mailbox` argument.
     Mailbox(String, ArgKind),
+    /// The mailboxes a LIST pattern matches: the `mailbox` argument of
+    /// its reference and the `list-mailbox` argument of its pattern, both
+    /// required.
+    Pattern {
+        /// The reference argument.
+        reference: String,
+        /// The pattern argument.
+        pattern: String,
+    },
     /// Data carrying the command's tag.
     Tag,
 }

@@ -216,6 +216,10 @@ pub(crate) struct Scope {
     pub messages: Option<Str>,
     /// The `mailbox` argument naming its mailbox.
     pub mailbox: Option<Str>,
+    /// The `list-mailbox` argument of its LIST pattern, with `reference`.
+    pub pattern: Option<Str>,
+    /// The `mailbox` argument of the reference its pattern is read in.
+    pub reference: Option<Str>,
     /// Its data carry its tag (ESEARCH's `(TAG "...")`).
     pub tag: Option<bool>,
 }

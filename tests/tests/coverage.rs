@@ -76,11 +76,6 @@ const KNOWN_MISSING: &[(&str, &str, &str)] = &[
         "RSA SecurID token codes; no server here checks one",
     ),
     (
-        "NOTIFY",
-        "RFC 5465",
-        "events for other mailboxes need a session change of their own; not done yet",
-    ),
-    (
         "URLAUTH=BINARY",
         "RFC 5524",
         "URLFETCH's BINARY and BODYPARTSTRUCTURE options on top of URLAUTH; not done yet",
@@ -192,6 +187,7 @@ const EXERCISED_BY: &[(&str, &[&str])] = &[
     ("ESORT", &["ext_search::esort_on_dovecot", "ext_search::esort_on_cyrus_gives_min_and_max_as_search_does"]),
     ("LIST-METADATA", &["ext_mailboxes::list_metadata_on_cyrus"]),
     ("LIST-MYRIGHTS", &["ext_mailboxes::list_myrights_on_cyrus"]),
+    ("NOTIFY", &["ext_notify::a_message_appended_to_another_mailbox_arrives_as_an_unsolicited_status", "ext_notify::a_mailbox_created_elsewhere_arrives_as_an_unsolicited_list", "ext_notify::an_unsupported_event_is_refused_with_a_typed_badevent"]),
     ("OBJECTID", &["ext_message_data::objectid_on_cyrus"]),
     ("PREVIEW=FUZZY", &["ext_message_data::preview_fuzzy_reads_the_drafts_answer_on_dovecot"]),
     ("XLIST", &["ext_gmail::xlist_on_cyrus_marks_the_inbox", "ext_gmail::gmail_xlist_reads_as_list_with_special_use_attributes"]),

@@ -102,6 +102,9 @@ impl Route {
                 may_contain(set, seq)
             }
             (Scope::Mailbox(mine), Correlation::Mailbox(theirs)) => mine == theirs,
+            (Scope::Pattern { reference, pattern }, Correlation::Mailbox(theirs)) => {
+                !reference.as_str().is_empty() || may_match(pattern, theirs.as_str())
+            }
             // Data naming a tag is that command's, whatever collects its
             // kind: a CONTEXT update of an earlier SEARCH is not the
             // answer of the SEARCH running now.
@@ -217,6 +220,40 @@ fn may_contain(set: &SequenceSet, n: u32) -> bool {
         Some((lo, hi)) => (lo..=hi).contains(&n),
         None => true,
     })
+}
+
+/// Whether a LIST `pattern` may match `name` (RFC 3501 section 6.3.8),
+/// erring towards yes: `%` is read as `*` (the hierarchy delimiter is
+/// not known here), and letters match in any case (INBOX is
+/// case-insensitive; `LIST "" inbox` answers `INBOX`).
+fn may_match(pattern: &str, name: &str) -> bool {
+    let (pattern, name) = (pattern.as_bytes(), name.as_bytes());
+    let (mut p, mut n) = (0, 0);
+    // After a wildcard: where it stood in the pattern, and where in the
+    // name its match may grow by one byte.
+    let mut retry: Option<(usize, usize)> = None;
+    while let Some(byte) = name.get(n) {
+        match pattern.get(p) {
+            Some(b'*' | b'%') => {
+                p += 1;
+                retry = Some((p, n));
+            }
+            Some(c) if c.eq_ignore_ascii_case(byte) => {
+                p += 1;
+                n += 1;
+            }
+            _ => match retry {
+                Some((after, from)) => {
+                    p = after;
+                    n = from + 1;
+                    retry = Some((after, from + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    let rest = pattern.get(p..).unwrap_or_default();
+    rest.iter().all(|c| matches!(c, b'*' | b'%'))
 }
 
 /// Whether no number can be in both sets.
@@ -343,6 +380,61 @@ mod tests {
         assert!(unscoped.may_claim(Correlation::Tag(Some(b"A7")), "A7"));
         assert!(!unscoped.may_claim(Correlation::Tag(Some(b"A3")), "A7"));
         assert!(unscoped.may_claim(Correlation::Tag(None), "A7"));
+    }
+
+    #[test]
+    fn a_list_takes_only_mailboxes_its_pattern_may_match() {
+        let list = |reference: &str, pattern: &str| Route {
+            scope: Scope::Pattern {
+                reference: Mailbox::new(reference),
+                pattern: pattern.into(),
+            },
+            ..any(&["LIST", "STATUS"])
+        };
+        let about = |name: &str| Mailbox::new(name);
+        let drafts = list("", "Drafts");
+        assert!(drafts.may_claim(Correlation::Mailbox(&about("Drafts")), "A1"));
+        // A NOTIFY report of another mailbox, LIST or STATUS.
+        assert!(!drafts.may_claim(Correlation::Mailbox(&about("Projects")), "A1"));
+        assert!(!drafts.may_claim(Correlation::Mailbox(&about("Drafts/Old")), "A1"));
+        // A reference is read by the server in its own way: anything goes.
+        let under = list("Lists/", "%");
+        assert!(under.may_claim(Correlation::Mailbox(&about("Projects")), "A1"));
+        assert!(list("", "*").may_claim(Correlation::Mailbox(&about("a/b/c")), "A1"));
+    }
+
+    #[test]
+    fn patterns_match_with_wildcards_and_without_case() {
+        let yes = [
+            ("*", ""),
+            ("*", "INBOX"),
+            ("%", "Sent"),
+            // `%` stops at the delimiter, which is not known here: erring
+            // towards a match is safe (the data stays the command's).
+            ("%", "Lists/ietf"),
+            ("Lists/*", "Lists/ietf/imap"),
+            ("inbox", "INBOX"),
+            ("*ietf*", "Lists/ietf/imap"),
+            ("a*b*c", "aXbYbZc"),
+            ("a**", "a"),
+            ("", ""),
+            ("Caf\u{e9}", "caf\u{e9}"),
+        ];
+        for (pattern, name) in yes {
+            assert!(may_match(pattern, name), "{pattern} {name}");
+        }
+        let no = [
+            ("Drafts", "Projects"),
+            ("Drafts", "Draft"),
+            ("Drafts", "Drafts/Old"),
+            ("Lists/*", "Listsx"),
+            ("a*b*c", "aXbYbZ"),
+            ("", "INBOX"),
+            ("INBOX", ""),
+        ];
+        for (pattern, name) in no {
+            assert!(!may_match(pattern, name), "{pattern} {name}");
+        }
     }
 
     #[test]

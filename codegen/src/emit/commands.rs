@@ -370,6 +370,13 @@ fn routing(model: &Model, command: &Command) -> TokenStream {
             *kind,
             &|mailbox| quote!(#scope_type::Mailbox(#mailbox)),
         )),
+        Scope::Pattern { reference, pattern } => {
+            let (reference, pattern) = (tok(reference), tok(pattern));
+            Some(quote!(#scope_type::Pattern {
+                reference: self.#reference.clone(),
+                pattern: self.#pattern.clone(),
+            }))
+        }
         Scope::Tag => Some(quote!(#scope_type::Tag)),
     };
     let scope = body.map(|body| quote!(fn scope(&self) -> #scope_type { #body }));

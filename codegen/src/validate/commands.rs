@@ -244,17 +244,29 @@ fn scope(source: &Source, raw: &raw::Command, args: &[model::Arg]) -> Result<mod
             )),
         }
     };
-    match (&scope.messages, &scope.mailbox, scope.tag) {
-        (Some(messages), None, None) => {
+    let required = |name: &Spanned<String>, grammar: &str| {
+        let (ident, kind) = named(name, grammar)?;
+        match kind {
+            model::ArgKind::Required => Ok(ident),
+            _ => Err(source.error(name, "a required argument", "an optional one")),
+        }
+    };
+    let one = (&scope.messages, &scope.mailbox, scope.tag);
+    match (one, &scope.pattern, &scope.reference) {
+        ((Some(messages), None, None), None, None) => {
             named(messages, "sequence-set").map(|(a, k)| model::Scope::Messages(a, k))
         }
-        (None, Some(mailbox), None) => {
+        ((None, Some(mailbox), None), None, None) => {
             named(mailbox, "mailbox").map(|(a, k)| model::Scope::Mailbox(a, k))
         }
-        (None, None, Some(true)) => Ok(model::Scope::Tag),
+        ((None, None, Some(true)), None, None) => Ok(model::Scope::Tag),
+        ((None, None, None), Some(pattern), Some(reference)) => Ok(model::Scope::Pattern {
+            reference: required(reference, "mailbox")?,
+            pattern: required(pattern, "list-mailbox")?,
+        }),
         _ => Err(source.error(
             spanned,
-            "one of `messages = \"arg\"`, `mailbox = \"arg\"` or `tag = true`",
+            "one of `messages = \"arg\"`, `mailbox = \"arg\"`, `pattern = \"arg\", reference = \"arg\"` or `tag = true`",
             "another combination",
         )),
     }

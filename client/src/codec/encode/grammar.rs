@@ -266,7 +266,8 @@ pub fn fetch_items(enc: &mut Encoder, value: &FetchItems) -> Result<(), EncodeEr
     }
 }
 
-fn fetch_item(enc: &mut Encoder, item: &FetchItem) -> Result<(), EncodeError> {
+/// `fetch-att`: one attribute (NOTIFY's `MessageNew` list shares it).
+pub(super) fn fetch_item(enc: &mut Encoder, item: &FetchItem) -> Result<(), EncodeError> {
     match item {
         FetchItem::Attribute { name, .. } => enc.atom_as("fetch attribute", name),
         FetchItem::Section(section) => fetch_section(enc, section),

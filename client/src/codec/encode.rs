@@ -18,25 +18,16 @@
 //! assert_eq!(enc.finish(), vec![Fragment::Line(b"SELECT \"Sent Items\"\r\n".to_vec())]);
 //! ```
 
-mod acl;
-mod annotate;
-mod catenate;
-mod enable;
 mod encoder;
 mod error;
-mod esearch;
-mod gmail;
 mod grammar;
-mod i18nlevel;
-mod id;
-mod metadata;
-mod multiappend;
-mod notify;
-mod qresync;
-mod quota;
-mod sort;
-mod thread;
-mod utf8;
+
+// The base protocol's files are above; each extension's is in ext/.
+mod ext;
+use ext::{
+    acl, annotate, catenate, enable, esearch, gmail, i18nlevel, id, metadata, multiappend, notify,
+    qresync, quota, sort, thread, utf8,
+};
 
 pub use acl::{mod_rights, rights};
 pub use annotate::{annotation_fetch, annotation_store};

@@ -1,37 +1,28 @@
 //! The protocol's data types.
-pub mod acl;
-pub mod annotate;
-pub mod appendlimit;
 pub mod body_structure;
 pub mod capability;
-pub mod catenate;
 pub mod datetime;
 pub mod envelope;
-pub mod esearch;
 pub mod fetch_items;
 pub mod flag;
-pub mod gmail;
-pub mod id;
-pub mod list_extended;
 pub(crate) mod located;
 pub mod mailbox;
 pub mod message_data;
-pub mod metadata;
-pub mod multiappend;
-pub mod namespace;
-pub mod notify;
-pub mod qresync;
-pub mod quota;
 pub mod search;
 pub mod secret;
 pub mod section;
 pub mod sequence;
-pub mod sort;
 pub mod status_items;
 pub mod store;
-pub mod thread;
-pub mod uidplus;
 pub mod utf7;
+
+// The base protocol's files are above; each extension's is in ext/.
+mod ext;
+#[doc(inline)]
+pub use ext::{
+    acl, annotate, appendlimit, catenate, esearch, gmail, id, list_extended, metadata, multiappend,
+    namespace, notify, qresync, quota, sort, thread, uidplus,
+};
 
 pub use acl::{AclEntry, Right, Rights, RightsChange, RightsError, RightsMode};
 pub use annotate::{Annotation, AnnotationFetch, AnnotationValue};

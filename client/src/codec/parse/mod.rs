@@ -13,34 +13,21 @@
 
 use bytes::Bytes;
 
-mod acl;
-mod annotate;
-mod appendlimit;
-mod binary;
 mod body_structure;
-mod catenate;
-mod condstore;
 mod datetime;
 mod envelope;
 mod error;
-mod esearch;
-mod gmail;
-mod id;
 mod limits;
-mod list_extended;
 mod located;
-mod metadata;
-mod namespace;
-mod notify;
-mod objectid;
 mod parser;
-mod preview;
-mod qresync;
-mod quota;
-mod referral;
 mod section;
-mod thread;
-mod uidplus;
+
+// The base protocol's files are above; each extension's is in ext/.
+mod ext;
+use ext::{
+    acl, annotate, appendlimit, binary, catenate, condstore, esearch, gmail, id, list_extended,
+    metadata, namespace, notify, objectid, preview, qresync, quota, referral, thread, uidplus,
+};
 
 pub use acl::{acl_entries, rights, rights_groups};
 pub use annotate::annotations;

@@ -41,7 +41,13 @@ the old copy to NAME.uidvalidity-OLD and starts over.
 
 Interrupted at any point, even by kill -9, the next run completes the job:
 messages are written into tmp/ and renamed into cur/, and the state is
-written after the data it describes.";
+written after the data it describes.
+
+With --json, one line per mailbox: {\"mailbox\", \"new\" (messages
+stored), \"bytes\", \"flags\" (flag changes applied), \"removed\",
+\"pushed\", \"restarted\" (UIDVALIDITY changed), \"seconds\"}; then one
+line {\"total\": {\"mailboxes\", \"new\", \"bytes\", \"flags\", \"removed\",
+\"pushed\"}, \"seconds\", \"peak_memory_kib\"}.";
 
 /// The state is written after this many new messages, so that an
 /// interrupted run does not start over from the beginning.

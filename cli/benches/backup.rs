@@ -10,7 +10,10 @@
 //! `cargo xtask bench` runs it; alone: `cargo bench -p typed-imap-cli
 //! --bench backup`. mbsync is installed (`apt-get install isync`) when
 //! missing and this runs as root; otherwise its rows are skipped.
-//! `BACKUP_BENCH_MESSAGES` and `BACKUP_BENCH_ROUNDS` change the sizes.
+//! `BACKUP_BENCH_MESSAGES` and `BACKUP_BENCH_ROUNDS` change the sizes,
+//! `BACKUP_BENCH_FSYNC=never` (or `always`) runs one fsync policy only;
+//! `BACKUP_BENCH_STRACE=DIR` adds one untimed run of each tool under
+//! `strace -f -c -w` per policy, its summary written into DIR.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,10 +26,12 @@ use typed_imap_tests::proxy::CutProxy;
 
 const PASSWORD: &str = "alice-secret";
 
-/// One run of one tool: seconds and peak resident memory in KiB.
+/// One run of one tool: wall seconds, CPU seconds (user + system) and
+/// peak resident memory in KiB.
 #[derive(Clone, Copy, Debug)]
 struct Run {
     seconds: f64,
+    cpu: f64,
     peak_kib: u64,
 }
 
@@ -66,19 +71,36 @@ fn main() {
         "backup_vs_mbsync: {messages} messages of 4 KB from a local Dovecot, {rounds} rounds, interleaved"
     );
 
-    for fsync in ["never", "always"] {
+    let policies = std::env::var("BACKUP_BENCH_FSYNC").unwrap_or_else(|_| "never,always".into());
+    for fsync in policies
+        .split(',')
+        .filter(|p| ["never", "always"].contains(p))
+    {
         let mut ours = Vec::new();
         let mut theirs = Vec::new();
         let mut ours_noop = Vec::new();
         let mut theirs_noop = Vec::new();
         for round in 0..rounds {
             let target = scratch.path().join(format!("ours-{fsync}-{round}"));
-            ours.push(typed_imap_backup(&config, &target, fsync));
-            ours_noop.push(typed_imap_backup(&config, &target, fsync));
+            ours.push(typed_imap_backup(&config, &target, fsync, None));
+            ours_noop.push(typed_imap_backup(&config, &target, fsync, None));
             if mbsync {
                 let target = scratch.path().join(format!("mbsync-{fsync}-{round}"));
-                theirs.push(mbsync_pull(scratch.path(), port, &target, fsync));
-                theirs_noop.push(mbsync_pull(scratch.path(), port, &target, fsync));
+                theirs.push(mbsync_pull(scratch.path(), port, &target, fsync, None));
+                theirs_noop.push(mbsync_pull(scratch.path(), port, &target, fsync, None));
+            }
+        }
+        if let Some(dir) = std::env::var_os("BACKUP_BENCH_STRACE") {
+            // Where the time goes: one more run of each, not timed.
+            let trace = |name: &str| Some(Path::new(&dir).join(format!("{name}-{fsync}.txt")));
+            let target = scratch.path().join(format!("ours-{fsync}-traced"));
+            typed_imap_backup(&config, &target, fsync, trace("typed-imap-full").as_deref());
+            typed_imap_backup(&config, &target, fsync, trace("typed-imap-noop").as_deref());
+            if mbsync {
+                let target = scratch.path().join(format!("mbsync-{fsync}-traced"));
+                let dir = scratch.path();
+                mbsync_pull(dir, port, &target, fsync, trace("mbsync-full").as_deref());
+                mbsync_pull(dir, port, &target, fsync, trace("mbsync-noop").as_deref());
             }
         }
         println!(
@@ -87,17 +109,17 @@ fn main() {
         );
         compare("full backup", &ours, &theirs);
         compare("nothing new", &ours_noop, &theirs_noop);
-        let full = median(&ours);
         let noop = median(&ours_noop);
-        verdict("full backup under 16 MB", full.peak_kib < 16 * 1024);
+        let peak = ours.iter().map(|r| r.peak_kib).max().unwrap_or(0);
+        verdict("full backup under 16 MB (every round)", peak < 16 * 1024);
         if !theirs.is_empty() {
             verdict(
-                "full backup at least as fast as mbsync",
-                full.seconds <= median(&theirs).seconds,
+                "full backup at least as fast as mbsync (paired rounds)",
+                paired_ratio(&ours, &theirs) >= 1.0,
             );
             verdict(
-                "nothing new 10x faster than mbsync",
-                noop.seconds * 10.0 <= median(&theirs_noop).seconds,
+                "nothing new 10x faster than mbsync (paired rounds)",
+                paired_ratio(&ours_noop, &theirs_noop) >= 10.0,
             );
         }
         verdict("nothing new under 50 ms", noop.seconds < 0.050);
@@ -115,7 +137,7 @@ fn changes_on_the_wire(
     let proxy = CutProxy::start(server.plain_addr(), " EXAMINE ").expect("start the proxy");
     let config = write_config(scratch, proxy.addr().port());
     let target = scratch.join("wire");
-    typed_imap_backup(&config, &target, "never");
+    typed_imap_backup(&config, &target, "never", None);
     client
         .uid_store(
             SequenceSet::from(101..=200),
@@ -128,13 +150,26 @@ fn changes_on_the_wire(
             .expect("append");
     }
     client.run(Examine::new("INBOX")).expect("EXAMINE");
-    let run = typed_imap_backup(&config, &target, "never");
+    let run = typed_imap_backup(&config, &target, "never", None);
     let wire = String::from_utf8_lossy(&proxy.passed()).into_owned();
     let bodies = wire.matches("BODY[]").count();
     let fetches = wire.matches(" FETCH (").count();
+    // A tagged completion per command sent from the EXAMINE on.
+    let commands = wire
+        .split("\r\n")
+        .filter(|line| {
+            let mut words = line.split(' ');
+            let tag = words.next().unwrap_or_default();
+            !tag.is_empty()
+                && !tag.starts_with(['*', '+'])
+                && matches!(words.next(), Some("OK" | "NO" | "BAD"))
+        })
+        .count();
     println!(
-        "\n  100 flag changes + 10 new: {:.1} ms, {} bytes received after EXAMINE: {fetches} FETCH responses, {bodies} bodies",
+        "\n  100 flag changes + 10 new: {:.1} ms (CPU {:.1} ms), {} bytes received from the EXAMINE on: \
+         {commands} commands answered, {fetches} FETCH responses, {bodies} bodies",
         run.seconds * 1e3,
+        run.cpu * 1e3,
         wire.len()
     );
     verdict(
@@ -183,11 +218,27 @@ fn write_config(dir: &Path, port: u16) -> PathBuf {
     path
 }
 
-/// Runs `command` under /usr/bin/time; panics when it fails.
-fn timed(command: Command) -> Run {
+/// Runs `command` under /usr/bin/time, or with `trace` under `strace -f
+/// -c -w` (a summary of the wall time spent in each system call, written
+/// to `trace`; the returned figures are then wall time only); panics when
+/// it fails.
+fn timed(command: Command, trace: Option<&Path>) -> Run {
     let report = tempfile::NamedTempFile::new().expect("a temporary file");
-    let mut timed = Command::new("/usr/bin/time");
-    timed.arg("-f").arg("%e %M").arg("-o").arg(report.path());
+    let mut timed = match trace {
+        Some(trace) => {
+            let mut strace = Command::new("strace");
+            strace.args(["-f", "-c", "-w", "-o"]).arg(trace);
+            strace
+        }
+        None => {
+            let mut time = Command::new("/usr/bin/time");
+            time.arg("-f")
+                .arg("%e %M %U %S")
+                .arg("-o")
+                .arg(report.path());
+            time
+        }
+    };
     timed.arg(command.get_program()).args(command.get_args());
     for (key, value) in command.get_envs() {
         match value {
@@ -205,26 +256,30 @@ fn timed(command: Command) -> Run {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    let text = std::fs::read_to_string(report.path()).expect("read time's report");
-    let peak_kib = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|kib| kib.parse().ok())
-        .unwrap_or(0);
-    Run { seconds, peak_kib }
+    let text = match trace {
+        Some(_) => String::new(),
+        None => std::fs::read_to_string(report.path()).expect("read time's report"),
+    };
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    let field = |n: usize| fields.get(n).and_then(|f| f.parse::<f64>().ok());
+    Run {
+        seconds,
+        cpu: field(2).unwrap_or(0.0) + field(3).unwrap_or(0.0),
+        peak_kib: field(1).unwrap_or(0.0) as u64,
+    }
 }
 
-fn typed_imap_backup(config: &Path, target: &Path, fsync: &str) -> Run {
+fn typed_imap_backup(config: &Path, target: &Path, fsync: &str, trace: Option<&Path>) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_typed-imap"));
     command
         .arg("--config")
         .arg(config)
         .args(["--quiet", "backup", "bench", "INBOX", "--to"]);
     command.arg(target).args(["--fsync", fsync]);
-    timed(command)
+    timed(command, trace)
 }
 
-fn mbsync_pull(dir: &Path, port: u16, target: &Path, fsync: &str) -> Run {
+fn mbsync_pull(dir: &Path, port: u16, target: &Path, fsync: &str, trace: Option<&Path>) -> Run {
     let rc = dir.join(format!(
         "mbsyncrc-{}",
         target.file_name().unwrap_or_default().to_string_lossy()
@@ -243,19 +298,36 @@ fn mbsync_pull(dir: &Path, port: u16, target: &Path, fsync: &str) -> Run {
     std::fs::create_dir_all(target).expect("create the mbsync target");
     let mut command = Command::new("/usr/bin/mbsync");
     command.arg("-c").arg(&rc).arg("-q").arg("bench");
-    timed(command)
+    timed(command, trace)
 }
 
+/// The median of each figure on its own.
 fn median(runs: &[Run]) -> Run {
-    let mut sorted = runs.to_vec();
-    sorted.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
-    let mut by_memory = runs.to_vec();
-    by_memory.sort_by_key(|r| r.peak_kib);
-    let middle = sorted.len() / 2;
     Run {
-        seconds: sorted.get(middle).map_or(0.0, |r| r.seconds),
-        peak_kib: by_memory.get(middle).map_or(0, |r| r.peak_kib),
+        seconds: middle(runs.iter().map(|r| r.seconds).collect()),
+        cpu: middle(runs.iter().map(|r| r.cpu).collect()),
+        peak_kib: middle(runs.iter().map(|r| r.peak_kib as f64).collect()) as u64,
     }
+}
+
+fn middle(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn best(runs: &[Run]) -> f64 {
+    runs.iter().map(|r| r.seconds).fold(f64::INFINITY, f64::min)
+}
+
+/// The median over the rounds of mbsync's time over ours in the same
+/// round: runs next to each other share the machine's load.
+fn paired_ratio(ours: &[Run], theirs: &[Run]) -> f64 {
+    middle(
+        ours.iter()
+            .zip(theirs)
+            .map(|(o, t)| t.seconds / o.seconds.max(1e-9))
+            .collect(),
+    )
 }
 
 fn compare(what: &str, ours: &[Run], theirs: &[Run]) {
@@ -263,8 +335,10 @@ fn compare(what: &str, ours: &[Run], theirs: &[Run]) {
         let times: Vec<String> = runs.iter().map(|r| format!("{:.3}", r.seconds)).collect();
         let m = median(runs);
         format!(
-            "median {:.3} s, peak {:.1} MB  [{}]",
+            "best {:.3} s, median {:.3} s, CPU {:.3} s, peak {:.1} MB  [{}]",
+            best(runs),
             m.seconds,
+            m.cpu,
             m.peak_kib as f64 / 1024.0,
             times.join(" ")
         )
@@ -273,8 +347,9 @@ fn compare(what: &str, ours: &[Run], theirs: &[Run]) {
     if !theirs.is_empty() {
         println!("    {what:<12} mbsync     {}", show(theirs));
         println!(
-            "    {what:<12} typed-imap x{:.1} faster",
-            median(theirs).seconds / median(ours).seconds.max(1e-9)
+            "    {what:<12} mbsync/typed-imap: x{:.2} (medians), x{:.2} (median of paired rounds)",
+            median(theirs).seconds / median(ours).seconds.max(1e-9),
+            paired_ratio(ours, theirs)
         );
     }
 }

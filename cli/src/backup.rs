@@ -41,7 +41,13 @@ the old copy to NAME.uidvalidity-OLD and starts over.
 
 Interrupted at any point, even by kill -9, the next run completes the job:
 messages are written into tmp/ and renamed into cur/, and the state is
-written after the data it describes.";
+written after the data it describes.
+
+With --json, one line per mailbox: {\"mailbox\", \"new\" (messages
+stored), \"bytes\", \"flags\" (flag changes applied), \"removed\",
+\"pushed\", \"restarted\" (UIDVALIDITY changed), \"seconds\"}; then one
+line {\"total\": {\"mailboxes\", \"new\", \"bytes\", \"flags\", \"removed\",
+\"pushed\"}, \"seconds\", \"peak_memory_kib\"}.";
 
 /// The state is written after this many new messages, so that an
 /// interrupted run does not start over from the beginning.
@@ -682,7 +688,13 @@ fn fetch_new(
                             .ok_or_else(|| {
                                 Failure::new(format!("message UID {uid} came without its body"))
                             })?;
-                        let half = body.len() / 2;
+                        // Split in two only for the kill -9 tests: one
+                        // write per message otherwise.
+                        let half = if stop_armed("tmp") {
+                            body.len() / 2
+                        } else {
+                            body.len()
+                        };
                         file.write(body.get(..half).unwrap_or_default())
                             .map_err(local)?;
                         stop_point("tmp");
@@ -802,14 +814,10 @@ impl Drop for MboxSink<'_> {
 /// (a message half written into tmp/), `cur` (renamed into cur/ or
 /// appended, before the state), `state` (a state file just written).
 pub fn stop_point(point: &str) {
-    static WANTED: OnceLock<Option<(String, u64)>> = OnceLock::new();
     static REACHED: AtomicU64 = AtomicU64::new(0);
-    let wanted = WANTED.get_or_init(|| {
-        let value = std::env::var("TYPED_IMAP_TEST_KILL_AT").ok()?;
-        let (point, count) = value.split_once(':')?;
-        Some((point.to_owned(), count.parse().ok()?))
-    });
-    let Some((want, count)) = wanted else { return };
+    let Some((want, count)) = stop_wanted() else {
+        return;
+    };
     if want == point && REACHED.fetch_add(1, Ordering::SeqCst) + 1 == *count {
         let pid = std::process::id().to_string();
         let _ = std::process::Command::new("kill")
@@ -819,4 +827,20 @@ pub fn stop_point(point: &str) {
             std::thread::sleep(std::time::Duration::from_secs(1));
         }
     }
+}
+
+/// Whether the test hook is set to stop at `point`.
+fn stop_armed(point: &str) -> bool {
+    stop_wanted()
+        .as_ref()
+        .is_some_and(|(want, _)| want == point)
+}
+
+fn stop_wanted() -> &'static Option<(String, u64)> {
+    static WANTED: OnceLock<Option<(String, u64)>> = OnceLock::new();
+    WANTED.get_or_init(|| {
+        let value = std::env::var("TYPED_IMAP_TEST_KILL_AT").ok()?;
+        let (point, count) = value.split_once(':')?;
+        Some((point.to_owned(), count.parse().ok()?))
+    })
 }

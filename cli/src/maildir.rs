@@ -75,7 +75,8 @@ pub struct Maildir {
     fsync: Fsync,
     /// The stored messages by UID, once listed.
     index: Option<BTreeMap<u32, Entry>>,
-    /// Names for the files in `tmp/`.
+    /// Names for the files in `tmp/`: this process's id and a counter.
+    pid: u32,
     counter: u64,
 }
 
@@ -152,6 +153,7 @@ impl Maildir {
             uid_validity,
             fsync,
             index: None,
+            pid: std::process::id(),
             counter: 0,
         })
     }
@@ -179,7 +181,7 @@ impl Maildir {
     /// Starts writing a message into `tmp/`.
     pub fn incoming(&mut self) -> io::Result<Incoming> {
         self.counter += 1;
-        let name = format!("{}.{}.typed-imap", std::process::id(), self.counter);
+        let name = format!("{}.{}.typed-imap", self.pid, self.counter);
         let path = self.dir.join("tmp").join(name);
         let file = File::create(&path)?;
         Ok(Incoming { path, file, len: 0 })

@@ -49,6 +49,8 @@ pub enum Command {
     /// Pull mailboxes into a Maildir (or mbox), incrementally.
     Backup(BackupArgs),
     /// List the account's mailboxes with their message counts.
+    #[command(after_help = "With --json, one line per selectable mailbox: \
+                            {\"mailbox\", \"messages\", \"unseen\"}.")]
     Ls {
         /// The account (a name in the configuration file).
         account: String,
@@ -74,6 +76,10 @@ pub enum Command {
         uid: u32,
     },
     /// Wait for new messages (IDLE) and print one line for each.
+    #[command(
+        after_help = "With --json, one line per new message: {\"uid\", \"date\", \
+                            \"from\", \"subject\", \"flags\", \"size\"}, as search prints."
+    )]
     Watch {
         /// The account (a name in the configuration file).
         account: String,

@@ -76,7 +76,10 @@ impl Output {
         .progress_chars("=> ");
         bar.set_style(style);
         bar.set_prefix(mailbox.to_owned());
-        bar.enable_steady_tick(Duration::from_millis(200));
+        if self.progress {
+            // A thread of its own: only for a bar that is drawn.
+            bar.enable_steady_tick(Duration::from_millis(200));
+        }
         Progress { bar, bytes: 0 }
     }
 }

@@ -20,7 +20,10 @@ parentheses group. Quote values with spaces: subject:\"weekly report\".
   draft undraft new old recent all
   TEXT                      a word alone is text:TEXT
 
-Example: typed-imap search work INBOX 'from:bob since:2024-01-01 -seen'";
+Example: typed-imap search work INBOX 'from:bob since:2024-01-01 -seen'
+
+With --json, one line per message found: {\"uid\", \"date\" (INTERNALDATE,
+RFC 3339), \"from\", \"subject\", \"flags\" (an array), \"size\"}.";
 
 /// Reads `query` into a search key.
 pub fn parse(query: &str) -> Result<SearchKey, String> {

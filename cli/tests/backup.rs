@@ -4,13 +4,14 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use typed_imap::blocking::Client;
 use typed_imap::types::{Flag, SequenceSet, StoreAction};
 use typed_imap::{Append, Create, Delete, Select};
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::Options;
 use typed_imap_tests::messages::sample_message;
-use typed_imap_tests::proxy::CutProxy;
 
 use common::*;
 
@@ -162,30 +163,101 @@ fn every_selectable_mailbox_is_backed_up_when_none_is_named() {
     );
 }
 
+/// The command names the client sent after LOGIN, in order.
+fn commands_after_login(recorder: &Recorder) -> Vec<String> {
+    let commands = recorder.commands();
+    let login = commands
+        .iter()
+        .position(|c| c.contains(" LOGIN "))
+        .expect("a LOGIN");
+    commands[login + 1..]
+        .iter()
+        .map(|c| c.split(' ').nth(1).unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// The client's turns to speak after LOGIN: each is one round trip (the
+/// client sends, then waits for the server's answer).
+fn round_trips_after_login(recorder: &Recorder) -> usize {
+    let exchanges = recorder.exchanges();
+    let login = exchanges
+        .iter()
+        .position(|(way, bytes)| *way == Way::Up && text(bytes).contains(" LOGIN "))
+        .expect("a LOGIN");
+    exchanges[login + 1..]
+        .iter()
+        .filter(|(way, _)| *way == Way::Up)
+        .count()
+}
+
 #[test]
-fn a_run_with_nothing_new_fetches_nothing_with_qresync() {
+fn a_run_with_nothing_new_takes_one_round_trip_per_mailbox_with_qresync() {
     let server = dovecot_with(50);
-    let proxy = CutProxy::start(server.plain_addr(), " EXAMINE ").unwrap();
-    let setup = Setup::plain(proxy.addr().port(), "alice-secret");
-    setup.backup(&["INBOX"], &[]);
-    let again = setup.json_backup(&["INBOX"], &[]);
+    let mut client = alice(&server);
+    client.run(Create::new("Work")).unwrap();
+    for n in 1..=5 {
+        client
+            .run(Append::new("Work", sample_message(n, 500)))
+            .unwrap();
+    }
+    let recorder = Recorder::start(server.plain_addr());
+    let setup = Setup::plain(recorder.port(), "alice-secret");
+    setup.backup(&["INBOX", "Work"], &[]);
+    let again = setup.json_backup(&["INBOX", "Work"], &[]);
+    for mailbox in &again[..2] {
+        assert_eq!(
+            (mailbox["new"].as_u64(), mailbox["flags"].as_u64()),
+            (Some(0), Some(0)),
+            "{again:?}"
+        );
+    }
+    // Once per run: ENABLE QRESYNC, LIST, LOGOUT; per mailbox only the
+    // EXAMINE that says (by HIGHESTMODSEQ) that nothing changed.
     assert_eq!(
-        (again[0]["new"].as_u64(), again[0]["flags"].as_u64()),
-        (Some(0), Some(0))
+        commands_after_login(&recorder),
+        ["ENABLE", "LIST", "EXAMINE", "EXAMINE", "LOGOUT"]
     );
-    let wire = text(&proxy.passed());
-    assert!(
-        !wire.contains(" FETCH "),
-        "no FETCH after the EXAMINE: {wire}"
-    );
-    assert!(wire.contains("HIGHESTMODSEQ"), "{wire}");
+    for examine in recorder
+        .commands()
+        .iter()
+        .filter(|c| c.contains(" EXAMINE "))
+    {
+        assert!(examine.contains(" QRESYNC ("), "{examine}");
+    }
+    assert_eq!(round_trips_after_login(&recorder), 3 + 2);
+    let answers = text(&recorder.sent(Way::Down));
+    assert!(!answers.contains(" FETCH "), "nothing fetched: {answers}");
+    assert!(answers.contains("HIGHESTMODSEQ"), "{answers}");
+}
+
+/// The UIDs of the FETCH responses in `answers`: those carrying a body,
+/// and those carrying none (flags only). A literal's own lines are skipped.
+fn fetched_uids(answers: &str) -> (BTreeSet<u32>, BTreeSet<u32>) {
+    let (mut bodies, mut flags) = (BTreeSet::new(), BTreeSet::new());
+    for line in answers.split("\r\n").filter(|l| l.starts_with("* ")) {
+        let Some((_, items)) = line.split_once(" FETCH (") else {
+            continue;
+        };
+        let uid: u32 = items
+            .split_once("UID ")
+            .and_then(|(_, rest)| rest.split([' ', ')']).next())
+            .and_then(|uid| uid.parse().ok())
+            .unwrap_or_else(|| panic!("a FETCH without its UID: {line}"));
+        let set = if items.contains("BODY[]") {
+            &mut bodies
+        } else {
+            &mut flags
+        };
+        assert!(set.insert(uid), "UID {uid} twice: {line}");
+    }
+    (bodies, flags)
 }
 
 #[test]
 fn only_the_changed_flags_and_the_new_messages_cross_the_wire() {
     let server = dovecot_with(300);
-    let proxy = CutProxy::start(server.plain_addr(), " EXAMINE ").unwrap();
-    let setup = Setup::plain(proxy.addr().port(), "alice-secret");
+    let recorder = Recorder::start(server.plain_addr());
+    let setup = Setup::plain(recorder.port(), "alice-secret");
     setup.backup(&["INBOX"], &[]);
     let mut client = alice(&server);
     client.run(Select::new("INBOX")).unwrap();
@@ -205,19 +277,25 @@ fn only_the_changed_flags_and_the_new_messages_cross_the_wire() {
         (second[0]["new"].as_u64(), second[0]["flags"].as_u64()),
         (Some(10), Some(100))
     );
-    let wire = text(&proxy.passed());
-    let bodies = wire.matches("BODY[]").count();
-    let fetches = wire.matches(" FETCH (").count();
-    assert_eq!(bodies, 10, "ten bodies");
+    let answers = text(&recorder.sent(Way::Down));
+    let (bodies, flags) = fetched_uids(&answers);
+    let new: BTreeSet<u32> = (301..=310).collect();
+    assert_eq!(bodies, new, "the bodies of the new messages, no other");
+    let changed: BTreeSet<u32> = (101..=200).chain(301..=310).collect();
     assert_eq!(
-        fetches,
-        100 + 10 + 10,
-        "100 changed flags, 10 new messages as changed, 10 bodies"
+        flags, changed,
+        "the flags of the changed messages (QRESYNC counts the new ones as changed)"
     );
+    let fetch = recorder
+        .commands()
+        .into_iter()
+        .find(|c| c.contains(" UID FETCH "))
+        .expect("a UID FETCH");
+    assert!(fetch.contains(" UID FETCH 301:* "), "{fetch}");
     assert!(
-        wire.len() < 10 * 1700 + 120 * 120 + 2000,
+        answers.len() < 10 * 1700 + 120 * 120 + 4000,
         "{} bytes",
-        wire.len()
+        answers.len()
     );
     assert_same(
         &local_messages(&setup.target().join("INBOX")),

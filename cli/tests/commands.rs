@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use typed_imap::types::Flag;
 use typed_imap::{Append, Select};
+use typed_imap_tests::dovecot::{Dovecot, Options, User};
 use typed_imap_tests::messages::sample_message;
-
 use typed_imap_tests::proxy::CutProxy;
 
 use common::*;
@@ -82,6 +82,89 @@ fn a_wrong_password_is_reported_without_the_password() {
     let stderr = text(&output.stderr);
     assert!(stderr.contains("log in"), "{stderr}");
     assert!(!stderr.contains("not-her-password"), "{stderr}");
+}
+
+/// A token only an OAuth2 command knows: Dovecot's XOAUTH2 checks it as
+/// alice's password, and XOAUTH2 is the only mechanism it offers, so a
+/// login succeeds only with this token sent by AUTHENTICATE XOAUTH2.
+const TOKEN: &str = "ya29.token-from-the-command";
+
+fn dovecot_with_xoauth2_only() -> Dovecot {
+    let server = Dovecot::start_with(Options {
+        users: vec![User::new("alice", TOKEN)],
+        auth_mechanisms: vec!["xoauth2".into()],
+        ..Options::default()
+    })
+    .unwrap();
+    server
+        .fill("alice", "INBOX", (1..=3).map(|n| sample_message(n, 500)))
+        .unwrap();
+    server
+}
+
+/// A configuration whose account `test` has an `oauth2_command` (reading
+/// the token file) and no `password_command`.
+fn oauth2_config(dir: &std::path::Path, port: u16, token: &str) -> std::path::PathBuf {
+    let file = dir.join("token");
+    std::fs::write(&file, format!("{token}\n")).unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[accounts.test]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\n\
+             user = \"alice\"\noauth2_command = \"cat '{}'\"\n",
+            file.display()
+        ),
+    )
+    .unwrap();
+    config
+}
+
+#[test]
+fn an_oauth2_command_gives_the_token_for_xoauth2_and_it_is_never_printed() {
+    let server = dovecot_with_xoauth2_only();
+    let recorder = Recorder::start(server.plain_addr());
+    let dir = tempfile::tempdir().unwrap();
+    let config = oauth2_config(dir.path(), recorder.port(), TOKEN);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_typed-imap"))
+        .arg("--config")
+        .arg(&config)
+        .args(["--json", "ls", "test"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let lines = json_lines(&output.stdout);
+    let inbox = lines.iter().find(|l| l["mailbox"] == "INBOX").unwrap();
+    assert_eq!(inbox["messages"], 3);
+    let commands = recorder.commands();
+    assert!(
+        commands.iter().any(|c| c.contains(" AUTHENTICATE XOAUTH2")),
+        "XOAUTH2: {commands:?}"
+    );
+    assert!(
+        !commands.iter().any(|c| c.contains(" LOGIN ")),
+        "{commands:?}"
+    );
+    let all = text(&output.stdout) + &text(&output.stderr);
+    assert!(!all.contains(TOKEN), "the token is never printed: {all}");
+}
+
+#[test]
+fn a_refused_oauth2_token_is_reported_without_the_token() {
+    let server = dovecot_with_xoauth2_only();
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = "ya29.expired-token";
+    let config = oauth2_config(dir.path(), server.plain_addr().port(), wrong);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_typed-imap"))
+        .arg("--config")
+        .arg(&config)
+        .args(["ls", "test"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let all = text(&output.stdout) + &text(&output.stderr);
+    assert!(all.contains("log in"), "{all}");
+    assert!(!all.contains(wrong), "{all}");
 }
 
 #[test]

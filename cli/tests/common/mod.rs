@@ -229,3 +229,111 @@ pub fn assert_same(local: &BTreeMap<u32, Copy>, server: &BTreeMap<u32, Copy>) {
         assert_eq!(local_flags, flags, "UID {uid}: the same flags");
     }
 }
+
+/// Which way bytes went through a [`Recorder`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Way {
+    /// From the client (the CLI) to the server: commands.
+    Up,
+    /// From the server to the client: responses.
+    Down,
+}
+
+/// A proxy on 127.0.0.1 in front of a server that records both directions
+/// of its latest connection, in the order they were forwarded.
+pub struct Recorder {
+    addr: std::net::SocketAddr,
+    latest: std::sync::Arc<std::sync::Mutex<Vec<(Way, Vec<u8>)>>>,
+}
+
+impl Recorder {
+    pub fn start(upstream: std::net::SocketAddr) -> Recorder {
+        use std::net::{TcpListener, TcpStream};
+        use std::sync::{Arc, Mutex};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let latest: Arc<Mutex<Vec<(Way, Vec<u8>)>>> = Arc::default();
+        let shared = Arc::clone(&latest);
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { return };
+                let server = TcpStream::connect(upstream).unwrap();
+                shared.lock().unwrap().clear();
+                for (way, from, to) in [
+                    (
+                        Way::Up,
+                        client.try_clone().unwrap(),
+                        server.try_clone().unwrap(),
+                    ),
+                    (Way::Down, server, client),
+                ] {
+                    let log = Arc::clone(&shared);
+                    std::thread::spawn(move || forward(way, from, to, &log));
+                }
+            }
+        });
+        Recorder { addr, latest }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Everything forwarded on the latest connection, in order, with
+    /// consecutive pieces going the same way joined.
+    pub fn exchanges(&self) -> Vec<(Way, Vec<u8>)> {
+        let mut joined: Vec<(Way, Vec<u8>)> = Vec::new();
+        for (way, bytes) in self.latest.lock().unwrap().iter() {
+            match joined.last_mut() {
+                Some((last, all)) if last == way => all.extend_from_slice(bytes),
+                _ => joined.push((*way, bytes.clone())),
+            }
+        }
+        joined
+    }
+
+    /// The bytes that went `way` on the latest connection.
+    pub fn sent(&self, way: Way) -> Vec<u8> {
+        self.exchanges()
+            .into_iter()
+            .filter(|(w, _)| *w == way)
+            .flat_map(|(_, bytes)| bytes)
+            .collect()
+    }
+
+    /// The command lines the client sent (tag, name, arguments), literals
+    /// left out.
+    pub fn commands(&self) -> Vec<String> {
+        text(&self.sent(Way::Up))
+            .split("\r\n")
+            .filter(|line| {
+                let mut words = line.split(' ');
+                let tag = words.next().unwrap_or_default();
+                !tag.is_empty() && words.next().is_some() && !line.starts_with(' ')
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+fn forward(
+    way: Way,
+    mut from: std::net::TcpStream,
+    mut to: std::net::TcpStream,
+    log: &std::sync::Mutex<Vec<(Way, Vec<u8>)>>,
+) {
+    use std::io::{Read, Write};
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        let n = match from.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        // Logged before it is written: whoever reads the answer finds it here.
+        log.lock().unwrap().push((way, buffer[..n].to_vec()));
+        if to.write_all(&buffer[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown(std::net::Shutdown::Write);
+}

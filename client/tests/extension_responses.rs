@@ -245,3 +245,67 @@ fn notifications_of_other_mailboxes_are_status_and_list_data() {
     let old = item.extended.as_ref().and_then(|e| e.old_name.as_ref());
     assert_eq!(old.map(|m| m.as_str()), Some("Old"));
 }
+
+/// CLOSED (RFC 7162 section 3.2.11, and RFC 9051 section 7.1): an
+/// untagged OK during SELECT or EXAMINE marks where the previous
+/// mailbox's responses end; it carries nothing, and the new mailbox's
+/// SELECT output is assembled as without it.
+#[test]
+fn closed_marks_the_end_of_the_previous_mailbox() {
+    let closed = code(b"* OK [CLOSED] Previous mailbox is now closed\r\n");
+    assert!(matches!(closed, Code::Closed), "{closed:?}");
+    assert_eq!(closed.name(), "CLOSED");
+    assert_eq!(closed.effect(), None);
+    let selected = typed_imap::Select::output(Completed {
+        status: Status::Ok,
+        data: vec![
+            data(b"* 3 EXISTS\r\n"),
+            data(b"* FLAGS (\\Answered \\Seen)\r\n"),
+        ],
+        codes: vec![
+            closed,
+            code(b"* OK [UIDVALIDITY 67890007] Ok\r\n"),
+            code(b"A02 OK [READ-WRITE] Done\r\n"),
+        ],
+    })
+    .expect("output");
+    assert_eq!(selected.exists, 3);
+    assert_eq!(selected.uid_validity, Some(67890007));
+    assert!(!selected.read_only);
+}
+
+/// `\NonExistent` (RFC 5258 section 3.4, RFC 9051 section 7.3.1): a name
+/// listed though no mailbox has it, as LIST (SUBSCRIBED) lists a deleted
+/// mailbox still subscribed (RFC 5258 section 5's example); whatever its
+/// case.
+#[test]
+fn nonexistent_names_a_listed_name_without_a_mailbox() {
+    use typed_imap::MailboxAttribute::*;
+    let Data::List(item) = data(b"* LIST (\\Subscribed \\NonExistent) \"/\" \"Fruit/Peach\"\r\n")
+    else {
+        panic!("a LIST");
+    };
+    assert_eq!(item.attributes, [Subscribed, NonExistent]);
+    assert_eq!(item.mailbox.as_str(), "Fruit/Peach");
+    assert_eq!(NonExistent.to_string(), "\\NonExistent");
+    let Data::List(lower) = data(b"* LIST (\\nonexistent) \"/\" Gone\r\n") else {
+        panic!("a LIST");
+    };
+    assert_eq!(lower.attributes, [NonExistent]);
+}
+
+/// STATUS DELETED (RFC 9051 section 6.3.11): the number of messages
+/// marked `\Deleted`, beside the other attributes in any order; 0 is a
+/// value, and an attribute not asked for stays `None`.
+#[test]
+fn status_deleted_is_the_number_of_deleted_messages() {
+    let status = output::<typed_imap::Status>(vec![data(
+        b"* STATUS INBOX (MESSAGES 3 DELETED 2 SIZE 5621)\r\n",
+    )]);
+    assert_eq!(status.attributes.deleted, Some(2));
+    assert_eq!(status.attributes.messages, Some(3));
+    assert_eq!(status.attributes.size, Some(5621));
+    let none = output::<typed_imap::Status>(vec![data(b"* STATUS Drafts (DELETED 0)\r\n")]);
+    assert_eq!(none.attributes.deleted, Some(0));
+    assert_eq!(none.attributes.messages, None);
+}

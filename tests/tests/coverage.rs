@@ -181,14 +181,14 @@ const X_REASON: &str = "a vendor's own extension, no published specification";
 /// (a file of `tests/tests/`). Every supported capability a server here
 /// advertises needs one.
 const EXERCISED_BY: &[(&str, &[&str])] = &[
-    ("IMAP4rev2", &["stalwart::rev2_enable_is_answered_enabled_and_the_session_goes_on", "stalwart::rev2_search_is_answered_by_esearch_and_returns_the_numbers", "stalwart::rev2_names_travel_as_utf8"]),
+    ("IMAP4rev2", &["stalwart::rev2_enable_is_answered_enabled_and_the_session_goes_on", "stalwart::rev2_search_is_answered_by_esearch_and_returns_the_numbers", "stalwart::rev2_names_travel_as_utf8", "stalwart::rev2_status_size_and_deleted_are_read_typed", "stalwart::rev2_list_extended_returns_special_use_children_and_status"]),
     ("CATENATE", &["ext_compose::catenate_on_dovecot", "ext_compose::catenate_on_cyrus"]),
     ("CONTEXT=SEARCH", &["ext_search::context_search_update_adds_arriving_messages_until_cancelled"]),
-    ("ESORT", &["ext_search::esort_on_dovecot", "ext_search::esort_on_cyrus_gives_min_and_max_as_search_does"]),
+    ("ESORT", &["ext_search::esort_on_dovecot", "ext_search::esort_on_cyrus_gives_min_and_max_as_search_does", "ext_search::esort_on_stalwart"]),
     ("LIST-METADATA", &["ext_mailboxes::list_metadata_on_cyrus"]),
     ("LIST-MYRIGHTS", &["ext_mailboxes::list_myrights_on_cyrus"]),
     ("NOTIFY", &["ext_notify::a_message_appended_to_another_mailbox_arrives_as_an_unsolicited_status", "ext_notify::a_mailbox_created_elsewhere_arrives_as_an_unsolicited_list", "ext_notify::an_unsupported_event_is_refused_with_a_typed_badevent"]),
-    ("OBJECTID", &["ext_message_data::objectid_on_cyrus"]),
+    ("OBJECTID", &["ext_message_data::objectid_on_cyrus", "ext_message_data::objectid_on_stalwart"]),
     ("PREVIEW=FUZZY", &["ext_message_data::preview_fuzzy_reads_the_drafts_answer_on_dovecot"]),
     ("XLIST", &["ext_gmail::xlist_on_cyrus_marks_the_inbox", "ext_gmail::gmail_xlist_reads_as_list_with_special_use_attributes"]),
     ("UNAUTHENTICATE", &["stalwart::unauthenticate_then_login_as_another_user_on_the_same_connection", "stalwart::capabilities_after_unauthenticate_are_those_before_login", "stalwart::unauthenticate_ends_what_enable_turned_on"]),
@@ -198,14 +198,14 @@ const EXERCISED_BY: &[(&str, &[&str])] = &[
     ("I18NLEVEL=1", &["ext_session::i18nlevel_1_searches_non_ascii_text_without_regard_to_case_on_dovecot", "ext_session::comparator_needs_i18nlevel_2_which_dovecot_lacks"]),
     ("AUTH=ANONYMOUS", &["ext_session::anonymous_logs_in_as_the_guest_imap4d_is_configured_with", "ext_session::anonymous_refused_is_a_no_and_the_session_goes_on"]),
     ("AUTH=EXTERNAL", &["ext_session::external_logs_in_as_the_user_the_client_certificate_names_on_dovecot", "ext_session::external_without_a_client_certificate_is_a_no"]),
-    ("PREVIEW", &["ext_message_data::preview_gives_the_start_of_each_message_text_on_dovecot", "ext_message_data::preview_on_cyrus_reads_the_configured_annotation"]),
+    ("PREVIEW", &["ext_message_data::preview_gives_the_start_of_each_message_text_on_dovecot", "ext_message_data::preview_on_cyrus_reads_the_configured_annotation", "ext_message_data::preview_on_stalwart"]),
     ("SEARCH=FUZZY", &["ext_search::relevancy_scores_each_message_found_on_cyrus"]),
-    ("SEARCHRES", &["ext_search::searchres_saves_a_result_that_later_commands_name_as_dollar"]),
-    ("SORT=DISPLAY", &["ext_search::sort_display_on_dovecot", "ext_search::sort_display_on_cyrus"]),
-    ("STATUS=SIZE", &["ext_message_data::status_size_on_dovecot", "ext_message_data::status_size_on_cyrus"]),
+    ("SEARCHRES", &["ext_search::searchres_saves_a_result_that_later_commands_name_as_dollar", "ext_search::searchres_on_stalwart"]),
+    ("SORT=DISPLAY", &["ext_search::sort_display_on_dovecot", "ext_search::sort_display_on_cyrus", "ext_search::sort_display_on_stalwart"]),
+    ("STATUS=SIZE", &["ext_message_data::status_size_on_dovecot", "ext_message_data::status_size_on_cyrus", "ext_message_data::status_size_on_stalwart"]),
     ("URL-PARTIAL", &["ext_compose::url_partial_names_a_range_of_a_part_in_catenate"]),
     ("URLAUTH", &["ext_compose::urlauth_on_dovecot", "ext_compose::urlauth_on_cyrus"]),
-    ("WITHIN", &["ext_search::within_on_dovecot", "ext_search::within_on_cyrus"]),
+    ("WITHIN", &["ext_search::within_on_dovecot", "ext_search::within_on_cyrus", "ext_search::within_on_stalwart"]),
     ("ACL", &[
             "ext_admin::acl_set_get_list_my_rights_and_delete",
             "ext_cyrus::acl_on_cyrus_with_its_own_rights_letters", "stalwart::acl_set_get_list_my_rights_and_delete"]),
@@ -263,7 +263,7 @@ const EXERCISED_BY: &[(&str, &[&str])] = &[
     ("QUOTA", &["ext_admin::quota_root_of_inbox_counts_an_appended_message", "stalwart::quota_root_of_inbox_reports_storage_in_kib"]),
     (
         "QUOTA=RES-STORAGE",
-        &["stalwart::quota_root_of_inbox_reports_storage_in_kib"],
+        &["stalwart::quota_root_of_inbox_reports_storage_in_kib", "ext_mailboxes::quota_resources_on_stalwart"],
     ),
     (
         "RIGHTS=kxten",
@@ -276,7 +276,7 @@ const EXERCISED_BY: &[(&str, &[&str])] = &[
     ("SASL-IR", &["auth::authenticate_plain_with_sasl_ir", "stalwart::authenticate_plain_with_sasl_ir"]),
     (
         "SAVEDATE",
-        &["ext_basic::savedate_gives_when_each_message_was_saved"],
+        &["ext_basic::savedate_gives_when_each_message_was_saved", "ext_basic::savedate_on_cyrus"],
     ),
     ("SORT", &["ext_sort::sort_by_each_key_reverse_and_two_keys", "stalwart::sort_by_subject_reverse_date_and_thread_by_references"]),
     ("SPECIAL-USE", &["ext_modifiers::list_special_use_returns_only_those_mailboxes_with_their_attributes", "stalwart::list_shows_the_default_mailboxes_with_their_special_use"]),

@@ -1,6 +1,7 @@
 //! Extensions of one or two commands, each from its own spec file, end to
 //! end against Dovecot.
 
+use typed_imap::blocking::Client;
 use typed_imap::command::State;
 use typed_imap::types::{
     Capability, FetchItem, Flag, IdFields, SearchKey, Section, SequenceSet, StatusItem,
@@ -10,6 +11,7 @@ use typed_imap::{
     NamespaceCommand, Search, Select, Status, Store, UidCopy, UidExpunge, UidFetch, UidMove,
 };
 use typed_imap_tests::client::logged_in;
+use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::messages::sample_message;
 
@@ -504,16 +506,10 @@ Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: x-rot13\r\n
 }
 
 /// SAVEDATE (spec/savedate.toml, an extension without Rust of its own):
-/// when each message was saved, and searching by it. Dovecot's Maildir
-/// keeps save dates; NIL, for a mailbox that does not, is parsed in
-/// `client/tests/generated_responses.rs`.
-#[test]
-fn savedate_gives_when_each_message_was_saved() {
-    let server = Dovecot::start().unwrap();
-    server
-        .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 200)))
-        .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+/// when each message was saved, and searching by it. INBOX holds two
+/// messages saved just now. NIL, for a mailbox that keeps no save dates,
+/// is parsed in `client/tests/generated_responses.rs`.
+fn save_dates_are_when_the_messages_were_saved(imap: &mut Client) {
     assert!(imap.has_capability("SAVEDATE").unwrap());
     imap.run(Select::new("INBOX")).unwrap();
     let fetched = imap
@@ -541,4 +537,28 @@ fn savedate_gives_when_each_message_was_saved() {
             .unwrap(),
         [1, 2]
     );
+}
+
+/// Dovecot's Maildir keeps save dates.
+#[test]
+fn savedate_gives_when_each_message_was_saved() {
+    let server = Dovecot::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 200)))
+        .unwrap();
+    let mut imap = logged_in(&server, "alice").unwrap();
+    save_dates_are_when_the_messages_were_saved(&mut imap);
+}
+
+/// Cyrus 3.6 keeps a save date in its index record.
+#[test]
+fn savedate_on_cyrus() {
+    let server = Cyrus::start().unwrap();
+    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    imap.login("alice", &server.user("alice").unwrap().password)
+        .unwrap();
+    for n in 0..2 {
+        imap.append("INBOX", sample_message(n, 200)).unwrap();
+    }
+    save_dates_are_when_the_messages_were_saved(&mut imap);
 }

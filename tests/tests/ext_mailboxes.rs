@@ -5,9 +5,10 @@
 //! Each behaviour is a function of a logged-in client, so that the same
 //! check runs against every server that has the extension.
 
-use typed_imap::blocking::Client;
+use typed_imap::blocking::{Client, ClientOptions};
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
+use typed_imap::transport::TlsConfig;
 use typed_imap::types::{MetadataEntry, Right, Rights, StatusItem};
 use typed_imap::{
     GetAcl, GetQuotaRoot, List, ListExtended, ListItem, ListRights, ListWithRights,
@@ -18,6 +19,7 @@ use typed_imap_tests::courier::CourierStream;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options, Plugins};
 use typed_imap_tests::scripted::Script;
+use typed_imap_tests::stalwart::Stalwart;
 
 /// alice on a Cyrus started with `extra_conf`.
 fn cyrus_with(extra_conf: &str) -> (Cyrus, Client) {
@@ -328,6 +330,19 @@ fn quota_resources_are_advertised_and_reported(imap: &mut Client) {
             .unwrap();
         assert_eq!(status.attributes.deleted_storage, Some(0));
     }
+}
+
+/// A live Stalwart, alice with its default quota (100 MB of storage).
+#[test]
+fn quota_resources_on_stalwart() {
+    let server = Stalwart::start().unwrap();
+    let trust = TlsConfig::custom_roots_pem(server.authority_pem().as_bytes()).unwrap();
+    let port = server.tls_addr().port();
+    let mut imap =
+        Client::connect_tls_with("localhost", port, &trust, ClientOptions::default()).unwrap();
+    imap.login("alice", &server.user("alice").unwrap().password)
+        .unwrap();
+    quota_resources_are_advertised_and_reported(&mut imap);
 }
 
 /// The lines of a Stalwart session (its capabilities as a Nextcloud Mail

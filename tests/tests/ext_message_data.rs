@@ -5,9 +5,10 @@
 //! Each behaviour is a function of a logged-in client, so that the same
 //! check runs against every server that has the extension.
 
-use typed_imap::blocking::Client;
+use typed_imap::blocking::{Client, ClientOptions};
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
+use typed_imap::transport::TlsConfig;
 use typed_imap::types::{
     Annotation, AnnotationValue, FetchItem, SearchKey, SequenceSet, StatusItem,
 };
@@ -16,6 +17,7 @@ use typed_imap_tests::client::logged_in;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::messages::sample_message;
+use typed_imap_tests::stalwart::Stalwart;
 
 /// alice on a Cyrus started with `extra_conf`, her INBOX holding the
 /// sample messages `sizes` long.
@@ -41,6 +43,26 @@ fn dovecot_with(sizes: &[usize]) -> (Dovecot, Client) {
         )
         .unwrap();
     let imap = logged_in(&server, "alice").unwrap();
+    (server, imap)
+}
+
+/// alice on a Stalwart, her INBOX holding the sample messages `sizes`
+/// long.
+fn stalwart_with(sizes: &[usize]) -> (Stalwart, Client) {
+    let server = Stalwart::start().unwrap();
+    server
+        .fill(
+            "alice",
+            "INBOX",
+            sizes.iter().enumerate().map(|(n, s)| sample_message(n, *s)),
+        )
+        .unwrap();
+    let trust = TlsConfig::custom_roots_pem(server.authority_pem().as_bytes()).unwrap();
+    let port = server.tls_addr().port();
+    let mut imap =
+        Client::connect_tls_with("localhost", port, &trust, ClientOptions::default()).unwrap();
+    imap.login("alice", &server.user("alice").unwrap().password)
+        .unwrap();
     (server, imap)
 }
 
@@ -74,6 +96,12 @@ fn status_size_on_dovecot() {
 #[test]
 fn status_size_on_cyrus() {
     let (_server, mut imap) = cyrus_with("", &SIZES);
+    status_size_is_the_sum_of_the_message_sizes(&mut imap);
+}
+
+#[test]
+fn status_size_on_stalwart() {
+    let (_server, mut imap) = stalwart_with(&SIZES);
     status_size_is_the_sum_of_the_message_sizes(&mut imap);
 }
 
@@ -160,6 +188,12 @@ fn objectid_on_cyrus() {
     objectid_names_mailboxes_messages_and_threads(&mut imap);
 }
 
+#[test]
+fn objectid_on_stalwart() {
+    let (_server, mut imap) = stalwart_with(&[2_000]);
+    objectid_names_mailboxes_messages_and_threads(&mut imap);
+}
+
 /// Server deviation: Cyrus without `conversations` (its default) sends
 /// `THREADID (NIL)` where RFC 8474 section 5.2 has a bare NIL for "no
 /// thread". By the grammar that is an id spelt `NIL`, and it reads so:
@@ -205,10 +239,8 @@ fn assert_is_a_preview_of_the_sample_body(preview: &[u8]) {
 }
 
 /// PREVIEW (RFC 8970): the server's preview of each message's text, asked
-/// for plainly and with LAZY.
-#[test]
-fn preview_gives_the_start_of_each_message_text_on_dovecot() {
-    let (_server, mut imap) = dovecot_with(&[2_000, 2_000]);
+/// for plainly and with LAZY. INBOX holds two sample messages.
+fn preview_is_the_start_of_each_message_text(imap: &mut Client) {
     assert!(imap.has_capability("PREVIEW").unwrap());
     imap.run(Select::new("INBOX")).unwrap();
     let fetched = imap
@@ -219,12 +251,24 @@ fn preview_gives_the_start_of_each_message_text_on_dovecot() {
         let preview = f.message.preview.clone().expect("PREVIEW sent");
         assert_is_a_preview_of_the_sample_body(&preview.expect("a preview, not NIL"));
     }
-    // LAZY may answer NIL when the preview is not at hand; Dovecot has it.
+    // LAZY may answer NIL when the preview is not at hand.
     let lazy = imap.fetch(1, FetchItem::preview_lazy()).unwrap();
     let preview = lazy[0].message.preview.clone().expect("PREVIEW sent");
     if let Some(text) = preview {
         assert_is_a_preview_of_the_sample_body(&text);
     }
+}
+
+#[test]
+fn preview_gives_the_start_of_each_message_text_on_dovecot() {
+    let (_server, mut imap) = dovecot_with(&[2_000, 2_000]);
+    preview_is_the_start_of_each_message_text(&mut imap);
+}
+
+#[test]
+fn preview_on_stalwart() {
+    let (_server, mut imap) = stalwart_with(&[2_000, 2_000]);
+    preview_is_the_start_of_each_message_text(&mut imap);
 }
 
 /// PREVIEW=FUZZY, the drafts' form Dovecot still answers:

@@ -3,11 +3,14 @@
 //! RFC 6203 FUZZY), each from its own spec file, against the servers here
 //! that advertise them.
 
-use typed_imap::blocking::Client;
+use std::time::{Duration as StdDuration, Instant};
+
+use typed_imap::blocking::{Client, ClientOptions};
 use typed_imap::chrono::{Duration, Utc};
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
 use typed_imap::session::Unsolicited;
+use typed_imap::transport::TlsConfig;
 use typed_imap::types::{
     FetchItem, Partial, PartialRange, SearchKey, SeqNumber, Sequence, SequenceSet, SortCriterion,
     SortKey,
@@ -21,6 +24,7 @@ use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::scripted::Script;
+use typed_imap_tests::stalwart::Stalwart;
 
 /// alice on a Dovecot with `count` sample messages, INBOX selected.
 fn dovecot_with(count: usize) -> (Dovecot, Client) {
@@ -47,6 +51,36 @@ fn cyrus_with(extra_conf: &str, count: usize) -> (Cyrus, Client) {
     (server, imap)
 }
 
+/// alice on a Stalwart with `count` sample messages, INBOX selected once
+/// its search index finds them all (Stalwart indexes a message after the
+/// APPEND that stored it has returned).
+fn stalwart_with(count: usize) -> (Stalwart, Client) {
+    let server = Stalwart::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..count).map(|n| sample_message(n, 500)))
+        .unwrap();
+    let trust = TlsConfig::custom_roots_pem(server.authority_pem().as_bytes()).unwrap();
+    let port = server.tls_addr().port();
+    let mut imap =
+        Client::connect_tls_with("localhost", port, &trust, ClientOptions::default()).unwrap();
+    imap.login("alice", &server.user("alice").unwrap().password)
+        .unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    wait_until_indexed(&mut imap, count);
+    (server, imap)
+}
+
+/// Repeats a search every sample message matches until it finds all
+/// `count`, for at most five seconds.
+fn wait_until_indexed(imap: &mut Client, count: usize) {
+    let deadline = Instant::now() + StdDuration::from_secs(5);
+    while imap.search(SearchKey::from("example.org")).unwrap().len() < count
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(StdDuration::from_millis(50));
+    }
+}
+
 fn uids(imap: &mut Client, set: SequenceSet) -> Vec<u32> {
     imap.fetch(set, FetchItem::uid())
         .unwrap()
@@ -58,15 +92,13 @@ fn uids(imap: &mut Client, set: SequenceSet) -> Vec<u32> {
 /// SEARCHRES: `RETURN (SAVE)` answers nothing (an empty result), and `$`
 /// then names what it found, in FETCH and SEARCH; with MIN only the
 /// lowest is saved. Six messages, every third from bob: 1 and 4.
-#[test]
-fn searchres_saves_a_result_that_later_commands_name_as_dollar() {
-    let (_server, mut imap) = dovecot_with(6);
+fn searchres_saves_a_result_named_as_dollar(imap: &mut Client) {
     assert!(imap.has_capability("SEARCHRES").unwrap());
     let saved = imap
         .run(SearchReturn::new(SearchKey::from("bob")).save())
         .unwrap();
     assert_eq!(saved.data, Default::default(), "{saved:?}");
-    assert_eq!(uids(&mut imap, SequenceSet::saved()), [1, 4]);
+    assert_eq!(uids(imap, SequenceSet::saved()), [1, 4]);
     let again = imap.run(Search::new(SearchKey::sequence_set(SequenceSet::saved())));
     assert_eq!(again.unwrap(), [1, 4]);
     let by_uid = imap.uid_search(SearchKey::uid(SequenceSet::saved()) & SearchKey::unseen());
@@ -76,7 +108,19 @@ fn searchres_saves_a_result_that_later_commands_name_as_dollar() {
         .run(SearchReturn::new(SearchKey::from("alice")).min().save())
         .unwrap();
     assert_eq!(lowest.data.min, Some(2));
-    assert_eq!(uids(&mut imap, SequenceSet::saved()), [2]);
+    assert_eq!(uids(imap, SequenceSet::saved()), [2]);
+}
+
+#[test]
+fn searchres_saves_a_result_that_later_commands_name_as_dollar() {
+    let (_server, mut imap) = dovecot_with(6);
+    searchres_saves_a_result_named_as_dollar(&mut imap);
+}
+
+#[test]
+fn searchres_on_stalwart() {
+    let (_server, mut imap) = stalwart_with(6);
+    searchres_saves_a_result_named_as_dollar(&mut imap);
 }
 
 /// SEARCHRES lets a client pipeline the commands that use `$` behind the
@@ -150,6 +194,12 @@ fn within_on_cyrus() {
     within_finds_messages_by_age(&mut imap);
 }
 
+#[test]
+fn within_on_stalwart() {
+    let (_server, mut imap) = stalwart_with(0);
+    within_finds_messages_by_age(&mut imap);
+}
+
 /// A message from `from` to `to`.
 fn addressed(from: &str, to: &str) -> Vec<u8> {
     format!("From: {from}\r\nTo: {to}\r\nSubject: hello\r\n\r\nHi.\r\n").into_bytes()
@@ -187,6 +237,12 @@ fn sort_display_on_dovecot() {
 #[test]
 fn sort_display_on_cyrus() {
     let (_server, mut imap) = cyrus_with("", 0);
+    sort_display_orders_by_the_names_people_see(&mut imap);
+}
+
+#[test]
+fn sort_display_on_stalwart() {
+    let (_server, mut imap) = stalwart_with(0);
     sort_display_orders_by_the_names_people_see(&mut imap);
 }
 
@@ -303,6 +359,13 @@ fn esort_on_cyrus_gives_min_and_max_as_search_does() {
     assert_eq!(esort_min_max(&mut imap), (Some(1), Some(3)));
 }
 
+#[test]
+fn esort_on_stalwart() {
+    let (_server, mut imap) = stalwart_with(3);
+    esort_returns_results_in_sort_order(&mut imap);
+    assert_eq!(esort_min_max(&mut imap), (Some(3), Some(1)));
+}
+
 /// The ESEARCH updates of the command tagged `tag` among the unsolicited
 /// responses.
 fn updates_of(imap: &mut Client, tag: &str) -> Vec<typed_imap::Esearch> {
@@ -348,6 +411,97 @@ fn context_search_update_adds_arriving_messages_until_cancelled() {
         .unwrap();
     imap.noop().unwrap();
     assert!(updates_of(&mut imap, &tag).is_empty());
+}
+
+/// CONTEXT=SORT (RFC 5267 section 4), which no server here advertises: a
+/// SORT with RETURN (UPDATE) is kept up to date by unsolicited ESEARCH
+/// responses naming its tag, whose ADDTO and REMOVEFROM pairs give a
+/// position in sort order and the messages (section 4.3.3's and 4.3.4's
+/// example lines), read as sent and in order; CANCELUPDATE names the tag.
+#[test]
+fn context_sort_updates_add_and_remove_at_positions_in_sort_order() {
+    let server = Script::new()
+        .send("* PREAUTH [CAPABILITY IMAP4rev1 ESORT CONTEXT=SEARCH CONTEXT=SORT] ready\r\n")
+        .expect_exact("SELECT INBOX")
+        .send("* 3 EXISTS\r\n{tag} OK [READ-WRITE] selected\r\n")
+        .expect_exact("UID SORT RETURN (ALL UPDATE) (DATE) UTF-8 UNSEEN")
+        .send(
+            "* ESEARCH (TAG \"{tag}\") UID ALL 32768,2730\r\n{tag} OK sorted\r\n\
+             * 6 EXISTS\r\n\
+             * ESEARCH (TAG \"{tag}\") UID ADDTO (1 2733 1 2732 1 2731)\r\n\
+             * ESEARCH (TAG \"{tag}\") UID REMOVEFROM (0 32768)\r\n",
+        )
+        .expect_exact("NOOP")
+        .reply("OK nothing else")
+        .expect_command("CANCELUPDATE")
+        .reply("OK no more updates")
+        .serve()
+        .unwrap();
+    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    let sort = UidSortReturn::new(vec![SortKey::date().into()], "UTF-8", SearchKey::unseen())
+        .all()
+        .update();
+    let tag = imap.send(&sort).unwrap();
+    let first = imap
+        .wait(&tag)
+        .unwrap()
+        .into_result::<UidSortReturn>()
+        .unwrap();
+    assert_eq!(all_in_order(&first), [32768, 2730]);
+    imap.noop().unwrap();
+    let updates = updates_of(&mut imap, &tag);
+    assert!(updates.iter().all(|u| u.uid), "{updates:?}");
+    let added: Vec<_> = updates.iter().flat_map(|u| u.data.add_to.clone()).collect();
+    assert_eq!(
+        added,
+        [
+            (1, SequenceSet::from(2733)),
+            (1, SequenceSet::from(2732)),
+            (1, SequenceSet::from(2731))
+        ]
+    );
+    let removed: Vec<_> = updates
+        .iter()
+        .flat_map(|u| u.data.remove_from.clone())
+        .collect();
+    assert_eq!(removed, [(0, SequenceSet::from(32768))]);
+    imap.run(CancelUpdate::new(tag.clone())).unwrap();
+    drop(imap);
+    let transcript = server.finish().unwrap();
+    assert!(
+        transcript
+            .received_text()
+            .contains(&format!("CANCELUPDATE \"{tag}\"")),
+        "{}",
+        transcript.received_text()
+    );
+}
+
+/// UPDATE on a SORT needs CONTEXT=SORT: a server with only CONTEXT=SEARCH
+/// (and ESORT) keeps search results up to date, not sort results. The
+/// SORT is refused before anything is sent, and the session goes on.
+#[test]
+fn context_sort_update_is_refused_without_the_capability() {
+    let server = Script::new()
+        .send("* PREAUTH [CAPABILITY IMAP4rev1 ESORT CONTEXT=SEARCH] ready\r\n")
+        .expect_exact("SELECT INBOX")
+        .send("* 3 EXISTS\r\n{tag} OK [READ-WRITE] selected\r\n")
+        .expect_exact("NOOP")
+        .reply("OK still here")
+        .serve()
+        .unwrap();
+    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    let sort = SortReturn::new(reverse_subject(), "UTF-8", SearchKey::all()).update();
+    match imap.run(sort) {
+        Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, "CONTEXT=SORT"),
+        other => panic!("expected MissingCapability, got {other:?}"),
+    }
+    imap.noop().unwrap();
+    drop(imap);
+    let transcript = server.finish().unwrap();
+    assert!(!transcript.received_text().contains("SORT"));
 }
 
 /// A Dovecot that advertises PARTIAL too: it implements RFC 5267's PARTIAL

@@ -1492,6 +1492,115 @@ fn rev2_names_travel_as_utf8() {
     assert_eq!(names(&rev1.run(List::new("", "Gr*")).unwrap()), ["Grüße"]);
 }
 
+/// The RFC822.SIZE of every message in the selected mailbox, summed.
+fn sum_of_sizes(imap: &mut Client) -> u64 {
+    let fetched = imap
+        .run(Fetch::new(SequenceSet::all()).items(FetchItem::rfc822_size()))
+        .unwrap();
+    fetched
+        .iter()
+        .map(|one| u64::from(one.message.rfc822_size.unwrap()))
+        .sum()
+}
+
+/// RFC 9051 6.3.11: in IMAP4rev2, STATUS SIZE is the sum of the messages'
+/// RFC822.SIZE and DELETED the number of messages marked `\Deleted`.
+/// Three messages, two of them marked; the mailbox is unselected (without
+/// EXPUNGE) before STATUS, as RFC 9051 advises against STATUS on the
+/// selected mailbox.
+#[test]
+fn rev2_status_size_and_deleted_are_read_typed() {
+    let server = Stalwart::start().unwrap();
+    server
+        .fill(
+            "alice",
+            "INBOX",
+            [300, 1_000, 4_321].iter().enumerate().map(|(n, s)| sample_message(n, *s)),
+        )
+        .unwrap();
+    let mut imap = rev2(&server);
+    imap.run(Select::new("INBOX")).unwrap();
+    let size = sum_of_sizes(&mut imap);
+    imap.run(Store::new(SequenceSet::from(vec![1, 3])).add_flags(vec![Flag::Deleted]))
+        .unwrap();
+    imap.unselect().unwrap();
+    let status = imap
+        .run(Status::new(
+            "INBOX",
+            vec![
+                StatusItem::messages(),
+                StatusItem::size(),
+                StatusItem::deleted(),
+            ],
+        ))
+        .unwrap();
+    assert_eq!(status.attributes.messages, Some(3));
+    assert_eq!(status.attributes.size, Some(size));
+    assert_eq!(status.attributes.deleted, Some(2));
+}
+
+/// RFC 9051 6.3.9: LIST's extended form is part of IMAP4rev2. One LIST
+/// with RETURN (SPECIAL-USE CHILDREN STATUS (MESSAGES SIZE DELETED)) gives
+/// each mailbox its special use and children attributes, and a STATUS for
+/// each selectable one: INBOX holds two messages, one marked `\Deleted`.
+#[test]
+fn rev2_list_extended_returns_special_use_children_and_status() {
+    let server = Stalwart::start().unwrap();
+    server
+        .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 500)))
+        .unwrap();
+    let mut imap = rev2(&server);
+    imap.run(Select::new("INBOX")).unwrap();
+    let size = sum_of_sizes(&mut imap);
+    imap.run(Store::new(2).add_flags(vec![Flag::Deleted]))
+        .unwrap();
+    imap.unselect().unwrap();
+    imap.run(Create::new("Parent/Child")).unwrap();
+    let listed = imap
+        .run(
+            ListExtended::new("", "*")
+                .return_special_use()
+                .return_children()
+                .status(vec![
+                    StatusItem::messages(),
+                    StatusItem::size(),
+                    StatusItem::deleted(),
+                ]),
+        )
+        .unwrap();
+    let item = |name: &str| {
+        listed
+            .mailboxes
+            .iter()
+            .find(|m| m.mailbox.as_str() == name)
+            .unwrap_or_else(|| panic!("{name} among {:?}", listed.mailboxes))
+    };
+    assert!(item("Drafts").attributes.contains(&attribute("Drafts")));
+    assert!(item("Sent Items").attributes.contains(&attribute("Sent")));
+    assert!(item("Parent").attributes.contains(&attribute("HasChildren")));
+    let child = &item("Parent/Child").attributes;
+    assert!(child.contains(&attribute("HasNoChildren")), "{child:?}");
+    let inbox = listed
+        .statuses
+        .iter()
+        .find(|s| s.mailbox.as_str() == "INBOX")
+        .expect("a STATUS for INBOX");
+    assert_eq!(
+        (
+            inbox.attributes.messages,
+            inbox.attributes.size,
+            inbox.attributes.deleted
+        ),
+        (Some(2), Some(size), Some(1))
+    );
+    let drafts = listed
+        .statuses
+        .iter()
+        .find(|s| s.mailbox.as_str() == "Drafts")
+        .expect("a STATUS for Drafts");
+    assert_eq!(drafts.attributes.messages, Some(0));
+}
+
 // ---------------------------------------------------------------------
 // The harness itself.
 

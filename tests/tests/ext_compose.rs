@@ -3,7 +3,7 @@
 //! here that advertise them.
 
 use typed_imap::blocking::Client;
-use typed_imap::types::{CatenatePart, FetchItem, Section, SectionText, StatusItem};
+use typed_imap::types::{CatenatePart, FetchItem, Section, SectionText, StatusItem, UrlFetchForm};
 use typed_imap::{AppendCatenate, Code, Error, Fetch, GenUrlAuth, ResetKey, Select, UrlFetch};
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::cyrus::Cyrus;
@@ -122,18 +122,19 @@ fn urlauth_authorizes_urls_until_the_keys_are_reset(imap: &mut Client) {
     );
     let fetched = imap.run(UrlFetch::new(url.clone())).unwrap();
     assert_eq!(fetched.url.as_ref(), url.as_bytes());
-    assert_eq!(fetched.data.as_deref(), Some(&whole[..]));
+    assert_eq!(fetched.data.content.as_deref(), Some(&whole[..]));
+    assert_eq!(fetched.data.form, None);
 
     let partial = authorize(
         imap,
         "imap://alice@localhost/INBOX/;UID=1/;SECTION=TEXT/;PARTIAL=4.10;urlauth=user+alice",
     );
     let range = imap.run(UrlFetch::new(partial)).unwrap();
-    assert_eq!(range.data.as_deref(), text.get(4..14));
+    assert_eq!(range.data.content.as_deref(), text.get(4..14));
 
     imap.run(ResetKey::new()).unwrap();
     let revoked = imap.run(UrlFetch::new(url)).unwrap();
-    assert_eq!(revoked.data, None);
+    assert_eq!(revoked.data.content, None);
 }
 
 /// Dovecot needs `imap_urlauth_host` for URLAUTH, and a dictionary for

@@ -86,3 +86,29 @@ fn fetch_with_annotation_atoms() {
     );
     assert_eq!(annotations[0].get("value.shared"), Some(Some(&b"both"[..])));
 }
+
+/// URLFETCH with BODYPARTSTRUCTURE and BINARY of a base64 part, as Cyrus
+/// 3.6 answers it (`ext_compose::urlfetch_binary_on_cyrus`): each item in
+/// parentheses of its own, the structure of the data as returned (BINARY,
+/// 8 octets), the data a literal8 holding NUL.
+#[test]
+fn urlfetch_binary_with_its_body_part_structure() {
+    let Data::UrlFetch(fetched) = data(
+        b"* URLFETCH \"imap://alice@localhost/INBOX/;UID=1/;SECTION=2;urlauth=user+alice:internal:0088cf21ca43260d75ad739c19d318caac31b44160\" (BODYPARTSTRUCTURE (\"APPLICATION\" \"OCTET-STREAM\" (\"NAME\" \"x.bin\") NIL NIL \"BINARY\" 8 NIL NIL NIL NIL)) (BINARY ~{8}\r\n\0\x01\x02\x03\x04hi!)\r\n",
+    ) else {
+        panic!("a URLFETCH response");
+    };
+    assert!(fetched.url.ends_with(b"b44160"));
+    assert_eq!(
+        fetched.data.form,
+        Some(typed_imap::types::UrlFetchForm::Binary)
+    );
+    assert_eq!(
+        fetched.data.content.as_deref(),
+        Some(&b"\0\x01\x02\x03\x04hi!"[..])
+    );
+    let structure = fetched.data.body_part_structure.expect("a structure");
+    assert_eq!(structure.root().encoding(), Some(&b"BINARY"[..]));
+    assert_eq!(structure.root().octets(), 8);
+    assert_eq!(structure.root().params().get("NAME"), Some(&b"x.bin"[..]));
+}

@@ -2,9 +2,11 @@
 //! mailboxes, search, Gmail), parsed from the lines their RFCs and the
 //! servers send: one test per choice the RFC leaves to the server.
 
+use typed_imap::codec::frame::Framer;
 use typed_imap::codec::parse::Limits;
 use typed_imap::command::{Command, Completed};
 use typed_imap::response::{parse_response_as, Response, Status};
+use typed_imap::types::UrlFetchForm;
 use typed_imap::{Bytes, Code, Data};
 
 fn response(line: &'static [u8]) -> Response<Data, Code> {
@@ -308,4 +310,149 @@ fn status_deleted_is_the_number_of_deleted_messages() {
     let none = output::<typed_imap::Status>(vec![data(b"* STATUS Drafts (DELETED 0)\r\n")]);
     assert_eq!(none.attributes.deleted, Some(0));
     assert_eq!(none.attributes.messages, None);
+}
+
+/// URLAUTH=BINARY (RFC 5524): the value after each URL of `* URLFETCH`
+/// is RFC 4467's nstring for a URL asked without options, else section
+/// 5's `url-metadata`, each item in parentheses of its own. The URL is
+/// RFC 4467's example.
+const URL: &str = "imap://joe@example.com/INBOX/;uid=20/;section=1.2;urlauth=submit+fred:internal:91354a473744909de610943775f92038";
+
+/// `* URLFETCH "<URL>" <rest>`, with its CRLF.
+fn urlfetch_line(rest: &[u8]) -> Vec<u8> {
+    [b"* URLFETCH \"", URL.as_bytes(), b"\" ", rest, b"\r\n"].concat()
+}
+
+fn url_fetched(line: Vec<u8>) -> typed_imap::UrlFetched {
+    let frame = Bytes::from(line);
+    match parse_response_as::<Data, Code>(&frame, &Limits::default()) {
+        Ok(Response::Data(Data::UrlFetch(fetched))) => fetched,
+        other => panic!("expected a URLFETCH response, got {other:?}"),
+    }
+}
+
+/// Without options, the answer is RFC 4467's: the data as stored, or NIL.
+#[test]
+fn urlfetch_without_options_answers_an_nstring() {
+    let fetched = url_fetched(urlfetch_line(b"{28}\r\nSi vis pacem, para bellum.\r\n"));
+    assert_eq!(fetched.url.as_ref(), URL.as_bytes());
+    let data = fetched.data;
+    assert_eq!(
+        data.content.as_deref(),
+        Some(&b"Si vis pacem, para bellum.\r\n"[..])
+    );
+    assert_eq!(data.form, None);
+    assert!(data.body_part_structure.is_none());
+    let unresolved = url_fetched(urlfetch_line(b"NIL")).data;
+    assert!(unresolved.content.is_none() && unresolved.form.is_none());
+}
+
+/// BODYPARTSTRUCTURE and BINARY: the part's structure, and its data
+/// decoded, as a literal8 that may hold NUL.
+#[test]
+fn urlfetch_binary_with_body_part_structure() {
+    let line = urlfetch_line(
+        b"(BODYPARTSTRUCTURE (\"APPLICATION\" \"OCTET-STREAM\" (\"NAME\" \"x.bin\") NIL NIL \"BASE64\" 12)) (BINARY ~{8}\r\n\0\x01\x02\x03\x04hi!)",
+    );
+    let data = url_fetched(line).data;
+    assert_eq!(data.form, Some(UrlFetchForm::Binary));
+    assert_eq!(data.content.as_deref(), Some(&b"\0\x01\x02\x03\x04hi!"[..]));
+    let structure = data.body_part_structure.expect("a body part structure");
+    let part = structure.root();
+    assert_eq!(part.media_type(), b"APPLICATION");
+    assert_eq!(part.media_subtype(), b"OCTET-STREAM");
+    assert_eq!(part.encoding(), Some(&b"BASE64"[..]));
+    assert_eq!(part.params().get("name"), Some(&b"x.bin"[..]));
+    assert_eq!(part.octets(), 12);
+}
+
+/// BINARY is NIL when the server cannot decode the part (RFC 5524
+/// section 3); BODY is the data as stored; BODYPARTSTRUCTURE alone
+/// brings no data.
+#[test]
+fn urlfetch_binary_nil_body_and_structure_alone() {
+    let undecodable = url_fetched(urlfetch_line(b"(BINARY NIL)")).data;
+    assert_eq!(undecodable.form, Some(UrlFetchForm::Binary));
+    assert!(undecodable.content.is_none());
+
+    let stored = url_fetched(urlfetch_line(b"(BODY {12}\r\nAAECAwRoaSE=)")).data;
+    assert_eq!(stored.form, Some(UrlFetchForm::Body));
+    assert_eq!(stored.content.as_deref(), Some(&b"AAECAwRoaSE="[..]));
+
+    let structure_only = url_fetched(urlfetch_line(
+        b"(BODYPARTSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 28 1))",
+    ))
+    .data;
+    assert!(structure_only.content.is_none() && structure_only.form.is_none());
+    let structure = structure_only.body_part_structure.expect("a structure");
+    assert_eq!(structure.root().media_subtype(), b"PLAIN");
+}
+
+/// Dovecot 2.3 puts the items in one list (its exact answer, the
+/// structure's encoding still `base64` though the data is decoded); Cyrus
+/// 2.4 sends BODYPARTSTRUCTURE NIL. Both read.
+#[test]
+fn urlfetch_items_in_one_list_and_a_nil_structure() {
+    let dovecot = url_fetched(urlfetch_line(
+        b"(BODYPARTSTRUCTURE (\"application\" \"octet-stream\" NIL NIL NIL \"base64\" 8 NIL NIL NIL NIL) BINARY ~{8}\r\n\0\x01\x02\x03\x04hi!)",
+    ))
+    .data;
+    assert_eq!(dovecot.form, Some(UrlFetchForm::Binary));
+    assert_eq!(
+        dovecot.content.as_deref(),
+        Some(&b"\0\x01\x02\x03\x04hi!"[..])
+    );
+    let structure = dovecot.body_part_structure.expect("a structure");
+    assert_eq!(structure.root().encoding(), Some(&b"base64"[..]));
+    assert_eq!(structure.root().octets(), 8);
+    let cyrus = url_fetched(urlfetch_line(b"(BODYPARTSTRUCTURE NIL) (BINARY {2}\r\nhi)")).data;
+    assert!(cyrus.body_part_structure.is_none());
+    assert_eq!(cyrus.content.as_deref(), Some(&b"hi"[..]));
+}
+
+/// An item RFC 5524 does not define is an error naming the three it does,
+/// at the item.
+#[test]
+fn urlfetch_unknown_item_is_an_error_at_the_item() {
+    let line = urlfetch_line(b"(SIZE 3)");
+    let at = line.len() - b"SIZE 3)\r\n".len();
+    let error = parse_response_as::<Data, Code>(&Bytes::from(line), &Limits::default())
+        .expect_err("SIZE is no URLFETCH item");
+    assert_eq!(error.offset(), at);
+    assert!(
+        error
+            .to_string()
+            .contains("BODYPARTSTRUCTURE, BINARY or BODY"),
+        "{error}"
+    );
+}
+
+/// The extended answer framed from the stream cut at every byte reads the
+/// same, and UrlFetch takes it as its output.
+#[test]
+fn urlfetch_binary_split_at_every_byte() {
+    let line = urlfetch_line(
+        b"(BODYPARTSTRUCTURE (\"TEXT\" \"PLAIN\" NIL NIL NIL \"BASE64\" 8 1)) (BINARY ~{6}\r\nhi\0\r\n!)",
+    );
+    for cut in 0..=line.len() {
+        let mut framer = Framer::new(Limits::default());
+        let (head, tail) = line.split_at(cut);
+        framer.push(head);
+        if cut < line.len() {
+            assert!(framer.next_frame().expect("frames").is_none(), "cut {cut}");
+        }
+        framer.push(tail);
+        let frame = framer.next_frame().expect("frames").expect("a frame");
+        let Ok(Response::Data(data)) = parse_response_as::<Data, Code>(&frame, &Limits::default())
+        else {
+            panic!("cut {cut}: not untagged data");
+        };
+        let fetched = output::<typed_imap::UrlFetch>(vec![data]);
+        assert_eq!(
+            fetched.data.content.as_deref(),
+            Some(&b"hi\0\r\n!"[..]),
+            "cut {cut}"
+        );
+        assert!(fetched.data.body_part_structure.is_some(), "cut {cut}");
+    }
 }

@@ -279,3 +279,50 @@ fn fetch_of_an_attribute_with_arguments() {
         .unwrap_err();
     assert!(error.to_string().contains("X Y"), "{error}");
 }
+
+/// URLFETCH (urlauth.toml) writes the URL bare, as RFC 4467 does, until
+/// an option of URLAUTH=BINARY (urlauth-binary.toml, RFC 5524) is set,
+/// which puts the URL and the options in parentheses and needs that
+/// capability.
+#[test]
+fn urlfetch_writes_the_url_bare_until_an_option_is_set() {
+    use typed_imap::types::UrlFetchForm;
+    use typed_imap::UrlFetch;
+
+    let url = "imap://joe@example.com/INBOX/;uid=20;urlauth=anonymous:internal:91354a473744909de610943775f92038";
+    // The URL holds only ATOM-CHARs: an atom.
+    let plain = UrlFetch::new(url);
+    assert_eq!(wire(&plain), format!("URLFETCH {url}\r\n"));
+    assert_eq!(plain.missing_capability(|c| c == "URLAUTH"), None);
+
+    let both = UrlFetch::new(url).body_part_structure().binary();
+    assert_eq!(
+        wire(&both),
+        format!("URLFETCH ({url} BODYPARTSTRUCTURE BINARY)\r\n")
+    );
+    assert_eq!(
+        both.missing_capability(|c| c == "URLAUTH").as_deref(),
+        Some("URLAUTH=BINARY")
+    );
+    assert_eq!(
+        both.missing_capability(|c| c == "URLAUTH" || c == "URLAUTH=BINARY"),
+        None
+    );
+    assert_eq!(
+        wire(&UrlFetch::new(url).body()),
+        format!("URLFETCH ({url} BODY)\r\n")
+    );
+    assert_eq!(
+        wire(&UrlFetch::new(url).form(UrlFetchForm::Binary)),
+        format!("URLFETCH ({url} BINARY)\r\n")
+    );
+    let structure = UrlFetch::new(url).body_part_structure();
+    assert_eq!(
+        wire(&structure),
+        format!("URLFETCH ({url} BODYPARTSTRUCTURE)\r\n")
+    );
+    assert_eq!(
+        structure.missing_capability(|c| c == "URLAUTH").as_deref(),
+        Some("URLAUTH=BINARY")
+    );
+}

@@ -75,11 +75,6 @@ const KNOWN_MISSING: &[(&str, &str, &str)] = &[
         "RFC 2808",
         "RSA SecurID token codes; no server here checks one",
     ),
-    (
-        "URLAUTH=BINARY",
-        "RFC 5524",
-        "URLFETCH's BINARY and BODYPARTSTRUCTURE options on top of URLAUTH; not done yet",
-    ),
 ];
 
 /// Capabilities supported by hand-written runtime code rather than a spec
@@ -205,6 +200,7 @@ const EXERCISED_BY: &[(&str, &[&str])] = &[
     ("STATUS=SIZE", &["ext_message_data::status_size_on_dovecot", "ext_message_data::status_size_on_cyrus", "ext_message_data::status_size_on_stalwart"]),
     ("URL-PARTIAL", &["ext_compose::url_partial_names_a_range_of_a_part_in_catenate"]),
     ("URLAUTH", &["ext_compose::urlauth_on_dovecot", "ext_compose::urlauth_on_cyrus"]),
+    ("URLAUTH=BINARY", &["ext_compose::urlfetch_binary_on_dovecot", "ext_compose::urlfetch_binary_on_cyrus"]),
     ("WITHIN", &["ext_search::within_on_dovecot", "ext_search::within_on_cyrus", "ext_search::within_on_stalwart"]),
     ("ACL", &[
             "ext_admin::acl_set_get_list_my_rights_and_delete",

@@ -26,7 +26,7 @@ mod grammar;
 mod ext;
 use ext::{
     acl, annotate, catenate, enable, esearch, gmail, i18nlevel, id, metadata, multiappend, notify,
-    qresync, quota, sort, thread, utf8,
+    qresync, quota, sort, thread, urlauth_binary, utf8,
 };
 
 pub use acl::{mod_rights, rights};
@@ -47,4 +47,5 @@ pub use qresync::qresync_params;
 pub use quota::quota_limits;
 pub use sort::sort_criteria;
 pub use thread::thread_algorithm;
+pub use urlauth_binary::url_fetch_form;
 pub use utf8::{append_message, charset, search_charset};

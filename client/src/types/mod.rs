@@ -21,7 +21,7 @@ mod ext;
 #[doc(inline)]
 pub use ext::{
     acl, annotate, appendlimit, catenate, esearch, gmail, id, list_extended, metadata, multiappend,
-    namespace, notify, qresync, quota, sort, thread, uidplus,
+    namespace, notify, qresync, quota, sort, thread, uidplus, urlauth_binary,
 };
 
 pub use acl::{AclEntry, Right, Rights, RightsChange, RightsError, RightsMode};
@@ -55,4 +55,5 @@ pub use status_items::StatusItem;
 pub use store::{StoreAction, StoreMode};
 pub use thread::{Thread, ThreadAlgorithm};
 pub use uidplus::UidSet;
+pub use urlauth_binary::{UrlFetchData, UrlFetchForm};
 pub use utf7::Utf7Error;

@@ -81,10 +81,18 @@ fn synopsis_arg(command: &Command, arg: &Arg) -> String {
     let value = match arg.kind {
         ArgKind::Switch => String::new(),
         ArgKind::Group { .. } => {
-            let members: Vec<String> = members(command, arg)
+            let all: Vec<String> = members(command, arg)
                 .map(|m| synopsis_arg(command, m))
                 .collect();
-            format!("({})", members.join(" "))
+            if bare_when_alone(command, arg) {
+                // `<url> | (<url> [BINARY])`
+                let alone: Vec<String> = members(command, arg)
+                    .filter(|m| m.kind == ArgKind::Required)
+                    .map(|m| synopsis_arg(command, m))
+                    .collect();
+                return format!("{} | ({})", alone.join(" "), all.join(" "));
+            }
+            format!("({})", all.join(" "))
         }
         _ => format!("<{}>", arg.name),
     };
@@ -107,6 +115,14 @@ fn members<'a>(command: &'a Command, group: &'a Arg) -> impl Iterator<Item = &'a
         .args
         .iter()
         .filter(move |a| a.group.as_deref() == Some(group.ident.as_str()))
+}
+
+/// An optional group holding a required member: its members are always
+/// written, the parentheses only around an optional member that is set
+/// (RFC 5524's `url-full / "(" url-full url-fetch-args ")"`).
+fn bare_when_alone(command: &Command, group: &Arg) -> bool {
+    group.kind == (ArgKind::Group { optional: true })
+        && members(command, group).any(|m| m.kind == ArgKind::Required)
 }
 
 /// The Rust type an argument holds, `()` for those without a value.
@@ -184,7 +200,14 @@ fn builder(command: &Command) -> TokenStream {
             let field = tok(&arg.ident);
             let ident = tok(&s.ident);
             let call = tok(&s.call);
-            let docs = doc(&s.doc);
+            let mut text = s.doc.clone();
+            if let Some(needs) = &arg.capability {
+                text.push_str(&format!(
+                    "\n\nNeeds the capability {}.",
+                    needs_text(needs, arg)
+                ));
+            }
+            let docs = doc(&text);
             let params = s.params.iter().map(|p| {
                 let ident = tok(&p.ident);
                 let ty = tok(&p.ty.rust);
@@ -526,8 +549,12 @@ fn is_set(command: &Command, arg: &Arg) -> TokenStream {
         ArgKind::Switch => quote!(self.#ident),
         ArgKind::Optional | ArgKind::Setter => quote!(self.#ident.is_some()),
         ArgKind::Group { .. } => {
-            let members: Vec<TokenStream> =
-                members(command, arg).map(|m| is_set(command, m)).collect();
+            // A required member is always written: it does not make the
+            // group set (see `bare_when_alone`).
+            let members: Vec<TokenStream> = members(command, arg)
+                .filter(|m| m.kind != ArgKind::Required)
+                .map(|m| is_set(command, m))
+                .collect();
             if members.is_empty() {
                 quote!(false)
             } else {
@@ -541,6 +568,7 @@ fn is_set(command: &Command, arg: &Arg) -> TokenStream {
 fn encode_arg(model: &Model, command: &Command, arg: &Arg) -> TokenStream {
     let value = encode_value(model, command, arg, quote!(enc.sp();));
     match arg.kind {
+        ArgKind::Group { optional: true } if bare_when_alone(command, arg) => quote!({ #value }),
         ArgKind::Group { optional: true } | ArgKind::Switch => {
             let set = is_set(command, arg);
             quote!(if #set { #value })
@@ -610,14 +638,32 @@ fn encode_value(model: &Model, command: &Command, arg: &Arg, sp: TokenStream) ->
                     first = false;
                     #value
                 };
-                if m.kind == ArgKind::Setter {
-                    // Required: missing is the encode error `value` gives.
+                if matches!(m.kind, ArgKind::Setter | ArgKind::Required) {
+                    // Required: a setter's missing is the encode error
+                    // `value` gives.
                     quote!({ #item })
                 } else {
                     let set = is_set(command, m);
                     quote!(if #set { #item })
                 }
             });
+            if bare_when_alone(command, arg) {
+                // Validation refuses a `prefix` on such a group.
+                let set = is_set(command, arg);
+                return quote! {
+                    #sp
+                    let parenthesised = #set;
+                    if parenthesised {
+                        enc.token("(");
+                    }
+                    let mut first = true;
+                    #(#items)*
+                    let _ = first;
+                    if parenthesised {
+                        enc.token(")");
+                    }
+                };
+            }
             let open = write(quote!(enc.token("(");));
             quote! {
                 #open

@@ -457,7 +457,11 @@ fn needs(
 }
 
 /// A member of a group (`in = "..."`) names a group argument of the
-/// command, and may be left out (the group is a list of options).
+/// command, and is not a group itself. Members are options, or required:
+/// in a group always written, the group holds them (`(url)`); in an
+/// optional group, they are written bare unless an option is set, which
+/// puts the parentheses around all (RFC 5524's `url-full / "(" url-full
+/// url-fetch-args ")"`); such a group has no `prefix`.
 pub(super) fn in_group(
     source: &Source,
     command: &str,
@@ -469,7 +473,7 @@ pub(super) fn in_group(
         return Ok(());
     };
     let is_group = |a: &&model::Arg| matches!(a.kind, ArgKind::Group { .. });
-    if !args.iter().filter(is_group).any(|a| &a.ident == group) {
+    let Some(parent) = args.iter().filter(is_group).find(|a| &a.ident == group) else {
         let groups: Vec<&str> = args
             .iter()
             .filter(is_group)
@@ -487,18 +491,20 @@ pub(super) fn in_group(
             ),
             format!("`{}`", at.get_ref()),
         ));
+    };
+    match (&made.kind, &parent.kind) {
+        (ArgKind::Group { .. }, _) => {
+            Err(source.error(&raw.name, "an argument inside a group", "a group"))
+        }
+        (ArgKind::Required, ArgKind::Group { optional: true }) if !parent.prefix.is_empty() => {
+            Err(source.error(
+                &raw.name,
+                "options only, in an optional group with a `prefix`",
+                "a required argument",
+            ))
+        }
+        _ => Ok(()),
     }
-    if !matches!(
-        made.kind,
-        ArgKind::Optional | ArgKind::Switch | ArgKind::Setter
-    ) {
-        return Err(source.error(
-            &raw.name,
-            "an optional argument, a switch or a `setter` argument inside a group",
-            "a required argument or a group",
-        ));
-    }
-    Ok(())
 }
 
 pub(super) fn output(
@@ -743,14 +749,51 @@ mod tests {
     }
 
     #[test]
-    fn a_group_member_is_optional() {
+    fn an_optional_group_may_hold_a_required_member() {
         let spec = command(
-            "args = [{ name = \"g\", group = true, doc = \"d\" }, \
+            "args = [{ name = \"g\", group = true, optional = true, doc = \"d\" }, \
+             { name = \"n\", type = \"number\", in = \"g\", doc = \"d\" }, \
+             { name = \"s\", prefix = \"S\", in = \"g\", doc = \"d\" }]",
+        );
+        let args = &model(&spec).commands[0].args;
+        assert_eq!(args[0].kind, ArgKind::Group { optional: true });
+        assert_eq!(args[1].kind, ArgKind::Required);
+        assert_eq!(args[1].group.as_deref(), Some("g"));
+    }
+
+    #[test]
+    fn an_optional_group_with_a_prefix_holds_options_only() {
+        let spec = command(
+            "args = [{ name = \"g\", group = true, optional = true, prefix = \"P\", doc = \"d\" }, \
              { name = \"n\", type = \"number\", in = \"g\", doc = \"d\" }]",
         );
         assert_eq!(
             error(&spec),
-            "expected an optional argument, a switch or a `setter` argument inside a group, found a required argument or a group"
+            "expected options only, in an optional group with a `prefix`, found a required argument"
+        );
+    }
+
+    #[test]
+    fn a_group_always_written_may_hold_a_required_member() {
+        let spec = command(
+            "args = [{ name = \"g\", group = true, doc = \"d\" }, \
+             { name = \"n\", type = \"number\", in = \"g\", doc = \"d\" }, \
+             { name = \"s\", prefix = \"S\", in = \"g\", doc = \"d\" }]",
+        );
+        let args = &model(&spec).commands[0].args;
+        assert_eq!(args[1].kind, ArgKind::Required);
+        assert_eq!(args[1].group.as_deref(), Some("g"));
+    }
+
+    #[test]
+    fn a_group_is_not_inside_a_group() {
+        let spec = command(
+            "args = [{ name = \"g\", group = true, doc = \"d\" }, \
+             { name = \"h\", group = true, in = \"g\", doc = \"d\" }]",
+        );
+        assert_eq!(
+            error(&spec),
+            "expected an argument inside a group, found a group"
         );
     }
 

@@ -27,6 +27,7 @@ mod ext;
 use ext::{
     acl, annotate, appendlimit, binary, catenate, condstore, esearch, gmail, id, list_extended,
     metadata, namespace, notify, objectid, preview, qresync, quota, referral, thread, uidplus,
+    urlauth_binary,
 };
 
 pub use acl::{acl_entries, rights, rights_groups};
@@ -57,6 +58,7 @@ pub use referral::referral_urls;
 pub use section::{body_section, section};
 pub use thread::threads;
 pub use uidplus::uid_set;
+pub use urlauth_binary::url_fetch_data;
 
 use crate::types::capability::Capability;
 use crate::types::{Flag, Mailbox, SequenceSet};

@@ -18,3 +18,4 @@ pub mod quota;
 pub mod sort;
 pub mod thread;
 pub mod uidplus;
+pub mod urlauth_binary;

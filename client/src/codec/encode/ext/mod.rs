@@ -16,4 +16,5 @@ pub(super) mod qresync;
 pub(super) mod quota;
 pub(super) mod sort;
 pub(super) mod thread;
+pub(super) mod urlauth_binary;
 pub(super) mod utf8;

@@ -21,3 +21,4 @@ pub(super) mod quota;
 pub(super) mod referral;
 pub(super) mod thread;
 pub(super) mod uidplus;
+pub(super) mod urlauth_binary;

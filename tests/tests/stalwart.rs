@@ -1515,7 +1515,10 @@ fn rev2_status_size_and_deleted_are_read_typed() {
         .fill(
             "alice",
             "INBOX",
-            [300, 1_000, 4_321].iter().enumerate().map(|(n, s)| sample_message(n, *s)),
+            [300, 1_000, 4_321]
+                .iter()
+                .enumerate()
+                .map(|(n, s)| sample_message(n, *s)),
         )
         .unwrap();
     let mut imap = rev2(&server);
@@ -1577,7 +1580,9 @@ fn rev2_list_extended_returns_special_use_children_and_status() {
     };
     assert!(item("Drafts").attributes.contains(&attribute("Drafts")));
     assert!(item("Sent Items").attributes.contains(&attribute("Sent")));
-    assert!(item("Parent").attributes.contains(&attribute("HasChildren")));
+    assert!(item("Parent")
+        .attributes
+        .contains(&attribute("HasChildren")));
     let child = &item("Parent/Child").attributes;
     assert!(child.contains(&attribute("HasNoChildren")), "{child:?}");
     let inbox = listed

@@ -239,20 +239,23 @@ pub enum Way {
     Down,
 }
 
+/// What a [`Recorder`] forwarded, in order, shared with its threads.
+type Log = std::sync::Arc<std::sync::Mutex<Vec<(Way, Vec<u8>)>>>;
+
 /// A proxy on 127.0.0.1 in front of a server that records both directions
 /// of its latest connection, in the order they were forwarded.
 pub struct Recorder {
     addr: std::net::SocketAddr,
-    latest: std::sync::Arc<std::sync::Mutex<Vec<(Way, Vec<u8>)>>>,
+    latest: Log,
 }
 
 impl Recorder {
     pub fn start(upstream: std::net::SocketAddr) -> Recorder {
         use std::net::{TcpListener, TcpStream};
-        use std::sync::{Arc, Mutex};
+        use std::sync::Arc;
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let latest: Arc<Mutex<Vec<(Way, Vec<u8>)>>> = Arc::default();
+        let latest: Log = Arc::default();
         let shared = Arc::clone(&latest);
         std::thread::spawn(move || {
             for client in listener.incoming() {

@@ -176,6 +176,13 @@ fn within_finds_messages_by_age(imap: &mut Client) {
     imap.append("Aged", sample_message(2, 300)).unwrap();
     imap.run(Select::new("Aged")).unwrap();
     const HOUR: u32 = 3600;
+    // Stalwart indexes a message after its APPEND has returned: wait for
+    // the newest (at most five seconds; the others answer at once).
+    let deadline = Instant::now() + StdDuration::from_secs(5);
+    while imap.search(SearchKey::younger(3 * HOUR)).unwrap().len() < 2 && Instant::now() < deadline
+    {
+        std::thread::sleep(StdDuration::from_millis(50));
+    }
     assert_eq!(imap.search(SearchKey::younger(3 * HOUR)).unwrap(), [2, 3]);
     assert_eq!(imap.search(SearchKey::older(24 * HOUR)).unwrap(), [1]);
     let between = SearchKey::younger(24 * HOUR) & SearchKey::older(HOUR);

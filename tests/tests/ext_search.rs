@@ -270,6 +270,11 @@ fn sort_display_on_stalwart() {
         imap.sort(vec![key.into()], "UTF-8", SearchKey::all())
             .unwrap()
     };
+    // Stalwart sorts from its index, filled after the APPENDs returned.
+    let deadline = Instant::now() + StdDuration::from_secs(5);
+    while sort(SortKey::display_to()) != [3, 2, 1] && Instant::now() < deadline {
+        std::thread::sleep(StdDuration::from_millis(50));
+    }
     assert_eq!(sort(SortKey::display_to()), [3, 2, 1]);
     assert_eq!(sort(SortKey::to()), [3, 2, 1]);
     assert_eq!(sort(SortKey::display_from()), [2, 1, 3]);

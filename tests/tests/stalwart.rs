@@ -1190,13 +1190,22 @@ fn quota_root_of_inbox_reports_storage_in_kib() {
 fn sort_by_subject_reverse_date_and_thread_by_references() {
     let server = Stalwart::start().unwrap();
     let mut imap = inbox_with(&server, 3);
-    let sorted = imap
-        .sort(
-            vec![SortKey::subject().reverse()],
-            "UTF-8",
-            SearchKey::all(),
-        )
-        .unwrap();
+    // Stalwart sorts from its index, filled after the APPENDs returned:
+    // repeated until it gives the order or two seconds pass.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let sorted = loop {
+        let sorted = imap
+            .sort(
+                vec![SortKey::subject().reverse()],
+                "UTF-8",
+                SearchKey::all(),
+            )
+            .unwrap();
+        if sorted == [3, 2, 1] || Instant::now() > deadline {
+            break sorted;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     assert_eq!(sorted, [3, 2, 1]);
     let threads = imap
         .thread(ThreadAlgorithm::References, "UTF-8", SearchKey::all())

@@ -44,6 +44,33 @@ pub fn run(args: &[String]) -> TaskResult {
     Ok(())
 }
 
+/// Removes cargo's unpacked copies of our crates at this version from
+/// `$CARGO_HOME/registry/src`. Verifying typed-imap, cargo unpacks the
+/// typed-imap-codegen it just packaged there, and it never unpacks a
+/// version it already holds again: a second `cargo package` on the same
+/// machine would verify typed-imap against the first run's codegen.
+fn forget_unpacked_copies() -> Result<(), String> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let Some(sources) = home.map(|h| h.join("registry").join("src")) else {
+        return Ok(());
+    };
+    let Ok(registries) = fs::read_dir(&sources) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        for name in CRATES {
+            let copy = registry.path().join(format!("{name}-{VERSION}"));
+            if copy.exists() {
+                fs::remove_dir_all(&copy)
+                    .map_err(|e| format!("removing {}: {e}", copy.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Runs the three steps, handing each line the throw-away crate's tests
 /// print to `inspect`; returns how long they took.
 pub fn check(inspect: impl FnMut(&str)) -> Result<Duration, String> {
@@ -51,6 +78,7 @@ pub fn check(inspect: impl FnMut(&str)) -> Result<Duration, String> {
     let root = workspace_root();
     let target = target_dir(&root);
 
+    forget_unpacked_copies()?;
     let mut package = cargo();
     package.args(["package", "--offline", "--allow-dirty"]);
     for name in CRATES {

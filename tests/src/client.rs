@@ -1,11 +1,12 @@
-//! Connections of the client under test to a [`Dovecot`], as most tests
-//! open them.
+//! Connections of the client under test to a [`Dovecot`] or a
+//! [`Stalwart`], as most tests open them.
 
 use typed_imap::blocking::{Client, ClientOptions};
 use typed_imap::transport::TlsConfig;
 
 use crate::cert::Certificate;
 use crate::dovecot::Dovecot;
+use crate::stalwart::Stalwart;
 use crate::{HarnessError, Result};
 
 /// A TLS configuration that trusts the server's self-signed certificate.
@@ -25,24 +26,38 @@ pub fn trust_certificate(certificate: &Certificate) -> Result<TlsConfig> {
 
 /// A client logged in as `user` over implicit TLS.
 pub fn logged_in(server: &Dovecot, user: &str) -> Result<Client> {
-    let password = &server
-        .user(user)
-        .ok_or(HarnessError::Invalid {
-            what: "user",
-            value: user.to_owned(),
-            reason: "not configured on this server",
-        })?
-        .password;
-    let mut imap = Client::connect_tls_with(
-        "localhost",
-        server.tls_addr().port(),
-        &trust(server)?,
-        ClientOptions::default(),
-    )
-    .map_err(|source| HarnessError::Client {
-        action: "connect".into(),
-        source: Box::new(source),
-    })?;
+    let password = &server.user(user).ok_or_else(|| unknown(user))?.password;
+    tls_login(server.tls_addr().port(), &trust(server)?, user, password)
+}
+
+/// A client logged in as `user` on a [`Stalwart`] over implicit TLS.
+pub fn logged_in_stalwart(server: &Stalwart, user: &str) -> Result<Client> {
+    let password = &server.user(user).ok_or_else(|| unknown(user))?.password;
+    let trust =
+        TlsConfig::custom_roots_pem(server.authority_pem().as_bytes()).map_err(|source| {
+            HarnessError::Client {
+                action: "trust Stalwart's authority".into(),
+                source: Box::new(source),
+            }
+        })?;
+    tls_login(server.tls_addr().port(), &trust, user, password)
+}
+
+fn unknown(user: &str) -> HarnessError {
+    HarnessError::Invalid {
+        what: "user",
+        value: user.to_owned(),
+        reason: "not configured on this server",
+    }
+}
+
+/// Connects to localhost's `port` over TLS and logs in.
+fn tls_login(port: u16, trust: &TlsConfig, user: &str, password: &str) -> Result<Client> {
+    let mut imap = Client::connect_tls_with("localhost", port, trust, ClientOptions::default())
+        .map_err(|source| HarnessError::Client {
+            action: "connect".into(),
+            source: Box::new(source),
+        })?;
     imap.login(user, password)
         .map_err(|source| HarnessError::Client {
             action: format!("log in as {user}"),

@@ -5,16 +5,15 @@
 //! Each behaviour is a function of a logged-in client, so that the same
 //! check runs against every server that has the extension.
 
-use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::blocking::Client;
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
-use typed_imap::transport::TlsConfig;
 use typed_imap::types::{MetadataEntry, Right, Rights, StatusItem};
 use typed_imap::{
     GetAcl, GetQuotaRoot, List, ListExtended, ListItem, ListRights, ListWithRights,
     MailboxAttribute, MailboxList, MyRights, Select, SetAcl, SetMetadata,
 };
-use typed_imap_tests::client::logged_in;
+use typed_imap_tests::client::{logged_in, logged_in_stalwart};
 use typed_imap_tests::courier::CourierStream;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options, Plugins};
@@ -336,12 +335,7 @@ fn quota_resources_are_advertised_and_reported(imap: &mut Client) {
 #[test]
 fn quota_resources_on_stalwart() {
     let server = Stalwart::start().unwrap();
-    let trust = TlsConfig::custom_roots_pem(server.authority_pem().as_bytes()).unwrap();
-    let port = server.tls_addr().port();
-    let mut imap =
-        Client::connect_tls_with("localhost", port, &trust, ClientOptions::default()).unwrap();
-    imap.login("alice", &server.user("alice").unwrap().password)
-        .unwrap();
+    let mut imap = logged_in_stalwart(&server, "alice").unwrap();
     quota_resources_are_advertised_and_reported(&mut imap);
 }
 

@@ -5,15 +5,14 @@
 //! Each behaviour is a function of a logged-in client, so that the same
 //! check runs against every server that has the extension.
 
-use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::blocking::Client;
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
-use typed_imap::transport::TlsConfig;
 use typed_imap::types::{
     Annotation, AnnotationValue, FetchItem, SearchKey, SequenceSet, StatusItem,
 };
 use typed_imap::{Bytes, Code, Create, Error, Fetch, Select, StoreAnnotation};
-use typed_imap_tests::client::logged_in;
+use typed_imap_tests::client::{logged_in, logged_in_stalwart};
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::messages::sample_message;
@@ -57,12 +56,7 @@ fn stalwart_with(sizes: &[usize]) -> (Stalwart, Client) {
             sizes.iter().enumerate().map(|(n, s)| sample_message(n, *s)),
         )
         .unwrap();
-    let trust = TlsConfig::custom_roots_pem(server.authority_pem().as_bytes()).unwrap();
-    let port = server.tls_addr().port();
-    let mut imap =
-        Client::connect_tls_with("localhost", port, &trust, ClientOptions::default()).unwrap();
-    imap.login("alice", &server.user("alice").unwrap().password)
-        .unwrap();
+    let imap = logged_in_stalwart(&server, "alice").unwrap();
     (server, imap)
 }
 

@@ -5,12 +5,11 @@
 
 use std::time::{Duration as StdDuration, Instant};
 
-use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::blocking::Client;
 use typed_imap::chrono::{Duration, Utc};
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
 use typed_imap::session::Unsolicited;
-use typed_imap::transport::TlsConfig;
 use typed_imap::types::{
     FetchItem, Partial, PartialRange, SearchKey, SeqNumber, Sequence, SequenceSet, SortCriterion,
     SortKey,
@@ -19,7 +18,7 @@ use typed_imap::{
     Append, CancelUpdate, Data, Error, Fetch, Search, SearchReturn, Select, SortReturn,
     UidSearchReturn, UidSortReturn,
 };
-use typed_imap_tests::client::logged_in;
+use typed_imap_tests::client::{logged_in, logged_in_stalwart};
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::messages::sample_message;
@@ -59,12 +58,7 @@ fn stalwart_with(count: usize) -> (Stalwart, Client) {
     server
         .fill("alice", "INBOX", (0..count).map(|n| sample_message(n, 500)))
         .unwrap();
-    let trust = TlsConfig::custom_roots_pem(server.authority_pem().as_bytes()).unwrap();
-    let port = server.tls_addr().port();
-    let mut imap =
-        Client::connect_tls_with("localhost", port, &trust, ClientOptions::default()).unwrap();
-    imap.login("alice", &server.user("alice").unwrap().password)
-        .unwrap();
+    let mut imap = logged_in_stalwart(&server, "alice").unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     wait_until_indexed(&mut imap, count);
     (server, imap)

@@ -221,8 +221,13 @@ pub const LATE_RESPONSE_CODE: Quirk = Quirk {
 /// other text (quirk `late_response_code`): ` [`, an upper-case atom,
 /// then `]` or a space.
 pub(crate) fn has_late_code(text: &[u8]) -> bool {
-    memchr::memmem::find_iter(text, b" [").any(|at| {
-        let rest = text.get(at + 2..).unwrap_or_default();
+    // `memchr` for the `[`: a `memmem` finder is built on each call, which
+    // every tagged completion's text would pay.
+    memchr::memchr_iter(b'[', text).any(|at| {
+        if at == 0 || text.get(at - 1) != Some(&b' ') {
+            return false;
+        }
+        let rest = text.get(at + 1..).unwrap_or_default();
         let name_len = rest
             .iter()
             .take_while(|b| b.is_ascii_uppercase() || **b == b'-')
@@ -703,5 +708,9 @@ mod tests {
         assert!(!has_late_code(b"see [1] for details"));
         assert!(!has_late_code(b"x [lower] case"));
         assert!(!has_late_code(b"plain text"));
+        assert!(!has_late_code(b"[ALERT] first"));
+        assert!(!has_late_code(b"x[ALERT] unspaced"));
+        assert!(has_late_code(b"x[y] z [ALERT]"));
+        assert!(!has_late_code(b"ends with ["));
     }
 }

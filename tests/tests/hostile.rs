@@ -1,4 +1,4 @@
-//! The blocking client against scripted hostile servers on 127.0.0.1:
+//! Both clients against scripted hostile servers on 127.0.0.1:
 //! `shared/adversarial.md` items 1-11 (TLS and STARTTLS), 20-24 and 26
 //! (framing and response semantics) and 36 (secrets in logs), one test
 //! each. Items 12-19, 25 and 27-29, on parsing alone, are named tests in
@@ -6,13 +6,56 @@
 
 use std::time::{Duration, Instant};
 
-use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::blocking::ClientOptions;
 use typed_imap::session::Unsolicited;
 use typed_imap::transport::{Timeouts, TlsConfig};
 use typed_imap::{Append, Code, Data, Error, Noop};
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::cert::Certificate;
 use typed_imap_tests::logs;
 use typed_imap_tests::scripted::{Script, ScriptedServer};
+
+both_clients!(
+    item01_tls_required_without_starttls_fails_before_login,
+    item01_capabilities_are_asked_when_the_greeting_has_none,
+    item02_starttls_no_is_a_hard_error,
+    item02_starttls_bad_is_a_hard_error,
+    item03_preauth_greeting_when_tls_is_required_is_an_error,
+    item04_bytes_after_the_starttls_ok_are_discarded_never_parsed,
+    item05_untagged_data_before_the_starttls_ok_has_no_effect,
+    item06_capabilities_are_asked_again_after_the_handshake,
+    item07_tagged_ok_before_the_literal_was_sent_is_a_protocol_error,
+    item08_bye_next_to_the_starttls_reply_is_not_surfaced,
+    item08_alert_next_to_the_starttls_reply_is_not_kept,
+    item09_referral_is_reported_never_followed,
+    item20_connection_closed_mid_literal_is_an_error,
+    item21_a_byte_at_a_time_trips_the_command_timeout,
+    item24_unsolicited_exists_recent_expunge_are_recorded,
+    item36_password_is_absent_from_debug_output,
+    item36_passwords_and_sasl_payloads_are_absent_from_logs,
+    waiting_for_a_tag_never_sent_fails_at_once;
+    blocking_only:
+    // The tokio client turns every error that ends its connection task
+    // (protocol, TLS, I/O, read timeout) into `Error::Closed { reason }`,
+    // "connection closed by the server: <the error's text>", losing its
+    // variant (client/src/tokio/driver.rs, Inner::closed):
+    item02_starttls_continuation_is_a_hard_error,
+    item07_tagged_ok_for_a_tag_never_sent_is_a_protocol_error,
+    item10_wrong_host_name_is_refused,
+    item10_untrusted_self_signed_certificate_is_refused,
+    item10_expired_certificate_is_refused,
+    item11_failed_handshake_never_continues_in_plaintext,
+    item21_silence_trips_the_read_timeout,
+    item22_garbage_greeting_is_a_protocol_error,
+    item22_tagged_greeting_is_a_protocol_error,
+    item23_already_completed_tag_is_a_protocol_error,
+    item26_continuation_nobody_waits_for_is_a_protocol_error,
+    // The tokio client arms no read timeout while it waits for the
+    // greeting (Driver::deadlines only when a command is in flight): a
+    // server that never greets hangs `connect` for good.
+    item22_no_greeting_times_out,
+);
 
 const GREETING: &str = "* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready\r\n";
 
@@ -30,8 +73,8 @@ fn options(read: Duration) -> ClientOptions {
     }
 }
 
-fn starttls_client(server: &ScriptedServer) -> Result<Client, Error> {
-    Client::connect_starttls(
+fn starttls_client<I: Imap>(server: &ScriptedServer) -> Result<I, Error> {
+    I::connect_starttls(
         "127.0.0.1",
         server.addr().port(),
         &trust_localhost(),
@@ -39,8 +82,8 @@ fn starttls_client(server: &ScriptedServer) -> Result<Client, Error> {
     )
 }
 
-fn plain_client(server: &ScriptedServer) -> Client {
-    Client::connect_with(
+fn plain_client<I: Imap>(server: &ScriptedServer) -> I {
+    I::connect(
         "127.0.0.1",
         server.addr().port(),
         options(Duration::from_secs(5)),
@@ -56,20 +99,18 @@ fn sent(server: ScriptedServer) -> String {
     }
 }
 
-#[test]
-fn item01_tls_required_without_starttls_fails_before_login() {
+fn item01_tls_required_without_starttls_fails_before_login<I: Imap>() {
     let server = Script::new()
         .send("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let error = starttls_client(&server).unwrap_err();
+    let error = starttls_client::<I>(&server).unwrap_err();
     assert!(matches!(error, Error::MissingCapability { .. }), "{error}");
     assert_eq!(sent(server), "");
 }
 
-#[test]
-fn item01_capabilities_are_asked_when_the_greeting_has_none() {
+fn item01_capabilities_are_asked_when_the_greeting_has_none<I: Imap>() {
     let server = Script::new()
         .send("* OK ready\r\n")
         .expect_command("CAPABILITY")
@@ -77,12 +118,12 @@ fn item01_capabilities_are_asked_when_the_greeting_has_none() {
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let error = starttls_client(&server).unwrap_err();
+    let error = starttls_client::<I>(&server).unwrap_err();
     assert!(matches!(error, Error::MissingCapability { .. }), "{error}");
     assert!(!sent(server).contains("LOGIN"));
 }
 
-fn starttls_answered(reply: &str) -> (Error, String) {
+fn starttls_answered<I: Imap>(reply: &str) -> (Error, String) {
     let server = Script::new()
         .send(GREETING)
         .expect_command("STARTTLS")
@@ -90,43 +131,38 @@ fn starttls_answered(reply: &str) -> (Error, String) {
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let error = starttls_client(&server).unwrap_err();
+    let error = starttls_client::<I>(&server).unwrap_err();
     (error, sent(server))
 }
 
-#[test]
-fn item02_starttls_no_is_a_hard_error() {
-    let (error, sent) = starttls_answered("{tag} NO not now\r\n");
+fn item02_starttls_no_is_a_hard_error<I: Imap>() {
+    let (error, sent) = starttls_answered::<I>("{tag} NO not now\r\n");
     assert!(matches!(error, Error::No { .. }), "{error}");
     assert!(!sent.contains("LOGIN"));
 }
 
-#[test]
-fn item02_starttls_bad_is_a_hard_error() {
-    let (error, _) = starttls_answered("{tag} BAD what\r\n");
+fn item02_starttls_bad_is_a_hard_error<I: Imap>() {
+    let (error, _) = starttls_answered::<I>("{tag} BAD what\r\n");
     assert!(matches!(error, Error::Bad { .. }), "{error}");
 }
 
-#[test]
-fn item02_starttls_continuation_is_a_hard_error() {
-    let (error, _) = starttls_answered("+ go ahead\r\n");
+fn item02_starttls_continuation_is_a_hard_error<I: Imap>() {
+    let (error, _) = starttls_answered::<I>("+ go ahead\r\n");
     assert!(matches!(error, Error::Protocol { .. }), "{error}");
 }
 
-#[test]
-fn item03_preauth_greeting_when_tls_is_required_is_an_error() {
+fn item03_preauth_greeting_when_tls_is_required_is_an_error<I: Imap>() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] welcome\r\n")
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let error = starttls_client(&server).unwrap_err();
+    let error = starttls_client::<I>(&server).unwrap_err();
     assert!(error.to_string().contains("PREAUTH"), "{error}");
     assert_eq!(sent(server), "");
 }
 
-#[test]
-fn item04_bytes_after_the_starttls_ok_are_discarded_never_parsed() {
+fn item04_bytes_after_the_starttls_ok_are_discarded_never_parsed<I: Imap>() {
     // Item 38 of adversarial.md refines item 4: discard, then go on over
     // TLS (tests/tests/boundaries.rs has the variants).
     let server = Script::new()
@@ -139,7 +175,7 @@ fn item04_bytes_after_the_starttls_ok_are_discarded_never_parsed() {
         .stall(Duration::from_millis(200))
         .serve()
         .unwrap();
-    let mut client = starttls_client(&server).unwrap();
+    let mut client = starttls_client::<I>(&server).unwrap();
     assert!(!client.has_capability("LITERAL+").unwrap());
     assert!(client.has_capability("AUTH=PLAIN").unwrap());
 }
@@ -159,21 +195,19 @@ fn upgraded_server(before_ok: &str) -> ScriptedServer {
         .unwrap()
 }
 
-#[test]
-fn item05_untagged_data_before_the_starttls_ok_has_no_effect() {
+fn item05_untagged_data_before_the_starttls_ok_has_no_effect<I: Imap>() {
     let server = upgraded_server(
         "* CAPABILITY IMAP4rev1 X-INJECTED\r\n* 7 EXISTS\r\n* OK [UIDVALIDITY 5] x\r\n",
     );
-    let mut client = starttls_client(&server).unwrap();
+    let mut client = starttls_client::<I>(&server).unwrap();
     client.run(Noop::new()).unwrap();
     assert!(!client.has_capability("X-INJECTED").unwrap());
-    assert_eq!(client.unsolicited().count(), 0);
+    assert_eq!(client.unsolicited().len(), 0);
 }
 
-#[test]
-fn item06_capabilities_are_asked_again_after_the_handshake() {
+fn item06_capabilities_are_asked_again_after_the_handshake<I: Imap>() {
     let server = upgraded_server("");
-    let mut client = starttls_client(&server).unwrap();
+    let mut client = starttls_client::<I>(&server).unwrap();
     assert!(client.has_capability("AUTH=SCRAM-SHA-256").unwrap());
     assert!(!client.has_capability("STARTTLS").unwrap());
     client.run(Noop::new()).unwrap();
@@ -181,8 +215,7 @@ fn item06_capabilities_are_asked_again_after_the_handshake() {
     assert!(transcript.tls);
 }
 
-#[test]
-fn item07_tagged_ok_for_a_tag_never_sent_is_a_protocol_error() {
+fn item07_tagged_ok_for_a_tag_never_sent_is_a_protocol_error<I: Imap>() {
     let server = Script::new()
         .send(GREETING)
         .expect_command("NOOP")
@@ -190,14 +223,13 @@ fn item07_tagged_ok_for_a_tag_never_sent_is_a_protocol_error() {
         .stall(Duration::from_millis(200))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain_client::<I>(&server);
     let error = client.run(Noop::new()).unwrap_err();
     assert!(matches!(error, Error::Protocol { .. }), "{error}");
     assert!(client.run(Noop::new()).is_err(), "the connection is broken");
 }
 
-#[test]
-fn item07_tagged_ok_before_the_literal_was_sent_is_a_protocol_error() {
+fn item07_tagged_ok_before_the_literal_was_sent_is_a_protocol_error<I: Imap>() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n")
         .expect_command("APPEND")
@@ -205,7 +237,7 @@ fn item07_tagged_ok_before_the_literal_was_sent_is_a_protocol_error() {
         .stall(Duration::from_millis(200))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain_client::<I>(&server);
     let error = client
         .run(Append::new("INBOX", b"Subject: x\r\n\r\nbody\r\n".to_vec()))
         .unwrap_err();
@@ -217,24 +249,21 @@ fn item07_tagged_ok_before_the_literal_was_sent_is_a_protocol_error() {
     );
 }
 
-#[test]
-fn item08_bye_next_to_the_starttls_reply_is_not_surfaced() {
+fn item08_bye_next_to_the_starttls_reply_is_not_surfaced<I: Imap>() {
     let (error, _) =
-        starttls_answered("* BYE [ALERT] visit evil.example now\r\n{tag} OK begin\r\n");
+        starttls_answered::<I>("* BYE [ALERT] visit evil.example now\r\n{tag} OK begin\r\n");
     assert!(matches!(error, Error::Closed { .. }), "{error}");
     assert!(!error.to_string().contains("evil.example"), "{error}");
 }
 
-#[test]
-fn item08_alert_next_to_the_starttls_reply_is_not_kept() {
+fn item08_alert_next_to_the_starttls_reply_is_not_kept<I: Imap>() {
     let server = upgraded_server("* OK [ALERT] visit evil.example now\r\n");
-    let mut client = starttls_client(&server).unwrap();
+    let mut client = starttls_client::<I>(&server).unwrap();
     client.run(Noop::new()).unwrap();
-    assert_eq!(client.unsolicited().count(), 0);
+    assert_eq!(client.unsolicited().len(), 0);
 }
 
-#[test]
-fn item09_referral_is_reported_never_followed() {
+fn item09_referral_is_reported_never_followed<I: Imap>() {
     let server = Script::new()
         .send("* OK [CAPABILITY IMAP4rev1] hi\r\n")
         .expect_command("LOGIN")
@@ -242,7 +271,7 @@ fn item09_referral_is_reported_never_followed() {
         .stall(Duration::from_millis(200))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain_client::<I>(&server);
     let error = client.login("alice", "secret").unwrap_err();
     assert!(
         matches!(&error, Error::No { code: Some(Code::Referral(urls)), .. } if urls == &["imap://alice@evil.example/"]),
@@ -251,7 +280,7 @@ fn item09_referral_is_reported_never_followed() {
     assert_eq!(client.state(), typed_imap::command::State::NotAuthenticated);
 }
 
-fn starttls_with_certificate(certificate: Certificate, trust: &Certificate) -> Error {
+fn starttls_with_certificate<I: Imap>(certificate: Certificate, trust: &Certificate) -> Error {
     let server = Script::new()
         .certificate(certificate)
         .send(GREETING)
@@ -261,7 +290,7 @@ fn starttls_with_certificate(certificate: Certificate, trust: &Certificate) -> E
         .serve()
         .unwrap();
     let config = TlsConfig::custom_roots_pem(trust.cert_pem().as_bytes()).unwrap();
-    Client::connect_starttls(
+    I::connect_starttls(
         "localhost",
         server.addr().port(),
         &config,
@@ -270,24 +299,21 @@ fn starttls_with_certificate(certificate: Certificate, trust: &Certificate) -> E
     .unwrap_err()
 }
 
-#[test]
-fn item10_wrong_host_name_is_refused() {
+fn item10_wrong_host_name_is_refused<I: Imap>() {
     let other = Certificate::self_signed(&["DNS:other.example"]).unwrap();
-    let error = starttls_with_certificate(other.clone(), &other);
+    let error = starttls_with_certificate::<I>(other.clone(), &other);
     assert!(matches!(error, Error::Tls { .. }), "{error}");
 }
 
-#[test]
-fn item10_untrusted_self_signed_certificate_is_refused() {
+fn item10_untrusted_self_signed_certificate_is_refused<I: Imap>() {
     let stranger = Certificate::self_signed(&["DNS:localhost"]).unwrap();
-    let error = starttls_with_certificate(stranger, Certificate::localhost().unwrap());
+    let error = starttls_with_certificate::<I>(stranger, Certificate::localhost().unwrap());
     assert!(matches!(error, Error::Tls { .. }), "{error}");
 }
 
-#[test]
-fn item10_expired_certificate_is_refused() {
+fn item10_expired_certificate_is_refused<I: Imap>() {
     let expired = Certificate::expired(&["DNS:localhost"]).unwrap();
-    let error = starttls_with_certificate(expired.clone(), &expired);
+    let error = starttls_with_certificate::<I>(expired.clone(), &expired);
     assert!(matches!(error, Error::Tls { .. }), "{error}");
     assert!(
         error.to_string().to_lowercase().contains("expired"),
@@ -295,8 +321,7 @@ fn item10_expired_certificate_is_refused() {
     );
 }
 
-#[test]
-fn item11_failed_handshake_never_continues_in_plaintext() {
+fn item11_failed_handshake_never_continues_in_plaintext<I: Imap>() {
     let server = Script::new()
         .send(GREETING)
         .expect_command("STARTTLS")
@@ -307,7 +332,7 @@ fn item11_failed_handshake_never_continues_in_plaintext() {
         .close()
         .serve()
         .unwrap();
-    let error = starttls_client(&server).unwrap_err();
+    let error = starttls_client::<I>(&server).unwrap_err();
     assert!(matches!(error, Error::Tls { .. } | Error::Io(_)), "{error}");
     let sent = sent(server);
     assert!(
@@ -316,8 +341,7 @@ fn item11_failed_handshake_never_continues_in_plaintext() {
     );
 }
 
-#[test]
-fn item20_connection_closed_mid_literal_is_an_error() {
+fn item20_connection_closed_mid_literal_is_an_error<I: Imap>() {
     let server = Script::new()
         .send(GREETING)
         .expect_command("NOOP")
@@ -325,24 +349,23 @@ fn item20_connection_closed_mid_literal_is_an_error() {
         .close()
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain_client::<I>(&server);
     let error = client.run(Noop::new()).unwrap_err();
     assert!(
         error.to_string().contains("middle of a response"),
         "{error}"
     );
-    assert_eq!(client.unsolicited().count(), 0);
+    assert_eq!(client.unsolicited().len(), 0);
 }
 
-#[test]
-fn item21_silence_trips_the_read_timeout() {
+fn item21_silence_trips_the_read_timeout<I: Imap>() {
     let server = Script::new()
         .send(GREETING)
         .expect_command("NOOP")
         .stall(Duration::from_secs(3))
         .serve()
         .unwrap();
-    let mut client = Client::connect_with(
+    let mut client = I::connect(
         "127.0.0.1",
         server.addr().port(),
         options(Duration::from_millis(300)),
@@ -354,8 +377,7 @@ fn item21_silence_trips_the_read_timeout() {
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
-#[test]
-fn item21_a_byte_at_a_time_trips_the_command_timeout() {
+fn item21_a_byte_at_a_time_trips_the_command_timeout<I: Imap>() {
     let server = Script::new()
         .send(GREETING)
         .expect_command("NOOP")
@@ -373,18 +395,17 @@ fn item21_a_byte_at_a_time_trips_the_command_timeout() {
         },
         ..ClientOptions::default()
     };
-    let mut client = Client::connect_with("127.0.0.1", server.addr().port(), options).unwrap();
+    let mut client = I::connect("127.0.0.1", server.addr().port(), options).unwrap();
     let started = Instant::now();
     let error = client.run(Noop::new()).unwrap_err();
     assert!(error.to_string().contains("timeout"), "{error}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
-#[test]
-fn item22_no_greeting_times_out() {
+fn item22_no_greeting_times_out<I: Imap>() {
     let server = Script::new().stall(Duration::from_secs(3)).serve().unwrap();
     let started = Instant::now();
-    let result = Client::connect_with(
+    let result = I::connect(
         "127.0.0.1",
         server.addr().port(),
         options(Duration::from_millis(300)),
@@ -393,14 +414,13 @@ fn item22_no_greeting_times_out() {
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
-#[test]
-fn item22_garbage_greeting_is_a_protocol_error() {
+fn item22_garbage_greeting_is_a_protocol_error<I: Imap>() {
     let server = Script::new()
         .send("SSH-2.0-OpenSSH_9.2\r\n")
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let result = Client::connect_with(
+    let result = I::connect(
         "127.0.0.1",
         server.addr().port(),
         options(Duration::from_secs(2)),
@@ -408,14 +428,13 @@ fn item22_garbage_greeting_is_a_protocol_error() {
     assert!(matches!(result, Err(Error::Protocol { .. })), "{result:?}");
 }
 
-#[test]
-fn item22_tagged_greeting_is_a_protocol_error() {
+fn item22_tagged_greeting_is_a_protocol_error<I: Imap>() {
     let server = Script::new()
         .send("A1 OK hello\r\n")
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let result = Client::connect_with(
+    let result = I::connect(
         "127.0.0.1",
         server.addr().port(),
         options(Duration::from_secs(2)),
@@ -423,8 +442,7 @@ fn item22_tagged_greeting_is_a_protocol_error() {
     assert!(matches!(result, Err(Error::Protocol { .. })), "{result:?}");
 }
 
-#[test]
-fn item23_already_completed_tag_is_a_protocol_error() {
+fn item23_already_completed_tag_is_a_protocol_error<I: Imap>() {
     let server = Script::new()
         .send(GREETING)
         .expect_command("NOOP")
@@ -433,14 +451,13 @@ fn item23_already_completed_tag_is_a_protocol_error() {
         .stall(Duration::from_millis(200))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain_client::<I>(&server);
     client.run(Noop::new()).unwrap();
     let error = client.run(Noop::new()).unwrap_err();
     assert!(matches!(error, Error::Protocol { .. }), "{error}");
 }
 
-#[test]
-fn item24_unsolicited_exists_recent_expunge_are_recorded() {
+fn item24_unsolicited_exists_recent_expunge_are_recorded<I: Imap>() {
     let server = Script::new()
         .send(GREETING)
         .expect_command("NOOP")
@@ -448,7 +465,7 @@ fn item24_unsolicited_exists_recent_expunge_are_recorded() {
         .stall(Duration::from_millis(200))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain_client::<I>(&server);
     client.run(Noop::new()).unwrap();
     let recorded: Vec<_> = client
         .take_unsolicited()
@@ -463,8 +480,7 @@ fn item24_unsolicited_exists_recent_expunge_are_recorded() {
     assert_eq!(recorded, ["EXPUNGE 3", "EXISTS 9", "RECENT 1"]);
 }
 
-#[test]
-fn item26_continuation_nobody_waits_for_is_a_protocol_error() {
+fn item26_continuation_nobody_waits_for_is_a_protocol_error<I: Imap>() {
     let server = Script::new()
         .send(GREETING)
         .expect_command("NOOP")
@@ -472,7 +488,7 @@ fn item26_continuation_nobody_waits_for_is_a_protocol_error() {
         .stall(Duration::from_millis(200))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain_client::<I>(&server);
     let error = client.run(Noop::new()).unwrap_err();
     assert!(
         matches!(&error, Error::Protocol { .. }) && error.to_string().contains("waits for none"),
@@ -483,8 +499,7 @@ fn item26_continuation_nobody_waits_for_is_a_protocol_error() {
     assert!(again.to_string().contains("waits for none"), "{again}");
 }
 
-#[test]
-fn item36_password_is_absent_from_debug_output() {
+fn item36_password_is_absent_from_debug_output<I: Imap>() {
     let server = Script::new()
         .send("* OK [CAPABILITY IMAP4rev1] hi\r\n")
         .expect_command("LOGIN")
@@ -492,15 +507,14 @@ fn item36_password_is_absent_from_debug_output() {
         .stall(Duration::from_millis(200))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain_client::<I>(&server);
     client.login("alice", "Tr0ub4dor&3-secret").unwrap();
     assert!(!format!("{client:?}").contains("Tr0ub4dor"));
     let builder = typed_imap::Login::new("alice", "Tr0ub4dor&3-secret");
     assert!(!format!("{builder:?}").contains("Tr0ub4dor"));
 }
 
-#[test]
-fn item36_passwords_and_sasl_payloads_are_absent_from_logs() {
+fn item36_passwords_and_sasl_payloads_are_absent_from_logs<I: Imap>() {
     let server = Script::new()
         .send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] hi\r\n")
         .expect_command("LOGIN")
@@ -511,7 +525,7 @@ fn item36_passwords_and_sasl_payloads_are_absent_from_logs() {
         .serve()
         .unwrap();
     let ((), logs) = logs::capture(|| {
-        let mut client = plain_client(&server);
+        let mut client = plain_client::<I>(&server);
         assert!(client.login("alice", "hunter2-login").is_err());
         client
             .authenticate(typed_imap::auth::Plain::new("alice", "hunter2-sasl"))
@@ -531,14 +545,13 @@ fn item36_passwords_and_sasl_payloads_are_absent_from_logs() {
     }
 }
 
-#[test]
-fn waiting_for_a_tag_never_sent_fails_at_once() {
+fn waiting_for_a_tag_never_sent_fails_at_once<I: Imap>() {
     let server = Script::new()
         .send(GREETING)
         .stall(Duration::from_secs(2))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain_client::<I>(&server);
     let started = Instant::now();
     let error = client.wait("NOPE1").unwrap_err();
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");

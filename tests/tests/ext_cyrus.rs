@@ -1,6 +1,6 @@
 //! Extensions tested against Cyrus, the server that has them.
 
-use typed_imap::blocking::Client;
+use typed_imap::blocking::ClientOptions;
 use typed_imap::chrono::DateTime;
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
@@ -11,13 +11,34 @@ use typed_imap::types::{
 };
 use typed_imap::Bytes;
 use typed_imap::{
-    Append, Code, Error, Fetch, GetMetadata, GetQuota, GetQuotaRoot, ProxyAuth, Quota, SetQuota,
-    StoreAnnotation, UidCopy, UidFetch, UidMove, UidStoreAnnotation,
+    Append, Code, Create, DeleteAcl, Error, Examine, Fetch, GetAcl, GetMetadata, GetQuota,
+    GetQuotaRoot, Id, ListRights, MyRights, NamespaceCommand, Noop, ProxyAuth, Quota, Select,
+    SetAcl, SetMetadata, SetQuota, Sort, Status, StoreAnnotation, ThreadCommand, UidCopy, UidFetch,
+    UidMove, UidSort, UidStoreAnnotation,
 };
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::cyrus::{Cyrus, ADMIN};
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::scripted::Script;
 use typed_imap_tests::views::{metadata_values, thread_tree};
+
+both_clients!(
+    proxyauth_on_cyrus_3_is_a_typed_bad,
+    setquota_by_the_admin_limits_what_the_user_sees,
+    setquota_by_a_user_is_a_typed_no,
+    appendlimit_capability_is_read_typed,
+    appendlimit_status_attribute_on_cyrus_3_is_a_typed_bad,
+    appendlimit_status_attribute_is_a_number_or_nil,
+    namespace_on_cyrus_has_other_users_and_shared,
+    id_on_cyrus_names_the_server_before_and_after_login,
+    acl_on_cyrus_with_its_own_rights_letters,
+    metadata_on_cyrus_private_shared_depth_and_server,
+    uid_copy_and_uid_move_on_cyrus_report_copyuid,
+    sort_and_thread_on_cyrus,
+    annotation_fetch_reads_what_store_set,
+    create_with_use_on_cyrus_gives_the_mailbox_its_special_use,
+);
 
 fn wire(command: &impl Command) -> Result<Vec<u8>, typed_imap::codec::encode::EncodeError> {
     let mut enc = Encoder::new(EncodeOptions::default());
@@ -25,11 +46,8 @@ fn wire(command: &impl Command) -> Result<Vec<u8>, typed_imap::codec::encode::En
     Ok(to_bytes(&enc.finish()))
 }
 
-fn login(server: &Cyrus, user: &str) -> Client {
-    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
-    imap.login(user, &server.user(user).unwrap().password)
-        .unwrap();
-    imap
+fn login<I: Imap>(server: &Cyrus, user: &str) -> I {
+    I::plain_login(server.addr(), user, &server.user(user).unwrap().password).unwrap()
 }
 
 #[test]
@@ -39,13 +57,12 @@ fn proxyauth_writes_the_user_as_an_astring() {
     assert_eq!(to_bytes(&enc.finish()), b"PROXYAUTH \"a user\"\r\n");
 }
 
-#[test]
-fn proxyauth_on_cyrus_3_is_a_typed_bad() {
+fn proxyauth_on_cyrus_3_is_a_typed_bad<I: Imap>() {
     // Cyrus 3.6 dropped the command (even with `proxyservers` set): the
     // typed error names it and keeps the server's text.
     let server = Cyrus::start().unwrap();
-    let mut imap = login(&server, ADMIN);
-    match imap.proxy_auth("alice") {
+    let mut imap = login::<I>(&server, ADMIN);
+    match imap.run(ProxyAuth::new("alice")) {
         Err(Error::Bad { command, text, .. }) => {
             assert_eq!(command, "PROXYAUTH");
             assert!(text.contains("Unrecognized"), "{text}");
@@ -63,12 +80,11 @@ fn resource(quotas: &[Quota], name: &str) -> Option<QuotaResource> {
     quota.resources.iter().find(|r| r.is(name)).cloned()
 }
 
-#[test]
-fn setquota_by_the_admin_limits_what_the_user_sees() {
+fn setquota_by_the_admin_limits_what_the_user_sees<I: Imap>() {
     let server = Cyrus::start().unwrap();
     // alice's first login creates her INBOX; without a limit Cyrus still
     // names the root, with an empty resource list: `* QUOTA INBOX ()`.
-    let mut alice = login(&server, "alice");
+    let mut alice = login::<I>(&server, "alice");
     let unlimited = alice.run(GetQuotaRoot::new("INBOX")).unwrap();
     assert_eq!(unlimited.roots.mailbox.as_str(), "INBOX");
     // With `altnamespace` a user sees her own root as INBOX.
@@ -78,7 +94,7 @@ fn setquota_by_the_admin_limits_what_the_user_sees() {
     assert!(unlimited.quotas[0].resources.is_empty(), "{unlimited:?}");
 
     // The admin sees the same root under its full name, and sets it.
-    let mut admin = login(&server, ADMIN);
+    let mut admin = login::<I>(&server, ADMIN);
     let root = admin.run(GetQuotaRoot::new("user/alice")).unwrap();
     assert_eq!(root.roots.roots, [&b"user/alice"[..]]);
     let set = admin
@@ -98,7 +114,9 @@ fn setquota_by_the_admin_limits_what_the_user_sees() {
     );
 
     // alice's (still open) session sees the limit, and her usage grow.
-    alice.append("INBOX", sample_message(1, 20_000)).unwrap();
+    alice
+        .run(Append::new("INBOX", sample_message(1, 20_000)))
+        .unwrap();
     let limited = alice.run(GetQuotaRoot::new("INBOX")).unwrap();
     let storage = resource(&limited.quotas, "STORAGE").unwrap();
     assert_eq!(storage.limit, 1000);
@@ -108,10 +126,9 @@ fn setquota_by_the_admin_limits_what_the_user_sees() {
     );
 }
 
-#[test]
-fn setquota_by_a_user_is_a_typed_no() {
+fn setquota_by_a_user_is_a_typed_no<I: Imap>() {
     let server = Cyrus::start().unwrap();
-    let mut alice = login(&server, "alice");
+    let mut alice = login::<I>(&server, "alice");
     let error = alice
         .run(SetQuota::new("INBOX", vec![QuotaLimit::storage(1)]))
         .unwrap_err();
@@ -131,31 +148,35 @@ fn setquota_by_a_user_is_a_typed_no() {
 }
 
 /// The value of the `APPENDLIMIT=n` capability, if advertised.
-fn capability_append_limit(imap: &mut Client) -> Option<u64> {
+fn capability_append_limit<I: Imap>(imap: &mut I) -> Option<u64> {
     imap.capabilities()
         .unwrap()
         .iter()
         .find_map(|capability| capability.append_limit())
 }
 
-#[test]
-fn appendlimit_capability_is_read_typed() {
+fn appendlimit_capability_is_read_typed<I: Imap>() {
     // Cyrus advertises its `maxmessagesize`, or 2^32 - 1 without one.
     let server = Cyrus::start().unwrap();
-    let mut imap = login(&server, "alice");
+    let mut imap = login::<I>(&server, "alice");
     assert_eq!(capability_append_limit(&mut imap), Some(4294967295));
 
     let server = Cyrus::start_with("maxmessagesize: 10240").unwrap();
-    let mut imap = login(&server, "alice");
+    let mut imap = login::<I>(&server, "alice");
     assert_eq!(capability_append_limit(&mut imap), Some(10240));
-    imap.append("INBOX", sample_message(1, 5_000)).unwrap();
-    let status = imap.status("INBOX", vec![StatusItem::messages()]).unwrap();
+    imap.run(Append::new("INBOX", sample_message(1, 5_000)))
+        .unwrap();
+    let status = imap
+        .run(Status::new("INBOX", vec![StatusItem::messages()]))
+        .unwrap();
     assert_eq!(status.attributes.messages, Some(1));
 
     // Over the limit: a typed NO [TOOBIG]. Cyrus has LITERAL+, but a
     // message over the advertised limit goes as a synchronising literal, so
     // Cyrus refuses it before it is sent and the session goes on.
-    let error = imap.append("INBOX", sample_message(2, 20_000)).unwrap_err();
+    let error = imap
+        .run(Append::new("INBOX", sample_message(2, 20_000)))
+        .unwrap_err();
     match &error {
         Error::No { command, code, .. } => {
             assert_eq!(command, "APPEND");
@@ -163,18 +184,20 @@ fn appendlimit_capability_is_read_typed() {
         }
         other => panic!("expected NO [TOOBIG], got {other:?}"),
     }
-    imap.append("INBOX", sample_message(3, 5_000)).unwrap();
-    let status = imap.status("INBOX", vec![StatusItem::messages()]).unwrap();
+    imap.run(Append::new("INBOX", sample_message(3, 5_000)))
+        .unwrap();
+    let status = imap
+        .run(Status::new("INBOX", vec![StatusItem::messages()]))
+        .unwrap();
     assert_eq!(status.attributes.messages, Some(2));
 }
 
-#[test]
-fn appendlimit_status_attribute_on_cyrus_3_is_a_typed_bad() {
+fn appendlimit_status_attribute_on_cyrus_3_is_a_typed_bad<I: Imap>() {
     // Cyrus 3.6 advertises the capability but not the STATUS attribute.
     let server = Cyrus::start().unwrap();
-    let mut imap = login(&server, "alice");
+    let mut imap = login::<I>(&server, "alice");
     let error = imap
-        .status("INBOX", vec![StatusItem::append_limit()])
+        .run(Status::new("INBOX", vec![StatusItem::append_limit()]))
         .unwrap_err();
     match &error {
         Error::Bad { command, text, .. } => {
@@ -188,8 +211,7 @@ fn appendlimit_status_attribute_on_cyrus_3_is_a_typed_bad() {
 
 /// No server at hand answers the STATUS attribute (Cyrus 3.6 refuses it,
 /// Dovecot 2.3 lacks it), so a scripted one shows both of its forms.
-#[test]
-fn appendlimit_status_attribute_is_a_number_or_nil() {
+fn appendlimit_status_attribute_is_a_number_or_nil<I: Imap>() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1 APPENDLIMIT] hi\r\n")
         .expect_exact("STATUS INBOX (MESSAGES APPENDLIMIT)")
@@ -198,13 +220,13 @@ fn appendlimit_status_attribute_is_a_number_or_nil() {
         .send("* STATUS Archive (APPENDLIMIT NIL)\r\n{tag} OK done\r\n")
         .serve()
         .unwrap();
-    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), ClientOptions::default()).unwrap();
     assert_eq!(capability_append_limit(&mut imap), None, "bare APPENDLIMIT");
     let inbox = imap
-        .status(
+        .run(Status::new(
             "INBOX",
             vec![StatusItem::messages(), StatusItem::append_limit()],
-        )
+        ))
         .unwrap();
     assert_eq!(inbox.attributes.messages, Some(2));
     assert_eq!(
@@ -212,7 +234,7 @@ fn appendlimit_status_attribute_is_a_number_or_nil() {
         Some(AppendLimit::Octets(10240))
     );
     let archive = imap
-        .status("Archive", vec![StatusItem::append_limit()])
+        .run(Status::new("Archive", vec![StatusItem::append_limit()]))
         .unwrap();
     assert_eq!(
         archive.attributes.append_limit,
@@ -235,34 +257,36 @@ fn prefixes(
     })
 }
 
-#[test]
-fn namespace_on_cyrus_has_other_users_and_shared() {
+fn namespace_on_cyrus_has_other_users_and_shared<I: Imap>() {
     let server = Cyrus::start().unwrap();
-    let mut alice = login(&server, "alice");
-    let namespaces = alice.namespace().unwrap();
+    let mut alice = login::<I>(&server, "alice");
+    let namespaces = alice.run(NamespaceCommand::new()).unwrap();
     let one = |prefix: &str| Some(vec![(prefix.to_owned(), Some('/'))]);
     assert_eq!(prefixes(&namespaces.personal), one(""));
     assert_eq!(prefixes(&namespaces.other_users), one("Other Users/"));
     assert_eq!(prefixes(&namespaces.shared), one("Shared Folders/"));
     // The admin has no personal namespace: NIL first.
-    let mut admin = login(&server, ADMIN);
-    let namespaces = admin.namespace().unwrap();
+    let mut admin = login::<I>(&server, ADMIN);
+    let namespaces = admin.run(NamespaceCommand::new()).unwrap();
     assert_eq!(prefixes(&namespaces.personal), None);
     assert_eq!(prefixes(&namespaces.other_users), one("user/"));
     assert_eq!(prefixes(&namespaces.shared), one(""));
 }
 
-#[test]
-fn id_on_cyrus_names_the_server_before_and_after_login() {
+fn id_on_cyrus_names_the_server_before_and_after_login<I: Imap>() {
     let server = Cyrus::start().unwrap();
-    let mut fresh = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    let mut fresh =
+        I::connect("127.0.0.1", server.addr().port(), ClientOptions::default()).unwrap();
     let before = fresh
-        .id(IdFields::from([("name", "typed-imap")]))
+        .run(Id::new(IdFields::from([("name", "typed-imap")])))
         .unwrap()
         .expect("Cyrus sends fields");
     assert_eq!(before.get("name"), Some(&b"Cyrus IMAPD"[..]), "{before:?}");
-    let mut alice = login(&server, "alice");
-    let after = alice.id(None).unwrap().expect("Cyrus sends fields");
+    let mut alice = login::<I>(&server, "alice");
+    let after = alice
+        .run(Id::new(None))
+        .unwrap()
+        .expect("Cyrus sends fields");
     assert_eq!(after.get("vendor"), Some(&b"Project Cyrus"[..]));
     let version = after.get("version").expect("a version");
     assert!(version.starts_with(b"3."), "{after:?}");
@@ -271,14 +295,13 @@ fn id_on_cyrus_names_the_server_before_and_after_login() {
     assert!(environment.windows(4).any(|w| w == b"SASL"), "{after:?}");
 }
 
-#[test]
-fn acl_on_cyrus_with_its_own_rights_letters() {
+fn acl_on_cyrus_with_its_own_rights_letters<I: Imap>() {
     let server = Cyrus::start().unwrap();
-    let mut alice = login(&server, "alice");
+    let mut alice = login::<I>(&server, "alice");
     assert!(alice.has_capability("RIGHTS=kxten").unwrap());
     // Her INBOX: every RFC 4314 right, the obsolete c and d, and Cyrus's
     // `n` (write shared annotations) as an implementation-defined one.
-    let mine = alice.my_rights("INBOX").unwrap();
+    let mine = alice.run(MyRights::new("INBOX")).unwrap();
     assert_eq!(mine.rights, "lrswipkxtecdan".parse::<Rights>().unwrap());
     for right in [
         Right::Lookup,
@@ -289,11 +312,11 @@ fn acl_on_cyrus_with_its_own_rights_letters() {
     ] {
         assert!(mine.rights.contains(right), "{right:?} in {}", mine.rights);
     }
-    alice.create("Work").unwrap();
+    alice.run(Create::new("Work")).unwrap();
     alice
-        .set_acl("Work", "bob", Rights::from([Right::Lookup, Right::Read]))
+        .run(SetAcl::new("Work", "bob").rights(Rights::from([Right::Lookup, Right::Read])))
         .unwrap();
-    let acl = alice.get_acl("Work").unwrap();
+    let acl = alice.run(GetAcl::new("Work")).unwrap();
     let entries: Vec<(Vec<u8>, String)> = acl
         .entries
         .iter()
@@ -308,7 +331,7 @@ fn acl_on_cyrus_with_its_own_rights_letters() {
     );
     // LISTRIGHTS: `p` required (a user can always be given post), then
     // each letter, and the digits 0-9 Cyrus reserves, one per group.
-    let listed = alice.list_rights("INBOX", "bob").unwrap();
+    let listed = alice.run(ListRights::new("INBOX", "bob")).unwrap();
     assert_eq!(listed.identifier.as_ref(), b"bob");
     assert_eq!(listed.required.to_string(), "p");
     let optional: String = listed.optional.iter().map(|r| r.to_string()).collect();
@@ -323,34 +346,33 @@ fn acl_on_cyrus_with_its_own_rights_letters() {
         .any(|g| g.contains(Right::Other('0'))));
 
     // bob reaches it through the Other Users namespace, with exactly lr.
-    let mut bob = login(&server, "bob");
-    let shared = bob.my_rights("Other Users/alice/Work").unwrap();
+    let mut bob = login::<I>(&server, "bob");
+    let shared = bob.run(MyRights::new("Other Users/alice/Work")).unwrap();
     assert_eq!(shared.mailbox.as_str(), "Other Users/alice/Work");
     assert_eq!(shared.rights, Rights::from([Right::Lookup, Right::Read]));
-    alice.delete_acl("Work", "bob").unwrap();
-    assert!(bob.my_rights("Other Users/alice/Work").is_err());
+    alice.run(DeleteAcl::new("Work", "bob")).unwrap();
+    assert!(bob.run(MyRights::new("Other Users/alice/Work")).is_err());
 }
 
-#[test]
-fn metadata_on_cyrus_private_shared_depth_and_server() {
+fn metadata_on_cyrus_private_shared_depth_and_server<I: Imap>() {
     let server = Cyrus::start().unwrap();
-    let mut alice = login(&server, "alice");
+    let mut alice = login::<I>(&server, "alice");
     let value = b"two\r\nlines \xc3\xa9".to_vec();
     alice
-        .set_metadata(
+        .run(SetMetadata::new(
             "INBOX",
             vec![
                 MetadataEntry::new("/private/comment", "mine"),
                 MetadataEntry::new("/shared/comment", value.clone()),
             ],
-        )
+        ))
         .unwrap();
     // Cyrus answers in its own order: shared before private.
     let reply = alice
-        .get_metadata(
+        .run(GetMetadata::new(
             "INBOX",
             vec!["/private/comment".to_owned(), "/shared/comment".to_owned()],
-        )
+        ))
         .unwrap();
     let inbox = |name: &str, value: Option<&[u8]>| {
         (
@@ -385,20 +407,29 @@ fn metadata_on_cyrus_private_shared_depth_and_server() {
     assert!(values.len() > 5, "{values:?}");
     // Deleting with NIL.
     alice
-        .set_metadata("INBOX", vec![MetadataEntry::remove("/private/comment")])
+        .run(SetMetadata::new(
+            "INBOX",
+            vec![MetadataEntry::remove("/private/comment")],
+        ))
         .unwrap();
     let gone = alice
-        .get_metadata("INBOX", vec!["/private/comment".to_owned()])
+        .run(GetMetadata::new(
+            "INBOX",
+            vec!["/private/comment".to_owned()],
+        ))
         .unwrap();
     assert_eq!(metadata_values(&gone), [inbox("/private/comment", None)]);
 
     // Server entries: the admin writes, a user reads.
-    let mut admin = login(&server, ADMIN);
+    let mut admin = login::<I>(&server, ADMIN);
     admin
-        .set_metadata("", vec![MetadataEntry::new("/shared/comment", "hello all")])
+        .run(SetMetadata::new(
+            "",
+            vec![MetadataEntry::new("/shared/comment", "hello all")],
+        ))
         .unwrap();
     let server_wide = alice
-        .get_metadata("", vec!["/shared/comment".to_owned()])
+        .run(GetMetadata::new("", vec!["/shared/comment".to_owned()]))
         .unwrap();
     assert_eq!(
         metadata_values(&server_wide),
@@ -410,17 +441,20 @@ fn metadata_on_cyrus_private_shared_depth_and_server() {
     );
 }
 
-#[test]
-fn uid_copy_and_uid_move_on_cyrus_report_copyuid() {
+fn uid_copy_and_uid_move_on_cyrus_report_copyuid<I: Imap>() {
     let server = Cyrus::start().unwrap();
-    let mut alice = login(&server, "alice");
+    let mut alice = login::<I>(&server, "alice");
     let size = |n: usize| 300 + 100 * n;
     for n in 0..4 {
-        alice.append("INBOX", sample_message(n, size(n))).unwrap();
+        alice
+            .run(Append::new("INBOX", sample_message(n, size(n))))
+            .unwrap();
     }
-    alice.create("Archive").unwrap();
-    alice.append("Archive", sample_message(9, 200)).unwrap();
-    alice.select("INBOX").unwrap();
+    alice.run(Create::new("Archive")).unwrap();
+    alice
+        .run(Append::new("Archive", sample_message(9, 200)))
+        .unwrap();
+    alice.run(Select::new("INBOX")).unwrap();
 
     let tag = alice.send(&UidCopy::new(vec![1, 3], "Archive")).unwrap();
     let code = alice.wait(&tag).unwrap().response.code;
@@ -437,7 +471,7 @@ fn uid_copy_and_uid_move_on_cyrus_report_copyuid() {
     assert_eq!(moved.uid_validity, copied.uid_validity);
     assert_eq!(alice.mailbox().unwrap().exists, 2, "the EXPUNGEs came");
 
-    let archive = alice.examine("Archive").unwrap();
+    let archive = alice.run(Examine::new("Archive")).unwrap();
     assert_eq!(archive.exists, 5);
     assert_eq!(archive.uid_validity, Some(moved.uid_validity));
     let sizes = alice
@@ -476,10 +510,9 @@ fn post(id: &str, parent: Option<&str>, subject: &str, day: u32, size: usize) ->
     text.into_bytes()
 }
 
-#[test]
-fn sort_and_thread_on_cyrus() {
+fn sort_and_thread_on_cyrus<I: Imap>() {
     let server = Cyrus::start().unwrap();
-    let mut alice = login(&server, "alice");
+    let mut alice = login::<I>(&server, "alice");
     // 1 "Plan" answered by 2 and 4, 2 answered by 3; 5 alone, and
     // written first (threads are ordered by their first message's date).
     // Each arrives on the day it was written: Cyrus orders REFS threads by
@@ -497,17 +530,21 @@ fn sort_and_thread_on_cyrus() {
             .run(Append::new("INBOX", message).internal_date(arrival.unwrap()))
             .unwrap();
     }
-    alice.select("INBOX").unwrap();
+    alice.run(Select::new("INBOX")).unwrap();
     let by_size = alice
-        .sort(vec![SortKey::size().into()], "UTF-8", SearchKey::all())
+        .run(Sort::new(
+            vec![SortKey::size().into()],
+            "UTF-8",
+            SearchKey::all(),
+        ))
         .unwrap();
     assert_eq!(by_size, [5, 2, 4, 3, 1]);
     let by_subject = alice
-        .uid_sort(
+        .run(UidSort::new(
             vec![SortKey::subject().into(), SortKey::size().into()],
             "UTF-8",
             SearchKey::all(),
-        )
+        ))
         .unwrap();
     assert_eq!(by_subject, [5, 2, 4, 3, 1], "Budget, then Plan by size");
     for (algorithm, expected) in [
@@ -516,22 +553,27 @@ fn sort_and_thread_on_cyrus() {
         (ThreadAlgorithm::OrderedSubject, ["5", "1[2,3,4]"]),
     ] {
         let threads = alice
-            .thread(algorithm.clone(), "UTF-8", SearchKey::all())
+            .run(ThreadCommand::new(
+                algorithm.clone(),
+                "UTF-8",
+                SearchKey::all(),
+            ))
             .unwrap();
         let trees: Vec<String> = threads.iter().map(thread_tree).collect();
         assert_eq!(trees, expected, "{algorithm:?}");
     }
 }
 
-#[test]
-fn annotation_fetch_reads_what_store_set() {
+fn annotation_fetch_reads_what_store_set<I: Imap>() {
     let server = Cyrus::start().unwrap();
-    let mut alice = login(&server, "alice");
+    let mut alice = login::<I>(&server, "alice");
     assert!(alice.has_capability("ANNOTATE-EXPERIMENT-1").unwrap());
     for n in 0..2 {
-        alice.append("INBOX", sample_message(n, 300)).unwrap();
+        alice
+            .run(Append::new("INBOX", sample_message(n, 300)))
+            .unwrap();
     }
-    alice.select("INBOX").unwrap();
+    alice.run(Select::new("INBOX")).unwrap();
     let note = |attrib: &str, value: Option<&str>| AnnotationValue {
         attrib: attrib.into(),
         value: value.map(|v| Bytes::copy_from_slice(v.as_bytes())),
@@ -598,7 +640,7 @@ fn annotation_fetch_reads_what_store_set() {
         values: vec![],
     };
     assert!(alice.run(StoreAnnotation::new(1, vec![empty])).is_err());
-    alice.noop().unwrap();
+    alice.run(Noop::new()).unwrap();
 }
 
 #[test]
@@ -619,13 +661,12 @@ fn annotation_fetch_writes_entries_and_attribs_as_lists() {
     assert!(error.to_string().contains("at least one"), "{error}");
 }
 
-#[test]
-fn create_with_use_on_cyrus_gives_the_mailbox_its_special_use() {
+fn create_with_use_on_cyrus_gives_the_mailbox_its_special_use<I: Imap>() {
     use typed_imap::types::Flag;
     use typed_imap::{Create, ListExtended};
     // CREATE-SPECIAL-USE (RFC 6154): Dovecot 2.3 lacks it, Cyrus has it.
     let server = Cyrus::start().unwrap();
-    let mut alice = login(&server, "alice");
+    let mut alice = login::<I>(&server, "alice");
     assert!(alice.has_capability("CREATE-SPECIAL-USE").unwrap());
     let archive = Flag::Extension("Archive".into());
     alice

@@ -10,15 +10,23 @@ use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
 use typed_imap::types::{MetadataEntry, Right, Rights, StatusItem};
 use typed_imap::{
-    GetAcl, GetQuotaRoot, List, ListExtended, ListItem, ListRights, ListWithRights,
+    Create, GetAcl, GetQuotaRoot, List, ListExtended, ListItem, ListRights, ListWithRights,
     MailboxAttribute, MailboxList, MyRights, Select, SetAcl, SetMetadata,
 };
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::client::{logged_in, logged_in_stalwart};
 use typed_imap_tests::courier::CourierStream;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options, Plugins};
 use typed_imap_tests::scripted::Script;
 use typed_imap_tests::stalwart::Stalwart;
+
+both_clients!(
+    children_on_dovecot,
+    children_on_courier,
+    acl2_lists_each_mailbox_with_its_acl_and_rights_on_courier,
+);
 
 /// alice on a Cyrus started with `extra_conf`.
 fn cyrus_with(extra_conf: &str) -> (Cyrus, Client) {
@@ -39,14 +47,14 @@ fn find<'a>(items: &'a [ListItem], name: &str) -> &'a ListItem {
 /// CHILDREN: once `Parent/Child` exists under `prefix` (the personal
 /// namespace's), LIST marks the parent `\HasChildren` and the child
 /// `\HasNoChildren`, typed, and no mailbox both.
-fn children_attributes_tell_parents_from_leaves(imap: &mut Client, prefix: &str) {
+fn children_attributes_tell_parents_from_leaves<I: Imap>(imap: &mut I, prefix: &str) {
     assert!(imap.has_capability("CHILDREN").unwrap());
     let root = imap.run(List::new("", "")).unwrap();
     let delimiter = root[0].delimiter.expect("a hierarchy delimiter");
     let parent = format!("{prefix}Parent");
     let child = format!("{parent}{delimiter}Child");
-    imap.create(parent.as_str()).unwrap();
-    imap.create(child.as_str()).unwrap();
+    imap.run(Create::new(parent.as_str())).unwrap();
+    imap.run(Create::new(child.as_str())).unwrap();
     let listed = imap.run(List::new("", "*")).unwrap();
     let has = |name: &str, attribute: MailboxAttribute| {
         find(&listed, name).attributes.contains(&attribute)
@@ -60,10 +68,9 @@ fn children_attributes_tell_parents_from_leaves(imap: &mut Client, prefix: &str)
     }
 }
 
-#[test]
-fn children_on_dovecot() {
+fn children_on_dovecot<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     children_attributes_tell_parents_from_leaves(&mut imap, "");
 }
 
@@ -74,10 +81,9 @@ fn children_on_cyrus() {
 }
 
 /// Courier keeps folders under `INBOX.`, with `.` as the delimiter.
-#[test]
-fn children_on_courier() {
+fn children_on_courier<I: Imap>() {
     let stream = CourierStream::new().unwrap();
-    let mut imap = Client::spawn(stream.command()).unwrap();
+    let mut imap = I::spawn(stream.command()).unwrap();
     children_attributes_tell_parents_from_leaves(&mut imap, "INBOX.");
 }
 
@@ -265,12 +271,11 @@ fn rights_capability_on_cyrus() {
 /// Courier's ACL2: `LIST (ACL MYRIGHTS)` gives each mailbox's ACL and the
 /// user's rights in its extended data, the same GETACL and MYRIGHTS give;
 /// SELECT brings the rights in a `[MYRIGHTS ...]` code.
-#[test]
-fn acl2_lists_each_mailbox_with_its_acl_and_rights_on_courier() {
+fn acl2_lists_each_mailbox_with_its_acl_and_rights_on_courier<I: Imap>() {
     let stream = CourierStream::new().unwrap();
-    let mut imap = Client::spawn(stream.command()).unwrap();
+    let mut imap = I::spawn(stream.command()).unwrap();
     assert!(imap.has_capability("ACL2=UNION").unwrap());
-    imap.create("INBOX.Work").unwrap();
+    imap.run(Create::new("INBOX.Work")).unwrap();
     imap.run(SetAcl::new("INBOX.Work", "anyone").set_rights([Right::Lookup, Right::Read]))
         .unwrap();
     let listed = imap

@@ -1,14 +1,25 @@
 //! UTF8=ACCEPT (RFC 6855) against Courier's PREAUTH stream, the one server
 //! here that implements it, and against Dovecot, which answers ENABLE with
-//! OK but enables nothing.
+//! OK but enables nothing; each client test runs with both clients.
 
-use typed_imap::blocking::Client;
 use typed_imap::types::{Capability, FetchItem, Flag, Mailbox, SearchKey, Section};
 use typed_imap::{Append, AppendUtf8, Code, Create, Enable, Fetch, List, ListItem, Search, Select};
-use typed_imap_tests::client::logged_in;
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::courier::CourierStream;
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::views::{converse, first_body};
+
+both_clients!(
+    courier_answers_enable_utf8_accept_with_enabled,
+    create_list_select_of_a_non_ascii_name_travel_as_utf8_on_courier,
+    a_name_that_looks_like_modified_utf7_is_itself_once_utf8_is_enabled,
+    append_utf8_then_fetch_returns_identical_bytes_on_courier,
+    plain_append_goes_as_utf8_once_enabled_on_courier,
+    search_with_a_charset_is_refused_once_utf8_is_enabled_on_courier,
+    append_utf8_needs_the_capability,
+    dovecot_ok_to_enable_without_enabled_keeps_modified_utf7,
+);
 
 /// A message whose header fields hold UTF-8 (RFC 6532).
 const UTF8_MESSAGE: &[u8] = "From: Jörg <joerg@example.org>\r\n\
@@ -23,8 +34,8 @@ fn utf8_accept() -> Vec<Capability> {
 }
 
 /// A Courier session that has enabled UTF8=ACCEPT.
-fn enabled(stream: &CourierStream) -> Client {
-    let mut imap = Client::spawn(stream.command()).unwrap();
+fn enabled<I: Imap>(stream: &CourierStream) -> I {
+    let mut imap = I::spawn(stream.command()).unwrap();
     let enabled = imap.run(Enable::new(utf8_accept())).unwrap();
     assert_eq!(enabled, utf8_accept());
     assert!(imap.utf8_enabled());
@@ -61,10 +72,9 @@ fn courier_stream_removes_its_directory_on_drop() {
     assert!(!dir.exists());
 }
 
-#[test]
-fn courier_answers_enable_utf8_accept_with_enabled() {
+fn courier_answers_enable_utf8_accept_with_enabled<I: Imap>() {
     let stream = CourierStream::new().unwrap();
-    let mut imap = Client::spawn(stream.command()).unwrap();
+    let mut imap = I::spawn(stream.command()).unwrap();
     assert!(imap.has_capability("UTF8=ACCEPT").unwrap());
     assert!(!imap.utf8_enabled());
     let enabled = imap.run(Enable::new(utf8_accept())).unwrap();
@@ -73,11 +83,10 @@ fn courier_answers_enable_utf8_accept_with_enabled() {
     imap.logout().unwrap();
 }
 
-#[test]
-fn create_list_select_of_a_non_ascii_name_travel_as_utf8_on_courier() {
+fn create_list_select_of_a_non_ascii_name_travel_as_utf8_on_courier<I: Imap>() {
     let stream = CourierStream::new().unwrap();
     let name = Mailbox::new("INBOX.Grüße");
-    let mut imap = enabled(&stream);
+    let mut imap = enabled::<I>(&stream);
     imap.run(Create::new(&name)).unwrap();
     let listed = imap.run(List::new("", "INBOX.*")).unwrap();
     assert_eq!(names(&listed), [&name]);
@@ -90,19 +99,18 @@ fn create_list_select_of_a_non_ascii_name_travel_as_utf8_on_courier() {
 
     // Without ENABLE the same folder is listed in modified UTF-7: Courier
     // understood the UTF-8 name as `Grüße`, not as some other spelling.
-    let mut plain = Client::spawn(stream.command()).unwrap();
+    let mut plain = I::spawn(stream.command()).unwrap();
     let listed = plain.run(List::new("", "INBOX.*")).unwrap();
     assert_eq!(names(&listed), [&name]);
     assert!(!plain.utf8_enabled());
     plain.logout().unwrap();
 }
 
-#[test]
-fn a_name_that_looks_like_modified_utf7_is_itself_once_utf8_is_enabled() {
+fn a_name_that_looks_like_modified_utf7_is_itself_once_utf8_is_enabled<I: Imap>() {
     let stream = CourierStream::new().unwrap();
     // RFC 6855 section 3: after ENABLE, `&AOQ-` is not `ä`.
     let literal = Mailbox::new("INBOX.&AOQ-");
-    let mut imap = enabled(&stream);
+    let mut imap = enabled::<I>(&stream);
     imap.run(Create::new(&literal)).unwrap();
     let listed = imap.run(List::new("", "INBOX.*")).unwrap();
     assert_eq!(names(&listed), [&literal]);
@@ -110,16 +118,15 @@ fn a_name_that_looks_like_modified_utf7_is_itself_once_utf8_is_enabled() {
     imap.logout().unwrap();
 
     // Without ENABLE Courier spells that name `INBOX.&-AOQ-`.
-    let mut plain = Client::spawn(stream.command()).unwrap();
+    let mut plain = I::spawn(stream.command()).unwrap();
     let listed = plain.run(List::new("", "INBOX.*")).unwrap();
     assert_eq!(names(&listed), [&literal]);
     plain.logout().unwrap();
 }
 
-#[test]
-fn append_utf8_then_fetch_returns_identical_bytes_on_courier() {
+fn append_utf8_then_fetch_returns_identical_bytes_on_courier<I: Imap>() {
     let stream = CourierStream::new().unwrap();
-    let mut imap = enabled(&stream);
+    let mut imap = enabled::<I>(&stream);
     imap.run(Create::new("INBOX.Grüße")).unwrap();
     let tag = imap
         .send(&AppendUtf8::new("INBOX.Grüße", vec![Flag::Seen]).message(UTF8_MESSAGE))
@@ -148,13 +155,12 @@ fn append_utf8_then_fetch_returns_identical_bytes_on_courier() {
     imap.logout().unwrap();
 }
 
-#[test]
-fn plain_append_goes_as_utf8_once_enabled_on_courier() {
+fn plain_append_goes_as_utf8_once_enabled_on_courier<I: Imap>() {
     // RFC 6855 section 4, as imaplib does: once UTF-8 is enabled a plain
     // `Append` sends `UTF8 (~{n}...)`. Courier tells the forms apart: a
     // plain literal with 8-bit headers draws an ALERT, this does not.
     let stream = CourierStream::new().unwrap();
-    let mut imap = enabled(&stream);
+    let mut imap = enabled::<I>(&stream);
     let tag = imap
         .send(&Append::new("INBOX", UTF8_MESSAGE.to_vec()))
         .unwrap();
@@ -176,10 +182,9 @@ fn plain_append_goes_as_utf8_once_enabled_on_courier() {
     imap.logout().unwrap();
 }
 
-#[test]
-fn search_with_a_charset_is_refused_once_utf8_is_enabled_on_courier() {
+fn search_with_a_charset_is_refused_once_utf8_is_enabled_on_courier<I: Imap>() {
     let stream = CourierStream::new().unwrap();
-    let mut imap = enabled(&stream);
+    let mut imap = enabled::<I>(&stream);
     imap.run(Select::new("INBOX")).unwrap();
     let error = imap
         .run(Search::new(SearchKey::subject("Grüße")).charset("UTF-8"))
@@ -197,10 +202,9 @@ fn search_with_a_charset_is_refused_once_utf8_is_enabled_on_courier() {
     imap.logout().unwrap();
 }
 
-#[test]
-fn append_utf8_needs_the_capability() {
+fn append_utf8_needs_the_capability<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let error = imap
         .run(AppendUtf8::new("INBOX", vec![]).message(UTF8_MESSAGE))
         .unwrap_err();
@@ -210,10 +214,9 @@ fn append_utf8_needs_the_capability() {
     );
 }
 
-#[test]
-fn dovecot_ok_to_enable_without_enabled_keeps_modified_utf7() {
+fn dovecot_ok_to_enable_without_enabled_keeps_modified_utf7<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     // Dovecot 2.3 answers OK and enables nothing.
     let enabled = imap.run(Enable::new(utf8_accept())).unwrap();
     assert_eq!(enabled, []);

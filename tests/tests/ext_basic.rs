@@ -1,31 +1,52 @@
 //! Extensions of one or two commands, each from its own spec file, end to
 //! end against Dovecot.
 
-use typed_imap::blocking::Client;
+use typed_imap::blocking::ClientOptions;
 use typed_imap::command::State;
 use typed_imap::types::{
     Capability, FetchItem, Flag, IdFields, SearchKey, Section, SequenceSet, StatusItem,
 };
 use typed_imap::{
-    Append, Code, Copy as CopyMessages, Create, Enable, Error, Examine, Fetch, Id,
-    NamespaceCommand, Search, Select, Status, Store, UidCopy, UidExpunge, UidFetch, UidMove,
+    Append, Code, CompressDeflate, Copy as CopyMessages, Create, Enable, Error, Examine, Fetch, Id,
+    Move, NamespaceCommand, Noop, Search, Select, Status, Store, UidCopy, UidExpunge, UidFetch,
+    UidMove, Unselect,
 };
-use typed_imap_tests::client::logged_in;
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::messages::sample_message;
 
-#[test]
-fn unselect_leaves_deleted_messages_in_place() {
+both_clients!(
+    unselect_leaves_deleted_messages_in_place,
+    unselect_is_refused_before_sending_when_not_selected,
+    extension_commands_are_refused_without_their_capability,
+    enable_lists_what_the_server_enabled,
+    enable_refuses_an_empty_list_before_sending,
+    append_reports_the_uid_it_assigned,
+    copy_reports_source_and_destination_uids,
+    uid_expunge_removes_only_the_given_uids,
+    uid_move_reports_copyuid_and_the_message_leaves_the_source,
+    move_by_sequence_number,
+    id_exchanges_names_with_the_server,
+    namespace_shows_the_personal_namespace,
+    namespace_shows_a_public_namespace_as_shared,
+    binary_returns_the_decoded_attachment_and_its_size,
+    binary_of_an_unknown_encoding_is_no_unknown_cte,
+    savedate_gives_when_each_message_was_saved,
+    savedate_on_cyrus,
+);
+
+fn unselect_leaves_deleted_messages_in_place<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 200)))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     imap.run(Store::new(SequenceSet::all()).add_flags(vec![Flag::Deleted]))
         .unwrap();
-    imap.unselect().unwrap();
+    imap.run(Unselect::new()).unwrap();
     assert_eq!(imap.state(), State::Authenticated);
     assert!(imap.mailbox().is_none());
     let again = imap.run(Examine::new("INBOX")).unwrap();
@@ -39,11 +60,10 @@ fn unselect_leaves_deleted_messages_in_place() {
         .contains(&Flag::Deleted));
 }
 
-#[test]
-fn unselect_is_refused_before_sending_when_not_selected() {
+fn unselect_is_refused_before_sending_when_not_selected<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    let error = imap.unselect().unwrap_err();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    let error = imap.run(Unselect::new()).unwrap_err();
     assert!(matches!(error, Error::State { .. }), "{error}");
 }
 
@@ -59,10 +79,9 @@ fn bare_dovecot() -> Dovecot {
 
 /// Each extension command is refused before anything is sent when the
 /// server does not advertise its capability, and the error names it.
-#[test]
-fn extension_commands_are_refused_without_their_capability() {
+fn extension_commands_are_refused_without_their_capability<I: Imap>() {
     let server = bare_dovecot();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     assert!(!imap.has_capability("ENABLE").unwrap());
     let refused = |error: Error, command: &str, capability: &str| match error {
         Error::MissingCapability {
@@ -72,33 +91,45 @@ fn extension_commands_are_refused_without_their_capability() {
         other => panic!("{command}: expected MissingCapability, got {other}"),
     };
     refused(
-        imap.enable(vec![Capability::new("CONDSTORE")]).unwrap_err(),
+        imap.run(Enable::new(vec![Capability::new("CONDSTORE")]))
+            .unwrap_err(),
         "ENABLE",
         "ENABLE",
     );
-    imap.select("INBOX").unwrap();
-    refused(imap.uid_expunge(1).unwrap_err(), "UID EXPUNGE", "UIDPLUS");
-    refused(imap.move_to(1, "Archive").unwrap_err(), "MOVE", "MOVE");
+    imap.run(Select::new("INBOX")).unwrap();
     refused(
-        imap.uid_move_to(1, "Archive").unwrap_err(),
+        imap.run(UidExpunge::new(1)).unwrap_err(),
+        "UID EXPUNGE",
+        "UIDPLUS",
+    );
+    refused(
+        imap.run(Move::new(1, "Archive")).unwrap_err(),
+        "MOVE",
+        "MOVE",
+    );
+    refused(
+        imap.run(UidMove::new(1, "Archive")).unwrap_err(),
         "UID MOVE",
         "MOVE",
     );
-    refused(imap.id(None).unwrap_err(), "ID", "ID");
-    refused(imap.namespace().unwrap_err(), "NAMESPACE", "NAMESPACE");
+    refused(imap.run(Id::new(None)).unwrap_err(), "ID", "ID");
     refused(
-        imap.compress_deflate().unwrap_err(),
+        imap.run(NamespaceCommand::new()).unwrap_err(),
+        "NAMESPACE",
+        "NAMESPACE",
+    );
+    refused(
+        imap.run(CompressDeflate::new()).unwrap_err(),
         "COMPRESS DEFLATE",
         "COMPRESS=DEFLATE",
     );
     // Nothing was sent: the session is still usable and in sync.
-    imap.noop().unwrap();
+    imap.run(Noop::new()).unwrap();
 }
 
-#[test]
-fn enable_lists_what_the_server_enabled() {
+fn enable_lists_what_the_server_enabled<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let enabled = imap
         .run(Enable::new(vec![
             Capability::new("CONDSTORE"),
@@ -114,34 +145,31 @@ fn enable_lists_what_the_server_enabled() {
         "an unknown capability is not listed: {enabled:?}"
     );
     // Dovecot 2.3 answers OK to UTF8=ACCEPT without enabling it.
-    let utf8 = imap.enable(vec![Capability::new("UTF8=ACCEPT")]).unwrap();
+    let utf8 = imap
+        .run(Enable::new(vec![Capability::new("UTF8=ACCEPT")]))
+        .unwrap();
     assert!(utf8.is_empty(), "{utf8:?}");
 }
 
-#[test]
-fn enable_refuses_an_empty_list_before_sending() {
+fn enable_refuses_an_empty_list_before_sending<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    let error = imap.enable(Vec::new()).unwrap_err();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    let error = imap.run(Enable::new(Vec::new())).unwrap_err();
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");
-    imap.noop().unwrap();
+    imap.run(Noop::new()).unwrap();
 }
 
 /// The code of a command's tagged completion, sent and waited for by tag.
 /// The command's last response code (its tagged completion's), through
 /// `Client::run_with_codes`.
-fn tagged_code<C: typed_imap::command::Command>(
-    imap: &mut typed_imap::blocking::Client,
-    command: C,
-) -> Option<Code> {
+fn tagged_code<I: Imap, C: typed_imap::command::Command>(imap: &mut I, command: C) -> Option<Code> {
     let (_, mut codes) = imap.run_with_codes(command).unwrap();
     codes.pop()
 }
 
-#[test]
-fn append_reports_the_uid_it_assigned() {
+fn append_reports_the_uid_it_assigned<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let validity = imap
         .run(Status::new("INBOX", vec![StatusItem::uid_validity()]))
         .unwrap()
@@ -160,7 +188,7 @@ fn append_reports_the_uid_it_assigned() {
     }
     assert_eq!(appended, [1, 2, 3]);
     // The UID names the message appended.
-    imap.select("INBOX").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
     let fetched = imap
         .run(UidFetch::new(appended[1]).items(FetchItem::rfc822_size()))
         .unwrap();
@@ -171,22 +199,21 @@ fn append_reports_the_uid_it_assigned() {
     );
 }
 
-#[test]
-fn copy_reports_source_and_destination_uids() {
+fn copy_reports_source_and_destination_uids<I: Imap>() {
     let server = Dovecot::start().unwrap();
     // Sizes differ, so that a copy can be told from another.
     let size = |n: usize| 200 + 100 * n;
     server
         .fill("alice", "INBOX", (0..5).map(|n| sample_message(n, size(n))))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     imap.run(Create::new("Archive")).unwrap();
     // Two messages already there, so the copies get UIDs 3 and 4.
     imap.run(Append::new("Archive", sample_message(10, 200)))
         .unwrap();
     imap.run(Append::new("Archive", sample_message(11, 200)))
         .unwrap();
-    imap.select("INBOX").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
     let code = tagged_code(&mut imap, UidCopy::new(vec![2, 4], "Archive"));
     let Some(Code::CopyUid(copy_uid)) = code else {
         panic!("expected [COPYUID ...], got {code:?}");
@@ -212,7 +239,7 @@ fn copy_reports_source_and_destination_uids() {
         assert_eq!(copy.message.rfc822_size, Some(original.len() as u32));
     }
     // A sequence-number COPY reports UIDs too.
-    imap.select("INBOX").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
     let code = tagged_code(&mut imap, CopyMessages::new(1, "Archive"));
     assert!(
         matches!(&code, Some(Code::CopyUid(c)) if c.source.iter().eq([1]) && c.destination.iter().eq([5])),
@@ -220,14 +247,13 @@ fn copy_reports_source_and_destination_uids() {
     );
 }
 
-#[test]
-fn uid_expunge_removes_only_the_given_uids() {
+fn uid_expunge_removes_only_the_given_uids<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", (0..5).map(|n| sample_message(n, 200)))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
     imap.run(Store::new(SequenceSet::all()).add_flags(vec![Flag::Deleted]))
         .unwrap();
     let expunged = imap.run(UidExpunge::new(vec![2, 4])).unwrap();
@@ -241,16 +267,15 @@ fn uid_expunge_removes_only_the_given_uids() {
     assert_eq!(deleted.len(), 3, "the others keep \\Deleted");
 }
 
-#[test]
-fn uid_move_reports_copyuid_and_the_message_leaves_the_source() {
+fn uid_move_reports_copyuid_and_the_message_leaves_the_source<I: Imap>() {
     let server = Dovecot::start().unwrap();
     let size = |n: usize| 200 + 100 * n;
     server
         .fill("alice", "INBOX", (0..4).map(|n| sample_message(n, size(n))))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     imap.run(Create::new("Archive")).unwrap();
-    let selected = imap.select("INBOX").unwrap();
+    let selected = imap.run(Select::new("INBOX")).unwrap();
     assert_eq!(selected.exists, 4);
     let moved = imap.run(UidMove::new(vec![2, 3], "Archive")).unwrap();
     let copy_uid = moved.copy_uid.expect("Dovecot reports COPYUID");
@@ -284,15 +309,14 @@ fn uid_move_reports_copyuid_and_the_message_leaves_the_source() {
     }
 }
 
-#[test]
-fn move_by_sequence_number() {
+fn move_by_sequence_number<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 200)))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
-    let moved = imap.move_to(1, "Trash").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
+    let moved = imap.run(Move::new(1, "Trash")).unwrap();
     assert!(
         moved.copy_uid.is_some_and(|c| c.source.iter().eq([1])),
         "the first message (UID 1) moved"
@@ -304,10 +328,9 @@ fn move_by_sequence_number() {
     assert_eq!(trash.attributes.messages, Some(1));
 }
 
-#[test]
-fn id_exchanges_names_with_the_server() {
+fn id_exchanges_names_with_the_server<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let mut ours = IdFields::from([("name", "typed-imap"), ("version", "0.1")]);
     ours.push("os", None::<typed_imap::Bytes>);
     let theirs = imap
@@ -321,20 +344,25 @@ fn id_exchanges_names_with_the_server() {
         "names are case-insensitive"
     );
     // `ID NIL`: the client says nothing about itself; the server still answers.
-    let again = imap.id(None).unwrap().unwrap();
+    let again = imap.run(Id::new(None)).unwrap().unwrap();
     assert_eq!(again.get("name"), Some(&b"Dovecot"[..]));
     // ID is allowed before login: the greeting advertises it.
-    let mut fresh =
-        typed_imap::blocking::Client::connect("127.0.0.1", server.plain_addr().port()).unwrap();
+    let mut fresh = I::connect(
+        "127.0.0.1",
+        server.plain_addr().port(),
+        ClientOptions::default(),
+    )
+    .unwrap();
     assert_eq!(fresh.state(), State::NotAuthenticated);
-    let before_login = fresh.id(IdFields::from([("name", "typed-imap")])).unwrap();
+    let before_login = fresh
+        .run(Id::new(IdFields::from([("name", "typed-imap")])))
+        .unwrap();
     assert!(before_login.is_some_and(|f| f.get("name").is_some()));
 }
 
-#[test]
-fn namespace_shows_the_personal_namespace() {
+fn namespace_shows_the_personal_namespace<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let namespaces = imap.run(NamespaceCommand::new()).unwrap();
     let personal = namespaces.personal.clone().expect("a personal namespace");
     assert_eq!(personal.len(), 1, "{personal:?}");
@@ -344,8 +372,7 @@ fn namespace_shows_the_personal_namespace() {
     assert!(namespaces.shared.is_none(), "{namespaces:?}");
 }
 
-#[test]
-fn namespace_shows_a_public_namespace_as_shared() {
+fn namespace_shows_a_public_namespace_as_shared<I: Imap>() {
     let public = tempfile::tempdir().unwrap();
     {
         use std::os::unix::fs::PermissionsExt;
@@ -360,8 +387,8 @@ fn namespace_shows_a_public_namespace_as_shared() {
         ..Options::default()
     })
     .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    let namespaces = imap.namespace().unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    let namespaces = imap.run(NamespaceCommand::new()).unwrap();
     let shared = namespaces.shared.expect("the public namespace");
     assert_eq!(shared.len(), 1, "{shared:?}");
     assert_eq!(shared[0].prefix.as_str(), "Public/");
@@ -410,8 +437,7 @@ Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
     message
 }
 
-#[test]
-fn binary_returns_the_decoded_attachment_and_its_size() {
+fn binary_returns_the_decoded_attachment_and_its_size<I: Imap>() {
     let server = Dovecot::start().unwrap();
     // Every byte value, NUL and CR LF included: only a literal8 carries them.
     let attachment: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
@@ -422,8 +448,8 @@ fn binary_returns_the_decoded_attachment_and_its_size() {
             [message_with_binary_attachment(&attachment)],
         )
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
     let part = Section {
         part: vec![2],
         text: None,
@@ -479,14 +505,13 @@ fn binary_returns_the_decoded_attachment_and_its_size() {
         .contains(&Flag::Seen));
 }
 
-#[test]
-fn binary_of_an_unknown_encoding_is_no_unknown_cte() {
+fn binary_of_an_unknown_encoding_is_no_unknown_cte<I: Imap>() {
     let server = Dovecot::start().unwrap();
     let message = b"From: alice@example.org\r\nSubject: odd\r\nMIME-Version: 1.0\r\n\
 Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: x-rot13\r\n\r\nhello\r\n";
     server.fill("alice", "INBOX", [&message[..]]).unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.select("INBOX").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
     let error = imap
         .run(Fetch::new(1).items(FetchItem::binary_peek(Section {
             part: vec![1],
@@ -509,11 +534,11 @@ Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: x-rot13\r\n
 /// when each message was saved, and searching by it. INBOX holds two
 /// messages saved just now. NIL, for a mailbox that keeps no save dates,
 /// is parsed in `client/tests/generated_responses.rs`.
-fn save_dates_are_when_the_messages_were_saved(imap: &mut Client) {
+fn save_dates_are_when_the_messages_were_saved<I: Imap>(imap: &mut I) {
     assert!(imap.has_capability("SAVEDATE").unwrap());
     imap.run(Select::new("INBOX")).unwrap();
     let fetched = imap
-        .fetch(SequenceSet::all(), FetchItem::save_date())
+        .run(Fetch::new(SequenceSet::all()).items(FetchItem::save_date()))
         .unwrap();
     let saved: Vec<_> = fetched
         .iter()
@@ -527,38 +552,42 @@ fn save_dates_are_when_the_messages_were_saved(imap: &mut Client) {
     let age = typed_imap::chrono::Utc::now().signed_duration_since(saved[0]);
     assert!(age.num_minutes().abs() < 10, "saved {age} ago");
     let day = saved[0].date_naive();
-    assert_eq!(imap.search(SearchKey::saved_on(day)).unwrap(), [1, 2]);
     assert_eq!(
-        imap.search(SearchKey::saved_before(day)).unwrap(),
+        imap.run(Search::new(SearchKey::saved_on(day))).unwrap(),
+        [1, 2]
+    );
+    assert_eq!(
+        imap.run(Search::new(SearchKey::saved_before(day))).unwrap(),
         Vec::<u32>::new()
     );
     assert_eq!(
-        imap.search(SearchKey::saved_since(day) & SearchKey::save_date_supported())
-            .unwrap(),
+        imap.run(Search::new(
+            SearchKey::saved_since(day) & SearchKey::save_date_supported()
+        ))
+        .unwrap(),
         [1, 2]
     );
 }
 
 /// Dovecot's Maildir keeps save dates.
-#[test]
-fn savedate_gives_when_each_message_was_saved() {
+fn savedate_gives_when_each_message_was_saved<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 200)))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     save_dates_are_when_the_messages_were_saved(&mut imap);
 }
 
 /// Cyrus 3.6 keeps a save date in its index record.
-#[test]
-fn savedate_on_cyrus() {
+fn savedate_on_cyrus<I: Imap>() {
     let server = Cyrus::start().unwrap();
-    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), ClientOptions::default()).unwrap();
     imap.login("alice", &server.user("alice").unwrap().password)
         .unwrap();
     for n in 0..2 {
-        imap.append("INBOX", sample_message(n, 200)).unwrap();
+        imap.run(Append::new("INBOX", sample_message(n, 200)))
+            .unwrap();
     }
     save_dates_are_when_the_messages_were_saved(&mut imap);
 }

@@ -80,6 +80,9 @@ pub trait Imap: Sized + std::fmt::Debug {
         authenticator: A,
     ) -> std::result::Result<(), Error>;
 
+    /// STARTTLS with the webpki roots, then CAPABILITY again.
+    fn starttls(&mut self) -> std::result::Result<(), Error>;
+
     /// STARTTLS trusting `tls`'s roots, then CAPABILITY again.
     fn starttls_with(&mut self, tls: &TlsConfig) -> std::result::Result<(), Error>;
 
@@ -361,6 +364,10 @@ impl Imap for blocking::Client {
         blocking::Client::authenticate(self, authenticator)
     }
 
+    fn starttls(&mut self) -> std::result::Result<(), Error> {
+        blocking::Client::starttls(self)
+    }
+
     fn starttls_with(&mut self, tls: &TlsConfig) -> std::result::Result<(), Error> {
         blocking::Client::starttls_with(self, tls)
     }
@@ -596,6 +603,10 @@ impl Imap for Tokio {
     ) -> std::result::Result<(), Error> {
         self.runtime
             .block_on(self.client.authenticate(authenticator))
+    }
+
+    fn starttls(&mut self) -> std::result::Result<(), Error> {
+        self.runtime.block_on(self.client.starttls())
     }
 
     fn starttls_with(&mut self, tls: &TlsConfig) -> std::result::Result<(), Error> {

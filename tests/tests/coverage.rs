@@ -588,7 +588,9 @@ fn advertised_by(row: &Row, census: &[Advertised]) -> String {
         .join(", ")
 }
 
-/// Whether `file::test` names a function of `tests/tests/file.rs`.
+/// Whether `file::test` names a function of `tests/tests/file.rs`: a
+/// `#[test]`, or a body generic over `both::Imap` that `both_clients!`
+/// runs with each client (`fn test<I: Imap>()`).
 fn test_exists(test: &str) -> bool {
     let Some((file, name)) = test.split_once("::") else {
         return false;
@@ -596,7 +598,9 @@ fn test_exists(test: &str) -> bool {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join(format!("{file}.rs"));
-    std::fs::read_to_string(path).is_ok_and(|text| text.contains(&format!("fn {name}(")))
+    std::fs::read_to_string(path).is_ok_and(|text| {
+        text.contains(&format!("fn {name}(")) || text.contains(&format!("fn {name}<I: Imap>("))
+    })
 }
 
 /// The table, and every way the census breaks this file's rules.

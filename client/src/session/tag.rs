@@ -1,6 +1,8 @@
 //! Command tags: a random four-letter prefix and a counter, as imaplib
 //! makes them (`Int2AP` of a random number, then `1`, `2`, ...).
 
+use crate::codec::encode::Decimal;
+
 /// Writes `n` in base 16 with the digits `A`..`P` (imaplib's `Int2AP`).
 ///
 /// ```
@@ -53,8 +55,29 @@ impl TagGenerator {
 
     /// The next tag.
     pub fn next_tag(&mut self) -> String {
+        let tag = self.upcoming();
+        self.advance();
+        tag
+    }
+
+    /// The tag [`next_tag`](Self::next_tag) will return, without taking
+    /// it: the session encodes a command behind its tag and takes the tag
+    /// only once the command is accepted.
+    pub(crate) fn upcoming(&self) -> String {
+        // Digits by hand into a String of the right size: `format!` goes
+        // through the formatting machinery and grows its buffer, once per
+        // command.
+        let digits = Decimal::new(self.counter.saturating_add(1));
+        let digits = digits.as_bytes();
+        let mut tag = String::with_capacity(self.prefix.len() + digits.len());
+        tag.push_str(&self.prefix);
+        tag.extend(digits.iter().map(|&d| char::from(d)));
+        tag
+    }
+
+    /// Takes the tag [`upcoming`](Self::upcoming) returned.
+    pub(crate) fn advance(&mut self) {
         self.counter = self.counter.saturating_add(1);
-        format!("{}{}", self.prefix, self.counter)
     }
 }
 

@@ -1083,6 +1083,14 @@ impl Session {
         }
         match pending.options.delivery {
             Delivery::Collect => {
+                if pending.data.capacity() == 0 {
+                    // Most commands collect one response (a UID FETCH of
+                    // one message, a STATUS, a SELECT's few): the first
+                    // growth would hold four `Data` of 256 bytes, an
+                    // allocation too large for malloc's per-thread cache,
+                    // taken and freed once per command.
+                    pending.data.reserve_exact(1);
+                }
                 pending.data.push(data);
                 None
             }

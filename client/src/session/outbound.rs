@@ -45,6 +45,19 @@ impl Outbound {
     /// go once the commands tagged `after` have completed. Commands leave
     /// in the order queued: one held back holds back those after it.
     pub(super) fn push(&mut self, tag: &Arc<str>, fragments: Vec<Fragment>, after: Vec<Arc<str>>) {
+        let free = after.is_empty()
+            && self.queue.is_empty()
+            && self.waiting.is_none()
+            && self.external.is_none();
+        if free {
+            if let [Fragment::Line(line)] = fragments.as_slice() {
+                // A one-line command nothing holds back (most commands):
+                // what `pump` would do with it, without queueing it first.
+                self.ready.extend_from_slice(line);
+                self.released.push(Arc::clone(tag));
+                return;
+            }
+        }
         let mut after = Some(after);
         self.queue
             .extend(fragments.into_iter().map(|fragment| Queued {
@@ -123,6 +136,11 @@ impl Outbound {
     /// tagged NO instead of `+` sends nothing more), and commands held
     /// back behind it may go.
     pub(super) fn cancel(&mut self, tag: &str) {
+        if self.queue.is_empty() && self.waiting.is_none() && self.external.is_none() {
+            // All of it went out (the usual case): nothing to drop, and
+            // nothing held back that its completion could release.
+            return;
+        }
         self.queue.retain(|queued| &*queued.tag != tag);
         for queued in &mut self.queue {
             if let Some(after) = &mut queued.after {

@@ -33,6 +33,7 @@ pub use acl::{mod_rights, rights};
 pub use annotate::{annotation_fetch, annotation_store};
 pub use catenate::cat_parts;
 pub use enable::capability_list;
+pub(crate) use encoder::Decimal;
 pub use encoder::{to_bytes, EncodeOptions, Encoder, Fragment, INLINE_MAX};
 pub use error::EncodeError;
 pub use esearch::partial_range;

@@ -548,8 +548,10 @@ impl Session {
         command: &C,
         options: SendOptions,
     ) -> Result<String, Error> {
-        let fragments = self.prepare(command)?;
-        Ok(self.queue(command, fragments, None, options))
+        let tag = self.tags.upcoming();
+        let fragments = self.prepare(command, &tag)?;
+        self.queue(command, &tag, fragments, None, options);
+        Ok(tag)
     }
 
     /// Stops delivering the data of the running command `tag` (a reader of
@@ -639,7 +641,8 @@ impl Session {
         initial: Option<Vec<u8>>,
         authenticator: Option<Box<dyn Authenticator + Send>>,
     ) -> Result<String, Error> {
-        let mut fragments = self.prepare(command)?;
+        let tag = self.tags.upcoming();
+        let mut fragments = self.prepare(command, &tag)?;
         let pending_initial = match initial {
             Some(response) if self.has_capability("SASL-IR") => {
                 append_to_line(&mut fragments, &initial_response_argument(&response));
@@ -648,7 +651,13 @@ impl Session {
             other => other,
         };
         let driver_answers = authenticator.is_none();
-        let tag = self.queue(command, fragments, authenticator, SendOptions::default());
+        self.queue(
+            command,
+            &tag,
+            fragments,
+            authenticator,
+            SendOptions::default(),
+        );
         if let Some(pending) = self.in_flight.back_mut() {
             pending.initial_response = pending_initial;
             pending.driver_answers = driver_answers;
@@ -739,8 +748,9 @@ impl Session {
         error
     }
 
-    /// The checks made before anything is sent, then the encoding.
-    fn prepare<C: Command>(&self, command: &C) -> Result<Vec<Fragment>, Error> {
+    /// The checks made before anything is sent, then the encoding, behind
+    /// `tag`.
+    fn prepare<C: Command>(&self, command: &C, tag: &str) -> Result<Vec<Fragment>, Error> {
         if let Some(reason) = &self.broken {
             return Err(Error::Closed {
                 reason: reason.clone(),
@@ -796,7 +806,7 @@ impl Session {
                 reason: format!("{} cannot be pipelined behind other commands", C::NAME),
             });
         }
-        let mut encoder = Encoder::new(self.encode_options());
+        let mut encoder = Encoder::tagged(self.encode_options(), tag);
         command
             .encode(&mut encoder)
             .map_err(|error| Error::InvalidArgument {
@@ -869,31 +879,34 @@ impl Session {
         self.literal_options = options;
     }
 
+    /// Queues `command`, encoded behind `tag` (the generator's upcoming
+    /// tag, taken now).
     fn queue<C: Command>(
         &mut self,
         command: &C,
-        mut fragments: Vec<Fragment>,
+        tag: &str,
+        fragments: Vec<Fragment>,
         authenticator: Option<Box<dyn Authenticator + Send>>,
         options: SendOptions,
-    ) -> String {
-        let tag = self.tags.next_tag();
-        prepend_tag(&mut fragments, &tag);
+    ) {
+        self.tags.advance();
         tracing::debug!(tag = %tag, command = C::NAME, "sending");
-        trace::command(&tag, C::NAME, C::BEHAVIOUR, &fragments);
+        trace::command(tag, C::NAME, C::BEHAVIOUR, &fragments);
+        let shared: Arc<str> = Arc::from(tag);
         let mut pending = Pending::new(
             command,
-            Arc::from(tag.as_str()),
+            Arc::clone(&shared),
             options,
             self.capabilities_seen,
         );
         pending.authenticator = authenticator;
-        let after: Vec<String> = if self.routes.clears(&pending.route) {
+        let after: Vec<Arc<str>> = if self.routes.clears(&pending.route) {
             Vec::new()
         } else {
             self.in_flight
                 .iter()
                 .filter(|running| pending.route.must_wait_for(&running.route))
-                .map(|running| running.tag.to_string())
+                .map(|running| Arc::clone(&running.tag))
                 .collect()
         };
         self.routes.add(&pending.route);
@@ -906,26 +919,26 @@ impl Session {
             self.projected = Some(next);
         }
         self.in_flight.push_back(pending);
-        self.outbound.push(&tag, fragments, after);
+        self.outbound.push(&shared, fragments, after);
         self.released();
         if streams_bodies {
             self.stream_bodies();
         }
-        tag
     }
 
     /// Marks the commands whose first bytes went out as running. They go
     /// out in the order they were queued, the order of `in_flight`: one
     /// walk finds them all.
     fn released(&mut self) {
-        let released = self.outbound.take_released();
+        let released_tags = self.outbound.take_released();
         // From the back: what goes out is mostly what was just queued.
-        let mut released = released.iter().rev().peekable();
+        let mut released = released_tags.iter().rev().peekable();
         for pending in self.in_flight.iter_mut().rev() {
             let Some(tag) = released.peek() else {
                 break;
             };
-            if *pending.tag != ***tag {
+            // The outbound holds the pending's own `Arc`: the same pointer.
+            if !Arc::ptr_eq(&pending.tag, tag) {
                 continue;
             }
             released.next();
@@ -936,6 +949,7 @@ impl Session {
                 self.mailbox = Some(MailboxState::default());
             }
         }
+        self.outbound.recycle_released(released_tags);
     }
 
     /// Tells the framer to stream literals while a command wants bodies
@@ -1069,6 +1083,14 @@ impl Session {
         }
         match pending.options.delivery {
             Delivery::Collect => {
+                if pending.data.capacity() == 0 {
+                    // Most commands collect one response (a UID FETCH of
+                    // one message, a STATUS, a SELECT's few): the first
+                    // growth would hold four `Data` of 256 bytes, an
+                    // allocation too large for malloc's per-thread cache,
+                    // taken and freed once per command.
+                    pending.data.reserve_exact(1);
+                }
                 pending.data.push(data);
                 None
             }
@@ -1408,17 +1430,6 @@ pub fn state_name(state: State) -> &'static str {
         State::Authenticated => "authenticated",
         State::Selected => "selected",
         State::Logout => "logout",
-    }
-}
-
-/// Puts `tag SP` before the first line.
-fn prepend_tag(fragments: &mut [Fragment], tag: &str) {
-    if let Some(Fragment::Line(line)) = fragments.first_mut() {
-        let mut tagged = Vec::with_capacity(tag.len() + 1 + line.len());
-        tagged.extend_from_slice(tag.as_bytes());
-        tagged.push(b' ');
-        tagged.extend_from_slice(line);
-        *line = tagged;
     }
 }
 

@@ -3,17 +3,22 @@
 //! behind a command that must complete first (`routing`).
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use crate::codec::encode::Fragment;
 
 /// One fragment and the tag of the command it belongs to.
+///
+/// Tags are the session's shared `Arc<str>`: each fragment, each command
+/// waited for and each release names its command without a String of
+/// its own.
 #[derive(Debug)]
 struct Queued {
-    tag: String,
+    tag: Arc<str>,
     fragment: Fragment,
     /// The first fragment of its command: the commands that must complete
     /// before it may go (empty: none).
-    after: Option<Vec<String>>,
+    after: Option<Vec<Arc<str>>>,
 }
 
 /// The write side of the session.
@@ -25,25 +30,38 @@ struct Queued {
 pub(super) struct Outbound {
     queue: VecDeque<Queued>,
     /// The tag whose synchronising literal waits for `+`.
-    waiting: Option<String>,
+    waiting: Option<Arc<str>>,
     /// Bytes ready to be written.
     ready: Vec<u8>,
     /// Commands whose first bytes went to `ready` since last asked.
-    released: Vec<String>,
+    released: Vec<Arc<str>>,
     /// A literal the driver must copy from its own source now (its
     /// command's tag and length): nothing more goes until it has.
-    external: Option<(String, u64)>,
+    external: Option<(Arc<str>, u64)>,
 }
 
 impl Outbound {
     /// Queues a command's fragments (the first line already tagged), to
     /// go once the commands tagged `after` have completed. Commands leave
     /// in the order queued: one held back holds back those after it.
-    pub(super) fn push(&mut self, tag: &str, fragments: Vec<Fragment>, after: Vec<String>) {
+    pub(super) fn push(&mut self, tag: &Arc<str>, fragments: Vec<Fragment>, after: Vec<Arc<str>>) {
+        let free = after.is_empty()
+            && self.queue.is_empty()
+            && self.waiting.is_none()
+            && self.external.is_none();
+        if free {
+            if let [Fragment::Line(line)] = fragments.as_slice() {
+                // A one-line command nothing holds back (most commands):
+                // what `pump` would do with it, without queueing it first.
+                self.ready.extend_from_slice(line);
+                self.released.push(Arc::clone(tag));
+                return;
+            }
+        }
         let mut after = Some(after);
         self.queue
             .extend(fragments.into_iter().map(|fragment| Queued {
-                tag: tag.to_owned(),
+                tag: Arc::clone(tag),
                 fragment,
                 after: after.take(),
             }));
@@ -51,9 +69,20 @@ impl Outbound {
     }
 
     /// The commands whose first bytes became ready to write since the
-    /// last call (those held back are not).
-    pub(super) fn take_released(&mut self) -> Vec<String> {
+    /// last call (those held back are not). Give the vector back with
+    /// [`recycle_released`](Self::recycle_released).
+    pub(super) fn take_released(&mut self) -> Vec<Arc<str>> {
         std::mem::take(&mut self.released)
+    }
+
+    /// Takes back the vector [`take_released`](Self::take_released)
+    /// returned, emptied, so that its memory serves the next commands
+    /// instead of a new allocation per command.
+    pub(super) fn recycle_released(&mut self, mut released: Vec<Arc<str>>) {
+        if self.released.is_empty() {
+            released.clear();
+            self.released = released;
+        }
     }
 
     /// Bytes that answer a continuation request (SASL responses, `DONE`):
@@ -107,10 +136,15 @@ impl Outbound {
     /// tagged NO instead of `+` sends nothing more), and commands held
     /// back behind it may go.
     pub(super) fn cancel(&mut self, tag: &str) {
-        self.queue.retain(|queued| queued.tag != tag);
+        if self.queue.is_empty() && self.waiting.is_none() && self.external.is_none() {
+            // All of it went out (the usual case): nothing to drop, and
+            // nothing held back that its completion could release.
+            return;
+        }
+        self.queue.retain(|queued| &*queued.tag != tag);
         for queued in &mut self.queue {
             if let Some(after) = &mut queued.after {
-                after.retain(|waited| waited != tag);
+                after.retain(|waited| &**waited != tag);
             }
         }
         if self.waiting.as_deref() == Some(tag) {
@@ -119,7 +153,7 @@ impl Outbound {
         if self
             .external
             .as_ref()
-            .is_some_and(|(owner, _)| owner == tag)
+            .is_some_and(|(owner, _)| &**owner == tag)
         {
             self.external = None;
         }
@@ -128,11 +162,11 @@ impl Outbound {
 
     /// Whether part of `tag` is still unsent.
     pub(super) fn has_unsent(&self, tag: &str) -> bool {
-        self.queue.iter().any(|queued| queued.tag == tag)
+        self.queue.iter().any(|queued| &*queued.tag == tag)
             || self
                 .external
                 .as_ref()
-                .is_some_and(|(owner, _)| owner == tag)
+                .is_some_and(|(owner, _)| &**owner == tag)
     }
 
     /// Takes the bytes ready to be written.
@@ -158,12 +192,12 @@ impl Outbound {
             if let Fragment::Literal { sync: true, .. } | Fragment::External { sync: true, .. } =
                 front.fragment
             {
-                self.waiting = Some(front.tag.clone());
+                self.waiting = Some(Arc::clone(&front.tag));
                 break;
             }
             if let Some(queued) = self.queue.pop_front() {
                 if queued.after.is_some() {
-                    self.released.push(queued.tag.clone());
+                    self.released.push(Arc::clone(&queued.tag));
                 }
                 match queued.fragment {
                     Fragment::Line(bytes) => self.ready.extend_from_slice(&bytes),
@@ -179,6 +213,10 @@ impl Outbound {
 mod tests {
     use super::*;
 
+    fn tag(tag: &str) -> Arc<str> {
+        Arc::from(tag)
+    }
+
     fn append_fragments() -> Vec<Fragment> {
         vec![
             Fragment::Line(b"A1 APPEND INBOX {5}\r\n".to_vec()),
@@ -193,7 +231,7 @@ mod tests {
     #[test]
     fn synchronising_literal_waits_for_continuation() {
         let mut out = Outbound::default();
-        out.push("A1", append_fragments(), Vec::new());
+        out.push(&tag("A1"), append_fragments(), Vec::new());
         assert_eq!(out.take(), b"A1 APPEND INBOX {5}\r\n");
         assert_eq!(out.waiting(), Some("A1"));
         assert!(out.continuation());
@@ -204,7 +242,7 @@ mod tests {
     #[test]
     fn tagged_no_instead_of_continuation_sends_nothing_more() {
         let mut out = Outbound::default();
-        out.push("A1", append_fragments(), Vec::new());
+        out.push(&tag("A1"), append_fragments(), Vec::new());
         out.take();
         out.cancel("A1");
         assert!(out.take().is_empty());
@@ -215,7 +253,7 @@ mod tests {
     fn non_synchronising_literal_goes_at_once() {
         let mut out = Outbound::default();
         out.push(
-            "A1",
+            &tag("A1"),
             vec![
                 Fragment::Line(b"A1 LOGIN {1+}\r\n".to_vec()),
                 Fragment::Literal {
@@ -232,9 +270,9 @@ mod tests {
     #[test]
     fn pipelined_command_waits_behind_a_literal() {
         let mut out = Outbound::default();
-        out.push("A1", append_fragments(), Vec::new());
+        out.push(&tag("A1"), append_fragments(), Vec::new());
         out.push(
-            "A2",
+            &tag("A2"),
             vec![Fragment::Line(b"A2 NOOP\r\n".to_vec())],
             Vec::new(),
         );
@@ -251,18 +289,18 @@ mod tests {
     #[test]
     fn a_command_held_back_goes_when_the_one_it_waits_for_completes() {
         let mut out = Outbound::default();
-        out.push("A1", line("A1", "EXPUNGE"), Vec::new());
-        out.push("A2", line("A2", "FETCH 1 FLAGS"), vec!["A1".into()]);
-        out.push("A3", line("A3", "NOOP"), Vec::new());
+        out.push(&tag("A1"), line("A1", "EXPUNGE"), Vec::new());
+        out.push(&tag("A2"), line("A2", "FETCH 1 FLAGS"), vec![tag("A1")]);
+        out.push(&tag("A3"), line("A3", "NOOP"), Vec::new());
         assert_eq!(out.take(), b"A1 EXPUNGE\r\n");
-        assert_eq!(out.take_released(), ["A1"]);
+        assert_eq!(out.take_released(), [tag("A1")]);
         assert!(
             out.has_unsent("A3"),
             "a held command holds back those after it"
         );
         out.cancel("A1");
         assert_eq!(out.take(), b"A2 FETCH 1 FLAGS\r\nA3 NOOP\r\n");
-        assert_eq!(out.take_released(), ["A2", "A3"]);
+        assert_eq!(out.take_released(), [tag("A2"), tag("A3")]);
     }
 
     fn external(sync: bool) -> Vec<Fragment> {
@@ -276,8 +314,8 @@ mod tests {
     #[test]
     fn an_external_literal_is_asked_of_the_driver_after_the_continuation() {
         let mut out = Outbound::default();
-        out.push("A1", external(true), Vec::new());
-        out.push("A2", line("A2", "NOOP"), Vec::new());
+        out.push(&tag("A1"), external(true), Vec::new());
+        out.push(&tag("A2"), line("A2", "NOOP"), Vec::new());
         assert_eq!(out.take(), b"A1 APPEND INBOX {500}\r\n");
         assert_eq!(out.pending_external(), None);
         assert!(out.continuation());
@@ -292,7 +330,7 @@ mod tests {
     #[test]
     fn a_non_synchronising_external_literal_is_asked_at_once() {
         let mut out = Outbound::default();
-        out.push("A1", external(false), Vec::new());
+        out.push(&tag("A1"), external(false), Vec::new());
         assert_eq!(out.take(), b"A1 APPEND INBOX {500}\r\n");
         assert_eq!(out.pending_external(), Some(500));
     }
@@ -300,7 +338,7 @@ mod tests {
     #[test]
     fn a_refused_append_asks_for_no_external_literal() {
         let mut out = Outbound::default();
-        out.push("A1", external(true), Vec::new());
+        out.push(&tag("A1"), external(true), Vec::new());
         out.take();
         out.cancel("A1");
         assert_eq!(out.pending_external(), None);

@@ -41,7 +41,7 @@ impl Route {
     pub(super) fn of<C: Command>(command: &C) -> Self {
         Route {
             collects: C::COLLECTS,
-            kinds: kinds(C::COLLECTS),
+            kinds: KindsOf::<C>::MASK,
             scope: command.scope(),
             sequence_numbers: C::SEQUENCE_NUMBERS,
             may_expunge: C::MAY_EXPUNGE,
@@ -186,13 +186,30 @@ impl Summary {
 }
 
 /// The bits of these names: FNV-1a of each upper-cased name, modulo 64.
-fn kinds(names: &[&str]) -> u64 {
-    names.iter().fold(0, |mask, name| {
-        let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-            (hash ^ u64::from(byte.to_ascii_uppercase())).wrapping_mul(0x0100_0000_01b3)
-        });
-        mask | 1 << (hash % 64)
-    })
+/// A `const fn`, so that a command's mask is computed once, by the
+/// compiler ([`KindsOf`]), not hashed again for every command sent.
+const fn kinds(names: &[&str]) -> u64 {
+    let mut mask = 0;
+    let mut n = 0;
+    while n < names.len() {
+        let name = names[n].as_bytes();
+        let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+        let mut i = 0;
+        while i < name.len() {
+            hash = (hash ^ name[i].to_ascii_uppercase() as u64).wrapping_mul(0x0100_0000_01b3);
+            i += 1;
+        }
+        mask |= 1 << (hash % 64);
+        n += 1;
+    }
+    mask
+}
+
+/// The kinds mask of a command's `COLLECTS`, as a constant per command.
+struct KindsOf<C>(std::marker::PhantomData<C>);
+
+impl<C: Command> KindsOf<C> {
+    const MASK: u64 = kinds(C::COLLECTS);
 }
 
 /// Whether data of two scopes can always be told apart.

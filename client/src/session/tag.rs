@@ -1,6 +1,8 @@
 //! Command tags: a random four-letter prefix and a counter, as imaplib
 //! makes them (`Int2AP` of a random number, then `1`, `2`, ...).
 
+use crate::codec::encode::Decimal;
+
 /// Writes `n` in base 16 with the digits `A`..`P` (imaplib's `Int2AP`).
 ///
 /// ```
@@ -53,8 +55,32 @@ impl TagGenerator {
 
     /// The next tag.
     pub fn next_tag(&mut self) -> String {
+        let tag = self.upcoming();
+        self.advance();
+        tag
+    }
+
+    /// The tag [`next_tag`](Self::next_tag) will return, without taking
+    /// it: the session encodes a command behind its tag and takes the tag
+    /// only once the command is accepted.
+    pub(crate) fn upcoming(&self) -> String {
+        // The digits by hand into a String of the right size: `format!`
+        // goes through the formatting machinery and grows its buffer, once
+        // per command. (Measured: pushing the ASCII digits as chars costs
+        // less than a `from_utf8` of them.)
+        let digits = Decimal::new(self.counter.saturating_add(1));
+        let digits = digits.as_bytes();
+        let mut tag = String::with_capacity(self.prefix.len() + digits.len());
+        tag.push_str(&self.prefix);
+        for &digit in digits {
+            tag.push(char::from(digit));
+        }
+        tag
+    }
+
+    /// Takes the tag [`upcoming`](Self::upcoming) returned.
+    pub(crate) fn advance(&mut self) {
         self.counter = self.counter.saturating_add(1);
-        format!("{}{}", self.prefix, self.counter)
     }
 }
 

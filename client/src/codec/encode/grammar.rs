@@ -13,7 +13,7 @@ use crate::types::datetime::{format_date, format_date_time};
 use crate::types::flag::check_atom;
 use crate::types::{
     utf7, FetchItem, FetchItems, FetchSection, Flag, Mailbox, SearchArg, SearchKey, Secret,
-    Section, SectionText, SequenceSet, StatusItem, StoreAction,
+    Section, SectionText, SeqNumber, Sequence, SequenceSet, StatusItem, StoreAction,
 };
 
 /// `atom`: refuses an empty value and atom-specials.
@@ -144,7 +144,30 @@ pub fn sequence_set(enc: &mut Encoder, value: &SequenceSet) -> Result<(), Encode
         value: show(value.to_string().as_bytes()),
         reason: reason.into(),
     })?;
-    enc.token(&value.to_string());
+    if value.is_saved() {
+        enc.token("$");
+        return Ok(());
+    }
+    // Written item by item, as `Display` would: formatting it into a
+    // String first cost an allocation and the formatting machinery per
+    // command.
+    let seq_number = |enc: &mut Encoder, n: SeqNumber| match n {
+        SeqNumber::Value(n) => enc.number(u64::from(n)),
+        SeqNumber::Largest => enc.token("*"),
+    };
+    for (i, item) in value.items().iter().enumerate() {
+        if i > 0 {
+            enc.token(",");
+        }
+        match item {
+            Sequence::Single(n) => seq_number(enc, *n),
+            Sequence::Range(a, b) => {
+                seq_number(enc, *a);
+                enc.token(":");
+                seq_number(enc, *b);
+            }
+        }
+    }
     Ok(())
 }
 

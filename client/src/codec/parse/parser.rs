@@ -456,6 +456,22 @@ impl<'a> Parser<'a> {
         ))
     }
 
+    /// [`atom`](Self::atom) as bytes, for a caller that matches a
+    /// keyword without needing a str (no UTF-8 check of ASCII).
+    pub(crate) fn atom_bytes(&mut self) -> Result<&'a [u8], ParseError> {
+        let len = self
+            .remaining()
+            .iter()
+            .take_while(|b| is_atom_char(**b))
+            .count();
+        if len == 0 {
+            return Err(self.error("atom"));
+        }
+        let start = self.pos;
+        self.pos += len;
+        Ok(self.input.get(start..self.pos).unwrap_or_default())
+    }
+
     /// A run of `ASTRING-CHAR` (atom characters and `]`) as a str.
     pub fn astring_atom(&mut self) -> Result<&'a str, ParseError> {
         self.take_str(is_astring_char, "astring")

@@ -11,11 +11,13 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadHalf, WriteHalf};
 use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::time::{Instant, Sleep};
 
@@ -44,7 +46,7 @@ const COPY_CHUNK: usize = 64 * 1024;
 pub(super) struct Shared {
     pub(super) inner: Mutex<Inner>,
     /// Wakes the task: output to write, a waiter gone, the client dropped.
-    pub(super) wake: Notify,
+    pub(super) wake: Signal,
     /// Wakes the client handles: a command completed (one waiting to send
     /// behind STARTTLS or an ending IDLE may go).
     pub(super) completed: Notify,
@@ -54,6 +56,60 @@ impl Shared {
     pub(super) fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic elsewhere while holding the lock leaves plain data.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A wake-up for the one task that waits on it, remembered until taken
+/// (as `Notify::notify_one`'s permit). Cheaper than a `Notify` for the
+/// driver, which waits on it at every turn of its loop: the waker is kept
+/// across waits instead of being linked into a list and unlinked again
+/// each time, and a wake-up already given is taken with one atomic swap.
+#[derive(Default)]
+pub(super) struct Signal {
+    notified: AtomicBool,
+    waker: Mutex<Option<Waker>>,
+}
+
+impl Signal {
+    /// Wakes the waiting task, or the next wait if none waits now.
+    pub(super) fn notify_one(&self) {
+        // Already given and not taken yet: its waker was woken (a
+        // pipeline's thousand sends wake the task once).
+        if self.notified.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let waker = self.waker.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(waker) = waker.as_ref() {
+            waker.wake_by_ref();
+        }
+    }
+
+    /// Ready once `notify_one` was called since the last wait that was.
+    fn poll_notified(&self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.notified.swap(false, Ordering::AcqRel) {
+            return Poll::Ready(());
+        }
+        {
+            let mut waker = self.waker.lock().unwrap_or_else(PoisonError::into_inner);
+            if !waker
+                .as_ref()
+                .is_some_and(|known| known.will_wake(cx.waker()))
+            {
+                *waker = Some(cx.waker().clone());
+            }
+        }
+        // A wake-up given between the swap and storing the waker found no
+        // waker (or the old one): look again.
+        if self.notified.swap(false, Ordering::AcqRel) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+
+    /// Waits for `notify_one`.
+    async fn notified(&self) {
+        std::future::poll_fn(|cx| self.poll_notified(cx)).await;
     }
 }
 
@@ -202,7 +258,8 @@ pub(super) struct Driver {
     deflate: Option<DeflateCodec>,
     /// Bytes were written that TLS may still hold.
     needs_flush: bool,
-    last_read: Instant,
+    /// When the server last sent, or the last output was written.
+    last_read: LastRead,
     parked: Option<Parked>,
     /// The read or write deadline.
     timer: Timer,
@@ -256,7 +313,7 @@ impl Driver {
             external: None,
             deflate: None,
             needs_flush: false,
-            last_read: Instant::now(),
+            last_read: LastRead::default(),
             parked: None,
             timer: Timer::default(),
         }
@@ -314,12 +371,17 @@ impl Driver {
     /// Hands the session's events to their waiters, until it needs more
     /// bytes or a channel is full.
     fn process(&mut self) -> Result<Action, Error> {
-        let action = self.process_events();
-        self.shared.completed.notify_waiters();
+        let mut completed = false;
+        let action = self.process_events(&mut completed);
+        // What the client handles wait for (an exclusive command ended)
+        // comes with a completion: no other pass wakes them.
+        if completed {
+            self.shared.completed.notify_waiters();
+        }
         action
     }
 
-    fn process_events(&mut self) -> Result<Action, Error> {
+    fn process_events(&mut self, completed: &mut bool) -> Result<Action, Error> {
         let mut guard = self.shared.lock();
         let inner = &mut *guard;
         loop {
@@ -327,6 +389,10 @@ impl Driver {
                 Some(event) => event,
                 None => break,
             };
+            *completed |= matches!(
+                event,
+                Event::Completed(_) | Event::StartTls(_) | Event::Compress(_)
+            );
             let action = match event {
                 Event::Greeting(_) => {
                     if let Some(greeted) = inner.greeting.take() {
@@ -363,6 +429,8 @@ impl Driver {
         if let Action::Park(parked) = dispatch_done(&mut inner, done) {
             self.parked = Some(parked);
         }
+        drop(inner);
+        self.shared.completed.notify_waiters();
     }
 
     /// Waits until the reader of a full channel takes the item (or is
@@ -453,6 +521,24 @@ impl Driver {
     /// Waits for the next of: bytes from the server, room to write, a
     /// wake-up from a client handle, a deadline.
     async fn wait(&mut self) -> Result<(), Error> {
+        let Some((_, writer)) = self.halves.as_mut() else {
+            return Err(Error::Closed {
+                reason: "connection already closed".into(),
+            });
+        };
+        let pending = self.out.get(self.written..).unwrap_or_default();
+        let writing = !pending.is_empty();
+        let flushing = !writing && self.needs_flush;
+        if writing || flushing {
+            // Most output goes at once: tried first, it needs no deadline
+            // (no clock read, no timer) and no turn through the select.
+            let step =
+                std::future::poll_fn(|cx| Poll::Ready(poll_write_step(writer, pending, cx))).await;
+            if let Poll::Ready(step) = step {
+                self.wrote(step.map_err(Error::from_tls_io)?);
+                return Ok(());
+            }
+        }
         let (reading_deadline, idle_renewal, idle_dead, idling) = self.deadlines();
         self.make_room(idling);
         let Some((reader, writer)) = self.halves.as_mut() else {
@@ -461,8 +547,6 @@ impl Driver {
             });
         };
         let pending = self.out.get(self.written..).unwrap_or_default();
-        let writing = !pending.is_empty();
-        let flushing = !writing && self.needs_flush;
         let deadline = if writing {
             self.timeouts.write.map(|limit| Instant::now() + limit)
         } else {
@@ -471,7 +555,17 @@ impl Driver {
         if let Some(at) = deadline {
             self.timer.arm(at);
         }
+        // Biased: the branches in a fixed order cost no random draw, and
+        // none starves another for long (a write ends when the socket is
+        // full, a read when it is empty; the wake-up only makes the loop
+        // take output, which every turn does).
         tokio::select! {
+            biased;
+            step = std::future::poll_fn(|cx| poll_write_step(writer, pending, cx)),
+                if writing || flushing =>
+            {
+                self.wrote(step.map_err(Error::from_tls_io)?);
+            }
             read = reader.read_buf(&mut self.read_buf) => {
                 let n = read.map_err(Error::from_tls_io)?;
                 if n == 0 {
@@ -484,21 +578,8 @@ impl Driver {
                         },
                     });
                 }
-                self.last_read = Instant::now();
+                self.last_read.touch();
                 self.receive(n)?;
-            }
-            step = write_step(writer, pending), if writing || flushing => {
-                match step.map_err(Error::from_tls_io)? {
-                    Some(n) => {
-                        self.written += n;
-                        self.needs_flush = true;
-                    }
-                    None => self.needs_flush = false,
-                }
-                if self.written == self.out.len() {
-                    // Silence while we were writing is not the server's.
-                    self.last_read = Instant::now();
-                }
             }
             () = self.shared.wake.notified() => {}
             () = self.timer.ring(), if deadline.is_some() => {
@@ -521,6 +602,16 @@ impl Driver {
             }
         }
         Ok(())
+    }
+
+    /// Counts what a write step wrote, and whether TLS still holds some.
+    fn wrote(&mut self, (n, flushed): (usize, bool)) {
+        self.written += n;
+        self.needs_flush = !flushed;
+        if self.written == self.out.len() {
+            // Silence while we were writing is not the server's.
+            self.last_read.touch();
+        }
     }
 
     /// Room for the next read: [`READ_CHUNK`], or while IDLE runs, a
@@ -559,7 +650,7 @@ impl Driver {
     /// When a reply is late (a command runs and the server is silent),
     /// when the IDLE is renewed, when a silent IDLE is dead, and whether
     /// IDLE runs.
-    fn deadlines(&self) -> (Option<Instant>, Option<Instant>, Option<Instant>, bool) {
+    fn deadlines(&mut self) -> (Option<Instant>, Option<Instant>, Option<Instant>, bool) {
         let mut inner = self.shared.lock();
         let idling = inner
             .idle
@@ -568,7 +659,7 @@ impl Driver {
         let awaiting = inner.session.in_flight().next().is_some() && idling.is_none();
         let idling_now = idling.is_some();
         let reading = match self.timeouts.read {
-            Some(limit) if awaiting => Some(self.last_read + limit),
+            Some(limit) if awaiting => Some(self.last_read.at() + limit),
             _ => None,
         };
         let renewal = idling
@@ -576,7 +667,7 @@ impl Driver {
             .map(|(idle, at)| at + idle.renew_every);
         let dead = idling
             .and_then(|(idle, _)| idle.dead_after)
-            .map(|limit| self.last_read + limit);
+            .map(|limit| self.last_read.at() + limit);
         if !awaiting || idling_now {
             // A wait that may be long: hold no empty 256 KiB block.
             inner.session.release_buffers();
@@ -616,16 +707,76 @@ impl Driver {
     }
 }
 
-/// Writes some of `pending` (`Some(n)`), or, when it is empty, flushes
-/// what TLS holds (`None`). Either may be cancelled by another branch of
-/// the select without losing or repeating a byte: a write that accepted
-/// bytes has completed.
-async fn write_step(writer: &mut WriteHalf<Io>, pending: &[u8]) -> io::Result<Option<usize>> {
-    if pending.is_empty() {
-        writer.flush().await?;
-        Ok(None)
-    } else {
-        writer.write(pending).await.map(Some)
+/// Writes some of `pending`, and once it is all written flushes what TLS
+/// holds, if it can at once (a plain socket always can): how many bytes
+/// were written and whether the flush is done. Pending only while nothing
+/// was done, so that another branch of the select may cancel it without
+/// losing or repeating a byte.
+fn poll_write_step(
+    writer: &mut WriteHalf<Io>,
+    pending: &[u8],
+    cx: &mut Context<'_>,
+) -> Poll<io::Result<(usize, bool)>> {
+    let mut n = 0;
+    if !pending.is_empty() {
+        n = match Pin::new(&mut *writer).poll_write(cx, pending) {
+            Poll::Ready(Ok(0)) => {
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::WriteZero,
+                    "the connection accepts no more bytes",
+                )))
+            }
+            Poll::Ready(Ok(n)) => n,
+            Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+            Poll::Pending => return Poll::Pending,
+        };
+        if n < pending.len() {
+            return Poll::Ready(Ok((n, false)));
+        }
+    }
+    match Pin::new(writer).poll_flush(cx) {
+        Poll::Ready(Ok(())) => Poll::Ready(Ok((n, true))),
+        // What was written counts; the flush is tried again (and fails
+        // again) at the next wait.
+        Poll::Ready(Err(_)) | Poll::Pending if n > 0 => Poll::Ready(Ok((n, false))),
+        Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+        Poll::Pending => Poll::Pending,
+    }
+}
+
+/// A moment of progress (bytes read, or all output written), its clock
+/// read only when a deadline is computed from it: most are followed by
+/// a wait with no deadline to compute (the command completed), and a
+/// clock read per read and per write was measurable.
+struct LastRead {
+    at: Instant,
+    /// Progress was made since `at`.
+    stale: bool,
+}
+
+impl Default for LastRead {
+    fn default() -> Self {
+        LastRead {
+            at: Instant::now(),
+            stale: false,
+        }
+    }
+}
+
+impl LastRead {
+    /// Progress now: taken as the time of the next wait that needs it,
+    /// which follows within the same turn of the loop (or after a wait
+    /// for a stream's reader, whose slowness is not the server's either).
+    fn touch(&mut self) {
+        self.stale = true;
+    }
+
+    fn at(&mut self) -> Instant {
+        if self.stale {
+            self.at = Instant::now();
+            self.stale = false;
+        }
+        self.at
     }
 }
 
@@ -757,4 +908,62 @@ fn idle_completed(inner: &mut Inner, done: Done) -> Action {
     // The reader sees the IDLE end (with the server's NO or BAD, if any).
     let _ = idle.sink.try_send(IdleEvent::Done(Box::new(done)));
     Action::Nothing
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+
+    use super::Signal;
+
+    /// Counts its wake-ups.
+    #[derive(Default)]
+    struct Counter(std::sync::atomic::AtomicUsize);
+
+    impl Wake for Counter {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    fn woken(counter: &Arc<Counter>) -> usize {
+        counter.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    #[test]
+    fn signal_keeps_a_wake_up_given_before_the_wait() {
+        let signal = Signal::default();
+        let counter = Arc::new(Counter::default());
+        let waker = Waker::from(Arc::clone(&counter));
+        let mut cx = Context::from_waker(&waker);
+        signal.notify_one();
+        signal.notify_one();
+        // Two wake-ups before the wait make one: the wait after it waits.
+        assert_eq!(signal.poll_notified(&mut cx), Poll::Ready(()));
+        assert_eq!(signal.poll_notified(&mut cx), Poll::Pending);
+        assert_eq!(woken(&counter), 0);
+    }
+
+    #[test]
+    fn signal_wakes_the_waiting_task_once_until_it_looks() {
+        let signal = Signal::default();
+        let counter = Arc::new(Counter::default());
+        let waker = Waker::from(Arc::clone(&counter));
+        let mut cx = Context::from_waker(&waker);
+        assert_eq!(signal.poll_notified(&mut cx), Poll::Pending);
+        signal.notify_one();
+        signal.notify_one();
+        assert_eq!(woken(&counter), 1);
+        assert_eq!(signal.poll_notified(&mut cx), Poll::Ready(()));
+        // The waker is kept across waits: the next wake-up reaches it too.
+        assert_eq!(signal.poll_notified(&mut cx), Poll::Pending);
+        signal.notify_one();
+        assert_eq!(woken(&counter), 2);
+        assert_eq!(signal.poll_notified(&mut cx), Poll::Ready(()));
+    }
 }

@@ -47,7 +47,7 @@ use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::task::JoinHandle;
 
 pub use auth::AsyncAuthenticator;
-use driver::{Driver, Inner, Shared, Waiter};
+use driver::{Driver, Inner, Shared, Signal, Waiter};
 pub use idle::{IdleOptions, IdleStream};
 pub use stream::{StreamEvents, Streamed};
 
@@ -172,7 +172,7 @@ impl Client {
         inner.greeting = Some(greeted);
         let shared = Arc::new(Shared {
             inner: std::sync::Mutex::new(inner),
-            wake: Notify::new(),
+            wake: Signal::default(),
             completed: Notify::new(),
         });
         let driver = Driver::new(Arc::clone(&shared), io, host.to_owned(), options.timeouts);
@@ -312,25 +312,34 @@ impl Client {
     /// STARTTLS or AUTHENTICATE whose future was dropped, an IDLE being
     /// ended. An IDLE still running is an error instead: end it first.
     async fn after_exclusive(&self) -> Result<(), Error> {
+        // Nearly always nothing exclusive runs: then no `Notified` is
+        // registered and unregistered for nothing.
+        if self.may_send()? {
+            return Ok(());
+        }
         loop {
             let completed = self.shared.completed.notified();
             tokio::pin!(completed);
             completed.as_mut().enable();
-            {
-                let inner = self.shared.lock();
-                if inner.idle.as_ref().is_some_and(|idle| !idle.stopping) {
-                    return Err(Error::InvalidArgument {
-                        reason: "a command cannot be sent while IDLE runs: end it first \
-                                 (drop the IdleStream, or IdleStream::done)"
-                            .into(),
-                    });
-                }
-                if inner.session.exclusive().is_none() || inner.session.broken().is_some() {
-                    return Ok(());
-                }
+            if self.may_send()? {
+                return Ok(());
             }
             completed.await;
         }
+    }
+
+    /// Whether a command may be sent now, as [`after_exclusive`](Self::after_exclusive)
+    /// decides.
+    fn may_send(&self) -> Result<bool, Error> {
+        let inner = self.shared.lock();
+        if inner.idle.as_ref().is_some_and(|idle| !idle.stopping) {
+            return Err(Error::InvalidArgument {
+                reason: "a command cannot be sent while IDLE runs: end it first \
+                         (drop the IdleStream, or IdleStream::done)"
+                    .into(),
+            });
+        }
+        Ok(inner.session.exclusive().is_none() || inner.session.broken().is_some())
     }
 
     /// Sends `command` without waiting (pipelining); [`wait`](Self::wait)

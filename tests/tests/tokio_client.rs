@@ -457,6 +457,33 @@ async fn a_silent_server_fails_a_command_at_the_read_timeout() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn a_server_that_does_not_read_fails_a_command_at_the_write_timeout() {
+    // LITERAL+: the whole message goes at once, more than the socket
+    // buffers hold, and the server reads none of it.
+    let server = Script::new()
+        .send("* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+] hi\r\n")
+        .stall(Duration::from_secs(10))
+        .serve()
+        .unwrap();
+    let options = ClientOptions {
+        timeouts: Timeouts {
+            write: Some(Duration::from_millis(300)),
+            ..Timeouts::default()
+        },
+        ..ClientOptions::default()
+    };
+    let imap = Client::connect_with("127.0.0.1", server.addr().port(), options)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let message = sample_message(1, 64_000_000);
+    let error = imap.run(Append::new("INBOX", message)).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(error.to_string().contains("write timeout"), "{error}");
+    assert!(error.is_fatal());
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn the_command_timeout_bounds_a_trickling_server() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n")

@@ -43,11 +43,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::AsyncRead;
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{oneshot, Notify};
 use tokio::task::JoinHandle;
 
 pub use auth::AsyncAuthenticator;
-use driver::{Driver, Inner, Shared, Signal, Waiter};
+use driver::{Driver, Inner, Shared, Signal, StreamQueue, StreamSink, Waiter};
 pub use idle::{IdleOptions, IdleStream};
 pub use stream::{StreamEvents, Streamed};
 
@@ -60,8 +60,8 @@ use crate::transport::{Timeouts, TlsConfig, IMAPS_PORT};
 use crate::types::Capability;
 use crate::Code;
 
-/// How many items a stream's reader may lag behind before the connection
-/// waits for it.
+/// How many items a stream's or an IDLE's reader may lag behind before
+/// the connection waits for it.
 const STREAM_CAPACITY: usize = 32;
 
 /// An async IMAP client: one connection, driven by its own task.
@@ -573,16 +573,16 @@ impl Client {
     ) -> Result<StreamEvents<'_, C>, Error> {
         self.ensure_capabilities(command).await?;
         self.after_exclusive().await?;
-        let (sink, items) = mpsc::channel(STREAM_CAPACITY);
+        let queue = Arc::new(std::sync::Mutex::new(StreamQueue::default()));
         let options = SendOptions {
             delivery: Delivery::Stream,
             bodies_above,
         };
         let tag = self.submit_with(
             |session| session.send_with(command, options),
-            Waiter::Stream(sink),
+            Waiter::Stream(StreamSink(Arc::clone(&queue))),
         )?;
-        Ok(StreamEvents::new(self, tag, items))
+        Ok(StreamEvents::new(self, tag, queue))
     }
 
     /// Waits for `receiver` within the command timeout; a timeout closes

@@ -366,6 +366,53 @@ async fn a_command_dropped_while_waiting_for_its_answer_leaves_the_next_in_step(
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn a_slow_stream_reader_holds_the_connection_back_and_gets_everything() {
+    let server = server_with(200, 300);
+    let imap = logged_in(&server).await;
+    imap.select("INBOX").await.unwrap();
+    let mut stream = imap
+        .stream(Fetch::new(SequenceSet::all()).items(FetchItem::uid()))
+        .await
+        .unwrap();
+    let mut uids = Vec::new();
+    while let Some(fetched) = stream.next().await {
+        uids.push(fetched.unwrap().message.uid.unwrap());
+        if uids.len() % 40 == 1 {
+            // Long enough for the connection to fill the stream's queue
+            // and wait for room.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    assert!(stream.completion().is_some());
+    assert_eq!(uids, (1..=200).collect::<Vec<u32>>());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_stream_dropped_while_the_connection_waits_for_room_leaves_it_in_step() {
+    let server = server_with(200, 300);
+    let imap = logged_in(&server).await;
+    imap.select("INBOX").await.unwrap();
+    let mut stream = imap
+        .stream(Fetch::new(SequenceSet::all()).items(FetchItem::uid()))
+        .await
+        .unwrap();
+    assert_eq!(stream.next().await.unwrap().unwrap().message.uid, Some(1));
+    // The connection fills the queue and waits for room that the drop
+    // must give back.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    drop(stream);
+    let next = tokio::time::timeout(
+        Duration::from_secs(5),
+        imap.run(UidFetch::new(7).items(FetchItem::uid())),
+    )
+    .await
+    .expect("the connection still waits for the dropped stream")
+    .unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].message.uid, Some(7));
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn fetches_dropped_at_many_points_leave_the_connection_in_step() {
     let server = server_with(3, 400_000);
     let imap = logged_in(&server).await;
@@ -453,6 +500,33 @@ async fn a_silent_server_fails_a_command_at_the_read_timeout() {
     let error = imap.run(Noop::new()).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(3));
     assert!(error.to_string().contains("read timeout"), "{error}");
+    assert!(error.is_fatal());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_server_that_does_not_read_fails_a_command_at_the_write_timeout() {
+    // LITERAL+: the whole message goes at once, more than the socket
+    // buffers hold, and the server reads none of it.
+    let server = Script::new()
+        .send("* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+] hi\r\n")
+        .stall(Duration::from_secs(10))
+        .serve()
+        .unwrap();
+    let options = ClientOptions {
+        timeouts: Timeouts {
+            write: Some(Duration::from_millis(300)),
+            ..Timeouts::default()
+        },
+        ..ClientOptions::default()
+    };
+    let imap = Client::connect_with("127.0.0.1", server.addr().port(), options)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let message = sample_message(1, 64_000_000);
+    let error = imap.run(Append::new("INBOX", message)).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(error.to_string().contains("write timeout"), "{error}");
     assert!(error.is_fatal());
 }
 

@@ -5,17 +5,19 @@
 //! Every await on the connection is here, none in a caller's future: a
 //! caller's future dropped at any point leaves the connection in step.
 //! The task goes on, and what that future waited for is dropped when it
-//! comes (a closed channel), or the session drops it as it arrives
+//! comes (a closed channel or queue), or the session drops it as it arrives
 //! (`Session::abandon`).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadHalf, WriteHalf};
 use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::time::{Instant, Sleep};
 
@@ -44,7 +46,7 @@ const COPY_CHUNK: usize = 64 * 1024;
 pub(super) struct Shared {
     pub(super) inner: Mutex<Inner>,
     /// Wakes the task: output to write, a waiter gone, the client dropped.
-    pub(super) wake: Notify,
+    pub(super) wake: Signal,
     /// Wakes the client handles: a command completed (one waiting to send
     /// behind STARTTLS or an ending IDLE may go).
     pub(super) completed: Notify,
@@ -54,6 +56,60 @@ impl Shared {
     pub(super) fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic elsewhere while holding the lock leaves plain data.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A wake-up for the one task that waits on it, remembered until taken
+/// (as `Notify::notify_one`'s permit). Cheaper than a `Notify` for the
+/// driver, which waits on it at every turn of its loop: the waker is kept
+/// across waits instead of being linked into a list and unlinked again
+/// each time, and a wake-up already given is taken with one atomic swap.
+#[derive(Default)]
+pub(super) struct Signal {
+    notified: AtomicBool,
+    waker: Mutex<Option<Waker>>,
+}
+
+impl Signal {
+    /// Wakes the waiting task, or the next wait if none waits now.
+    pub(super) fn notify_one(&self) {
+        // Already given and not taken yet: its waker was woken (a
+        // pipeline's thousand sends wake the task once).
+        if self.notified.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let waker = self.waker.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(waker) = waker.as_ref() {
+            waker.wake_by_ref();
+        }
+    }
+
+    /// Ready once `notify_one` was called since the last wait that was.
+    fn poll_notified(&self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.notified.swap(false, Ordering::AcqRel) {
+            return Poll::Ready(());
+        }
+        {
+            let mut waker = self.waker.lock().unwrap_or_else(PoisonError::into_inner);
+            if !waker
+                .as_ref()
+                .is_some_and(|known| known.will_wake(cx.waker()))
+            {
+                *waker = Some(cx.waker().clone());
+            }
+        }
+        // A wake-up given between the swap and storing the waker found no
+        // waker (or the old one): look again.
+        if self.notified.swap(false, Ordering::AcqRel) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+
+    /// Waits for `notify_one`.
+    async fn notified(&self) {
+        std::future::poll_fn(|cx| self.poll_notified(cx)).await;
     }
 }
 
@@ -110,13 +166,92 @@ pub(super) enum Waiter {
     /// Its completion.
     Done(oneshot::Sender<Done>),
     /// Its data and bodies as they come, then its completion.
-    Stream(mpsc::Sender<Item>),
+    Stream(StreamSink),
     /// An AUTHENTICATE answered by the caller: its challenges, then its
     /// completion.
     Auth {
         challenges: mpsc::UnboundedSender<Vec<u8>>,
         done: oneshot::Sender<Done>,
     },
+}
+
+/// How many items the connection puts in a stream's queue before it
+/// waits for the reader. The reader takes them all at once into a queue
+/// of its own, which it empties before taking more: at most twice this
+/// many are in flight, [`STREAM_CAPACITY`](super::STREAM_CAPACITY).
+pub(super) const STREAM_QUEUE: usize = super::STREAM_CAPACITY / 2;
+
+/// A streamed command's items between the connection and its reader: a
+/// queue under a lock rather than a channel, so that the task puts an
+/// item with no more than a push, and the reader takes a batch of them
+/// with one lock and one wake-up (a bounded channel cost a semaphore
+/// lock and a few atomic operations per item, measured as a good part of
+/// what the async client spent over the blocking one in a long FETCH).
+#[derive(Debug, Default)]
+pub(super) struct StreamQueue {
+    pub(super) items: VecDeque<Item>,
+    /// The reader, waiting for items.
+    pub(super) reader: Option<Waker>,
+    /// The task, waiting for room.
+    pub(super) room: Option<Waker>,
+    /// The reader is gone: items are dropped.
+    pub(super) closed: bool,
+    /// No item will come any more (the completion was put, or the
+    /// connection ended).
+    pub(super) ended: bool,
+}
+
+/// Locks a stream's queue (a panic while holding it leaves plain data).
+pub(super) fn lock_queue(queue: &Mutex<StreamQueue>) -> MutexGuard<'_, StreamQueue> {
+    queue.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What puts a stream's items, once per stream: dropped, it ends the
+/// stream (after its completion, or when the connection ends).
+pub(super) struct StreamSink(pub(super) Arc<Mutex<StreamQueue>>);
+
+/// What putting an item gave.
+enum Put {
+    Done,
+    /// The item back, boxed as it is parked (rarely).
+    Full(Box<Item>),
+    Closed,
+}
+
+impl StreamSink {
+    /// Puts `item` if there is room.
+    fn put(&self, item: Item) -> Put {
+        put(&self.0, item)
+    }
+}
+
+fn put(queue: &Mutex<StreamQueue>, item: Item) -> Put {
+    let mut queue = lock_queue(queue);
+    if queue.closed {
+        return Put::Closed;
+    }
+    if queue.items.len() >= STREAM_QUEUE {
+        return Put::Full(Box::new(item));
+    }
+    queue.items.push_back(item);
+    let reader = queue.reader.take();
+    drop(queue);
+    if let Some(reader) = reader {
+        reader.wake();
+    }
+    Put::Done
+}
+
+impl Drop for StreamSink {
+    fn drop(&mut self) {
+        let mut queue = lock_queue(&self.0);
+        queue.ended = true;
+        let reader = queue.reader.take();
+        drop(queue);
+        if let Some(reader) = reader {
+            reader.wake();
+        }
+    }
 }
 
 /// What goes to a stream's reader.
@@ -160,15 +295,17 @@ pub(super) struct IdleState {
     pub(super) stopped: Option<oneshot::Sender<Result<(), Error>>>,
 }
 
-/// An item a full channel could not take yet: the task waits for room
-/// before it reads on (so memory stays that of the channel).
+/// An item a full queue or channel could not take yet: the task waits for
+/// room before it reads on (so memory stays that of the queue).
 enum Parked {
     Stream {
-        sink: mpsc::Sender<Item>,
+        queue: Arc<Mutex<StreamQueue>>,
         /// Boxed: parking is rare, and an `Action` moves on every event.
         item: Box<Item>,
         /// The command to abandon if the reader is gone.
         tag: Option<String>,
+        /// The completion's: dropped once it is put, it ends the stream.
+        sink: Option<StreamSink>,
     },
     Idle {
         sink: mpsc::Sender<IdleEvent>,
@@ -202,7 +339,8 @@ pub(super) struct Driver {
     deflate: Option<DeflateCodec>,
     /// Bytes were written that TLS may still hold.
     needs_flush: bool,
-    last_read: Instant,
+    /// When the server last sent, or the last output was written.
+    last_read: LastRead,
     parked: Option<Parked>,
     /// The read or write deadline.
     timer: Timer,
@@ -256,7 +394,7 @@ impl Driver {
             external: None,
             deflate: None,
             needs_flush: false,
-            last_read: Instant::now(),
+            last_read: LastRead::default(),
             parked: None,
             timer: Timer::default(),
         }
@@ -312,14 +450,19 @@ impl Driver {
     }
 
     /// Hands the session's events to their waiters, until it needs more
-    /// bytes or a channel is full.
+    /// bytes or a queue or channel is full.
     fn process(&mut self) -> Result<Action, Error> {
-        let action = self.process_events();
-        self.shared.completed.notify_waiters();
+        let mut completed = false;
+        let action = self.process_events(&mut completed);
+        // What the client handles wait for (an exclusive command ended)
+        // comes with a completion: no other pass wakes them.
+        if completed {
+            self.shared.completed.notify_waiters();
+        }
         action
     }
 
-    fn process_events(&mut self) -> Result<Action, Error> {
+    fn process_events(&mut self, completed: &mut bool) -> Result<Action, Error> {
         let mut guard = self.shared.lock();
         let inner = &mut *guard;
         loop {
@@ -327,6 +470,10 @@ impl Driver {
                 Some(event) => event,
                 None => break,
             };
+            *completed |= matches!(
+                event,
+                Event::Completed(_) | Event::StartTls(_) | Event::Compress(_)
+            );
             let action = match event {
                 Event::Greeting(_) => {
                     if let Some(greeted) = inner.greeting.take() {
@@ -363,16 +510,46 @@ impl Driver {
         if let Action::Park(parked) = dispatch_done(&mut inner, done) {
             self.parked = Some(parked);
         }
+        drop(inner);
+        self.shared.completed.notify_waiters();
     }
 
-    /// Waits until the reader of a full channel takes the item (or is
+    /// Waits until the reader of a full queue or channel takes the item (or is
     /// gone: then its command's data is dropped from now on).
     async fn deliver(&mut self, parked: Parked) {
         match parked {
-            Parked::Stream { sink, item, tag } => {
-                if let (Err(_), Some(tag)) = (sink.send(*item).await, tag) {
+            Parked::Stream {
+                queue,
+                item,
+                tag,
+                sink,
+            } => {
+                let mut item = Some(*item);
+                let put = std::future::poll_fn(|cx| {
+                    let Some(next) = item.take() else {
+                        return Poll::Ready(false);
+                    };
+                    match put(&queue, next) {
+                        Put::Done => Poll::Ready(true),
+                        Put::Closed => Poll::Ready(false),
+                        Put::Full(next) => {
+                            let mut locked = lock_queue(&queue);
+                            locked.room = Some(cx.waker().clone());
+                            // The reader may have taken the batch between
+                            // the two locks: then try again at once.
+                            if locked.items.len() < STREAM_QUEUE || locked.closed {
+                                cx.waker().wake_by_ref();
+                            }
+                            item = Some(*next);
+                            Poll::Pending
+                        }
+                    }
+                })
+                .await;
+                if let (false, Some(tag)) = (put, tag) {
                     self.shared.lock().session.abandon(&tag);
                 }
+                drop(sink);
             }
             // A reader gone has dropped its IdleStream, which ends the IDLE.
             Parked::Idle { sink, event } => drop(sink.send(event).await),
@@ -453,6 +630,24 @@ impl Driver {
     /// Waits for the next of: bytes from the server, room to write, a
     /// wake-up from a client handle, a deadline.
     async fn wait(&mut self) -> Result<(), Error> {
+        let Some((_, writer)) = self.halves.as_mut() else {
+            return Err(Error::Closed {
+                reason: "connection already closed".into(),
+            });
+        };
+        let pending = self.out.get(self.written..).unwrap_or_default();
+        let writing = !pending.is_empty();
+        let flushing = !writing && self.needs_flush;
+        if writing || flushing {
+            // Most output goes at once: tried first, it needs no deadline
+            // (no clock read, no timer) and no turn through the select.
+            let step =
+                std::future::poll_fn(|cx| Poll::Ready(poll_write_step(writer, pending, cx))).await;
+            if let Poll::Ready(step) = step {
+                self.wrote(step.map_err(Error::from_tls_io)?);
+                return Ok(());
+            }
+        }
         let (reading_deadline, idle_renewal, idle_dead, idling) = self.deadlines();
         self.make_room(idling);
         let Some((reader, writer)) = self.halves.as_mut() else {
@@ -461,8 +656,6 @@ impl Driver {
             });
         };
         let pending = self.out.get(self.written..).unwrap_or_default();
-        let writing = !pending.is_empty();
-        let flushing = !writing && self.needs_flush;
         let deadline = if writing {
             self.timeouts.write.map(|limit| Instant::now() + limit)
         } else {
@@ -471,7 +664,17 @@ impl Driver {
         if let Some(at) = deadline {
             self.timer.arm(at);
         }
+        // Biased: the branches in a fixed order cost no random draw, and
+        // none starves another for long (a write ends when the socket is
+        // full, a read when it is empty; the wake-up only makes the loop
+        // take output, which every turn does).
         tokio::select! {
+            biased;
+            step = std::future::poll_fn(|cx| poll_write_step(writer, pending, cx)),
+                if writing || flushing =>
+            {
+                self.wrote(step.map_err(Error::from_tls_io)?);
+            }
             read = reader.read_buf(&mut self.read_buf) => {
                 let n = read.map_err(Error::from_tls_io)?;
                 if n == 0 {
@@ -484,21 +687,8 @@ impl Driver {
                         },
                     });
                 }
-                self.last_read = Instant::now();
+                self.last_read.touch();
                 self.receive(n)?;
-            }
-            step = write_step(writer, pending), if writing || flushing => {
-                match step.map_err(Error::from_tls_io)? {
-                    Some(n) => {
-                        self.written += n;
-                        self.needs_flush = true;
-                    }
-                    None => self.needs_flush = false,
-                }
-                if self.written == self.out.len() {
-                    // Silence while we were writing is not the server's.
-                    self.last_read = Instant::now();
-                }
             }
             () = self.shared.wake.notified() => {}
             () = self.timer.ring(), if deadline.is_some() => {
@@ -521,6 +711,16 @@ impl Driver {
             }
         }
         Ok(())
+    }
+
+    /// Counts what a write step wrote, and whether TLS still holds some.
+    fn wrote(&mut self, (n, flushed): (usize, bool)) {
+        self.written += n;
+        self.needs_flush = !flushed;
+        if self.written == self.out.len() {
+            // Silence while we were writing is not the server's.
+            self.last_read.touch();
+        }
     }
 
     /// Room for the next read: [`READ_CHUNK`], or while IDLE runs, a
@@ -559,7 +759,7 @@ impl Driver {
     /// When a reply is late (a command runs and the server is silent),
     /// when the IDLE is renewed, when a silent IDLE is dead, and whether
     /// IDLE runs.
-    fn deadlines(&self) -> (Option<Instant>, Option<Instant>, Option<Instant>, bool) {
+    fn deadlines(&mut self) -> (Option<Instant>, Option<Instant>, Option<Instant>, bool) {
         let mut inner = self.shared.lock();
         let idling = inner
             .idle
@@ -568,7 +768,7 @@ impl Driver {
         let awaiting = inner.session.in_flight().next().is_some() && idling.is_none();
         let idling_now = idling.is_some();
         let reading = match self.timeouts.read {
-            Some(limit) if awaiting => Some(self.last_read + limit),
+            Some(limit) if awaiting => Some(self.last_read.at() + limit),
             _ => None,
         };
         let renewal = idling
@@ -576,7 +776,7 @@ impl Driver {
             .map(|(idle, at)| at + idle.renew_every);
         let dead = idling
             .and_then(|(idle, _)| idle.dead_after)
-            .map(|limit| self.last_read + limit);
+            .map(|limit| self.last_read.at() + limit);
         if !awaiting || idling_now {
             // A wait that may be long: hold no empty 256 KiB block.
             inner.session.release_buffers();
@@ -616,16 +816,76 @@ impl Driver {
     }
 }
 
-/// Writes some of `pending` (`Some(n)`), or, when it is empty, flushes
-/// what TLS holds (`None`). Either may be cancelled by another branch of
-/// the select without losing or repeating a byte: a write that accepted
-/// bytes has completed.
-async fn write_step(writer: &mut WriteHalf<Io>, pending: &[u8]) -> io::Result<Option<usize>> {
-    if pending.is_empty() {
-        writer.flush().await?;
-        Ok(None)
-    } else {
-        writer.write(pending).await.map(Some)
+/// Writes some of `pending`, and once it is all written flushes what TLS
+/// holds, if it can at once (a plain socket always can): how many bytes
+/// were written and whether the flush is done. Pending only while nothing
+/// was done, so that another branch of the select may cancel it without
+/// losing or repeating a byte.
+fn poll_write_step(
+    writer: &mut WriteHalf<Io>,
+    pending: &[u8],
+    cx: &mut Context<'_>,
+) -> Poll<io::Result<(usize, bool)>> {
+    let mut n = 0;
+    if !pending.is_empty() {
+        n = match Pin::new(&mut *writer).poll_write(cx, pending) {
+            Poll::Ready(Ok(0)) => {
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::WriteZero,
+                    "the connection accepts no more bytes",
+                )))
+            }
+            Poll::Ready(Ok(n)) => n,
+            Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+            Poll::Pending => return Poll::Pending,
+        };
+        if n < pending.len() {
+            return Poll::Ready(Ok((n, false)));
+        }
+    }
+    match Pin::new(writer).poll_flush(cx) {
+        Poll::Ready(Ok(())) => Poll::Ready(Ok((n, true))),
+        // What was written counts; the flush is tried again (and fails
+        // again) at the next wait.
+        Poll::Ready(Err(_)) | Poll::Pending if n > 0 => Poll::Ready(Ok((n, false))),
+        Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+        Poll::Pending => Poll::Pending,
+    }
+}
+
+/// A moment of progress (bytes read, or all output written), its clock
+/// read only when a deadline is computed from it: most are followed by
+/// a wait with no deadline to compute (the command completed), and a
+/// clock read per read and per write was measurable.
+struct LastRead {
+    at: Instant,
+    /// Progress was made since `at`.
+    stale: bool,
+}
+
+impl Default for LastRead {
+    fn default() -> Self {
+        LastRead {
+            at: Instant::now(),
+            stale: false,
+        }
+    }
+}
+
+impl LastRead {
+    /// Progress now: taken as the time of the next wait that needs it,
+    /// which follows within the same turn of the loop (or after a wait
+    /// for a stream's reader, whose slowness is not the server's either).
+    fn touch(&mut self) {
+        self.stale = true;
+    }
+
+    fn at(&mut self) -> Instant {
+        if self.stale {
+            self.at = Instant::now();
+            self.stale = false;
+        }
+        self.at
     }
 }
 
@@ -651,12 +911,13 @@ fn dispatch_done(inner: &mut Inner, done: Done) -> Action {
             let _ = waiter.send(done);
             Action::Nothing
         }
-        Some(Waiter::Stream(sink)) => match sink.try_send(Item::Done(done)) {
-            Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => Action::Nothing,
-            Err(mpsc::error::TrySendError::Full(item)) => Action::Park(Parked::Stream {
-                sink,
-                item: Box::new(item),
+        Some(Waiter::Stream(sink)) => match sink.put(Item::Done(done)) {
+            Put::Done | Put::Closed => Action::Nothing,
+            Put::Full(item) => Action::Park(Parked::Stream {
+                queue: Arc::clone(&sink.0),
+                item,
                 tag: None,
+                sink: Some(sink),
             }),
         },
         None => {
@@ -674,14 +935,15 @@ fn to_stream(inner: &mut Inner, tag: &str, item: Item) -> Action {
     let Some(Waiter::Stream(sink)) = inner.waiting.get(tag) else {
         return Action::Nothing;
     };
-    match sink.try_send(item) {
-        Ok(()) => Action::Nothing,
-        Err(mpsc::error::TrySendError::Full(item)) => Action::Park(Parked::Stream {
-            sink: sink.clone(),
-            item: Box::new(item),
+    match sink.put(item) {
+        Put::Done => Action::Nothing,
+        Put::Full(item) => Action::Park(Parked::Stream {
+            queue: Arc::clone(&sink.0),
+            item,
             tag: Some(tag.to_owned()),
+            sink: None,
         }),
-        Err(mpsc::error::TrySendError::Closed(_)) => {
+        Put::Closed => {
             inner.session.abandon(tag);
             Action::Nothing
         }
@@ -757,4 +1019,62 @@ fn idle_completed(inner: &mut Inner, done: Done) -> Action {
     // The reader sees the IDLE end (with the server's NO or BAD, if any).
     let _ = idle.sink.try_send(IdleEvent::Done(Box::new(done)));
     Action::Nothing
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+
+    use super::Signal;
+
+    /// Counts its wake-ups.
+    #[derive(Default)]
+    struct Counter(std::sync::atomic::AtomicUsize);
+
+    impl Wake for Counter {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    fn woken(counter: &Arc<Counter>) -> usize {
+        counter.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    #[test]
+    fn signal_keeps_a_wake_up_given_before_the_wait() {
+        let signal = Signal::default();
+        let counter = Arc::new(Counter::default());
+        let waker = Waker::from(Arc::clone(&counter));
+        let mut cx = Context::from_waker(&waker);
+        signal.notify_one();
+        signal.notify_one();
+        // Two wake-ups before the wait make one: the wait after it waits.
+        assert_eq!(signal.poll_notified(&mut cx), Poll::Ready(()));
+        assert_eq!(signal.poll_notified(&mut cx), Poll::Pending);
+        assert_eq!(woken(&counter), 0);
+    }
+
+    #[test]
+    fn signal_wakes_the_waiting_task_once_until_it_looks() {
+        let signal = Signal::default();
+        let counter = Arc::new(Counter::default());
+        let waker = Waker::from(Arc::clone(&counter));
+        let mut cx = Context::from_waker(&waker);
+        assert_eq!(signal.poll_notified(&mut cx), Poll::Pending);
+        signal.notify_one();
+        signal.notify_one();
+        assert_eq!(woken(&counter), 1);
+        assert_eq!(signal.poll_notified(&mut cx), Poll::Ready(()));
+        // The waker is kept across waits: the next wake-up reaches it too.
+        assert_eq!(signal.poll_notified(&mut cx), Poll::Pending);
+        signal.notify_one();
+        assert_eq!(woken(&counter), 2);
+        assert_eq!(signal.poll_notified(&mut cx), Poll::Ready(()));
+    }
 }

@@ -43,11 +43,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::AsyncRead;
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{oneshot, Notify};
 use tokio::task::JoinHandle;
 
 pub use auth::AsyncAuthenticator;
-use driver::{Driver, Inner, Shared, Waiter};
+use driver::{Driver, Inner, Shared, Signal, StreamQueue, StreamSink, Waiter};
 pub use idle::{IdleOptions, IdleStream};
 pub use stream::{StreamEvents, Streamed};
 
@@ -60,8 +60,8 @@ use crate::transport::{Timeouts, TlsConfig, IMAPS_PORT};
 use crate::types::Capability;
 use crate::Code;
 
-/// How many items a stream's reader may lag behind before the connection
-/// waits for it.
+/// How many items a stream's or an IDLE's reader may lag behind before
+/// the connection waits for it.
 const STREAM_CAPACITY: usize = 32;
 
 /// An async IMAP client: one connection, driven by its own task.
@@ -172,7 +172,7 @@ impl Client {
         inner.greeting = Some(greeted);
         let shared = Arc::new(Shared {
             inner: std::sync::Mutex::new(inner),
-            wake: Notify::new(),
+            wake: Signal::default(),
             completed: Notify::new(),
         });
         let driver = Driver::new(Arc::clone(&shared), io, host.to_owned(), options.timeouts);
@@ -312,25 +312,34 @@ impl Client {
     /// STARTTLS or AUTHENTICATE whose future was dropped, an IDLE being
     /// ended. An IDLE still running is an error instead: end it first.
     async fn after_exclusive(&self) -> Result<(), Error> {
+        // Nearly always nothing exclusive runs: then no `Notified` is
+        // registered and unregistered for nothing.
+        if self.may_send()? {
+            return Ok(());
+        }
         loop {
             let completed = self.shared.completed.notified();
             tokio::pin!(completed);
             completed.as_mut().enable();
-            {
-                let inner = self.shared.lock();
-                if inner.idle.as_ref().is_some_and(|idle| !idle.stopping) {
-                    return Err(Error::InvalidArgument {
-                        reason: "a command cannot be sent while IDLE runs: end it first \
-                                 (drop the IdleStream, or IdleStream::done)"
-                            .into(),
-                    });
-                }
-                if inner.session.exclusive().is_none() || inner.session.broken().is_some() {
-                    return Ok(());
-                }
+            if self.may_send()? {
+                return Ok(());
             }
             completed.await;
         }
+    }
+
+    /// Whether a command may be sent now, as [`after_exclusive`](Self::after_exclusive)
+    /// decides.
+    fn may_send(&self) -> Result<bool, Error> {
+        let inner = self.shared.lock();
+        if inner.idle.as_ref().is_some_and(|idle| !idle.stopping) {
+            return Err(Error::InvalidArgument {
+                reason: "a command cannot be sent while IDLE runs: end it first \
+                         (drop the IdleStream, or IdleStream::done)"
+                    .into(),
+            });
+        }
+        Ok(inner.session.exclusive().is_none() || inner.session.broken().is_some())
     }
 
     /// Sends `command` without waiting (pipelining); [`wait`](Self::wait)
@@ -564,16 +573,16 @@ impl Client {
     ) -> Result<StreamEvents<'_, C>, Error> {
         self.ensure_capabilities(command).await?;
         self.after_exclusive().await?;
-        let (sink, items) = mpsc::channel(STREAM_CAPACITY);
+        let queue = Arc::new(std::sync::Mutex::new(StreamQueue::default()));
         let options = SendOptions {
             delivery: Delivery::Stream,
             bodies_above,
         };
         let tag = self.submit_with(
             |session| session.send_with(command, options),
-            Waiter::Stream(sink),
+            Waiter::Stream(StreamSink(Arc::clone(&queue))),
         )?;
-        Ok(StreamEvents::new(self, tag, items))
+        Ok(StreamEvents::new(self, tag, queue))
     }
 
     /// Waits for `receiver` within the command timeout; a timeout closes

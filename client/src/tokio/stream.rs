@@ -1,12 +1,12 @@
 //! A command's items as they arrive, as a `futures::Stream`.
 
+use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
-use tokio::sync::mpsc;
-
-use super::driver::Item;
+use super::driver::{lock_queue, Item, StreamQueue};
 use super::Client;
 use crate::blocking::StreamEvent;
 use crate::command::Streaming;
@@ -23,7 +23,10 @@ use crate::Data;
 pub struct StreamEvents<'a, C: Streaming> {
     client: &'a Client,
     tag: String,
-    items: mpsc::Receiver<Item>,
+    /// What the connection put and this reader has not taken yet.
+    queue: Arc<Mutex<StreamQueue>>,
+    /// The batch taken, handed out first.
+    items: VecDeque<Item>,
     others: Vec<Data>,
     done: Option<Done>,
     ended: bool,
@@ -31,11 +34,12 @@ pub struct StreamEvents<'a, C: Streaming> {
 }
 
 impl<'a, C: Streaming> StreamEvents<'a, C> {
-    pub(super) fn new(client: &'a Client, tag: String, items: mpsc::Receiver<Item>) -> Self {
+    pub(super) fn new(client: &'a Client, tag: String, queue: Arc<Mutex<StreamQueue>>) -> Self {
         StreamEvents {
             client,
             tag,
-            items,
+            queue,
+            items: VecDeque::new(),
             others: Vec::new(),
             done: None,
             ended: false,
@@ -66,9 +70,13 @@ impl<'a, C: Streaming> StreamEvents<'a, C> {
             return Poll::Ready(None);
         }
         loop {
-            let item = match self.items.poll_recv(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(item) => item,
+            let item = match self.items.pop_front() {
+                Some(item) => Some(item),
+                None => match self.take_batch(cx) {
+                    Poll::Ready(true) => continue,
+                    Poll::Ready(false) => None,
+                    Poll::Pending => return Poll::Pending,
+                },
             };
             let event = match item {
                 Some(Item::Data(data)) => match C::item(data) {
@@ -97,6 +105,35 @@ impl<'a, C: Streaming> StreamEvents<'a, C> {
     }
 }
 
+impl<C: Streaming> StreamEvents<'_, C> {
+    /// Takes every item the connection put (true), or learns that none
+    /// will come (false), or waits.
+    fn take_batch(&mut self, cx: &mut Context<'_>) -> Poll<bool> {
+        let mut queue = lock_queue(&self.queue);
+        if queue.items.is_empty() {
+            if queue.ended {
+                return Poll::Ready(false);
+            }
+            if !queue
+                .reader
+                .as_ref()
+                .is_some_and(|known| known.will_wake(cx.waker()))
+            {
+                queue.reader = Some(cx.waker().clone());
+            }
+            return Poll::Pending;
+        }
+        // Ours is empty: the swap keeps both queues' memory.
+        std::mem::swap(&mut queue.items, &mut self.items);
+        let room = queue.room.take();
+        drop(queue);
+        if let Some(room) = room {
+            room.wake();
+        }
+        Poll::Ready(true)
+    }
+}
+
 impl<C: Streaming> futures_core::Stream for StreamEvents<'_, C> {
     type Item = Result<StreamEvent<C::Item>, Error>;
 
@@ -109,8 +146,18 @@ impl<C: Streaming> Drop for StreamEvents<'_, C> {
     /// Abandons the command if its completion has not come: never waits.
     fn drop(&mut self) {
         if !self.ended {
+            let mut queue = lock_queue(&self.queue);
+            queue.closed = true;
+            queue.items.clear();
+            let room = queue.room.take();
+            drop(queue);
+            if let Some(room) = room {
+                // The task waits for room that will never come: it drops
+                // the item instead.
+                room.wake();
+            }
             let mut inner = self.client.shared.lock();
-            // Its waiter stays: the completion meets a closed channel.
+            // Its waiter stays: the completion meets a closed queue.
             inner.session.abandon(&self.tag);
             drop(inner);
             self.client.shared.wake.notify_one();

@@ -34,12 +34,7 @@ both_clients!(
     item24_unsolicited_exists_recent_expunge_are_recorded,
     item36_password_is_absent_from_debug_output,
     item36_passwords_and_sasl_payloads_are_absent_from_logs,
-    waiting_for_a_tag_never_sent_fails_at_once;
-    blocking_only:
-    // The tokio client turns every error that ends its connection task
-    // (protocol, TLS, I/O, read timeout) into `Error::Closed { reason }`,
-    // "connection closed by the server: <the error's text>", losing its
-    // variant (client/src/tokio/driver.rs, Inner::closed):
+    waiting_for_a_tag_never_sent_fails_at_once,
     item02_starttls_continuation_is_a_hard_error,
     item07_tagged_ok_for_a_tag_never_sent_is_a_protocol_error,
     item10_wrong_host_name_is_refused,
@@ -51,9 +46,6 @@ both_clients!(
     item22_tagged_greeting_is_a_protocol_error,
     item23_already_completed_tag_is_a_protocol_error,
     item26_continuation_nobody_waits_for_is_a_protocol_error,
-    // The tokio client arms no read timeout while it waits for the
-    // greeting (Driver::deadlines only when a command is in flight): a
-    // server that never greets hangs `connect` for good.
     item22_no_greeting_times_out,
 );
 

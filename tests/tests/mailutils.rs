@@ -58,12 +58,7 @@ both_clients!(
     copies_show_the_servers_bookkeeping_fields,
     bodies_change_once_the_server_wrote_its_bookkeeping_fields,
     copy_to_a_missing_mailbox_is_no_with_trycreate_in_its_text,
-    expunge_returns_the_expunged_sequence_numbers;
-    blocking_only:
-    // The tokio client's IDLE sends the command without asking the
-    // capabilities first (IdleStream::start calls Session::send, skipping
-    // Client::ensure_capabilities): after a LOGIN whose OK brings none, as
-    // imap4d's, it fails with MissingCapability IDLE.
+    expunge_returns_the_expunged_sequence_numbers,
     idle_reports_an_append_only_when_done,
 );
 

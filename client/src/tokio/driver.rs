@@ -132,6 +132,50 @@ pub(super) struct Inner {
     pub(super) idle: Option<IdleState>,
     /// The client was dropped: write what is queued, then close.
     pub(super) closing: bool,
+    /// The error that ended the connection task, for the futures that
+    /// were waiting then, or else the next call.
+    pub(super) ended: Option<Ended>,
+    /// Whether a caller got `ended` already.
+    pub(super) ended_told: bool,
+}
+
+/// The error that ended the connection task, kept by kind (an [`Error`]
+/// is not `Clone`): each future waiting then gets the error the blocking
+/// client's call would have returned (a protocol error, a timeout, a TLS
+/// failure), not a bare "closed".
+#[derive(Clone, Debug)]
+pub(super) enum Ended {
+    Protocol(String),
+    Io(std::io::ErrorKind, String),
+    Tls(String),
+    Closed(String),
+}
+
+impl Ended {
+    fn of(error: &Error) -> Self {
+        match error {
+            Error::Protocol { reason } => Ended::Protocol(reason.clone()),
+            Error::Io(error) => Ended::Io(error.kind(), error.to_string()),
+            Error::Tls { reason } => Ended::Tls(reason.clone()),
+            Error::Closed { reason } => Ended::Closed(reason.clone()),
+            other => Ended::Closed(other.to_string()),
+        }
+    }
+
+    fn error(&self) -> Error {
+        match self {
+            Ended::Protocol(reason) => Error::Protocol {
+                reason: reason.clone(),
+            },
+            Ended::Io(kind, text) => Error::Io(std::io::Error::new(*kind, text.clone())),
+            Ended::Tls(reason) => Error::Tls {
+                reason: reason.clone(),
+            },
+            Ended::Closed(reason) => Error::Closed {
+                reason: reason.clone(),
+            },
+        }
+    }
 }
 
 impl Inner {
@@ -146,11 +190,35 @@ impl Inner {
             readers: VecDeque::new(),
             idle: None,
             closing: false,
+            ended: None,
+            ended_told: false,
         }
     }
 
-    /// Why the connection is unusable, as an error.
-    pub(super) fn closed(&self) -> Error {
+    /// What a future that was waiting when the connection ended gets:
+    /// the error that ended it (each of them), or why the connection is
+    /// unusable.
+    pub(super) fn closed(&mut self) -> Error {
+        match &self.ended {
+            Some(ended) => {
+                self.ended_told = true;
+                ended.error()
+            }
+            None => self.broken_reason(),
+        }
+    }
+
+    /// What a command not sent gets: the error that ended the connection
+    /// if no caller has had it yet (it came between commands), else, as
+    /// from the blocking client, [`Error::Closed`] with its reason.
+    pub(super) fn unusable(&mut self) -> Error {
+        match &self.ended {
+            Some(_) if !self.ended_told => self.closed(),
+            _ => self.broken_reason(),
+        }
+    }
+
+    fn broken_reason(&self) -> Error {
         Error::Closed {
             reason: self
                 .session
@@ -406,7 +474,10 @@ impl Driver {
         let mut inner = self.shared.lock();
         match result {
             Ok(()) => inner.session.set_broken("connection closed by the client"),
-            Err(error) => inner.session.set_broken(error.to_string()),
+            Err(error) => {
+                inner.session.set_broken(error.to_string());
+                inner.ended = Some(Ended::of(&error));
+            }
         }
         // Dropping the senders wakes every waiting future with the reason.
         inner.waiting.clear();
@@ -765,7 +836,9 @@ impl Driver {
             .idle
             .as_ref()
             .and_then(|idle| idle.started.map(|at| (idle, at)));
-        let awaiting = inner.session.in_flight().next().is_some() && idling.is_none();
+        // The greeting is awaited as a reply is: bounded by the read timeout.
+        let awaiting = (inner.greeting.is_some() || inner.session.in_flight().next().is_some())
+            && idling.is_none();
         let idling_now = idling.is_some();
         let reading = match self.timeouts.read {
             Some(limit) if awaiting => Some(self.last_read.at() + limit),

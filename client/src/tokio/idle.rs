@@ -50,12 +50,15 @@ pub struct IdleStream<'a> {
 impl<'a> IdleStream<'a> {
     /// Sends IDLE and waits for the server's `+`.
     pub(super) async fn start(client: &'a Client, options: IdleOptions) -> Result<Self, Error> {
+        // As every command: the capabilities first, when the login's OK
+        // brought none (imap4d's), so that IDLE's own is known.
+        client.ensure_capabilities(&crate::Idle::new()).await?;
         client.after_exclusive().await?;
         let (sink, events) = mpsc::channel(super::STREAM_CAPACITY);
         {
             let mut inner = client.shared.lock();
             if inner.session.broken().is_some() {
-                return Err(inner.closed());
+                return Err(inner.unusable());
             }
             let since = inner.session.unsolicited_mark();
             let tag = inner.session.send(&crate::Idle::new())?;

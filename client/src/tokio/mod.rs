@@ -349,7 +349,7 @@ impl Client {
         self.after_exclusive().await?;
         let mut inner = self.shared.lock();
         if inner.session.broken().is_some() {
-            return Err(inner.closed());
+            return Err(inner.unusable());
         }
         let tag = inner.session.send(command)?;
         drop(inner);
@@ -557,7 +557,7 @@ impl Client {
     ) -> Result<String, Error> {
         let mut inner = self.shared.lock();
         if inner.session.broken().is_some() {
-            return Err(inner.closed());
+            return Err(inner.unusable());
         }
         let tag = send(&mut inner.session)?;
         inner.waiting.insert(tag.clone(), waiter);

@@ -153,6 +153,12 @@ pub trait Imap: Sized + std::fmt::Debug {
     /// Whether mailbox names are UTF-8.
     fn utf8_enabled(&self) -> bool;
 
+    /// Whether the connection runs over TLS.
+    fn is_tls(&self) -> bool;
+
+    /// Whether COMPRESS=DEFLATE is in force.
+    fn is_compressed(&self) -> bool;
+
     /// The unsolicited record, left in place.
     fn unsolicited(&self) -> Vec<Unsolicited>;
 
@@ -404,6 +410,14 @@ impl Imap for blocking::Client {
         blocking::Client::utf8_enabled(self)
     }
 
+    fn is_tls(&self) -> bool {
+        self.session().is_tls()
+    }
+
+    fn is_compressed(&self) -> bool {
+        self.connection().is_some_and(|c| c.is_compressed())
+    }
+
     fn unsolicited(&self) -> Vec<Unsolicited> {
         blocking::Client::unsolicited(self).cloned().collect()
     }
@@ -643,6 +657,14 @@ impl Imap for Tokio {
 
     fn utf8_enabled(&self) -> bool {
         self.client.utf8_enabled()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.client.is_tls()
+    }
+
+    fn is_compressed(&self) -> bool {
+        self.client.is_compressed()
     }
 
     fn unsolicited(&self) -> Vec<Unsolicited> {

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use typed_imap::auth::Plain;
-use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::blocking::ClientOptions;
 use typed_imap::chrono::{DateTime, FixedOffset, NaiveDate};
 use typed_imap::command::State;
 use typed_imap::types::{
@@ -30,6 +30,7 @@ use typed_imap_tests::raw::RawSession;
 use typed_imap_tests::views::first_body;
 
 both_clients!(
+    starttls_then_login_as_user_at_domain,
     implicit_tls_greets_and_lists_its_capabilities,
     wrong_password_is_no_and_the_connection_goes_on,
     authenticate_plain_succeeds,
@@ -203,17 +204,16 @@ Content-Type: text/html\r\n\
 // ---------------------------------------------------------------------
 // Connecting and logging in.
 
-#[test]
-fn starttls_then_login_as_user_at_domain() {
+fn starttls_then_login_as_user_at_domain<I: Imap>() {
     let server = Mailutils::start().unwrap();
-    let mut imap = Client::connect_starttls(
+    let mut imap = I::connect_starttls(
         "127.0.0.1",
         server.plain_addr().port(),
         &trust_certificate(server.certificate()).unwrap(),
         ClientOptions::default(),
     )
     .unwrap();
-    assert!(imap.session().is_tls());
+    assert!(imap.is_tls());
     assert!(
         !imap.has_capability("STARTTLS").unwrap(),
         "capabilities re-read after TLS"

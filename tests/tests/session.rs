@@ -37,7 +37,12 @@ both_clients!(
     second_compress_is_refused_by_the_server,
     compress_keeps_a_10k_message_fetch_byte_identical,
     protocol_version_is_read_from_the_capabilities,
-    why_a_command_failed_is_a_typed_code;
+    why_a_command_failed_is_a_typed_code,
+    starttls_then_login,
+    compress_deflate_over_plain_tcp,
+    compress_deflate_over_implicit_tls,
+    compress_deflate_over_a_child_process_stream,
+    compress_is_refused_before_sending_without_imap_zlib;
     blocking_only:
     // Not a bug: the tokio client's LOGOUT on drop is written by its
     // connection task, which needs the runtime to go on running, and
@@ -63,17 +68,16 @@ fn logged_in<I: Imap>(server: &Dovecot, user: &str) -> I {
     imap
 }
 
-#[test]
-fn starttls_then_login() {
+fn starttls_then_login<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = Client::connect_starttls(
+    let mut imap = I::connect_starttls(
         "127.0.0.1",
         server.plain_addr().port(),
         &trust(&server),
         ClientOptions::default(),
     )
     .unwrap();
-    assert!(imap.session().is_tls());
+    assert!(imap.is_tls());
     assert!(
         !imap.has_capability("STARTTLS").unwrap(),
         "capabilities re-read after TLS"
@@ -592,11 +596,11 @@ fn zlib_dovecot() -> Dovecot {
 /// Appends `message`, compresses, and checks that a FETCH of it through
 /// the compressed connection gives the same bytes and that the session
 /// goes on (a NOOP and LOGOUT through the compressor).
-fn compress_then_fetch_identical(imap: &mut Client, message: &[u8]) {
+fn compress_then_fetch_identical<I: Imap>(imap: &mut I, message: &[u8]) {
     imap.run(Append::new("INBOX", message.to_vec())).unwrap();
-    assert!(!imap.connection().unwrap().is_compressed());
+    assert!(!imap.is_compressed());
     imap.run(CompressDeflate::new()).unwrap();
-    assert!(imap.connection().unwrap().is_compressed());
+    assert!(imap.is_compressed());
     imap.run(Select::new("INBOX")).unwrap();
     let fetched = imap
         .run(Fetch::new(SequenceSet::largest()).items(FetchItem::body_peek(Section::default())))
@@ -626,44 +630,45 @@ fn dropping_a_logged_in_client_logs_out_like_imaplibs_context_manager<I: Imap>()
     assert!(end.contains("Disconnected: Logged out"), "{}", server.log());
 }
 
-#[test]
-fn compress_deflate_over_plain_tcp() {
+fn compress_deflate_over_plain_tcp<I: Imap>() {
     let server = zlib_dovecot();
-    let mut imap = Client::connect("127.0.0.1", server.plain_addr().port()).unwrap();
+    let mut imap = I::connect(
+        "127.0.0.1",
+        server.plain_addr().port(),
+        ClientOptions::default(),
+    )
+    .unwrap();
     imap.login("alice", &server.user("alice").unwrap().password)
         .unwrap();
-    assert!(!imap.session().is_tls());
+    assert!(!imap.is_tls());
     compress_then_fetch_identical(&mut imap, &message_with_attachment(1 << 20));
 }
 
-#[test]
-fn compress_deflate_over_implicit_tls() {
+fn compress_deflate_over_implicit_tls<I: Imap>() {
     let server = zlib_dovecot();
-    let mut imap = logged_in::<Client>(&server, "alice");
-    assert!(imap.session().is_tls());
+    let mut imap = logged_in::<I>(&server, "alice");
+    assert!(imap.is_tls());
     compress_then_fetch_identical(&mut imap, &message_with_attachment(1 << 20));
 }
 
-#[test]
-fn compress_deflate_over_a_child_process_stream() {
+fn compress_deflate_over_a_child_process_stream<I: Imap>() {
     let stream = PreauthStream::new().unwrap();
     let mut command = stream.command();
     command.args(["-o", "mail_plugins=imap_zlib"]);
-    let mut imap = Client::spawn(command).unwrap();
+    let mut imap = I::spawn(command).unwrap();
     compress_then_fetch_identical(&mut imap, &message_with_attachment(1 << 20));
 }
 
-#[test]
-fn compress_is_refused_before_sending_without_imap_zlib() {
+fn compress_is_refused_before_sending_without_imap_zlib<I: Imap>() {
     // The PREAUTH stream without the plugin does not advertise it.
     let stream = PreauthStream::new().unwrap();
-    let mut imap = Client::spawn(stream.command()).unwrap();
-    let error = imap.compress_deflate().unwrap_err();
+    let mut imap = I::spawn(stream.command()).unwrap();
+    let error = imap.run(CompressDeflate::new()).unwrap_err();
     assert!(
         matches!(&error, Error::MissingCapability { capability, .. } if capability == "COMPRESS=DEFLATE"),
         "{error}"
     );
-    assert!(!imap.connection().unwrap().is_compressed());
+    assert!(!imap.is_compressed());
     imap.run(Noop::new()).unwrap();
 }
 

@@ -367,6 +367,12 @@ impl Session {
         self.tls
     }
 
+    /// Whether COMPRESS=DEFLATE is in force (its OK came): the driver
+    /// compresses both directions.
+    pub fn is_compressed(&self) -> bool {
+        self.compressed
+    }
+
     /// Tells the session its transport is encrypted from the start
     /// (implicit TLS).
     pub fn set_tls(&mut self, tls: bool) {

@@ -204,6 +204,16 @@ impl Client {
         self.shared.lock().session.utf8_enabled()
     }
 
+    /// Whether the connection runs over TLS (implicit, or after STARTTLS).
+    pub fn is_tls(&self) -> bool {
+        self.shared.lock().session.is_tls()
+    }
+
+    /// Whether COMPRESS=DEFLATE is in force.
+    pub fn is_compressed(&self) -> bool {
+        self.shared.lock().session.is_compressed()
+    }
+
     /// The selected mailbox as last reported by the server.
     pub fn mailbox(&self) -> Option<MailboxState> {
         self.shared.lock().session.mailbox().cloned()

@@ -1,19 +1,42 @@
 //! Extensions that modify commands other spec files declare (`[[extend]]`),
 //! end to end against Dovecot.
 
-use typed_imap::blocking::Client;
 use typed_imap::chrono::DateTime;
 use typed_imap::response::Status;
 use typed_imap::session::Unsolicited;
 use typed_imap::types::{AppendMessage, Capability, SearchKey, StatusItem};
 use typed_imap::types::{FetchItem, FetchItems, Flag, QresyncParams, SequenceSet};
 use typed_imap::{
-    Append, Code, ConditionalStore, Create, Data, Enable, Error, Fetch, Fetched, ListExtended,
-    ListItem, Search, SearchReturn, Select, Store, UidConditionalStore, UidFetch, UidSearchReturn,
+    Append, Code, ConditionalStore, Create, Data, Enable, Error, Expunge, Fetch, Fetched,
+    ListExtended, ListItem, Noop, Search, SearchReturn, Select, Status as StatusCommand, Store,
+    Subscribe, UidConditionalStore, UidFetch, UidSearchReturn,
 };
-use typed_imap_tests::client::logged_in;
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::messages::sample_message;
+
+both_clients!(
+    select_condstore_reports_the_highest_modseq,
+    fetch_changed_since_returns_only_the_changed_message_with_its_modseq,
+    store_unchanged_since_a_stale_modseq_fails_for_that_message,
+    conditional_store_returns_the_modified_set_with_the_fetches,
+    qresync_reports_vanished_after_an_expunge_from_another_connection,
+    uid_fetch_changed_since_vanished_reports_earlier_expunges,
+    search_modseq_finds_the_messages_changed_since,
+    condstore_items_are_refused_where_condstore_is_not_advertised,
+    search_return_gives_min_max_count_and_all_in_one_esearch,
+    uid_search_return_answers_in_uids,
+    search_return_with_modseq_reports_the_highest_modseq_found,
+    list_special_use_returns_only_those_mailboxes_with_their_attributes,
+    list_return_status_gives_a_status_per_mailbox,
+    list_subscribed_selects_the_subscribed_mailboxes_and_childinfo_names_parents,
+    list_return_children_marks_every_mailbox,
+    create_with_use_needs_create_special_use_which_dovecot_lacks,
+    three_messages_in_one_append_arrive_together,
+    a_multiappend_with_one_bad_message_appends_none,
+    more_messages_set_empty_is_refused_before_sending,
+);
 
 /// A server whose alice has `count` messages in INBOX.
 fn server_with(count: usize) -> Dovecot {
@@ -26,9 +49,9 @@ fn server_with(count: usize) -> Dovecot {
 
 /// Alice logged in on a server with `count` messages, INBOX selected with
 /// CONDSTORE; its HIGHESTMODSEQ. Keep the server alive as long as the client.
-fn condstore_inbox(count: usize) -> (Dovecot, Client, u64) {
+fn condstore_inbox<I: Imap>(count: usize) -> (Dovecot, I, u64) {
     let server = server_with(count);
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let highest = imap
         .run(Select::new("INBOX").condstore())
         .unwrap()
@@ -38,12 +61,12 @@ fn condstore_inbox(count: usize) -> (Dovecot, Client, u64) {
 }
 
 /// ENABLE QRESYNC (RFC 7162 section 3.2.3), through the typed command.
-fn enable_qresync(imap: &mut Client) {
+fn enable_qresync<I: Imap>(imap: &mut I) {
     imap.run(Enable::new(vec![Capability::new("QRESYNC")]))
         .unwrap();
 }
 
-fn mod_seqs(imap: &mut Client) -> Vec<(u32, u64)> {
+fn mod_seqs<I: Imap>(imap: &mut I) -> Vec<(u32, u64)> {
     imap.run(Fetch::new(SequenceSet::all()).items(FetchItem::mod_seq()))
         .unwrap()
         .iter()
@@ -55,10 +78,9 @@ fn flags(fetched: &Fetched) -> &[Flag] {
     fetched.message.flags.as_deref().unwrap_or_default()
 }
 
-#[test]
-fn select_condstore_reports_the_highest_modseq() {
+fn select_condstore_reports_the_highest_modseq<I: Imap>() {
     let server = server_with(2);
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let selected = imap.run(Select::new("INBOX").condstore()).unwrap();
     assert_eq!(selected.exists, 2);
     let highest = selected.highest_mod_seq.expect("HIGHESTMODSEQ");
@@ -70,14 +92,16 @@ fn select_condstore_reports_the_highest_modseq() {
         "{seqs:?} <= {highest}"
     );
     let status = imap
-        .status("INBOX", vec![StatusItem::highest_mod_seq()])
+        .run(StatusCommand::new(
+            "INBOX",
+            vec![StatusItem::highest_mod_seq()],
+        ))
         .unwrap();
     assert_eq!(status.attributes.highest_mod_seq, Some(highest));
 }
 
-#[test]
-fn fetch_changed_since_returns_only_the_changed_message_with_its_modseq() {
-    let (_server, mut imap, highest) = condstore_inbox(3);
+fn fetch_changed_since_returns_only_the_changed_message_with_its_modseq<I: Imap>() {
+    let (_server, mut imap, highest) = condstore_inbox::<I>(3);
     imap.run(Store::new(2).add_flags(vec![Flag::Flagged]))
         .unwrap();
     let changed = imap
@@ -97,9 +121,8 @@ fn fetch_changed_since_returns_only_the_changed_message_with_its_modseq() {
     assert!(mod_seq > highest, "{mod_seq} > {highest}");
 }
 
-#[test]
-fn store_unchanged_since_a_stale_modseq_fails_for_that_message() {
-    let (_server, mut imap, _) = condstore_inbox(2);
+fn store_unchanged_since_a_stale_modseq_fails_for_that_message<I: Imap>() {
+    let (_server, mut imap, _) = condstore_inbox::<I>(2);
     let known = mod_seqs(&mut imap).iter().map(|(_, m)| *m).max().unwrap();
     // Another change to message 1 makes `known` stale for it only.
     imap.run(Store::new(1).add_flags(vec![Flag::Seen])).unwrap();
@@ -123,9 +146,8 @@ fn store_unchanged_since_a_stale_modseq_fails_for_that_message() {
     assert!(flags(&now[1]).contains(&Flag::Flagged), "message 2 changed");
 }
 
-#[test]
-fn conditional_store_returns_the_modified_set_with_the_fetches() {
-    let (_server, mut imap, _) = condstore_inbox(3);
+fn conditional_store_returns_the_modified_set_with_the_fetches<I: Imap>() {
+    let (_server, mut imap, _) = condstore_inbox::<I>(3);
     let uids: Vec<u32> = imap
         .run(UidFetch::new(SequenceSet::all()).items(FetchItem::uid()))
         .unwrap()
@@ -169,10 +191,9 @@ fn conditional_store_returns_the_modified_set_with_the_fetches() {
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");
 }
 
-#[test]
-fn qresync_reports_vanished_after_an_expunge_from_another_connection() {
+fn qresync_reports_vanished_after_an_expunge_from_another_connection<I: Imap>() {
     let server = server_with(3);
-    let mut watcher = logged_in(&server, "alice").unwrap();
+    let mut watcher = I::logged_in(&server, "alice").unwrap();
     enable_qresync(&mut watcher);
     let first = watcher.run(Select::new("INBOX").condstore()).unwrap();
     let uid_validity = first.uid_validity.unwrap();
@@ -186,16 +207,16 @@ fn qresync_reports_vanished_after_an_expunge_from_another_connection() {
     assert_eq!(uids.len(), 3);
     watcher.take_unsolicited();
 
-    let mut other = logged_in(&server, "alice").unwrap();
+    let mut other = I::logged_in(&server, "alice").unwrap();
     other.run(Select::new("INBOX")).unwrap();
     other
         .run(Store::new(2).add_flags(vec![Flag::Deleted]))
         .unwrap();
-    other.expunge().unwrap();
+    other.run(Expunge::new()).unwrap();
     other.logout().unwrap();
 
     // Now: VANISHED instead of EXPUNGE, once QRESYNC is enabled.
-    watcher.noop().unwrap();
+    watcher.run(Noop::new()).unwrap();
     let vanished: Vec<_> = watcher
         .take_unsolicited()
         .into_iter()
@@ -214,7 +235,7 @@ fn qresync_reports_vanished_after_an_expunge_from_another_connection() {
     );
 
     // Later: a resynchronising SELECT learns it as VANISHED (EARLIER).
-    let mut again = logged_in(&server, "alice").unwrap();
+    let mut again = I::logged_in(&server, "alice").unwrap();
     enable_qresync(&mut again);
     let params = QresyncParams::new(uid_validity, highest).known_uids(uids.clone());
     let selected = again.run(Select::new("INBOX").qresync(params)).unwrap();
@@ -225,16 +246,15 @@ fn qresync_reports_vanished_after_an_expunge_from_another_connection() {
     assert!(selected.highest_mod_seq.unwrap() > highest);
 }
 
-#[test]
-fn uid_fetch_changed_since_vanished_reports_earlier_expunges() {
+fn uid_fetch_changed_since_vanished_reports_earlier_expunges<I: Imap>() {
     let server = server_with(2);
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     enable_qresync(&mut imap);
     let selected = imap.run(Select::new("INBOX").condstore()).unwrap();
     let highest = selected.highest_mod_seq.unwrap();
     imap.run(Store::new(1).add_flags(vec![Flag::Deleted]))
         .unwrap();
-    imap.expunge().unwrap();
+    imap.run(Expunge::new()).unwrap();
     imap.take_unsolicited();
     let changed = imap
         .run(
@@ -256,9 +276,8 @@ fn uid_fetch_changed_since_vanished_reports_earlier_expunges() {
     assert_eq!(earlier.len(), 1, "VANISHED (EARLIER) for the expunged UID");
 }
 
-#[test]
-fn search_modseq_finds_the_messages_changed_since() {
-    let (_server, mut imap, highest) = condstore_inbox(3);
+fn search_modseq_finds_the_messages_changed_since<I: Imap>() {
+    let (_server, mut imap, highest) = condstore_inbox::<I>(3);
     imap.run(Store::new(3).add_flags(vec![Flag::Answered]))
         .unwrap();
     let found = imap
@@ -283,8 +302,7 @@ fn search_modseq_finds_the_messages_changed_since() {
 /// need CONDSTORE (the session checks the values, not only the command):
 /// Dovecot told not to advertise it, as a deployment may, is sent none of
 /// them, and the session goes on.
-#[test]
-fn condstore_items_are_refused_where_condstore_is_not_advertised() {
+fn condstore_items_are_refused_where_condstore_is_not_advertised<I: Imap>() {
     let server = Dovecot::start_with(Options {
         extra_config: "imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE ESEARCH\n"
             .to_owned(),
@@ -294,20 +312,20 @@ fn condstore_items_are_refused_where_condstore_is_not_advertised() {
     server
         .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     assert!(!imap.has_capability("CONDSTORE").unwrap());
     imap.run(Select::new("INBOX")).unwrap();
     let refused = [
-        imap.search(SearchKey::all() & SearchKey::mod_seq(1u64))
+        imap.run(Search::new(SearchKey::all() & SearchKey::mod_seq(1u64)))
             .map(drop),
         imap.run(SearchReturn::new(!SearchKey::mod_seq(1u64)).count())
             .map(drop),
-        imap.fetch(1, FetchItem::uid() | FetchItem::mod_seq())
+        imap.run(Fetch::new(1).items(FetchItem::uid() | FetchItem::mod_seq()))
             .map(drop),
-        imap.status(
+        imap.run(StatusCommand::new(
             "INBOX",
             vec![StatusItem::messages(), StatusItem::highest_mod_seq()],
-        )
+        ))
         .map(drop),
     ];
     for result in refused {
@@ -316,16 +334,15 @@ fn condstore_items_are_refused_where_condstore_is_not_advertised() {
             other => panic!("expected MissingCapability CONDSTORE, got {other:?}"),
         }
     }
-    assert_eq!(imap.search(SearchKey::all()).unwrap(), vec![1, 2]);
+    assert_eq!(imap.run(Search::new(SearchKey::all())).unwrap(), vec![1, 2]);
 }
 
 // ---------------------------------------------------------------- ESEARCH
 
-#[test]
-fn search_return_gives_min_max_count_and_all_in_one_esearch() {
+fn search_return_gives_min_max_count_and_all_in_one_esearch<I: Imap>() {
     // Every third sample message is from bob: 1, 4, 7 and 10.
     let server = server_with(10);
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     let found = imap
         .run(
@@ -351,10 +368,9 @@ fn search_return_gives_min_max_count_and_all_in_one_esearch() {
     assert_eq!(only_count.data.all, None);
 }
 
-#[test]
-fn uid_search_return_answers_in_uids() {
+fn uid_search_return_answers_in_uids<I: Imap>() {
     let server = server_with(4);
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     let uids: Vec<u32> = imap
         .run(UidFetch::new(SequenceSet::all()).items(FetchItem::uid()))
@@ -371,9 +387,8 @@ fn uid_search_return_answers_in_uids() {
     assert_eq!(found.data.count, None, "not asked for");
 }
 
-#[test]
-fn search_return_with_modseq_reports_the_highest_modseq_found() {
-    let (_server, mut imap, highest) = condstore_inbox(3);
+fn search_return_with_modseq_reports_the_highest_modseq_found<I: Imap>() {
+    let (_server, mut imap, highest) = condstore_inbox::<I>(3);
     imap.run(Store::new(2).add_flags(vec![Flag::Seen])).unwrap();
     let found = imap
         .run(SearchReturn::new(SearchKey::mod_seq(highest + 1)).all())
@@ -404,11 +419,10 @@ fn find<'a>(mailboxes: &'a [ListItem], name: &str) -> &'a ListItem {
         .unwrap_or_else(|| panic!("{name} listed"))
 }
 
-#[test]
-fn list_special_use_returns_only_those_mailboxes_with_their_attributes() {
+fn list_special_use_returns_only_those_mailboxes_with_their_attributes<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.create("Work").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Create::new("Work")).unwrap();
     let listed = imap.run(ListExtended::new("", "*").special_use()).unwrap();
     assert_eq!(
         names(&listed.mailboxes),
@@ -433,10 +447,9 @@ fn list_special_use_returns_only_those_mailboxes_with_their_attributes() {
         .contains(&attribute("Sent")));
 }
 
-#[test]
-fn list_return_status_gives_a_status_per_mailbox() {
+fn list_return_status_gives_a_status_per_mailbox<I: Imap>() {
     let server = server_with(3);
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let listed = imap
         .run(ListExtended::new("", "*").status(vec![StatusItem::messages(), StatusItem::unseen()]))
         .unwrap();
@@ -463,15 +476,14 @@ fn list_return_status_gives_a_status_per_mailbox() {
     assert_eq!(sent.attributes.messages, Some(0));
 }
 
-#[test]
-fn list_subscribed_selects_the_subscribed_mailboxes_and_childinfo_names_parents() {
+fn list_subscribed_selects_the_subscribed_mailboxes_and_childinfo_names_parents<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.create("Work").unwrap();
-    imap.create("Play").unwrap();
-    imap.subscribe("Play").unwrap();
-    imap.create("Parent/Child").unwrap();
-    imap.subscribe("Parent/Child").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Create::new("Work")).unwrap();
+    imap.run(Create::new("Play")).unwrap();
+    imap.run(Subscribe::new("Play")).unwrap();
+    imap.run(Create::new("Parent/Child")).unwrap();
+    imap.run(Subscribe::new("Parent/Child")).unwrap();
 
     let subscribed = imap.run(ListExtended::new("", "*").subscribed()).unwrap();
     let listed = names(&subscribed.mailboxes);
@@ -496,11 +508,10 @@ fn list_subscribed_selects_the_subscribed_mailboxes_and_childinfo_names_parents(
     assert!(find(&parents.mailboxes, "Play").extended.is_none());
 }
 
-#[test]
-fn list_return_children_marks_every_mailbox() {
+fn list_return_children_marks_every_mailbox<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.create("Parent/Child").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Create::new("Parent/Child")).unwrap();
     let listed = imap
         .run(ListExtended::new("", "%").return_children())
         .unwrap();
@@ -512,10 +523,9 @@ fn list_return_children_marks_every_mailbox() {
         .contains(&attribute("HasNoChildren")));
 }
 
-#[test]
-fn create_with_use_needs_create_special_use_which_dovecot_lacks() {
+fn create_with_use_needs_create_special_use_which_dovecot_lacks<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let error = imap
         .run(Create::new("Receipts").special_use(vec![Flag::Extension("Archive".into())]))
         .unwrap_err();
@@ -530,11 +540,10 @@ fn create_with_use_needs_create_special_use_which_dovecot_lacks() {
 
 // ------------------------------------------------------------ MULTIAPPEND
 
-#[test]
-fn three_messages_in_one_append_arrive_together() {
+fn three_messages_in_one_append_arrive_together<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.create("Batch").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Create::new("Batch")).unwrap();
     let date = DateTime::parse_from_rfc3339("2024-02-01T13:05:09+01:00").unwrap();
     let append = Append::new("Batch", sample_message(1, 400)).more_messages(vec![
         AppendMessage::new(sample_message(2, 500)).flags([Flag::Seen, Flag::Flagged]),
@@ -576,11 +585,10 @@ fn three_messages_in_one_append_arrive_together() {
     assert_eq!(messages[2].message.internal_date, Some(date));
 }
 
-#[test]
-fn a_multiappend_with_one_bad_message_appends_none() {
+fn a_multiappend_with_one_bad_message_appends_none<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.create("Batch").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Create::new("Batch")).unwrap();
     // Dovecot refuses a message of zero bytes: the whole APPEND fails.
     let append = Append::new("Batch", sample_message(1, 400)).more_messages(vec![
         AppendMessage::new(sample_message(2, 400)),
@@ -588,20 +596,21 @@ fn a_multiappend_with_one_bad_message_appends_none() {
     ]);
     let error = imap.run(append).unwrap_err();
     assert!(matches!(error, Error::No { .. }), "{error}");
-    let status = imap.status("Batch", vec![StatusItem::messages()]).unwrap();
+    let status = imap
+        .run(StatusCommand::new("Batch", vec![StatusItem::messages()]))
+        .unwrap();
     assert_eq!(status.attributes.messages, Some(0), "all or nothing");
 }
 
-#[test]
-fn more_messages_set_empty_is_refused_before_sending() {
+fn more_messages_set_empty_is_refused_before_sending<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let error = imap
         .run(Append::new("INBOX", sample_message(1, 300)).more_messages(Vec::new()))
         .unwrap_err();
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");
     assert_eq!(
-        imap.status("INBOX", vec![StatusItem::messages()])
+        imap.run(StatusCommand::new("INBOX", vec![StatusItem::messages()]))
             .unwrap()
             .attributes
             .messages,

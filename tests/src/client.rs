@@ -32,6 +32,12 @@ pub fn logged_in(server: &Dovecot, user: &str) -> Result<Client> {
 
 /// A client logged in as `user` on a [`Stalwart`] over implicit TLS.
 pub fn logged_in_stalwart(server: &Stalwart, user: &str) -> Result<Client> {
+    stalwart_login(server, user)
+}
+
+/// Either client (see [`Imap`](crate::both::Imap)) logged in as `user` on
+/// a [`Stalwart`] over implicit TLS.
+pub fn stalwart_login<I: crate::both::Imap>(server: &Stalwart, user: &str) -> Result<I> {
     let password = &server.user(user).ok_or_else(|| unknown(user))?.password;
     let trust =
         TlsConfig::custom_roots_pem(server.authority_pem().as_bytes()).map_err(|source| {
@@ -40,7 +46,7 @@ pub fn logged_in_stalwart(server: &Stalwart, user: &str) -> Result<Client> {
                 source: Box::new(source),
             }
         })?;
-    tls_login(server.tls_addr().port(), &trust, user, password)
+    I::tls_login(server.tls_addr().port(), &trust, user, password)
 }
 
 fn unknown(user: &str) -> HarnessError {

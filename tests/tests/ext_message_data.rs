@@ -5,34 +5,55 @@
 //! Each behaviour is a function of a logged-in client, so that the same
 //! check runs against every server that has the extension.
 
-use typed_imap::blocking::Client;
+use typed_imap::blocking::ClientOptions;
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
 use typed_imap::types::{
     Annotation, AnnotationValue, FetchItem, SearchKey, SequenceSet, StatusItem,
 };
-use typed_imap::{Bytes, Code, Create, Error, Fetch, Select, StoreAnnotation};
-use typed_imap_tests::client::{logged_in, logged_in_stalwart};
+use typed_imap::{
+    Append, Bytes, Code, Create, Error, Fetch, Move, Noop, Rename, Search, Select, Status,
+    StoreAnnotation,
+};
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
+use typed_imap_tests::client::stalwart_login;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::stalwart::Stalwart;
 
+both_clients!(
+    status_size_on_dovecot,
+    status_size_on_cyrus,
+    status_size_on_stalwart,
+    objectid_on_cyrus,
+    objectid_on_stalwart,
+    cyrus_without_conversations_sends_threadid_nil_in_parentheses,
+    objectid_items_are_refused_without_the_capability,
+    preview_gives_the_start_of_each_message_text_on_dovecot,
+    preview_on_stalwart,
+    preview_fuzzy_reads_the_drafts_answer_on_dovecot,
+    preview_on_cyrus_is_nil_without_a_preview_source,
+    preview_on_cyrus_reads_the_configured_annotation,
+);
+
 /// alice on a Cyrus started with `extra_conf`, her INBOX holding the
 /// sample messages `sizes` long.
-fn cyrus_with(extra_conf: &str, sizes: &[usize]) -> (Cyrus, Client) {
+fn cyrus_with<I: Imap>(extra_conf: &str, sizes: &[usize]) -> (Cyrus, I) {
     let server = Cyrus::start_with(extra_conf).unwrap();
-    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), ClientOptions::default()).unwrap();
     imap.login("alice", &server.user("alice").unwrap().password)
         .unwrap();
     for (n, size) in sizes.iter().enumerate() {
-        imap.append("INBOX", sample_message(n, *size)).unwrap();
+        imap.run(Append::new("INBOX", sample_message(n, *size)))
+            .unwrap();
     }
     (server, imap)
 }
 
 /// alice on a Dovecot, her INBOX holding the sample messages `sizes` long.
-fn dovecot_with(sizes: &[usize]) -> (Dovecot, Client) {
+fn dovecot_with<I: Imap>(sizes: &[usize]) -> (Dovecot, I) {
     let server = Dovecot::start().unwrap();
     server
         .fill(
@@ -41,13 +62,13 @@ fn dovecot_with(sizes: &[usize]) -> (Dovecot, Client) {
             sizes.iter().enumerate().map(|(n, s)| sample_message(n, *s)),
         )
         .unwrap();
-    let imap = logged_in(&server, "alice").unwrap();
+    let imap = I::logged_in(&server, "alice").unwrap();
     (server, imap)
 }
 
 /// alice on a Stalwart, her INBOX holding the sample messages `sizes`
 /// long.
-fn stalwart_with(sizes: &[usize]) -> (Stalwart, Client) {
+fn stalwart_with<I: Imap>(sizes: &[usize]) -> (Stalwart, I) {
     let server = Stalwart::start().unwrap();
     server
         .fill(
@@ -56,7 +77,7 @@ fn stalwart_with(sizes: &[usize]) -> (Stalwart, Client) {
             sizes.iter().enumerate().map(|(n, s)| sample_message(n, *s)),
         )
         .unwrap();
-    let imap = logged_in_stalwart(&server, "alice").unwrap();
+    let imap = stalwart_login(&server, "alice").unwrap();
     (server, imap)
 }
 
@@ -64,15 +85,18 @@ const SIZES: [usize; 3] = [300, 1_000, 4_321];
 
 /// STATUS=SIZE: the mailbox's size is the sum of its messages'
 /// RFC822.SIZE, read as a 63-bit number.
-fn status_size_is_the_sum_of_the_message_sizes(imap: &mut Client) {
+fn status_size_is_the_sum_of_the_message_sizes<I: Imap>(imap: &mut I) {
     assert!(imap.has_capability("STATUS=SIZE").unwrap());
     let status = imap
-        .status("INBOX", vec![StatusItem::size(), StatusItem::messages()])
+        .run(Status::new(
+            "INBOX",
+            vec![StatusItem::size(), StatusItem::messages()],
+        ))
         .unwrap();
     assert_eq!(status.attributes.messages, Some(3));
     imap.run(Select::new("INBOX")).unwrap();
     let sizes = imap
-        .fetch(SequenceSet::all(), FetchItem::rfc822_size())
+        .run(Fetch::new(SequenceSet::all()).items(FetchItem::rfc822_size()))
         .unwrap();
     let sum: u64 = sizes
         .iter()
@@ -81,21 +105,18 @@ fn status_size_is_the_sum_of_the_message_sizes(imap: &mut Client) {
     assert_eq!(status.attributes.size, Some(sum));
 }
 
-#[test]
-fn status_size_on_dovecot() {
-    let (_server, mut imap) = dovecot_with(&SIZES);
+fn status_size_on_dovecot<I: Imap>() {
+    let (_server, mut imap) = dovecot_with::<I>(&SIZES);
     status_size_is_the_sum_of_the_message_sizes(&mut imap);
 }
 
-#[test]
-fn status_size_on_cyrus() {
-    let (_server, mut imap) = cyrus_with("", &SIZES);
+fn status_size_on_cyrus<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("", &SIZES);
     status_size_is_the_sum_of_the_message_sizes(&mut imap);
 }
 
-#[test]
-fn status_size_on_stalwart() {
-    let (_server, mut imap) = stalwart_with(&SIZES);
+fn status_size_on_stalwart<I: Imap>() {
+    let (_server, mut imap) = stalwart_with::<I>(&SIZES);
     status_size_is_the_sum_of_the_message_sizes(&mut imap);
 }
 
@@ -115,9 +136,9 @@ fn reply_to_first_sample() -> Vec<u8> {
 }
 
 /// The MAILBOXID of `mailbox`, by STATUS.
-fn mailbox_id(imap: &mut Client, mailbox: &str) -> String {
+fn mailbox_id<I: Imap>(imap: &mut I, mailbox: &str) -> String {
     let status = imap
-        .status(mailbox, vec![StatusItem::mailbox_id()])
+        .run(Status::new(mailbox, vec![StatusItem::mailbox_id()]))
         .unwrap();
     status.attributes.mailbox_id.expect("MAILBOXID sent")
 }
@@ -126,7 +147,7 @@ fn mailbox_id(imap: &mut Client, mailbox: &str) -> String {
 /// a rename keeps; EMAILID and THREADID name a message and its thread, a
 /// MOVE keeps the EMAILID, and both search keys find by them. INBOX holds
 /// [`sample_message`]`(0, ..)`; the function adds a reply to it.
-fn objectid_names_mailboxes_messages_and_threads(imap: &mut Client) {
+fn objectid_names_mailboxes_messages_and_threads<I: Imap>(imap: &mut I) {
     assert!(imap.has_capability("OBJECTID").unwrap());
     let ((), codes) = imap.run_with_codes(Create::new("Projects")).unwrap();
     let created = codes
@@ -137,21 +158,24 @@ fn objectid_names_mailboxes_messages_and_threads(imap: &mut Client) {
         })
         .expect("a MAILBOXID code in CREATE's OK");
     assert_eq!(mailbox_id(imap, "Projects"), created);
-    imap.rename("Projects", "Archive").unwrap();
+    imap.run(Rename::new("Projects", "Archive")).unwrap();
     assert_eq!(
         mailbox_id(imap, "Archive"),
         created,
         "a rename keeps the id"
     );
 
-    imap.append("INBOX", reply_to_first_sample()).unwrap();
+    imap.run(Append::new("INBOX", reply_to_first_sample()))
+        .unwrap();
     let inbox = mailbox_id(imap, "INBOX");
     assert_ne!(inbox, created);
     let selected = imap.run(Select::new("INBOX")).unwrap();
     assert_eq!(selected.mailbox_id.as_deref(), Some(inbox.as_str()));
 
     let items = FetchItem::email_id() | FetchItem::thread_id();
-    let fetched = imap.fetch(SequenceSet::all(), items).unwrap();
+    let fetched = imap
+        .run(Fetch::new(SequenceSet::all()).items(items))
+        .unwrap();
     let [original, reply] = [&fetched[0].message, &fetched[1].message];
     let email = original.email_id.clone().expect("EMAILID sent");
     assert_ne!(Some(&email), reply.email_id.as_ref());
@@ -160,14 +184,20 @@ fn objectid_names_mailboxes_messages_and_threads(imap: &mut Client) {
     assert_eq!(reply.thread_id, Some(Some(thread.clone())), "one thread");
 
     assert_eq!(
-        imap.search(SearchKey::email_id(email.clone())).unwrap(),
+        imap.run(Search::new(SearchKey::email_id(email.clone())))
+            .unwrap(),
         [1]
     );
-    assert_eq!(imap.search(SearchKey::thread_id(thread)).unwrap(), [1, 2]);
+    assert_eq!(
+        imap.run(Search::new(SearchKey::thread_id(thread))).unwrap(),
+        [1, 2]
+    );
 
-    imap.move_to(1, "Archive").unwrap();
+    imap.run(Move::new(1, "Archive")).unwrap();
     imap.run(Select::new("Archive")).unwrap();
-    let moved = imap.fetch(1, FetchItem::email_id()).unwrap();
+    let moved = imap
+        .run(Fetch::new(1).items(FetchItem::email_id()))
+        .unwrap();
     assert_eq!(
         moved[0].message.email_id,
         Some(email),
@@ -176,15 +206,13 @@ fn objectid_names_mailboxes_messages_and_threads(imap: &mut Client) {
 }
 
 /// Cyrus keeps threads (and gives THREADIDs) with `conversations` on.
-#[test]
-fn objectid_on_cyrus() {
-    let (_server, mut imap) = cyrus_with("conversations: 1", &[2_000]);
+fn objectid_on_cyrus<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("conversations: 1", &[2_000]);
     objectid_names_mailboxes_messages_and_threads(&mut imap);
 }
 
-#[test]
-fn objectid_on_stalwart() {
-    let (_server, mut imap) = stalwart_with(&[2_000]);
+fn objectid_on_stalwart<I: Imap>() {
+    let (_server, mut imap) = stalwart_with::<I>(&[2_000]);
     objectid_names_mailboxes_messages_and_threads(&mut imap);
 }
 
@@ -192,32 +220,38 @@ fn objectid_on_stalwart() {
 /// `THREADID (NIL)` where RFC 8474 section 5.2 has a bare NIL for "no
 /// thread". By the grammar that is an id spelt `NIL`, and it reads so:
 /// the parser does not change what valid input means.
-#[test]
-fn cyrus_without_conversations_sends_threadid_nil_in_parentheses() {
-    let (_server, mut imap) = cyrus_with("", &[2_000]);
+fn cyrus_without_conversations_sends_threadid_nil_in_parentheses<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("", &[2_000]);
     imap.run(Select::new("INBOX")).unwrap();
-    let fetched = imap.fetch(1, FetchItem::thread_id()).unwrap();
+    let fetched = imap
+        .run(Fetch::new(1).items(FetchItem::thread_id()))
+        .unwrap();
     assert_eq!(fetched[0].message.thread_id, Some(Some("NIL".to_owned())));
 }
 
 /// Dovecot 2.3 lacks OBJECTID: its keys and attributes are refused
 /// before anything is sent, naming the capability.
-#[test]
-fn objectid_items_are_refused_without_the_capability() {
-    let (_server, mut imap) = dovecot_with(&[300]);
+fn objectid_items_are_refused_without_the_capability<I: Imap>() {
+    let (_server, mut imap) = dovecot_with::<I>(&[300]);
     assert!(!imap.has_capability("OBJECTID").unwrap());
     imap.run(Select::new("INBOX")).unwrap();
     let refused = |error: Error| match error {
         Error::MissingCapability { capability, .. } => assert_eq!(capability, "OBJECTID"),
         other => panic!("expected MissingCapability, got {other}"),
     };
-    refused(imap.search(SearchKey::thread_id("T1")).unwrap_err());
-    refused(imap.fetch(1, FetchItem::email_id()).unwrap_err());
     refused(
-        imap.status("INBOX", vec![StatusItem::mailbox_id()])
+        imap.run(Search::new(SearchKey::thread_id("T1")))
             .unwrap_err(),
     );
-    imap.noop().unwrap();
+    refused(
+        imap.run(Fetch::new(1).items(FetchItem::email_id()))
+            .unwrap_err(),
+    );
+    refused(
+        imap.run(Status::new("INBOX", vec![StatusItem::mailbox_id()]))
+            .unwrap_err(),
+    );
+    imap.run(Noop::new()).unwrap();
 }
 
 /// Whether a server's previews keep the text's line breaks.
@@ -244,11 +278,11 @@ fn assert_is_a_preview_of_the_sample_body(preview: &[u8], breaks: LineBreaks) {
 
 /// PREVIEW (RFC 8970): the server's preview of each message's text, asked
 /// for plainly and with LAZY. INBOX holds two sample messages.
-fn preview_is_the_start_of_each_message_text(imap: &mut Client, breaks: LineBreaks) {
+fn preview_is_the_start_of_each_message_text<I: Imap>(imap: &mut I, breaks: LineBreaks) {
     assert!(imap.has_capability("PREVIEW").unwrap());
     imap.run(Select::new("INBOX")).unwrap();
     let fetched = imap
-        .fetch(SequenceSet::all(), FetchItem::preview())
+        .run(Fetch::new(SequenceSet::all()).items(FetchItem::preview()))
         .unwrap();
     assert_eq!(fetched.len(), 2);
     for f in &fetched {
@@ -256,58 +290,60 @@ fn preview_is_the_start_of_each_message_text(imap: &mut Client, breaks: LineBrea
         assert_is_a_preview_of_the_sample_body(&preview.expect("a preview, not NIL"), breaks);
     }
     // LAZY may answer NIL when the preview is not at hand.
-    let lazy = imap.fetch(1, FetchItem::preview_lazy()).unwrap();
+    let lazy = imap
+        .run(Fetch::new(1).items(FetchItem::preview_lazy()))
+        .unwrap();
     let preview = lazy[0].message.preview.clone().expect("PREVIEW sent");
     if let Some(text) = preview {
         assert_is_a_preview_of_the_sample_body(&text, breaks);
     }
 }
 
-#[test]
-fn preview_gives_the_start_of_each_message_text_on_dovecot() {
-    let (_server, mut imap) = dovecot_with(&[2_000, 2_000]);
+fn preview_gives_the_start_of_each_message_text_on_dovecot<I: Imap>() {
+    let (_server, mut imap) = dovecot_with::<I>(&[2_000, 2_000]);
     preview_is_the_start_of_each_message_text(&mut imap, LineBreaks::Joined);
 }
 
 /// Stalwart 0.16 keeps the body's line breaks in its previews, where
 /// Dovecot joins the lines; they are read as sent.
-#[test]
-fn preview_on_stalwart() {
-    let (_server, mut imap) = stalwart_with(&[2_000, 2_000]);
+fn preview_on_stalwart<I: Imap>() {
+    let (_server, mut imap) = stalwart_with::<I>(&[2_000, 2_000]);
     preview_is_the_start_of_each_message_text(&mut imap, LineBreaks::Kept);
 }
 
 /// PREVIEW=FUZZY, the drafts' form Dovecot still answers:
 /// `PREVIEW (FUZZY "text")` reads as the same preview.
-#[test]
-fn preview_fuzzy_reads_the_drafts_answer_on_dovecot() {
-    let (_server, mut imap) = dovecot_with(&[2_000]);
+fn preview_fuzzy_reads_the_drafts_answer_on_dovecot<I: Imap>() {
+    let (_server, mut imap) = dovecot_with::<I>(&[2_000]);
     assert!(imap.has_capability("PREVIEW=FUZZY").unwrap());
     imap.run(Select::new("INBOX")).unwrap();
-    let plain = imap.fetch(1, FetchItem::preview()).unwrap();
-    let fuzzy = imap.fetch(1, FetchItem::preview_fuzzy()).unwrap();
+    let plain = imap.run(Fetch::new(1).items(FetchItem::preview())).unwrap();
+    let fuzzy = imap
+        .run(Fetch::new(1).items(FetchItem::preview_fuzzy()))
+        .unwrap();
     assert_eq!(fuzzy[0].message.preview, plain[0].message.preview);
     assert!(matches!(fuzzy[0].message.preview, Some(Some(_))));
 }
 
 /// Cyrus 3.6 makes no previews of its own: it answers NIL, the RFC's
 /// "no preview".
-#[test]
-fn preview_on_cyrus_is_nil_without_a_preview_source() {
-    let (_server, mut imap) = cyrus_with("", &[2_000]);
+fn preview_on_cyrus_is_nil_without_a_preview_source<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("", &[2_000]);
     assert!(imap.has_capability("PREVIEW").unwrap());
     imap.run(Select::new("INBOX")).unwrap();
-    let fetched = imap.fetch(1, FetchItem::preview()).unwrap();
+    let fetched = imap.run(Fetch::new(1).items(FetchItem::preview())).unwrap();
     assert_eq!(fetched[0].message.preview, Some(None));
-    let lazy = imap.fetch(1, FetchItem::preview_lazy()).unwrap();
+    let lazy = imap
+        .run(Fetch::new(1).items(FetchItem::preview_lazy()))
+        .unwrap();
     assert_eq!(lazy[0].message.preview, Some(None));
 }
 
 /// With `jmap_preview_annot`, Cyrus serves that annotation as the
 /// preview, and an empty string for a message without it.
-#[test]
-fn preview_on_cyrus_reads_the_configured_annotation() {
-    let (_server, mut imap) = cyrus_with("jmap_preview_annot: /shared/comment", &[2_000, 2_000]);
+fn preview_on_cyrus_reads_the_configured_annotation<I: Imap>() {
+    let (_server, mut imap) =
+        cyrus_with::<I>("jmap_preview_annot: /shared/comment", &[2_000, 2_000]);
     imap.run(Select::new("INBOX")).unwrap();
     let preview = Annotation {
         entry: "/comment".into(),
@@ -318,7 +354,7 @@ fn preview_on_cyrus_reads_the_configured_annotation() {
     };
     imap.run(StoreAnnotation::new(1, vec![preview])).unwrap();
     let fetched = imap
-        .fetch(SequenceSet::all(), FetchItem::preview())
+        .run(Fetch::new(SequenceSet::all()).items(FetchItem::preview()))
         .unwrap();
     let previews: Vec<_> = fetched.iter().map(|f| f.message.preview.clone()).collect();
     assert_eq!(

@@ -5,7 +5,7 @@
 
 use std::time::{Duration as StdDuration, Instant};
 
-use typed_imap::blocking::Client;
+use typed_imap::blocking::ClientOptions;
 use typed_imap::chrono::{Duration, Utc};
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
@@ -15,36 +15,63 @@ use typed_imap::types::{
     SortKey,
 };
 use typed_imap::{
-    Append, CancelUpdate, Data, Error, Fetch, Search, SearchReturn, Select, SortReturn,
-    UidSearchReturn, UidSortReturn,
+    Append, CancelUpdate, Create, Data, Error, Fetch, Noop, Search, SearchReturn, Select, Sort,
+    SortReturn, UidSearch, UidSearchReturn, UidSortReturn,
 };
-use typed_imap_tests::client::{logged_in, logged_in_stalwart};
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
+use typed_imap_tests::client::stalwart_login;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::scripted::Script;
 use typed_imap_tests::stalwart::Stalwart;
 
+both_clients!(
+    searchres_saves_a_result_that_later_commands_name_as_dollar,
+    searchres_on_stalwart,
+    searchres_dollar_may_be_pipelined_behind_its_search,
+    searchres_dollar_is_refused_without_the_capability,
+    within_on_dovecot,
+    within_on_cyrus,
+    within_on_stalwart,
+    sort_display_on_dovecot,
+    sort_display_on_cyrus,
+    sort_display_on_stalwart,
+    sort_display_keys_are_refused_without_the_capability,
+    esort_on_dovecot,
+    esort_on_cyrus_gives_min_and_max_as_search_does,
+    esort_on_stalwart,
+    context_search_update_adds_arriving_messages_until_cancelled,
+    context_sort_updates_add_and_remove_at_positions_in_sort_order,
+    context_sort_update_is_refused_without_the_capability,
+    partial_pages_search_and_sort_results_on_dovecot,
+    partial_from_the_last_on_a_scripted_server,
+    relevancy_scores_each_message_found_on_cyrus,
+    fuzzy_on_cyrus_without_a_search_engine_finds_nothing,
+);
+
 /// alice on a Dovecot with `count` sample messages, INBOX selected.
-fn dovecot_with(count: usize) -> (Dovecot, Client) {
+fn dovecot_with<I: Imap>(count: usize) -> (Dovecot, I) {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", (0..count).map(|n| sample_message(n, 500)))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     (server, imap)
 }
 
 /// alice on a Cyrus started with `extra_conf`, `count` sample messages
 /// appended, INBOX selected.
-fn cyrus_with(extra_conf: &str, count: usize) -> (Cyrus, Client) {
+fn cyrus_with<I: Imap>(extra_conf: &str, count: usize) -> (Cyrus, I) {
     let server = Cyrus::start_with(extra_conf).unwrap();
-    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), ClientOptions::default()).unwrap();
     imap.login("alice", &server.user("alice").unwrap().password)
         .unwrap();
     for n in 0..count {
-        imap.append("INBOX", sample_message(n, 500)).unwrap();
+        imap.run(Append::new("INBOX", sample_message(n, 500)))
+            .unwrap();
     }
     imap.run(Select::new("INBOX")).unwrap();
     (server, imap)
@@ -53,12 +80,12 @@ fn cyrus_with(extra_conf: &str, count: usize) -> (Cyrus, Client) {
 /// alice on a Stalwart with `count` sample messages, INBOX selected once
 /// its search index finds them all (Stalwart indexes a message after the
 /// APPEND that stored it has returned).
-fn stalwart_with(count: usize) -> (Stalwart, Client) {
+fn stalwart_with<I: Imap>(count: usize) -> (Stalwart, I) {
     let server = Stalwart::start().unwrap();
     server
         .fill("alice", "INBOX", (0..count).map(|n| sample_message(n, 500)))
         .unwrap();
-    let mut imap = logged_in_stalwart(&server, "alice").unwrap();
+    let mut imap: I = stalwart_login(&server, "alice").unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     wait_until_indexed(&mut imap, count);
     (server, imap)
@@ -66,17 +93,21 @@ fn stalwart_with(count: usize) -> (Stalwart, Client) {
 
 /// Repeats a search every sample message matches until it finds all
 /// `count`, for at most five seconds.
-fn wait_until_indexed(imap: &mut Client, count: usize) {
+fn wait_until_indexed<I: Imap>(imap: &mut I, count: usize) {
     let deadline = Instant::now() + StdDuration::from_secs(5);
-    while imap.search(SearchKey::from("example.org")).unwrap().len() < count
+    while imap
+        .run(Search::new(SearchKey::from("example.org")))
+        .unwrap()
+        .len()
+        < count
         && Instant::now() < deadline
     {
         std::thread::sleep(StdDuration::from_millis(50));
     }
 }
 
-fn uids(imap: &mut Client, set: SequenceSet) -> Vec<u32> {
-    imap.fetch(set, FetchItem::uid())
+fn uids<I: Imap>(imap: &mut I, set: SequenceSet) -> Vec<u32> {
+    imap.run(Fetch::new(set).items(FetchItem::uid()))
         .unwrap()
         .iter()
         .map(|f| f.message.uid.unwrap())
@@ -86,7 +117,7 @@ fn uids(imap: &mut Client, set: SequenceSet) -> Vec<u32> {
 /// SEARCHRES: `RETURN (SAVE)` answers nothing (an empty result), and `$`
 /// then names what it found, in FETCH and SEARCH; with MIN only the
 /// lowest is saved. Six messages, every third from bob: 1 and 4.
-fn searchres_saves_a_result_named_as_dollar(imap: &mut Client) {
+fn searchres_saves_a_result_named_as_dollar<I: Imap>(imap: &mut I) {
     assert!(imap.has_capability("SEARCHRES").unwrap());
     let saved = imap
         .run(SearchReturn::new(SearchKey::from("bob")).save())
@@ -95,7 +126,9 @@ fn searchres_saves_a_result_named_as_dollar(imap: &mut Client) {
     assert_eq!(uids(imap, SequenceSet::saved()), [1, 4]);
     let again = imap.run(Search::new(SearchKey::sequence_set(SequenceSet::saved())));
     assert_eq!(again.unwrap(), [1, 4]);
-    let by_uid = imap.uid_search(SearchKey::uid(SequenceSet::saved()) & SearchKey::unseen());
+    let by_uid = imap.run(UidSearch::new(
+        SearchKey::uid(SequenceSet::saved()) & SearchKey::unseen(),
+    ));
     assert_eq!(by_uid.unwrap(), [1, 4]);
 
     let lowest = imap
@@ -105,24 +138,21 @@ fn searchres_saves_a_result_named_as_dollar(imap: &mut Client) {
     assert_eq!(uids(imap, SequenceSet::saved()), [2]);
 }
 
-#[test]
-fn searchres_saves_a_result_that_later_commands_name_as_dollar() {
-    let (_server, mut imap) = dovecot_with(6);
+fn searchres_saves_a_result_that_later_commands_name_as_dollar<I: Imap>() {
+    let (_server, mut imap) = dovecot_with::<I>(6);
     searchres_saves_a_result_named_as_dollar(&mut imap);
 }
 
-#[test]
-fn searchres_on_stalwart() {
-    let (_server, mut imap) = stalwart_with(6);
+fn searchres_on_stalwart<I: Imap>() {
+    let (_server, mut imap) = stalwart_with::<I>(6);
     searchres_saves_a_result_named_as_dollar(&mut imap);
 }
 
 /// SEARCHRES lets a client pipeline the commands that use `$` behind the
 /// SEARCH that saves it (RFC 5182 section 2.1): the server runs them once
 /// the SEARCH completes.
-#[test]
-fn searchres_dollar_may_be_pipelined_behind_its_search() {
-    let (_server, mut imap) = dovecot_with(6);
+fn searchres_dollar_may_be_pipelined_behind_its_search<I: Imap>() {
+    let (_server, mut imap) = dovecot_with::<I>(6);
     let search = SearchReturn::new(SearchKey::from("bob")).save();
     let fetch = Fetch::new(SequenceSet::saved()).items(FetchItem::uid());
     let search_tag = imap.send(&search).unwrap();
@@ -141,63 +171,71 @@ fn searchres_dollar_may_be_pipelined_behind_its_search() {
 }
 
 /// Cyrus 3.6 lacks SEARCHRES: `$` is refused before it is sent.
-#[test]
-fn searchres_dollar_is_refused_without_the_capability() {
-    let (_server, mut imap) = cyrus_with("", 1);
+fn searchres_dollar_is_refused_without_the_capability<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("", 1);
     assert!(!imap.has_capability("SEARCHRES").unwrap());
-    match imap.fetch(SequenceSet::saved(), FetchItem::uid()) {
+    match imap.run(Fetch::new(SequenceSet::saved()).items(FetchItem::uid())) {
         Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, "SEARCHRES"),
         other => panic!("expected MissingCapability, got {other:?}"),
     }
-    match imap.search(SearchKey::sequence_set(SequenceSet::saved())) {
+    match imap.run(Search::new(SearchKey::sequence_set(SequenceSet::saved()))) {
         Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, "SEARCHRES"),
         other => panic!("expected MissingCapability, got {other:?}"),
     }
-    imap.noop().unwrap();
+    imap.run(Noop::new()).unwrap();
 }
 
 /// WITHIN: YOUNGER and OLDER count seconds back from now by the internal
 /// date. Three messages into an empty mailbox: two days old, two hours
 /// old, and new.
-fn within_finds_messages_by_age(imap: &mut Client) {
+fn within_finds_messages_by_age<I: Imap>(imap: &mut I) {
     assert!(imap.has_capability("WITHIN").unwrap());
-    imap.create("Aged").unwrap();
+    imap.run(Create::new("Aged")).unwrap();
     let now = Utc::now().fixed_offset();
     for (n, age) in [(0, Duration::days(2)), (1, Duration::hours(2))] {
         let message = Append::new("Aged", sample_message(n, 300)).internal_date(now - age);
         imap.run(message).unwrap();
     }
-    imap.append("Aged", sample_message(2, 300)).unwrap();
+    imap.run(Append::new("Aged", sample_message(2, 300)))
+        .unwrap();
     imap.run(Select::new("Aged")).unwrap();
     const HOUR: u32 = 3600;
     // Stalwart indexes a message after its APPEND has returned: wait for
     // the newest (at most five seconds; the others answer at once).
     let deadline = Instant::now() + StdDuration::from_secs(5);
-    while imap.search(SearchKey::younger(3 * HOUR)).unwrap().len() < 2 && Instant::now() < deadline
+    while imap
+        .run(Search::new(SearchKey::younger(3 * HOUR)))
+        .unwrap()
+        .len()
+        < 2
+        && Instant::now() < deadline
     {
         std::thread::sleep(StdDuration::from_millis(50));
     }
-    assert_eq!(imap.search(SearchKey::younger(3 * HOUR)).unwrap(), [2, 3]);
-    assert_eq!(imap.search(SearchKey::older(24 * HOUR)).unwrap(), [1]);
+    assert_eq!(
+        imap.run(Search::new(SearchKey::younger(3 * HOUR))).unwrap(),
+        [2, 3]
+    );
+    assert_eq!(
+        imap.run(Search::new(SearchKey::older(24 * HOUR))).unwrap(),
+        [1]
+    );
     let between = SearchKey::younger(24 * HOUR) & SearchKey::older(HOUR);
-    assert_eq!(imap.search(between).unwrap(), [2]);
+    assert_eq!(imap.run(Search::new(between)).unwrap(), [2]);
 }
 
-#[test]
-fn within_on_dovecot() {
-    let (_server, mut imap) = dovecot_with(0);
+fn within_on_dovecot<I: Imap>() {
+    let (_server, mut imap) = dovecot_with::<I>(0);
     within_finds_messages_by_age(&mut imap);
 }
 
-#[test]
-fn within_on_cyrus() {
-    let (_server, mut imap) = cyrus_with("", 0);
+fn within_on_cyrus<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("", 0);
     within_finds_messages_by_age(&mut imap);
 }
 
-#[test]
-fn within_on_stalwart() {
-    let (_server, mut imap) = stalwart_with(0);
+fn within_on_stalwart<I: Imap>() {
+    let (_server, mut imap) = stalwart_with::<I>(0);
     within_finds_messages_by_age(&mut imap);
 }
 
@@ -208,19 +246,19 @@ fn addressed(from: &str, to: &str) -> Vec<u8> {
 
 /// SORT=DISPLAY: DISPLAYFROM and DISPLAYTO order by the display name (the
 /// address when there is none), where FROM and TO order by the mailbox.
-fn sort_display_orders_by_the_names_people_see(imap: &mut Client) {
+fn sort_display_orders_by_the_names_people_see<I: Imap>(imap: &mut I) {
     assert!(imap.has_capability("SORT=DISPLAY").unwrap());
-    imap.create("Names").unwrap();
+    imap.run(Create::new("Names")).unwrap();
     for (from, to) in [
         ("Zed <a@example.org>", "m@example.org"),
         ("Anna <z@example.org>", "Bo <y@example.org>"),
         ("m@example.org", "Al <b@example.org>"),
     ] {
-        imap.append("Names", addressed(from, to)).unwrap();
+        imap.run(Append::new("Names", addressed(from, to))).unwrap();
     }
     imap.run(Select::new("Names")).unwrap();
     let mut sort = |key: SortKey| {
-        imap.sort(vec![key.into()], "UTF-8", SearchKey::all())
+        imap.run(Sort::new(vec![key.into()], "UTF-8", SearchKey::all()))
             .unwrap()
     };
     assert_eq!(sort(SortKey::from()), [1, 3, 2]);
@@ -229,15 +267,13 @@ fn sort_display_orders_by_the_names_people_see(imap: &mut Client) {
     assert_eq!(sort(SortKey::display_to()), [3, 2, 1]);
 }
 
-#[test]
-fn sort_display_on_dovecot() {
-    let (_server, mut imap) = dovecot_with(0);
+fn sort_display_on_dovecot<I: Imap>() {
+    let (_server, mut imap) = dovecot_with::<I>(0);
     sort_display_orders_by_the_names_people_see(&mut imap);
 }
 
-#[test]
-fn sort_display_on_cyrus() {
-    let (_server, mut imap) = cyrus_with("", 0);
+fn sort_display_on_cyrus<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("", 0);
     sort_display_orders_by_the_names_people_see(&mut imap);
 }
 
@@ -247,21 +283,20 @@ fn sort_display_on_cyrus() {
 /// display name, after "Zed" (RFC 5957 compares the address in its place,
 /// without regard to case: Anna, m@, Zed). DISPLAYTO is as RFC 5957 has
 /// it. The orders are read as sent.
-#[test]
-fn sort_display_on_stalwart() {
-    let (_server, mut imap) = stalwart_with(0);
+fn sort_display_on_stalwart<I: Imap>() {
+    let (_server, mut imap) = stalwart_with::<I>(0);
     assert!(imap.has_capability("SORT=DISPLAY").unwrap());
-    imap.create("Names").unwrap();
+    imap.run(Create::new("Names")).unwrap();
     for (from, to) in [
         ("Zed <a@example.org>", "m@example.org"),
         ("Anna <z@example.org>", "Bo <y@example.org>"),
         ("m@example.org", "Al <b@example.org>"),
     ] {
-        imap.append("Names", addressed(from, to)).unwrap();
+        imap.run(Append::new("Names", addressed(from, to))).unwrap();
     }
     imap.run(Select::new("Names")).unwrap();
     let mut sort = |key: SortKey| {
-        imap.sort(vec![key.into()], "UTF-8", SearchKey::all())
+        imap.run(Sort::new(vec![key.into()], "UTF-8", SearchKey::all()))
             .unwrap()
     };
     // Stalwart sorts from its index, filled after the APPENDs returned.
@@ -276,23 +311,26 @@ fn sort_display_on_stalwart() {
 }
 
 /// A display key is refused, naming SORT=DISPLAY, by a server without it.
-#[test]
-fn sort_display_keys_are_refused_without_the_capability() {
+fn sort_display_keys_are_refused_without_the_capability<I: Imap>() {
     let server = Dovecot::start_with(Options {
         extra_config: "imap_capability = IMAP4rev1 SORT\n".into(),
         ..Options::default()
     })
     .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     let criteria = vec![SortKey::date().into(), SortKey::display_from().reverse()];
-    match imap.sort(criteria, "UTF-8", SearchKey::all()) {
+    match imap.run(Sort::new(criteria, "UTF-8", SearchKey::all())) {
         Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, "SORT=DISPLAY"),
         other => panic!("expected MissingCapability, got {other:?}"),
     }
     assert_eq!(
-        imap.sort(vec![SortKey::date().into()], "UTF-8", SearchKey::all())
-            .unwrap(),
+        imap.run(Sort::new(
+            vec![SortKey::date().into()],
+            "UTF-8",
+            SearchKey::all()
+        ))
+        .unwrap(),
         Vec::<u32>::new()
     );
 }
@@ -321,7 +359,7 @@ fn reverse_subject() -> Vec<SortCriterion> {
 /// ESORT: SORT RETURN gives COUNT and ALL in sort order, by sequence
 /// number or UID; RETURN () is ALL. Messages 1 to 3 are sample messages 0
 /// to 2, whose subjects sort in that order.
-fn esort_returns_results_in_sort_order(imap: &mut Client) {
+fn esort_returns_results_in_sort_order<I: Imap>(imap: &mut I) {
     assert!(imap.has_capability("ESORT").unwrap());
     let sorted = imap
         .run(
@@ -358,7 +396,7 @@ fn esort_returns_results_in_sort_order(imap: &mut Client) {
 }
 
 /// MIN and MAX of SORT RETURN: (MIN, MAX) as the server sends them.
-fn esort_min_max(imap: &mut Client) -> (Option<u32>, Option<u32>) {
+fn esort_min_max<I: Imap>(imap: &mut I) -> (Option<u32>, Option<u32>) {
     let result = imap
         .run(
             SortReturn::new(reverse_subject(), "UTF-8", SearchKey::all())
@@ -371,9 +409,8 @@ fn esort_min_max(imap: &mut Client) -> (Option<u32>, Option<u32>) {
 
 /// Dovecot's MIN and MAX are the first and last in sort order (RFC 5267
 /// section 3.2), not the lowest and highest number.
-#[test]
-fn esort_on_dovecot() {
-    let (_server, mut imap) = dovecot_with(3);
+fn esort_on_dovecot<I: Imap>() {
+    let (_server, mut imap) = dovecot_with::<I>(3);
     esort_returns_results_in_sort_order(&mut imap);
     assert_eq!(esort_min_max(&mut imap), (Some(3), Some(1)));
 }
@@ -381,9 +418,8 @@ fn esort_on_dovecot() {
 /// Server deviation: Cyrus 3.6 answers ESORT's MIN and MAX with the lowest
 /// and highest number found, as SEARCH's, not the first and last in sort
 /// order. The values are read as sent.
-#[test]
-fn esort_on_cyrus_gives_min_and_max_as_search_does() {
-    let (_server, mut imap) = cyrus_with("", 3);
+fn esort_on_cyrus_gives_min_and_max_as_search_does<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("", 3);
     esort_returns_results_in_sort_order(&mut imap);
     assert_eq!(esort_min_max(&mut imap), (Some(1), Some(3)));
 }
@@ -391,16 +427,15 @@ fn esort_on_cyrus_gives_min_and_max_as_search_does() {
 /// Server deviation: Stalwart 0.16, like Cyrus, answers ESORT's MIN and
 /// MAX with the lowest and highest number found, not the first and last
 /// in sort order; the results themselves come in sort order.
-#[test]
-fn esort_on_stalwart() {
-    let (_server, mut imap) = stalwart_with(3);
+fn esort_on_stalwart<I: Imap>() {
+    let (_server, mut imap) = stalwart_with::<I>(3);
     esort_returns_results_in_sort_order(&mut imap);
     assert_eq!(esort_min_max(&mut imap), (Some(1), Some(3)));
 }
 
 /// The ESEARCH updates of the command tagged `tag` among the unsolicited
 /// responses.
-fn updates_of(imap: &mut Client, tag: &str) -> Vec<typed_imap::Esearch> {
+fn updates_of<I: Imap>(imap: &mut I, tag: &str) -> Vec<typed_imap::Esearch> {
     imap.take_unsolicited()
         .into_iter()
         .filter_map(|u| match u {
@@ -416,9 +451,8 @@ fn updates_of(imap: &mut Client, tag: &str) -> Vec<typed_imap::Esearch> {
 /// ESEARCH responses naming its tag (ADDTO as a matching message arrives)
 /// until CANCELUPDATE. Three messages; the fourth, from bob, arrives
 /// while INBOX is selected.
-#[test]
-fn context_search_update_adds_arriving_messages_until_cancelled() {
-    let (server, mut imap) = dovecot_with(3);
+fn context_search_update_adds_arriving_messages_until_cancelled<I: Imap>() {
+    let (server, mut imap) = dovecot_with::<I>(3);
     assert!(imap.has_capability("CONTEXT=SEARCH").unwrap());
     let search = SearchReturn::new(SearchKey::from("bob")).update().count();
     let tag = imap.send(&search).unwrap();
@@ -432,7 +466,7 @@ fn context_search_update_adds_arriving_messages_until_cancelled() {
     server
         .fill("alice", "INBOX", [sample_message(3, 500)])
         .unwrap();
-    imap.noop().unwrap();
+    imap.run(Noop::new()).unwrap();
     let updates = updates_of(&mut imap, &tag);
     let added: Vec<_> = updates.iter().flat_map(|u| u.data.add_to.clone()).collect();
     assert_eq!(added, [(0, SequenceSet::from(4))], "{updates:?}");
@@ -441,7 +475,7 @@ fn context_search_update_adds_arriving_messages_until_cancelled() {
     server
         .fill("alice", "INBOX", [sample_message(6, 500)])
         .unwrap();
-    imap.noop().unwrap();
+    imap.run(Noop::new()).unwrap();
     assert!(updates_of(&mut imap, &tag).is_empty());
 }
 
@@ -450,8 +484,7 @@ fn context_search_update_adds_arriving_messages_until_cancelled() {
 /// responses naming its tag, whose ADDTO and REMOVEFROM pairs give a
 /// position in sort order and the messages (section 4.3.3's and 4.3.4's
 /// example lines), read as sent and in order; CANCELUPDATE names the tag.
-#[test]
-fn context_sort_updates_add_and_remove_at_positions_in_sort_order() {
+fn context_sort_updates_add_and_remove_at_positions_in_sort_order<I: Imap>() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1 ESORT CONTEXT=SEARCH CONTEXT=SORT] ready\r\n")
         .expect_exact("SELECT INBOX")
@@ -469,7 +502,7 @@ fn context_sort_updates_add_and_remove_at_positions_in_sort_order() {
         .reply("OK no more updates")
         .serve()
         .unwrap();
-    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), ClientOptions::default()).unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     let sort = UidSortReturn::new(vec![SortKey::date().into()], "UTF-8", SearchKey::unseen())
         .all()
@@ -481,7 +514,7 @@ fn context_sort_updates_add_and_remove_at_positions_in_sort_order() {
         .into_result::<UidSortReturn>()
         .unwrap();
     assert_eq!(all_in_order(&first), [32768, 2730]);
-    imap.noop().unwrap();
+    imap.run(Noop::new()).unwrap();
     let updates = updates_of(&mut imap, &tag);
     assert!(updates.iter().all(|u| u.uid), "{updates:?}");
     let added: Vec<_> = updates.iter().flat_map(|u| u.data.add_to.clone()).collect();
@@ -513,8 +546,7 @@ fn context_sort_updates_add_and_remove_at_positions_in_sort_order() {
 /// UPDATE on a SORT needs CONTEXT=SORT: a server with only CONTEXT=SEARCH
 /// (and ESORT) keeps search results up to date, not sort results. The
 /// SORT is refused before anything is sent, and the session goes on.
-#[test]
-fn context_sort_update_is_refused_without_the_capability() {
+fn context_sort_update_is_refused_without_the_capability<I: Imap>() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1 ESORT CONTEXT=SEARCH] ready\r\n")
         .expect_exact("SELECT INBOX")
@@ -523,14 +555,14 @@ fn context_sort_update_is_refused_without_the_capability() {
         .reply("OK still here")
         .serve()
         .unwrap();
-    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), ClientOptions::default()).unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     let sort = SortReturn::new(reverse_subject(), "UTF-8", SearchKey::all()).update();
     match imap.run(sort) {
         Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, "CONTEXT=SORT"),
         other => panic!("expected MissingCapability, got {other:?}"),
     }
-    imap.noop().unwrap();
+    imap.run(Noop::new()).unwrap();
     drop(imap);
     let transcript = server.finish().unwrap();
     assert!(!transcript.received_text().contains("SORT"));
@@ -539,7 +571,7 @@ fn context_sort_update_is_refused_without_the_capability() {
 /// A Dovecot that advertises PARTIAL too: it implements RFC 5267's PARTIAL
 /// return option, ranges from the first, with RFC 9394's syntax, but names
 /// only CONTEXT=SEARCH.
-fn dovecot_with_partial(count: usize) -> (Dovecot, Client) {
+fn dovecot_with_partial<I: Imap>(count: usize) -> (Dovecot, I) {
     let server = Dovecot::start_with(Options {
         extra_config: "imap_capability = +PARTIAL\n".into(),
         ..Options::default()
@@ -548,16 +580,15 @@ fn dovecot_with_partial(count: usize) -> (Dovecot, Client) {
     server
         .fill("alice", "INBOX", (0..count).map(|n| sample_message(n, 500)))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     (server, imap)
 }
 
 /// PARTIAL: one page of the results, with the range asked for; NIL when
 /// the page is empty. Six messages, subjects in order.
-#[test]
-fn partial_pages_search_and_sort_results_on_dovecot() {
-    let (_server, mut imap) = dovecot_with_partial(6);
+fn partial_pages_search_and_sort_results_on_dovecot<I: Imap>() {
+    let (_server, mut imap) = dovecot_with_partial::<I>(6);
     assert!(imap.has_capability("PARTIAL").unwrap());
     let page = imap
         .run(SearchReturn::new(SearchKey::all()).partial(PartialRange::first(2..=3)))
@@ -589,8 +620,7 @@ fn partial_pages_search_and_sort_results_on_dovecot() {
 }
 
 /// RFC 9394's ranges from the last, against its example answer.
-#[test]
-fn partial_from_the_last_on_a_scripted_server() {
+fn partial_from_the_last_on_a_scripted_server<I: Imap>() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1 ESEARCH PARTIAL] ready\r\n")
         .expect_exact("SELECT INBOX")
@@ -599,7 +629,7 @@ fn partial_from_the_last_on_a_scripted_server() {
         .send("* ESEARCH (TAG \"{tag}\") UID COUNT 350 PARTIAL (-1:-100 200:250,252:300)\r\n{tag} OK done\r\n")
         .serve()
         .unwrap();
-    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), ClientOptions::default()).unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     let last = imap
         .run(
@@ -641,9 +671,8 @@ fn fuzzy_wraps_a_search_key() {
 
 /// RELEVANCY on Cyrus: a score from 1 to 100 per message found, in the
 /// order of ALL.
-#[test]
-fn relevancy_scores_each_message_found_on_cyrus() {
-    let (_server, mut imap) = cyrus_with("", 3);
+fn relevancy_scores_each_message_found_on_cyrus<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("", 3);
     assert!(imap.has_capability("SEARCH=FUZZY").unwrap());
     let scored = imap
         .run(
@@ -662,13 +691,12 @@ fn relevancy_scores_each_message_found_on_cyrus() {
 /// advertises SEARCH=FUZZY but answers a FUZZY search with no SEARCH
 /// response at all, where the same key matches every message exactly:
 /// the result reads as empty.
-#[test]
-fn fuzzy_on_cyrus_without_a_search_engine_finds_nothing() {
-    let (_server, mut imap) = cyrus_with("", 3);
+fn fuzzy_on_cyrus_without_a_search_engine_finds_nothing<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("", 3);
     let exact = SearchKey::subject("Sample");
-    assert_eq!(imap.search(exact.clone()).unwrap(), [1, 2, 3]);
+    assert_eq!(imap.run(Search::new(exact.clone())).unwrap(), [1, 2, 3]);
     assert_eq!(
-        imap.search(SearchKey::fuzzy(exact)).unwrap(),
+        imap.run(Search::new(SearchKey::fuzzy(exact))).unwrap(),
         Vec::<u32>::new()
     );
 }

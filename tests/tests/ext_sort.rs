@@ -1,15 +1,26 @@
 //! SORT and THREAD (RFC 5256), each from its own spec file, end to end
 //! against Dovecot on messages whose sort keys and references are known.
 
-use typed_imap::blocking::Client;
 use typed_imap::chrono::{DateTime, FixedOffset};
 use typed_imap::types::{
     Flag, SearchKey, SequenceSet, SortCriterion, SortKey, Thread, ThreadAlgorithm,
 };
-use typed_imap::{Append, Error, Select, Sort, Store, ThreadCommand};
-use typed_imap_tests::client::logged_in;
+use typed_imap::{
+    Append, Create, Error, Expunge, Select, Sort, Store, ThreadCommand, UidSort, UidThreadCommand,
+};
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::views::thread_tree;
+
+both_clients!(
+    sort_by_each_key_reverse_and_two_keys,
+    sort_with_search_keys_and_uid_sort,
+    sort_without_keys_is_refused_before_sending,
+    thread_with_every_algorithm_dovecot_advertises,
+    thread_with_search_keys_and_uid_thread,
+    thread_needs_the_capability_of_its_algorithm,
+);
 
 /// A message with the headers the sort keys read, padded to about `size`
 /// octets.
@@ -97,11 +108,14 @@ const MAILS: [Mail; 5] = [
     },
 ];
 
-fn sorted_mailbox(server: &Dovecot) -> Client {
-    let mut imap = logged_in(server, "alice").unwrap();
-    imap.create("Sorted").unwrap();
-    imap.append("Sorted", b"Subject: gone\r\n\r\nx\r\n".to_vec())
-        .unwrap();
+fn sorted_mailbox<I: Imap>(server: &Dovecot) -> I {
+    let mut imap = I::logged_in(server, "alice").unwrap();
+    imap.run(Create::new("Sorted")).unwrap();
+    imap.run(Append::new(
+        "Sorted",
+        b"Subject: gone\r\n\r\nx\r\n".to_vec(),
+    ))
+    .unwrap();
     for mail in &MAILS {
         imap.run(Append::new("Sorted", mail.bytes()).internal_date(mail.arrival()))
             .unwrap();
@@ -109,19 +123,18 @@ fn sorted_mailbox(server: &Dovecot) -> Client {
     imap.run(Select::new("Sorted")).unwrap();
     imap.run(Store::new(1).add_flags(vec![Flag::Deleted]))
         .unwrap();
-    imap.expunge().unwrap();
+    imap.run(Expunge::new()).unwrap();
     imap
 }
 
-fn sort(imap: &mut Client, criteria: &[SortCriterion]) -> Vec<u32> {
-    imap.sort(criteria.to_vec(), "UTF-8", SearchKey::all())
+fn sort<I: Imap>(imap: &mut I, criteria: &[SortCriterion]) -> Vec<u32> {
+    imap.run(Sort::new(criteria.to_vec(), "UTF-8", SearchKey::all()))
         .unwrap()
 }
 
-#[test]
-fn sort_by_each_key_reverse_and_two_keys() {
+fn sort_by_each_key_reverse_and_two_keys<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = sorted_mailbox(&server);
+    let mut imap = sorted_mailbox::<I>(&server);
     assert!(imap.has_capability("SORT").unwrap());
     // Base subjects alpha (2, 4), bravo (3, 5), charlie (1); ties by number.
     assert_eq!(
@@ -151,10 +164,9 @@ fn sort_by_each_key_reverse_and_two_keys() {
     );
 }
 
-#[test]
-fn sort_with_search_keys_and_uid_sort() {
+fn sort_with_search_keys_and_uid_sort<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = sorted_mailbox(&server);
+    let mut imap = sorted_mailbox::<I>(&server);
     let alpha = imap
         .run(Sort::new(
             vec![SortKey::date().into()],
@@ -164,34 +176,37 @@ fn sort_with_search_keys_and_uid_sort() {
         .unwrap();
     assert_eq!(alpha, [4, 2]);
     let small = imap
-        .sort(
+        .run(Sort::new(
             vec![SortKey::size().reverse()],
             "US-ASCII",
             SearchKey::smaller(2500u32).and(SearchKey::Set(SequenceSet::from(2..=5))),
-        )
+        ))
         .unwrap();
     assert_eq!(small, [3, 2, 4]);
     // UIDs are sequence numbers plus one here.
     let uids = imap
-        .uid_sort(vec![SortKey::size().into()], "UTF-8", SearchKey::all())
+        .run(UidSort::new(
+            vec![SortKey::size().into()],
+            "UTF-8",
+            SearchKey::all(),
+        ))
         .unwrap();
     assert_eq!(uids, [5, 3, 4, 2, 6]);
     let none = imap
-        .sort(
+        .run(Sort::new(
             vec![SortKey::size().into()],
             "UTF-8",
             SearchKey::subject("nothing"),
-        )
+        ))
         .unwrap();
     assert!(none.is_empty());
 }
 
-#[test]
-fn sort_without_keys_is_refused_before_sending() {
+fn sort_without_keys_is_refused_before_sending<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = sorted_mailbox(&server);
+    let mut imap = sorted_mailbox::<I>(&server);
     let error = imap
-        .sort(Vec::new(), "UTF-8", SearchKey::all())
+        .run(Sort::new(Vec::new(), "UTF-8", SearchKey::all()))
         .unwrap_err();
     assert!(
         matches!(error, typed_imap::Error::InvalidArgument { .. }),
@@ -293,18 +308,21 @@ const POSTS: [Post; 9] = [
     },
 ];
 
-fn threaded_mailbox(server: &Dovecot) -> Client {
-    let mut imap = logged_in(server, "alice").unwrap();
-    imap.create("Threads").unwrap();
-    imap.append("Threads", b"Subject: gone\r\n\r\nx\r\n".to_vec())
-        .unwrap();
+fn threaded_mailbox<I: Imap>(server: &Dovecot) -> I {
+    let mut imap = I::logged_in(server, "alice").unwrap();
+    imap.run(Create::new("Threads")).unwrap();
+    imap.run(Append::new(
+        "Threads",
+        b"Subject: gone\r\n\r\nx\r\n".to_vec(),
+    ))
+    .unwrap();
     for post in &POSTS {
-        imap.append("Threads", post.bytes()).unwrap();
+        imap.run(Append::new("Threads", post.bytes())).unwrap();
     }
     imap.run(Select::new("Threads")).unwrap();
     imap.run(Store::new(1).add_flags(vec![Flag::Deleted]))
         .unwrap();
-    imap.expunge().unwrap();
+    imap.run(Expunge::new()).unwrap();
     imap
 }
 
@@ -312,10 +330,9 @@ fn trees(threads: &[Thread]) -> Vec<String> {
     threads.iter().map(thread_tree).collect()
 }
 
-#[test]
-fn thread_with_every_algorithm_dovecot_advertises() {
+fn thread_with_every_algorithm_dovecot_advertises<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = threaded_mailbox(&server);
+    let mut imap = threaded_mailbox::<I>(&server);
     for algorithm in ["REFERENCES", "REFS", "ORDEREDSUBJECT"] {
         assert!(
             imap.has_capability(&format!("THREAD={algorithm}")).unwrap(),
@@ -323,31 +340,42 @@ fn thread_with_every_algorithm_dovecot_advertises() {
         );
     }
     let references = imap
-        .thread(ThreadAlgorithm::References, "UTF-8", SearchKey::all())
+        .run(ThreadCommand::new(
+            ThreadAlgorithm::References,
+            "UTF-8",
+            SearchKey::all(),
+        ))
         .unwrap();
     assert_eq!(trees(&references), ["1[2[3],4,9]", "5", "6", "?[7,8]"]);
     let subjects = imap
-        .thread(ThreadAlgorithm::OrderedSubject, "UTF-8", SearchKey::all())
+        .run(ThreadCommand::new(
+            ThreadAlgorithm::OrderedSubject,
+            "UTF-8",
+            SearchKey::all(),
+        ))
         .unwrap();
     assert_eq!(trees(&subjects), ["1[2,3,4,9]", "5", "6", "7[8]"]);
     let refs = imap
-        .thread(ThreadAlgorithm::Refs, "UTF-8", SearchKey::all())
+        .run(ThreadCommand::new(
+            ThreadAlgorithm::Refs,
+            "UTF-8",
+            SearchKey::all(),
+        ))
         .unwrap();
     // The same trees, but REFS orders threads by their latest message:
     // the discussion's last answer (day 9) puts it last.
     assert_eq!(trees(&refs), ["5", "6", "?[7,8]", "1[2[3],4,9]"]);
 }
 
-#[test]
-fn thread_with_search_keys_and_uid_thread() {
+fn thread_with_search_keys_and_uid_thread<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = threaded_mailbox(&server);
+    let mut imap = threaded_mailbox::<I>(&server);
     let plan = imap
-        .thread(
+        .run(ThreadCommand::new(
             ThreadAlgorithm::References,
             "UTF-8",
             SearchKey::subject("plan"),
-        )
+        ))
         .unwrap();
     assert_eq!(trees(&plan), ["1[2[3],4,9]"]);
     // Without its root, the discussion hangs from a missing parent.
@@ -360,15 +388,19 @@ fn thread_with_search_keys_and_uid_thread() {
         .unwrap();
     assert_eq!(trees(&replies), ["?[2[3],4]"]);
     let uids = imap
-        .uid_thread(ThreadAlgorithm::References, "UTF-8", SearchKey::all())
+        .run(UidThreadCommand::new(
+            ThreadAlgorithm::References,
+            "UTF-8",
+            SearchKey::all(),
+        ))
         .unwrap();
     assert_eq!(trees(&uids), ["2[3[4],5,10]", "6", "7", "?[8,9]"]);
     let none = imap
-        .thread(
+        .run(ThreadCommand::new(
             ThreadAlgorithm::References,
             "UTF-8",
             SearchKey::subject("nothing"),
-        )
+        ))
         .unwrap();
     assert!(none.is_empty());
 }
@@ -377,8 +409,7 @@ fn thread_with_search_keys_and_uid_thread() {
 /// told to advertise only `THREAD=REFERENCES` (as a deployment may) is
 /// sent THREAD REFERENCES, and the other algorithms, which it would run,
 /// are refused before they are sent.
-#[test]
-fn thread_needs_the_capability_of_its_algorithm() {
+fn thread_needs_the_capability_of_its_algorithm<I: Imap>() {
     let server = Dovecot::start_with(Options {
         extra_config: "imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE SORT \
                        THREAD=REFERENCES\n"
@@ -386,7 +417,7 @@ fn thread_needs_the_capability_of_its_algorithm() {
         ..Options::default()
     })
     .unwrap();
-    let mut imap = threaded_mailbox(&server);
+    let mut imap = threaded_mailbox::<I>(&server);
     assert!(!imap.has_capability("THREAD=ORDEREDSUBJECT").unwrap());
     for algorithm in [
         ThreadAlgorithm::OrderedSubject,
@@ -394,13 +425,17 @@ fn thread_needs_the_capability_of_its_algorithm() {
         ThreadAlgorithm::Other("X-NOSUCH".into()),
     ] {
         let wanted = format!("THREAD={algorithm}");
-        match imap.thread(algorithm, "UTF-8", SearchKey::all()) {
+        match imap.run(ThreadCommand::new(algorithm, "UTF-8", SearchKey::all())) {
             Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, wanted),
             other => panic!("{wanted}: expected MissingCapability, got {other:?}"),
         }
     }
     let references = imap
-        .thread(ThreadAlgorithm::References, "UTF-8", SearchKey::all())
+        .run(ThreadCommand::new(
+            ThreadAlgorithm::References,
+            "UTF-8",
+            SearchKey::all(),
+        ))
         .unwrap();
     assert_eq!(trees(&references), ["1[2[3],4,9]", "5", "6", "?[7,8]"]);
 }

@@ -2,26 +2,40 @@
 //! 5550 URL-PARTIAL), each from its own spec file, against the servers
 //! here that advertise them.
 
-use typed_imap::blocking::Client;
+use typed_imap::blocking::ClientOptions;
 use typed_imap::types::{CatenatePart, FetchItem, Section, SectionText, StatusItem, UrlFetchForm};
-use typed_imap::{AppendCatenate, Code, Error, Fetch, GenUrlAuth, ResetKey, Select, UrlFetch};
-use typed_imap_tests::client::logged_in;
+use typed_imap::{
+    Append, AppendCatenate, Code, Create, Error, Fetch, GenUrlAuth, Noop, ResetKey, Select,
+    Status as StatusCommand, UrlFetch,
+};
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options, Plugins};
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::views::first_body;
 
+both_clients!(
+    catenate_on_dovecot,
+    catenate_on_cyrus,
+    urlauth_on_dovecot,
+    urlauth_on_cyrus,
+    urlfetch_binary_on_dovecot,
+    urlfetch_binary_on_cyrus,
+    url_partial_names_a_range_of_a_part_in_catenate,
+);
+
 /// alice on a Cyrus started with `extra_conf`.
-fn cyrus_with(extra_conf: &str) -> (Cyrus, Client) {
+fn cyrus_with<I: Imap>(extra_conf: &str) -> (Cyrus, I) {
     let server = Cyrus::start_with(extra_conf).unwrap();
-    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), ClientOptions::default()).unwrap();
     imap.login("alice", &server.user("alice").unwrap().password)
         .unwrap();
     (server, imap)
 }
 
 /// Message `n`'s section of the selected mailbox.
-fn section(imap: &mut Client, n: u32, section: Section) -> Vec<u8> {
+fn section<I: Imap>(imap: &mut I, n: u32, section: Section) -> Vec<u8> {
     let fetched = imap
         .run(Fetch::new(n).items(FetchItem::body_peek(section)))
         .unwrap();
@@ -40,15 +54,18 @@ const HEADER: &[u8] = b"From: Alice <alice@example.org>\r\nTo: Dan <dan@example.
 /// CATENATE: the server assembles a message from text the client sends and
 /// the text of a message it has, by URL; a URL it cannot resolve fails the
 /// APPEND with BADURL naming it. INBOX holds one message.
-fn catenate_assembles_text_and_parts_of_messages(imap: &mut Client) {
+fn catenate_assembles_text_and_parts_of_messages<I: Imap>(imap: &mut I) {
     assert!(imap.has_capability("CATENATE").unwrap());
     let validity = imap
-        .status("INBOX", vec![StatusItem::uid_validity()])
+        .run(StatusCommand::new(
+            "INBOX",
+            vec![StatusItem::uid_validity()],
+        ))
         .unwrap()
         .attributes
         .uid_validity
         .unwrap();
-    imap.create("Outbox").unwrap();
+    imap.run(Create::new("Outbox")).unwrap();
     let url = format!("/INBOX;UIDVALIDITY={validity}/;UID=1/;SECTION=TEXT");
     let parts = vec![CatenatePart::text(HEADER), CatenatePart::url(url)];
     imap.run(AppendCatenate::new("Outbox").parts(parts))
@@ -71,31 +88,30 @@ fn catenate_assembles_text_and_parts_of_messages(imap: &mut Client) {
         } => assert_eq!(url, missing),
         other => panic!("expected NO [BADURL], got {other:?}"),
     }
-    imap.noop().unwrap();
+    imap.run(Noop::new()).unwrap();
 }
 
-#[test]
-fn catenate_on_dovecot() {
+fn catenate_on_dovecot<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", [sample_message(0, 2_000)])
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     catenate_assembles_text_and_parts_of_messages(&mut imap);
 }
 
 /// Cyrus quotes the URL of BADURL, as RFC 4469's example does.
-#[test]
-fn catenate_on_cyrus() {
-    let (_server, mut imap) = cyrus_with("");
-    imap.append("INBOX", sample_message(0, 2_000)).unwrap();
+fn catenate_on_cyrus<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("");
+    imap.run(Append::new("INBOX", sample_message(0, 2_000)))
+        .unwrap();
     catenate_assembles_text_and_parts_of_messages(&mut imap);
 }
 
 /// URLAUTH: GENURLAUTH authorizes a URL of INBOX's first message, which
 /// URLFETCH then fetches, whole or (URL-PARTIAL) a range of its text;
 /// RESETKEY revokes it: the fetch is NIL. INBOX holds one message.
-fn urlauth_authorizes_urls_until_the_keys_are_reset(imap: &mut Client) {
+fn urlauth_authorizes_urls_until_the_keys_are_reset<I: Imap>(imap: &mut I) {
     assert!(imap.has_capability("URLAUTH").unwrap());
     let selected = imap.run(Select::new("INBOX")).unwrap();
     let mechanisms = selected.url_mechanisms.unwrap_or_default();
@@ -106,7 +122,7 @@ fn urlauth_authorizes_urls_until_the_keys_are_reset(imap: &mut Client) {
     let whole = section(imap, 1, Section::default());
     let text = section(imap, 1, text());
     imap.run(ResetKey::new()).unwrap();
-    let authorize = |imap: &mut Client, url: &str| -> String {
+    let authorize = |imap: &mut I, url: &str| -> String {
         let urls = imap.run(GenUrlAuth::new(url, "INTERNAL")).unwrap();
         let [authorized] = urls.as_slice() else {
             panic!("one URL: {urls:?}");
@@ -139,8 +155,7 @@ fn urlauth_authorizes_urls_until_the_keys_are_reset(imap: &mut Client) {
 
 /// Dovecot needs `imap_urlauth_host` for URLAUTH, and a dictionary for
 /// its keys (the metadata plugin's).
-#[test]
-fn urlauth_on_dovecot() {
+fn urlauth_on_dovecot<I: Imap>() {
     let server = Dovecot::start_with(Options {
         plugins: Plugins {
             metadata: true,
@@ -150,15 +165,16 @@ fn urlauth_on_dovecot() {
         ..Options::default()
     })
     .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.append("INBOX", sample_message(0, 2_000)).unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Append::new("INBOX", sample_message(0, 2_000)))
+        .unwrap();
     urlauth_authorizes_urls_until_the_keys_are_reset(&mut imap);
 }
 
-#[test]
-fn urlauth_on_cyrus() {
-    let (_server, mut imap) = cyrus_with("");
-    imap.append("INBOX", sample_message(0, 2_000)).unwrap();
+fn urlauth_on_cyrus<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("");
+    imap.run(Append::new("INBOX", sample_message(0, 2_000)))
+        .unwrap();
     urlauth_authorizes_urls_until_the_keys_are_reset(&mut imap);
 }
 
@@ -187,7 +203,7 @@ AAECAwRoaSE=\r\n\
 /// and, with BINARY, `binary_encoding`: Cyrus says `BINARY`, Dovecot
 /// keeps `base64` (a deviation: the data it describes is not base64).
 /// INBOX holds WITH_ATTACHMENT as UID 1.
-fn urlfetch_binary_decodes_a_part(imap: &mut Client, binary_encoding: &[u8]) {
+fn urlfetch_binary_decodes_a_part<I: Imap>(imap: &mut I, binary_encoding: &[u8]) {
     assert!(imap.has_capability("URLAUTH=BINARY").unwrap());
     imap.run(Select::new("INBOX")).unwrap();
     let stored = section(
@@ -250,8 +266,7 @@ fn urlfetch_binary_decodes_a_part(imap: &mut Client, binary_encoding: &[u8]) {
     assert_eq!(plain.data.content.as_deref(), Some(&stored[..]));
 }
 
-#[test]
-fn urlfetch_binary_on_dovecot() {
+fn urlfetch_binary_on_dovecot<I: Imap>() {
     let server = Dovecot::start_with(Options {
         plugins: Plugins {
             metadata: true,
@@ -261,35 +276,33 @@ fn urlfetch_binary_on_dovecot() {
         ..Options::default()
     })
     .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.append("INBOX", WITH_ATTACHMENT).unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Append::new("INBOX", WITH_ATTACHMENT)).unwrap();
     urlfetch_binary_decodes_a_part(&mut imap, b"base64");
 }
 
 /// Cyrus puts each item in parentheses of its own, as RFC 5524's
 /// `url-metadata` does; Dovecot (above) puts them in one list.
-#[test]
-fn urlfetch_binary_on_cyrus() {
-    let (_server, mut imap) = cyrus_with("");
-    imap.append("INBOX", WITH_ATTACHMENT).unwrap();
+fn urlfetch_binary_on_cyrus<I: Imap>() {
+    let (_server, mut imap) = cyrus_with::<I>("");
+    imap.run(Append::new("INBOX", WITH_ATTACHMENT)).unwrap();
     urlfetch_binary_decodes_a_part(&mut imap, b"BINARY");
 }
 
 /// URL-PARTIAL (RFC 5550): a URL may name a range of a part, in CATENATE
 /// as anywhere.
-#[test]
-fn url_partial_names_a_range_of_a_part_in_catenate() {
+fn url_partial_names_a_range_of_a_part_in_catenate<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", [sample_message(0, 2_000)])
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     assert!(imap.has_capability("URL-PARTIAL").unwrap());
     imap.run(Select::new("INBOX")).unwrap();
     let range = CatenatePart::url("/INBOX/;UID=1/;SECTION=TEXT/;PARTIAL=4.15");
     imap.run(AppendCatenate::new("INBOX").parts(vec![range]))
         .unwrap();
-    imap.noop().unwrap();
+    imap.run(Noop::new()).unwrap();
     let text = section(&mut imap, 1, text());
     assert_eq!(section(&mut imap, 2, Section::default()), text[4..19]);
 }

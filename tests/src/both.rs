@@ -36,8 +36,8 @@ use typed_imap::command::{Command, Completed, State, Streaming};
 use typed_imap::response::StatusResponse;
 use typed_imap::session::{Done, MailboxState, Unsolicited};
 use typed_imap::transport::TlsConfig;
-use typed_imap::types::Capability;
-use typed_imap::{Code, Error};
+use typed_imap::types::{Capability, Rights};
+use typed_imap::{Code, Error, MailboxAcl, MailboxRights};
 
 use crate::client::trust;
 use crate::dovecot::Dovecot;
@@ -251,6 +251,20 @@ pub trait Imap: Sized + std::fmt::Debug {
 
     /// Why the connection is unusable, if it is.
     fn broken(&self) -> Option<String>;
+
+    /// The client's `set_acl` (SETACL).
+    fn set_acl(
+        &mut self,
+        mailbox: &str,
+        identifier: &str,
+        rights: Rights,
+    ) -> std::result::Result<(), Error>;
+
+    /// The client's `get_acl` (GETACL).
+    fn get_acl(&mut self, mailbox: &str) -> std::result::Result<MailboxAcl, Error>;
+
+    /// The client's `my_rights` (MYRIGHTS).
+    fn my_rights(&mut self, mailbox: &str) -> std::result::Result<MailboxRights, Error>;
 }
 
 /// What the shared tests ask of a running IDLE.
@@ -510,6 +524,23 @@ impl Imap for blocking::Client {
 
     fn broken(&self) -> Option<String> {
         self.session().broken().map(str::to_owned)
+    }
+
+    fn set_acl(
+        &mut self,
+        mailbox: &str,
+        identifier: &str,
+        rights: Rights,
+    ) -> std::result::Result<(), Error> {
+        blocking::Client::set_acl(self, mailbox, identifier, rights)
+    }
+
+    fn get_acl(&mut self, mailbox: &str) -> std::result::Result<MailboxAcl, Error> {
+        blocking::Client::get_acl(self, mailbox)
+    }
+
+    fn my_rights(&mut self, mailbox: &str) -> std::result::Result<MailboxRights, Error> {
+        blocking::Client::my_rights(self, mailbox)
     }
 }
 
@@ -782,6 +813,24 @@ impl Imap for Tokio {
 
     fn broken(&self) -> Option<String> {
         self.client.broken()
+    }
+
+    fn set_acl(
+        &mut self,
+        mailbox: &str,
+        identifier: &str,
+        rights: Rights,
+    ) -> std::result::Result<(), Error> {
+        self.runtime
+            .block_on(self.client.set_acl(mailbox, identifier, rights))
+    }
+
+    fn get_acl(&mut self, mailbox: &str) -> std::result::Result<MailboxAcl, Error> {
+        self.runtime.block_on(self.client.get_acl(mailbox))
+    }
+
+    fn my_rights(&mut self, mailbox: &str) -> std::result::Result<MailboxRights, Error> {
+        self.runtime.block_on(self.client.my_rights(mailbox))
     }
 }
 

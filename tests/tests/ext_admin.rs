@@ -5,12 +5,24 @@ use typed_imap::types::{
     MetadataCode, MetadataDepth, MetadataEntry, MetadataOptions, QuotaLimit, Right, Rights,
 };
 use typed_imap::{
-    Error, GetAcl, GetMetadata, GetQuota, GetQuotaRoot, ListRights, MyRights, SetAcl, SetQuota,
+    Append, Create, DeleteAcl, Error, GetAcl, GetMetadata, GetQuota, GetQuotaRoot, ListRights,
+    MyRights, SetAcl, SetMetadata, SetQuota,
 };
-use typed_imap_tests::client::logged_in;
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::dovecot::{Dovecot, Options, Plugins};
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::views::metadata_values;
+
+both_clients!(
+    acl_set_get_list_my_rights_and_delete,
+    acl_client_methods_set_and_read_back_exact_rights,
+    quota_root_of_inbox_counts_an_appended_message,
+    setquota_by_a_user_is_refused_with_a_typed_no,
+    metadata_set_get_and_delete_on_a_mailbox_and_the_server,
+    metadata_value_with_crlf_and_8_bit_bytes_round_trips,
+    metadata_maxsize_reports_long_entries_and_depth_lists_children,
+);
 
 fn with_plugins(plugins: Plugins) -> Dovecot {
     Dovecot::start_with(Options {
@@ -28,15 +40,14 @@ fn rights_of(acl: &typed_imap::MailboxAcl, identifier: &str) -> Option<Rights> {
         .map(|e| e.rights.clone())
 }
 
-#[test]
-fn acl_set_get_list_my_rights_and_delete() {
+fn acl_set_get_list_my_rights_and_delete<I: Imap>() {
     let server = with_plugins(Plugins {
         acl: true,
         ..Plugins::default()
     });
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     assert!(imap.has_capability("ACL").unwrap());
-    imap.create("Shared").unwrap();
+    imap.run(Create::new("Shared")).unwrap();
 
     imap.run(SetAcl::new("Shared", "bob").set_rights([Right::Lookup, Right::Read]))
         .unwrap();
@@ -82,8 +93,8 @@ fn acl_set_get_list_my_rights_and_delete() {
         );
     }
 
-    imap.delete_acl("Shared", "bob").unwrap();
-    let acl = imap.get_acl("Shared").unwrap();
+    imap.run(DeleteAcl::new("Shared", "bob")).unwrap();
+    let acl = imap.run(GetAcl::new("Shared")).unwrap();
     assert_eq!(rights_of(&acl, "bob"), None, "{acl:?}");
     assert!(
         acl.entries
@@ -93,14 +104,13 @@ fn acl_set_get_list_my_rights_and_delete() {
     );
 }
 
-#[test]
-fn acl_client_methods_set_and_read_back_exact_rights() {
+fn acl_client_methods_set_and_read_back_exact_rights<I: Imap>() {
     let server = with_plugins(Plugins {
         acl: true,
         ..Plugins::default()
     });
-    let mut alice = logged_in(&server, "alice").unwrap();
-    alice.create("Reports").unwrap();
+    let mut alice = I::logged_in(&server, "alice").unwrap();
+    alice.run(Create::new("Reports")).unwrap();
     alice
         .set_acl("Reports", "bob", Rights::from([Right::Lookup, Right::Read]))
         .unwrap();
@@ -110,18 +120,17 @@ fn acl_client_methods_set_and_read_back_exact_rights() {
         Some(Rights::from([Right::Lookup, Right::Read]))
     );
     // bob owns his INBOX: he administers it.
-    let mut bob = logged_in(&server, "bob").unwrap();
+    let mut bob = I::logged_in(&server, "bob").unwrap();
     let own = bob.my_rights("INBOX").unwrap();
     assert!(own.rights.contains(Right::Administer));
 }
 
-#[test]
-fn quota_root_of_inbox_counts_an_appended_message() {
+fn quota_root_of_inbox_counts_an_appended_message<I: Imap>() {
     let server = with_plugins(Plugins {
         quota: true,
         ..Plugins::default()
     });
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     assert!(imap.has_capability("QUOTA").unwrap());
     let before = imap.run(GetQuotaRoot::new("INBOX")).unwrap();
     assert_eq!(before.roots.mailbox.as_str(), "INBOX");
@@ -130,7 +139,7 @@ fn quota_root_of_inbox_counts_an_appended_message() {
     assert_eq!(storage_before.limit, 1048576, "1G rule, in KiB");
 
     let message = sample_message(1, 20_000);
-    imap.append("INBOX", message).unwrap();
+    imap.run(Append::new("INBOX", message)).unwrap();
     let after = imap.run(GetQuotaRoot::new("INBOX")).unwrap();
     assert_eq!(after.quotas.len(), 1, "one root, one QUOTA: {after:?}");
     assert_eq!(after.quotas[0].root.as_ref(), b"User quota");
@@ -160,8 +169,7 @@ fn quota_root_of_inbox_counts_an_appended_message() {
 /// SETQUOTA with `quota_set = dict:...` (file or proxy dict). It also only
 /// writes limits to that dictionary, for a userdb to read back, so the
 /// round trip "SETQUOTA then GETQUOTAROOT shows the limit" needs Cyrus.)
-#[test]
-fn setquota_by_a_user_is_refused_with_a_typed_no() {
+fn setquota_by_a_user_is_refused_with_a_typed_no<I: Imap>() {
     let server = Dovecot::start_with(Options {
         plugins: Plugins {
             quota: true,
@@ -171,7 +179,7 @@ fn setquota_by_a_user_is_refused_with_a_typed_no() {
         ..Options::default()
     })
     .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let error = imap
         .run(SetQuota::new("User quota", vec![QuotaLimit::storage(512)]))
         .unwrap_err();
@@ -183,7 +191,7 @@ fn setquota_by_a_user_is_refused_with_a_typed_no() {
         other => panic!("expected a tagged NO, got {other:?}"),
     }
     // The session goes on and the limit is unchanged.
-    let quota = imap.get_quota_root("INBOX").unwrap();
+    let quota = imap.run(GetQuotaRoot::new("INBOX")).unwrap();
     assert_eq!(storage(&quota.quotas).limit, 1048576);
 }
 
@@ -207,25 +215,27 @@ fn metadata_server() -> Dovecot {
     })
 }
 
-#[test]
-fn metadata_set_get_and_delete_on_a_mailbox_and_the_server() {
+fn metadata_set_get_and_delete_on_a_mailbox_and_the_server<I: Imap>() {
     let server = metadata_server();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     assert!(imap.has_capability("METADATA").unwrap());
-    imap.create("Notes").unwrap();
-    imap.set_metadata(
+    imap.run(Create::new("Notes")).unwrap();
+    imap.run(SetMetadata::new(
         "Notes",
         vec![MetadataEntry::new("/private/comment", "mailbox note")],
-    )
+    ))
     .unwrap();
-    imap.set_metadata(
+    imap.run(SetMetadata::new(
         "",
         vec![MetadataEntry::new("/private/comment", "server note")],
-    )
+    ))
     .unwrap();
 
     let mailbox = imap
-        .get_metadata("Notes", vec!["/private/comment".to_owned()])
+        .run(GetMetadata::new(
+            "Notes",
+            vec!["/private/comment".to_owned()],
+        ))
         .unwrap();
     assert_eq!(
         metadata_values(&mailbox),
@@ -237,7 +247,7 @@ fn metadata_set_get_and_delete_on_a_mailbox_and_the_server() {
     );
     assert_eq!(mailbox.code, None);
     let whole = imap
-        .get_metadata("", vec!["/private/comment".to_owned()])
+        .run(GetMetadata::new("", vec!["/private/comment".to_owned()]))
         .unwrap();
     assert_eq!(
         metadata_values(&whole),
@@ -249,17 +259,23 @@ fn metadata_set_get_and_delete_on_a_mailbox_and_the_server() {
     );
 
     // NIL deletes: the mailbox's entry goes, the server's stays.
-    imap.set_metadata("Notes", vec![MetadataEntry::remove("/private/comment")])
-        .unwrap();
+    imap.run(SetMetadata::new(
+        "Notes",
+        vec![MetadataEntry::remove("/private/comment")],
+    ))
+    .unwrap();
     let gone = imap
-        .get_metadata("Notes", vec!["/private/comment".to_owned()])
+        .run(GetMetadata::new(
+            "Notes",
+            vec!["/private/comment".to_owned()],
+        ))
         .unwrap();
     assert!(
         metadata_values(&gone).iter().all(|(_, _, v)| v.is_none()),
         "deleted: {gone:?}"
     );
     let kept = imap
-        .get_metadata("", vec!["/private/comment".to_owned()])
+        .run(GetMetadata::new("", vec!["/private/comment".to_owned()]))
         .unwrap();
     assert_eq!(
         metadata_values(&kept)[0].2.as_deref(),
@@ -267,33 +283,34 @@ fn metadata_set_get_and_delete_on_a_mailbox_and_the_server() {
     );
 }
 
-#[test]
-fn metadata_value_with_crlf_and_8_bit_bytes_round_trips() {
+fn metadata_value_with_crlf_and_8_bit_bytes_round_trips<I: Imap>() {
     let server = metadata_server();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let value = b"line one\r\nl\xc3\xadnea dos \xff\xfe\r\n\"quoted\" \\ end".to_vec();
-    imap.set_metadata(
+    imap.run(SetMetadata::new(
         "INBOX",
         vec![MetadataEntry::new("/private/comment", value.clone())],
-    )
+    ))
     .unwrap();
     let reply = imap
-        .get_metadata("INBOX", vec!["/private/comment".to_owned()])
+        .run(GetMetadata::new(
+            "INBOX",
+            vec!["/private/comment".to_owned()],
+        ))
         .unwrap();
     assert_eq!(metadata_values(&reply)[0].2.as_deref(), Some(&value[..]));
 }
 
-#[test]
-fn metadata_maxsize_reports_long_entries_and_depth_lists_children() {
+fn metadata_maxsize_reports_long_entries_and_depth_lists_children<I: Imap>() {
     let server = metadata_server();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.set_metadata(
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(SetMetadata::new(
         "INBOX",
         vec![
             MetadataEntry::new("/private/vendor/typed-imap/short", "ok"),
             MetadataEntry::new("/private/vendor/typed-imap/long", "x".repeat(100)),
         ],
-    )
+    ))
     .unwrap();
     let children = imap
         .run(

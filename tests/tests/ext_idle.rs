@@ -8,12 +8,26 @@ use typed_imap::command::State;
 use typed_imap::session::Unsolicited;
 use typed_imap::types::{FetchItem, Flag, SequenceSet};
 use typed_imap::{Append, Data, Fetch, Noop, Select, Store};
+use typed_imap_tests::both::{Idling, Imap};
+use typed_imap_tests::both_clients;
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::preauth::PreauthStream;
 
-fn inbox_with(server: &Dovecot, messages: usize) -> Client {
+both_clients!(
+    idle_sees_an_append_from_a_second_connection_within_a_second,
+    wait_times_out_with_none_and_idle_goes_on,
+    burst_collects_flag_changes_that_arrive_together,
+    dropping_the_idler_sends_done_and_the_client_goes_on,
+    idle_over_the_preauth_child_process_stream,
+);
+
+// `renewal_ends_and_restarts_idle_without_losing_events` and
+// `idle_for_iterates_until_its_duration_ends` stay blocking-only: renewal
+// (`Idler::renew_every`) and `Client::idle_for` are blocking-only APIs.
+
+fn inbox_with<I: Imap>(server: &Dovecot, messages: usize) -> I {
     server
         .fill(
             "alice",
@@ -21,9 +35,13 @@ fn inbox_with(server: &Dovecot, messages: usize) -> Client {
             (0..messages).map(|n| sample_message(n, 300)),
         )
         .unwrap();
-    let mut imap = logged_in(server, "alice").unwrap();
+    let mut imap = I::logged_in(server, "alice").unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     imap
+}
+
+fn blocking_inbox_with(server: &Dovecot, messages: usize) -> Client {
+    inbox_with::<Client>(server, messages)
 }
 
 fn append_from_another_connection(server: &Dovecot, n: usize) {
@@ -34,10 +52,9 @@ fn append_from_another_connection(server: &Dovecot, n: usize) {
     other.logout().unwrap();
 }
 
-#[test]
-fn idle_sees_an_append_from_a_second_connection_within_a_second() {
+fn idle_sees_an_append_from_a_second_connection_within_a_second<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = inbox_with(&server, 2);
+    let mut imap = inbox_with::<I>(&server, 2);
     let mut idler = imap.idle().unwrap();
     let appended = Instant::now();
     append_from_another_connection(&server, 10);
@@ -54,10 +71,9 @@ fn idle_sees_an_append_from_a_second_connection_within_a_second() {
     imap.run(Noop::new()).unwrap();
 }
 
-#[test]
-fn wait_times_out_with_none_and_idle_goes_on() {
+fn wait_times_out_with_none_and_idle_goes_on<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = inbox_with(&server, 1);
+    let mut imap = inbox_with::<I>(&server, 1);
     let mut idler = imap.idle().unwrap();
     let started = Instant::now();
     assert!(idler.wait(Duration::from_millis(300)).unwrap().is_none());
@@ -70,10 +86,9 @@ fn wait_times_out_with_none_and_idle_goes_on() {
     );
 }
 
-#[test]
-fn burst_collects_flag_changes_that_arrive_together() {
+fn burst_collects_flag_changes_that_arrive_together<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = inbox_with(&server, 3);
+    let mut imap = inbox_with::<I>(&server, 3);
     let mut idler = imap.idle().unwrap();
     let mut other = logged_in(&server, "alice").unwrap();
     other.run(Select::new("INBOX")).unwrap();
@@ -97,10 +112,9 @@ fn burst_collects_flag_changes_that_arrive_together() {
     assert_eq!(changed, [1, 2, 3], "{burst:?}");
 }
 
-#[test]
-fn dropping_the_idler_sends_done_and_the_client_goes_on() {
+fn dropping_the_idler_sends_done_and_the_client_goes_on<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = inbox_with(&server, 2);
+    let mut imap = inbox_with::<I>(&server, 2);
     {
         let _idler = imap.idle().unwrap();
     }
@@ -113,7 +127,7 @@ fn dropping_the_idler_sends_done_and_the_client_goes_on() {
 #[test]
 fn renewal_ends_and_restarts_idle_without_losing_events() {
     let server = Dovecot::start().unwrap();
-    let mut imap = inbox_with(&server, 1);
+    let mut imap = blocking_inbox_with(&server, 1);
     let mut idler = imap.idle().unwrap().renew_every(Duration::from_millis(200));
     // Several renewals pass in silence.
     assert!(idler.wait(Duration::from_millis(700)).unwrap().is_none());
@@ -130,7 +144,7 @@ fn renewal_ends_and_restarts_idle_without_losing_events() {
 #[test]
 fn idle_for_iterates_until_its_duration_ends() {
     let server = Dovecot::start().unwrap();
-    let mut imap = inbox_with(&server, 1);
+    let mut imap = blocking_inbox_with(&server, 1);
     let started = Instant::now();
     let events: Vec<_> = imap
         .idle_for(Duration::from_millis(400))
@@ -143,10 +157,9 @@ fn idle_for_iterates_until_its_duration_ends() {
     imap.run(Noop::new()).unwrap();
 }
 
-#[test]
-fn idle_over_the_preauth_child_process_stream() {
+fn idle_over_the_preauth_child_process_stream<I: Imap>() {
     let stream = PreauthStream::new().unwrap();
-    let mut imap = Client::spawn(stream.command()).unwrap();
+    let mut imap = I::spawn(stream.command()).unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     let mut idler = imap.idle().unwrap();
     assert!(idler.wait(Duration::from_millis(200)).unwrap().is_none());

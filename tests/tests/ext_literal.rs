@@ -7,11 +7,18 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::blocking::ClientOptions;
 use typed_imap::transport::Timeouts;
 use typed_imap::{Append, Select};
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::scripted::Script;
+
+both_clients!(
+    literal_plus_on_dovecot_sends_appends_without_waiting,
+    literal_minus_sends_small_literals_at_once_and_waits_for_large_ones,
+);
 
 /// A one-connection TCP proxy recording what the client sends.
 struct Recorder {
@@ -52,11 +59,10 @@ impl Recorder {
     }
 }
 
-#[test]
-fn literal_plus_on_dovecot_sends_appends_without_waiting() {
+fn literal_plus_on_dovecot_sends_appends_without_waiting<I: Imap>() {
     let server = Dovecot::start().unwrap();
     let proxy = Recorder::to(server.plain_addr());
-    let mut imap = Client::connect("127.0.0.1", proxy.addr.port()).unwrap();
+    let mut imap = I::connect("127.0.0.1", proxy.addr.port(), ClientOptions::default()).unwrap();
     imap.login("alice", &server.user("alice").unwrap().password)
         .unwrap();
     assert!(imap.has_capability("LITERAL+").unwrap());
@@ -70,8 +76,7 @@ fn literal_plus_on_dovecot_sends_appends_without_waiting() {
     assert!(sent.contains(&announced), "{sent}");
 }
 
-#[test]
-fn literal_minus_sends_small_literals_at_once_and_waits_for_large_ones() {
+fn literal_minus_sends_small_literals_at_once_and_waits_for_large_ones<I: Imap>() {
     let small = vec![b'a'; 100];
     let large = vec![b'b'; 5000];
     let server = Script::new()
@@ -94,7 +99,7 @@ fn literal_minus_sends_small_literals_at_once_and_waits_for_large_ones() {
         },
         ..ClientOptions::default()
     };
-    let mut imap = Client::connect_with("127.0.0.1", server.addr().port(), options).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), options).unwrap();
     imap.login("alice", "secret").unwrap();
     imap.run(Append::new("INBOX", small.clone())).unwrap();
     imap.run(Append::new("INBOX", large.clone())).unwrap();

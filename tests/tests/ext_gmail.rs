@@ -3,14 +3,22 @@
 //! its sessions are the response lines Google documents, played by a
 //! scripted server. XLIST is also tested against Cyrus, which has it.
 
-use typed_imap::blocking::Client;
+use typed_imap::blocking::ClientOptions;
 use typed_imap::codec::encode::{to_bytes, EncodeOptions, Encoder};
 use typed_imap::command::Command;
 use typed_imap::types::{FetchItem, GmailLabel, LabelsAction, SearchKey, SequenceSet};
+use typed_imap::{Create, ListItem, Xlist};
 use typed_imap::{Fetch, MailboxAttribute, Search, Select, StoreLabels, UidSearch, UidStoreLabels};
-use typed_imap::{ListItem, Xlist};
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::scripted::Script;
+
+both_clients!(
+    a_gmail_session_gives_typed_ids_labels_and_search_results,
+    gmail_xlist_reads_as_list_with_special_use_attributes,
+    xlist_on_cyrus_marks_the_inbox,
+);
 
 fn wire(command: &impl Command) -> String {
     let mut enc = Encoder::new(EncodeOptions::default());
@@ -26,9 +34,9 @@ const CAPABILITIES: &str =
 
 /// A scripted Gmail: greeting, LOGIN answered with its capabilities, then
 /// `steps`.
-fn gmail(
+fn gmail<I: Imap>(
     steps: impl FnOnce(Script) -> Script,
-) -> (typed_imap_tests::scripted::ScriptedServer, Client) {
+) -> (typed_imap_tests::scripted::ScriptedServer, I) {
     let script = Script::new()
         .send(GREETING)
         .expect_command("LOGIN")
@@ -36,7 +44,7 @@ fn gmail(
             "OK [CAPABILITY {CAPABILITIES}] alice@example.com authenticated (Success)"
         ));
     let server = steps(script).serve().unwrap();
-    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), ClientOptions::default()).unwrap();
     imap.login("alice@example.com", "app password").unwrap();
     (server, imap)
 }
@@ -89,9 +97,8 @@ fn gmail_items_and_keys_need_x_gm_ext_1() {
 /// The session of Google's documentation: a search in Gmail's syntax,
 /// message and thread ids and labels typed, a label STORE answered with
 /// the labels after it.
-#[test]
-fn a_gmail_session_gives_typed_ids_labels_and_search_results() {
-    let (server, mut imap) = gmail(|script| {
+fn a_gmail_session_gives_typed_ids_labels_and_search_results<I: Imap>() {
+    let (server, mut imap) = gmail::<I>(|script| {
         script
             .expect_exact("SELECT \"[Gmail]/All Mail\"")
             .send(
@@ -180,9 +187,8 @@ fn find<'a>(listed: &'a [ListItem], name: &str) -> &'a ListItem {
 /// Gmail's XLIST, as Google documents it: the inbox is `\Inbox` whatever
 /// its name, and XLIST's `\AllMail`, `\Spam` and `\Starred` read as
 /// SPECIAL-USE's `\All`, `\Junk` and `\Flagged`.
-#[test]
-fn gmail_xlist_reads_as_list_with_special_use_attributes() {
-    let (server, mut imap) = gmail(|script| {
+fn gmail_xlist_reads_as_list_with_special_use_attributes<I: Imap>() {
+    let (server, mut imap) = gmail::<I>(|script| {
         script.expect_exact("XLIST \"\" *").send(
             "* XLIST (\\HasNoChildren \\Inbox) \"/\" \"Inbox\"\r\n\
              * XLIST (\\Noselect \\HasChildren) \"/\" \"[Gmail]\"\r\n\
@@ -213,14 +219,13 @@ fn gmail_xlist_reads_as_list_with_special_use_attributes() {
 }
 
 /// Cyrus has XLIST too: its INBOX carries `\Inbox`.
-#[test]
-fn xlist_on_cyrus_marks_the_inbox() {
+fn xlist_on_cyrus_marks_the_inbox<I: Imap>() {
     let server = Cyrus::start().unwrap();
-    let mut imap = Client::connect("127.0.0.1", server.addr().port()).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), ClientOptions::default()).unwrap();
     imap.login("alice", &server.user("alice").unwrap().password)
         .unwrap();
     assert!(imap.has_capability("XLIST").unwrap());
-    imap.create("Work").unwrap();
+    imap.run(Create::new("Work")).unwrap();
     let listed = imap.run(Xlist::new("", "*")).unwrap();
     let inbox = find(&listed, "INBOX");
     assert!(

@@ -11,16 +11,32 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 use typed_imap::auth::Plain;
-use typed_imap::blocking::Client;
+use typed_imap::blocking::ClientOptions;
 use typed_imap::command::State;
 use typed_imap::types::{FetchItem, Flag, Section, UidSet};
 use typed_imap::{
     Code, Copy as CopyMessages, Error, Examine, Expunge, Fetch, GetQuotaRoot, Id, List, Noop,
     Select, Store,
 };
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::courier::CourierStream;
 use typed_imap_tests::scripted::{Script, ScriptedServer};
 use typed_imap_tests::views::converse;
+
+both_clients!(
+    domino_fetch_items_in_extra_parentheses_are_typed,
+    zoho_negative_modseq_reads_as_no_mod_sequence,
+    exchange_copyuid_alone_on_its_line_reaches_the_command_codes,
+    yandex_body_section_without_a_value_reads_as_nil,
+    list_with_an_empty_delimiter_has_no_hierarchy,
+    select_without_flags_succeeds_with_no_flags,
+    select_without_exists_is_a_non_fatal_error_and_the_session_goes_on,
+    mailutils_authenticate_completes_and_the_session_goes_on,
+    mailutils_answers_id_without_an_id_response_which_reads_as_none,
+    mailutils_answers_expunge_with_expunged_which_reads_as_expunge,
+    courier_getquotaroot_reads_a_quota_without_resources_as_empty,
+);
 
 /// A greeting for a session that is already logged in.
 const PREAUTH: &str = "* PREAUTH [CAPABILITY IMAP4rev1 CONDSTORE UIDPLUS] ready\r\n";
@@ -28,8 +44,8 @@ const PREAUTH: &str = "* PREAUTH [CAPABILITY IMAP4rev1 CONDSTORE UIDPLUS] ready\
 /// What a minimal server answers to SELECT: no FLAGS, no codes.
 const SELECTED: &str = "* 1 EXISTS\r\n{tag} OK [READ-WRITE] SELECT completed\r\n";
 
-fn client(server: &ScriptedServer) -> Client {
-    Client::connect("127.0.0.1", server.addr().port()).unwrap()
+fn client<I: Imap>(server: &ScriptedServer) -> I {
+    I::connect("127.0.0.1", server.addr().port(), ClientOptions::default()).unwrap()
 }
 
 /// A script that greets, answers SELECT as a minimal server does, then
@@ -48,26 +64,25 @@ fn selected_then(command: &str, reply: &str) -> ScriptedServer {
 }
 
 /// The session goes on after the quirk: a NOOP completes.
-fn still_usable(imap: &mut Client) {
+fn still_usable<I: Imap>(imap: &mut I) {
     imap.run(Noop::new()).unwrap();
-    assert!(imap.session().broken().is_none());
+    assert!(imap.broken().is_none());
 }
 
-fn select_inbox(imap: &mut Client) {
+fn select_inbox<I: Imap>(imap: &mut I) {
     imap.run(Select::new("INBOX")).unwrap();
 }
 
 // Quirk `parenthesised_fetch_items` (IBM/HCL Domino).
 
-#[test]
-fn domino_fetch_items_in_extra_parentheses_are_typed() {
+fn domino_fetch_items_in_extra_parentheses_are_typed<I: Imap>() {
     let server = selected_then(
         "FETCH",
         "* 1 FETCH (UID 14 (ENVELOPE (NIL \"Report\" NIL NIL NIL NIL NIL NIL NIL NIL)) \
          BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 12 1 NIL))\r\n\
          {tag} OK FETCH completed\r\n",
     );
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     select_inbox(&mut imap);
     let items = FetchItem::uid() | FetchItem::envelope() | FetchItem::body_structure();
     let fetched = imap.run(Fetch::new(1).items(items)).unwrap();
@@ -82,13 +97,12 @@ fn domino_fetch_items_in_extra_parentheses_are_typed() {
 
 // Quirk `negative_modseq` (Zoho).
 
-#[test]
-fn zoho_negative_modseq_reads_as_no_mod_sequence() {
+fn zoho_negative_modseq_reads_as_no_mod_sequence<I: Imap>() {
     let server = selected_then(
         "FETCH",
         "* 1 FETCH (MODSEQ (-1) FLAGS (\\Seen) UID 9)\r\n{tag} OK FETCH completed\r\n",
     );
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     select_inbox(&mut imap);
     let items = FetchItem::mod_seq() | FetchItem::flags() | FetchItem::uid();
     let fetched = imap.run(Fetch::new(1).items(items)).unwrap();
@@ -100,8 +114,7 @@ fn zoho_negative_modseq_reads_as_no_mod_sequence() {
 // Quirk `bare_response_code` (Exchange), its line arriving a byte at a
 // time.
 
-#[test]
-fn exchange_copyuid_alone_on_its_line_reaches_the_command_codes() {
+fn exchange_copyuid_alone_on_its_line_reaches_the_command_codes<I: Imap>() {
     let server = Script::new()
         .send(PREAUTH)
         .expect_command("SELECT")
@@ -113,7 +126,7 @@ fn exchange_copyuid_alone_on_its_line_reaches_the_command_codes() {
         .reply("OK NOOP completed")
         .serve()
         .unwrap();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     select_inbox(&mut imap);
     let ((), codes) = imap
         .run_with_codes(CopyMessages::new(1, "Archive"))
@@ -131,13 +144,12 @@ fn exchange_copyuid_alone_on_its_line_reaches_the_command_codes() {
 
 // Quirk `missing_section_value` (Yandex).
 
-#[test]
-fn yandex_body_section_without_a_value_reads_as_nil() {
+fn yandex_body_section_without_a_value_reads_as_nil<I: Imap>() {
     let server = selected_then(
         "FETCH",
         "* 1 FETCH (UID 12 BODY[2])\r\n{tag} OK FETCH completed\r\n",
     );
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     select_inbox(&mut imap);
     let part = Section {
         part: vec![2],
@@ -154,8 +166,7 @@ fn yandex_body_section_without_a_value_reads_as_nil() {
 
 // Quirk `empty_delimiter`.
 
-#[test]
-fn list_with_an_empty_delimiter_has_no_hierarchy() {
+fn list_with_an_empty_delimiter_has_no_hierarchy<I: Imap>() {
     let server = Script::new()
         .send(PREAUTH)
         .expect_command("LIST")
@@ -164,7 +175,7 @@ fn list_with_an_empty_delimiter_has_no_hierarchy() {
         .reply("OK NOOP completed")
         .serve()
         .unwrap();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     let listed = imap.run(List::new("", "*")).unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].delimiter, None);
@@ -174,8 +185,7 @@ fn list_with_an_empty_delimiter_has_no_hierarchy() {
 
 // Quirk `select_without_flags`, and a missing response that is not fatal.
 
-#[test]
-fn select_without_flags_succeeds_with_no_flags() {
+fn select_without_flags_succeeds_with_no_flags<I: Imap>() {
     let server = Script::new()
         .send(PREAUTH)
         .expect_command("EXAMINE")
@@ -184,7 +194,7 @@ fn select_without_flags_succeeds_with_no_flags() {
         .reply("OK NOOP completed")
         .serve()
         .unwrap();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     let selected = imap.run(Examine::new("INBOX")).unwrap();
     assert_eq!(selected.flags, None);
     assert_eq!(selected.exists, 1);
@@ -192,8 +202,7 @@ fn select_without_flags_succeeds_with_no_flags() {
     still_usable(&mut imap);
 }
 
-#[test]
-fn select_without_exists_is_a_non_fatal_error_and_the_session_goes_on() {
+fn select_without_exists_is_a_non_fatal_error_and_the_session_goes_on<I: Imap>() {
     let server = Script::new()
         .send(PREAUTH)
         .expect_command("SELECT")
@@ -202,7 +211,7 @@ fn select_without_exists_is_a_non_fatal_error_and_the_session_goes_on() {
         .reply("OK NOOP completed")
         .serve()
         .unwrap();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     let error = imap.run(Select::new("INBOX")).unwrap_err();
     assert!(
         matches!(&error, Error::MissingResponse { command, response }
@@ -303,8 +312,8 @@ impl Mailutils {
         std::fs::write(self.dir.path().join("home/INBOX"), mbox).unwrap();
     }
 
-    fn logged_in(&self) -> Client {
-        let mut imap = Client::spawn(self.command()).unwrap();
+    fn logged_in<I: Imap>(&self) -> I {
+        let mut imap = I::spawn(self.command()).unwrap();
         imap.authenticate(Plain::new(MAILUTILS_USER, MAILUTILS_PASSWORD))
             .unwrap();
         imap
@@ -329,18 +338,16 @@ fn mailutils_ends_the_tagged_ok_of_authenticate_with_a_bare_lf() {
     );
 }
 
-#[test]
-fn mailutils_authenticate_completes_and_the_session_goes_on() {
+fn mailutils_authenticate_completes_and_the_session_goes_on<I: Imap>() {
     let server = Mailutils::new();
-    let mut imap = server.logged_in();
+    let mut imap = server.logged_in::<I>();
     assert_eq!(imap.state(), State::Authenticated);
     still_usable(&mut imap);
 }
 
-#[test]
-fn mailutils_answers_id_without_an_id_response_which_reads_as_none() {
+fn mailutils_answers_id_without_an_id_response_which_reads_as_none<I: Imap>() {
     let server = Mailutils::new();
-    let mut imap = server.logged_in();
+    let mut imap = server.logged_in::<I>();
     let mut lines = plain_login_lines();
     lines.extend_from_slice(b"b ID NIL\r\nc LOGOUT\r\n");
     let text = converse(server.command(), &lines).unwrap();
@@ -352,11 +359,10 @@ fn mailutils_answers_id_without_an_id_response_which_reads_as_none() {
     still_usable(&mut imap);
 }
 
-#[test]
-fn mailutils_answers_expunge_with_expunged_which_reads_as_expunge() {
+fn mailutils_answers_expunge_with_expunged_which_reads_as_expunge<I: Imap>() {
     let server = Mailutils::new();
     server.write_inbox(&["one", "two"]);
-    let mut imap = server.logged_in();
+    let mut imap = server.logged_in::<I>();
     select_inbox(&mut imap);
     assert_eq!(imap.mailbox().map(|m| m.exists), Some(2));
     imap.run(Store::new(1).add_flags(vec![Flag::Deleted]))
@@ -379,10 +385,9 @@ fn courier_sends_quota_without_resources() {
     );
 }
 
-#[test]
-fn courier_getquotaroot_reads_a_quota_without_resources_as_empty() {
+fn courier_getquotaroot_reads_a_quota_without_resources_as_empty<I: Imap>() {
     let stream = CourierStream::new().unwrap();
-    let mut imap = Client::spawn(stream.command()).unwrap();
+    let mut imap = I::spawn(stream.command()).unwrap();
     let quota = imap.run(GetQuotaRoot::new("INBOX")).unwrap();
     assert_eq!(quota.roots.mailbox.as_str(), "INBOX");
     assert_eq!(quota.roots.roots, [&b"ROOT"[..]]);

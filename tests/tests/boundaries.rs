@@ -28,15 +28,48 @@ use typed_imap::response::StatusResponse;
 use typed_imap::session::{SessionOptions, Unsolicited};
 use typed_imap::transport::{Timeouts, TlsConfig};
 use typed_imap::types::{FetchItem, Flag, SequenceSet};
-use typed_imap::{Code, ConditionalStore, Data, Error, Examine, Fetch, Noop, Select, UidMove};
+use typed_imap::{
+    Code, ConditionalStore, Create, Data, Error, Examine, Fetch, Noop, Select, Store, UidMove,
+};
+use typed_imap_tests::both::{Idling, Imap};
+use typed_imap_tests::both_clients;
 use typed_imap_tests::cert::Certificate;
-use typed_imap_tests::client::{logged_in, trust};
+use typed_imap_tests::client::trust;
 use typed_imap_tests::cyrus::Cyrus;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::logs;
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::proxy::CutProxy;
 use typed_imap_tests::scripted::{network_address, Script, ScriptedServer};
+
+both_clients!(
+    wire_trace_shows_the_exchange_and_hides_passwords,
+    wire_trace_hides_oauth_tokens,
+    a_code_after_the_text_is_warned_about_once,
+    each_session_warns_about_a_late_code_once,
+    plaintext_injected_before_starttls_is_nowhere_after_tls,
+    a_line_in_the_same_write_as_the_starttls_ok_is_discarded,
+    an_alert_split_around_the_starttls_ok_is_discarded,
+    a_bye_after_the_starttls_ok_is_discarded,
+    login_under_logindisabled_sends_nothing,
+    login_under_cyrus_logindisabled_is_refused_and_the_session_goes_on,
+    authenticate_with_a_mechanism_not_offered_sends_nothing,
+    dovecot_without_auth_login_gets_no_authenticate_login,
+    a_password_for_a_network_peer_in_clear_sends_nothing,
+    cleartext_credentials_go_when_the_caller_allows_them,
+    an_alert_during_a_command_reaches_its_result_and_the_record,
+    an_alert_during_starttls_capability_reaches_the_record,
+    an_alert_during_idle_is_yielded,
+    an_alert_between_commands_is_kept,
+    run_with_codes_keeps_what_select_and_examine_report,
+    run_with_codes_keeps_moves_copy_uid,
+    run_with_codes_keeps_a_conditional_stores_modified_set,
+    response_gives_what_select_received_once,
+    idle_never_yields_what_came_before_it,
+);
+
+// `idle_delivers_what_came_with_the_continuation_at_once` stays
+// blocking-only: it drives `Client::idle_for`, a blocking-only API.
 
 fn trust_localhost() -> TlsConfig {
     TlsConfig::custom_roots_pem(Certificate::localhost().unwrap().cert_pem().as_bytes()).unwrap()
@@ -52,14 +85,18 @@ fn options() -> ClientOptions {
     }
 }
 
-fn starttls_client(server: &ScriptedServer) -> Client {
-    Client::connect_starttls(
+fn starttls<I: Imap>(server: &ScriptedServer) -> I {
+    I::connect_starttls(
         "127.0.0.1",
         server.addr().port(),
         &trust_localhost(),
         options(),
     )
     .unwrap()
+}
+
+fn plain<I: Imap>(server: &ScriptedServer) -> I {
+    I::connect("127.0.0.1", server.addr().port(), options()).unwrap()
 }
 
 fn plain_client(server: &ScriptedServer) -> Client {
@@ -86,14 +123,13 @@ fn is_alert(response: &Unsolicited) -> bool {
 }
 
 /// The text of every unsolicited response, for "nothing of X is shown".
-fn shown(client: &Client) -> String {
-    format!("{:?}", client.unsolicited().collect::<Vec<_>>())
+fn shown<I: Imap>(client: &I) -> String {
+    format!("{:?}", client.unsolicited())
 }
 
 // Point 1 ------------------------------------------------------------------
 
-#[test]
-fn plaintext_injected_before_starttls_is_nowhere_after_tls() {
+fn plaintext_injected_before_starttls_is_nowhere_after_tls<I: Imap>() {
     let injected = "* LIST () \"/\" injected-box\r\n* 54321 EXISTS\r\n* 77 RECENT\r\n\
                     * NO injected-no\r\n* OK [ALERT] injected-alert\r\n\
                     * OK [UIDVALIDITY 666] injected-code\r\n* FLAGS (injected-flag)\r\n\
@@ -118,7 +154,7 @@ fn plaintext_injected_before_starttls_is_nowhere_after_tls() {
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let mut client = starttls_client(&server);
+    let mut client = starttls::<I>(&server);
     client.login("alice", "secret").unwrap();
     let selected = client.run(Select::new("INBOX")).unwrap();
     let fetched = client.run(Fetch::new(1).items(FetchItem::flags())).unwrap();
@@ -184,10 +220,10 @@ fn starttls_with_bytes_after_the_ok(before_ok: &str, after_ok: &[&str]) -> Scrip
 
 /// Runs the client through STARTTLS, LOGIN and NOOP over TLS; returns it
 /// and its logs.
-fn through_tls(script: Script) -> (Client, String) {
+fn through_tls<I: Imap>(script: Script) -> (I, String) {
     let server = script.serve().unwrap();
     let (client, logs) = logs::capture(|| {
-        let mut client = starttls_client(&server);
+        let mut client = starttls::<I>(&server);
         client.login("alice", "secret").unwrap();
         client.run(Noop::new()).unwrap();
         client
@@ -197,8 +233,7 @@ fn through_tls(script: Script) -> (Client, String) {
     (client, logs)
 }
 
-#[test]
-fn a_line_in_the_same_write_as_the_starttls_ok_is_discarded() {
+fn a_line_in_the_same_write_as_the_starttls_ok_is_discarded<I: Imap>() {
     let server = Script::new()
         .send("* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready\r\n")
         .expect_command("STARTTLS")
@@ -210,7 +245,7 @@ fn a_line_in_the_same_write_as_the_starttls_ok_is_discarded() {
         .reply("OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] logged in")
         .expect_command("NOOP")
         .reply("OK nothing");
-    let (mut client, logs) = through_tls(server);
+    let (mut client, logs) = through_tls::<I>(server);
     assert!(!client.has_capability("LITERAL+").unwrap());
     assert!(!shown(&client).contains("injected"));
     let injected = "* CAPABILITY IMAP4rev1 LITERAL+ AUTH=PLAIN injected\r\n".len();
@@ -221,39 +256,36 @@ fn a_line_in_the_same_write_as_the_starttls_ok_is_discarded() {
     );
 }
 
-#[test]
-fn an_alert_split_around_the_starttls_ok_is_discarded() {
-    let (client, logs) = through_tls(starttls_with_bytes_after_the_ok(
+fn an_alert_split_around_the_starttls_ok_is_discarded<I: Imap>() {
+    let (client, logs) = through_tls::<I>(starttls_with_bytes_after_the_ok(
         "* OK [ALERT] before the ok\r\n",
         &["* OK [AL", "ERT] after the ok\r\n"],
     ));
     assert!(!shown(&client).contains("the ok"), "{}", shown(&client));
-    assert!(!client.unsolicited().any(is_alert));
+    assert!(!client.unsolicited().iter().any(is_alert));
     assert!(logs.contains("discarded"), "{logs}");
 }
 
-#[test]
-fn a_bye_after_the_starttls_ok_is_discarded() {
-    let (mut client, logs) = through_tls(starttls_with_bytes_after_the_ok(
+fn a_bye_after_the_starttls_ok_is_discarded<I: Imap>() {
+    let (mut client, logs) = through_tls::<I>(starttls_with_bytes_after_the_ok(
         "",
         &["* BYE injected\r\n"],
     ));
     assert!(!shown(&client).contains("injected"));
-    assert!(client.session().broken().is_none());
+    assert!(client.broken().is_none());
     assert!(client.has_capability("AUTH=PLAIN").unwrap());
     assert!(logs.contains("discarded"), "{logs}");
 }
 
 // Point 3 ------------------------------------------------------------------
 
-#[test]
-fn login_under_logindisabled_sends_nothing() {
+fn login_under_logindisabled_sends_nothing<I: Imap>() {
     let server = Script::new()
         .send("* OK [CAPABILITY IMAP4rev1 LOGINDISABLED STARTTLS AUTH=PLAIN] ready\r\n")
         .expect_silence(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain::<I>(&server);
     let error = client.login("alice", "hunter2").unwrap_err();
     assert!(matches!(error, Error::CredentialsRefused { .. }), "{error}");
     let text = error.to_string();
@@ -264,15 +296,14 @@ fn login_under_logindisabled_sends_nothing() {
     assert_eq!(sent(server), "");
 }
 
-#[test]
-fn login_under_cyrus_logindisabled_is_refused_and_the_session_goes_on() {
+fn login_under_cyrus_logindisabled_is_refused_and_the_session_goes_on<I: Imap>() {
     // Without TLS and `allowplaintext: no`, Cyrus advertises LOGINDISABLED
     // (and offers no AUTH= mechanism): it would answer LOGIN with `NO Login
     // only available under a layer` after reading the password.
     let server = Cyrus::start_with("allowplaintext: no\n").unwrap();
     // The proxy records what the client puts on the wire.
     let proxy = CutProxy::start(server.addr(), "never sent").unwrap();
-    let mut client = Client::connect_with("127.0.0.1", proxy.addr().port(), options()).unwrap();
+    let mut client = I::connect("127.0.0.1", proxy.addr().port(), options()).unwrap();
     assert!(client.has_capability("LOGINDISABLED").unwrap());
     let error = client.login("alice", "alice-secret").unwrap_err();
     assert!(matches!(error, Error::CredentialsRefused { .. }), "{error}");
@@ -290,14 +321,13 @@ fn login_under_cyrus_logindisabled_is_refused_and_the_session_goes_on() {
     }
 }
 
-#[test]
-fn authenticate_with_a_mechanism_not_offered_sends_nothing() {
+fn authenticate_with_a_mechanism_not_offered_sends_nothing<I: Imap>() {
     let server = Script::new()
         .send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=SCRAM-SHA-256] ready\r\n")
         .expect_silence(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain::<I>(&server);
     let error = client
         .authenticate(Plain::new("alice", "hunter2"))
         .unwrap_err();
@@ -309,8 +339,7 @@ fn authenticate_with_a_mechanism_not_offered_sends_nothing() {
     assert_eq!(sent(server), "");
 }
 
-#[test]
-fn dovecot_without_auth_login_gets_no_authenticate_login() {
+fn dovecot_without_auth_login_gets_no_authenticate_login<I: Imap>() {
     let server = Dovecot::start_with(Options {
         auth_mechanisms: vec!["plain".into()],
         ..Options::default()
@@ -319,7 +348,7 @@ fn dovecot_without_auth_login_gets_no_authenticate_login() {
     let password = server.user("alice").unwrap().password.clone();
     // Plain TCP over loopback through a proxy that records the wire.
     let proxy = CutProxy::start(server.plain_addr(), "never sent").unwrap();
-    let mut client = Client::connect_with("127.0.0.1", proxy.addr().port(), options()).unwrap();
+    let mut client = I::connect("127.0.0.1", proxy.addr().port(), options()).unwrap();
     let error = client
         .authenticate(typed_imap::auth::Login::new("alice", &password))
         .unwrap_err();
@@ -343,8 +372,7 @@ fn network_server(script: Script) -> Option<ScriptedServer> {
     Some(script.serve_on(ip).unwrap())
 }
 
-#[test]
-fn a_password_for_a_network_peer_in_clear_sends_nothing() {
+fn a_password_for_a_network_peer_in_clear_sends_nothing<I: Imap>() {
     let script = Script::new()
         .send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN AUTH=XOAUTH2 AUTH=OAUTHBEARER AUTH=CRAM-MD5] ready\r\n")
         .expect_command("AUTHENTICATE")
@@ -353,7 +381,7 @@ fn a_password_for_a_network_peer_in_clear_sends_nothing() {
     let Some(server) = network_server(script) else {
         return;
     };
-    let mut client = Client::connect_with(
+    let mut client = I::connect(
         &server.addr().ip().to_string(),
         server.addr().port(),
         options(),
@@ -384,8 +412,7 @@ fn a_password_for_a_network_peer_in_clear_sends_nothing() {
     assert!(wire.contains("AUTHENTICATE CRAM-MD5"), "{wire}");
 }
 
-#[test]
-fn cleartext_credentials_go_when_the_caller_allows_them() {
+fn cleartext_credentials_go_when_the_caller_allows_them<I: Imap>() {
     let script = Script::new()
         .send("* OK [CAPABILITY IMAP4rev1] ready\r\n")
         .expect_command("LOGIN")
@@ -394,7 +421,7 @@ fn cleartext_credentials_go_when_the_caller_allows_them() {
     let Some(server) = network_server(script) else {
         return;
     };
-    let mut client = Client::connect_with(
+    let mut client = I::connect(
         &server.addr().ip().to_string(),
         server.addr().port(),
         ClientOptions {
@@ -412,8 +439,7 @@ fn cleartext_credentials_go_when_the_caller_allows_them() {
 
 // Point 4 ------------------------------------------------------------------
 
-#[test]
-fn an_alert_during_a_command_reaches_its_result_and_the_record() {
+fn an_alert_during_a_command_reaches_its_result_and_the_record<I: Imap>() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n")
         .expect_command("NOOP")
@@ -421,7 +447,7 @@ fn an_alert_during_a_command_reaches_its_result_and_the_record() {
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain::<I>(&server);
     let ((_, codes), logs) = logs::capture(|| client.run_with_codes(Noop::new()).unwrap());
     assert!(
         codes.iter().any(|code| matches!(code, Code::Alert)),
@@ -435,8 +461,7 @@ fn an_alert_during_a_command_reaches_its_result_and_the_record() {
     );
 }
 
-#[test]
-fn an_alert_during_starttls_capability_reaches_the_record() {
+fn an_alert_during_starttls_capability_reaches_the_record<I: Imap>() {
     let server = Script::new()
         .send("* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready\r\n")
         .expect_command("STARTTLS")
@@ -447,14 +472,13 @@ fn an_alert_during_starttls_capability_reaches_the_record() {
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let client = starttls_client(&server);
-    let alerts: Vec<_> = client.unsolicited().filter(|r| is_alert(r)).collect();
+    let client = starttls::<I>(&server);
+    let alerts: Vec<_> = client.unsolicited().into_iter().filter(is_alert).collect();
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert!(format!("{alerts:?}").contains("password expires tomorrow"));
 }
 
-#[test]
-fn an_alert_during_idle_is_yielded() {
+fn an_alert_during_idle_is_yielded<I: Imap>() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1 IDLE] hi\r\n")
         .expect_command("IDLE")
@@ -466,15 +490,14 @@ fn an_alert_during_idle_is_yielded() {
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain::<I>(&server);
     let mut idler = client.idle().unwrap();
     let event = idler.wait(Duration::from_secs(5)).unwrap().unwrap();
     assert!(is_alert(&event), "{event:?}");
     idler.done().unwrap();
 }
 
-#[test]
-fn an_alert_between_commands_is_kept() {
+fn an_alert_between_commands_is_kept<I: Imap>() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n")
         .expect_command("NOOP")
@@ -484,7 +507,7 @@ fn an_alert_between_commands_is_kept() {
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain::<I>(&server);
     client.run(Noop::new()).unwrap();
     client.run(Noop::new()).unwrap();
     let alert = client.response("ALERT").unwrap();
@@ -493,13 +516,12 @@ fn an_alert_between_commands_is_kept() {
 
 // Point 5 ------------------------------------------------------------------
 
-#[test]
-fn run_with_codes_keeps_what_select_and_examine_report() {
+fn run_with_codes_keeps_what_select_and_examine_report<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let (selected, codes) = imap.run_with_codes(Select::new("INBOX")).unwrap();
     assert!(codes
         .iter()
@@ -517,15 +539,14 @@ fn run_with_codes_keeps_what_select_and_examine_report() {
     assert_eq!(examined.uid_validity, selected.uid_validity);
 }
 
-#[test]
-fn run_with_codes_keeps_moves_copy_uid() {
+fn run_with_codes_keeps_moves_copy_uid<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    imap.create("Archive").unwrap();
-    imap.select("INBOX").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    imap.run(Create::new("Archive")).unwrap();
+    imap.run(Select::new("INBOX")).unwrap();
     let (moved, codes) = imap
         .run_with_codes(UidMove::new(vec![1, 3], "Archive"))
         .unwrap();
@@ -534,19 +555,18 @@ fn run_with_codes_keeps_moves_copy_uid() {
     assert!(codes.iter().any(|code| matches!(code, Code::CopyUid(_))));
 }
 
-#[test]
-fn run_with_codes_keeps_a_conditional_stores_modified_set() {
+fn run_with_codes_keeps_a_conditional_stores_modified_set<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let highest = imap
         .run(Select::new("INBOX").condstore())
         .unwrap()
         .highest_mod_seq
         .unwrap();
-    imap.store(1, typed_imap::types::StoreAction::add(vec![Flag::Seen]))
+    imap.run(Store::new(1).action(typed_imap::types::StoreAction::add(vec![Flag::Seen])))
         .unwrap();
     let (stored, codes) = imap
         .run_with_codes(
@@ -564,14 +584,13 @@ fn run_with_codes_keeps_a_conditional_stores_modified_set() {
 
 // Point 6 ------------------------------------------------------------------
 
-#[test]
-fn response_gives_what_select_received_once() {
+fn response_gives_what_select_received_once<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
-    let selected = imap.select("INBOX").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
+    let selected = imap.run(Select::new("INBOX")).unwrap();
     assert!(matches!(
         imap.response("EXISTS"),
         Some(Unsolicited::Data(Data::Exists(3)))
@@ -602,7 +621,7 @@ fn response_gives_what_select_received_once() {
         code(imap.response("READ-WRITE")),
         Some(Code::ReadWrite)
     ));
-    imap.examine("INBOX").unwrap();
+    imap.run(Examine::new("INBOX")).unwrap();
     assert!(matches!(
         code(imap.response("READ-ONLY")),
         Some(Code::ReadOnly)
@@ -658,8 +677,7 @@ fn idle_delivers_what_came_with_the_continuation_at_once() {
     );
 }
 
-#[test]
-fn idle_never_yields_what_came_before_it() {
+fn idle_never_yields_what_came_before_it<I: Imap>() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1 IDLE] hi\r\n")
         .expect_command("NOOP")
@@ -673,7 +691,7 @@ fn idle_never_yields_what_came_before_it() {
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain::<I>(&server);
     client.run(Noop::new()).unwrap();
     let mut idler = client.idle().unwrap();
     let event = idler.wait(Duration::from_secs(5)).unwrap().unwrap();
@@ -699,15 +717,14 @@ fn wire(logs: &str) -> String {
         .join("\n")
 }
 
-#[test]
-fn wire_trace_shows_the_exchange_and_hides_passwords() {
+fn wire_trace_shows_the_exchange_and_hides_passwords<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", [sample_message(0, 2000)])
         .unwrap();
     let password = server.user("alice").unwrap().password.clone();
     let ((), logs) = logs::capture(|| {
-        let mut imap = Client::connect_tls_with(
+        let mut imap = I::connect_tls(
             "localhost",
             server.tls_addr().port(),
             &trust(&server).unwrap(),
@@ -715,14 +732,11 @@ fn wire_trace_shows_the_exchange_and_hides_passwords() {
         )
         .unwrap();
         imap.login("alice", &password).unwrap();
-        imap.select("INBOX").unwrap();
-        imap.fetch(
-            1,
-            FetchItem::body_peek(typed_imap::types::Section::default()),
-        )
-        .unwrap();
+        imap.run(Select::new("INBOX")).unwrap();
+        imap.run(Fetch::new(1).items(FetchItem::body_peek(typed_imap::types::Section::default())))
+            .unwrap();
         imap.logout().unwrap();
-        let mut imap = Client::connect_tls_with(
+        let mut imap = I::connect_tls(
             "localhost",
             server.tls_addr().port(),
             &trust(&server).unwrap(),
@@ -746,8 +760,7 @@ fn wire_trace_shows_the_exchange_and_hides_passwords() {
     }
 }
 
-#[test]
-fn wire_trace_hides_oauth_tokens() {
+fn wire_trace_hides_oauth_tokens<I: Imap>() {
     let token = "ya29.A0ARrdaM-secret-token";
     let server = Script::new()
         .send("* OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2 AUTH=OAUTHBEARER] hi\r\n")
@@ -763,7 +776,7 @@ fn wire_trace_hides_oauth_tokens() {
         .serve()
         .unwrap();
     let ((), logs) = logs::capture(|| {
-        let mut client = plain_client(&server);
+        let mut client = plain::<I>(&server);
         assert!(client.authenticate(XOAuth2::new("alice", token)).is_err());
         client
             .authenticate(OAuthBearer::new("alice", token))
@@ -785,8 +798,7 @@ fn base64_plain(user: &str, password: &str) -> String {
 
 // Issue 13, point 10 -------------------------------------------------------
 
-#[test]
-fn a_code_after_the_text_is_warned_about_once() {
+fn a_code_after_the_text_is_warned_about_once<I: Imap>() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n")
         .expect_command("NOOP")
@@ -796,7 +808,7 @@ fn a_code_after_the_text_is_warned_about_once() {
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain::<I>(&server);
     let (errors, logs) = logs::capture(|| {
         [
             client.run(Noop::new()).unwrap_err(),
@@ -817,8 +829,7 @@ fn a_code_after_the_text_is_warned_about_once() {
     );
 }
 
-#[test]
-fn each_session_warns_about_a_late_code_once() {
+fn each_session_warns_about_a_late_code_once<I: Imap>() {
     let script = || {
         Script::new()
             .send("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n")
@@ -831,7 +842,7 @@ fn each_session_warns_about_a_late_code_once() {
     let (first, second) = (script(), script());
     let (_, logs) = logs::capture(|| {
         for server in [&first, &second] {
-            plain_client(server).run(Noop::new()).unwrap_err();
+            plain::<I>(server).run(Noop::new()).unwrap_err();
         }
     });
     assert_eq!(

@@ -365,6 +365,91 @@ async fn a_command_dropped_while_waiting_for_its_answer_leaves_the_next_in_step(
     drop(server);
 }
 
+/// Polls `future` once, without waiting.
+async fn poll_once<F: std::future::Future + Unpin>(future: &mut F) {
+    std::future::poll_fn(|cx| {
+        let _ = std::pin::Pin::new(&mut *future).poll(cx);
+        std::task::Poll::Ready(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_future_polled_then_left_unpolled_does_not_hold_the_connection_up() {
+    let server = server_with(20, 300);
+    let imap = std::sync::Arc::new(logged_in(&server).await);
+    imap.select("INBOX").await.unwrap();
+    let (polled, was_polled) = tokio::sync::oneshot::channel();
+    let other = std::sync::Arc::clone(&imap);
+    // A task that polls its command once, after `awaited` was polled, and
+    // then sleeps holding it: it is the last future to have polled the
+    // connection, where the connection's wake-ups go first.
+    let left = tokio::spawn(async move {
+        let mut left = Box::pin(other.run(UidFetch::new(3).items(FetchItem::uid())));
+        poll_once(&mut left).await;
+        let _ = polled.send(());
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        left.await.map(|three| three[0].message.uid)
+    });
+    let awaited = imap.run(UidFetch::new(9).items(FetchItem::uid()));
+    // Biased to the deadline: `timeout` would poll `awaited` once more at
+    // the deadline, which would read its answer then.
+    let nine = tokio::select! {
+        biased;
+        () = tokio::time::sleep(Duration::from_secs(3)) => {
+            panic!("a future left unpolled held the connection up")
+        }
+        nine = awaited => nine.unwrap(),
+    };
+    assert_eq!(nine[0].message.uid, Some(9));
+    was_polled.await.unwrap();
+    let later = tokio::time::timeout(Duration::from_secs(5), imap.run(Noop::new())).await;
+    assert!(matches!(later, Ok(Ok(()))), "{later:?}");
+    left.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn futures_on_several_threads_share_one_connection() {
+    let server = server_with(50, 300);
+    let imap = std::sync::Arc::new(logged_in(&server).await);
+    imap.select("INBOX").await.unwrap();
+    let tasks = (0..8u32).map(|task| {
+        let imap = std::sync::Arc::clone(&imap);
+        tokio::spawn(async move {
+            for round in 0..40u32 {
+                let uid = (task * 40 + round) % 50 + 1;
+                if round % 10 == 0 {
+                    let mut stream = imap
+                        .stream(Fetch::new(SequenceSet::all()).items(FetchItem::uid()))
+                        .await
+                        .unwrap();
+                    let mut count = 0;
+                    while let Some(item) = stream.next().await {
+                        item.unwrap();
+                        count += 1;
+                    }
+                    assert_eq!(count, 50);
+                }
+                let fetched = imap
+                    .run(UidFetch::new(uid).items(FetchItem::uid()))
+                    .await
+                    .unwrap();
+                assert_eq!(fetched.len(), 1);
+                assert_eq!(fetched[0].message.uid, Some(uid));
+            }
+        })
+    });
+    let tasks: Vec<_> = tasks.collect();
+    tokio::time::timeout(Duration::from_secs(60), async {
+        for task in tasks {
+            task.await.unwrap();
+        }
+    })
+    .await
+    .expect("futures on several threads stalled");
+    assert!(imap.broken().is_none());
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn a_slow_stream_reader_holds_the_connection_back_and_gets_everything() {
     let server = server_with(200, 300);

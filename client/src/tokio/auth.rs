@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 use super::driver::Waiter;
 use super::Client;
@@ -78,7 +78,7 @@ impl Client {
         let mechanism = authenticator.mechanism().to_owned();
         let command = crate::Authenticate::new(mechanism.clone());
         let (challenges_sink, mut challenges) = mpsc::unbounded_channel();
-        let (done_sink, mut done) = oneshot::channel();
+        let (done_sink, mut done) = super::reply::channel();
         let tag = self.submit_with(
             |session| {
                 session.authenticate_by_driver(
@@ -94,11 +94,14 @@ impl Client {
                 challenges: challenges_sink,
                 done: done_sink,
             },
+            true,
         )?;
         let done = loop {
             tokio::select! {
                 biased;
-                completed = &mut done => break completed.map_err(|_| self.shared.lock().closed())?,
+                completed = self.conn.until(&mut done) => {
+                    break completed.ok_or_else(|| self.shared.lock().closed())?
+                }
                 Some(challenge) = challenges.recv() => {
                     let answer = authenticator.respond(&challenge).await;
                     self.shared.lock().session.answer_challenge(&tag, answer);

@@ -1,12 +1,12 @@
-//! The connection task: it owns the byte stream, feeds the session what
-//! it reads, writes what the session sends, and hands each event to the
+//! The connection: it owns the byte stream, feeds the session what it
+//! reads, writes what the session sends, and hands each event to the
 //! future that waits for it.
 //!
-//! Every await on the connection is here, none in a caller's future: a
-//! caller's future dropped at any point leaves the connection in step.
-//! The task goes on, and what that future waited for is dropped when it
-//! comes (a closed channel or queue), or the session drops it as it arrives
-//! (`Session::abandon`).
+//! Every await on the connection is here, in one future that
+//! [`Conn`](super::conn::Conn) keeps and that no caller drops: a caller's
+//! future dropped at any point leaves the connection in step. What that
+//! future waited for is dropped when it comes (a closed channel or
+//! queue), or the session drops it as it arrives (`Session::abandon`).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
@@ -22,6 +22,7 @@ use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::time::{Instant, Sleep};
 
 use super::io::{self as net, Io};
+use super::reply;
 use crate::error::Error;
 use crate::session::{BodyStart, Done, Event, Session, Unsolicited};
 use crate::transport::deflate::DeflateCodec;
@@ -57,6 +58,22 @@ impl Shared {
         // A panic elsewhere while holding the lock leaves plain data.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// The connection ended: every future waiting learns why (the
+    /// session's broken reason, or the error that ended it).
+    pub(super) fn end_waits(&self) {
+        let mut inner = self.lock();
+        // Dropping the senders wakes every waiting future with the reason.
+        inner.waiting.clear();
+        self.completed.notify_waiters();
+        inner.greeting = None;
+        inner.readers.clear();
+        if let Some(idle) = inner.idle.take() {
+            if let Some(stopped) = idle.stopped {
+                let _ = stopped.send(Err(inner.closed()));
+            }
+        }
+    }
 }
 
 /// A wake-up for the one task that waits on it, remembered until taken
@@ -82,6 +99,12 @@ impl Signal {
         if let Some(waker) = waker.as_ref() {
             waker.wake_by_ref();
         }
+    }
+
+    /// Gives the wake-up without waking the task: for a caller that polls
+    /// the connection itself right after.
+    pub(super) fn set(&self) {
+        self.notified.store(true, Ordering::Release);
     }
 
     /// Ready once `notify_one` was called since the last wait that was.
@@ -123,7 +146,7 @@ pub(super) struct Inner {
     /// Commands whose completion nobody will collect.
     pub(super) abandoned: HashSet<String>,
     /// Told when the greeting came.
-    pub(super) greeting: Option<oneshot::Sender<()>>,
+    pub(super) greeting: Option<reply::Sender<()>>,
     /// The TLS settings of a STARTTLS under way.
     pub(super) starttls: Option<TlsConfig>,
     /// The readers of `run_from`, in the order their literals go out.
@@ -232,14 +255,14 @@ impl Inner {
 /// Who waits for a command's events.
 pub(super) enum Waiter {
     /// Its completion.
-    Done(oneshot::Sender<Done>),
+    Done(reply::Sender<Done>),
     /// Its data and bodies as they come, then its completion.
     Stream(StreamSink),
     /// An AUTHENTICATE answered by the caller: its challenges, then its
     /// completion.
     Auth {
         challenges: mpsc::UnboundedSender<Vec<u8>>,
-        done: oneshot::Sender<Done>,
+        done: reply::Sender<Done>,
     },
 }
 
@@ -471,24 +494,17 @@ impl Driver {
     /// Runs until the connection ends; then every waiter learns why.
     pub(super) async fn run(mut self) {
         let result = self.drive().await;
-        let mut inner = self.shared.lock();
-        match result {
-            Ok(()) => inner.session.set_broken("connection closed by the client"),
-            Err(error) => {
-                inner.session.set_broken(error.to_string());
-                inner.ended = Some(Ended::of(&error));
+        {
+            let mut inner = self.shared.lock();
+            match result {
+                Ok(()) => inner.session.set_broken("connection closed by the client"),
+                Err(error) => {
+                    inner.session.set_broken(error.to_string());
+                    inner.ended = Some(Ended::of(&error));
+                }
             }
         }
-        // Dropping the senders wakes every waiting future with the reason.
-        inner.waiting.clear();
-        self.shared.completed.notify_waiters();
-        inner.greeting = None;
-        inner.readers.clear();
-        if let Some(idle) = inner.idle.take() {
-            if let Some(stopped) = idle.stopped {
-                let _ = stopped.send(Err(inner.closed()));
-            }
-        }
+        self.shared.end_waits();
     }
 
     async fn drive(&mut self) -> Result<(), Error> {
@@ -548,7 +564,7 @@ impl Driver {
             let action = match event {
                 Event::Greeting(_) => {
                     if let Some(greeted) = inner.greeting.take() {
-                        let _ = greeted.send(());
+                        greeted.send(());
                     }
                     Action::Nothing
                 }
@@ -981,7 +997,7 @@ fn dispatch_done(inner: &mut Inner, done: Done) -> Action {
     }
     match inner.waiting.remove(&done.tag) {
         Some(Waiter::Done(waiter)) | Some(Waiter::Auth { done: waiter, .. }) => {
-            let _ = waiter.send(done);
+            waiter.send(done);
             Action::Nothing
         }
         Some(Waiter::Stream(sink)) => match sink.put(Item::Done(done)) {

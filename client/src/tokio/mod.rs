@@ -23,19 +23,24 @@
 //! # }
 //! ```
 //!
-//! A connection is a task the client spawns on the current runtime (a
-//! current-thread runtime too): it owns the socket, reads, writes, and
-//! hands each event to the future that waits for it. Methods take `&self`,
-//! so commands of several futures run pipelined on one connection
+//! A connection is one future that owns the socket, reads, writes, and
+//! hands each event to the future that waits for it. The future waiting
+//! for a reply polls it (so the reply needs no hop through another task);
+//! a task the client spawns on the current runtime (a current-thread
+//! runtime too) polls it when none waits. Methods take `&self`, so
+//! commands of several futures run pipelined on one connection
 //! (`tokio::join!(imap.run(a), imap.run(b))`), with the session's routing
 //! deciding what may run together. Every await on the connection is in
-//! the task, so a future dropped at any await point leaves the connection
-//! in step; dropping the client writes LOGOUT without waiting and closes.
+//! that one future, which no caller drops, so a future dropped at any
+//! await point leaves the connection in step; dropping the client writes
+//! LOGOUT without waiting and closes.
 
 mod auth;
+mod conn;
 mod driver;
 mod idle;
 mod io;
+mod reply;
 mod stream;
 
 use std::collections::VecDeque;
@@ -43,10 +48,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::AsyncRead;
-use tokio::sync::{oneshot, Notify};
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 pub use auth::AsyncAuthenticator;
+use conn::Conn;
 use driver::{Driver, Inner, Shared, Signal, StreamQueue, StreamSink, Waiter};
 pub use idle::{IdleOptions, IdleStream};
 pub use stream::{StreamEvents, Streamed};
@@ -68,8 +74,17 @@ const STREAM_CAPACITY: usize = 32;
 #[derive(Debug)]
 pub struct Client {
     shared: Arc<Shared>,
+    /// The connection, polled by the futures that wait on it.
+    conn: Arc<Conn>,
     timeouts: Timeouts,
-    task: JoinHandle<()>,
+    /// Polls the connection when no future waits on it.
+    background: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for Conn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Conn").finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for Shared {
@@ -167,7 +182,7 @@ impl Client {
         let mut session = Session::new(options.session);
         session.set_tls(tls);
         session.set_local(io.is_local());
-        let (greeted, greeting) = oneshot::channel();
+        let (greeted, greeting) = reply::channel();
         let mut inner = Inner::new(session);
         inner.greeting = Some(greeted);
         let shared = Arc::new(Shared {
@@ -176,11 +191,14 @@ impl Client {
             completed: Notify::new(),
         });
         let driver = Driver::new(Arc::clone(&shared), io, host.to_owned(), options.timeouts);
-        let task = tokio::spawn(driver.run());
+        let conn = Arc::new(Conn::new(Arc::clone(&shared), Box::pin(driver.run())));
+        let polled = Arc::clone(&conn);
+        let background = tokio::spawn(std::future::poll_fn(move |cx| polled.poll_background(cx)));
         let client = Client {
             shared,
+            conn,
             timeouts: options.timeouts,
-            task,
+            background,
         };
         client.within_command_timeout(greeting).await?;
         Ok(client)
@@ -313,8 +331,9 @@ impl Client {
     /// Sends `command` and waits for its completion.
     async fn done_of<C: Command>(&self, command: &C) -> Result<Done, Error> {
         self.after_exclusive().await?;
-        let (waiter, done) = oneshot::channel();
-        self.submit_with(|session| session.send(command), Waiter::Done(waiter))?;
+        let (waiter, done) = reply::channel();
+        // This future polls the connection at once: it need not be woken.
+        self.submit_with(|session| session.send(command), Waiter::Done(waiter), false)?;
         self.within_command_timeout(done).await
     }
 
@@ -379,7 +398,7 @@ impl Client {
                     reason: format!("no command tagged {tag:?} is running"),
                 });
             }
-            let (waiter, done) = oneshot::channel();
+            let (waiter, done) = reply::channel();
             inner.waiting.insert(tag.to_owned(), Waiter::Done(waiter));
             done
         };
@@ -411,8 +430,9 @@ impl Client {
         for command in commands {
             self.ensure_capabilities(&command).await?;
             self.after_exclusive().await?;
-            let (waiter, done) = oneshot::channel();
-            let sent = self.submit_with(|session| session.send(&command), Waiter::Done(waiter));
+            let (waiter, done) = reply::channel();
+            let sent =
+                self.submit_with(|session| session.send(&command), Waiter::Done(waiter), true);
             receivers.push(sent.map(|_| done));
         }
         let mut results = Vec::with_capacity(receivers.len());
@@ -532,7 +552,7 @@ impl Client {
             .lock()
             .session
             .set_broken("connection closed by the client");
-        self.task.abort();
+        self.abort();
     }
 
     /// Starts IDLE and returns once the server accepted it; the
@@ -559,11 +579,14 @@ impl Client {
     }
 
     /// Sends a command through `send` and registers who waits for it, in
-    /// one step (a completion cannot come in between).
+    /// one step (a completion cannot come in between). `wake`: whether the
+    /// connection must be woken to write it; false when the caller polls
+    /// the connection right after.
     fn submit_with(
         &self,
         send: impl FnOnce(&mut Session) -> Result<String, Error>,
         waiter: Waiter,
+        wake: bool,
     ) -> Result<String, Error> {
         let mut inner = self.shared.lock();
         if inner.session.broken().is_some() {
@@ -572,7 +595,11 @@ impl Client {
         let tag = send(&mut inner.session)?;
         inner.waiting.insert(tag.clone(), waiter);
         drop(inner);
-        self.shared.wake.notify_one();
+        if wake {
+            self.shared.wake.notify_one();
+        } else {
+            self.conn.poke();
+        }
         Ok(tag)
     }
 
@@ -591,14 +618,19 @@ impl Client {
         let tag = self.submit_with(
             |session| session.send_with(command, options),
             Waiter::Stream(StreamSink(Arc::clone(&queue))),
+            true,
         )?;
         Ok(StreamEvents::new(self, tag, queue))
     }
 
-    /// Waits for `receiver` within the command timeout; a timeout closes
-    /// the connection (as the blocking client's does), the task gone gives
-    /// its reason.
-    async fn within_command_timeout<T>(&self, receiver: oneshot::Receiver<T>) -> Result<T, Error> {
+    /// Waits for `receiver`, polling the connection meanwhile, within the
+    /// command timeout; a timeout closes the connection (as the blocking
+    /// client's does), the connection gone gives its reason.
+    async fn within_command_timeout<T>(
+        &self,
+        mut receiver: reply::Receiver<T>,
+    ) -> Result<T, Error> {
+        let receiver = self.conn.until(&mut receiver);
         let received = match self.timeouts.command {
             Some(limit) => match tokio::time::timeout(limit, receiver).await {
                 Ok(received) => received,
@@ -612,16 +644,23 @@ impl Client {
             },
             None => receiver.await,
         };
-        received.map_err(|_| self.shared.lock().closed())
+        received.ok_or_else(|| self.shared.lock().closed())
     }
 
-    /// Breaks the connection: the task stops.
+    /// Breaks the connection: it closes, and every future waiting on it
+    /// gets `reason`.
     fn fail(&self, reason: &str) {
         self.shared
             .lock()
             .session
             .set_broken(format!("I/O error: {reason}"));
-        self.task.abort();
+        self.abort();
+    }
+
+    /// Closes the connection at once, without a word.
+    fn abort(&self) {
+        self.conn.abort();
+        self.background.abort();
     }
 
     /// Raw command text (imaplib's `xatom`).

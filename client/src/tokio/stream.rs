@@ -6,6 +6,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
+use super::conn::Driving;
 use super::driver::{lock_queue, Item, StreamQueue};
 use super::Client;
 use crate::blocking::StreamEvent;
@@ -22,6 +23,8 @@ use crate::Data;
 #[derive(Debug)]
 pub struct StreamEvents<'a, C: Streaming> {
     client: &'a Client,
+    /// The reader polls the connection while its queue is empty.
+    driving: Driving<'a>,
     tag: String,
     /// What the connection put and this reader has not taken yet.
     queue: Arc<Mutex<StreamQueue>>,
@@ -37,6 +40,7 @@ impl<'a, C: Streaming> StreamEvents<'a, C> {
     pub(super) fn new(client: &'a Client, tag: String, queue: Arc<Mutex<StreamQueue>>) -> Self {
         StreamEvents {
             client,
+            driving: Driving::new(&client.conn),
             tag,
             queue,
             items: VecDeque::new(),
@@ -110,6 +114,12 @@ impl<C: Streaming> StreamEvents<'_, C> {
     /// will come (false), or waits.
     fn take_batch(&mut self, cx: &mut Context<'_>) -> Poll<bool> {
         let mut queue = lock_queue(&self.queue);
+        if queue.items.is_empty() && !queue.ended {
+            // Nothing yet: read on, then look again.
+            drop(queue);
+            self.driving.drive(cx);
+            queue = lock_queue(&self.queue);
+        }
         if queue.items.is_empty() {
             if queue.ended {
                 return Poll::Ready(false);

@@ -399,9 +399,11 @@ impl Session {
     /// The name of a running command after which nothing may be sent until
     /// it completes (STARTTLS, AUTHENTICATE, IDLE, COMPRESS), if one runs.
     pub fn exclusive(&self) -> Option<&'static str> {
+        // One runs alone (`send` refuses anything with it or after it), so
+        // it is the first: no walk over a long pipeline at every send.
         self.in_flight
-            .iter()
-            .find(|pending| is_exclusive(pending.behaviour))
+            .front()
+            .filter(|pending| is_exclusive(pending.behaviour))
             .map(|pending| pending.name)
     }
 

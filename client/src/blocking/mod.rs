@@ -17,9 +17,11 @@ mod pipeline;
 mod raw;
 mod stream;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
+
+use fnv::{FnvHashMap, FnvHashSet};
 
 pub use idle::{Idler, IDLE_RENEWAL};
 pub use pipeline::{Ticket, PIPELINE_WINDOW};
@@ -61,10 +63,10 @@ pub struct Client {
     host: String,
     timeouts: Timeouts,
     /// Completions of pipelined commands not claimed by `wait` yet.
-    finished: HashMap<String, Done>,
+    finished: FnvHashMap<String, Done>,
     /// Commands whose stream was dropped before their completion: it is
     /// dropped when it comes.
-    abandoned: HashSet<String>,
+    abandoned: FnvHashSet<String>,
     /// The readers of [`run_from`](Self::run_from), in the order their
     /// literals go out.
     external_sources: Readers,
@@ -159,8 +161,8 @@ impl Client {
             session,
             host: host.to_owned(),
             timeouts: options.timeouts,
-            finished: HashMap::new(),
-            abandoned: HashSet::new(),
+            finished: FnvHashMap::default(),
+            abandoned: FnvHashSet::default(),
             external_sources: Readers::default(),
             read_timeout: None,
             pending_tls: None,

@@ -95,6 +95,7 @@ impl Client {
                 done: done_sink,
             },
             true,
+            str::to_owned,
         )?;
         let done = loop {
             tokio::select! {

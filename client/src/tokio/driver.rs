@@ -8,7 +8,7 @@
 //! future waited for is dropped when it comes (a closed channel or
 //! queue), or the session drops it as it arrives (`Session::abandon`).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,7 +17,10 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadHalf, WriteHalf};
+use fnv::{FnvHashMap, FnvHashSet};
+use std::future::Future;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::time::{Instant, Sleep};
 
@@ -129,22 +132,17 @@ impl Signal {
             Poll::Pending
         }
     }
-
-    /// Waits for `notify_one`.
-    async fn notified(&self) {
-        std::future::poll_fn(|cx| self.poll_notified(cx)).await;
-    }
 }
 
 /// The session and who waits for what.
 pub(super) struct Inner {
     pub(super) session: Session,
     /// The futures waiting for a command's events, by tag.
-    pub(super) waiting: HashMap<String, Waiter>,
+    pub(super) waiting: FnvHashMap<String, Waiter>,
     /// Completions of commands sent with `send` and not waited for yet.
-    pub(super) finished: HashMap<String, Done>,
+    pub(super) finished: FnvHashMap<String, Done>,
     /// Commands whose completion nobody will collect.
-    pub(super) abandoned: HashSet<String>,
+    pub(super) abandoned: FnvHashSet<String>,
     /// Told when the greeting came.
     pub(super) greeting: Option<reply::Sender<()>>,
     /// The TLS settings of a STARTTLS under way.
@@ -205,9 +203,9 @@ impl Inner {
     pub(super) fn new(session: Session) -> Self {
         Inner {
             session,
-            waiting: HashMap::new(),
-            finished: HashMap::new(),
-            abandoned: HashSet::new(),
+            waiting: FnvHashMap::default(),
+            finished: FnvHashMap::default(),
+            abandoned: FnvHashSet::default(),
             greeting: None,
             starttls: None,
             readers: VecDeque::new(),
@@ -404,6 +402,20 @@ enum Parked {
     },
 }
 
+/// What ended a wait.
+enum Woke {
+    Wrote(io::Result<(usize, bool)>),
+    Read(io::Result<usize>),
+    /// A client handle's wake-up.
+    Signal,
+    /// The timer rang (maybe for an earlier wait's deadline).
+    Deadline,
+    /// Time to renew the IDLE.
+    Renewal,
+    /// The IDLE went silent too long.
+    Dead,
+}
+
 /// What processing the session's events asks of the task.
 enum Action {
     Nothing,
@@ -415,7 +427,8 @@ enum Action {
 /// The task's side of the connection.
 pub(super) struct Driver {
     shared: Arc<Shared>,
-    halves: Option<(ReadHalf<Io>, WriteHalf<Io>)>,
+    /// The byte stream; `None` while STARTTLS swaps it.
+    io: Option<Io>,
     host: String,
     timeouts: Timeouts,
     /// Where reads land; each read's bytes go to the session without a
@@ -462,13 +475,14 @@ impl Timer {
         self.armed = true;
     }
 
-    /// Waits until it rings; then it must be armed again.
-    async fn ring(&mut self) {
-        match self.sleep.as_mut() {
-            Some(sleep) => sleep.as_mut().await,
-            None => std::future::pending().await,
-        }
+    /// Ready when it rings; then it must be armed again.
+    fn poll_ring(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(sleep) = self.sleep.as_mut() else {
+            return Poll::Pending;
+        };
+        std::task::ready!(sleep.as_mut().poll(cx));
         self.armed = false;
+        Poll::Ready(())
     }
 }
 
@@ -476,7 +490,7 @@ impl Driver {
     pub(super) fn new(shared: Arc<Shared>, io: Io, host: String, timeouts: Timeouts) -> Self {
         Driver {
             shared,
-            halves: Some(tokio::io::split(io)),
+            io: Some(io),
             host,
             timeouts,
             read_buf: BytesMut::new(),
@@ -717,7 +731,7 @@ impl Driver {
     /// Waits for the next of: bytes from the server, room to write, a
     /// wake-up from a client handle, a deadline.
     async fn wait(&mut self) -> Result<(), Error> {
-        let Some((_, writer)) = self.halves.as_mut() else {
+        let Some(io) = self.io.as_mut() else {
             return Err(Error::Closed {
                 reason: "connection already closed".into(),
             });
@@ -727,9 +741,9 @@ impl Driver {
         let flushing = !writing && self.needs_flush;
         if writing || flushing {
             // Most output goes at once: tried first, it needs no deadline
-            // (no clock read, no timer) and no turn through the select.
+            // (no clock read, no timer) and no turn through the wait.
             let step =
-                std::future::poll_fn(|cx| Poll::Ready(poll_write_step(writer, pending, cx))).await;
+                std::future::poll_fn(|cx| Poll::Ready(poll_write_step(io, pending, cx))).await;
             if let Poll::Ready(step) = step {
                 self.wrote(step.map_err(Error::from_tls_io)?);
                 return Ok(());
@@ -737,12 +751,6 @@ impl Driver {
         }
         let (reading_deadline, idle_renewal, idle_dead, idling) = self.deadlines();
         self.make_room(idling);
-        let Some((reader, writer)) = self.halves.as_mut() else {
-            return Err(Error::Closed {
-                reason: "connection already closed".into(),
-            });
-        };
-        let pending = self.out.get(self.written..).unwrap_or_default();
         let deadline = if writing {
             self.timeouts.write.map(|limit| Instant::now() + limit)
         } else {
@@ -751,18 +759,54 @@ impl Driver {
         if let Some(at) = deadline {
             self.timer.arm(at);
         }
-        // Biased: the branches in a fixed order cost no random draw, and
-        // none starves another for long (a write ends when the socket is
-        // full, a read when it is empty; the wake-up only makes the loop
-        // take output, which every turn does).
-        tokio::select! {
-            biased;
-            step = std::future::poll_fn(|cx| poll_write_step(writer, pending, cx)),
-                if writing || flushing =>
-            {
-                self.wrote(step.map_err(Error::from_tls_io)?);
+        let renewal = idle_renewal.map(tokio::time::sleep_until);
+        let dead = idle_dead.map(tokio::time::sleep_until);
+        tokio::pin!(renewal, dead);
+        let Some(io) = self.io.as_mut() else {
+            return Err(Error::Closed {
+                reason: "connection already closed".into(),
+            });
+        };
+        let pending = self.out.get(self.written..).unwrap_or_default();
+        let (read_buf, wake, timer) = (&mut self.read_buf, &self.shared.wake, &mut self.timer);
+        // One poll over every source, in a fixed order: none starves
+        // another for long (a write ends when the socket is full, a read
+        // when it is empty; the wake-up only makes the loop take output,
+        // which every turn does). The stream is one `Io`, not split in
+        // halves, whose every poll takes a lock.
+        let woke = std::future::poll_fn(|cx| {
+            if writing || flushing {
+                if let Poll::Ready(step) = poll_write_step(io, pending, cx) {
+                    return Poll::Ready(Woke::Wrote(step));
+                }
             }
-            read = reader.read_buf(&mut self.read_buf) => {
+            // The future only borrows the two: made anew at every poll.
+            let read = std::pin::pin!(io.read_buf(read_buf));
+            if let Poll::Ready(read) = read.poll(cx) {
+                return Poll::Ready(Woke::Read(read));
+            }
+            if wake.poll_notified(cx).is_ready() {
+                return Poll::Ready(Woke::Signal);
+            }
+            if deadline.is_some() && timer.poll_ring(cx).is_ready() {
+                return Poll::Ready(Woke::Deadline);
+            }
+            if let Some(renewal) = renewal.as_mut().as_pin_mut() {
+                if renewal.poll(cx).is_ready() {
+                    return Poll::Ready(Woke::Renewal);
+                }
+            }
+            if let Some(dead) = dead.as_mut().as_pin_mut() {
+                if dead.poll(cx).is_ready() {
+                    return Poll::Ready(Woke::Dead);
+                }
+            }
+            Poll::Pending
+        })
+        .await;
+        match woke {
+            Woke::Wrote(step) => self.wrote(step.map_err(Error::from_tls_io)?),
+            Woke::Read(read) => {
                 let n = read.map_err(Error::from_tls_io)?;
                 if n == 0 {
                     let mid = self.shared.lock().session.has_buffered_input();
@@ -777,10 +821,10 @@ impl Driver {
                 self.last_read.touch();
                 self.receive(n)?;
             }
-            () = self.shared.wake.notified() => {}
-            () = self.timer.ring(), if deadline.is_some() => {
-                // Armed for an earlier wait, it may ring before this
-                // wait's deadline: then the next wait arms it again.
+            Woke::Signal => {}
+            // Armed for an earlier wait, the timer may ring before this
+            // wait's deadline: then the next wait arms it again.
+            Woke::Deadline => {
                 if deadline.is_some_and(|at| Instant::now() >= at) {
                     return Err(if writing {
                         timed_out("write timeout elapsed: the server does not read")
@@ -792,8 +836,8 @@ impl Driver {
                     });
                 }
             }
-            () = sleep_until(idle_renewal), if idle_renewal.is_some() => self.renew_idle(),
-            () = sleep_until(idle_dead), if idle_dead.is_some() => {
+            Woke::Renewal => self.renew_idle(),
+            Woke::Dead => {
                 return Err(timed_out("the server sent nothing while idling, not even a keepalive: the connection is taken for dead"));
             }
         }
@@ -888,18 +932,18 @@ impl Driver {
     /// Upgrades the transport after STARTTLS's OK.
     async fn start_tls(&mut self) -> Result<(), Error> {
         let config = self.shared.lock().starttls.take().unwrap_or_default();
-        let Some((reader, writer)) = self.halves.take() else {
+        let Some(io) = self.io.take() else {
             return Err(Error::Closed {
                 reason: "connection already closed".into(),
             });
         };
-        let Io::Tcp(tcp) = reader.unsplit(writer) else {
+        let Io::Tcp(tcp) = io else {
             return Err(Error::tls("STARTTLS on a connection that is not plain TCP"));
         };
         let tls = net::tls(tcp, &self.host, &config, &self.timeouts, true)
             .await
             .map_err(|error| Error::tls(format!("TLS handshake after STARTTLS failed: {error}")))?;
-        self.halves = Some(tokio::io::split(Io::Tls(Box::new(tls))));
+        self.io = Some(Io::Tls(Box::new(tls)));
         self.shared.lock().session.tls_established();
         Ok(())
     }
@@ -911,7 +955,7 @@ impl Driver {
 /// was done, so that another branch of the select may cancel it without
 /// losing or repeating a byte.
 fn poll_write_step(
-    writer: &mut WriteHalf<Io>,
+    writer: &mut Io,
     pending: &[u8],
     cx: &mut Context<'_>,
 ) -> Poll<io::Result<(usize, bool)>> {
@@ -975,13 +1019,6 @@ impl LastRead {
             self.stale = false;
         }
         self.at
-    }
-}
-
-async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
     }
 }
 

@@ -333,7 +333,12 @@ impl Client {
         self.after_exclusive().await?;
         let (waiter, done) = reply::channel();
         // This future polls the connection at once: it need not be woken.
-        self.submit_with(|session| session.send(command), Waiter::Done(waiter), false)?;
+        self.submit_with(
+            |session| session.send(command),
+            Waiter::Done(waiter),
+            false,
+            |_| (),
+        )?;
         self.within_command_timeout(done).await
     }
 
@@ -431,8 +436,12 @@ impl Client {
             self.ensure_capabilities(&command).await?;
             self.after_exclusive().await?;
             let (waiter, done) = reply::channel();
-            let sent =
-                self.submit_with(|session| session.send(&command), Waiter::Done(waiter), true);
+            let sent = self.submit_with(
+                |session| session.send(&command),
+                Waiter::Done(waiter),
+                true,
+                |_| (),
+            );
             receivers.push(sent.map(|_| done));
         }
         let mut results = Vec::with_capacity(receivers.len());
@@ -581,26 +590,29 @@ impl Client {
     /// Sends a command through `send` and registers who waits for it, in
     /// one step (a completion cannot come in between). `wake`: whether the
     /// connection must be woken to write it; false when the caller polls
-    /// the connection right after.
-    fn submit_with(
+    /// the connection right after. `keep` takes what the caller keeps of
+    /// the tag (most keep nothing: the tag moves to the waiter).
+    fn submit_with<T>(
         &self,
         send: impl FnOnce(&mut Session) -> Result<String, Error>,
         waiter: Waiter,
         wake: bool,
-    ) -> Result<String, Error> {
+        keep: impl FnOnce(&str) -> T,
+    ) -> Result<T, Error> {
         let mut inner = self.shared.lock();
         if inner.session.broken().is_some() {
             return Err(inner.unusable());
         }
         let tag = send(&mut inner.session)?;
-        inner.waiting.insert(tag.clone(), waiter);
+        let kept = keep(&tag);
+        inner.waiting.insert(tag, waiter);
         drop(inner);
         if wake {
             self.shared.wake.notify_one();
         } else {
             self.conn.poke();
         }
-        Ok(tag)
+        Ok(kept)
     }
 
     async fn start_stream<C: Streaming>(
@@ -619,6 +631,7 @@ impl Client {
             |session| session.send_with(command, options),
             Waiter::Stream(StreamSink(Arc::clone(&queue))),
             true,
+            str::to_owned,
         )?;
         Ok(StreamEvents::new(self, tag, queue))
     }

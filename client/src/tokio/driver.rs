@@ -46,10 +46,11 @@ const WAITING_READ_CHUNK: usize = 1024;
 /// How much of an external literal is copied at once.
 const COPY_CHUNK: usize = 64 * 1024;
 
-/// What the task and the client handles share.
+/// What the connection and the client handles share.
 pub(super) struct Shared {
     pub(super) inner: Mutex<Inner>,
-    /// Wakes the task: output to write, a waiter gone, the client dropped.
+    /// Wakes the connection: output to write, a waiter gone, the client
+    /// dropped.
     pub(super) wake: Signal,
     /// Wakes the client handles: a command completed (one waiting to send
     /// behind STARTTLS or an ending IDLE may go).
@@ -79,7 +80,7 @@ impl Shared {
     }
 }
 
-/// A wake-up for the one task that waits on it, remembered until taken
+/// A wake-up for the connection, which waits on it, remembered until taken
 /// (as `Notify::notify_one`'s permit). Cheaper than a `Notify` for the
 /// driver, which waits on it at every turn of its loop: the waker is kept
 /// across waits instead of being linked into a list and unlinked again
@@ -91,10 +92,10 @@ pub(super) struct Signal {
 }
 
 impl Signal {
-    /// Wakes the waiting task, or the next wait if none waits now.
+    /// Wakes the waiting connection, or its next wait if none waits now.
     pub(super) fn notify_one(&self) {
         // Already given and not taken yet: its waker was woken (a
-        // pipeline's thousand sends wake the task once).
+        // pipeline's thousand sends wake the connection once).
         if self.notified.swap(true, Ordering::AcqRel) {
             return;
         }
@@ -104,7 +105,7 @@ impl Signal {
         }
     }
 
-    /// Gives the wake-up without waking the task: for a caller that polls
+    /// Gives the wake-up without waking anyone: for a caller that polls
     /// the connection itself right after.
     pub(super) fn set(&self) {
         self.notified.store(true, Ordering::Release);
@@ -153,14 +154,14 @@ pub(super) struct Inner {
     pub(super) idle: Option<IdleState>,
     /// The client was dropped: write what is queued, then close.
     pub(super) closing: bool,
-    /// The error that ended the connection task, for the futures that
+    /// The error that ended the connection, for the futures that
     /// were waiting then, or else the next call.
     pub(super) ended: Option<Ended>,
     /// Whether a caller got `ended` already.
     pub(super) ended_told: bool,
 }
 
-/// The error that ended the connection task, kept by kind (an [`Error`]
+/// The error that ended the connection, kept by kind (an [`Error`]
 /// is not `Clone`): each future waiting then gets the error the blocking
 /// client's call would have returned (a protocol error, a timeout, a TLS
 /// failure), not a bare "closed".
@@ -244,7 +245,7 @@ impl Inner {
             reason: self
                 .session
                 .broken()
-                .unwrap_or("the connection task ended")
+                .unwrap_or("the connection ended")
                 .to_owned(),
         }
     }
@@ -271,7 +272,7 @@ pub(super) enum Waiter {
 pub(super) const STREAM_QUEUE: usize = super::STREAM_CAPACITY / 2;
 
 /// A streamed command's items between the connection and its reader: a
-/// queue under a lock rather than a channel, so that the task puts an
+/// queue under a lock rather than a channel, so that the connection puts an
 /// item with no more than a push, and the reader takes a batch of them
 /// with one lock and one wake-up (a bounded channel cost a semaphore
 /// lock and a few atomic operations per item, measured as a good part of
@@ -281,7 +282,7 @@ pub(super) struct StreamQueue {
     pub(super) items: VecDeque<Item>,
     /// The reader, waiting for items.
     pub(super) reader: Option<Waker>,
-    /// The task, waiting for room.
+    /// The connection, waiting for room.
     pub(super) room: Option<Waker>,
     /// The reader is gone: items are dropped.
     pub(super) closed: bool,
@@ -384,7 +385,7 @@ pub(super) struct IdleState {
     pub(super) stopped: Option<oneshot::Sender<Result<(), Error>>>,
 }
 
-/// An item a full queue or channel could not take yet: the task waits for
+/// An item a full queue or channel could not take yet: the connection waits for
 /// room before it reads on (so memory stays that of the queue).
 enum Parked {
     Stream {
@@ -416,7 +417,7 @@ enum Woke {
     Dead,
 }
 
-/// What processing the session's events asks of the task.
+/// What processing the session's events asks of the connection.
 enum Action {
     Nothing,
     Park(Parked),
@@ -424,7 +425,7 @@ enum Action {
     Compress(Done),
 }
 
-/// The task's side of the connection.
+/// The connection future's state: the byte stream and what is in transit.
 pub(super) struct Driver {
     shared: Arc<Shared>,
     /// The byte stream; `None` while STARTTLS swaps it.
@@ -604,7 +605,7 @@ impl Driver {
         Ok(pushed_while_idling(inner))
     }
 
-    /// A completion the task itself produced (STARTTLS, COMPRESS), after
+    /// A completion the connection itself produced (STARTTLS, COMPRESS), after
     /// the transport changed.
     fn completed(&mut self, done: Done) {
         let mut inner = self.shared.lock();
@@ -1187,7 +1188,7 @@ mod tests {
     }
 
     #[test]
-    fn signal_wakes_the_waiting_task_once_until_it_looks() {
+    fn signal_wakes_the_waiting_connection_once_until_it_looks() {
         let signal = Signal::default();
         let counter = Arc::new(Counter::default());
         let waker = Waker::from(Arc::clone(&counter));

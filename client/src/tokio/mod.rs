@@ -1,5 +1,5 @@
 //! The async client (cargo feature `tokio`): the same sans-IO
-//! [`Session`] as the blocking client, driven by a tokio task.
+//! [`Session`] as the blocking client, over tokio.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), typed_imap::Error> {
@@ -70,7 +70,8 @@ use crate::Code;
 /// the connection waits for it.
 const STREAM_CAPACITY: usize = 32;
 
-/// An async IMAP client: one connection, driven by its own task.
+/// An async IMAP client: one connection, polled by the futures that wait
+/// on it.
 #[derive(Debug)]
 pub struct Client {
     shared: Arc<Shared>,
@@ -171,7 +172,7 @@ impl Client {
         .await
     }
 
-    /// Starts the connection task over `io` and waits for the greeting.
+    /// Starts the connection over `io` and waits for the greeting.
     async fn start(
         io: io::Io,
         host: &str,
@@ -548,7 +549,7 @@ impl Client {
         self.capabilities().await.map(drop)
     }
 
-    /// LOGOUT: the server says BYE and closes; the connection task ends.
+    /// LOGOUT: the server says BYE and closes; the connection ends.
     pub async fn logout(&self) -> Result<(), Error> {
         let result = self.run_now(crate::Logout::new()).await.map(drop);
         self.disconnect();
@@ -700,7 +701,7 @@ impl<C> Ticket<C> {
 
 impl Drop for Client {
     /// Writes LOGOUT if still logged in, without waiting for the answer:
-    /// the task writes it and closes. Never blocks.
+    /// the background task writes it and closes. Never blocks.
     fn drop(&mut self) {
         let mut inner = self.shared.lock();
         let healthy = inner.session.broken().is_none()

@@ -162,7 +162,7 @@ impl<C: Streaming> Drop for StreamEvents<'_, C> {
             let room = queue.room.take();
             drop(queue);
             if let Some(room) = room {
-                // The task waits for room that will never come: it drops
+                // The connection waits for room that will never come: it drops
                 // the item instead.
                 room.wake();
             }

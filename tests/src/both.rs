@@ -183,6 +183,14 @@ pub trait Imap: Sized + std::fmt::Debug {
     /// Starts IDLE and returns once the server accepted it.
     fn idle(&mut self) -> std::result::Result<Self::Idle<'_>, Error>;
 
+    /// [`idle`](Self::idle), renewed (DONE, then IDLE again) after
+    /// `every` instead of after 28 minutes.
+    fn idle_renewing(&mut self, every: Duration) -> std::result::Result<Self::Idle<'_>, Error>;
+
+    /// [`idle`](Self::idle) whose [`next`](Idling::next) ends once
+    /// `duration` has passed (imaplib's `idle(duration)`).
+    fn idle_for(&mut self, duration: Duration) -> std::result::Result<Self::Idle<'_>, Error>;
+
     /// Runs a command and returns its typed result.
     fn run<C: Command>(&mut self, command: C) -> std::result::Result<C::Output, Error>;
 
@@ -281,6 +289,13 @@ pub trait Idling {
         interval: Duration,
     ) -> std::result::Result<Vec<Unsolicited>, Error>;
 
+    /// The next pushed response; `None` once the duration of
+    /// [`Imap::idle_for`] ran out (or the IDLE ended).
+    fn next(&mut self) -> Option<std::result::Result<Unsolicited, Error>>;
+
+    /// How many times the IDLE was renewed so far.
+    fn renewals(&self) -> u32;
+
     /// Ends the IDLE and waits for the server's completion.
     fn done(self) -> std::result::Result<(), Error>;
 }
@@ -296,6 +311,14 @@ impl Idling for blocking::Idler<'_> {
         interval: Duration,
     ) -> std::result::Result<Vec<Unsolicited>, Error> {
         blocking::Idler::burst(self, timeout, interval)
+    }
+
+    fn next(&mut self) -> Option<std::result::Result<Unsolicited, Error>> {
+        Iterator::next(self)
+    }
+
+    fn renewals(&self) -> u32 {
+        blocking::Idler::renewals(self)
     }
 
     fn done(self) -> std::result::Result<(), Error> {
@@ -322,6 +345,14 @@ impl Idling for TokioIdle<'_> {
         interval: Duration,
     ) -> std::result::Result<Vec<Unsolicited>, Error> {
         self.runtime.block_on(self.stream.burst(timeout, interval))
+    }
+
+    fn next(&mut self) -> Option<std::result::Result<Unsolicited, Error>> {
+        self.runtime.block_on(self.stream.next())
+    }
+
+    fn renewals(&self) -> u32 {
+        self.stream.renewals()
     }
 
     fn done(self) -> std::result::Result<(), Error> {
@@ -456,6 +487,14 @@ impl Imap for blocking::Client {
 
     fn idle(&mut self) -> std::result::Result<Self::Idle<'_>, Error> {
         blocking::Client::idle(self)
+    }
+
+    fn idle_renewing(&mut self, every: Duration) -> std::result::Result<Self::Idle<'_>, Error> {
+        Ok(blocking::Client::idle(self)?.renew_every(every))
+    }
+
+    fn idle_for(&mut self, duration: Duration) -> std::result::Result<Self::Idle<'_>, Error> {
+        blocking::Client::idle_for(self, duration)
     }
 
     fn run<C: Command>(&mut self, command: C) -> std::result::Result<C::Output, Error> {
@@ -722,6 +761,26 @@ impl Imap for Tokio {
 
     fn idle(&mut self) -> std::result::Result<Self::Idle<'_>, Error> {
         let stream = self.runtime.block_on(self.client.idle())?;
+        Ok(TokioIdle {
+            stream,
+            runtime: &self.runtime,
+        })
+    }
+
+    fn idle_renewing(&mut self, every: Duration) -> std::result::Result<Self::Idle<'_>, Error> {
+        let options = typed_imap::tokio::IdleOptions {
+            renew_every: every,
+            ..typed_imap::tokio::IdleOptions::default()
+        };
+        let stream = self.runtime.block_on(self.client.idle_with(options))?;
+        Ok(TokioIdle {
+            stream,
+            runtime: &self.runtime,
+        })
+    }
+
+    fn idle_for(&mut self, duration: Duration) -> std::result::Result<Self::Idle<'_>, Error> {
+        let stream = self.runtime.block_on(self.client.idle_for(duration))?;
         Ok(TokioIdle {
             stream,
             runtime: &self.runtime,

@@ -4,11 +4,29 @@
 //! of a wrong password with its response code.
 
 use typed_imap::auth::{CramMd5, Login, Plain, Scram};
-use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::blocking::ClientOptions;
 use typed_imap::command::State;
 use typed_imap::transport::TlsConfig;
 use typed_imap::{Code, Error};
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::dovecot::{Dovecot, Options, User};
+
+both_clients!(
+    login_succeeds_and_rereads_capabilities,
+    login_with_quotes_backslash_and_non_ascii_password,
+    wrong_password_is_no_with_authenticationfailed,
+    authenticate_plain_with_sasl_ir,
+    authenticate_plain_with_non_ascii_password,
+    authenticate_login,
+    authenticate_cram_md5,
+    authenticate_scram_sha_1,
+    authenticate_scram_sha_256,
+    authenticate_with_wrong_password_is_no,
+    dovecot_compares_passwords_byte_for_byte,
+    scram_sha_256_applies_saslprep_to_a_decomposed_password,
+    scram_sha_1_applies_saslprep_to_a_decomposed_password,
+);
 
 /// A password with quotes, a backslash, a literal announcement, spaces and
 /// non-ASCII (adversarial item 32).
@@ -29,9 +47,9 @@ fn server() -> Dovecot {
 }
 
 /// A client over implicit TLS trusting the server's own certificate.
-fn client(server: &Dovecot) -> Client {
+fn client<I: Imap>(server: &Dovecot) -> I {
     let tls = TlsConfig::custom_roots_pem(server.certificate().cert_pem().as_bytes()).unwrap();
-    Client::connect_tls_with(
+    I::connect_tls(
         "localhost",
         server.tls_addr().port(),
         &tls,
@@ -44,28 +62,25 @@ fn password<'a>(server: &'a Dovecot, user: &str) -> &'a str {
     &server.user(user).unwrap().password
 }
 
-#[test]
-fn login_succeeds_and_rereads_capabilities() {
+fn login_succeeds_and_rereads_capabilities<I: Imap>() {
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     imap.login("alice", password(&server, "alice")).unwrap();
     assert_eq!(imap.state(), State::Authenticated);
     // Dovecot adds its post-login capabilities (MOVE among them).
     assert!(imap.has_capability("MOVE").unwrap());
 }
 
-#[test]
-fn login_with_quotes_backslash_and_non_ascii_password() {
+fn login_with_quotes_backslash_and_non_ascii_password<I: Imap>() {
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     imap.login("carol", AWKWARD).unwrap();
     assert_eq!(imap.state(), State::Authenticated);
 }
 
-#[test]
-fn wrong_password_is_no_with_authenticationfailed() {
+fn wrong_password_is_no_with_authenticationfailed<I: Imap>() {
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     let error = imap.login("alice", "not-the-password").unwrap_err();
     assert!(
         matches!(
@@ -80,64 +95,57 @@ fn wrong_password_is_no_with_authenticationfailed() {
     assert_eq!(imap.state(), State::NotAuthenticated);
 }
 
-#[test]
-fn authenticate_plain_with_sasl_ir() {
+fn authenticate_plain_with_sasl_ir<I: Imap>() {
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     assert!(imap.has_capability("SASL-IR").unwrap());
     imap.authenticate(Plain::new("alice", password(&server, "alice")))
         .unwrap();
     assert_eq!(imap.state(), State::Authenticated);
 }
 
-#[test]
-fn authenticate_plain_with_non_ascii_password() {
+fn authenticate_plain_with_non_ascii_password<I: Imap>() {
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     imap.authenticate(Plain::new("carol", AWKWARD)).unwrap();
     assert_eq!(imap.state(), State::Authenticated);
 }
 
-#[test]
-fn authenticate_login() {
+fn authenticate_login<I: Imap>() {
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     imap.authenticate(Login::new("bob", password(&server, "bob")))
         .unwrap();
     assert_eq!(imap.state(), State::Authenticated);
 }
 
-#[test]
-fn authenticate_cram_md5() {
+fn authenticate_cram_md5<I: Imap>() {
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     imap.authenticate(CramMd5::new("alice", password(&server, "alice")))
         .unwrap();
     assert_eq!(imap.state(), State::Authenticated);
 }
 
-#[test]
-fn authenticate_scram_sha_1() {
+fn authenticate_scram_sha_1<I: Imap>() {
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     imap.authenticate(Scram::sha1("alice", password(&server, "alice")))
         .unwrap();
     assert_eq!(imap.state(), State::Authenticated);
 }
 
-#[test]
-fn authenticate_scram_sha_256() {
+fn authenticate_scram_sha_256<I: Imap>() {
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     imap.authenticate(Scram::sha256("bob", password(&server, "bob")))
         .unwrap();
     assert_eq!(imap.state(), State::Authenticated);
 }
 
-#[test]
-fn authenticate_with_wrong_password_is_no() {
+fn authenticate_with_wrong_password_is_no<I: Imap>() {
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     let error = imap
         .authenticate(Scram::sha256("alice", "wrong"))
         .unwrap_err();
@@ -145,14 +153,13 @@ fn authenticate_with_wrong_password_is_no() {
     assert_eq!(imap.state(), State::NotAuthenticated);
 }
 
-#[test]
-fn dovecot_compares_passwords_byte_for_byte() {
+fn dovecot_compares_passwords_byte_for_byte<I: Imap>() {
     // The control for the two SCRAM tests below: PLAIN sends the password
     // as given, and Dovecot does not normalise it before comparing (RFC
     // 4616 leaves SASLprep to the server, which Dovecot 2.3 skips). So the
     // decomposed form is a wrong password unless the client prepares it.
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     let error = imap
         .authenticate(Plain::new("dora", DECOMPOSED))
         .unwrap_err();
@@ -160,22 +167,20 @@ fn dovecot_compares_passwords_byte_for_byte() {
     imap.authenticate(Plain::new("dora", COMPOSED)).unwrap();
 }
 
-#[test]
-fn scram_sha_256_applies_saslprep_to_a_decomposed_password() {
+fn scram_sha_256_applies_saslprep_to_a_decomposed_password<I: Imap>() {
     // RFC 5802 section 2.2: Hi(Normalize(password), ...), Normalize being
     // SASLprep, whose NFKC step composes the umlauts: the salted password
     // is the one Dovecot derives from the stored (composed) form.
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     imap.authenticate(Scram::sha256("dora", DECOMPOSED))
         .unwrap();
     assert_eq!(imap.state(), State::Authenticated);
 }
 
-#[test]
-fn scram_sha_1_applies_saslprep_to_a_decomposed_password() {
+fn scram_sha_1_applies_saslprep_to_a_decomposed_password<I: Imap>() {
     let server = server();
-    let mut imap = client(&server);
+    let mut imap = client::<I>(&server);
     imap.authenticate(Scram::sha1("dora", DECOMPOSED)).unwrap();
     assert_eq!(imap.state(), State::Authenticated);
 }

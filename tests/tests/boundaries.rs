@@ -23,7 +23,7 @@
 use std::time::{Duration, Instant};
 
 use typed_imap::auth::{OAuthBearer, Plain, XOAuth2};
-use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::blocking::ClientOptions;
 use typed_imap::response::StatusResponse;
 use typed_imap::session::{SessionOptions, Unsolicited};
 use typed_imap::transport::{Timeouts, TlsConfig};
@@ -66,10 +66,8 @@ both_clients!(
     run_with_codes_keeps_a_conditional_stores_modified_set,
     response_gives_what_select_received_once,
     idle_never_yields_what_came_before_it,
+    idle_delivers_what_came_with_the_continuation_at_once,
 );
-
-// `idle_delivers_what_came_with_the_continuation_at_once` stays
-// blocking-only: it drives `Client::idle_for`, a blocking-only API.
 
 fn trust_localhost() -> TlsConfig {
     TlsConfig::custom_roots_pem(Certificate::localhost().unwrap().cert_pem().as_bytes()).unwrap()
@@ -97,10 +95,6 @@ fn starttls<I: Imap>(server: &ScriptedServer) -> I {
 
 fn plain<I: Imap>(server: &ScriptedServer) -> I {
     I::connect("127.0.0.1", server.addr().port(), options()).unwrap()
-}
-
-fn plain_client(server: &ScriptedServer) -> Client {
-    Client::connect_with("127.0.0.1", server.addr().port(), options()).unwrap()
 }
 
 /// What the client sent, however the script ended.
@@ -630,8 +624,7 @@ fn response_gives_what_select_received_once<I: Imap>() {
 
 // Points 7 and 8 -----------------------------------------------------------
 
-#[test]
-fn idle_delivers_what_came_with_the_continuation_at_once() {
+fn idle_delivers_what_came_with_the_continuation_at_once<I: Imap>() {
     // One write: the `+`, two EXISTS and a FETCH with a literal. Then
     // nothing until DONE: a client that waits for another packet yields
     // nothing.
@@ -648,7 +641,7 @@ fn idle_delivers_what_came_with_the_continuation_at_once() {
         .stall(Duration::from_millis(300))
         .serve()
         .unwrap();
-    let mut client = plain_client(&server);
+    let mut client = plain::<I>(&server);
     {
         let mut idler = client.idle().unwrap();
         let started = Instant::now();

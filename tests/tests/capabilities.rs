@@ -9,11 +9,24 @@
 
 use std::time::Duration;
 
-use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::blocking::ClientOptions;
 use typed_imap::transport::Timeouts;
 use typed_imap::types::{FetchItem, SearchKey, Section, StatusItem, ThreadAlgorithm};
-use typed_imap::{Error, Fetch, Noop, Search, Select, ThreadCommand, UidFetch, UidThreadCommand};
+use typed_imap::{
+    Error, Fetch, Noop, Search, Select, Status, ThreadCommand, UidFetch, UidThreadCommand,
+};
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::scripted::{Script, ScriptedServer};
+
+both_clients!(
+    thread_with_its_algorithm_advertised_is_sent,
+    thread_with_an_algorithm_not_advertised_is_refused_before_anything_is_written,
+    search_with_the_modseq_key_is_refused_without_condstore,
+    fetch_of_an_extension_attribute_is_refused_without_its_capability,
+    status_of_an_extension_attribute_is_refused_without_its_capability,
+    condstore_items_are_sent_where_condstore_is_advertised,
+);
 
 /// A PREAUTH greeting with these capabilities, then a SELECT INBOX of two
 /// messages.
@@ -29,7 +42,7 @@ fn selected_script(capabilities: &str) -> Script {
 
 /// The client, INBOX selected. A command written by mistake fails the
 /// script, and the client waits for its answer only so long.
-fn selected_client(server: &ScriptedServer) -> Client {
+fn selected_client<I: Imap>(server: &ScriptedServer) -> I {
     let options = ClientOptions {
         timeouts: Timeouts {
             read: Some(Duration::from_secs(5)),
@@ -37,7 +50,7 @@ fn selected_client(server: &ScriptedServer) -> Client {
         },
         ..ClientOptions::default()
     };
-    let mut imap = Client::connect_with("127.0.0.1", server.addr().port(), options).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), options).unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     imap
 }
@@ -65,16 +78,19 @@ fn assert_refused<T: std::fmt::Debug>(result: Result<T, Error>, wanted: &str) {
     }
 }
 
-#[test]
-fn thread_with_its_algorithm_advertised_is_sent() {
+fn thread_with_its_algorithm_advertised_is_sent<I: Imap>() {
     let server = selected_script("THREAD=REFERENCES")
         .expect_exact("THREAD REFERENCES UTF-8 ALL")
         .send("* THREAD (1 2)\r\n{tag} OK threaded\r\n")
         .serve()
         .unwrap();
-    let mut imap = selected_client(&server);
+    let mut imap = selected_client::<I>(&server);
     let threads = imap
-        .thread(ThreadAlgorithm::References, "UTF-8", SearchKey::all())
+        .run(ThreadCommand::new(
+            ThreadAlgorithm::References,
+            "UTF-8",
+            SearchKey::all(),
+        ))
         .unwrap();
     assert_eq!(threads.len(), 1);
     assert_eq!(threads[0].all_messages(), [1, 2]);
@@ -82,16 +98,19 @@ fn thread_with_its_algorithm_advertised_is_sent() {
     assert_eq!(sent_after_select(server), ["THREAD REFERENCES UTF-8 ALL"]);
 }
 
-#[test]
-fn thread_with_an_algorithm_not_advertised_is_refused_before_anything_is_written() {
+fn thread_with_an_algorithm_not_advertised_is_refused_before_anything_is_written<I: Imap>() {
     let server = selected_script("THREAD=REFERENCES")
         .expect_exact("NOOP")
         .send("{tag} OK still here\r\n")
         .serve()
         .unwrap();
-    let mut imap = selected_client(&server);
+    let mut imap = selected_client::<I>(&server);
     assert_refused(
-        imap.thread(ThreadAlgorithm::OrderedSubject, "UTF-8", SearchKey::all()),
+        imap.run(ThreadCommand::new(
+            ThreadAlgorithm::OrderedSubject,
+            "UTF-8",
+            SearchKey::all(),
+        )),
         "THREAD=ORDEREDSUBJECT",
     );
     assert_refused(
@@ -116,18 +135,17 @@ fn thread_with_an_algorithm_not_advertised_is_refused_before_anything_is_written
     assert_eq!(sent_after_select(server), ["NOOP"]);
 }
 
-#[test]
-fn search_with_the_modseq_key_is_refused_without_condstore() {
+fn search_with_the_modseq_key_is_refused_without_condstore<I: Imap>() {
     let server = selected_script("ESEARCH")
         .expect_exact("NOOP")
         .send("{tag} OK still here\r\n")
         .serve()
         .unwrap();
-    let mut imap = selected_client(&server);
+    let mut imap = selected_client::<I>(&server);
     assert_refused(imap.run(Search::new(SearchKey::mod_seq(5u64))), "CONDSTORE");
     // Found however deep it is nested.
     let nested = SearchKey::seen().or(SearchKey::unseen() & !SearchKey::mod_seq(5u64));
-    assert_refused(imap.search(nested.clone()), "CONDSTORE");
+    assert_refused(imap.run(Search::new(nested.clone())), "CONDSTORE");
     assert_refused(
         imap.run(typed_imap::SearchReturn::new(nested).all()),
         "CONDSTORE",
@@ -137,14 +155,13 @@ fn search_with_the_modseq_key_is_refused_without_condstore() {
     assert_eq!(sent_after_select(server), ["NOOP"]);
 }
 
-#[test]
-fn fetch_of_an_extension_attribute_is_refused_without_its_capability() {
+fn fetch_of_an_extension_attribute_is_refused_without_its_capability<I: Imap>() {
     let server = selected_script("")
         .expect_exact("NOOP")
         .send("{tag} OK still here\r\n")
         .serve()
         .unwrap();
-    let mut imap = selected_client(&server);
+    let mut imap = selected_client::<I>(&server);
     assert_refused(
         imap.run(Fetch::new(1).items(FetchItem::uid() | FetchItem::mod_seq())),
         "CONDSTORE",
@@ -154,7 +171,7 @@ fn fetch_of_an_extension_attribute_is_refused_without_its_capability() {
         "CONDSTORE",
     );
     assert_refused(
-        imap.fetch(1, FetchItem::binary_peek(Section::default())),
+        imap.run(Fetch::new(1).items(FetchItem::binary_peek(Section::default()))),
         "BINARY",
     );
     imap.run(Noop::new()).unwrap();
@@ -162,19 +179,18 @@ fn fetch_of_an_extension_attribute_is_refused_without_its_capability() {
     assert_eq!(sent_after_select(server), ["NOOP"]);
 }
 
-#[test]
-fn status_of_an_extension_attribute_is_refused_without_its_capability() {
+fn status_of_an_extension_attribute_is_refused_without_its_capability<I: Imap>() {
     let server = selected_script("")
         .expect_exact("NOOP")
         .send("{tag} OK still here\r\n")
         .serve()
         .unwrap();
-    let mut imap = selected_client(&server);
+    let mut imap = selected_client::<I>(&server);
     assert_refused(
-        imap.status(
+        imap.run(Status::new(
             "INBOX",
             vec![StatusItem::messages(), StatusItem::highest_mod_seq()],
-        ),
+        )),
         "CONDSTORE",
     );
     imap.run(Noop::new()).unwrap();
@@ -182,8 +198,7 @@ fn status_of_an_extension_attribute_is_refused_without_its_capability() {
     assert_eq!(sent_after_select(server), ["NOOP"]);
 }
 
-#[test]
-fn condstore_items_are_sent_where_condstore_is_advertised() {
+fn condstore_items_are_sent_where_condstore_is_advertised<I: Imap>() {
     let server = selected_script("CONDSTORE")
         .expect_exact("SEARCH MODSEQ 5")
         .send("* SEARCH 2 (MODSEQ 9)\r\n{tag} OK found\r\n")
@@ -193,14 +208,17 @@ fn condstore_items_are_sent_where_condstore_is_advertised() {
         .send("* STATUS INBOX (HIGHESTMODSEQ 9)\r\n{tag} OK status\r\n")
         .serve()
         .unwrap();
-    let mut imap = selected_client(&server);
-    assert_eq!(imap.search(SearchKey::mod_seq(5u64)).unwrap(), [2]);
+    let mut imap = selected_client::<I>(&server);
+    assert_eq!(
+        imap.run(Search::new(SearchKey::mod_seq(5u64))).unwrap(),
+        [2]
+    );
     let fetched = imap
-        .fetch(2, FetchItem::uid() | FetchItem::mod_seq())
+        .run(Fetch::new(2).items(FetchItem::uid() | FetchItem::mod_seq()))
         .unwrap();
     assert_eq!(fetched[0].message.mod_seq, Some(9));
     let status = imap
-        .status("INBOX", vec![StatusItem::highest_mod_seq()])
+        .run(Status::new("INBOX", vec![StatusItem::highest_mod_seq()]))
         .unwrap();
     assert_eq!(status.attributes.highest_mod_seq, Some(9));
     drop(imap);

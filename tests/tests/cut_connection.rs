@@ -16,16 +16,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::blocking::ClientOptions;
 use typed_imap::session::Unsolicited;
 use typed_imap::transport::Timeouts;
 use typed_imap::types::{FetchItem, Section};
 use typed_imap::{Data, Error, Fetch, Fetched, Noop, Select};
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::dovecot::{Dovecot, Options};
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::proxy::CutProxy;
 use typed_imap_tests::scripted::Script;
 use typed_imap_tests::views::first_body;
+
+both_clients!(
+    fetch_cut_at_every_offset_fails_and_a_new_connection_works,
+    a_server_stalling_mid_literal_trips_the_read_timeout,
+);
 
 /// The read timeout of every client here: an attempt that takes longer has
 /// hung.
@@ -76,8 +83,8 @@ struct Attempt {
 /// Opens a new connection through the proxy, logs in, selects INBOX (these
 /// must work whatever happened to the previous connection) and fetches
 /// every message's BODY.PEEK[].
-fn fetch_through(proxy: &CutProxy, server: &Dovecot) -> Attempt {
-    let mut imap = Client::connect_with("127.0.0.1", proxy.addr().port(), options())
+fn fetch_through<I: Imap>(proxy: &CutProxy, server: &Dovecot) -> Attempt {
+    let mut imap = I::connect("127.0.0.1", proxy.addr().port(), options())
         .expect("a new connection after a cut one");
     imap.login("alice", &server.user("alice").unwrap().password)
         .expect("LOGIN on a new connection");
@@ -146,9 +153,14 @@ fn assert_whole(records: &[Fetched], messages: &[Vec<u8>], cut: usize) {
 /// Runs one attempt cut at `cut` and checks it: FETCH succeeds exactly
 /// when the whole answer went through, with every body whole; otherwise it
 /// fails as a closed connection. Returns whether it failed.
-fn cut_and_check(proxy: &CutProxy, server: &Dovecot, messages: &[Vec<u8>], cut: usize) -> bool {
+fn cut_and_check<I: Imap>(
+    proxy: &CutProxy,
+    server: &Dovecot,
+    messages: &[Vec<u8>],
+    cut: usize,
+) -> bool {
     proxy.cut_after(Some(cut));
-    let attempt = fetch_through(proxy, server);
+    let attempt = fetch_through::<I>(proxy, server);
     assert!(
         attempt.took < READ_TIMEOUT,
         "cut at {cut}: the FETCH took {:?}",
@@ -184,8 +196,7 @@ fn cut_and_check(proxy: &CutProxy, server: &Dovecot, messages: &[Vec<u8>], cut: 
     }
 }
 
-#[test]
-fn fetch_cut_at_every_offset_fails_and_a_new_connection_works() {
+fn fetch_cut_at_every_offset_fails_and_a_new_connection_works<I: Imap>() {
     let server = Dovecot::start_with(Options {
         extra_config: REUSE_PROCESSES.into(),
         ..Options::default()
@@ -196,7 +207,7 @@ fn fetch_cut_at_every_offset_fails_and_a_new_connection_works() {
 
     // The whole answer, through a proxy that never cuts.
     let proxy = CutProxy::start(server.plain_addr(), " FETCH ").unwrap();
-    let whole = fetch_through(&proxy, &server);
+    let whole = fetch_through::<I>(&proxy, &server);
     let records = whole
         .result
         .expect("FETCH through a proxy that does not cut");
@@ -219,7 +230,7 @@ fn fetch_cut_at_every_offset_fails_and_a_new_connection_works() {
             scope.spawn(|| {
                 let proxy = CutProxy::start(server.plain_addr(), " FETCH ").unwrap();
                 while let Some(&cut) = cuts.get(next.fetch_add(1, Ordering::SeqCst)) {
-                    let failed_here = cut_and_check(&proxy, &server, &messages, cut);
+                    let failed_here = cut_and_check::<I>(&proxy, &server, &messages, cut);
                     // The tagged line's timing figures vary by a few bytes.
                     assert!(failed_here || cut >= length - 16, "cut at {cut}");
                     failed.fetch_add(usize::from(failed_here), Ordering::SeqCst);
@@ -234,11 +245,10 @@ fn fetch_cut_at_every_offset_fails_and_a_new_connection_works() {
         started.elapsed()
     );
     // A limit far past the end cuts nothing.
-    assert!(!cut_and_check(&proxy, &server, &messages, length + 64));
+    assert!(!cut_and_check::<I>(&proxy, &server, &messages, length + 64));
 }
 
-#[test]
-fn a_server_stalling_mid_literal_trips_the_read_timeout() {
+fn a_server_stalling_mid_literal_trips_the_read_timeout<I: Imap>() {
     let server = Script::new()
         .send("* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n")
         .expect_command("SELECT")
@@ -257,7 +267,7 @@ fn a_server_stalling_mid_literal_trips_the_read_timeout() {
         },
         ..ClientOptions::default()
     };
-    let mut imap = Client::connect_with("127.0.0.1", server.addr().port(), options).unwrap();
+    let mut imap = I::connect("127.0.0.1", server.addr().port(), options).unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     let started = Instant::now();
     let error = imap
@@ -274,7 +284,7 @@ fn a_server_stalling_mid_literal_trips_the_read_timeout() {
     assert_eq!(io.kind(), std::io::ErrorKind::TimedOut);
     assert!(error.to_string().contains("read timeout"), "{error}");
     assert!(error.is_fatal());
-    assert_eq!(imap.unsolicited().count(), 0, "no partial FETCH kept");
+    assert_eq!(imap.unsolicited().len(), 0, "no partial FETCH kept");
     // The session is broken: the next command fails at once.
     let started = Instant::now();
     assert!(imap.run(Noop::new()).is_err());

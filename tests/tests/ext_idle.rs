@@ -3,7 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-use typed_imap::blocking::Client;
 use typed_imap::command::State;
 use typed_imap::session::Unsolicited;
 use typed_imap::types::{FetchItem, Flag, SequenceSet};
@@ -21,11 +20,9 @@ both_clients!(
     burst_collects_flag_changes_that_arrive_together,
     dropping_the_idler_sends_done_and_the_client_goes_on,
     idle_over_the_preauth_child_process_stream,
+    renewal_ends_and_restarts_idle_without_losing_events,
+    idle_for_iterates_until_its_duration_ends,
 );
-
-// `renewal_ends_and_restarts_idle_without_losing_events` and
-// `idle_for_iterates_until_its_duration_ends` stay blocking-only: renewal
-// (`Idler::renew_every`) and `Client::idle_for` are blocking-only APIs.
 
 fn inbox_with<I: Imap>(server: &Dovecot, messages: usize) -> I {
     server
@@ -38,10 +35,6 @@ fn inbox_with<I: Imap>(server: &Dovecot, messages: usize) -> I {
     let mut imap = I::logged_in(server, "alice").unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     imap
-}
-
-fn blocking_inbox_with(server: &Dovecot, messages: usize) -> Client {
-    inbox_with::<Client>(server, messages)
 }
 
 fn append_from_another_connection(server: &Dovecot, n: usize) {
@@ -124,11 +117,10 @@ fn dropping_the_idler_sends_done_and_the_client_goes_on<I: Imap>() {
     assert_eq!(fetched.len(), 2);
 }
 
-#[test]
-fn renewal_ends_and_restarts_idle_without_losing_events() {
+fn renewal_ends_and_restarts_idle_without_losing_events<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = blocking_inbox_with(&server, 1);
-    let mut idler = imap.idle().unwrap().renew_every(Duration::from_millis(200));
+    let mut imap = inbox_with::<I>(&server, 1);
+    let mut idler = imap.idle_renewing(Duration::from_millis(200)).unwrap();
     // Several renewals pass in silence.
     assert!(idler.wait(Duration::from_millis(700)).unwrap().is_none());
     assert!(idler.renewals() >= 2, "renewed {} times", idler.renewals());
@@ -141,16 +133,16 @@ fn renewal_ends_and_restarts_idle_without_losing_events() {
     idler.done().unwrap();
 }
 
-#[test]
-fn idle_for_iterates_until_its_duration_ends() {
+fn idle_for_iterates_until_its_duration_ends<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = blocking_inbox_with(&server, 1);
+    let mut imap = inbox_with::<I>(&server, 1);
     let started = Instant::now();
-    let events: Vec<_> = imap
-        .idle_for(Duration::from_millis(400))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let mut idler = imap.idle_for(Duration::from_millis(400)).unwrap();
+    let mut events = Vec::new();
+    while let Some(event) = idler.next() {
+        events.push(event.unwrap());
+    }
+    drop(idler);
     assert!(events.is_empty(), "{events:?}");
     let took = started.elapsed();
     assert!(took >= Duration::from_millis(400), "{took:?}");

@@ -12,14 +12,32 @@ use typed_imap::{
     Append, Code, Create, Data, Error, Expunge, Fetch, List, ListExtended, MailboxAttribute, Noop,
     NotifyNone, NotifySet, NotifySetStatus, Rename, Select, Status, Store,
 };
+use typed_imap_tests::both::{Idling, Imap};
+use typed_imap_tests::both_clients;
 use typed_imap_tests::client::logged_in;
 use typed_imap_tests::dovecot::Dovecot;
 use typed_imap_tests::messages::sample_message;
 
+both_clients!(
+    a_message_appended_to_another_mailbox_arrives_as_an_unsolicited_status,
+    a_mailbox_created_elsewhere_arrives_as_an_unsolicited_list,
+    a_renamed_mailbox_is_listed_with_its_old_name,
+    a_mailbox_deleted_elsewhere_is_listed_nonexistent,
+    notifications_arrive_with_noop_outside_idle,
+    a_status_command_running_keeps_its_answer_and_leaves_the_notification_unsolicited,
+    a_list_running_keeps_only_the_mailboxes_its_pattern_matches,
+    a_list_status_running_keeps_only_the_statuses_its_pattern_matches,
+    a_new_message_in_the_selected_mailbox_comes_with_the_fetch_attributes_asked,
+    an_expunge_during_a_fetch_by_number_is_kept_and_followed,
+    notify_set_status_returns_the_status_of_each_mailbox_watched,
+    notify_none_stops_the_notifications,
+    an_unsupported_event_is_refused_with_a_typed_badevent,
+);
+
 /// alice, INBOX selected, told of new and expunged messages and flag
 /// changes in INBOX, and of new messages and mailbox names anywhere.
-fn notified(server: &Dovecot) -> Client {
-    let mut imap = logged_in(server, "alice").unwrap();
+fn notified<I: Imap>(server: &Dovecot) -> I {
+    let mut imap = I::logged_in(server, "alice").unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     imap.run(NotifySet::new([
         EventGroup::selected()
@@ -35,7 +53,8 @@ fn notified(server: &Dovecot) -> Client {
     imap
 }
 
-/// What a second connection of alice's does.
+/// What a second connection of alice's does (the blocking client's: the
+/// client under test is the one notified).
 fn from_another_connection(server: &Dovecot, act: impl FnOnce(&mut Client)) {
     let mut other = logged_in(server, "alice").unwrap();
     act(&mut other);
@@ -51,8 +70,8 @@ fn append_to(mailbox: &'static str) -> impl FnOnce(&mut Client) {
 
 /// The unsolicited data an IDLE yields within `timeout` until `done` says
 /// enough has come.
-fn idle_until(
-    imap: &mut Client,
+fn idle_until<I: Imap>(
+    imap: &mut I,
     timeout: Duration,
     mut done: impl FnMut(&[Data]) -> bool,
 ) -> Vec<Data> {
@@ -85,10 +104,9 @@ fn listed<'a>(seen: &'a [Data], mailbox: &str) -> Option<&'a typed_imap::ListIte
     })
 }
 
-#[test]
-fn a_message_appended_to_another_mailbox_arrives_as_an_unsolicited_status() {
+fn a_message_appended_to_another_mailbox_arrives_as_an_unsolicited_status<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = notified(&server);
+    let mut imap = notified::<I>(&server);
     from_another_connection(&server, append_to("Archive"));
     let seen = idle_until(&mut imap, Duration::from_secs(5), |seen| {
         status_of(seen, "Archive").is_some()
@@ -98,10 +116,9 @@ fn a_message_appended_to_another_mailbox_arrives_as_an_unsolicited_status() {
     assert_eq!(status.attributes.uid_next, Some(2), "{status:?}");
 }
 
-#[test]
-fn a_mailbox_created_elsewhere_arrives_as_an_unsolicited_list() {
+fn a_mailbox_created_elsewhere_arrives_as_an_unsolicited_list<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = notified(&server);
+    let mut imap = notified::<I>(&server);
     from_another_connection(&server, |other| {
         other.run(Create::new("Projects")).unwrap();
     });
@@ -116,7 +133,7 @@ fn a_mailbox_created_elsewhere_arrives_as_an_unsolicited_list() {
 /// notification of it came: Dovecot reports the difference between two
 /// looks at its mailbox list, so a mailbox created and renamed (or
 /// deleted) between two looks is only ever seen under its last name.
-fn created_and_seen(server: &Dovecot, imap: &mut Client, mailbox: &'static str) {
+fn created_and_seen<I: Imap>(server: &Dovecot, imap: &mut I, mailbox: &'static str) {
     from_another_connection(server, |other| {
         other.run(Create::new(mailbox)).unwrap();
     });
@@ -126,10 +143,9 @@ fn created_and_seen(server: &Dovecot, imap: &mut Client, mailbox: &'static str) 
     assert!(listed(&seen, mailbox).is_some(), "{seen:?}");
 }
 
-#[test]
-fn a_renamed_mailbox_is_listed_with_its_old_name() {
+fn a_renamed_mailbox_is_listed_with_its_old_name<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = notified(&server);
+    let mut imap = notified::<I>(&server);
     created_and_seen(&server, &mut imap, "Old");
     from_another_connection(&server, |other| {
         other.run(Rename::new("Old", "New")).unwrap();
@@ -142,10 +158,9 @@ fn a_renamed_mailbox_is_listed_with_its_old_name() {
     assert_eq!(old_name.map(|m| m.as_str()), Some("Old"), "{item:?}");
 }
 
-#[test]
-fn a_mailbox_deleted_elsewhere_is_listed_nonexistent() {
+fn a_mailbox_deleted_elsewhere_is_listed_nonexistent<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = notified(&server);
+    let mut imap = notified::<I>(&server);
     created_and_seen(&server, &mut imap, "Temp");
     from_another_connection(&server, |other| {
         other.run(typed_imap::Delete::new("Temp")).unwrap();
@@ -160,10 +175,9 @@ fn a_mailbox_deleted_elsewhere_is_listed_nonexistent() {
     );
 }
 
-#[test]
-fn notifications_arrive_with_noop_outside_idle() {
+fn notifications_arrive_with_noop_outside_idle<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = notified(&server);
+    let mut imap = notified::<I>(&server);
     from_another_connection(&server, append_to("Archive"));
     let deadline = Instant::now() + Duration::from_secs(5);
     let mut seen = Vec::new();
@@ -182,10 +196,9 @@ fn notifications_arrive_with_noop_outside_idle() {
 /// command's own answer: STATUS of Sent (created on this first look, so
 /// notified too) gets `* STATUS Archive (...)` and `* STATUS Sent
 /// (MESSAGES 0 UIDNEXT 1 ...)` before its `* STATUS Sent (MESSAGES 0)`.
-#[test]
-fn a_status_command_running_keeps_its_answer_and_leaves_the_notification_unsolicited() {
+fn a_status_command_running_keeps_its_answer_and_leaves_the_notification_unsolicited<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = notified(&server);
+    let mut imap = notified::<I>(&server);
     from_another_connection(&server, append_to("Archive"));
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
@@ -196,7 +209,7 @@ fn a_status_command_running_keeps_its_answer_and_leaves_the_notification_unsolic
         assert_eq!(status.attributes.messages, Some(0));
         // Only what was asked: the answer, not a notification about Sent.
         assert_eq!(status.attributes.uid_next, None, "{status:?}");
-        let kept: Vec<&Unsolicited> = imap.unsolicited().collect();
+        let kept = imap.unsolicited();
         let about_archive = kept.iter().any(
             |u| matches!(u, Unsolicited::Data(Data::Status(s)) if s.mailbox.as_str() == "Archive"),
         );
@@ -210,10 +223,9 @@ fn a_status_command_running_keeps_its_answer_and_leaves_the_notification_unsolic
 
 /// The same for LIST: Dovecot's `* LIST () "/" Projects` arrives during a
 /// `LIST "" Drafts`, which keeps only what its pattern matches.
-#[test]
-fn a_list_running_keeps_only_the_mailboxes_its_pattern_matches() {
+fn a_list_running_keeps_only_the_mailboxes_its_pattern_matches<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = notified(&server);
+    let mut imap = notified::<I>(&server);
     from_another_connection(&server, |other| {
         other.run(Create::new("Projects")).unwrap();
     });
@@ -225,7 +237,7 @@ fn a_list_running_keeps_only_the_mailboxes_its_pattern_matches() {
             !names.is_empty() && names.iter().all(|n| *n == "Drafts"),
             "{names:?}"
         );
-        let kept: Vec<&Unsolicited> = imap.unsolicited().collect();
+        let kept = imap.unsolicited();
         let about_projects = kept.iter().any(|u| {
             matches!(u, Unsolicited::Data(Data::List(item)) if item.mailbox.as_str() == "Projects")
         });
@@ -239,10 +251,9 @@ fn a_list_running_keeps_only_the_mailboxes_its_pattern_matches() {
 
 /// And for LIST-STATUS: NOTIFY's `* STATUS Archive (...)` during a
 /// `LIST "" Drafts RETURN (STATUS (MESSAGES))` is not one of its statuses.
-#[test]
-fn a_list_status_running_keeps_only_the_statuses_its_pattern_matches() {
+fn a_list_status_running_keeps_only_the_statuses_its_pattern_matches<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = notified(&server);
+    let mut imap = notified::<I>(&server);
     from_another_connection(&server, append_to("Archive"));
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
@@ -255,7 +266,7 @@ fn a_list_status_running_keeps_only_the_statuses_its_pattern_matches() {
             !names.is_empty() && names.iter().all(|n| *n == "Drafts"),
             "{names:?}"
         );
-        let about_archive = imap.unsolicited().any(
+        let about_archive = imap.unsolicited().iter().any(
             |u| matches!(u, Unsolicited::Data(Data::Status(s)) if s.mailbox.as_str() == "Archive"),
         );
         if about_archive {
@@ -266,10 +277,9 @@ fn a_list_status_running_keeps_only_the_statuses_its_pattern_matches() {
     }
 }
 
-#[test]
-fn a_new_message_in_the_selected_mailbox_comes_with_the_fetch_attributes_asked() {
+fn a_new_message_in_the_selected_mailbox_comes_with_the_fetch_attributes_asked<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     imap.run(Select::new("INBOX")).unwrap();
     imap.run(NotifySet::new([EventGroup::selected()
         .message_new_with(FetchItem::uid() | FetchItem::flags())
@@ -295,13 +305,12 @@ fn a_new_message_in_the_selected_mailbox_comes_with_the_fetch_attributes_asked()
 /// alone forbids: Dovecot sends `* 2 EXPUNGE` after the FETCH data and
 /// before its OK. The FETCH still returns its messages, the EXPUNGE is
 /// kept unsolicited and the mailbox state follows it.
-#[test]
-fn an_expunge_during_a_fetch_by_number_is_kept_and_followed() {
+fn an_expunge_during_a_fetch_by_number_is_kept_and_followed<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 200)))
         .unwrap();
-    let mut imap = notified(&server);
+    let mut imap = notified::<I>(&server);
     from_another_connection(&server, |other| {
         other.run(Select::new("INBOX")).unwrap();
         other
@@ -316,6 +325,7 @@ fn an_expunge_during_a_fetch_by_number_is_kept_and_followed() {
             .unwrap();
         let expunged = imap
             .unsolicited()
+            .iter()
             .any(|u| matches!(u, Unsolicited::Data(Data::Expunge(2))));
         if expunged {
             assert!(fetched.len() >= 2, "{fetched:?}");
@@ -335,13 +345,12 @@ fn an_expunge_during_a_fetch_by_number_is_kept_and_followed() {
     assert_eq!(uids, [Some(1), Some(3)]);
 }
 
-#[test]
-fn notify_set_status_returns_the_status_of_each_mailbox_watched() {
+fn notify_set_status_returns_the_status_of_each_mailbox_watched<I: Imap>() {
     let server = Dovecot::start().unwrap();
     server
         .fill("alice", "Archive", [sample_message(1, 200)])
         .unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let statuses = imap
         .run(NotifySetStatus::new([EventGroup::mailboxes([
             "Archive", "Sent",
@@ -361,10 +370,9 @@ fn notify_set_status_returns_the_status_of_each_mailbox_watched() {
     );
 }
 
-#[test]
-fn notify_none_stops_the_notifications() {
+fn notify_none_stops_the_notifications<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = notified(&server);
+    let mut imap = notified::<I>(&server);
     imap.run(NotifyNone::new()).unwrap();
     from_another_connection(&server, |other| {
         other
@@ -382,10 +390,9 @@ fn notify_none_stops_the_notifications() {
 /// RFC 5465 section 3.1 asks for a NO whose BADEVENT lists every event
 /// the server supports, in parentheses; Dovecot 2.3 lists, bare, those
 /// asked for that it does not support. Both are read.
-#[test]
-fn an_unsupported_event_is_refused_with_a_typed_badevent() {
+fn an_unsupported_event_is_refused_with_a_typed_badevent<I: Imap>() {
     let server = Dovecot::start().unwrap();
-    let mut imap = logged_in(&server, "alice").unwrap();
+    let mut imap = I::logged_in(&server, "alice").unwrap();
     let error = imap
         .run(NotifySet::new([EventGroup::personal()
             .message_new()

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::blocking::ClientOptions;
 use typed_imap::chrono::{DateTime, FixedOffset};
 use typed_imap::command::State;
 use typed_imap::session::Unsolicited;
@@ -19,22 +19,93 @@ use typed_imap::types::{
 };
 use typed_imap::{
     Append, Code, Copy as CopyMessages, Create, Data, Delete, DeleteAcl, Enable, Error, Examine,
-    Expunge, Fetch, Fetched, GetAcl, Id, List, ListExtended, ListItem, ListRights,
-    MailboxAttribute, MyRights, NamespaceCommand, Noop, Rename, Search, SearchReturn, Select,
-    SetAcl, Status, Store, UidExpunge, UidFetch, UidMove,
+    Expunge, Fetch, Fetched, GetAcl, GetJmapAccess, GetQuotaRoot, Id, List, ListExtended, ListItem,
+    ListRights, MailboxAttribute, MyRights, NamespaceCommand, Noop, Rename, Search, SearchReturn,
+    Select, SetAcl, Sort, Status, Store, Subscribe, ThreadCommand, UidExpunge, UidFetch, UidMove,
+    Unauthenticate, Unselect,
 };
+use typed_imap_tests::both::{Idling, Imap};
+use typed_imap_tests::both_clients;
 use typed_imap_tests::dovecot::User;
 use typed_imap_tests::logs;
 use typed_imap_tests::messages::sample_message;
 use typed_imap_tests::stalwart::{Options, Stalwart};
 use typed_imap_tests::views::first_body;
 
+both_clients!(
+    starttls_then_login,
+    implicit_tls_greeting_carries_rev2_and_rev1_capabilities,
+    capabilities_after_login_add_the_extensions,
+    wrong_password_is_no_and_the_connection_goes_on,
+    authenticate_plain_with_sasl_ir,
+    authenticate_oauthbearer_with_a_token_from_the_server,
+    authenticate_xoauth2_with_a_token_from_the_server,
+    unauthenticate_then_login_as_another_user_on_the_same_connection,
+    capabilities_after_unauthenticate_are_those_before_login,
+    unauthenticate_ends_what_enable_turned_on,
+    getjmapaccess_is_bad_although_jmapaccess_is_advertised,
+    id_names_the_server_before_and_after_login,
+    namespace_is_one_personal_namespace,
+    list_shows_the_default_mailboxes_with_their_special_use,
+    create_rename_delete_a_name_with_a_space_and_non_ascii,
+    append_with_flags_and_date_keeps_both_and_the_bytes,
+    select_reports_counts_uids_and_permanent_flags,
+    examine_is_read_only,
+    select_of_a_missing_mailbox_is_no_and_leaves_none_selected,
+    search_by_subject_sender_and_flags,
+    fetch_sections_of_a_multipart_message,
+    fetch_of_body_sets_seen_and_body_peek_does_not,
+    store_returns_the_new_flags_keywords_included,
+    copy_then_status_counts_the_copies,
+    expunge_returns_the_expunged_sequence_numbers,
+    idle_sees_an_append_from_a_second_connection,
+    enable_of_an_unknown_capability_is_bad,
+    rfc822_text_includes_the_header,
+    search_header_message_id_finds_nothing,
+    search_with_an_unknown_charset_is_not_refused,
+    noop_after_an_append_to_the_selected_mailbox_sends_fetch_but_no_exists,
+    esearch_all_with_min_and_max_holds_only_those_two,
+    select_counts_no_message_as_recent,
+    search_modseq_leaves_out_the_message_whose_modseq_equals_the_value,
+    copyuid_pairs_sorted_uids_whatever_order_the_copies_take,
+    esearch_count_min_max_of_a_search,
+    enable_condstore_is_listed_enabled,
+    condstore_select_then_fetch_changed_since_and_status_highestmodseq,
+    qresync_select_reports_vanished_earlier,
+    uidplus_append_and_copy_report_uids_and_uid_expunge_removes_only_those,
+    uid_move_reports_copyuid_and_the_messages_leave,
+    unselect_leaves_deleted_messages_in_place,
+    list_extended_special_use_subscribed_children_and_status,
+    create_with_use_gives_the_mailbox_its_special_use,
+    multiappend_adds_three_messages_in_one_command,
+    quota_root_of_inbox_reports_storage_in_kib,
+    sort_by_subject_reverse_date_and_thread_by_references,
+    binary_peek_decodes_a_base64_part,
+    literal_plus_appends_without_waiting,
+    utf8_accept_names_travel_as_utf8_once_enabled,
+    acl_set_get_list_my_rights_and_delete,
+    acl_commands_on_a_mailbox_created_in_this_session_are_no_until_a_list,
+    rev2_enable_is_answered_enabled_and_the_session_goes_on,
+    rev2_select_sends_no_recent,
+    rev2_list_create_rename_delete,
+    rev2_append_then_fetch_flags_date_and_sections,
+    rev2_store_copy_and_expunge,
+    rev2_search_return_gives_min_max_and_count,
+    rev2_idle_sees_an_append_from_a_second_connection,
+    rev2_search_is_answered_by_esearch_and_returns_the_numbers,
+    rev2_uid_search_is_answered_by_esearch_and_returns_the_uids,
+    rev2_names_travel_as_utf8,
+    rev2_status_size_and_deleted_are_read_typed,
+    rev2_list_extended_returns_special_use_children_and_status,
+    harness_users_log_in_with_quotes_backslashes_and_non_ascii_passwords,
+);
+
 fn trust(server: &Stalwart) -> TlsConfig {
     TlsConfig::custom_roots_pem(server.authority_pem().as_bytes()).unwrap()
 }
 
-fn connect_tls(server: &Stalwart) -> Client {
-    Client::connect_tls_with(
+fn connect_tls<I: Imap>(server: &Stalwart) -> I {
+    I::connect_tls(
         "localhost",
         server.tls_addr().port(),
         &trust(server),
@@ -47,25 +118,25 @@ fn password<'a>(server: &'a Stalwart, user: &str) -> &'a str {
     &server.user(user).unwrap().password
 }
 
-fn logged_in(server: &Stalwart) -> Client {
-    let mut imap = connect_tls(server);
+fn logged_in<I: Imap>(server: &Stalwart) -> I {
+    let mut imap = connect_tls::<I>(server);
     imap.login("alice", password(server, "alice")).unwrap();
     imap
 }
 
 /// Alice's INBOX holding `count` sample messages, selected.
-fn inbox_with(server: &Stalwart, count: usize) -> Client {
+fn inbox_with<I: Imap>(server: &Stalwart, count: usize) -> I {
     server
         .fill("alice", "INBOX", (0..count).map(|n| sample_message(n, 400)))
         .unwrap();
-    let mut imap = logged_in(server);
+    let mut imap = logged_in::<I>(server);
     imap.run(Select::new("INBOX")).unwrap();
     imap
 }
 
 /// A session that has enabled IMAP4rev2.
-fn rev2(server: &Stalwart) -> Client {
-    let mut imap = logged_in(server);
+fn rev2<I: Imap>(server: &Stalwart) -> I {
+    let mut imap = logged_in::<I>(server);
     let enabled = imap
         .run(Enable::new(vec![Capability::new("IMAP4rev2")]))
         .unwrap();
@@ -87,7 +158,7 @@ fn only(fetched: Vec<Fetched>) -> Fetched {
     }
 }
 
-fn flags_of(imap: &mut Client, seq: u32) -> Vec<Flag> {
+fn flags_of<I: Imap>(imap: &mut I, seq: u32) -> Vec<Flag> {
     let fetched = imap.run(Fetch::new(seq).items(FetchItem::flags())).unwrap();
     only(fetched).message.flags.unwrap()
 }
@@ -104,7 +175,7 @@ fn attribute(name: &str) -> MailboxAttribute {
 }
 
 /// Every message's subject in the selected mailbox, in order.
-fn subjects(imap: &mut Client) -> Vec<String> {
+fn subjects<I: Imap>(imap: &mut I) -> Vec<String> {
     let fetched = imap
         .run(Fetch::new(SequenceSet::all()).items(FetchItem::envelope()))
         .unwrap();
@@ -119,7 +190,7 @@ fn subjects(imap: &mut Client) -> Vec<String> {
 
 /// Stalwart indexes text for SEARCH after an APPEND returns: a text search
 /// is repeated until it gives `expected` or two seconds pass.
-fn search_eventually(imap: &mut Client, key: SearchKey, expected: &[u32]) -> Vec<u32> {
+fn search_eventually<I: Imap>(imap: &mut I, key: SearchKey, expected: &[u32]) -> Vec<u32> {
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
         let found = imap.run(Search::new(key.clone())).unwrap();
@@ -160,17 +231,16 @@ const DEFAULT_MAILBOXES: [(&str, Option<&str>); 5] = [
 // ---------------------------------------------------------------------
 // Connecting and logging in.
 
-#[test]
-fn starttls_then_login() {
+fn starttls_then_login<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = Client::connect_starttls(
+    let mut imap = I::connect_starttls(
         "127.0.0.1",
         server.plain_addr().port(),
         &trust(&server),
         ClientOptions::default(),
     )
     .unwrap();
-    assert!(imap.session().is_tls());
+    assert!(imap.is_tls());
     assert!(
         !imap.has_capability("STARTTLS").unwrap(),
         "capabilities re-read after TLS"
@@ -181,10 +251,9 @@ fn starttls_then_login() {
     assert_eq!(imap.state(), State::Logout);
 }
 
-#[test]
-fn implicit_tls_greeting_carries_rev2_and_rev1_capabilities() {
+fn implicit_tls_greeting_carries_rev2_and_rev1_capabilities<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = connect_tls(&server);
+    let mut imap = connect_tls::<I>(&server);
     let greeting = imap.greeting().unwrap();
     assert_eq!(
         &greeting.text[..],
@@ -208,10 +277,9 @@ fn implicit_tls_greeting_carries_rev2_and_rev1_capabilities() {
     assert_eq!(imap.protocol_version().unwrap(), "IMAP4rev1");
 }
 
-#[test]
-fn capabilities_after_login_add_the_extensions() {
+fn capabilities_after_login_add_the_extensions<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     let after: Vec<String> = imap
         .capabilities()
         .unwrap()
@@ -245,10 +313,9 @@ fn capabilities_after_login_add_the_extensions() {
     assert!(!after.iter().any(|c| c.starts_with("AUTH=")), "{after:?}");
 }
 
-#[test]
-fn wrong_password_is_no_and_the_connection_goes_on() {
+fn wrong_password_is_no_and_the_connection_goes_on<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = connect_tls(&server);
+    let mut imap = connect_tls::<I>(&server);
     let error = imap.login("alice", "wrong").unwrap_err();
     assert!(
         matches!(
@@ -266,10 +333,9 @@ fn wrong_password_is_no_and_the_connection_goes_on() {
     assert_eq!(imap.state(), State::Authenticated);
 }
 
-#[test]
-fn authenticate_plain_with_sasl_ir() {
+fn authenticate_plain_with_sasl_ir<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = connect_tls(&server);
+    let mut imap = connect_tls::<I>(&server);
     imap.authenticate(typed_imap::auth::Plain::new(
         "bob",
         password(&server, "bob"),
@@ -280,11 +346,10 @@ fn authenticate_plain_with_sasl_ir() {
 }
 
 /// OAUTHBEARER (RFC 7628) with a token from Stalwart's own OAuth server.
-#[test]
-fn authenticate_oauthbearer_with_a_token_from_the_server() {
+fn authenticate_oauthbearer_with_a_token_from_the_server<I: Imap>() {
     let server = Stalwart::start().unwrap();
     let token = server.oauth_token("alice").unwrap();
-    let mut imap = connect_tls(&server);
+    let mut imap = connect_tls::<I>(&server);
     imap.authenticate(typed_imap::auth::OAuthBearer::new("alice", token.as_str()))
         .unwrap();
     assert_eq!(imap.state(), State::Authenticated);
@@ -293,11 +358,10 @@ fn authenticate_oauthbearer_with_a_token_from_the_server() {
 
 /// XOAUTH2 (Google's mechanism) with the same kind of token; a wrong
 /// token is a NO and the connection goes on.
-#[test]
-fn authenticate_xoauth2_with_a_token_from_the_server() {
+fn authenticate_xoauth2_with_a_token_from_the_server<I: Imap>() {
     let server = Stalwart::start().unwrap();
     let token = server.oauth_token("alice").unwrap();
-    let mut imap = connect_tls(&server);
+    let mut imap = connect_tls::<I>(&server);
     let error = imap
         .authenticate(typed_imap::auth::XOAuth2::new("alice", "not-a-token"))
         .unwrap_err();
@@ -310,12 +374,11 @@ fn authenticate_xoauth2_with_a_token_from_the_server() {
 /// UNAUTHENTICATE (RFC 8437) from the selected state: the connection is
 /// not authenticated again, a command of the logged-in states is refused
 /// before sending, and a login as another user sees that user's INBOX.
-#[test]
-fn unauthenticate_then_login_as_another_user_on_the_same_connection() {
+fn unauthenticate_then_login_as_another_user_on_the_same_connection<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 2);
+    let mut imap = inbox_with::<I>(&server, 2);
     assert_eq!(imap.mailbox().unwrap().exists, 2);
-    imap.unauthenticate().unwrap();
+    imap.run(Unauthenticate::new()).unwrap();
     assert_eq!(imap.state(), State::NotAuthenticated);
     assert!(imap.mailbox().is_none());
     let error = imap.run(Select::new("INBOX")).unwrap_err();
@@ -323,7 +386,7 @@ fn unauthenticate_then_login_as_another_user_on_the_same_connection() {
     imap.login("bob", password(&server, "bob")).unwrap();
     let bobs = imap.run(Select::new("INBOX")).unwrap();
     assert_eq!(bobs.exists, 0, "bob's INBOX, not alice's");
-    imap.unauthenticate().unwrap();
+    imap.run(Unauthenticate::new()).unwrap();
     imap.login("alice", password(&server, "alice")).unwrap();
     assert_eq!(imap.run(Select::new("INBOX")).unwrap().exists, 2);
 }
@@ -331,26 +394,24 @@ fn unauthenticate_then_login_as_another_user_on_the_same_connection() {
 /// Stalwart advertises UNAUTHENTICATE only once logged in, and its OK
 /// carries no capabilities: they are asked again, and are those of a new
 /// connection.
-#[test]
-fn capabilities_after_unauthenticate_are_those_before_login() {
+fn capabilities_after_unauthenticate_are_those_before_login<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = connect_tls(&server);
+    let mut imap = connect_tls::<I>(&server);
     let before = imap.capabilities().unwrap().to_vec();
     assert!(!imap.has_capability("UNAUTHENTICATE").unwrap());
     imap.login("alice", password(&server, "alice")).unwrap();
     assert!(imap.has_capability("UNAUTHENTICATE").unwrap());
-    imap.unauthenticate().unwrap();
+    imap.run(Unauthenticate::new()).unwrap();
     assert_eq!(imap.capabilities().unwrap(), before);
 }
 
 /// What ENABLE turned on ends with the login: IMAP4rev2 enabled, then
 /// UNAUTHENTICATE and a new login, and the session speaks IMAP4rev1 again.
-#[test]
-fn unauthenticate_ends_what_enable_turned_on() {
+fn unauthenticate_ends_what_enable_turned_on<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     assert_eq!(imap.protocol_version().unwrap(), "IMAP4rev2");
-    imap.unauthenticate().unwrap();
+    imap.run(Unauthenticate::new()).unwrap();
     imap.login("alice", password(&server, "alice")).unwrap();
     assert_eq!(imap.protocol_version().unwrap(), "IMAP4rev1");
     assert!(!imap.utf8_enabled());
@@ -362,12 +423,11 @@ fn unauthenticate_ends_what_enable_turned_on() {
 /// `* JMAPACCESS` response): the BAD is typed and the session goes on.
 /// `ext_session::getjmapaccess_returns_the_jmap_session_url` shows the
 /// answer the RFC asks for.
-#[test]
-fn getjmapaccess_is_bad_although_jmapaccess_is_advertised() {
+fn getjmapaccess_is_bad_although_jmapaccess_is_advertised<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     assert!(imap.has_capability("JMAPACCESS").unwrap());
-    let error = imap.get_jmap_access().unwrap_err();
+    let error = imap.run(GetJmapAccess::new()).unwrap_err();
     assert!(
         matches!(&error, Error::Bad { command, code: Some(Code::Parse), .. } if command == "GETJMAPACCESS"),
         "{error:?}"
@@ -375,10 +435,9 @@ fn getjmapaccess_is_bad_although_jmapaccess_is_advertised() {
     imap.run(Noop::new()).unwrap();
 }
 
-#[test]
-fn id_names_the_server_before_and_after_login() {
+fn id_names_the_server_before_and_after_login<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = connect_tls(&server);
+    let mut imap = connect_tls::<I>(&server);
     let before = imap
         .run(Id::new(IdFields::from([("name", "typed-imap")])))
         .unwrap()
@@ -392,10 +451,9 @@ fn id_names_the_server_before_and_after_login() {
 // ---------------------------------------------------------------------
 // Mailboxes.
 
-#[test]
-fn namespace_is_one_personal_namespace() {
+fn namespace_is_one_personal_namespace<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     let namespaces = imap.run(NamespaceCommand::new()).unwrap();
     let personal = namespaces.personal.clone().expect("a personal namespace");
     assert_eq!(personal.len(), 1, "{personal:?}");
@@ -404,10 +462,9 @@ fn namespace_is_one_personal_namespace() {
     assert!(namespaces.other_users.is_none(), "{namespaces:?}");
 }
 
-#[test]
-fn list_shows_the_default_mailboxes_with_their_special_use() {
+fn list_shows_the_default_mailboxes_with_their_special_use<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     let listed = imap.run(List::new("", "*")).unwrap();
     let mut seen: Vec<(String, Option<char>, bool)> = Vec::new();
     for (name, use_) in DEFAULT_MAILBOXES {
@@ -426,11 +483,10 @@ fn list_shows_the_default_mailboxes_with_their_special_use() {
     assert_eq!(listed.len(), DEFAULT_MAILBOXES.len(), "{listed:?}");
 }
 
-#[test]
-fn create_rename_delete_a_name_with_a_space_and_non_ascii() {
+fn create_rename_delete_a_name_with_a_space_and_non_ascii<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
-    let created = |imap: &mut Client| -> Vec<String> {
+    let mut imap = logged_in::<I>(&server);
+    let created = |imap: &mut I| -> Vec<String> {
         let listed = imap.run(List::new("", "*")).unwrap();
         let mut names = names(&listed);
         names.retain(|name| !DEFAULT_MAILBOXES.iter().any(|(d, _)| d == name));
@@ -450,10 +506,9 @@ fn create_rename_delete_a_name_with_a_space_and_non_ascii() {
 // ---------------------------------------------------------------------
 // APPEND, SELECT, EXAMINE.
 
-#[test]
-fn append_with_flags_and_date_keeps_both_and_the_bytes() {
+fn append_with_flags_and_date_keeps_both_and_the_bytes<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     imap.run(Create::new("Archive")).unwrap();
     let message = sample_message(1, 600);
     let arrival = date("2020-01-01T10:00:00+01:00");
@@ -488,13 +543,12 @@ fn append_with_flags_and_date_keeps_both_and_the_bytes() {
     assert_eq!(one.message.rfc822_size, Some(message.len() as u32));
 }
 
-#[test]
-fn select_reports_counts_uids_and_permanent_flags() {
+fn select_reports_counts_uids_and_permanent_flags<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     let selected = imap.run(Select::new("INBOX")).unwrap();
     assert_eq!(selected.exists, 3);
     assert_eq!(selected.uid_next, Some(4));
@@ -506,13 +560,12 @@ fn select_reports_counts_uids_and_permanent_flags() {
     assert_eq!(imap.state(), State::Selected);
 }
 
-#[test]
-fn examine_is_read_only() {
+fn examine_is_read_only<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server
         .fill("alice", "INBOX", [sample_message(0, 300)])
         .unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     let examined = imap.run(Examine::new("INBOX")).unwrap();
     assert!(examined.read_only);
     assert_eq!(examined.exists, 1);
@@ -525,10 +578,9 @@ fn examine_is_read_only() {
     );
 }
 
-#[test]
-fn select_of_a_missing_mailbox_is_no_and_leaves_none_selected() {
+fn select_of_a_missing_mailbox_is_no_and_leaves_none_selected<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 1);
+    let mut imap = inbox_with::<I>(&server, 1);
     let error = imap.run(Select::new("No Such Box")).unwrap_err();
     assert!(matches!(error, Error::No { .. }), "{error}");
     assert_eq!(imap.state(), State::Authenticated);
@@ -538,11 +590,10 @@ fn select_of_a_missing_mailbox_is_no_and_leaves_none_selected() {
 // ---------------------------------------------------------------------
 // SEARCH.
 
-#[test]
-fn search_by_subject_sender_and_flags() {
+fn search_by_subject_sender_and_flags<I: Imap>() {
     let server = Stalwart::start().unwrap();
     // Messages 1 and 4 are from bob (sample_message 0 and 3).
-    let mut imap = inbox_with(&server, 4);
+    let mut imap = inbox_with::<I>(&server, 4);
     assert_eq!(
         search_eventually(&mut imap, SearchKey::subject("message 2"), &[3]),
         [3]
@@ -570,11 +621,10 @@ fn search_by_subject_sender_and_flags() {
 // ---------------------------------------------------------------------
 // FETCH.
 
-#[test]
-fn fetch_sections_of_a_multipart_message() {
+fn fetch_sections_of_a_multipart_message<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server.fill("alice", "INBOX", [MULTIPART]).unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     imap.run(Select::new("INBOX")).unwrap();
     let part = |part: Vec<u32>, text: Option<SectionText>| Section { part, text };
     let fetched = imap
@@ -627,10 +677,9 @@ fn fetch_sections_of_a_multipart_message() {
     assert_eq!(parts, [(vec![1], 8), (vec![2], 10)]);
 }
 
-#[test]
-fn fetch_of_body_sets_seen_and_body_peek_does_not() {
+fn fetch_of_body_sets_seen_and_body_peek_does_not<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 2);
+    let mut imap = inbox_with::<I>(&server, 2);
     imap.run(Fetch::new(1).items(FetchItem::body_peek(Section::default())))
         .unwrap();
     assert!(!flags_of(&mut imap, 1).contains(&Flag::Seen));
@@ -647,10 +696,9 @@ fn fetch_of_body_sets_seen_and_body_peek_does_not() {
 // ---------------------------------------------------------------------
 // STORE, COPY, STATUS, EXPUNGE.
 
-#[test]
-fn store_returns_the_new_flags_keywords_included() {
+fn store_returns_the_new_flags_keywords_included<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 2);
+    let mut imap = inbox_with::<I>(&server, 2);
     let stored = imap
         .run(Store::new(1..=2).add_flags(vec![Flag::Answered, Flag::keyword("$Work").unwrap()]))
         .unwrap();
@@ -676,10 +724,9 @@ fn store_returns_the_new_flags_keywords_included() {
         .contains(&Flag::Answered));
 }
 
-#[test]
-fn copy_then_status_counts_the_copies() {
+fn copy_then_status_counts_the_copies<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 3);
+    let mut imap = inbox_with::<I>(&server, 3);
     imap.run(Create::new("Archive")).unwrap();
     imap.run(CopyMessages::new(2..=3, "Archive")).unwrap();
     let status = imap
@@ -703,10 +750,9 @@ fn copy_then_status_counts_the_copies() {
     assert_eq!(copied, ["Sample message 1", "Sample message 2"]);
 }
 
-#[test]
-fn expunge_returns_the_expunged_sequence_numbers() {
+fn expunge_returns_the_expunged_sequence_numbers<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 4);
+    let mut imap = inbox_with::<I>(&server, 4);
     imap.run(Store::new(vec![2, 3]).add_flags(vec![Flag::Deleted]))
         .unwrap();
     let expunged = imap.run(Expunge::new()).unwrap();
@@ -721,10 +767,9 @@ fn expunge_returns_the_expunged_sequence_numbers() {
 // ---------------------------------------------------------------------
 // IDLE.
 
-#[test]
-fn idle_sees_an_append_from_a_second_connection() {
+fn idle_sees_an_append_from_a_second_connection<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 2);
+    let mut imap = inbox_with::<I>(&server, 2);
     let mut idler = imap.idle().unwrap();
     server
         .fill("alice", "INBOX", [sample_message(9, 300)])
@@ -741,10 +786,9 @@ fn idle_sees_an_append_from_a_second_connection() {
 
 /// RFC 5161 section 3.1: ENABLE of a capability the server does not know
 /// is ignored (OK, not listed in ENABLED). Stalwart answers BAD.
-#[test]
-fn enable_of_an_unknown_capability_is_bad() {
+fn enable_of_an_unknown_capability_is_bad<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     let error = imap
         .run(Enable::new(vec![
             Capability::new("CONDSTORE"),
@@ -757,11 +801,10 @@ fn enable_of_an_unknown_capability_is_bad() {
 
 /// RFC 3501 6.4.5: RFC822.TEXT is BODY[TEXT], the body without the
 /// header. Stalwart sends the whole message.
-#[test]
-fn rfc822_text_includes_the_header() {
+fn rfc822_text_includes_the_header<I: Imap>() {
     let server = Stalwart::start().unwrap();
     let message = sample_message(0, 400);
-    let mut imap = inbox_with(&server, 1);
+    let mut imap = inbox_with::<I>(&server, 1);
     let fetched = imap
         .run(Fetch::new(1).items(FetchItem::rfc822_text()))
         .unwrap();
@@ -772,10 +815,9 @@ fn rfc822_text_includes_the_header() {
 /// RFC 3501 6.4.4: HEADER field-name string matches messages whose header
 /// has that field containing the string. Stalwart finds nothing for
 /// Message-ID.
-#[test]
-fn search_header_message_id_finds_nothing() {
+fn search_header_message_id_finds_nothing<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 2);
+    let mut imap = inbox_with::<I>(&server, 2);
     let key = SearchKey::header("Message-ID", "sample-1@typed-imap.invalid");
     let found = search_eventually(&mut imap, key, &[2]);
     assert!(found.is_empty(), "{found:?}");
@@ -783,10 +825,9 @@ fn search_header_message_id_finds_nothing() {
 
 /// RFC 3501 6.4.4: a SEARCH with a charset the server does not know is NO
 /// with BADCHARSET. Stalwart answers it.
-#[test]
-fn search_with_an_unknown_charset_is_not_refused() {
+fn search_with_an_unknown_charset_is_not_refused<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 2);
+    let mut imap = inbox_with::<I>(&server, 2);
     let found = imap
         .run(Search::new(SearchKey::all()).charset("X-NO-SUCH-CHARSET"))
         .unwrap();
@@ -796,10 +837,9 @@ fn search_with_an_unknown_charset_is_not_refused() {
 /// RFC 3501 7.3.1: the server reports a mailbox's new size with EXISTS.
 /// After an APPEND to the selected mailbox, Stalwart answers the next NOOP
 /// with the new message's FETCH but no EXISTS: the client's count stays.
-#[test]
-fn noop_after_an_append_to_the_selected_mailbox_sends_fetch_but_no_exists() {
+fn noop_after_an_append_to_the_selected_mailbox_sends_fetch_but_no_exists<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 1);
+    let mut imap = inbox_with::<I>(&server, 1);
     imap.run(Append::new("INBOX", sample_message(5, 300)))
         .unwrap();
     imap.take_unsolicited();
@@ -818,10 +858,9 @@ fn noop_after_an_append_to_the_selected_mailbox_sends_fetch_but_no_exists() {
 
 /// RFC 4731 3.1: ALL is every message found. With MIN or MAX asked too,
 /// Stalwart's ALL holds only the minimum and the maximum.
-#[test]
-fn esearch_all_with_min_and_max_holds_only_those_two() {
+fn esearch_all_with_min_and_max_holds_only_those_two<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 3);
+    let mut imap = inbox_with::<I>(&server, 3);
     let found = imap
         .run(
             SearchReturn::new(SearchKey::all())
@@ -842,13 +881,12 @@ fn esearch_all_with_min_and_max_holds_only_those_two() {
 /// RFC 3501 7.3.2: RECENT counts the messages this session is the first
 /// to see. Stalwart always sends `* 0 RECENT` (RFC 9051 dropped
 /// `\Recent`; Stalwart sends none of it in IMAP4rev1 mode either).
-#[test]
-fn select_counts_no_message_as_recent() {
+fn select_counts_no_message_as_recent<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     let selected = imap.run(Select::new("INBOX")).unwrap();
     assert_eq!((selected.exists, selected.recent), (3, Some(0)));
     let flags = flags_of(&mut imap, 1);
@@ -858,10 +896,9 @@ fn select_counts_no_message_as_recent() {
 /// RFC 7162 3.1.5: SEARCH MODSEQ finds the messages whose mod-sequence is
 /// equal to or greater than the value. Stalwart leaves out those equal to
 /// it.
-#[test]
-fn search_modseq_leaves_out_the_message_whose_modseq_equals_the_value() {
+fn search_modseq_leaves_out_the_message_whose_modseq_equals_the_value<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 3);
+    let mut imap = inbox_with::<I>(&server, 3);
     imap.run(Store::new(2).add_flags(vec![Flag::Flagged]))
         .unwrap();
     let mod_seqs: Vec<u64> = imap
@@ -890,11 +927,10 @@ fn search_modseq_leaves_out_the_message_whose_modseq_equals_the_value() {
 /// order, then sorts both UID lists apart: COPYUID always reads `1:4 1:4`
 /// here, while the copies land in any order. Five copies of four messages
 /// all landing in order would happen once in eight million runs.
-#[test]
-fn copyuid_pairs_sorted_uids_whatever_order_the_copies_take() {
+fn copyuid_pairs_sorted_uids_whatever_order_the_copies_take<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 4);
-    let subject_of = |imap: &mut Client| -> Vec<(u32, String)> {
+    let mut imap = inbox_with::<I>(&server, 4);
+    let subject_of = |imap: &mut I| -> Vec<(u32, String)> {
         let fetched = imap
             .run(UidFetch::new(SequenceSet::all()).items(FetchItem::envelope()))
             .unwrap();
@@ -951,11 +987,10 @@ fn copyuid_pairs_sorted_uids_whatever_order_the_copies_take() {
 // ---------------------------------------------------------------------
 // Extensions.
 
-#[test]
-fn esearch_count_min_max_of_a_search() {
+fn esearch_count_min_max_of_a_search<I: Imap>() {
     let server = Stalwart::start().unwrap();
     // Every third sample message is from bob: 1, 4 and 7.
-    let mut imap = inbox_with(&server, 8);
+    let mut imap = inbox_with::<I>(&server, 8);
     search_eventually(&mut imap, SearchKey::from("bob"), &[1, 4, 7]);
     let found = imap
         .run(
@@ -972,23 +1007,21 @@ fn esearch_count_min_max_of_a_search() {
     );
 }
 
-#[test]
-fn enable_condstore_is_listed_enabled() {
+fn enable_condstore_is_listed_enabled<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     let enabled = imap
         .run(Enable::new(vec![Capability::new("CONDSTORE")]))
         .unwrap();
     assert_eq!(enabled, [Capability::new("CONDSTORE")]);
 }
 
-#[test]
-fn condstore_select_then_fetch_changed_since_and_status_highestmodseq() {
+fn condstore_select_then_fetch_changed_since_and_status_highestmodseq<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     let selected = imap.run(Select::new("INBOX").condstore()).unwrap();
     let highest = selected.highest_mod_seq.expect("HIGHESTMODSEQ");
     imap.run(Store::new(2).add_flags(vec![Flag::Flagged]))
@@ -1009,13 +1042,12 @@ fn condstore_select_then_fetch_changed_since_and_status_highestmodseq() {
     assert_eq!(status.attributes.highest_mod_seq, Some(mod_seq));
 }
 
-#[test]
-fn qresync_select_reports_vanished_earlier() {
+fn qresync_select_reports_vanished_earlier<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut first = logged_in(&server);
+    let mut first = logged_in::<I>(&server);
     let selected = first.run(Select::new("INBOX").condstore()).unwrap();
     let (uid_validity, highest) = (
         selected.uid_validity.unwrap(),
@@ -1027,7 +1059,7 @@ fn qresync_select_reports_vanished_earlier() {
     first.run(Expunge::new()).unwrap();
     first.logout().unwrap();
 
-    let mut again = logged_in(&server);
+    let mut again = logged_in::<I>(&server);
     again
         .run(Enable::new(vec![Capability::new("QRESYNC")]))
         .unwrap();
@@ -1039,10 +1071,9 @@ fn qresync_select_reports_vanished_earlier() {
     assert_eq!(selected.vanished[0].uids.to_string(), "2");
 }
 
-#[test]
-fn uidplus_append_and_copy_report_uids_and_uid_expunge_removes_only_those() {
+fn uidplus_append_and_copy_report_uids_and_uid_expunge_removes_only_those<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     let (_, codes) = imap
         .run_with_codes(Append::new("INBOX", sample_message(0, 300)))
         .unwrap();
@@ -1073,10 +1104,9 @@ fn uidplus_append_and_copy_report_uids_and_uid_expunge_removes_only_those() {
     assert_eq!(left, [1, 3]);
 }
 
-#[test]
-fn uid_move_reports_copyuid_and_the_messages_leave() {
+fn uid_move_reports_copyuid_and_the_messages_leave<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 4);
+    let mut imap = inbox_with::<I>(&server, 4);
     imap.run(Create::new("Archive")).unwrap();
     let moved = imap.run(UidMove::new(vec![2, 3], "Archive")).unwrap();
     let copy_uid = moved.copy_uid.expect("COPYUID");
@@ -1089,23 +1119,21 @@ fn uid_move_reports_copyuid_and_the_messages_leave() {
     assert_eq!(archive.attributes.messages, Some(2));
 }
 
-#[test]
-fn unselect_leaves_deleted_messages_in_place() {
+fn unselect_leaves_deleted_messages_in_place<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 2);
+    let mut imap = inbox_with::<I>(&server, 2);
     imap.run(Store::new(SequenceSet::all()).add_flags(vec![Flag::Deleted]))
         .unwrap();
-    imap.unselect().unwrap();
+    imap.run(Unselect::new()).unwrap();
     assert_eq!(imap.state(), State::Authenticated);
     assert_eq!(imap.run(Examine::new("INBOX")).unwrap().exists, 2);
 }
 
-#[test]
-fn list_extended_special_use_subscribed_children_and_status() {
+fn list_extended_special_use_subscribed_children_and_status<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 2);
+    let mut imap = inbox_with::<I>(&server, 2);
     imap.run(Create::new("Parent/Child")).unwrap();
-    imap.subscribe("Parent/Child").unwrap();
+    imap.run(Subscribe::new("Parent/Child")).unwrap();
     let special = imap.run(ListExtended::new("", "*").special_use()).unwrap();
     let mut special_names = names(&special.mailboxes);
     special_names.sort();
@@ -1134,10 +1162,9 @@ fn list_extended_special_use_subscribed_children_and_status() {
     assert_eq!(with_status.statuses[0].attributes.messages, Some(2));
 }
 
-#[test]
-fn create_with_use_gives_the_mailbox_its_special_use() {
+fn create_with_use_gives_the_mailbox_its_special_use<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     imap.run(Create::new("Receipts").special_use(vec![Flag::Extension("Archive".into())]))
         .unwrap();
     let listed = imap
@@ -1151,10 +1178,9 @@ fn create_with_use_gives_the_mailbox_its_special_use() {
     );
 }
 
-#[test]
-fn multiappend_adds_three_messages_in_one_command() {
+fn multiappend_adds_three_messages_in_one_command<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     imap.run(
         Append::new("INBOX", sample_message(1, 300)).more_messages(vec![
             AppendMessage::new(sample_message(2, 300)).flags([Flag::Seen]),
@@ -1170,11 +1196,10 @@ fn multiappend_adds_three_messages_in_one_command() {
     assert!(flags_of(&mut imap, 2).contains(&Flag::Seen));
 }
 
-#[test]
-fn quota_root_of_inbox_reports_storage_in_kib() {
+fn quota_root_of_inbox_reports_storage_in_kib<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
-    let reply = imap.get_quota_root("INBOX").unwrap();
+    let mut imap = logged_in::<I>(&server);
+    let reply = imap.run(GetQuotaRoot::new("INBOX")).unwrap();
     assert_eq!(reply.roots.mailbox.as_str(), "INBOX");
     assert_eq!(reply.roots.roots.len(), 1, "{reply:?}");
     assert_eq!(reply.quotas.len(), 1, "{reply:?}");
@@ -1186,20 +1211,19 @@ fn quota_root_of_inbox_reports_storage_in_kib() {
     assert_eq!(storage.limit, 100 * 1024, "100 MiB in KiB");
 }
 
-#[test]
-fn sort_by_subject_reverse_date_and_thread_by_references() {
+fn sort_by_subject_reverse_date_and_thread_by_references<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = inbox_with(&server, 3);
+    let mut imap = inbox_with::<I>(&server, 3);
     // Stalwart sorts from its index, filled after the APPENDs returned:
     // repeated until it gives the order or two seconds pass.
     let deadline = Instant::now() + Duration::from_secs(2);
     let sorted = loop {
         let sorted = imap
-            .sort(
+            .run(Sort::new(
                 vec![SortKey::subject().reverse()],
                 "UTF-8",
                 SearchKey::all(),
-            )
+            ))
             .unwrap();
         if sorted == [3, 2, 1] || Instant::now() > deadline {
             break sorted;
@@ -1208,19 +1232,22 @@ fn sort_by_subject_reverse_date_and_thread_by_references() {
     };
     assert_eq!(sorted, [3, 2, 1]);
     let threads = imap
-        .thread(ThreadAlgorithm::References, "UTF-8", SearchKey::all())
+        .run(ThreadCommand::new(
+            ThreadAlgorithm::References,
+            "UTF-8",
+            SearchKey::all(),
+        ))
         .unwrap();
     assert_eq!(threads.len(), 3, "{threads:?}");
 }
 
-#[test]
-fn binary_peek_decodes_a_base64_part() {
+fn binary_peek_decodes_a_base64_part<I: Imap>() {
     let server = Stalwart::start().unwrap();
     let message = b"From: a@example.org\r\nSubject: bin\r\nMIME-Version: 1.0\r\n\
 Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n\
 AAECAwQF/w==\r\n";
     server.fill("alice", "INBOX", [&message[..]]).unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     imap.run(Select::new("INBOX")).unwrap();
     let fetched = imap
         .run(Fetch::new(1).items(FetchItem::binary_peek(Section {
@@ -1233,20 +1260,18 @@ AAECAwQF/w==\r\n";
     assert_eq!(data.as_deref(), Some(&[0, 1, 2, 3, 4, 5, 255][..]));
 }
 
-#[test]
-fn literal_plus_appends_without_waiting() {
+fn literal_plus_appends_without_waiting<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     let (result, trace) = logs::capture(|| imap.run(Append::new("INBOX", sample_message(1, 300))));
     result.unwrap();
     let length = sample_message(1, 300).len();
     assert!(trace.contains(&format!("{{{length}+}}")), "{trace}");
 }
 
-#[test]
-fn utf8_accept_names_travel_as_utf8_once_enabled() {
+fn utf8_accept_names_travel_as_utf8_once_enabled<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     let enabled = imap
         .run(Enable::new(vec![Capability::new("UTF8=ACCEPT")]))
         .unwrap();
@@ -1256,7 +1281,7 @@ fn utf8_accept_names_travel_as_utf8_once_enabled() {
     let listed = imap.run(List::new("", "Grüße")).unwrap();
     assert_eq!(names(&listed), ["Grüße"]);
     // A session without UTF8=ACCEPT sees the same mailbox.
-    let mut other = logged_in(&server);
+    let mut other = logged_in::<I>(&server);
     assert_eq!(
         names(&other.run(List::new("", "Grüße")).unwrap()),
         ["Grüße"]
@@ -1277,10 +1302,9 @@ fn letters_of(acl: &typed_imap::MailboxAcl, identifier: &str) -> Option<Vec<char
 
 /// RFC 4314 section 4 lets a server tie rights together: Stalwart's
 /// LISTRIGHTS groups `ws`, so granting `s` grants `w` too.
-#[test]
-fn acl_set_get_list_my_rights_and_delete() {
+fn acl_set_get_list_my_rights_and_delete<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     imap.run(Create::new("Shared")).unwrap();
     // See acl_commands_on_a_mailbox_created_in_this_session_are_no_until_a_list.
     imap.run(List::new("", "Shared")).unwrap();
@@ -1305,10 +1329,9 @@ fn acl_set_get_list_my_rights_and_delete() {
 /// RFC 4314: GETACL, SETACL and MYRIGHTS work on any existing mailbox.
 /// Stalwart answers `NO Mailbox does not exist.` for a mailbox created in
 /// the same session until a LIST has refreshed the session's view.
-#[test]
-fn acl_commands_on_a_mailbox_created_in_this_session_are_no_until_a_list() {
+fn acl_commands_on_a_mailbox_created_in_this_session_are_no_until_a_list<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = logged_in(&server);
+    let mut imap = logged_in::<I>(&server);
     imap.run(Create::new("Shared")).unwrap();
     let error = imap.run(GetAcl::new("Shared")).unwrap_err();
     assert!(
@@ -1324,22 +1347,20 @@ fn acl_commands_on_a_mailbox_created_in_this_session_are_no_until_a_list() {
 // ---------------------------------------------------------------------
 // IMAP4rev2 mode (ENABLE IMAP4rev2).
 
-#[test]
-fn rev2_enable_is_answered_enabled_and_the_session_goes_on() {
+fn rev2_enable_is_answered_enabled_and_the_session_goes_on<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     assert_eq!(imap.protocol_version().unwrap(), "IMAP4rev2");
     imap.run(Noop::new()).unwrap();
     assert_eq!(imap.state(), State::Authenticated);
 }
 
-#[test]
-fn rev2_select_sends_no_recent() {
+fn rev2_select_sends_no_recent<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server
         .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     let selected = imap.run(Select::new("INBOX")).unwrap();
     assert_eq!(selected.exists, 2);
     assert_eq!(selected.recent, None);
@@ -1349,10 +1370,9 @@ fn rev2_select_sends_no_recent() {
     assert!(examined.read_only);
 }
 
-#[test]
-fn rev2_list_create_rename_delete() {
+fn rev2_list_create_rename_delete<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     imap.run(Create::new("Work/Projects")).unwrap();
     imap.run(Rename::new("Work/Projects", "Work/Done")).unwrap();
     let listed = imap.run(List::new("", "Work*")).unwrap();
@@ -1366,10 +1386,9 @@ fn rev2_list_create_rename_delete() {
     );
 }
 
-#[test]
-fn rev2_append_then_fetch_flags_date_and_sections() {
+fn rev2_append_then_fetch_flags_date_and_sections<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     let arrival = date("2021-06-01T08:30:00+02:00");
     imap.run(
         Append::new("INBOX", MULTIPART.to_vec())
@@ -1399,13 +1418,12 @@ fn rev2_append_then_fetch_flags_date_and_sections() {
     );
 }
 
-#[test]
-fn rev2_store_copy_and_expunge() {
+fn rev2_store_copy_and_expunge<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     imap.run(Select::new("INBOX")).unwrap();
     let stored = imap
         .run(Store::new(2).add_flags(vec![Flag::Deleted]))
@@ -1421,13 +1439,12 @@ fn rev2_store_copy_and_expunge() {
     assert_eq!(status.attributes.messages, Some(1));
 }
 
-#[test]
-fn rev2_search_return_gives_min_max_and_count() {
+fn rev2_search_return_gives_min_max_and_count<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     imap.run(Select::new("INBOX")).unwrap();
     let found = imap
         .run(SearchReturn::new(SearchKey::all()).min().max().count())
@@ -1438,10 +1455,9 @@ fn rev2_search_return_gives_min_max_and_count() {
     );
 }
 
-#[test]
-fn rev2_idle_sees_an_append_from_a_second_connection() {
+fn rev2_idle_sees_an_append_from_a_second_connection<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     imap.run(Select::new("INBOX")).unwrap();
     let mut idler = imap.idle().unwrap();
     server
@@ -1455,13 +1471,12 @@ fn rev2_idle_sees_an_append_from_a_second_connection() {
 /// RFC 9051 6.4.4: in IMAP4rev2 SEARCH is answered with ESEARCH (Stalwart:
 /// `* ESEARCH (TAG "..") ALL 1:3`); `Search` must return the same numbers
 /// as in IMAP4rev1.
-#[test]
-fn rev2_search_is_answered_by_esearch_and_returns_the_numbers() {
+fn rev2_search_is_answered_by_esearch_and_returns_the_numbers<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     imap.run(Select::new("INBOX")).unwrap();
     assert_eq!(imap.run(Search::new(SearchKey::all())).unwrap(), [1, 2, 3]);
     assert_eq!(
@@ -1472,13 +1487,12 @@ fn rev2_search_is_answered_by_esearch_and_returns_the_numbers() {
 }
 
 /// The same for UID SEARCH (`* ESEARCH (TAG "..") UID ALL 1:3`).
-#[test]
-fn rev2_uid_search_is_answered_by_esearch_and_returns_the_uids() {
+fn rev2_uid_search_is_answered_by_esearch_and_returns_the_uids<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server
         .fill("alice", "INBOX", (0..3).map(|n| sample_message(n, 300)))
         .unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     imap.run(Select::new("INBOX")).unwrap();
     assert_eq!(
         imap.run(typed_imap::UidSearch::new(SearchKey::all()))
@@ -1491,18 +1505,17 @@ fn rev2_uid_search_is_answered_by_esearch_and_returns_the_uids() {
 /// modified UTF-7: after ENABLE IMAP4rev2 the client must send "Grüße" as
 /// UTF-8, so that an IMAP4rev1 session (which Stalwart answers in modified
 /// UTF-7) sees the same name.
-#[test]
-fn rev2_names_travel_as_utf8() {
+fn rev2_names_travel_as_utf8<I: Imap>() {
     let server = Stalwart::start().unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     imap.run(Create::new("Grüße")).unwrap();
     assert_eq!(names(&imap.run(List::new("", "Gr*")).unwrap()), ["Grüße"]);
-    let mut rev1 = logged_in(&server);
+    let mut rev1 = logged_in::<I>(&server);
     assert_eq!(names(&rev1.run(List::new("", "Gr*")).unwrap()), ["Grüße"]);
 }
 
 /// The RFC822.SIZE of every message in the selected mailbox, summed.
-fn sum_of_sizes(imap: &mut Client) -> u64 {
+fn sum_of_sizes<I: Imap>(imap: &mut I) -> u64 {
     let fetched = imap
         .run(Fetch::new(SequenceSet::all()).items(FetchItem::rfc822_size()))
         .unwrap();
@@ -1517,8 +1530,7 @@ fn sum_of_sizes(imap: &mut Client) -> u64 {
 /// Three messages, two of them marked; the mailbox is unselected (without
 /// EXPUNGE) before STATUS, as RFC 9051 advises against STATUS on the
 /// selected mailbox.
-#[test]
-fn rev2_status_size_and_deleted_are_read_typed() {
+fn rev2_status_size_and_deleted_are_read_typed<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server
         .fill(
@@ -1530,12 +1542,12 @@ fn rev2_status_size_and_deleted_are_read_typed() {
                 .map(|(n, s)| sample_message(n, *s)),
         )
         .unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     imap.run(Select::new("INBOX")).unwrap();
     let size = sum_of_sizes(&mut imap);
     imap.run(Store::new(SequenceSet::from(vec![1, 3])).add_flags(vec![Flag::Deleted]))
         .unwrap();
-    imap.unselect().unwrap();
+    imap.run(Unselect::new()).unwrap();
     let status = imap
         .run(Status::new(
             "INBOX",
@@ -1555,18 +1567,17 @@ fn rev2_status_size_and_deleted_are_read_typed() {
 /// with RETURN (SPECIAL-USE CHILDREN STATUS (MESSAGES SIZE DELETED)) gives
 /// each mailbox its special use and children attributes, and a STATUS for
 /// each selectable one: INBOX holds two messages, one marked `\Deleted`.
-#[test]
-fn rev2_list_extended_returns_special_use_children_and_status() {
+fn rev2_list_extended_returns_special_use_children_and_status<I: Imap>() {
     let server = Stalwart::start().unwrap();
     server
         .fill("alice", "INBOX", (0..2).map(|n| sample_message(n, 500)))
         .unwrap();
-    let mut imap = rev2(&server);
+    let mut imap = rev2::<I>(&server);
     imap.run(Select::new("INBOX")).unwrap();
     let size = sum_of_sizes(&mut imap);
     imap.run(Store::new(2).add_flags(vec![Flag::Deleted]))
         .unwrap();
-    imap.unselect().unwrap();
+    imap.run(Unselect::new()).unwrap();
     imap.run(Create::new("Parent/Child")).unwrap();
     let listed = imap
         .run(
@@ -1618,17 +1629,16 @@ fn rev2_list_extended_returns_special_use_children_and_status() {
 // ---------------------------------------------------------------------
 // The harness itself.
 
-#[test]
-fn harness_users_log_in_with_quotes_backslashes_and_non_ascii_passwords() {
+fn harness_users_log_in_with_quotes_backslashes_and_non_ascii_passwords<I: Imap>() {
     let server = Stalwart::start_with(Options {
         users: vec![User::new("carol", "p\"a\\ss wörd {1}")],
         ..Options::default()
     })
     .unwrap();
-    let mut imap = connect_tls(&server);
+    let mut imap = connect_tls::<I>(&server);
     imap.login("carol", "p\"a\\ss wörd {1}").unwrap();
     assert_eq!(imap.state(), State::Authenticated);
-    let mut other = connect_tls(&server);
+    let mut other = connect_tls::<I>(&server);
     assert!(other.login("carol", "p\"a\\ss wörd").is_err());
 }
 

@@ -257,11 +257,14 @@ async fn idle_is_renewed_before_its_limit_and_goes_on() {
         })
         .await
         .unwrap();
+    assert_eq!(idle.renewals(), 0);
     let event = idle.wait(Duration::from_secs(5)).await.unwrap();
     assert!(
         matches!(event, Some(Unsolicited::Data(Data::Exists(3)))),
         "{event:?}"
     );
+    // The EXISTS came with the second `+`: one renewal, counted.
+    assert_eq!(idle.renewals(), 1);
     idle.done().await.unwrap();
     server.finish().unwrap();
 }

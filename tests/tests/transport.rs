@@ -3,18 +3,65 @@
 //! the STARTTLS upgrade and its failure (item 11), read timeouts (item 21),
 //! the handshake's own deadline, and TLS failures said in words with what
 //! to do about them (issue 12, point 15).
+//!
+//! What a client connecting sees runs on both clients (the tokio client
+//! has a TLS stream of its own); the tests of the blocking transport's
+//! [`Connection`] itself (its upgrade, socket and read timeout) use no
+//! client.
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use typed_imap::blocking::{Client, ClientOptions};
+use typed_imap::blocking::ClientOptions;
 use typed_imap::transport::{Connection, Timeouts, TlsConfig};
 use typed_imap::Error;
+use typed_imap_tests::both::Imap;
+use typed_imap_tests::both_clients;
 use typed_imap_tests::cert::{Authority, Certificate, LOCALHOST_NAMES};
 use typed_imap_tests::scripted::{Script, ScriptedServer};
 
+both_clients!(
+    implicit_tls_with_custom_root_reads_greeting,
+    implicit_tls_to_an_ip_address_checks_the_ip_name,
+    certificate_for_another_host_is_refused,
+    self_signed_certificate_is_refused_by_default,
+    danger_accept_invalid_certs_accepts_an_untrusted_certificate,
+    server_name_override_is_checked_instead_of_the_address,
+    client_certificate_from_pem_is_accepted_by_the_configuration,
+    trickling_handshake_is_cut_at_the_handshake_timeout,
+    silent_server_fails_the_handshake_at_its_timeout,
+    end_of_stream_mid_handshake_is_a_tls_error_in_words,
+    plaintext_answer_to_a_handshake_says_it_is_not_tls,
+    connect_starttls_reports_a_stalled_handshake_as_a_tls_error,
+    expired_certificate_says_when_it_expired,
+    certificate_for_another_name_says_which_names_it_holds,
+    certificate_from_an_unknown_issuer_says_to_add_its_root,
+    certificate_issued_by_a_trusted_authority_is_accepted,
+    ca_certificate_presented_as_the_servers_own_is_named_as_such,
+);
+
 fn trust(certificate: &Certificate) -> TlsConfig {
     TlsConfig::custom_roots_pem(certificate.cert_pem().as_bytes()).unwrap()
+}
+
+/// Either client over implicit TLS to `host` on the scripted server.
+fn tls_client<I: Imap>(
+    host: &str,
+    server: &ScriptedServer,
+    config: &TlsConfig,
+    timeouts: Timeouts,
+) -> Result<I, Error> {
+    let options = ClientOptions {
+        timeouts,
+        ..ClientOptions::default()
+    };
+    I::connect_tls(host, server.addr().port(), config, options)
+}
+
+/// The text of the client's greeting.
+fn greeting<I: Imap>(imap: &I) -> String {
+    let greeting = imap.greeting().expect("a greeting");
+    String::from_utf8_lossy(&greeting.text).into_owned()
 }
 
 fn read_some(connection: &mut Connection) -> String {
@@ -23,8 +70,7 @@ fn read_some(connection: &mut Connection) -> String {
     String::from_utf8_lossy(&buf[..n]).into_owned()
 }
 
-#[test]
-fn implicit_tls_with_custom_root_reads_greeting() {
+fn implicit_tls_with_custom_root_reads_greeting<I: Imap>() {
     let server = Script::new()
         .start_tls()
         .send("* OK ready\r\n")
@@ -32,21 +78,20 @@ fn implicit_tls_with_custom_root_reads_greeting() {
         .serve()
         .unwrap();
     let certificate = Certificate::localhost().unwrap();
-    let addr = server.addr();
-    let mut connection = Connection::tls(
+    let imap: I = tls_client(
         "localhost",
-        addr.port(),
+        &server,
         &trust(certificate),
-        &Timeouts::default(),
+        Timeouts::default(),
     )
     .unwrap();
-    assert!(connection.is_tls());
-    assert_eq!(read_some(&mut connection), "* OK ready\r\n");
+    assert!(imap.is_tls());
+    assert_eq!(greeting(&imap), "ready");
+    drop(imap);
     assert!(server.finish().unwrap().tls);
 }
 
-#[test]
-fn implicit_tls_to_an_ip_address_checks_the_ip_name() {
+fn implicit_tls_to_an_ip_address_checks_the_ip_name<I: Imap>() {
     let server = Script::new()
         .start_tls()
         .send("* OK ready\r\n")
@@ -54,18 +99,17 @@ fn implicit_tls_to_an_ip_address_checks_the_ip_name() {
         .serve()
         .unwrap();
     let certificate = Certificate::localhost().unwrap();
-    let mut connection = Connection::tls(
+    let imap: I = tls_client(
         "127.0.0.1",
-        server.addr().port(),
+        &server,
         &trust(certificate),
-        &Timeouts::default(),
+        Timeouts::default(),
     )
     .unwrap();
-    assert_eq!(read_some(&mut connection), "* OK ready\r\n");
+    assert_eq!(greeting(&imap), "ready");
 }
 
-#[test]
-fn certificate_for_another_host_is_refused() {
+fn certificate_for_another_host_is_refused<I: Imap>() {
     let other = Certificate::self_signed(&["DNS:other.example"]).unwrap();
     let server = Script::new()
         .certificate(other.clone())
@@ -73,36 +117,29 @@ fn certificate_for_another_host_is_refused() {
         .send("* OK ready\r\n")
         .serve()
         .unwrap();
-    let error = Connection::tls(
-        "localhost",
-        server.addr().port(),
-        &trust(&other),
-        &Timeouts::default(),
-    )
-    .unwrap_err();
+    let error =
+        tls_client::<I>("localhost", &server, &trust(&other), Timeouts::default()).unwrap_err();
     assert!(matches!(error, Error::Tls { .. }), "{error}");
     assert!(error.to_string().to_lowercase().contains("name"), "{error}");
 }
 
-#[test]
-fn self_signed_certificate_is_refused_by_default() {
+fn self_signed_certificate_is_refused_by_default<I: Imap>() {
     let server = Script::new()
         .start_tls()
         .send("* OK ready\r\n")
         .serve()
         .unwrap();
-    let error = Connection::tls(
+    let error = tls_client::<I>(
         "localhost",
-        server.addr().port(),
+        &server,
         &TlsConfig::default(),
-        &Timeouts::default(),
+        Timeouts::default(),
     )
     .unwrap_err();
     assert!(matches!(error, Error::Tls { .. }), "{error}");
 }
 
-#[test]
-fn danger_accept_invalid_certs_accepts_an_untrusted_certificate() {
+fn danger_accept_invalid_certs_accepts_an_untrusted_certificate<I: Imap>() {
     let other = Certificate::self_signed(&["DNS:other.example"]).unwrap();
     let server = Script::new()
         .certificate(other)
@@ -112,18 +149,11 @@ fn danger_accept_invalid_certs_accepts_an_untrusted_certificate() {
         .serve()
         .unwrap();
     let config = TlsConfig::default().danger_accept_invalid_certs();
-    let mut connection = Connection::tls(
-        "localhost",
-        server.addr().port(),
-        &config,
-        &Timeouts::default(),
-    )
-    .unwrap();
-    assert_eq!(read_some(&mut connection), "* OK ready\r\n");
+    let imap: I = tls_client("localhost", &server, &config, Timeouts::default()).unwrap();
+    assert_eq!(greeting(&imap), "ready");
 }
 
-#[test]
-fn server_name_override_is_checked_instead_of_the_address() {
+fn server_name_override_is_checked_instead_of_the_address<I: Imap>() {
     let named = Certificate::self_signed(&["DNS:imap.test"]).unwrap();
     let server = Script::new()
         .certificate(named.clone())
@@ -133,14 +163,8 @@ fn server_name_override_is_checked_instead_of_the_address() {
         .serve()
         .unwrap();
     let config = trust(&named).server_name("imap.test");
-    let mut connection = Connection::tls(
-        "127.0.0.1",
-        server.addr().port(),
-        &config,
-        &Timeouts::default(),
-    )
-    .unwrap();
-    assert_eq!(read_some(&mut connection), "* OK ready\r\n");
+    let imap: I = tls_client("127.0.0.1", &server, &config, Timeouts::default()).unwrap();
+    assert_eq!(greeting(&imap), "ready");
 }
 
 #[test]
@@ -246,8 +270,7 @@ fn socket_is_reachable_under_tls() {
     assert_eq!(socket.peer_addr().unwrap(), server.addr());
 }
 
-#[test]
-fn client_certificate_from_pem_is_accepted_by_the_configuration() {
+fn client_certificate_from_pem_is_accepted_by_the_configuration<I: Imap>() {
     let server = Script::new()
         .start_tls()
         .send("* OK ready\r\n")
@@ -258,14 +281,8 @@ fn client_certificate_from_pem_is_accepted_by_the_configuration() {
     let config = trust(Certificate::localhost().unwrap())
         .client_certificate_pem(client.cert_pem().as_bytes(), client.key_pem().as_bytes())
         .unwrap();
-    let mut connection = Connection::tls(
-        "localhost",
-        server.addr().port(),
-        &config,
-        &Timeouts::default(),
-    )
-    .unwrap();
-    assert_eq!(read_some(&mut connection), "* OK ready\r\n");
+    let imap: I = tls_client("localhost", &server, &config, Timeouts::default()).unwrap();
+    assert_eq!(greeting(&imap), "ready");
 }
 
 #[test]
@@ -289,15 +306,9 @@ fn short_handshake() -> Timeouts {
 
 /// Implicit TLS to `localhost` on the scripted server, trusting `roots`:
 /// the error it must fail with.
-fn connect_tls(server: &ScriptedServer, roots: &str) -> Error {
+fn connect_tls<I: Imap>(server: &ScriptedServer, roots: &str) -> Error {
     let config = TlsConfig::custom_roots_pem(roots.as_bytes()).unwrap();
-    Connection::tls(
-        "localhost",
-        server.addr().port(),
-        &config,
-        &Timeouts::default(),
-    )
-    .unwrap_err()
+    tls_client::<I>("localhost", server, &config, Timeouts::default()).unwrap_err()
 }
 
 fn tls_reason(error: &Error) -> &str {
@@ -307,8 +318,7 @@ fn tls_reason(error: &Error) -> &str {
     }
 }
 
-#[test]
-fn trickling_handshake_is_cut_at_the_handshake_timeout() {
+fn trickling_handshake_is_cut_at_the_handshake_timeout<I: Imap>() {
     // One byte every 20 ms: no read waits long, but the server's side of
     // the handshake (some 800 bytes) would take some 16 s.
     let server = Script::new()
@@ -317,11 +327,11 @@ fn trickling_handshake_is_cut_at_the_handshake_timeout() {
         .serve()
         .unwrap();
     let started = Instant::now();
-    let error = Connection::tls(
+    let error = tls_client::<I>(
         "localhost",
-        server.addr().port(),
+        &server,
         &trust(Certificate::localhost().unwrap()),
-        &short_handshake(),
+        short_handshake(),
     )
     .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(3), "{error}");
@@ -336,19 +346,18 @@ fn trickling_handshake_is_cut_at_the_handshake_timeout() {
     );
 }
 
-#[test]
-fn silent_server_fails_the_handshake_at_its_timeout() {
+fn silent_server_fails_the_handshake_at_its_timeout<I: Imap>() {
     // Accepts TCP, reads nothing, says nothing.
     let server = Script::new()
         .stall(Duration::from_secs(20))
         .serve()
         .unwrap();
     let started = Instant::now();
-    let error = Connection::tls(
+    let error = tls_client::<I>(
         "localhost",
-        server.addr().port(),
+        &server,
         &trust(Certificate::localhost().unwrap()),
-        &short_handshake(),
+        short_handshake(),
     )
     .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(3), "{error}");
@@ -357,8 +366,7 @@ fn silent_server_fails_the_handshake_at_its_timeout() {
     assert!(reason.ends_with("the server sent nothing"), "{reason}");
 }
 
-#[test]
-fn end_of_stream_mid_handshake_is_a_tls_error_in_words() {
+fn end_of_stream_mid_handshake_is_a_tls_error_in_words<I: Imap>() {
     // Reads the ClientHello, sends the first bytes of a handshake record,
     // and closes.
     let server = Script::new()
@@ -367,7 +375,7 @@ fn end_of_stream_mid_handshake_is_a_tls_error_in_words() {
         .close()
         .serve()
         .unwrap();
-    let error = connect_tls(&server, Certificate::localhost().unwrap().cert_pem());
+    let error = connect_tls::<I>(&server, Certificate::localhost().unwrap().cert_pem());
     assert_eq!(
         tls_reason(&error),
         "handshake with localhost: the server closed the connection before the \
@@ -375,14 +383,13 @@ fn end_of_stream_mid_handshake_is_a_tls_error_in_words() {
     );
 }
 
-#[test]
-fn plaintext_answer_to_a_handshake_says_it_is_not_tls() {
+fn plaintext_answer_to_a_handshake_says_it_is_not_tls<I: Imap>() {
     let server = Script::new()
         .send("* OK plain IMAP here\r\n")
         .stall(Duration::from_secs(1))
         .serve()
         .unwrap();
-    let error = connect_tls(&server, Certificate::localhost().unwrap().cert_pem());
+    let error = connect_tls::<I>(&server, Certificate::localhost().unwrap().cert_pem());
     let reason = tls_reason(&error);
     assert!(reason.contains("answer is not TLS"), "{reason}");
     assert!(reason.contains("STARTTLS"), "{reason}");
@@ -414,8 +421,7 @@ fn starttls_upgrade_is_bounded_by_the_handshake_timeout() {
     assert!(tls_reason(&error).contains("timed out after"), "{error}");
 }
 
-#[test]
-fn connect_starttls_reports_a_stalled_handshake_as_a_tls_error() {
+fn connect_starttls_reports_a_stalled_handshake_as_a_tls_error<I: Imap>() {
     // The client's own STARTTLS path gives its timeouts to the upgrade.
     let server = Script::new()
         .send("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n")
@@ -429,7 +435,7 @@ fn connect_starttls_reports_a_stalled_handshake_as_a_tls_error() {
         ..ClientOptions::default()
     };
     let started = Instant::now();
-    let error = Client::connect_starttls(
+    let error = I::connect_starttls(
         "localhost",
         server.addr().port(),
         &trust(Certificate::localhost().unwrap()),
@@ -466,15 +472,14 @@ fn socket_has_its_own_timeouts_again_after_the_handshake() {
     assert_eq!(socket.write_timeout().unwrap(), timeouts.write);
 }
 
-#[test]
-fn expired_certificate_says_when_it_expired() {
+fn expired_certificate_says_when_it_expired<I: Imap>() {
     let expired = Certificate::expired(LOCALHOST_NAMES).unwrap();
     let server = Script::new()
         .certificate(expired.clone())
         .start_tls()
         .serve()
         .unwrap();
-    let error = connect_tls(&server, expired.cert_pem());
+    let error = connect_tls::<I>(&server, expired.cert_pem());
     let reason = tls_reason(&error);
     assert!(
         reason.starts_with(
@@ -486,15 +491,14 @@ fn expired_certificate_says_when_it_expired() {
     assert!(reason.contains("renew"), "{reason}");
 }
 
-#[test]
-fn certificate_for_another_name_says_which_names_it_holds() {
+fn certificate_for_another_name_says_which_names_it_holds<I: Imap>() {
     let other = Certificate::self_signed(&["DNS:other.example", "IP:10.1.2.3"]).unwrap();
     let server = Script::new()
         .certificate(other.clone())
         .start_tls()
         .serve()
         .unwrap();
-    let error = connect_tls(&server, other.cert_pem());
+    let error = connect_tls::<I>(&server, other.cert_pem());
     assert_eq!(
         tls_reason(&error),
         "handshake with localhost: the server's certificate is not for localhost: \
@@ -503,8 +507,7 @@ fn certificate_for_another_name_says_which_names_it_holds() {
     );
 }
 
-#[test]
-fn certificate_from_an_unknown_issuer_says_to_add_its_root() {
+fn certificate_from_an_unknown_issuer_says_to_add_its_root<I: Imap>() {
     let issuer = Authority::new("typed-imap test CA").unwrap();
     let stranger = Authority::new("another test CA").unwrap();
     let server = Script::new()
@@ -512,7 +515,7 @@ fn certificate_from_an_unknown_issuer_says_to_add_its_root() {
         .start_tls()
         .serve()
         .unwrap();
-    let error = connect_tls(&server, stranger.cert_pem());
+    let error = connect_tls::<I>(&server, stranger.cert_pem());
     let reason = tls_reason(&error);
     assert!(
         reason.contains("the server's certificate is not issued by a trusted root"),
@@ -521,8 +524,7 @@ fn certificate_from_an_unknown_issuer_says_to_add_its_root() {
     assert!(reason.contains("custom_roots_pem"), "{reason}");
 }
 
-#[test]
-fn certificate_issued_by_a_trusted_authority_is_accepted() {
+fn certificate_issued_by_a_trusted_authority_is_accepted<I: Imap>() {
     // The control for the test above: the same kind of certificate passes
     // once its issuer is trusted.
     let issuer = Authority::new("typed-imap test CA").unwrap();
@@ -534,25 +536,18 @@ fn certificate_issued_by_a_trusted_authority_is_accepted() {
         .serve()
         .unwrap();
     let config = TlsConfig::custom_roots_pem(issuer.cert_pem().as_bytes()).unwrap();
-    let mut connection = Connection::tls(
-        "localhost",
-        server.addr().port(),
-        &config,
-        &Timeouts::default(),
-    )
-    .unwrap();
-    assert_eq!(read_some(&mut connection), "* OK ready\r\n");
+    let imap: I = tls_client("localhost", &server, &config, Timeouts::default()).unwrap();
+    assert_eq!(greeting(&imap), "ready");
 }
 
-#[test]
-fn ca_certificate_presented_as_the_servers_own_is_named_as_such() {
+fn ca_certificate_presented_as_the_servers_own_is_named_as_such<I: Imap>() {
     let authority = Authority::new("typed-imap test CA").unwrap();
     let server = Script::new()
         .certificate(authority.certificate().clone())
         .start_tls()
         .serve()
         .unwrap();
-    let error = connect_tls(&server, authority.cert_pem());
+    let error = connect_tls::<I>(&server, authority.cert_pem());
     let reason = tls_reason(&error);
     assert!(
         reason.contains("the server's certificate is a CA certificate"),

@@ -379,6 +379,9 @@ pub(super) struct IdleState {
     pub(super) dead_after: Option<Duration>,
     /// DONE was sent to renew: IDLE again at its completion.
     pub(super) renewing: bool,
+    /// How many renewals the server accepted (its `+` to the new IDLE),
+    /// shared with the reader: it outlives this state.
+    pub(super) renewals: Arc<std::sync::atomic::AtomicU32>,
     /// The reader is gone or called `done`: DONE, and no more IDLE.
     pub(super) stopping: bool,
     /// Told when the IDLE ended after `stopping`.
@@ -1090,6 +1093,7 @@ fn idle_started(inner: &mut Inner) -> Action {
     }
     if idle.renewing {
         idle.renewing = false;
+        idle.renewals.fetch_add(1, Ordering::Relaxed);
         return Action::Nothing;
     }
     push_to_idle(idle, IdleEvent::Started)

@@ -1,10 +1,14 @@
 //! IDLE (RFC 2177) as a `futures::Stream` of typed events.
 
+use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::{Instant, Sleep};
 
 use super::driver::{IdleEvent, IdleState};
 use super::{Client, IDLE_RENEWAL};
@@ -36,15 +40,34 @@ impl Default for IdleOptions {
 
 /// A running IDLE, from [`Client::idle`]: the untagged responses the
 /// server pushes (`Data::Exists`, `Data::Expunge`, `* OK [ALERT] ...`),
-/// already applied to the session's mailbox state, as they arrive.
-/// Dropping it ends the IDLE (DONE is written at once, by the connection
-/// task, without waiting); [`done`](Self::done) waits for the server's
-/// completion.
+/// already applied to the session's mailbox state, as they arrive, until
+/// the duration given to [`Client::idle_for`] runs out. Dropping it ends
+/// the IDLE (DONE is written at once, by the connection task, without
+/// waiting); [`done`](Self::done) waits for the server's completion.
 #[derive(Debug)]
 pub struct IdleStream<'a> {
     client: &'a Client,
     events: mpsc::Receiver<IdleEvent>,
     ended: bool,
+    /// How many times the connection task renewed the IDLE.
+    renewals: Arc<AtomicU32>,
+    /// When iteration stops ([`Client::idle_for`]).
+    until: Option<Pin<Box<Sleep>>>,
+}
+
+impl Client {
+    /// Like [`idle`](Self::idle), but the [`IdleStream`] ends (its
+    /// [`next`](IdleStream::next) yields `None`) once `duration` has
+    /// passed (imaplib's `idle(duration)`). The IDLE itself goes on until
+    /// the stream is dropped or [`done`](IdleStream::done);
+    /// [`wait`](IdleStream::wait) and [`burst`](IdleStream::burst) do not
+    /// look at the duration.
+    pub async fn idle_for(&self, duration: Duration) -> Result<IdleStream<'_>, Error> {
+        let until = Instant::now() + duration;
+        let mut stream = IdleStream::start(self, IdleOptions::default()).await?;
+        stream.until = Some(Box::pin(tokio::time::sleep_until(until)));
+        Ok(stream)
+    }
 }
 
 impl<'a> IdleStream<'a> {
@@ -55,6 +78,7 @@ impl<'a> IdleStream<'a> {
         client.ensure_capabilities(&crate::Idle::new()).await?;
         client.after_exclusive().await?;
         let (sink, events) = mpsc::channel(super::STREAM_CAPACITY);
+        let renewals = Arc::new(AtomicU32::new(0));
         {
             let mut inner = client.shared.lock();
             if inner.session.broken().is_some() {
@@ -70,6 +94,7 @@ impl<'a> IdleStream<'a> {
                 renew_every: options.renew_every,
                 dead_after: options.dead_after,
                 renewing: false,
+                renewals: Arc::clone(&renewals),
                 stopping: false,
                 stopped: None,
             });
@@ -79,6 +104,8 @@ impl<'a> IdleStream<'a> {
             client,
             events,
             ended: false,
+            renewals,
+            until: None,
         };
         match stream.events.recv().await {
             Some(IdleEvent::Started) => Ok(stream),
@@ -94,14 +121,22 @@ impl<'a> IdleStream<'a> {
         }
     }
 
-    /// The next response the server pushed, or `None` once the IDLE ended.
+    /// How many times the IDLE was renewed (DONE, then IDLE again, after
+    /// [`IdleOptions::renew_every`]) so far.
+    pub fn renewals(&self) -> u32 {
+        self.renewals.load(Ordering::Relaxed)
+    }
+
+    /// The next response the server pushed, or `None` once the IDLE ended
+    /// or the duration of [`Client::idle_for`] ran out.
     pub async fn next(&mut self) -> Option<Result<Unsolicited, Error>> {
-        std::future::poll_fn(|cx| self.poll_event(cx)).await
+        std::future::poll_fn(|cx| self.poll_next_event(cx)).await
     }
 
     /// The next response within `timeout`; `Ok(None)` when none came.
     pub async fn wait(&mut self, timeout: Duration) -> Result<Option<Unsolicited>, Error> {
-        match tokio::time::timeout(timeout, self.next()).await {
+        let next = std::future::poll_fn(|cx| self.poll_event(cx));
+        match tokio::time::timeout(timeout, next).await {
             Ok(Some(event)) => event.map(Some),
             Ok(None) => Err(Error::Closed {
                 reason: "the IDLE ended".into(),
@@ -160,6 +195,21 @@ impl<'a> IdleStream<'a> {
         true
     }
 
+    /// [`poll_event`](Self::poll_event) until the duration of
+    /// [`Client::idle_for`] runs out, then `None`: as the blocking
+    /// `Idler`, once it passed, even if responses are waiting.
+    fn poll_next_event(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Unsolicited, Error>>> {
+        if let Some(until) = self.until.as_mut() {
+            if until.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(None);
+            }
+        }
+        self.poll_event(cx)
+    }
+
     fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Unsolicited, Error>>> {
         if self.ended {
             return Poll::Ready(None);
@@ -186,7 +236,7 @@ impl futures_core::Stream for IdleStream<'_> {
     type Item = Result<Unsolicited, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.get_mut().poll_event(cx)
+        self.get_mut().poll_next_event(cx)
     }
 }
 

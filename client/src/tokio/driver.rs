@@ -452,6 +452,13 @@ pub(super) struct Driver {
     parked: Option<Parked>,
     /// The read or write deadline.
     timer: Timer,
+    /// Bytes were read that the session's events may not all have been
+    /// taken from: events come only from what is read, so a turn of the
+    /// loop without a read looks for none.
+    unprocessed: bool,
+    /// The session may have output to take: a client handle woke the
+    /// connection, or the connection itself did something that sends.
+    unsent: bool,
 }
 
 /// A deadline timer kept across waits: armed at the earliest deadline
@@ -506,6 +513,8 @@ impl Driver {
             last_read: LastRead::default(),
             parked: None,
             timer: Timer::default(),
+            unprocessed: true,
+            unsent: true,
         }
     }
 
@@ -529,6 +538,9 @@ impl Driver {
         loop {
             if let Some(parked) = self.parked.take() {
                 self.deliver(parked).await;
+                // A reader gone abandons its command, which may let one
+                // held back go.
+                self.unsent = true;
             }
             match self.process()? {
                 Action::Nothing => {}
@@ -547,8 +559,12 @@ impl Driver {
                     continue;
                 }
             }
-            if self.written == self.out.len() && !self.refill().await? {
-                return Ok(());
+            let drained = self.written == self.out.len();
+            if drained && (self.unsent || self.external.is_some()) {
+                self.unsent = false;
+                if !self.refill().await? {
+                    return Ok(());
+                }
             }
             self.wait().await?;
         }
@@ -557,6 +573,9 @@ impl Driver {
     /// Hands the session's events to their waiters, until it needs more
     /// bytes or a queue or channel is full.
     fn process(&mut self) -> Result<Action, Error> {
+        if !self.unprocessed {
+            return Ok(Action::Nothing);
+        }
         let mut completed = false;
         let action = self.process_events(&mut completed);
         // What the client handles wait for (an exclusive command ended)
@@ -564,6 +583,10 @@ impl Driver {
         if completed {
             self.shared.completed.notify_waiters();
         }
+        // Stopped early (an action to take first), it goes on after.
+        self.unprocessed = !matches!(action, Ok(Action::Nothing));
+        // What the events let go (a command held back, IDLE's DONE).
+        self.unsent = true;
         action
     }
 
@@ -685,6 +708,8 @@ impl Driver {
                 self.external = Some((reader, left, len));
             } else {
                 self.shared.lock().session.external_written();
+                // The command goes on after its literal.
+                self.unsent = true;
             }
             self.queue(&chunk)?;
             return Ok(true);
@@ -712,6 +737,8 @@ impl Driver {
         if let Some((reader, len)) = external {
             if len == 0 {
                 self.shared.lock().session.external_written();
+                // The command goes on after its literal.
+                self.unsent = true;
             } else {
                 self.external = Some((reader, len, len));
             }
@@ -763,9 +790,10 @@ impl Driver {
         if let Some(at) = deadline {
             self.timer.arm(at);
         }
-        let renewal = idle_renewal.map(tokio::time::sleep_until);
-        let dead = idle_dead.map(tokio::time::sleep_until);
-        tokio::pin!(renewal, dead);
+        // Boxed: made only while IDLE runs, they are not moved in and
+        // out of this future's state at every other wait.
+        let mut renewal = idle_renewal.map(|at| Box::pin(tokio::time::sleep_until(at)));
+        let mut dead = idle_dead.map(|at| Box::pin(tokio::time::sleep_until(at)));
         let Some(io) = self.io.as_mut() else {
             return Err(Error::Closed {
                 reason: "connection already closed".into(),
@@ -795,13 +823,13 @@ impl Driver {
             if deadline.is_some() && timer.poll_ring(cx).is_ready() {
                 return Poll::Ready(Woke::Deadline);
             }
-            if let Some(renewal) = renewal.as_mut().as_pin_mut() {
-                if renewal.poll(cx).is_ready() {
+            if let Some(renewal) = renewal.as_mut() {
+                if renewal.as_mut().poll(cx).is_ready() {
                     return Poll::Ready(Woke::Renewal);
                 }
             }
-            if let Some(dead) = dead.as_mut().as_pin_mut() {
-                if dead.poll(cx).is_ready() {
+            if let Some(dead) = dead.as_mut() {
+                if dead.as_mut().poll(cx).is_ready() {
                     return Poll::Ready(Woke::Dead);
                 }
             }
@@ -825,7 +853,7 @@ impl Driver {
                 self.last_read.touch();
                 self.receive(n)?;
             }
-            Woke::Signal => {}
+            Woke::Signal => self.unsent = true,
             // Armed for an earlier wait, the timer may ring before this
             // wait's deadline: then the next wait arms it again.
             Woke::Deadline => {
@@ -840,7 +868,10 @@ impl Driver {
                     });
                 }
             }
-            Woke::Renewal => self.renew_idle(),
+            Woke::Renewal => {
+                self.renew_idle();
+                self.unsent = true;
+            }
             Woke::Dead => {
                 return Err(timed_out("the server sent nothing while idling, not even a keepalive: the connection is taken for dead"));
             }
@@ -878,6 +909,7 @@ impl Driver {
 
     /// Bytes read, inflated when COMPRESS is on, to the session.
     fn receive(&mut self, _n: usize) -> Result<(), Error> {
+        self.unprocessed = true;
         let read = self.read_buf.split();
         let mut inner = self.shared.lock();
         match self.deflate.as_mut() {

@@ -11,10 +11,10 @@
 //! LOGOUT written when the client is dropped.
 //!
 //! Every wake-up the connection asks for comes to the [`Router`], which
-//! passes it on to the waiter that polled last and to the background task.
-//! Whoever polls first does the work; the other finds the wake-up taken
-//! and returns at once. So a waiter that stops being polled without
-//! being dropped never holds the connection up. The connection future is
+//! passes it on to the waiter that polled last, and to the background
+//! task when other futures wait too. Whoever polls first does the work;
+//! the other finds the wake-up taken and returns at once. So a waiter
+//! that stops being polled without being dropped never holds another up. The connection future is
 //! only ever polled under a lock and never dropped by a caller, so
 //! dropping a caller's future at any await point leaves it in step.
 
@@ -89,6 +89,12 @@ impl Conn {
         std::future::poll_fn(|cx| receiver.poll_driving(cx, &mut driving)).await
     }
 
+    /// [`until`](Self::until) for reply `index` of `batch`.
+    pub(super) async fn until_in<T>(&self, batch: &mut reply::Batch<T>, index: usize) -> Option<T> {
+        let mut driving = Driving::new(self);
+        std::future::poll_fn(|cx| batch.poll_driving(index, cx, &mut driving)).await
+    }
+
     /// Polls the connection with the router's waker, if it has not ended.
     fn poll_connection(&self) -> Poll<()> {
         let mut slot = lock(&self.connection);
@@ -137,12 +143,21 @@ impl<'a> Driving<'a> {
 }
 
 impl Drop for Driving<'_> {
+    /// Stops being a target; a wake-up it was given and did not take
+    /// goes on to those left.
     fn drop(&mut self) {
-        if let Some(id) = self.id {
-            lock(&self.conn.router.routes)
-                .waiters
-                .retain(|(known, _)| *known != id);
-        }
+        let Some(id) = self.id else {
+            return;
+        };
+        let targets = {
+            let mut routes = lock(&self.conn.router.routes);
+            routes.waiters.retain(|(known, _)| *known != id);
+            if !routes.woken || routes.polling {
+                return;
+            }
+            routes.targets()
+        };
+        targets.into_iter().flatten().for_each(Waker::wake);
     }
 }
 
@@ -153,7 +168,7 @@ enum Poller<'a> {
 }
 
 /// The connection's waker: passes each wake-up on to the waiter that
-/// polled last and to the background task.
+/// polled last, and to the background task (see [`Routes::targets`]).
 #[derive(Default)]
 struct Router {
     routes: Mutex<Routes>,
@@ -184,12 +199,16 @@ impl Default for Routes {
 }
 
 impl Routes {
-    /// Who to wake: the waiter that polled last, and the background task.
+    /// Who to wake: the waiter that polled last, and the background task
+    /// unless that waiter is the only one. (A lone waiter left unpolled
+    /// holds up no one: nothing else waits. With two, the one woken may
+    /// be the one left unpolled while the other waits.)
     fn targets(&self) -> [Option<Waker>; 2] {
-        [
-            self.waiters.last().map(|(_, waker)| waker.clone()),
-            self.background.clone(),
-        ]
+        match self.waiters.as_slice() {
+            [] => [None, self.background.clone()],
+            [(_, only)] => [Some(only.clone()), None],
+            [.., (_, last)] => [Some(last.clone()), self.background.clone()],
+        }
     }
 }
 

@@ -255,6 +255,8 @@ impl Inner {
 pub(super) enum Waiter {
     /// Its completion.
     Done(reply::Sender<Done>),
+    /// Its completion, one of a pipeline's.
+    InBatch(reply::BatchSender<Done>),
     /// Its data and bodies as they come, then its completion.
     Stream(StreamSink),
     /// An AUTHENTICATE answered by the caller: its challenges, then its
@@ -1070,6 +1072,10 @@ fn dispatch_done(inner: &mut Inner, done: Done) -> Action {
     }
     match inner.waiting.remove(&done.tag) {
         Some(Waiter::Done(waiter)) | Some(Waiter::Auth { done: waiter, .. }) => {
+            waiter.send(done);
+            Action::Nothing
+        }
+        Some(Waiter::InBatch(waiter)) => {
             waiter.send(done);
             Action::Nothing
         }

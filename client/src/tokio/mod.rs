@@ -432,23 +432,24 @@ impl Client {
         &self,
         commands: impl IntoIterator<Item = C>,
     ) -> Result<Vec<Result<C::Output, Error>>, Error> {
-        let mut receivers = Vec::new();
+        let commands = commands.into_iter();
+        let expected = commands.size_hint().0;
+        let mut replies = reply::Batch::with_capacity(expected);
+        self.shared.lock().waiting.reserve(expected);
+        let mut sent = Vec::with_capacity(expected);
         for command in commands {
             self.ensure_capabilities(&command).await?;
             self.after_exclusive().await?;
-            let (waiter, done) = reply::channel();
-            let sent = self.submit_with(
-                |session| session.send(&command),
-                Waiter::Done(waiter),
-                true,
-                |_| (),
-            );
-            receivers.push(sent.map(|_| done));
+            let waiter = Waiter::InBatch(replies.sender());
+            sent.push(self.submit_with(|session| session.send(&command), waiter, true, |_| ()));
         }
-        let mut results = Vec::with_capacity(receivers.len());
-        for receiver in receivers {
-            results.push(match receiver {
-                Ok(done) => self.within_command_timeout(done).await?.into_result::<C>(),
+        let mut results = Vec::with_capacity(sent.len());
+        for (index, sent) in sent.into_iter().enumerate() {
+            results.push(match sent {
+                Ok(()) => {
+                    let done = self.conn.until_in(&mut replies, index);
+                    self.within_timeout(done).await?.into_result::<C>()
+                }
                 Err(error) if error.is_fatal() => return Err(error),
                 Err(refused) => Err(refused),
             });
@@ -644,7 +645,15 @@ impl Client {
         &self,
         mut receiver: reply::Receiver<T>,
     ) -> Result<T, Error> {
-        let receiver = self.conn.until(&mut receiver);
+        self.within_timeout(self.conn.until(&mut receiver)).await
+    }
+
+    /// Waits for `receiver` within the command timeout, as
+    /// [`within_command_timeout`](Self::within_command_timeout) does.
+    async fn within_timeout<T>(
+        &self,
+        receiver: impl std::future::Future<Output = Option<T>>,
+    ) -> Result<T, Error> {
         let received = match self.timeouts.command {
             Some(limit) => match tokio::time::timeout(limit, receiver).await {
                 Ok(received) => received,

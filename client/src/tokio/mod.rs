@@ -45,6 +45,7 @@ mod stream;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::io::AsyncRead;
@@ -65,6 +66,10 @@ use crate::session::{Delivery, Done, MailboxState, SendOptions, Session, Unsolic
 use crate::transport::{Timeouts, TlsConfig, IMAPS_PORT};
 use crate::types::Capability;
 use crate::Code;
+
+/// How many commands [`Client::pipeline`] queues between two turns of the
+/// connection, which write them.
+const PIPELINE_WRITE_EVERY: usize = 16;
 
 /// How many items a stream's or an IDLE's reader may lag behind before
 /// the connection waits for it.
@@ -437,12 +442,19 @@ impl Client {
         let mut replies = reply::Batch::with_capacity(expected);
         self.shared.lock().waiting.reserve(expected);
         let mut sent = Vec::with_capacity(expected);
-        for command in commands {
+        let mut driving = conn::Driving::new(&self.conn);
+        for (count, command) in commands.enumerate() {
             self.ensure_capabilities(&command).await?;
             self.after_exclusive().await?;
             let waiter = Waiter::InBatch(replies.sender());
             sent.push(self.submit_with(|session| session.send(&command), waiter, true, |_| ()));
+            if count % PIPELINE_WRITE_EVERY == 0 {
+                // The first goes out at once and more every few, so the
+                // server works while the rest are encoded.
+                std::future::poll_fn(|cx| Poll::Ready(driving.drive(cx))).await;
+            }
         }
+        drop(driving);
         let mut results = Vec::with_capacity(sent.len());
         for (index, sent) in sent.into_iter().enumerate() {
             results.push(match sent {

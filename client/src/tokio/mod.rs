@@ -451,7 +451,11 @@ impl Client {
             if count % PIPELINE_WRITE_EVERY == 0 {
                 // The first goes out at once and more every few, so the
                 // server works while the rest are encoded.
-                std::future::poll_fn(|cx| Poll::Ready(driving.drive(cx))).await;
+                std::future::poll_fn(|cx| {
+                    driving.drive(cx);
+                    Poll::Ready(())
+                })
+                .await;
             }
         }
         drop(driving);

@@ -473,6 +473,9 @@ struct Timer {
     /// while no timeout is set).
     sleep: Option<Pin<Box<Sleep>>>,
     armed: bool,
+    /// Polled since it was last set: its waker (the connection's, always
+    /// the same) is registered, so a wait need only look whether it rang.
+    registered: bool,
 }
 
 impl Timer {
@@ -482,6 +485,7 @@ impl Timer {
             None => self.sleep = Some(Box::pin(tokio::time::sleep_until(deadline))),
             Some(sleep) if !self.armed || deadline < sleep.deadline() => {
                 sleep.as_mut().reset(deadline);
+                self.registered = false;
             }
             Some(_) => {}
         }
@@ -493,8 +497,13 @@ impl Timer {
         let Some(sleep) = self.sleep.as_mut() else {
             return Poll::Pending;
         };
+        if self.registered && !sleep.is_elapsed() {
+            return Poll::Pending;
+        }
+        self.registered = true;
         std::task::ready!(sleep.as_mut().poll(cx));
         self.armed = false;
+        self.registered = false;
         Poll::Ready(())
     }
 }

@@ -313,8 +313,7 @@ impl Client {
 
     /// Sends `command` and waits for its result.
     pub async fn run<C: Command>(&self, command: C) -> Result<C::Output, Error> {
-        self.ensure_capabilities(&command).await?;
-        self.run_now(command).await
+        self.done_of(&command, true).await?.into_result::<C>()
     }
 
     /// Like [`run`](Self::run), also returning the response codes the
@@ -323,29 +322,61 @@ impl Client {
         &self,
         command: C,
     ) -> Result<(C::Output, Vec<Code>), Error> {
-        self.ensure_capabilities(&command).await?;
-        let done = self.done_of(&command).await?;
+        let done = self.done_of(&command, true).await?;
         let codes = done.completed.codes.clone();
         Ok((done.into_result::<C>()?, codes))
     }
 
     /// `run` without asking for capabilities first.
     async fn run_now<C: Command>(&self, command: C) -> Result<C::Output, Error> {
-        self.done_of(&command).await?.into_result::<C>()
+        self.done_of(&command, false).await?.into_result::<C>()
     }
 
-    /// Sends `command` and waits for its completion.
-    async fn done_of<C: Command>(&self, command: &C) -> Result<Done, Error> {
-        self.after_exclusive().await?;
+    /// Sends `command` and waits for its completion; `ensure`: asks the
+    /// capabilities first if they are unknown and it needs one.
+    async fn done_of<C: Command>(&self, command: &C, ensure: bool) -> Result<Done, Error> {
         let (waiter, done) = reply::channel();
-        // This future polls the connection at once: it need not be woken.
-        self.submit_with(
-            |session| session.send(command),
-            Waiter::Done(waiter),
-            false,
-            |_| (),
-        )?;
+        // Nearly always nothing is to be awaited first: one lock sends it.
+        if let Some(waiter) = self.send_at_once(command, Waiter::Done(waiter), ensure)? {
+            if ensure {
+                // Boxed: asking the capabilities runs a command through
+                // here too (without `ensure`), and the slow path is rare.
+                Box::pin(self.ensure_capabilities(command)).await?;
+            }
+            self.after_exclusive().await?;
+            // This future polls the connection at once: it need not be
+            // woken.
+            self.submit_with(|session| session.send(command), waiter, false, |_| ())?;
+        }
         self.within_command_timeout(done).await
+    }
+
+    /// Sends `command` for `waiter` unless something is to be awaited
+    /// first (capabilities to ask, an exclusive command or IDLE running):
+    /// then gives the waiter back.
+    fn send_at_once<C: Command>(
+        &self,
+        command: &C,
+        waiter: Waiter,
+        ensure: bool,
+    ) -> Result<Option<Waiter>, Error> {
+        let mut inner = self.shared.lock();
+        let session = &inner.session;
+        let ask = ensure
+            && session.capabilities().is_none()
+            && command.missing_capability(|_| false).is_some();
+        let exclusive = session.exclusive().is_some() && session.broken().is_none();
+        if ask || exclusive || inner.idle.is_some() {
+            return Ok(Some(waiter));
+        }
+        if session.broken().is_some() {
+            return Err(inner.unusable());
+        }
+        let tag = inner.session.send(command)?;
+        inner.waiting.insert(tag, waiter);
+        drop(inner);
+        self.conn.poke();
+        Ok(None)
     }
 
     /// Waits while a command after which nothing may be sent runs: a

@@ -19,9 +19,41 @@ struct State<T> {
     waker: Option<Waker>,
 }
 
-fn lock<T>(state: &Mutex<State<T>>) -> MutexGuard<'_, State<T>> {
+fn lock<S>(state: &Mutex<S>) -> MutexGuard<'_, S> {
     // A panic elsewhere while holding the lock leaves plain data.
     state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Looks for the reply with `look`; else polls the connection through
+/// `driving` and looks again, and only then leaves the future's waker in
+/// the place `waker` names: a reply read in this poll wakes nobody.
+fn poll_reply<S, T>(
+    state: &Mutex<S>,
+    cx: &mut Context<'_>,
+    driving: &mut Driving<'_>,
+    mut look: impl FnMut(&mut S) -> Option<T>,
+    waker: fn(&mut S) -> &mut Option<Waker>,
+) -> Poll<T> {
+    {
+        let mut state = lock(state);
+        if let Some(reply) = look(&mut state) {
+            return Poll::Ready(reply);
+        }
+        *waker(&mut state) = None;
+    }
+    driving.drive(cx);
+    let mut state = lock(state);
+    if let Some(reply) = look(&mut state) {
+        return Poll::Ready(reply);
+    }
+    let kept = waker(&mut state);
+    if !kept
+        .as_ref()
+        .is_some_and(|known| known.will_wake(cx.waker()))
+    {
+        *kept = Some(cx.waker().clone());
+    }
+    Poll::Pending
 }
 
 /// A new channel.
@@ -80,26 +112,13 @@ impl<T> Receiver<T> {
         cx: &mut Context<'_>,
         driving: &mut Driving<'_>,
     ) -> Poll<Option<T>> {
-        {
-            let mut state = lock(&self.0);
-            if state.closed {
-                return Poll::Ready(state.value.take());
-            }
-            state.waker = None;
-        }
-        driving.drive(cx);
-        let mut state = lock(&self.0);
-        if state.closed {
-            return Poll::Ready(state.value.take());
-        }
-        if !state
-            .waker
-            .as_ref()
-            .is_some_and(|known| known.will_wake(cx.waker()))
-        {
-            state.waker = Some(cx.waker().clone());
-        }
-        Poll::Pending
+        poll_reply(
+            &self.0,
+            cx,
+            driving,
+            |state| state.closed.then(|| state.value.take()),
+            |state| &mut state.waker,
+        )
     }
 }
 
@@ -121,11 +140,6 @@ struct Shared<T> {
 /// thousand channels, the allocator's slow path for each.
 pub(super) struct Batch<T>(Arc<Mutex<Shared<T>>>);
 
-fn lock_batch<T>(shared: &Mutex<Shared<T>>) -> MutexGuard<'_, Shared<T>> {
-    // A panic elsewhere while holding the lock leaves plain data.
-    shared.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 impl<T> Batch<T> {
     /// A batch with room for `capacity` replies.
     pub(super) fn with_capacity(capacity: usize) -> Self {
@@ -137,7 +151,7 @@ impl<T> Batch<T> {
 
     /// The sender of the next reply; its index counts from 0.
     pub(super) fn sender(&self) -> BatchSender<T> {
-        let mut shared = lock_batch(&self.0);
+        let mut shared = lock(&self.0);
         shared.slots.push(Slot::Waiting);
         BatchSender {
             batch: Arc::clone(&self.0),
@@ -154,26 +168,13 @@ impl<T> Batch<T> {
         cx: &mut Context<'_>,
         driving: &mut Driving<'_>,
     ) -> Poll<Option<T>> {
-        {
-            let mut shared = lock_batch(&self.0);
-            if let Some(reply) = take(&mut shared.slots, index) {
-                return Poll::Ready(reply);
-            }
-            shared.waker = None;
-        }
-        driving.drive(cx);
-        let mut shared = lock_batch(&self.0);
-        if let Some(reply) = take(&mut shared.slots, index) {
-            return Poll::Ready(reply);
-        }
-        if !shared
-            .waker
-            .as_ref()
-            .is_some_and(|known| known.will_wake(cx.waker()))
-        {
-            shared.waker = Some(cx.waker().clone());
-        }
-        Poll::Pending
+        poll_reply(
+            &self.0,
+            cx,
+            driving,
+            |shared| take(&mut shared.slots, index),
+            |shared| &mut shared.waker,
+        )
     }
 }
 
@@ -208,7 +209,7 @@ impl<T> BatchSender<T> {
 
     fn put(&self, slot: Slot<T>) {
         let waker = {
-            let mut shared = lock_batch(&self.batch);
+            let mut shared = lock(&self.batch);
             if let Some(place) = shared.slots.get_mut(self.index) {
                 *place = slot;
             }
@@ -262,11 +263,11 @@ mod tests {
         let (first, second, third) = (batch.sender(), batch.sender(), batch.sender());
         third.send('c');
         drop(second);
-        let mut shared = lock_batch(&batch.0);
+        let mut shared = lock(&batch.0);
         assert_eq!(take(&mut shared.slots, 0), None);
         drop(shared);
         first.send('a');
-        let mut shared = lock_batch(&batch.0);
+        let mut shared = lock(&batch.0);
         assert_eq!(take(&mut shared.slots, 0), Some(Some('a')));
         assert_eq!(take(&mut shared.slots, 1), Some(None));
         assert_eq!(take(&mut shared.slots, 2), Some(Some('c')));

@@ -7,16 +7,17 @@
 //! and finds its reply at once, without a hop through another task (on a
 //! current-thread runtime the hop cost a turn of the scheduler and a
 //! second `epoll_wait` per command). A background task polls it when no
-//! caller waits: while IDLE runs, when a stream's reader lags, for the
-//! LOGOUT written when the client is dropped.
+//! caller waits: while IDLE runs, for the LOGOUT written when the client
+//! is dropped.
 //!
 //! Every wake-up the connection asks for comes to the [`Router`], which
 //! passes it on to the waiter that polled last, and to the background
-//! task when other futures wait too. Whoever polls first does the work;
+//! task when none or several wait. Whoever polls first does the work;
 //! the other finds the wake-up taken and returns at once. So a waiter
-//! that stops being polled without being dropped never holds another up. The connection future is
-//! only ever polled under a lock and never dropped by a caller, so
-//! dropping a caller's future at any await point leaves it in step.
+//! that stops being polled without being dropped never holds another
+//! up. The connection future is only ever polled under a lock and never
+//! dropped by a caller, so dropping a caller's future at any await point
+//! leaves it in step.
 
 use std::future::Future;
 use std::pin::Pin;

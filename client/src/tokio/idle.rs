@@ -42,14 +42,14 @@ impl Default for IdleOptions {
 /// server pushes (`Data::Exists`, `Data::Expunge`, `* OK [ALERT] ...`),
 /// already applied to the session's mailbox state, as they arrive, until
 /// the duration given to [`Client::idle_for`] runs out. Dropping it ends
-/// the IDLE (DONE is written at once, by the connection task, without
+/// the IDLE (DONE is written at once, by the connection, without
 /// waiting); [`done`](Self::done) waits for the server's completion.
 #[derive(Debug)]
 pub struct IdleStream<'a> {
     client: &'a Client,
     events: mpsc::Receiver<IdleEvent>,
     ended: bool,
-    /// How many times the connection task renewed the IDLE.
+    /// How many times the connection renewed the IDLE.
     renewals: Arc<AtomicU32>,
     /// When iteration stops ([`Client::idle_for`]).
     until: Option<Pin<Box<Sleep>>>,
@@ -176,7 +176,7 @@ impl<'a> IdleStream<'a> {
             .map_err(|_| self.client.shared.lock().closed())?
     }
 
-    /// Asks the task to end the IDLE; false when it already ended.
+    /// Asks the connection to end the IDLE; false when it already ended.
     fn stop(&mut self, stopped: Option<oneshot::Sender<Result<(), Error>>>) -> bool {
         let mut guard = self.client.shared.lock();
         let inner = &mut *guard;
@@ -185,7 +185,7 @@ impl<'a> IdleStream<'a> {
         };
         if !idle.stopping {
             idle.stopping = true;
-            // Before the `+` (or during a renewal), the task sends DONE
+            // Before the `+` (or during a renewal), the connection sends DONE
             // when it comes.
             inner.session.idle_done();
         }
@@ -241,7 +241,7 @@ impl futures_core::Stream for IdleStream<'_> {
 }
 
 impl Drop for IdleStream<'_> {
-    /// DONE goes out at once through the connection task; nothing waits.
+    /// DONE goes out at once through the connection; nothing waits.
     fn drop(&mut self) {
         if !self.ended {
             self.stop(None);

@@ -441,35 +441,14 @@ impl<'a> Parser<'a> {
     /// matching (the name as sent is [`slice`](Self::slice) of the
     /// positions around it).
     pub fn att_name(&mut self) -> Result<UpperName, ParseError> {
-        let start = self.pos;
-        let len = self
-            .remaining()
-            .iter()
-            .take_while(|b| is_atom_char(**b) && **b != b'[')
-            .count();
-        if len == 0 {
-            return Err(self.error("attribute name"));
-        }
-        self.pos += len;
-        Ok(UpperName::new(
-            self.input.get(start..self.pos).unwrap_or_default(),
-        ))
+        let name = self.take_bytes(|b| is_atom_char(b) && b != b'[', "attribute name")?;
+        Ok(UpperName::new(name))
     }
 
     /// [`atom`](Self::atom) as bytes, for a caller that matches a
     /// keyword without needing a str (no UTF-8 check of ASCII).
     pub(crate) fn atom_bytes(&mut self) -> Result<&'a [u8], ParseError> {
-        let len = self
-            .remaining()
-            .iter()
-            .take_while(|b| is_atom_char(**b))
-            .count();
-        if len == 0 {
-            return Err(self.error("atom"));
-        }
-        let start = self.pos;
-        self.pos += len;
-        Ok(self.input.get(start..self.pos).unwrap_or_default())
+        self.take_bytes(is_atom_char, "atom")
     }
 
     /// A run of `ASTRING-CHAR` (atom characters and `]`) as a str.
@@ -480,15 +459,21 @@ impl<'a> Parser<'a> {
     /// [`astring_atom`](Self::astring_atom) as bytes, for a caller that
     /// matches names before it needs a str.
     pub fn astring_atom_bytes(&mut self) -> Result<&'a [u8], ParseError> {
-        let len = self
-            .remaining()
-            .iter()
-            .take_while(|b| is_astring_char(**b))
-            .count();
-        if len == 0 {
-            return Err(self.error("astring"));
-        }
+        self.take_bytes(is_astring_char, "astring")
+    }
+
+    /// One or more bytes while `accept` holds, or an error naming
+    /// `expected`.
+    fn take_bytes(
+        &mut self,
+        accept: impl Fn(u8) -> bool,
+        expected: &str,
+    ) -> Result<&'a [u8], ParseError> {
         let start = self.pos;
+        let len = self.remaining().iter().take_while(|b| accept(**b)).count();
+        if len == 0 {
+            return Err(self.error(expected));
+        }
         self.pos += len;
         Ok(self.input.get(start..self.pos).unwrap_or_default())
     }
@@ -499,12 +484,7 @@ impl<'a> Parser<'a> {
         expected: &str,
     ) -> Result<&'a str, ParseError> {
         let start = self.pos;
-        let len = self.remaining().iter().take_while(|b| accept(**b)).count();
-        if len == 0 {
-            return Err(self.error(expected));
-        }
-        self.pos += len;
-        let bytes = self.input.get(start..self.pos).unwrap_or_default();
+        let bytes = self.take_bytes(accept, expected)?;
         // Atom characters are ASCII, hence UTF-8.
         std::str::from_utf8(bytes).map_err(|_| self.error_at(expected, start))
     }

@@ -55,14 +55,19 @@ async fn logged_in(server: &Dovecot) -> Client {
     imap
 }
 
-fn short_reads(read: Duration) -> ClientOptions {
+/// The default options with `timeouts`.
+fn with_timeouts(timeouts: Timeouts) -> ClientOptions {
     ClientOptions {
-        timeouts: Timeouts {
-            read: Some(read),
-            ..Timeouts::default()
-        },
+        timeouts,
         ..ClientOptions::default()
     }
+}
+
+fn short_reads(read: Duration) -> ClientOptions {
+    with_timeouts(Timeouts {
+        read: Some(read),
+        ..Timeouts::default()
+    })
 }
 
 // Transports -----------------------------------------------------------------
@@ -600,13 +605,10 @@ async fn a_server_that_does_not_read_fails_a_command_at_the_write_timeout() {
         .stall(Duration::from_secs(10))
         .serve()
         .unwrap();
-    let options = ClientOptions {
-        timeouts: Timeouts {
-            write: Some(Duration::from_millis(300)),
-            ..Timeouts::default()
-        },
-        ..ClientOptions::default()
-    };
+    let options = with_timeouts(Timeouts {
+        write: Some(Duration::from_millis(300)),
+        ..Timeouts::default()
+    });
     let imap = Client::connect_with("127.0.0.1", server.addr().port(), options)
         .await
         .unwrap();
@@ -626,13 +628,10 @@ async fn the_command_timeout_bounds_a_trickling_server() {
         .drip("* OK slowly, very slowly\r\n", Duration::from_millis(100))
         .serve()
         .unwrap();
-    let options = ClientOptions {
-        timeouts: Timeouts {
-            command: Some(Duration::from_millis(500)),
-            ..Timeouts::default()
-        },
-        ..ClientOptions::default()
-    };
+    let options = with_timeouts(Timeouts {
+        command: Some(Duration::from_millis(500)),
+        ..Timeouts::default()
+    });
     let imap = Client::connect_with("127.0.0.1", server.addr().port(), options)
         .await
         .unwrap();

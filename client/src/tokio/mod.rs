@@ -360,23 +360,17 @@ impl Client {
         waiter: Waiter,
         ensure: bool,
     ) -> Result<Option<Waiter>, Error> {
-        let mut inner = self.shared.lock();
-        let session = &inner.session;
+        let inner = self.shared.lock();
         let ask = ensure
-            && session.capabilities().is_none()
+            && inner.session.capabilities().is_none()
             && command.missing_capability(|_| false).is_some();
-        let exclusive = session.exclusive().is_some() && session.broken().is_none();
-        if ask || exclusive || inner.idle.is_some() {
+        // Not sendable now, or an IDLE to refuse: the slow path says which.
+        if ask || !matches!(may_send(&inner), Ok(true)) {
             return Ok(Some(waiter));
         }
-        if session.broken().is_some() {
-            return Err(inner.unusable());
-        }
-        let tag = inner.session.send(command)?;
-        inner.waiting.insert(tag, waiter);
-        drop(inner);
-        self.conn.poke();
-        Ok(None)
+        let send = |session: &mut Session| session.send(command);
+        self.enqueue(inner, send, waiter, false, |_| ())
+            .map(|()| None)
     }
 
     /// Waits while a command after which nothing may be sent runs: a
@@ -402,15 +396,7 @@ impl Client {
     /// Whether a command may be sent now, as [`after_exclusive`](Self::after_exclusive)
     /// decides.
     fn may_send(&self) -> Result<bool, Error> {
-        let inner = self.shared.lock();
-        if inner.idle.as_ref().is_some_and(|idle| !idle.stopping) {
-            return Err(Error::InvalidArgument {
-                reason: "a command cannot be sent while IDLE runs: end it first \
-                         (drop the IdleStream, or IdleStream::done)"
-                    .into(),
-            });
-        }
-        Ok(inner.session.exclusive().is_none() || inner.session.broken().is_some())
+        may_send(&self.shared.lock())
     }
 
     /// Sends `command` without waiting (pipelining); [`wait`](Self::wait)
@@ -648,7 +634,18 @@ impl Client {
         wake: bool,
         keep: impl FnOnce(&str) -> T,
     ) -> Result<T, Error> {
-        let mut inner = self.shared.lock();
+        self.enqueue(self.shared.lock(), send, waiter, wake, keep)
+    }
+
+    /// [`submit_with`](Self::submit_with) under a lock already taken.
+    fn enqueue<T>(
+        &self,
+        mut inner: std::sync::MutexGuard<'_, Inner>,
+        send: impl FnOnce(&mut Session) -> Result<String, Error>,
+        waiter: Waiter,
+        wake: bool,
+        keep: impl FnOnce(&str) -> T,
+    ) -> Result<T, Error> {
         if inner.session.broken().is_some() {
             return Err(inner.unusable());
         }
@@ -737,6 +734,20 @@ impl Client {
     pub async fn raw(&self, name: &str, arguments: &str) -> Result<Completed, Error> {
         self.run(crate::blocking::Raw::new(name, arguments)).await
     }
+}
+
+/// Whether a command may be sent now: not while an exclusive command
+/// runs (unless the connection broke, which the send then reports); an
+/// IDLE still running is an error instead: end it first.
+fn may_send(inner: &Inner) -> Result<bool, Error> {
+    if inner.idle.as_ref().is_some_and(|idle| !idle.stopping) {
+        return Err(Error::InvalidArgument {
+            reason: "a command cannot be sent while IDLE runs: end it first \
+                         (drop the IdleStream, or IdleStream::done)"
+                .into(),
+        });
+    }
+    Ok(inner.session.exclusive().is_none() || inner.session.broken().is_some())
 }
 
 /// A command sent with [`Client::submit`], whose typed result
